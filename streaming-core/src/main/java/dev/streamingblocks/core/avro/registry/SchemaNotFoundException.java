@@ -1,0 +1,17 @@
+package dev.streamingblocks.core.avro.registry;
+
+/**
+ * Thrown when no schema matches: an unknown id, or a schema not registered under the subject
+ * (Confluent error 40403).
+ */
+public class SchemaNotFoundException extends SchemaRegistryException {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final int HTTP_STATUS = 404;
+    public static final int ERROR_CODE = 40403;
+
+    public SchemaNotFoundException(String message) {
+        super(message, HTTP_STATUS, ERROR_CODE);
+    }
+}
