@@ -142,7 +142,9 @@ public final class RegistryHttpHandler implements HttpHandler {
         switch (p.get(0)) {
             case "subjects":
                 if (n == 1) {
-                    return only(method, "GET", () -> store.subjects(flag(query, "deleted")));
+                    return only(method, "GET", () -> deletedOnly(query)
+                            ? without(store.subjects(true), store.subjects(false))
+                            : store.subjects(flag(query, "deleted")));
                 }
                 String subject = p.get(1);
                 if (n == 2) {
@@ -157,7 +159,9 @@ public final class RegistryHttpHandler implements HttpHandler {
                 }
                 if (n == 3) {
                     return switch (method) {
-                        case "GET" -> ok(store.versions(subject, flag(query, "deleted")));
+                        case "GET" -> ok(deletedOnly(query)
+                                ? without(store.versions(subject, true), liveVersionsOrNone(subject))
+                                : store.versions(subject, flag(query, "deleted")));
                         case "POST" -> ok(register(subject, body));
                         default -> methodNotAllowed();
                     };
@@ -389,6 +393,24 @@ public final class RegistryHttpHandler implements HttpHandler {
         body.put("error_code", errorCode);
         body.put("message", message);
         return new Response(status, body);
+    }
+
+    private static boolean deletedOnly(Map<String, String> query) {
+        return flag(query, "deletedOnly");
+    }
+
+    private List<Integer> liveVersionsOrNone(String subject) {
+        try {
+            return store.versions(subject, false);
+        } catch (RegistryError e) {
+            return List.of();
+        }
+    }
+
+    private static <T> List<T> without(List<T> all, List<T> excluded) {
+        List<T> result = new ArrayList<>(all);
+        result.removeAll(excluded);
+        return result;
     }
 
     private static boolean flag(Map<String, String> query, String name) {
