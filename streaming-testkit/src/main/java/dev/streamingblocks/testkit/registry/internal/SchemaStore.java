@@ -490,6 +490,9 @@ public final class SchemaStore implements Closeable {
             return new Schema.Parser().parse(schemaText);
         } catch (AvroRuntimeException | IllegalArgumentException e) {
             throw RegistryError.invalidSchema(e.getMessage());
+        } catch (NullPointerException e) {
+            // Avro 1.12 fails this way on a top-level reference to an undefined name.
+            throw RegistryError.invalidSchema("the schema refers to a type that is not defined");
         }
     }
 }
