@@ -138,11 +138,16 @@ public final class ConfluentPeer implements AutoCloseable {
      */
     public static ConfluentPeer load() {
         ClassLoader parent = parentLoader();
-        URL marker = parent.getResource(MARKER_RESOURCE);
+        return load(parent, parent);
+    }
+
+    /** Finds the jar among {@code searched}'s resources; the peer's parent loader is {@code parent}. */
+    static ConfluentPeer load(ClassLoader searched, ClassLoader parent) {
+        URL marker = searched.getResource(MARKER_RESOURCE);
         if (marker != null) {
             return new ConfluentPeer(enclosingJar(marker), parent);
         }
-        URL embedded = parent.getResource(EMBEDDED_JAR_RESOURCE);
+        URL embedded = searched.getResource(EMBEDDED_JAR_RESOURCE);
         if (embedded != null) {
             return new ConfluentPeer(extract(embedded), parent);
         }

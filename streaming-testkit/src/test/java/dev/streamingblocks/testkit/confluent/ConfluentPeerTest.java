@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfluentPeerTest {
 
@@ -182,6 +186,37 @@ class ConfluentPeerTest {
             assertThat(explicit.fields(explicit.deserializer(ORDER_V1, registry.url()).deserialize(bytes)))
                     .containsExactlyEntriesOf(ARTICLE_ORDER);
             assertThat(explicit.classLoader()).isNotSameAs(peer.classLoader());
+        }
+    }
+
+    @Test
+    void extractsTheJarWhenItIsEmbeddedUnexpandedAsAResource(@TempDir Path resources) throws Exception {
+        Path embedded = resources.resolve(ConfluentPeer.EMBEDDED_JAR_RESOURCE);
+        Files.createDirectories(embedded.getParent());
+        Files.createSymbolicLink(embedded, Path.of(peer.jar().toURI()));
+        // a null parent: the searched loader sees the embedded jar but not the marker class
+        try (URLClassLoader shadedJarLike = new URLClassLoader(new URL[] {resources.toUri().toURL()}, null);
+                ConfluentPeer extracted = ConfluentPeer.load(shadedJarLike, ConfluentPeer.class.getClassLoader());
+                TwoCallRegistry registry = new TwoCallRegistry()) {
+            byte[] bytes = extracted.serializer("embedded-value", ORDER_V1, registry.url())
+                    .serialize(extracted.newRecord(ORDER_V1, ARTICLE_ORDER));
+
+            assertThat(extracted.jar()).isNotEqualTo(peer.jar());
+            assertThat(extracted.jar().getPath()).endsWith(".jar").contains("flink-sql-avro-confluent-registry-");
+            assertThat(extracted.fields(extracted.deserializer(ORDER_V1, registry.url()).deserialize(bytes)))
+                    .containsExactlyEntriesOf(ARTICLE_ORDER);
+        }
+    }
+
+    @Test
+    void namesBothPlacesItLookedWhenTheJarIsNowhere(@TempDir Path empty) throws Exception {
+        try (URLClassLoader nothing = new URLClassLoader(new URL[] {empty.toUri().toURL()}, null)) {
+            assertThatThrownBy(() -> ConfluentPeer.load(nothing, ConfluentPeer.class.getClassLoader()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("flink-sql-avro-confluent-registry is not on the classpath: found neither "
+                            + "org/apache/flink/formats/avro/registry/confluent/ConfluentRegistryAvroSerializationSchema.class"
+                            + " nor META-INF/streaming-blocks/flink-sql-avro-confluent-registry.jar; add"
+                            + " org.apache.flink:flink-sql-avro-confluent-registry as a test dependency after flink-avro");
         }
     }
 
