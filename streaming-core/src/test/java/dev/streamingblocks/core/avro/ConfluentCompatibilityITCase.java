@@ -22,9 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,18 +31,30 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Our serdes against Flink's {@code ConfluentRegistryAvro(De)SerializationSchema}, which run
  * Confluent's own registry client, both talking HTTP to one embedded registry: each side reads what
- * the other wrote, byte for byte the same output for the same schema id, and schema evolution in
- * both directions.
+ * the other wrote, both write the same bytes under the same subject and id, and schema evolution
+ * works in both directions. The peer runs in its own class loader ({@link ConfluentPeer}) because
+ * its jar carries a second, relocated copy of flink-avro.
  */
 class ConfluentCompatibilityITCase {
 
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
-    /** The schema of the generated class, as a Java Confluent user with the same class would send it. */
+    /** The generated class's schema, as a Java Confluent user with the same class registers it. */
     static final String ORDER_V1 = Order.getClassSchema().toString();
 
-    /** v1 plus a field with a default: BACKWARD compatible, so the registry accepts it as version 2. */
+    /** The seed article's schema text as its Python producer sends it: no namespace, no Java props. */
+    static final String ARTICLE_ORDER_SCHEMA = """
+            {"type": "record", "name": "Order",
+             "fields": [
+               {"name": "order_id", "type": "string"},
+               {"name": "user_id", "type": "string"},
+               {"name": "product_id", "type": "string"},
+               {"name": "quantity", "type": "int"},
+               {"name": "price", "type": "double"},
+               {"name": "timestamp", "type": "long"}]}""";
+
+    /** v1 plus a field with a default: BACKWARD compatible, so the registry takes it as version 2. */
     static final String ORDER_V2 = """
             {"type": "record", "name": "Order", "namespace": "dev.streamingblocks.core.avro.testing",
              "fields": [
@@ -55,9 +66,16 @@ class ConfluentCompatibilityITCase {
                {"name": "timestamp", "type": "long"},
                {"name": "currency", "type": {"type": "string", "avro.java.string": "String"}, "default": "EUR"}]}""";
 
+    /** The real HTTP client; the serdes cache the schema id and writers/readers themselves. */
+    private static final SchemaRegistryClientProvider HTTP_CLIENT =
+            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private static ConfluentPeer peer;
+
+    private final List<Runnable> closers = new ArrayList<>();
 
     @BeforeAll
     static void loadPeer() {
@@ -69,10 +87,14 @@ class ConfluentCompatibilityITCase {
         peer.close();
     }
 
+    @AfterEach
+    void closeOurSerdes() {
+        closers.forEach(Runnable::run);
+    }
+
     @Test
     void peerReadsWhatOursWrites() throws Exception {
-        String topic = uniqueTopic("ours-to-peer");
-        byte[] bytes = oursSpecificSerializer(topic).serialize(articleOrder());
+        byte[] bytes = oursSerializer(uniqueTopic("ours-to-peer")).serialize(articleOrder());
 
         Object read = peer.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes);
 
@@ -81,18 +103,14 @@ class ConfluentCompatibilityITCase {
 
     @Test
     void oursReadsWhatPeerWritesIntoTheGeneratedClass() throws Exception {
-        String topic = uniqueTopic("peer-to-ours-specific");
-        byte[] bytes = peerSerializer(topic, ORDER_V1).serialize(peer.newRecord(ORDER_V1, articleOrderFields()));
+        byte[] bytes = peerWrites(uniqueTopic("peer-to-ours-specific") + "-value", ORDER_V1, articleOrderFields());
 
-        Order read = oursSpecificDeserializer().deserialize(bytes);
-
-        assertThat(read).isEqualTo(articleOrder());
+        assertThat(oursSpecificDeserializer().deserialize(bytes)).isEqualTo(articleOrder());
     }
 
     @Test
     void oursReadsWhatPeerWritesAsGenericRecord() throws Exception {
-        String topic = uniqueTopic("peer-to-ours-generic");
-        byte[] bytes = peerSerializer(topic, ORDER_V1).serialize(peer.newRecord(ORDER_V1, articleOrderFields()));
+        byte[] bytes = peerWrites(uniqueTopic("peer-to-ours-generic") + "-value", ORDER_V1, articleOrderFields());
 
         GenericRecord read = oursGenericDeserializer(Order.getClassSchema()).deserialize(bytes);
 
@@ -100,43 +118,66 @@ class ConfluentCompatibilityITCase {
     }
 
     @Test
-    void bothWriteIdenticalBytesUnderTheSameSubjectAndId() throws Exception {
-        String topic = uniqueTopic("same-bytes");
+    void oursReadsWhatPeerWritesWithTheArticlesPlainSchema() throws Exception {
+        byte[] bytes = peerWrites(uniqueTopic("article-schema") + "-value", ARTICLE_ORDER_SCHEMA, articleOrderFields());
+
+        assertThat(oursSpecificDeserializer().deserialize(bytes)).isEqualTo(articleOrder());
+        assertThat(genericFields(oursGenericDeserializer(Order.getClassSchema()).deserialize(bytes)))
+                .containsExactlyEntriesOf(articleOrderFields());
+    }
+
+    @Test
+    void peerReusesTheIdOursRegisteredAndWritesIdenticalBytes() throws Exception {
+        String topic = uniqueTopic("ours-first");
         String subject = topic + "-value";
 
-        byte[] ours = oursSpecificSerializer(topic).serialize(articleOrder());
-        byte[] theirs = peerSerializer(subject, ORDER_V1).serialize(peer.newRecord(ORDER_V1, articleOrderFields()));
+        byte[] ours = oursSerializer(topic).serialize(articleOrder());
+        byte[] theirs = peerWrites(subject, ORDER_V1, articleOrderFields());
 
         assertThat(theirs).isEqualTo(ours);
         assertThat(ours[0]).isEqualTo((byte) 0);
-        int id = schemaId(ours);
-        assertThat(registryGet("/subjects/" + subject + "/versions").toString()).isEqualTo("[1]");
-        assertThat(registryGet("/subjects/" + subject + "/versions/1").get("id").asInt()).isEqualTo(id);
-        assertThat(subjects()).containsOnlyOnce(subject).doesNotContain(topic + "-key");
+        assertThat(versionsOf(subject)).isEqualTo("[1]");
+        assertThat(idOf(subject, 1)).isEqualTo(schemaId(ours));
+        assertThat(subjects()).containsOnlyOnce(subject).doesNotContain(topic + "-key", topic);
+    }
+
+    @Test
+    void oursReusesTheIdPeerRegisteredAndWritesIdenticalBytes() throws Exception {
+        String topic = uniqueTopic("peer-first");
+        String subject = topic + "-value";
+
+        byte[] theirs = peerWrites(subject, ORDER_V1, articleOrderFields());
+        byte[] ours = oursSerializer(topic).serialize(articleOrder());
+
+        assertThat(ours).isEqualTo(theirs);
+        assertThat(versionsOf(subject)).isEqualTo("[1]");
+        assertThat(idOf(subject, 1)).isEqualTo(schemaId(theirs));
     }
 
     @Test
     void ourV1ReaderReadsWhatPeerWritesWithAnAddedField() throws Exception {
         String topic = uniqueTopic("peer-v2-to-ours-v1");
         String subject = topic + "-value";
-        byte[] v1 = oursSpecificSerializer(topic).serialize(articleOrder());
+        byte[] v1 = oursSerializer(topic).serialize(articleOrder());
         Map<String, Object> v2Fields = new LinkedHashMap<>(articleOrderFields());
         v2Fields.put("currency", "USD");
 
-        byte[] v2 = peerSerializer(subject, ORDER_V2).serialize(peer.newRecord(ORDER_V2, v2Fields));
+        byte[] v2 = peerWrites(subject, ORDER_V2, v2Fields);
 
-        assertThat(schemaId(v2)).isNotEqualTo(schemaId(v1));
-        assertThat(registryGet("/subjects/" + subject + "/versions").toString()).isEqualTo("[1,2]");
-        assertThat(registryGet("/subjects/" + subject + "/versions/2").get("id").asInt()).isEqualTo(schemaId(v2));
+        assertThat(versionsOf(subject)).isEqualTo("[1,2]");
+        assertThat(idOf(subject, 1)).isEqualTo(schemaId(v1));
+        assertThat(idOf(subject, 2)).isEqualTo(schemaId(v2)).isNotEqualTo(schemaId(v1));
         assertThat(oursSpecificDeserializer().deserialize(v2)).isEqualTo(articleOrder());
         assertThat(genericFields(oursGenericDeserializer(Order.getClassSchema()).deserialize(v2)))
                 .containsExactlyEntriesOf(articleOrderFields());
+        // and the peer itself reads its v2 bytes back with the added field
+        assertThat(peer.fields(peer.deserializer(ORDER_V2, REGISTRY.url()).deserialize(v2)))
+                .containsExactlyEntriesOf(v2Fields);
     }
 
     @Test
     void peerV2ReaderFillsTheDefaultIntoWhatOursWritesWithV1() throws Exception {
-        String topic = uniqueTopic("ours-v1-to-peer-v2");
-        byte[] v1 = oursSpecificSerializer(topic).serialize(articleOrder());
+        byte[] v1 = oursSerializer(uniqueTopic("ours-v1-to-peer-v2")).serialize(articleOrder());
 
         Object read = peer.deserializer(ORDER_V2, REGISTRY.url()).deserialize(v1);
 
@@ -145,51 +186,55 @@ class ConfluentCompatibilityITCase {
         assertThat(peer.fields(read)).containsExactlyEntriesOf(expected);
     }
 
-    /** The real HTTP client; the serdes cache ids and writers/readers themselves. */
-    private static final SchemaRegistryClientProvider HTTP_CLIENT =
-            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
-
     private static Map<String, Object> config() {
         return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
     }
 
-    private static AvroRegistrySerializationSchema<Order> oursSpecificSerializer(String topic) {
-        return open(AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config(), HTTP_CLIENT));
+    /** Opened as a Flink task would before first use; closed after the test. */
+    private AvroRegistrySerializationSchema<Order> oursSerializer(String topic) {
+        AvroRegistrySerializationSchema<Order> serializer =
+                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config(), HTTP_CLIENT);
+        serializer.open(null);
+        closers.add(serializer::close);
+        return serializer;
     }
 
-    private static AvroRegistryDeserializationSchema<Order> oursSpecificDeserializer() {
-        return open(AvroRegistryDeserializationSchema.forSpecific(Order.class, config(), HTTP_CLIENT));
+    private AvroRegistryDeserializationSchema<Order> oursSpecificDeserializer() {
+        AvroRegistryDeserializationSchema<Order> deserializer =
+                AvroRegistryDeserializationSchema.forSpecific(Order.class, config(), HTTP_CLIENT);
+        deserializer.open(null);
+        closers.add(deserializer::close);
+        return deserializer;
     }
 
-    private static AvroRegistryDeserializationSchema<GenericRecord> oursGenericDeserializer(Schema reader) {
-        return open(AvroRegistryDeserializationSchema.forGeneric(reader, config(), HTTP_CLIENT));
+    private AvroRegistryDeserializationSchema<GenericRecord> oursGenericDeserializer(Schema reader) {
+        AvroRegistryDeserializationSchema<GenericRecord> deserializer =
+                AvroRegistryDeserializationSchema.forGeneric(reader, config(), HTTP_CLIENT);
+        deserializer.open(null);
+        closers.add(deserializer::close);
+        return deserializer;
     }
 
-    private static SerializationSchema<Object> peerSerializer(String subject, String schemaJson) {
-        return peer.serializer(subject, schemaJson, REGISTRY.url());
-    }
-
-    /** Opens the schema as a Flink task would before first use (ours ignore the context). */
-    private static <S extends SerializationSchema<?>> S open(S schema) {
-        try {
-            schema.open(null);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return schema;
-    }
-
-    private static <S extends DeserializationSchema<?>> S open(S schema) {
-        try {
-            schema.open(null);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return schema;
+    private static byte[] peerWrites(String subject, String schemaJson, Map<String, Object> fields) {
+        return peer.serializer(subject, schemaJson, REGISTRY.url()).serialize(peer.newRecord(schemaJson, fields));
     }
 
     private static int schemaId(byte[] message) {
         return ByteBuffer.wrap(message, 1, 4).getInt();
+    }
+
+    private static String versionsOf(String subject) throws IOException, InterruptedException {
+        return registryGet("/subjects/" + subject + "/versions").toString();
+    }
+
+    private static int idOf(String subject, int version) throws IOException, InterruptedException {
+        return registryGet("/subjects/" + subject + "/versions/" + version).get("id").asInt();
+    }
+
+    private static List<String> subjects() throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        registryGet("/subjects").forEach(node -> out.add(node.asText()));
+        return out;
     }
 
     private static JsonNode registryGet(String path) throws IOException, InterruptedException {
@@ -198,12 +243,6 @@ class ConfluentCompatibilityITCase {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
-    }
-
-    private static List<String> subjects() throws IOException, InterruptedException {
-        List<String> out = new ArrayList<>();
-        registryGet("/subjects").forEach(node -> out.add(node.asText()));
-        return out;
     }
 
     private static Map<String, Object> genericFields(GenericRecord record) {
@@ -219,7 +258,7 @@ class ConfluentCompatibilityITCase {
         return "compat-" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static Order articleOrder() {
+    private static Order articleOrder() {
         return Order.newBuilder()
                 .setOrderId("ord-123")
                 .setUserId("user-456")
@@ -230,7 +269,7 @@ class ConfluentCompatibilityITCase {
                 .build();
     }
 
-    static Map<String, Object> articleOrderFields() {
+    private static Map<String, Object> articleOrderFields() {
         Map<String, Object> order = new LinkedHashMap<>();
         order.put("order_id", "ord-123");
         order.put("user_id", "user-456");
