@@ -97,7 +97,8 @@ public class AvroSerdeBenchmark {
         final SpecificDatumWriter<Order> writer = new SpecificDatumWriter<>(Order.class);
         final SpecificDatumReader<Order> reader = new SpecificDatumReader<>(Order.class);
         final GrowableBuffer buffer = new GrowableBuffer(128);
-        BinaryEncoder encoder;
+        // bound to the one buffer for good: re-obtaining it per record would allocate a sink each time
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, null);
         BinaryDecoder decoder;
         byte[] encoded;
 
@@ -109,7 +110,6 @@ public class AvroSerdeBenchmark {
 
         byte[] encode() throws IOException {
             buffer.reset();
-            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
             writer.write(order, encoder);
             encoder.flush();
             return buffer.toByteArray();
