@@ -2,6 +2,7 @@ package dev.streamingblocks.core.avro;
 
 import dev.streamingblocks.core.avro.internal.AvroRegistryDeserializer;
 import dev.streamingblocks.core.avro.internal.AvroRegistryDeserializer.DecoderState;
+import dev.streamingblocks.core.avro.internal.DefaultClientProvider;
 import dev.streamingblocks.core.avro.internal.SerdeConfigs;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.io.IOException;
@@ -66,6 +67,18 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
         this.clientProvider = Objects.requireNonNull(clientProvider, "clientProvider");
     }
 
+    /**
+     * Decodes into the generated class {@code type}, with the HTTP registry client configured by
+     * {@code config} (see {@link AvroSerdeConfig}).
+     *
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     */
+    public static <T extends SpecificRecordBase> AvroRegistryDeserializationSchema<T> forSpecific(
+            Class<T> type, Map<String, ?> config) {
+        DefaultClientProvider.validate(config);
+        return forSpecific(type, config, DefaultClientProvider.INSTANCE);
+    }
+
     /** Decodes into the generated class {@code type}, with a client from {@code clientProvider}. */
     public static <T extends SpecificRecordBase> AvroRegistryDeserializationSchema<T> forSpecific(
             Class<T> type, Map<String, ?> config, SchemaRegistryClientProvider clientProvider) {
@@ -73,6 +86,18 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
             throw new IllegalArgumentException("forSpecific needs the generated SpecificRecord class, got null");
         }
         return new AvroRegistryDeserializationSchema<>(type, null, config, clientProvider);
+    }
+
+    /**
+     * Decodes GenericRecords in {@code readerSchema}, with the HTTP registry client configured by
+     * {@code config} (see {@link AvroSerdeConfig}).
+     *
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     */
+    public static AvroRegistryDeserializationSchema<GenericRecord> forGeneric(
+            Schema readerSchema, Map<String, ?> config) {
+        DefaultClientProvider.validate(config);
+        return forGeneric(readerSchema, config, DefaultClientProvider.INSTANCE);
     }
 
     /** Decodes GenericRecords in {@code readerSchema}, with a client from {@code clientProvider}. */
