@@ -192,4 +192,20 @@ class EmbeddedSchemaRegistryLifecycleITCase {
             }
         }
     }
+
+    @Test
+    void rejectsInvalidFaultInjection() {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build()) {
+            assertThatThrownBy(() -> registry.failNextRequests(1, 503))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("EmbeddedSchemaRegistry is not running");
+            registry.start();
+            assertThatThrownBy(() -> registry.failNextRequests(-1, 503))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("count must not be negative, was -1");
+            assertThatThrownBy(() -> registry.failNextRequests(1, 200))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("httpStatus must be an error status between 400 and 599, was 200");
+        }
+    }
 }
