@@ -357,6 +357,19 @@ class AvroRegistrySchemasTest {
     }
 
     @Test
+    void aHugeClaimedStringLengthFailsBeforeAnythingIsAllocated() throws Exception {
+        specificWriter().serialize(order(1));
+        // Header for id 1, then order_id's length as zigzag varint 2^31 (a claimed 1 GiB string).
+        byte[] bytes = {0, 0, 0, 0, 1, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 'a', 'b'};
+
+        assertThatThrownBy(() -> specificReader().deserialize(bytes))
+                .isInstanceOf(MalformedAvroDataException.class)
+                .hasMessage(
+                        "Avro record with writer schema id 1 could not be decoded: the body ends early"
+                                + " (truncated): the string claims 1073741824 byte(s) but the body has only 7");
+    }
+
+    @Test
     void randomBytesAfterAValidHeaderNeverLeakAnAvroInternalException() throws Exception {
         AvroRegistryDeserializationSchema<Order> reader = specificReader();
         byte[] good = specificWriter().serialize(order(1));

@@ -115,7 +115,7 @@ public final class AvroRegistryDeserializer<T> {
                                 bytes.length - WireFormat.HEADER_SIZE,
                                 state.decoder);
         state.decoder = decoder;
-        BoundedDecoder bounded = state.bounded.reset(decoder);
+        BoundedDecoder bounded = state.bounded.reset(decoder, bytes.length - WireFormat.HEADER_SIZE);
         T result;
         int left;
         try {
