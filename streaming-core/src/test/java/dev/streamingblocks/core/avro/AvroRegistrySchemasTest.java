@@ -302,6 +302,20 @@ class AvroRegistrySchemasTest {
     }
 
     @Test
+    void anIncompatibleWriterIdIsJudgedOnceNotPerRecord() throws Exception {
+        byte[] v1 = specificWriter().serialize(order(1));
+        AvroRegistryDeserializationSchema<GenericRecord> reader = genericReader(ORDER_NO_DEFAULT);
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> reader.deserialize(v1, "orders", 0, 10L))
+                    .isInstanceOf(IncompatibleReaderSchemaException.class)
+                    .hasMessageEndingWith("READER_FIELD_MISSING_DEFAULT_VALUE at /fields/6: channel (topic 'orders',"
+                            + " partition 0, offset 10)");
+        }
+        assertThat(registry.byIdCalls.get()).isEqualTo(1);
+    }
+
+    @Test
     void tombstoneIsRefusedByTheFlinkDeserializer() {
         assertThatThrownBy(() -> specificReader().deserialize(null, "orders", 3, 7L))
                 .isInstanceOf(TombstoneException.class)
