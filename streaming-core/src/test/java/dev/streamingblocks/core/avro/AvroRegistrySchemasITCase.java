@@ -49,7 +49,7 @@ class AvroRegistrySchemasITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         // The point of the test: the job must not fall back to Kryo anywhere.
-        assertThat(env.getConfig().hasGenericTypesDisabled()).isTrue();
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
         return env;
     }
 
