@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.streamingblocks.sessions.PostgresRows;
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.UserSession;
 import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
@@ -227,16 +224,6 @@ class PostgresSessionSinkITCase {
     }
 
     static List<String> rows(EmbeddedPostgres postgres, String table) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection connection = postgres.connect();
-                Statement statement = connection.createStatement();
-                ResultSet resultSet = statement.executeQuery("SELECT user_id, session_start, session_end, page_count,"
-                        + " first_page, last_page FROM " + table + " ORDER BY user_id, session_start")) {
-            while (resultSet.next()) {
-                rows.add(resultSet.getString(1) + "|" + resultSet.getString(2) + "|" + resultSet.getString(3) + "|"
-                        + resultSet.getLong(4) + "|" + resultSet.getString(5) + "|" + resultSet.getString(6));
-            }
-        }
-        return rows;
+        return PostgresRows.of(postgres, table);
     }
 }
