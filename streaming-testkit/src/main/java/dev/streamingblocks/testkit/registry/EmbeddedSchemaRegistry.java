@@ -1,0 +1,357 @@
+package dev.streamingblocks.testkit.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.streamingblocks.testkit.registry.internal.RegistryHttpHandler;
+import dev.streamingblocks.testkit.registry.internal.SchemaStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process, Confluent-compatible schema registry for local runs and tests: Confluent Schema
+ * Registry's REST API (subjects, versions, global schema ids, soft and permanent deletes,
+ * compatibility checks and config) for Avro schemas, served on loopback by the JDK's HTTP server.
+ *
+ * <pre>{@code
+ * try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+ *         .setStorageFile(Path.of("target/registry.jsonl"))   // optional: survive restarts
+ *         .build()) {
+ *     registry.start();
+ *     String url = registry.url();                          // "http://127.0.0.1:54321"
+ *     // hand url to "schema.registry.url" of any Confluent-compatible client
+ * }
+ * }</pre>
+ *
+ * <p>Nothing is required: by default the registry listens on an ephemeral port, keeps its state
+ * in memory, uses {@link CompatibilityLevel#BACKWARD} and needs no credentials. With {@link
+ * Builder#setBasicAuth} every request must carry those credentials, or is answered 401.
+ *
+ * <p>Differences from Confluent's registry: only AVRO schemas (other {@code schemaType}s are
+ * answered 422/42201); schema references, metadata and rule sets in requests are ignored; the mode
+ * is always {@code READWRITE}; there are no contexts, tags or exporters.
+ *
+ * <h2>Storage file format</h2>
+ *
+ * <p>With a storage file every change is appended as one JSON object on its own line (UTF-8) and
+ * forced to disk before the client gets its answer. On {@link #start()} the lines are replayed in
+ * order, so subjects, versions, global ids (new ids continue after the highest), deletes and
+ * config survive a restart. A torn last line from a crash is dropped; any other unreadable line
+ * fails the start naming the file and line. The events are:
+ *
+ * <pre>
+ * {"op":"register","subject":"orders-value","version":1,"id":1,"schema":"{...canonical Avro JSON...}"}
+ * {"op":"delete_subject","subject":"orders-value","permanent":false}
+ * {"op":"delete_version","subject":"orders-value","version":1,"permanent":true}
+ * {"op":"config","subject":"orders-value","compatibility":"FULL"}    (subject null = global)
+ * {"op":"config","subject":"orders-value","compatibility":null}      (level removed / reset)
+ * </pre>
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent.
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    /** Confluent's compatibility levels, with the names used on the wire. */
+    public enum CompatibilityLevel {
+        /** Any schema is accepted. */
+        NONE(false, false, false),
+        /** The new schema can read data written with the latest version (Confluent's default). */
+        BACKWARD(true, false, false),
+        /** The new schema can read data written with every live version. */
+        BACKWARD_TRANSITIVE(true, false, true),
+        /** The latest version can read data written with the new schema. */
+        FORWARD(false, true, false),
+        /** Every live version can read data written with the new schema. */
+        FORWARD_TRANSITIVE(false, true, true),
+        /** BACKWARD and FORWARD against the latest version. */
+        FULL(true, true, false),
+        /** BACKWARD and FORWARD against every live version. */
+        FULL_TRANSITIVE(true, true, true);
+
+        private final boolean backward;
+        private final boolean forward;
+        private final boolean transitive;
+
+        CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
+            this.backward = backward;
+            this.forward = forward;
+            this.transitive = transitive;
+        }
+
+        /** Whether the new schema must read the older ones' data. */
+        public boolean checksBackward() {
+            return backward;
+        }
+
+        /** Whether the older schemas must read the new one's data. */
+        public boolean checksForward() {
+            return forward;
+        }
+
+        /** Whether every live version counts, not only the latest. */
+        public boolean isTransitive() {
+            return transitive;
+        }
+    }
+
+    /** Port 0 lets the operating system pick a free port. */
+    public static final int DEFAULT_PORT = 0;
+
+    public static final CompatibilityLevel DEFAULT_COMPATIBILITY = CompatibilityLevel.BACKWARD;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    private static final int HTTP_THREADS = 4;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final int requestedPort;
+    private final Path storageFile;
+    private final CompatibilityLevel defaultCompatibility;
+    private final String user;
+    private final String password;
+
+    private final Object lifecycle = new Object();
+    private HttpServer server;
+    private ExecutorService executor;
+    private SchemaStore store;
+    private RegistryHttpHandler handler;
+    private boolean closed;
+
+    private EmbeddedSchemaRegistry(Builder builder) {
+        this.requestedPort = builder.port;
+        this.storageFile = builder.storageFile;
+        this.defaultCompatibility = builder.defaultCompatibility;
+        this.user = builder.user;
+        this.password = builder.password;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Replays the storage file (if any), binds to loopback and returns once requests are served.
+     *
+     * @throws IllegalStateException if already started or closed, or the storage file is corrupt
+     * @throws UncheckedIOException if the port cannot be bound or the storage file cannot be read
+     */
+    public void start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("EmbeddedSchemaRegistry was closed; build a new one");
+            }
+            if (server != null) {
+                throw new IllegalStateException("EmbeddedSchemaRegistry is already started at " + url());
+            }
+            // Without TCP_NODELAY every answer waits ~40 ms for a delayed ACK (Nagle), which makes
+            // a test suite of small requests crawl. The JDK server reads this once per JVM.
+            if (System.getProperty(NODELAY_PROPERTY) == null) {
+                System.setProperty(NODELAY_PROPERTY, "true");
+            }
+            ObjectMapper mapper = new ObjectMapper();
+            SchemaStore newStore = new SchemaStore(storageFile, defaultCompatibility, mapper);
+            RegistryHttpHandler newHandler = new RegistryHttpHandler(newStore, mapper, user, password);
+            HttpServer newServer;
+            try {
+                newServer =
+                        HttpServer.create(
+                                new InetSocketAddress(InetAddress.getByName(LOOPBACK), requestedPort), 0);
+            } catch (IOException e) {
+                newStore.close();
+                throw new UncheckedIOException(
+                        "EmbeddedSchemaRegistry cannot listen on " + LOOPBACK + ":" + requestedPort, e);
+            }
+            int instance = INSTANCES.incrementAndGet();
+            ExecutorService newExecutor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads(instance));
+            newServer.createContext("/", newHandler);
+            newServer.setExecutor(newExecutor);
+            // HttpServer.start() returns with the socket bound and accepting: requests made now are served.
+            newServer.start();
+            this.store = newStore;
+            this.handler = newHandler;
+            this.server = newServer;
+            this.executor = newExecutor;
+            LOG.info(
+                    "Embedded schema registry serving at {} (storage: {}, basic auth: {})",
+                    url(),
+                    storageFile == null ? "in memory" : storageFile,
+                    user == null ? "off" : "on");
+        }
+    }
+
+    /** The base URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://" + LOOPBACK + ":" + port();
+    }
+
+    /** The port actually bound (the ephemeral one when the builder's port was 0). */
+    public int port() {
+        synchronized (lifecycle) {
+            if (server == null) {
+                throw new IllegalStateException("EmbeddedSchemaRegistry is not started");
+            }
+            return server.getAddress().getPort();
+        }
+    }
+
+    /**
+     * Answers the next {@code count} requests with {@code httpStatus} and a Confluent-style error
+     * body {@code {"error_code":httpStatus,"message":"Injected failure ..."}}, without touching
+     * the registry's state. A new call replaces what is left of an earlier one.
+     */
+    public void failNextRequests(int count, int httpStatus) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, was " + count);
+        }
+        if (httpStatus < 400 || httpStatus > 599) {
+            throw new IllegalArgumentException(
+                    "httpStatus must be an error status between 400 and 599, was " + httpStatus);
+        }
+        running().failNextRequests(count, httpStatus);
+    }
+
+    /** HTTP requests received since {@link #start()}, including rejected and failed ones. */
+    public long requestCount() {
+        return running().requestCount();
+    }
+
+    /** Stops serving and releases the port and the storage file. Safe to call more than once. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (server != null) {
+                server.stop(0);
+                executor.shutdownNow();
+                try {
+                    executor.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                store.close();
+                LOG.info("Embedded schema registry at {} stopped", "http://" + LOOPBACK + ":" + server.getAddress().getPort());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lifecycle) {
+            return "EmbeddedSchemaRegistry{url="
+                    + (server == null || closed ? "not serving" : url())
+                    + ", storageFile=" + (storageFile == null ? "in memory" : storageFile)
+                    + ", defaultCompatibility=" + defaultCompatibility
+                    + ", basicAuth=" + (user == null ? "off" : "on")
+                    + "}";
+        }
+    }
+
+    private RegistryHttpHandler running() {
+        synchronized (lifecycle) {
+            if (server == null || closed) {
+                throw new IllegalStateException("EmbeddedSchemaRegistry is not running");
+            }
+            return handler;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(int instance) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "schema-registry-" + instance + "-http-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Builds an {@link EmbeddedSchemaRegistry}; see its class Javadoc for an example. Every
+     * property is optional.
+     */
+    public static final class Builder {
+
+        private int port;
+        private Path storageFile;
+        private CompatibilityLevel defaultCompatibility;
+        private String user;
+        private String password;
+
+        Builder() {
+            this.port = DEFAULT_PORT;
+            this.defaultCompatibility = DEFAULT_COMPATIBILITY;
+        }
+
+        /** The loopback port to listen on; 0 (the default) picks a free one. */
+        public Builder setPort(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The append-only file that makes the registry durable; absent, state lives in memory. */
+        public Builder setStorageFile(Path storageFile) {
+            this.storageFile = storageFile;
+            return this;
+        }
+
+        /** The global compatibility level until a client changes it; BACKWARD by default. */
+        public Builder setDefaultCompatibility(CompatibilityLevel defaultCompatibility) {
+            this.defaultCompatibility = defaultCompatibility;
+            return this;
+        }
+
+        /** Requires HTTP basic auth with these credentials on every request (401 otherwise). */
+        public Builder setBasicAuth(String user, String password) {
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** Validates the properties and builds a registry that is not started yet. */
+        public EmbeddedSchemaRegistry build() {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            if (defaultCompatibility == null) {
+                throw new IllegalArgumentException("defaultCompatibility must not be null");
+            }
+            if (storageFile != null) {
+                Path parent = storageFile.toAbsolutePath().getParent();
+                if (parent == null || !Files.isDirectory(parent)) {
+                    throw new IllegalArgumentException(
+                            "storageFile's directory does not exist: " + parent);
+                }
+                if (Files.isDirectory(storageFile)) {
+                    throw new IllegalArgumentException(
+                            "storageFile must be a file, but is a directory: " + storageFile);
+                }
+            }
+            if (user != null || password != null) {
+                if (user == null || user.isEmpty()) {
+                    throw new IllegalArgumentException("basicAuth user must not be empty");
+                }
+                if (user.indexOf(':') >= 0) {
+                    throw new IllegalArgumentException("basicAuth user must not contain ':'");
+                }
+                if (password == null) {
+                    throw new IllegalArgumentException("basicAuth password must not be null");
+                }
+            }
+            return new EmbeddedSchemaRegistry(this);
+        }
+    }
+}
