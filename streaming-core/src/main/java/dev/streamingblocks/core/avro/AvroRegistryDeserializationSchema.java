@@ -8,7 +8,6 @@ import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -64,7 +63,10 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
         // Parse now so a bad config fails at job construction, not on a task manager.
         AvroSerdeConfig.fromMap(config);
         this.config = SerdeConfigs.serializableCopy(config);
-        this.clientProvider = Objects.requireNonNull(clientProvider, "clientProvider");
+        if (clientProvider == null) {
+            throw new IllegalArgumentException("clientProvider must not be null");
+        }
+        this.clientProvider = clientProvider;
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.streamingblocks.core.avro.internal.SerdeConfigs;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
@@ -73,7 +72,10 @@ public final class AvroRegistrySerializationSchema<T> implements SerializationSc
             throw new IllegalArgumentException("Invalid topic for the subject name strategy: " + e.getMessage(), e);
         }
         this.config = SerdeConfigs.serializableCopy(config);
-        this.clientProvider = Objects.requireNonNull(clientProvider, "clientProvider");
+        if (clientProvider == null) {
+            throw new IllegalArgumentException("clientProvider must not be null");
+        }
+        this.clientProvider = clientProvider;
     }
 
     /**
