@@ -29,6 +29,12 @@ class EmbeddedSchemaRegistryITCase {
 
     private static final AtomicInteger SUBJECTS = new AtomicInteger();
 
+    /** Confluent's wording for ORDER_WITH_CURRENCY judged BACKWARD against ORDER_V1. */
+    private static final String MISSING_CURRENCY =
+            "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'currency' at path"
+                    + " '/fields/1' in the new schema has no default value and is missing in the old schema',"
+                    + " additionalInfo:'currency'}";
+
     private RegistryHttp http;
     private String subject;
 
@@ -207,8 +213,7 @@ class EmbeddedSchemaRegistryITCase {
                                 409,
                                 "Schema being registered is incompatible with an earlier schema for subject \""
                                         + subject + "\", details: ["
-                                        + "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'currency',"
-                                        + " location:'/fields/1'}, {oldSchemaVersion: 1}, {oldSchema: '"
+                                        + MISSING_CURRENCY + ", {oldSchemaVersion: 1}, {oldSchema: '"
                                         + ORDER_V1 + "'}, {compatibility: 'BACKWARD'}]"));
         assertThat(http.get("/subjects/" + subject + "/versions").body()).isEqualTo(tree("[1]"));
     }
@@ -438,7 +443,7 @@ class EmbeddedSchemaRegistryITCase {
                 RegistryHttp.MAPPER.createObjectNode().put("is_compatible", false);
         ((ObjectNode) expected)
                 .putArray("messages")
-                .add("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'currency', location:'/fields/1'}")
+                .add(MISSING_CURRENCY)
                 .add("{oldSchemaVersion: 1}")
                 .add("{oldSchema: '" + ORDER_V1 + "'}")
                 .add("{compatibility: 'BACKWARD'}");
