@@ -280,8 +280,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * Builds an {@link EmbeddedSchemaRegistry}; see its class Javadoc for an example. Every
-     * property is optional.
+     * Builds an {@link EmbeddedSchemaRegistry}.
+     *
+     * <pre>{@code
+     * EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+     *         .setPort(8081)
+     *         .setDefaultCompatibility(CompatibilityLevel.FULL)
+     *         .setBasicAuth("flink", password)
+     *         .build();
+     * }</pre>
+     *
+     * <p>Every property is optional: port 0 (ephemeral), in memory, BACKWARD, no auth.
      */
     public static final class Builder {
 

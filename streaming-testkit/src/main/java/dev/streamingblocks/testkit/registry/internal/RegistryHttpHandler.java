@@ -95,7 +95,7 @@ public final class RegistryHttpHandler implements HttpHandler {
                         exchange.getRequestMethod(),
                         exchange.getRequestURI().getRawPath(),
                         e);
-                response = error(500, 50001, "Internal server error: " + e.getClass().getSimpleName());
+                response = error(500, 500, "Internal Server Error: " + e.getClass().getSimpleName());
             }
             LOG.debug(
                     "{} {} ({}) -> {}",
