@@ -1,0 +1,170 @@
+package dev.streamingblocks.core.time;
+
+import dev.streamingblocks.core.time.internal.AvroFieldTimestampAssigner;
+import dev.streamingblocks.core.time.internal.ExtractorTimestampAssigner;
+
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds a {@link WatermarkStrategy} that reads the event time from the record itself.
+ *
+ * <pre>{@code
+ * WatermarkStrategy<Transaction> strategy = EventTimeWatermarks.<Transaction>builder()
+ *         .setAvroTimestampField("timestamp")          // long or timestamp-millis
+ *         .setMaxOutOfOrderness(Duration.ofSeconds(5))
+ *         .build();
+ * env.fromSource(kafkaSource, strategy, "transactions");
+ * }</pre>
+ *
+ * <p>What the built strategy does, exactly:
+ * <ul>
+ *   <li><b>Event time</b> (required, one of): {@link #setEventTimeExtractor} calls a function on
+ *       each record; {@link #setAvroTimestampField} reads a named field of an Avro record, accepting
+ *       a plain {@code long} of epoch milliseconds, {@code timestamp-millis} (a {@code Long} in a
+ *       GenericRecord, an {@code Instant} in a generated SpecificRecord) and {@code timestamp-micros}
+ *       (truncated to milliseconds). A missing, {@code null} or non-time value fails the job with an
+ *       {@link InvalidEventTimeException} naming the field and the record type.</li>
+ *   <li><b>Bounded out-of-orderness</b> (required): the watermark trails the highest event time
+ *       seen by {@code maxOutOfOrderness} (precisely: {@code max - maxOutOfOrderness - 1 ms}), so a
+ *       record up to that much older than the newest one is still on time, and an older one is
+ *       late for every window that has already fired.</li>
+ *   <li><b>Idleness</b> (on by default, {@link #DEFAULT_IDLE_TIMEOUT}): a split or partition that
+ *       has delivered nothing for that long stops holding the watermark back, so an empty Kafka
+ *       partition does not stall every window. {@link #disableIdleness()} turns it off.</li>
+ *   <li><b>Alignment</b> (off by default): sources in the same {@link #setAlignment group} pause
+ *       reading a split whose watermark runs more than {@code maxDrift} ahead of the group's
+ *       slowest one, which bounds state when one topic is replayed faster than another.</li>
+ * </ul>
+ *
+ * <p>Assign the strategy in the source ({@code env.fromSource(source, strategy, name)}) so Flink
+ * tracks watermarks per Kafka partition; assigned after the source, one partition can run ahead
+ * and make another one's records late.
+ *
+ * @param <T> the record type
+ */
+public final class EventTimeWatermarks<T> {
+
+    /** How long a silent split may hold the watermark back before it is marked idle. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
+
+    /** How often a source re-checks alignment, Flink's own default. */
+    public static final Duration DEFAULT_ALIGNMENT_UPDATE_INTERVAL = Duration.ofSeconds(1);
+
+    private EventTimeExtractor<T> extractor;
+    private String avroTimestampField;
+    private Duration maxOutOfOrderness;
+    private Duration idleTimeout;
+    private String alignmentGroup;
+    private Duration alignmentMaxDrift;
+    private Duration alignmentUpdateInterval;
+
+    EventTimeWatermarks() {
+        this.idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        this.alignmentUpdateInterval = DEFAULT_ALIGNMENT_UPDATE_INTERVAL;
+    }
+
+    public static <T> EventTimeWatermarks<T> builder() {
+        return new EventTimeWatermarks<>();
+    }
+
+    /** Reads the event time with a function; excludes {@link #setAvroTimestampField}. */
+    public EventTimeWatermarks<T> setEventTimeExtractor(EventTimeExtractor<T> extractor) {
+        if (avroTimestampField != null) {
+            throw new IllegalStateException(
+                    "eventTimeExtractor cannot be set: avroTimestampField is already set to '"
+                            + avroTimestampField + "'");
+        }
+        this.extractor = Objects.requireNonNull(extractor, "eventTimeExtractor must not be null");
+        return this;
+    }
+
+    /** Reads the event time from a named Avro field; excludes {@link #setEventTimeExtractor}. */
+    public EventTimeWatermarks<T> setAvroTimestampField(String fieldName) {
+        if (extractor != null) {
+            throw new IllegalStateException(
+                    "avroTimestampField cannot be set: eventTimeExtractor is already set");
+        }
+        if (fieldName == null || fieldName.isBlank()) {
+            throw new IllegalArgumentException("avroTimestampField must not be blank");
+        }
+        this.avroTimestampField = fieldName;
+        return this;
+    }
+
+    public EventTimeWatermarks<T> setMaxOutOfOrderness(Duration maxOutOfOrderness) {
+        this.maxOutOfOrderness = maxOutOfOrderness;
+        return this;
+    }
+
+    /** A split silent for this long no longer holds the watermark back. */
+    public EventTimeWatermarks<T> setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+        return this;
+    }
+
+    /** Every split holds the watermark back until it delivers data, however long that takes. */
+    public EventTimeWatermarks<T> disableIdleness() {
+        this.idleTimeout = null;
+        return this;
+    }
+
+    /** Joins the watermark alignment group {@code group}, allowing at most {@code maxDrift} ahead. */
+    public EventTimeWatermarks<T> setAlignment(String group, Duration maxDrift) {
+        this.alignmentGroup = group;
+        this.alignmentMaxDrift = maxDrift;
+        return this;
+    }
+
+    public EventTimeWatermarks<T> setAlignmentUpdateInterval(Duration updateInterval) {
+        this.alignmentUpdateInterval = updateInterval;
+        return this;
+    }
+
+    public WatermarkStrategy<T> build() {
+        if (extractor == null && avroTimestampField == null) {
+            throw new IllegalArgumentException(
+                    "eventTimeExtractor or avroTimestampField must be set");
+        }
+        if (maxOutOfOrderness == null || maxOutOfOrderness.isNegative()) {
+            throw new IllegalArgumentException(
+                    "maxOutOfOrderness must be set and not negative, was " + maxOutOfOrderness);
+        }
+        if (idleTimeout != null && (idleTimeout.isZero() || idleTimeout.isNegative())) {
+            throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+        }
+        if (alignmentGroup != null || alignmentMaxDrift != null) {
+            if (alignmentGroup == null || alignmentGroup.isBlank()) {
+                throw new IllegalArgumentException("alignment group must not be blank");
+            }
+            if (alignmentMaxDrift == null || alignmentMaxDrift.isZero() || alignmentMaxDrift.isNegative()) {
+                throw new IllegalArgumentException(
+                        "alignment maxDrift must be positive, was " + alignmentMaxDrift);
+            }
+            if (alignmentUpdateInterval == null
+                    || alignmentUpdateInterval.isZero()
+                    || alignmentUpdateInterval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "alignmentUpdateInterval must be positive, was " + alignmentUpdateInterval);
+            }
+        }
+        SerializableTimestampAssigner<T> assigner =
+                extractor != null
+                        ? new ExtractorTimestampAssigner<>(extractor)
+                        : new AvroFieldTimestampAssigner<>(avroTimestampField);
+        WatermarkStrategy<T> strategy =
+                WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness)
+                        .withTimestampAssigner(assigner);
+        if (idleTimeout != null) {
+            strategy = strategy.withIdleness(idleTimeout);
+        }
+        if (alignmentGroup != null) {
+            strategy = strategy.withWatermarkAlignment(
+                    alignmentGroup, alignmentMaxDrift, alignmentUpdateInterval);
+        }
+        return strategy;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.streamingblocks.core.time.internal;
+
+import dev.streamingblocks.core.time.EventTimeExtractor;
+import dev.streamingblocks.core.time.InvalidEventTimeException;
+
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+
+import java.time.Instant;
+
+/** Adapts a user {@link EventTimeExtractor} to Flink, refusing a {@code null} event time by name. */
+public final class ExtractorTimestampAssigner<T> implements SerializableTimestampAssigner<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final EventTimeExtractor<T> extractor;
+
+    public ExtractorTimestampAssigner(EventTimeExtractor<T> extractor) {
+        this.extractor = extractor;
+    }
+
+    @Override
+    public long extractTimestamp(T element, long recordTimestamp) {
+        Instant eventTime = extractor.eventTime(element);
+        if (eventTime == null) {
+            throw new InvalidEventTimeException(
+                    "The event time extractor returned null for a "
+                            + (element == null ? "null record" : element.getClass().getName()));
+        }
+        return eventTime.toEpochMilli();
+    }
+}

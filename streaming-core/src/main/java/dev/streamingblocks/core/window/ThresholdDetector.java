@@ -1,0 +1,140 @@
+package dev.streamingblocks.core.window;
+
+import dev.streamingblocks.core.window.internal.MatchCountAggregate;
+import dev.streamingblocks.core.window.internal.ThresholdWindowFunction;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+
+/**
+ * "At least N records matching a predicate within a window", per key, emitted once per window.
+ *
+ * <pre>{@code
+ * WindowedOutput<ThresholdBreach<String>, Transaction> bursts =
+ *         ThresholdDetector.<Transaction>builder()
+ *                 .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+ *                 .setPredicate(tx -> tx.getAmount() > 1000.0)
+ *                 .setMinCount(3)
+ *                 .setUid("large-transaction-bursts")
+ *                 .build()
+ *                 .apply(transactions.keyBy(Transaction::getUserId));
+ * }</pre>
+ *
+ * <p>Required: window, predicate, minCount (at least 1), uid. The window keeps only a match counter.
+ * A breach is emitted when the watermark passes the window end with the count at or above
+ * {@code minCount}; if the window only reaches it through a late record within the allowed
+ * lateness, it is emitted then, but never twice for the same window. Records later than the allowed
+ * lateness go to {@link WindowedOutput#lateRecords()} and are counted.
+ *
+ * @param <T> input record type
+ */
+public final class ThresholdDetector<T> {
+
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
+
+    private WindowSpec window;
+    private RecordPredicate<T> predicate;
+    private long minCount;
+    private Duration allowedLateness;
+    private String uid;
+    private String name;
+
+    ThresholdDetector() {
+        this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
+    }
+
+    public static <T> ThresholdDetector<T> builder() {
+        return new ThresholdDetector<>();
+    }
+
+    public ThresholdDetector<T> setWindow(WindowSpec window) {
+        this.window = window;
+        return this;
+    }
+
+    public ThresholdDetector<T> setPredicate(RecordPredicate<T> predicate) {
+        this.predicate = predicate;
+        return this;
+    }
+
+    public ThresholdDetector<T> setMinCount(long minCount) {
+        this.minCount = minCount;
+        return this;
+    }
+
+    public ThresholdDetector<T> setAllowedLateness(Duration allowedLateness) {
+        this.allowedLateness = allowedLateness;
+        return this;
+    }
+
+    public ThresholdDetector<T> setUid(String uid) {
+        this.uid = uid;
+        return this;
+    }
+
+    public ThresholdDetector<T> setName(String name) {
+        this.name = name;
+        return this;
+    }
+
+    public Applier<T> build() {
+        if (window == null) {
+            throw new IllegalArgumentException("window must be set");
+        }
+        if (predicate == null) {
+            throw new IllegalArgumentException("predicate must be set");
+        }
+        if (minCount < 1) {
+            throw new IllegalArgumentException("minCount must be at least 1, was " + minCount);
+        }
+        if (allowedLateness == null || allowedLateness.isNegative()) {
+            throw new IllegalArgumentException(
+                    "allowedLateness must not be negative, was " + allowedLateness);
+        }
+        if (uid == null || uid.isBlank()) {
+            throw new IllegalArgumentException("uid must be set: the window state is restored by it");
+        }
+        return new Applier<>(this);
+    }
+
+    /** A validated detector, ready to be applied to keyed streams. */
+    public static final class Applier<T> {
+
+        private final WindowSpec window;
+        private final RecordPredicate<T> predicate;
+        private final long minCount;
+        private final Duration allowedLateness;
+        private final String uid;
+        private final String name;
+
+        private Applier(ThresholdDetector<T> builder) {
+            this.window = builder.window;
+            this.predicate = builder.predicate;
+            this.minCount = builder.minCount;
+            this.allowedLateness = builder.allowedLateness;
+            this.uid = builder.uid;
+            this.name = builder.name == null ? builder.uid : builder.name;
+        }
+
+        public <K> WindowedOutput<ThresholdBreach<K>, T> apply(KeyedStream<T, K> input) {
+            OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
+            SingleOutputStreamOperator<ThresholdBreach<K>> breaches =
+                    input.window(window.assigner())
+                            .allowedLateness(allowedLateness)
+                            .sideOutputLateData(lateTag)
+                            .aggregate(
+                                    new MatchCountAggregate<>(predicate),
+                                    new ThresholdWindowFunction<K>(minCount),
+                                    Types.LONG,
+                                    Types.LONG,
+                                    ThresholdBreach.typeInfo(input.getKeyType()))
+                            .uid(uid)
+                            .name(name);
+            return new WindowedOutput<>(breaches, LateData.counted(breaches, lateTag, uid));
+        }
+    }
+}

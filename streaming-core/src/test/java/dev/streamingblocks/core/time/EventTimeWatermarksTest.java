@@ -1,0 +1,254 @@
+package dev.streamingblocks.core.time;
+
+import dev.streamingblocks.core.time.testing.Reading;
+
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.clock.ManualClock;
+import org.apache.flink.util.clock.RelativeClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventTimeWatermarksTest {
+
+    private static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
+
+    private static long t(long seconds) {
+        return BEGINNING.plusSeconds(seconds).toEpochMilli();
+    }
+
+    @Test
+    void readsTimestampMillisFromAGeneratedSpecificRecordAsInstant() {
+        WatermarkStrategy<Reading> strategy = EventTimeWatermarks.<Reading>builder()
+                .setAvroTimestampField("measured_at")
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .build();
+        Reading reading = Reading.newBuilder()
+                .setSensor("s-1").setMeasuredAt(BEGINNING.plusSeconds(7)).setValue(1.5).build();
+
+        assertThat(assigner(strategy).extractTimestamp(reading, Long.MIN_VALUE)).isEqualTo(t(7));
+    }
+
+    @Test
+    void readsTimestampMillisAndPlainLongAndMicrosFromGenericRecords() {
+        Schema millis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+        Schema micros = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+        Schema schema = SchemaBuilder.record("Event").namespace("test").fields()
+                .name("at_millis").type(millis).noDefault()
+                .name("at_long").type().longType().noDefault()
+                .name("at_micros").type(micros).noDefault()
+                .name("label").type().stringType().noDefault()
+                .name("maybe").type().optional().longType()
+                .endRecord();
+        GenericRecord record = new GenericData.Record(schema);
+        record.put("at_millis", t(1));
+        record.put("at_long", t(2));
+        record.put("at_micros", t(3) * 1000L + 999L);
+        record.put("label", "x");
+
+        assertThat(extract("at_millis", record)).isEqualTo(t(1));
+        assertThat(extract("at_long", record)).isEqualTo(t(2));
+        assertThat(extract("at_micros", record)).isEqualTo(t(3));
+        assertThatThrownBy(() -> extract("label", record))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("Avro timestamp field 'label' of record test.Event holds a java.lang.String,"
+                        + " expected a long or timestamp-millis");
+        assertThatThrownBy(() -> extract("maybe", record))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("Avro timestamp field 'maybe' of record test.Event is null");
+        assertThatThrownBy(() -> extract("missing", record))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("Avro record test.Event has no timestamp field 'missing'");
+    }
+
+    @Test
+    void refusesANonAvroRecordForAnAvroField() {
+        WatermarkStrategy<String> strategy = EventTimeWatermarks.<String>builder()
+                .setAvroTimestampField("ts").setMaxOutOfOrderness(Duration.ZERO).build();
+
+        assertThatThrownBy(() -> assigner(strategy).extractTimestamp("text", 0L))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("Cannot read Avro timestamp field 'ts' from a java.lang.String: it is not an Avro record");
+    }
+
+    @Test
+    void extractorReturningNullIsNamed() {
+        WatermarkStrategy<String> strategy = EventTimeWatermarks.<String>builder()
+                .setEventTimeExtractor(s -> null).setMaxOutOfOrderness(Duration.ZERO).build();
+
+        assertThatThrownBy(() -> assigner(strategy).extractTimestamp("text", 0L))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("The event time extractor returned null for a java.lang.String");
+    }
+
+    @Test
+    void watermarkTrailsTheHighestEventTimeByTheBoundMinusOneMillisecond() {
+        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .build();
+        RecordingOutput output = new RecordingOutput();
+        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(new ManualClock()));
+
+        generator.onEvent(t(10), t(10), output);
+        generator.onEvent(t(4), t(4), output); // out of order: must not pull the watermark back
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).containsExactly(t(10) - 5_000L - 1L);
+    }
+
+    @Test
+    void idlenessIsOnByDefaultAndMarksASilentSplitIdleAfterTheTimeout() {
+        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .build();
+        ManualClock clock = new ManualClock();
+        // Flink's idleness timer reads a relative time of 0 as "no timer started"
+        clock.advanceTime(Duration.ofSeconds(1));
+        RecordingOutput output = new RecordingOutput();
+        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(clock));
+
+        generator.onEvent(t(10), t(10), output);
+        generator.onPeriodicEmit(output);
+        // the first check without new records starts the inactivity timer
+        generator.onPeriodicEmit(output);
+        clock.advanceTime(EventTimeWatermarks.DEFAULT_IDLE_TIMEOUT);
+        generator.onPeriodicEmit(output);
+        assertThat(output.idleMarks).isZero();
+
+        clock.advanceTime(Duration.ofMillis(1));
+        generator.onPeriodicEmit(output);
+        assertThat(output.idleMarks).isEqualTo(1);
+    }
+
+    @Test
+    void disabledIdlenessNeverMarksIdle() {
+        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .disableIdleness()
+                .build();
+        ManualClock clock = new ManualClock();
+        clock.advanceTime(Duration.ofSeconds(1));
+        RecordingOutput output = new RecordingOutput();
+        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(clock));
+
+        generator.onPeriodicEmit(output);
+        generator.onPeriodicEmit(output);
+        clock.advanceTime(Duration.ofHours(1));
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.idleMarks).isZero();
+    }
+
+    @Test
+    void alignmentGroupIsPassedToTheSource() {
+        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .setAlignment("transactions", Duration.ofSeconds(20))
+                .build();
+
+        assertThat(strategy.getAlignmentParameters().getWatermarkGroup()).isEqualTo("transactions");
+        assertThat(strategy.getAlignmentParameters().getMaxAllowedWatermarkDrift()).isEqualTo(20_000L);
+        assertThat(strategy.getAlignmentParameters().getUpdateInterval()).isEqualTo(1_000L);
+    }
+
+    @Test
+    void builderNamesTheOffendingProperty() {
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setMaxOutOfOrderness(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("eventTimeExtractor or avroTimestampField must be set");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxOutOfOrderness must be set and not negative, was null");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder()
+                        .setAvroTimestampField("ts").setMaxOutOfOrderness(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxOutOfOrderness must be set and not negative, was PT-1S");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder()
+                        .setAvroTimestampField("ts").setEventTimeExtractor(Instant::ofEpochMilli))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("eventTimeExtractor cannot be set: avroTimestampField is already set to 'ts'");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder()
+                        .setEventTimeExtractor(Instant::ofEpochMilli).setAvroTimestampField("ts"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("avroTimestampField cannot be set: eventTimeExtractor is already set");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField(" "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("avroTimestampField must not be blank");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
+                        .setMaxOutOfOrderness(Duration.ZERO).setIdleTimeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idleTimeout must be positive, was PT0S");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
+                        .setMaxOutOfOrderness(Duration.ZERO).setAlignment(" ", Duration.ofSeconds(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("alignment group must not be blank");
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
+                        .setMaxOutOfOrderness(Duration.ZERO).setAlignment("g", Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("alignment maxDrift must be positive, was PT0S");
+    }
+
+    private static long extract(String field, GenericRecord record) {
+        WatermarkStrategy<GenericRecord> strategy = EventTimeWatermarks.<GenericRecord>builder()
+                .setAvroTimestampField(field).setMaxOutOfOrderness(Duration.ZERO).build();
+        return assigner(strategy).extractTimestamp(record, Long.MIN_VALUE);
+    }
+
+    private static <T> TimestampAssigner<T> assigner(WatermarkStrategy<T> strategy) {
+        return strategy.createTimestampAssigner(UnregisteredMetricsGroup::new);
+    }
+
+    private static WatermarkGeneratorSupplier.Context context(RelativeClock clock) {
+        return new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
+
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return clock;
+            }
+        };
+    }
+
+    private static final class RecordingOutput implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+        int idleMarks;
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            watermarks.add(watermark.getTimestamp());
+        }
+
+        @Override
+        public void markIdle() {
+            idleMarks++;
+        }
+
+        @Override
+        public void markActive() {}
+    }
+}

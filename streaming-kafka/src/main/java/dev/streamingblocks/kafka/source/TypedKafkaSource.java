@@ -1,0 +1,555 @@
+package dev.streamingblocks.kafka.source;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
+import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
+import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
+import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
+import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.json.JsonDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
+
+/**
+ * A Kafka source that yields a typed {@code DataStream<T>} and handles records it cannot
+ * deserialize by a {@link DeserializationFailurePolicy}.
+ *
+ * <pre>{@code
+ * TypedKafkaSource<Order> source = TypedKafkaSource.<Order>builder()
+ *         .setName("orders-source")
+ *         .setBootstrapServers("localhost:9092")
+ *         .setTopics("orders")
+ *         .setGroupId("order-enricher")
+ *         .setJsonValue(Order.class)
+ *         .setWatermarkStrategy(WatermarkStrategy.forBoundedOutOfOrderness(Duration.ofSeconds(5)))
+ *         .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+ *         .setDeadLetterTopic("orders-dlq")
+ *         .build();
+ * DataStream<Order> orders = source.attach(env).records();
+ * }</pre>
+ *
+ * <p>Required: {@code name} (names the operators and derives their uids, so keep it stable),
+ * {@code bootstrapServers}, {@code topics} or {@code topicPattern}, {@code groupId} and a value
+ * deserializer ({@code valueDeserializer} or {@code jsonValue}). A dead-letter topic is required
+ * with, and only with, {@link DeserializationFailurePolicy#DEAD_LETTER}.
+ *
+ * <p>Defaults: start from committed offsets, else earliest; unbounded; {@code read_committed};
+ * watermarks for monotonous Kafka record timestamps; idleness {@value #DEFAULT_IDLENESS_SECONDS}
+ * seconds, so an empty partition never stalls event time; failure policy {@code FAIL}.
+ * Timestamps and watermarks are assigned inside the source, so Flink tracks them per partition.
+ *
+ * <p>Dead letters are written with a {@link KafkaSink}, at-least-once by default: with
+ * checkpointing, every dead letter is flushed before a checkpoint completes, so none is lost, but
+ * after a failure the records replayed since the last checkpoint can land in the dead-letter topic
+ * twice. {@link DeliveryGuarantee#EXACTLY_ONCE} writes them in Kafka transactions instead (readers
+ * of the dead-letter topic then need {@code read_committed}). The original record headers are not
+ * copied.
+ */
+public final class TypedKafkaSource<T> {
+
+    /** Seconds of the default idleness. */
+    public static final long DEFAULT_IDLENESS_SECONDS = 30;
+
+    /** A partition without records for this long stops holding back the watermark. */
+    public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(DEFAULT_IDLENESS_SECONDS);
+
+    /** The default start position. */
+    public static final StartingOffsets DEFAULT_STARTING_OFFSETS = StartingOffsets.committedOrEarliest();
+
+    /** The default isolation level: never read records of aborted or open transactions. */
+    public static final IsolationLevel DEFAULT_ISOLATION_LEVEL = IsolationLevel.READ_COMMITTED;
+
+    /** The default failure policy: fail, so nothing is lost silently. */
+    public static final DeserializationFailurePolicy DEFAULT_FAILURE_POLICY = DeserializationFailurePolicy.FAIL;
+
+    /** The default delivery guarantee of the dead-letter sink. */
+    public static final DeliveryGuarantee DEFAULT_DEAD_LETTER_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
+
+    /** The counter, on the source operator, of records that could not be deserialized. */
+    public static final String DESERIALIZATION_ERRORS_METRIC = "deserializationErrors";
+
+    /** Appended to the source name for the uid and name of the operator that splits off dead letters. */
+    public static final String SPLIT_SUFFIX = "-split";
+
+    /** Appended to the source name for the uid and name of the dead-letter sink. */
+    public static final String DEAD_LETTER_SINK_SUFFIX = "-dead-letter-sink";
+
+    private final Builder<T> config;
+    private final TypeInformation<T> valueType;
+
+    private TypedKafkaSource(Builder<T> config, TypeInformation<T> valueType) {
+        this.config = config;
+        this.valueType = valueType;
+    }
+
+    public static <T> Builder<T> builder() {
+        return new Builder<>();
+    }
+
+    /** The operator name and uid of the source. */
+    public String name() {
+        return config.name;
+    }
+
+    /** The type of the records. */
+    public TypeInformation<T> valueType() {
+        return valueType;
+    }
+
+    /**
+     * The underlying Flink {@link KafkaSource}, emitting good values as {@code Right} and dead
+     * letters as {@code Left}. Most users want {@link #attach} instead.
+     */
+    public KafkaSource<Either<DeadLetter, T>> kafkaSource() {
+        KafkaSourceBuilder<Either<DeadLetter, T>> builder = KafkaSource.<Either<DeadLetter, T>>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setGroupId(config.groupId)
+                .setStartingOffsets(config.startingOffsets.toOffsetsInitializer())
+                .setDeserializer(new FailureHandlingDeserializationSchema<>(
+                        config.valueDeserializer, config.failurePolicy, DESERIALIZATION_ERRORS_METRIC))
+                .setProperties(userProperties())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        config.isolationLevel.toString().toLowerCase(Locale.ROOT));
+        if (config.topicPattern != null) {
+            builder.setTopicPattern(config.topicPattern);
+        } else {
+            builder.setTopics(config.topics);
+        }
+        if (config.stoppingOffsets != null) {
+            builder.setBounded(config.stoppingOffsets);
+        }
+        return builder.build();
+    }
+
+    /** The watermark strategy for the source's envelope type, idleness included. */
+    WatermarkStrategy<Either<DeadLetter, T>> envelopeWatermarkStrategy() {
+        WatermarkStrategy<Either<DeadLetter, T>> strategy = new EnvelopeWatermarkStrategy<>(config.watermarkStrategy);
+        return config.idleness == null ? strategy : strategy.withIdleness(config.idleness);
+    }
+
+    /**
+     * Adds the source to the job: the Kafka source (uid and name {@link #name()}), an operator that
+     * splits off dead letters ({@code name + }{@value #SPLIT_SUFFIX}) and, under
+     * {@code DEAD_LETTER}, the dead-letter sink ({@code name + }{@value #DEAD_LETTER_SINK_SUFFIX}).
+     *
+     * <p>Without idleness, it first checks the partition count and logs a warning when the source
+     * parallelism exceeds it.
+     */
+    public KafkaSourceStreams<T> attach(StreamExecutionEnvironment env) {
+        if (env == null) {
+            throw new IllegalArgumentException("env must not be null");
+        }
+        int parallelism = config.parallelism > 0 ? config.parallelism : env.getParallelism();
+        if (config.idleness == null && config.topics != null) {
+            ParallelismCheck.warnIfNeeded(config.name, parallelism, config.topics, adminProperties());
+        }
+
+        DataStreamSource<Either<DeadLetter, T>> source =
+                env.fromSource(kafkaSource(), envelopeWatermarkStrategy(), config.name);
+        source.uid(config.name);
+        SingleOutputStreamOperator<T> records = source
+                .process(new DeadLetterSplitter<T>(), valueType)
+                .uid(config.name + SPLIT_SUFFIX)
+                .name(config.name + SPLIT_SUFFIX);
+        if (config.parallelism > 0) {
+            source.setParallelism(config.parallelism);
+            records.setParallelism(config.parallelism);
+        }
+        DataStream<DeadLetter> deadLetters = records.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
+
+        DataStreamSink<DeadLetter> deadLetterSink = null;
+        if (config.failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
+            deadLetterSink = deadLetters
+                    .sinkTo(deadLetterKafkaSink())
+                    .uid(config.name + DEAD_LETTER_SINK_SUFFIX)
+                    .name(config.name + DEAD_LETTER_SINK_SUFFIX);
+        }
+        return new KafkaSourceStreams<>(records, deadLetters, deadLetterSink);
+    }
+
+    private KafkaSink<DeadLetter> deadLetterKafkaSink() {
+        var builder = KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.bootstrapServers)
+                .setKafkaProducerConfig(userProperties())
+                .setRecordSerializer(new DeadLetterSerializationSchema(config.deadLetterTopic))
+                .setDeliveryGuarantee(config.deadLetterDeliveryGuarantee);
+        if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(config.name + "-dlq");
+        }
+        return builder.build();
+    }
+
+    private Properties userProperties() {
+        Properties props = new Properties();
+        props.putAll(config.properties);
+        return props;
+    }
+
+    private Properties adminProperties() {
+        Properties props = userProperties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        return props;
+    }
+
+    /** No client properties: they may hold credentials. */
+    @Override
+    public String toString() {
+        return "TypedKafkaSource{name='" + config.name + "', "
+                + (config.topicPattern != null ? "topicPattern=" + config.topicPattern : "topics=" + config.topics)
+                + ", groupId='" + config.groupId + "', valueType=" + valueType
+                + ", startingOffsets=" + config.startingOffsets
+                + ", bounded=" + (config.stoppingOffsets != null)
+                + ", onDeserializationError=" + config.failurePolicy
+                + (config.deadLetterTopic != null ? ", deadLetterTopic='" + config.deadLetterTopic + "'" : "")
+                + "}";
+    }
+
+    /**
+     * Builds a {@link TypedKafkaSource}; see its class documentation for what is required. Setters
+     * that exclude each other fail at once; {@link #build()} checks the rest and names the property.
+     */
+    public static final class Builder<T> {
+
+        private static final List<String> RESERVED_PROPERTIES = List.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+
+        private String name;
+        private String bootstrapServers;
+        private List<String> topics;
+        private Pattern topicPattern;
+        private String groupId;
+        private StartingOffsets startingOffsets;
+        private OffsetsInitializer stoppingOffsets;
+        private String stoppingDescription;
+        private IsolationLevel isolationLevel;
+        private DeserializationSchema<T> valueDeserializer;
+        private WatermarkStrategy<T> watermarkStrategy;
+        private Duration idleness;
+        private DeserializationFailurePolicy failurePolicy;
+        private String deadLetterTopic;
+        private DeliveryGuarantee deadLetterDeliveryGuarantee;
+        private int parallelism = -1;
+        private final Properties properties = new Properties();
+
+        Builder() {
+            this.startingOffsets = DEFAULT_STARTING_OFFSETS;
+            this.isolationLevel = DEFAULT_ISOLATION_LEVEL;
+            this.watermarkStrategy = WatermarkStrategy.forMonotonousTimestamps();
+            this.idleness = DEFAULT_IDLENESS;
+            this.failurePolicy = DEFAULT_FAILURE_POLICY;
+            this.deadLetterDeliveryGuarantee = DEFAULT_DEAD_LETTER_DELIVERY_GUARANTEE;
+        }
+
+        /** Names the operators and derives their uids; keep it stable across releases. */
+        public Builder<T> setName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder<T> setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        /** The topics to read; excludes {@link #setTopicPattern}. */
+        public Builder<T> setTopics(String... topics) {
+            return setTopics(topics == null ? null : List.of(topics));
+        }
+
+        /** The topics to read; excludes {@link #setTopicPattern}. */
+        public Builder<T> setTopics(List<String> topics) {
+            if (topicPattern != null) {
+                throw new IllegalStateException("topics and topicPattern exclude each other; topicPattern is already set");
+            }
+            if (topics == null || topics.isEmpty()) {
+                throw new IllegalArgumentException("topics must not be empty");
+            }
+            for (String topic : topics) {
+                if (topic == null || topic.isBlank()) {
+                    throw new IllegalArgumentException("topics must not contain a null or blank name, but were " + topics);
+                }
+            }
+            this.topics = List.copyOf(topics);
+            return this;
+        }
+
+        /** Reads every topic matching the pattern; excludes {@link #setTopics}. */
+        public Builder<T> setTopicPattern(Pattern topicPattern) {
+            if (topics != null) {
+                throw new IllegalStateException("topics and topicPattern exclude each other; topics are already set");
+            }
+            if (topicPattern == null) {
+                throw new IllegalArgumentException("topicPattern must not be null");
+            }
+            this.topicPattern = topicPattern;
+            return this;
+        }
+
+        public Builder<T> setGroupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        /** Where to start without a checkpoint; default {@link #DEFAULT_STARTING_OFFSETS}. */
+        public Builder<T> setStartingOffsets(StartingOffsets startingOffsets) {
+            if (startingOffsets == null) {
+                throw new IllegalArgumentException("startingOffsets must not be null");
+            }
+            this.startingOffsets = startingOffsets;
+            return this;
+        }
+
+        /**
+         * Makes the source bounded: it stops at the latest offsets seen when the job starts (tests,
+         * backfills). Excludes {@link #setBoundedAt}.
+         */
+        public Builder<T> setBoundedToLatest() {
+            requireNotBounded("boundedToLatest");
+            this.stoppingOffsets = OffsetsInitializer.latest();
+            this.stoppingDescription = "boundedToLatest";
+            return this;
+        }
+
+        /**
+         * Makes the source bounded: it stops before the first record with a timestamp at or after
+         * {@code stopAt}. Excludes {@link #setBoundedToLatest}.
+         */
+        public Builder<T> setBoundedAt(Instant stopAt) {
+            if (stopAt == null) {
+                throw new IllegalArgumentException("boundedAt must not be null");
+            }
+            requireNotBounded("boundedAt");
+            this.stoppingOffsets = OffsetsInitializer.timestamp(stopAt.toEpochMilli());
+            this.stoppingDescription = "boundedAt";
+            return this;
+        }
+
+        private void requireNotBounded(String property) {
+            if (stoppingOffsets != null) {
+                throw new IllegalStateException("boundedToLatest and boundedAt exclude each other; "
+                        + stoppingDescription + " is already set, cannot also set " + property);
+            }
+        }
+
+        /** Default {@code read_committed}. */
+        public Builder<T> setIsolationLevel(IsolationLevel isolationLevel) {
+            if (isolationLevel == null) {
+                throw new IllegalArgumentException("isolationLevel must not be null");
+            }
+            this.isolationLevel = isolationLevel;
+            return this;
+        }
+
+        /** Deserializes record values; excludes {@link #setJsonValue}. */
+        public Builder<T> setValueDeserializer(DeserializationSchema<T> valueDeserializer) {
+            if (this.valueDeserializer != null) {
+                throw new IllegalStateException("valueDeserializer is already set");
+            }
+            if (valueDeserializer == null) {
+                throw new IllegalArgumentException("valueDeserializer must not be null");
+            }
+            this.valueDeserializer = valueDeserializer;
+            return this;
+        }
+
+        /**
+         * Reads values as JSON into a POJO or Java record with Flink's {@link JsonDeserializationSchema}
+         * (Jackson, Java time supported); excludes {@link #setValueDeserializer}.
+         */
+        public Builder<T> setJsonValue(Class<T> valueClass) {
+            if (valueClass == null) {
+                throw new IllegalArgumentException("jsonValue class must not be null");
+            }
+            return setValueDeserializer(new JsonDeserializationSchema<>(valueClass));
+        }
+
+        /**
+         * Timestamps and watermarks, applied per partition inside the source. Do not add
+         * {@code withIdleness} here: idleness is set with {@link #setIdleness}.
+         */
+        public Builder<T> setWatermarkStrategy(WatermarkStrategy<T> watermarkStrategy) {
+            if (watermarkStrategy == null) {
+                throw new IllegalArgumentException("watermarkStrategy must not be null");
+            }
+            this.watermarkStrategy = watermarkStrategy;
+            return this;
+        }
+
+        /** How long a partition may be silent before it stops holding back event time; default 30 s. */
+        public Builder<T> setIdleness(Duration idleness) {
+            if (idleness == null || idleness.isNegative() || idleness.isZero()) {
+                throw new IllegalArgumentException("idleness must be positive, but was " + idleness
+                        + "; use withoutIdleness() to turn it off");
+            }
+            this.idleness = idleness;
+            return this;
+        }
+
+        /**
+         * Turns idleness off: an empty partition then holds back event time until it gets a record.
+         * A warning is logged at start-up if the source parallelism exceeds the partition count.
+         */
+        public Builder<T> withoutIdleness() {
+            this.idleness = null;
+            return this;
+        }
+
+        /** Default {@link DeserializationFailurePolicy#FAIL}. */
+        public Builder<T> setOnDeserializationError(DeserializationFailurePolicy policy) {
+            if (policy == null) {
+                throw new IllegalArgumentException("onDeserializationError must not be null");
+            }
+            this.failurePolicy = policy;
+            return this;
+        }
+
+        /** The topic for records that cannot be deserialized, under {@code DEAD_LETTER}. */
+        public Builder<T> setDeadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        /** {@code AT_LEAST_ONCE} (default) or {@code EXACTLY_ONCE} for the dead-letter sink. */
+        public Builder<T> setDeadLetterDeliveryGuarantee(DeliveryGuarantee guarantee) {
+            if (guarantee == null || guarantee == DeliveryGuarantee.NONE) {
+                throw new IllegalArgumentException(
+                        "deadLetterDeliveryGuarantee must be AT_LEAST_ONCE or EXACTLY_ONCE, but was " + guarantee);
+            }
+            this.deadLetterDeliveryGuarantee = guarantee;
+            return this;
+        }
+
+        /** Parallelism of the source and its split operator; default the environment's. */
+        public Builder<T> setParallelism(int parallelism) {
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1, but was " + parallelism);
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * A Kafka client property (security, timeouts...) for the consumer and the dead-letter
+         * producer. Values are never logged.
+         */
+        public Builder<T> setProperty(String key, String value) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("property key must not be null or blank");
+            }
+            if (RESERVED_PROPERTIES.contains(key)) {
+                throw new IllegalArgumentException("property '" + key + "' has its own setter; use "
+                        + setterFor(key) + " instead of setProperty");
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("value of property '" + key + "' must not be null");
+            }
+            properties.setProperty(key, value);
+            return this;
+        }
+
+        private static String setterFor(String key) {
+            switch (key) {
+                case CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG:
+                    return "setBootstrapServers";
+                case ConsumerConfig.GROUP_ID_CONFIG:
+                    return "setGroupId";
+                default:
+                    return "setIsolationLevel";
+            }
+        }
+
+        /** Checks the configuration across fields; the message names the offending property. */
+        public TypedKafkaSource<T> build() {
+            requireText(name, "name");
+            requireText(bootstrapServers, "bootstrapServers");
+            if (topics == null && topicPattern == null) {
+                throw new IllegalArgumentException("topics or topicPattern must be set");
+            }
+            requireText(groupId, "groupId");
+            if (valueDeserializer == null) {
+                throw new IllegalArgumentException("valueDeserializer (or jsonValue) must be set");
+            }
+            TypeInformation<T> valueType = valueDeserializer.getProducedType();
+            if (valueType == null) {
+                throw new IllegalArgumentException("valueDeserializer " + valueDeserializer.getClass().getName()
+                        + " returned no produced type");
+            }
+            if (valueType instanceof GenericTypeInfo) {
+                throw new IllegalArgumentException("valueDeserializer produces " + valueType
+                        + ", which Flink would serialize with Kryo; use a POJO, a Java record or an Avro type");
+            }
+            if (failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
+                requireText(deadLetterTopic, "deadLetterTopic", " when onDeserializationError is DEAD_LETTER");
+                if (topics != null && topics.contains(deadLetterTopic)) {
+                    throw new IllegalArgumentException("deadLetterTopic '" + deadLetterTopic
+                            + "' must not be one of the source topics " + topics);
+                }
+                if (topicPattern != null && topicPattern.matcher(deadLetterTopic).matches()) {
+                    throw new IllegalArgumentException("deadLetterTopic '" + deadLetterTopic
+                            + "' must not match the source topicPattern " + topicPattern);
+                }
+            } else if (deadLetterTopic != null) {
+                throw new IllegalArgumentException("deadLetterTopic is set but onDeserializationError is "
+                        + failurePolicy + "; set onDeserializationError to DEAD_LETTER or remove deadLetterTopic");
+            }
+            return new TypedKafkaSource<>(snapshot(), valueType);
+        }
+
+        /** A copy, so changing this builder later does not change a built source. */
+        private Builder<T> snapshot() {
+            Builder<T> copy = new Builder<>();
+            copy.name = name;
+            copy.bootstrapServers = bootstrapServers;
+            copy.topics = topics;
+            copy.topicPattern = topicPattern;
+            copy.groupId = groupId;
+            copy.startingOffsets = startingOffsets;
+            copy.stoppingOffsets = stoppingOffsets;
+            copy.stoppingDescription = stoppingDescription;
+            copy.isolationLevel = isolationLevel;
+            copy.valueDeserializer = valueDeserializer;
+            copy.watermarkStrategy = watermarkStrategy;
+            copy.idleness = idleness;
+            copy.failurePolicy = failurePolicy;
+            copy.deadLetterTopic = deadLetterTopic;
+            copy.deadLetterDeliveryGuarantee = deadLetterDeliveryGuarantee;
+            copy.parallelism = parallelism;
+            copy.properties.putAll(properties);
+            return copy;
+        }
+
+        private static void requireText(String value, String property) {
+            requireText(value, property, "");
+        }
+
+        private static void requireText(String value, String property, String condition) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(property + " must be set" + condition);
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.streamingblocks.sessions.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.SessionChange;
+import dev.streamingblocks.sessions.Sessionizer;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Event-time session windows per user with a changelog output; the semantics are documented on
+ * {@link Sessionizer}. Per user the state is a map from session start to a constant-size
+ * accumulator, plus two timers per session: one at {@code end - 1} to emit it, one at
+ * {@code end - 1 + gap + allowedLateness} to forget it.
+ */
+public class SessionizeFunction extends KeyedProcessFunction<String, PageView, SessionChange> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String STATE_NAME = "sessions";
+
+    private final long gapMillis;
+    private final long allowedLatenessMillis;
+
+    private transient MapState<Long, SessionAccumulator> sessions;
+
+    public SessionizeFunction(long gapMillis, long allowedLatenessMillis) {
+        if (gapMillis <= 0) {
+            throw new IllegalArgumentException("gap must be positive, but was " + gapMillis + " ms");
+        }
+        if (allowedLatenessMillis < 0) {
+            throw new IllegalArgumentException(
+                    "allowedLateness must not be negative, but was " + allowedLatenessMillis + " ms");
+        }
+        this.gapMillis = gapMillis;
+        this.allowedLatenessMillis = allowedLatenessMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        sessions = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(STATE_NAME, Types.LONG, Types.POJO(SessionAccumulator.class)));
+    }
+
+    @Override
+    public void processElement(PageView view, Context ctx, Collector<SessionChange> out) throws Exception {
+        requireComplete(view);
+        long time = view.viewTime().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        // Judged on the view's own window only, so that once a session is forgotten no accepted
+        // view can touch it any more (see the class Javadoc of Sessionizer).
+        if (saturatedAdd(time, gapMillis - 1, allowedLatenessMillis) <= watermark) {
+            ctx.output(Sessionizer.LATE_VIEWS, view);
+            return;
+        }
+
+        SessionAccumulator merged = SessionAccumulator.of(view);
+        long viewEnd = merged.end(gapMillis);
+        List<SessionAccumulator> touched = new ArrayList<>();
+        for (Map.Entry<Long, SessionAccumulator> entry : sessions.entries()) {
+            SessionAccumulator session = entry.getValue();
+            // Windows that merely touch merge, as in Flink's TimeWindow#intersects and SQL SESSION.
+            if (session.start <= viewEnd && session.end(gapMillis) >= time) {
+                touched.add(session);
+            }
+        }
+        for (SessionAccumulator session : touched) {
+            merged.mergeFrom(session);
+        }
+        String userId = ctx.getCurrentKey();
+        for (SessionAccumulator session : touched) {
+            sessions.remove(session.start);
+            deleteTimers(ctx.timerService(), session);
+            if (session.emitted) {
+                if (session.start == merged.start) {
+                    merged.emitted = true;
+                } else {
+                    out.collect(SessionChange.delete(session.toSession(userId, gapMillis)));
+                }
+            }
+        }
+        sessions.put(merged.start, merged);
+        if (merged.end(gapMillis) - 1 <= watermark) {
+            emit(userId, merged, out);
+            sessions.put(merged.start, merged);
+        }
+        // Re-register every session's timers: a deleted timer may have shared its time with another's.
+        for (SessionAccumulator session : sessions.values()) {
+            registerTimers(ctx.timerService(), session);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
+        String userId = ctx.getCurrentKey();
+        List<SessionAccumulator> all = new ArrayList<>();
+        for (SessionAccumulator session : sessions.values()) {
+            all.add(session);
+        }
+        for (SessionAccumulator session : all) {
+            if (session.pending && session.end(gapMillis) - 1 <= timestamp) {
+                emit(userId, session, out);
+                sessions.put(session.start, session);
+            }
+            if (cleanupTime(session) <= timestamp) {
+                sessions.remove(session.start);
+            }
+        }
+        if (sessions.isEmpty()) {
+            sessions.clear();
+        }
+    }
+
+    private void emit(String userId, SessionAccumulator session, Collector<SessionChange> out) {
+        out.collect(session.emitted
+                ? SessionChange.update(session.toSession(userId, gapMillis))
+                : SessionChange.insert(session.toSession(userId, gapMillis)));
+        session.emitted = true;
+        session.pending = false;
+    }
+
+    private void registerTimers(TimerService timers, SessionAccumulator session) {
+        if (session.pending) {
+            timers.registerEventTimeTimer(session.end(gapMillis) - 1);
+        }
+        timers.registerEventTimeTimer(cleanupTime(session));
+    }
+
+    private void deleteTimers(TimerService timers, SessionAccumulator session) {
+        timers.deleteEventTimeTimer(session.end(gapMillis) - 1);
+        timers.deleteEventTimeTimer(cleanupTime(session));
+    }
+
+    /** Until then a view that is not late could still touch the session. */
+    private long cleanupTime(SessionAccumulator session) {
+        return saturatedAdd(session.end(gapMillis) - 1, gapMillis, allowedLatenessMillis);
+    }
+
+    private static long saturatedAdd(long a, long b, long c) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            return Long.MAX_VALUE;
+        }
+        long total = sum + c;
+        if (((sum ^ total) & (c ^ total)) < 0) {
+            return Long.MAX_VALUE;
+        }
+        return total;
+    }
+
+    private static void requireComplete(PageView view) {
+        if (view.pageUrl() == null) {
+            throw new IllegalArgumentException("PageView.pageUrl must not be null (user " + view.userId() + ")");
+        }
+        if (view.viewTime() == null) {
+            throw new IllegalArgumentException("PageView.viewTime must not be null (user " + view.userId() + ")");
+        }
+    }
+}

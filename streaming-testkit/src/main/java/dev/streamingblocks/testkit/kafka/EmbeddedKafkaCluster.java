@@ -1,0 +1,416 @@
+package dev.streamingblocks.testkit.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka broker (or a small cluster) in KRaft mode, running inside the current JVM on
+ * loopback, for tests and local runs.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build()) {
+ *     kafka.start();
+ *     kafka.createTopic("orders", 3);
+ *     kafka.produce("orders", List.of(new ProducerRecord<>("orders", key, value)));
+ *     List<ConsumerRecord<byte[], byte[]>> out = kafka.consume("orders", 1, Duration.ofSeconds(30));
+ * }
+ * }</pre>
+ *
+ * <p>With one broker (the default) the node is combined broker and controller, and the internal
+ * topics use replication factor 1, so transactions and consumer groups work. With three or more
+ * brokers, a dedicated controller runs beside them; internal topics use replication 3 and
+ * {@code min.insync.replicas} 2, so one broker can be stopped with {@link #stopBroker(int)} and
+ * transactions keep working.
+ *
+ * <p>{@link #start()} returns once every broker is ready; {@link #close()} may be called any
+ * number of times.
+ */
+public final class EmbeddedKafkaCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaCluster.class);
+
+    /** One broker, combined with the controller. */
+    public static final int DEFAULT_BROKERS = 1;
+
+    /** How long helpers wait for the cluster before giving up. */
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(60);
+
+    private final int brokerCount;
+    private final Map<String, String> brokerConfigs;
+
+    private KafkaClusterTestKit testKit;
+    private State state = State.NEW;
+
+    private enum State {
+        NEW,
+        STARTED,
+        CLOSED
+    }
+
+    private EmbeddedKafkaCluster(Builder builder) {
+        this.brokerCount = builder.brokers;
+        this.brokerConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.effectiveConfigs()));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Formats the storage, starts the controller and brokers, and waits until every broker is
+     * ready and serves metadata.
+     *
+     * @throws IllegalStateException if the cluster was already started or closed
+     */
+    public synchronized EmbeddedKafkaCluster start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("EmbeddedKafkaCluster can be started once; it is " + state);
+        }
+        Instant begin = Instant.now();
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setCombined(brokerCount == 1)
+                    .setNumBrokerNodes(brokerCount)
+                    .setNumControllerNodes(1)
+                    .build();
+            KafkaClusterTestKit.Builder kitBuilder = new KafkaClusterTestKit.Builder(nodes);
+            brokerConfigs.forEach(kitBuilder::setConfigProp);
+            testKit = kitBuilder.build();
+            state = State.STARTED;
+            testKit.format();
+            testKit.startup();
+            testKit.waitForReadyBrokers();
+            awaitBrokersInMetadata(brokerCount);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly();
+            throw new IllegalStateException("Interrupted while starting the embedded Kafka cluster", e);
+        } catch (Exception e) {
+            closeQuietly();
+            throw new IllegalStateException("Could not start the embedded Kafka cluster with "
+                    + brokerCount + " broker(s): " + e.getMessage(), e);
+        }
+        LOG.info("Embedded Kafka cluster with {} broker(s) started at {} in {} ms",
+                brokerCount, bootstrapServers(), Duration.between(begin, Instant.now()).toMillis());
+        return this;
+    }
+
+    /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:40123}. */
+    public synchronized String bootstrapServers() {
+        return requireStarted().bootstrapServers();
+    }
+
+    public int brokerCount() {
+        return brokerCount;
+    }
+
+    /** The broker configs this cluster runs with, defaults included. */
+    public Map<String, String> brokerConfigs() {
+        return brokerConfigs;
+    }
+
+    /** The node ids of the brokers, ascending. */
+    public synchronized Set<Integer> brokerIds() {
+        return Collections.unmodifiableSet(new TreeSet<>(requireStarted().brokers().keySet()));
+    }
+
+    /**
+     * Stops one broker (a clean shutdown), for fault tests. The rest of the cluster keeps running.
+     *
+     * @throws IllegalArgumentException if there is no broker with that id
+     */
+    public synchronized void stopBroker(int brokerId) {
+        BrokerServer broker = requireStarted().brokers().get(brokerId);
+        if (broker == null) {
+            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are "
+                    + brokerIds());
+        }
+        broker.shutdown();
+        broker.awaitShutdown();
+        LOG.info("Embedded Kafka broker {} stopped", brokerId);
+    }
+
+    /** Client properties with {@code bootstrap.servers} set; callers add what they need. */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /** A new admin client; the caller closes it. */
+    public Admin createAdmin() {
+        Properties props = clientProperties();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) DEFAULT_OPERATION_TIMEOUT.toMillis());
+        return Admin.create(props);
+    }
+
+    /** A new byte-array producer (idempotent, {@code acks=all}); the caller closes it. */
+    public KafkaProducer<byte[], byte[]> createProducer(Map<String, Object> overrides) {
+        Properties props = clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.putAll(overrides);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A new byte-array consumer reading from the earliest offset with {@code read_committed},
+     * without a group unless the overrides set one; the caller closes it.
+     */
+    public KafkaConsumer<byte[], byte[]> createConsumer(Map<String, Object> overrides) {
+        Properties props = clientProperties();
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.putAll(overrides);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Creates a topic with no extra configs, replicated to every broker (up to 3); see
+     * {@link #createTopic(String, int, short, Map)}.
+     */
+    public void createTopic(String topic, int partitions) {
+        createTopic(topic, partitions, (short) Math.min(brokerCount, 3), Map.of());
+    }
+
+    /**
+     * Creates a topic and waits until it exists. Creating a topic that already exists is an error
+     * here on purpose: tests use unique topic names.
+     */
+    public void createTopic(String topic, int partitions, short replication, Map<String, String> configs) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("topic must not be null or blank");
+        }
+        try (Admin admin = createAdmin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs)))
+                    .all()
+                    .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                throw new IllegalStateException("Topic '" + topic + "' already exists", e.getCause());
+            }
+            throw new IllegalStateException("Could not create topic '" + topic + "': "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Timed out after " + DEFAULT_OPERATION_TIMEOUT
+                    + " creating topic '" + topic + "'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", e);
+        }
+    }
+
+    /**
+     * Produces the records (not in a transaction), in order, and waits until all are acknowledged.
+     *
+     * @return where each record landed, in the order given
+     */
+    public List<RecordMetadata> produce(Collection<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = createProducer(Map.of())) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                acks.add(producer.send(record));
+            }
+            producer.flush();
+            List<RecordMetadata> metadata = new ArrayList<>(acks.size());
+            for (Future<RecordMetadata> ack : acks) {
+                metadata.add(ack.get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return metadata;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not produce: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Timed out after " + DEFAULT_OPERATION_TIMEOUT + " producing", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while producing", e);
+        }
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with {@code read_committed} until exactly
+     * {@code expectedCount} records have arrived, then keeps polling briefly to catch extras.
+     *
+     * @return the records, in the order they were polled
+     * @throws AssertionError if fewer than {@code expectedCount} records arrive within
+     *     {@code timeout}, or more than expected arrive
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expectedCount, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> received = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = createConsumer(Map.of())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, timeout)
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Instant deadline = Instant.now().plus(timeout);
+            while (received.size() < expectedCount && Instant.now().isBefore(deadline)) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                batch.forEach(received::add);
+            }
+            if (received.size() < expectedCount) {
+                throw new AssertionError("Expected " + expectedCount + " record(s) in topic '" + topic
+                        + "' within " + timeout + " but got " + received.size());
+            }
+            // A short extra poll: a test expecting N records must notice an (N+1)th.
+            consumer.poll(Duration.ofMillis(500)).forEach(received::add);
+        }
+        if (received.size() != expectedCount) {
+            throw new AssertionError("Expected exactly " + expectedCount + " record(s) in topic '" + topic
+                    + "' but got " + received.size());
+        }
+        return received;
+    }
+
+    /** A topic name that no other test in this JVM uses: {@code prefix-<random>}. */
+    public static String uniqueTopicName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Shuts the cluster down and deletes its data; later calls do nothing. */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        State previous = state;
+        state = State.CLOSED;
+        if (testKit == null || previous == State.NEW) {
+            return;
+        }
+        try {
+            // The test kit's close() is not idempotent (a second call throws), hence the state guard.
+            testKit.close();
+            LOG.info("Embedded Kafka cluster stopped");
+        } catch (Exception e) {
+            LOG.warn("Error while stopping the embedded Kafka cluster", e);
+        }
+    }
+
+    private KafkaClusterTestKit requireStarted() {
+        if (state != State.STARTED) {
+            throw new IllegalStateException("EmbeddedKafkaCluster is " + state + "; call start() first");
+        }
+        return testKit;
+    }
+
+    private void awaitBrokersInMetadata(int expected) throws Exception {
+        Instant deadline = Instant.now().plus(DEFAULT_OPERATION_TIMEOUT);
+        try (Admin admin = createAdmin()) {
+            while (true) {
+                int seen = admin.describeCluster().nodes()
+                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+                if (seen >= expected) {
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new TimeoutException("Only " + seen + " of " + expected
+                            + " brokers registered within " + DEFAULT_OPERATION_TIMEOUT);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * Builds an {@link EmbeddedKafkaCluster}. Required: nothing. Defaults: one broker; internal
+     * topics replicated as far as the broker count allows.
+     */
+    public static final class Builder {
+
+        private int brokers = DEFAULT_BROKERS;
+        private final Map<String, String> extraConfigs = new LinkedHashMap<>();
+
+        Builder() {}
+
+        /** Number of brokers: 1 (default) or 3 or more for fault tests. */
+        public Builder setBrokers(int brokers) {
+            this.brokers = brokers;
+            return this;
+        }
+
+        /** Adds a broker config, applied to every broker; it overrides the defaults. */
+        public Builder setBrokerConfig(String key, String value) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("broker config key must not be null or blank");
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("value of broker config '" + key + "' must not be null");
+            }
+            extraConfigs.put(key, value);
+            return this;
+        }
+
+        /** Adds broker configs, applied to every broker; they override the defaults. */
+        public Builder setBrokerConfigs(Map<String, String> configs) {
+            configs.forEach(this::setBrokerConfig);
+            return this;
+        }
+
+        public EmbeddedKafkaCluster build() {
+            if (brokers != 1 && brokers < 3) {
+                throw new IllegalArgumentException(
+                        "brokers must be 1 or at least 3 (a quorum for min.insync.replicas=2), but was " + brokers);
+            }
+            return new EmbeddedKafkaCluster(this);
+        }
+
+        private Map<String, String> effectiveConfigs() {
+            String replication = brokers == 1 ? "1" : "3";
+            String minIsr = brokers == 1 ? "1" : "2";
+            Map<String, String> configs = new LinkedHashMap<>();
+            configs.put("offsets.topic.replication.factor", replication);
+            configs.put("offsets.topic.num.partitions", "5");
+            configs.put("transaction.state.log.replication.factor", replication);
+            configs.put("transaction.state.log.min.isr", minIsr);
+            configs.put("transaction.state.log.num.partitions", "5");
+            configs.put("group.initial.rebalance.delay.ms", "0");
+            configs.putAll(extraConfigs);
+            return configs;
+        }
+    }
+}
