@@ -312,6 +312,53 @@ class EmbeddedSchemaRegistryITCase {
         assertThat(latest.body()).isEqualTo(version(odd, 1, id, ORDER_V1));
     }
 
+    @Test
+    void listsSchemasBySubjectPrefix() {
+        int id1 = registered(subject + "-a", ORDER_V1);
+        int id2 = registered(subject + "-a", ORDER_V2);
+        int id3 = registered(subject + "-b", PAYMENT);
+        registered("other-" + subject, PAYMENT);
+
+        Reply all = http.get("/schemas?subjectPrefix=" + subject);
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.body())
+                .isEqualTo(RegistryHttp.MAPPER.createArrayNode()
+                        .add(version(subject + "-a", 1, id1, ORDER_V1))
+                        .add(version(subject + "-a", 2, id2, ORDER_V2))
+                        .add(version(subject + "-b", 1, id3, PAYMENT)));
+
+        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&latestOnly=true").body())
+                .isEqualTo(RegistryHttp.MAPPER.createArrayNode()
+                        .add(version(subject + "-a", 2, id2, ORDER_V2))
+                        .add(version(subject + "-b", 1, id3, PAYMENT)));
+        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&offset=1&limit=1").body())
+                .isEqualTo(RegistryHttp.MAPPER.createArrayNode().add(version(subject + "-a", 2, id2, ORDER_V2)));
+    }
+
+    @Test
+    void nothingIsReferencedBecauseReferencesAreNotSupported() {
+        registered(subject, ORDER_V1);
+
+        Reply none = http.get("/subjects/" + subject + "/versions/1/referencedby");
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.body()).isEqualTo(tree("[]"));
+
+        Reply missing = http.get("/subjects/" + subject + "/versions/4/referencedby");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo(error(40402, "Version 4 not found."));
+    }
+
+    @Test
+    void answersPlainJsonToAClientThatAcceptsOnlyThat() {
+        assertThat(http.send("GET", "/config", null, null, "application/json").contentType())
+                .isEqualTo("application/json");
+        assertThat(http.send("GET", "/config", null, null, "*/*").contentType()).isEqualTo(V1_JSON);
+        assertThat(http.send("GET", "/config", null, null,
+                        "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9,"
+                                + " application/json; qs=0.5").contentType())
+                .isEqualTo(V1_JSON);
+    }
+
     // ------------------------------------------------------------------ deletes
 
     @Test
