@@ -259,19 +259,7 @@ public final class RegistryHttpHandler implements HttpHandler {
         String prefix = query.getOrDefault("subjectPrefix", "");
         boolean includeDeleted = flag(query, "deleted");
         boolean latestOnly = flag(query, "latestOnly");
-        List<SchemaStore.SubjectVersion> matching = new ArrayList<>();
-        for (String subject : store.subjects(includeDeleted)) {
-            if (!subject.startsWith(prefix)) {
-                continue;
-            }
-            List<Integer> versions = store.versions(subject, includeDeleted);
-            if (latestOnly) {
-                versions = versions.subList(versions.size() - 1, versions.size());
-            }
-            for (int version : versions) {
-                matching.add(store.version(subject, String.valueOf(version), includeDeleted));
-            }
-        }
+        List<SchemaStore.SubjectVersion> matching = store.listVersions(prefix, includeDeleted, latestOnly);
         int offset = Math.max(0, intParam(query, "offset", 0));
         int limit = intParam(query, "limit", -1);
         ArrayNode result = mapper.createArrayNode();
