@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamingblocks.testkit.registry.RegistryHttp.Reply;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,9 +151,9 @@ class EmbeddedSchemaRegistryITCase {
                         Map.of(
                                 "schema", ORDER_V1,
                                 "schemaType", "AVRO",
-                                "references", java.util.List.of(),
+                                "references", List.of(),
                                 "metadata", Map.of("properties", Map.of("owner", "team-a")),
-                                "ruleSet", Map.of("domainRules", java.util.List.of()),
+                                "ruleSet", Map.of("domainRules", List.of()),
                                 "somethingNew", 42));
         Reply reply = http.post("/subjects/" + subject + "/versions?normalize=false&unknownParam=x", body);
         assertThat(reply.status()).isEqualTo(200);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.internal.AvroCompatibilityChecker.Earlier;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class AvroCompatibilityCheckerTest {
     }
 
     private static List<String> check(CompatibilityLevel level, Schema candidate, Schema... history) {
-        List<Earlier> earlier = new java.util.ArrayList<>();
+        List<Earlier> earlier = new ArrayList<>();
         for (int i = history.length - 1; i >= 0; i--) {
             earlier.add(new Earlier(i + 1, history[i]));
         }
