@@ -43,15 +43,15 @@ public final class SchemaRegistryClientConfig {
     public static final String URL_CONFIG = "schema.registry.url";
     public static final String URL_DOC =
             "Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
-                + " a 5xx answer the client moves on to the next URL. A URL may carry"
-                + " 'user:password@' for basic.auth.credentials.source=URL. Required.";
+                    + " a 5xx answer the client moves on to the next URL. A URL may carry"
+                    + " 'user:password@' for basic.auth.credentials.source=URL. Required.";
 
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
             "basic.auth.credentials.source";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_DOC =
             "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
-                + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
-                + " client, but USER_INFO when only basic.auth.user.info is given.";
+                    + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
+                    + " client, but USER_INFO when only basic.auth.user.info is given.";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_URL = "URL";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO = "USER_INFO";
     public static final String DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE =
@@ -60,7 +60,7 @@ public final class SchemaRegistryClientConfig {
     public static final String USER_INFO_CONFIG = "basic.auth.user.info";
     public static final String USER_INFO_DOC =
             "'user:password' for HTTP basic authentication with"
-                + " basic.auth.credentials.source=USER_INFO. Secret.";
+                    + " basic.auth.credentials.source=USER_INFO. Secret.";
 
     /** Confluent's alias of {@link #USER_INFO_CONFIG}. */
     public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG =
@@ -93,6 +93,26 @@ public final class SchemaRegistryClientConfig {
     public static final String SSL_TRUSTSTORE_TYPE_DOC =
             "Trust store format: JKS or PKCS12. Default JKS.";
     public static final String DEFAULT_SSL_TRUSTSTORE_TYPE = "JKS";
+
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG =
+            "schema.registry.ssl.keystore.location";
+    public static final String SSL_KEYSTORE_LOCATION_DOC =
+            "Key store with the client's certificate and key, for registries that require mutual"
+                    + " TLS. Without it the client presents no certificate.";
+
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG =
+            "schema.registry.ssl.keystore.password";
+    public static final String SSL_KEYSTORE_PASSWORD_DOC = "Password of the key store. Secret.";
+
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+    public static final String SSL_KEYSTORE_TYPE_DOC =
+            "Key store format: JKS or PKCS12. Default JKS.";
+    public static final String DEFAULT_SSL_KEYSTORE_TYPE = "JKS";
+
+    public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
+    public static final String SSL_KEY_PASSWORD_DOC =
+            "Password of the private key in the key store; defaults to the key store's password."
+                    + " Secret.";
 
     public static final String HTTP_CONNECT_TIMEOUT_MS_CONFIG = "http.connect.timeout.ms";
     public static final String HTTP_CONNECT_TIMEOUT_MS_DOC =
@@ -137,7 +157,9 @@ public final class SchemaRegistryClientConfig {
                     USER_INFO_CONFIG,
                     SCHEMA_REGISTRY_USER_INFO_CONFIG,
                     BEARER_AUTH_TOKEN_CONFIG,
-                    SSL_TRUSTSTORE_PASSWORD_CONFIG);
+                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                    SSL_KEYSTORE_PASSWORD_CONFIG,
+                    SSL_KEY_PASSWORD_CONFIG);
 
     static {
         DOCS.put(URL_CONFIG, URL_DOC);
@@ -149,6 +171,10 @@ public final class SchemaRegistryClientConfig {
         DOCS.put(SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_TRUSTSTORE_LOCATION_DOC);
         DOCS.put(SSL_TRUSTSTORE_PASSWORD_CONFIG, SSL_TRUSTSTORE_PASSWORD_DOC);
         DOCS.put(SSL_TRUSTSTORE_TYPE_CONFIG, SSL_TRUSTSTORE_TYPE_DOC);
+        DOCS.put(SSL_KEYSTORE_LOCATION_CONFIG, SSL_KEYSTORE_LOCATION_DOC);
+        DOCS.put(SSL_KEYSTORE_PASSWORD_CONFIG, SSL_KEYSTORE_PASSWORD_DOC);
+        DOCS.put(SSL_KEYSTORE_TYPE_CONFIG, SSL_KEYSTORE_TYPE_DOC);
+        DOCS.put(SSL_KEY_PASSWORD_CONFIG, SSL_KEY_PASSWORD_DOC);
         DOCS.put(HTTP_CONNECT_TIMEOUT_MS_CONFIG, HTTP_CONNECT_TIMEOUT_MS_DOC);
         DOCS.put(HTTP_READ_TIMEOUT_MS_CONFIG, HTTP_READ_TIMEOUT_MS_DOC);
         DOCS.put(MAX_RETRIES_CONFIG, MAX_RETRIES_DOC);
@@ -163,6 +189,10 @@ public final class SchemaRegistryClientConfig {
     private final Path trustStoreLocation;
     private final String trustStorePassword;
     private final String trustStoreType;
+    private final Path keyStoreLocation;
+    private final String keyStorePassword;
+    private final String keyStoreType;
+    private final String keyPassword;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxRetries;
@@ -178,6 +208,10 @@ public final class SchemaRegistryClientConfig {
         this.trustStoreLocation = b.trustStoreLocation;
         this.trustStorePassword = b.trustStorePassword;
         this.trustStoreType = b.trustStoreType;
+        this.keyStoreLocation = b.keyStoreLocation;
+        this.keyStorePassword = b.keyStorePassword;
+        this.keyStoreType = b.keyStoreType;
+        this.keyPassword = b.keyPassword;
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.maxRetries = b.maxRetries;
@@ -270,6 +304,22 @@ public final class SchemaRegistryClientConfig {
         if (trustStoreType != null) {
             b.setTrustStoreType(trustStoreType);
         }
+        String keyStore = string(config, SSL_KEYSTORE_LOCATION_CONFIG);
+        if (keyStore != null) {
+            b.setKeyStoreLocation(Path.of(keyStore));
+        }
+        String keyStorePassword = secret(config, SSL_KEYSTORE_PASSWORD_CONFIG);
+        if (keyStorePassword != null) {
+            b.setKeyStorePassword(keyStorePassword);
+        }
+        String keyStoreType = string(config, SSL_KEYSTORE_TYPE_CONFIG);
+        if (keyStoreType != null) {
+            b.setKeyStoreType(keyStoreType);
+        }
+        String keyPassword = secret(config, SSL_KEY_PASSWORD_CONFIG);
+        if (keyPassword != null) {
+            b.setKeyPassword(keyPassword);
+        }
         Duration connect = millis(config, HTTP_CONNECT_TIMEOUT_MS_CONFIG);
         if (connect != null) {
             b.setConnectTimeout(connect);
@@ -321,6 +371,15 @@ public final class SchemaRegistryClientConfig {
         return trustStoreType;
     }
 
+    /** The key store for mutual TLS, or null when the client presents no certificate. */
+    public Path keyStoreLocation() {
+        return keyStoreLocation;
+    }
+
+    public String keyStoreType() {
+        return keyStoreType;
+    }
+
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -362,6 +421,15 @@ public final class SchemaRegistryClientConfig {
         return trustStorePassword;
     }
 
+    String keyStorePassword() {
+        return keyStorePassword;
+    }
+
+    /** The private key's password, falling back to the key store's as Kafka does. */
+    String keyPassword() {
+        return keyPassword != null ? keyPassword : keyStorePassword;
+    }
+
     @Override
     public String toString() {
         return "SchemaRegistryClientConfig{"
@@ -388,6 +456,22 @@ public final class SchemaRegistryClientConfig {
                 + SSL_TRUSTSTORE_TYPE_CONFIG
                 + "="
                 + trustStoreType
+                + ", "
+                + SSL_KEYSTORE_LOCATION_CONFIG
+                + "="
+                + keyStoreLocation
+                + ", "
+                + SSL_KEYSTORE_PASSWORD_CONFIG
+                + "="
+                + (keyStorePassword != null ? "[hidden]" : "none")
+                + ", "
+                + SSL_KEY_PASSWORD_CONFIG
+                + "="
+                + (keyPassword != null ? "[hidden]" : "none")
+                + ", "
+                + SSL_KEYSTORE_TYPE_CONFIG
+                + "="
+                + keyStoreType
                 + ", "
                 + HTTP_CONNECT_TIMEOUT_MS_CONFIG
                 + "="
@@ -516,6 +600,10 @@ public final class SchemaRegistryClientConfig {
         private Path trustStoreLocation;
         private String trustStorePassword;
         private String trustStoreType = DEFAULT_SSL_TRUSTSTORE_TYPE;
+        private Path keyStoreLocation;
+        private String keyStorePassword;
+        private String keyStoreType = DEFAULT_SSL_KEYSTORE_TYPE;
+        private String keyPassword;
         private Duration connectTimeout = DEFAULT_HTTP_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_HTTP_READ_TIMEOUT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
@@ -572,6 +660,31 @@ public final class SchemaRegistryClientConfig {
         /** {@code JKS} or {@code PKCS12}. */
         public Builder setTrustStoreType(String type) {
             this.trustStoreType = type;
+            return this;
+        }
+
+        /**
+         * The client's certificate and key for mutual TLS ({@value #SSL_KEYSTORE_LOCATION_CONFIG}).
+         */
+        public Builder setKeyStoreLocation(Path location) {
+            this.keyStoreLocation = location;
+            return this;
+        }
+
+        public Builder setKeyStorePassword(String password) {
+            this.keyStorePassword = password;
+            return this;
+        }
+
+        /** {@code JKS} or {@code PKCS12}. */
+        public Builder setKeyStoreType(String type) {
+            this.keyStoreType = type;
+            return this;
+        }
+
+        /** The private key's password, when it differs from the key store's. */
+        public Builder setKeyPassword(String password) {
+            this.keyPassword = password;
             return this;
         }
 
@@ -698,28 +811,30 @@ public final class SchemaRegistryClientConfig {
                                 + ") exclude each other: choose one");
             }
 
-            if (trustStoreLocation != null && !Files.isReadable(trustStoreLocation)) {
-                throw new IllegalArgumentException(
-                        "Invalid value for configuration '"
-                                + SSL_TRUSTSTORE_LOCATION_CONFIG
-                                + "': file '"
-                                + trustStoreLocation
-                                + "' does not exist or is not readable");
-            }
-            if (trustStoreLocation == null && trustStorePassword != null) {
+            trustStoreType =
+                    checkStore(
+                            SSL_TRUSTSTORE_LOCATION_CONFIG,
+                            trustStoreLocation,
+                            SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                            trustStorePassword,
+                            SSL_TRUSTSTORE_TYPE_CONFIG,
+                            trustStoreType);
+            keyStoreType =
+                    checkStore(
+                            SSL_KEYSTORE_LOCATION_CONFIG,
+                            keyStoreLocation,
+                            SSL_KEYSTORE_PASSWORD_CONFIG,
+                            keyStorePassword,
+                            SSL_KEYSTORE_TYPE_CONFIG,
+                            keyStoreType);
+            if (keyStoreLocation == null && keyPassword != null) {
                 throw new IllegalArgumentException(
                         "Configuration '"
-                                + SSL_TRUSTSTORE_PASSWORD_CONFIG
+                                + SSL_KEY_PASSWORD_CONFIG
                                 + "' is set without '"
-                                + SSL_TRUSTSTORE_LOCATION_CONFIG
+                                + SSL_KEYSTORE_LOCATION_CONFIG
                                 + "'");
             }
-            String type =
-                    trustStoreType == null ? "" : trustStoreType.trim().toUpperCase(Locale.ROOT);
-            if (!type.equals("JKS") && !type.equals("PKCS12")) {
-                throw invalid(SSL_TRUSTSTORE_TYPE_CONFIG, trustStoreType, "JKS or PKCS12");
-            }
-            trustStoreType = type;
 
             requirePositive(HTTP_CONNECT_TIMEOUT_MS_CONFIG, connectTimeout);
             requirePositive(HTTP_READ_TIMEOUT_MS_CONFIG, readTimeout);
@@ -745,6 +860,33 @@ public final class SchemaRegistryClientConfig {
                         MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject, "a number >= 1");
             }
             return new SchemaRegistryClientConfig(this, List.copyOf(endpoints), userInfo);
+        }
+
+        /** Checks one key/trust store's settings and returns its normalised type. */
+        private static String checkStore(
+                String locationKey,
+                Path location,
+                String passwordKey,
+                String password,
+                String typeKey,
+                String type) {
+            if (location != null && !Files.isReadable(location)) {
+                throw new IllegalArgumentException(
+                        "Invalid value for configuration '"
+                                + locationKey
+                                + "': file '"
+                                + location
+                                + "' does not exist or is not readable");
+            }
+            if (location == null && password != null) {
+                throw new IllegalArgumentException(
+                        "Configuration '" + passwordKey + "' is set without '" + locationKey + "'");
+            }
+            String normalised = type == null ? "" : type.trim().toUpperCase(Locale.ROOT);
+            if (!normalised.equals("JKS") && !normalised.equals("PKCS12")) {
+                throw invalid(typeKey, type, "JKS or PKCS12");
+            }
+            return normalised;
         }
 
         private static void requirePositive(String key, Duration d) {

@@ -22,29 +22,84 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 
-/** Real TLS: a self-signed certificate made with the JDK's keytool, served by HttpsServer. */
+/**
+ * Real TLS: self-signed certificates made with the JDK's keytool, served by HttpsServer, one server
+ * that only authenticates itself and one that also demands a client certificate.
+ */
 class HttpSchemaRegistryClientTlsTest {
 
     private static final String SERVER_STORE_PASSWORD = "server-store-pw";
     private static final String TRUST_STORE_PASSWORD = "trust-store-pw";
+    private static final String CLIENT_STORE_PASSWORD = "client-store-pw";
 
     @TempDir static Path dir;
 
     private static Path trustJks;
     private static Path trustPkcs12;
+    private static Path clientPkcs12;
     private static RegistryServerFixture server;
+    private static RegistryServerFixture mutualTlsServer;
 
     @BeforeAll
-    static void createCertificatesAndStartServer() throws Exception {
+    static void createCertificatesAndStartServers() throws Exception {
         Path serverStore = dir.resolve("server.p12");
-        Path certificate = dir.resolve("server.cer");
+        Path serverCertificate = dir.resolve("server.cer");
+        Path clientCertificate = dir.resolve("client.cer");
+        Path serverTrust = dir.resolve("server-trust.p12");
         trustJks = dir.resolve("trust.jks");
         trustPkcs12 = dir.resolve("trust.p12");
+        clientPkcs12 = dir.resolve("client.p12");
+
+        generateKeyPair("registry", "CN=localhost", serverStore, SERVER_STORE_PASSWORD);
+        exportCertificate("registry", serverStore, SERVER_STORE_PASSWORD, serverCertificate);
+        importCertificate(serverCertificate, trustJks, "JKS", TRUST_STORE_PASSWORD);
+        importCertificate(serverCertificate, trustPkcs12, "PKCS12", TRUST_STORE_PASSWORD);
+
+        generateKeyPair("client", "CN=registry-client", clientPkcs12, CLIENT_STORE_PASSWORD);
+        exportCertificate("client", clientPkcs12, CLIENT_STORE_PASSWORD, clientCertificate);
+        importCertificate(clientCertificate, serverTrust, "PKCS12", SERVER_STORE_PASSWORD);
+
+        KeyManagerFactory kmf =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(load(serverStore, SERVER_STORE_PASSWORD), SERVER_STORE_PASSWORD.toCharArray());
+        SSLContext serverOnly = SSLContext.getInstance("TLS");
+        serverOnly.init(kmf.getKeyManagers(), null, null);
+        server = RegistryServerFixture.startHttps(serverOnly, false);
+
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(load(serverTrust, SERVER_STORE_PASSWORD));
+        SSLContext mutual = SSLContext.getInstance("TLS");
+        mutual.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        mutualTlsServer = RegistryServerFixture.startHttps(mutual, true);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (server != null) {
+            server.close();
+        }
+        if (mutualTlsServer != null) {
+            mutualTlsServer.close();
+        }
+    }
+
+    private static KeyStore load(Path path, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(path)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    private static void generateKeyPair(String alias, String dname, Path store, String password)
+            throws Exception {
         keytool(
                 "-genkeypair",
                 "-alias",
-                "registry",
+                alias,
                 "-keyalg",
                 "RSA",
                 "-keysize",
@@ -52,71 +107,48 @@ class HttpSchemaRegistryClientTlsTest {
                 "-validity",
                 "2",
                 "-dname",
-                "CN=localhost",
+                dname,
                 "-ext",
                 "SAN=dns:localhost,ip:127.0.0.1",
                 "-keystore",
-                serverStore.toString(),
+                store.toString(),
                 "-storetype",
                 "PKCS12",
                 "-storepass",
-                SERVER_STORE_PASSWORD,
+                password,
                 "-keypass",
-                SERVER_STORE_PASSWORD);
+                password);
+    }
+
+    private static void exportCertificate(String alias, Path store, String password, Path file)
+            throws Exception {
         keytool(
                 "-exportcert",
                 "-alias",
-                "registry",
+                alias,
                 "-keystore",
-                serverStore.toString(),
+                store.toString(),
                 "-storepass",
-                SERVER_STORE_PASSWORD,
+                password,
                 "-file",
-                certificate.toString());
-        keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "registry",
-                "-file",
-                certificate.toString(),
-                "-keystore",
-                trustJks.toString(),
-                "-storetype",
-                "JKS",
-                "-storepass",
-                TRUST_STORE_PASSWORD);
-        keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "registry",
-                "-file",
-                certificate.toString(),
-                "-keystore",
-                trustPkcs12.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                TRUST_STORE_PASSWORD);
-
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(serverStore)) {
-            keyStore.load(in, SERVER_STORE_PASSWORD.toCharArray());
-        }
-        KeyManagerFactory kmf =
-                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, SERVER_STORE_PASSWORD.toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        server = RegistryServerFixture.startHttps(context);
+                file.toString());
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+    private static void importCertificate(Path file, Path store, String type, String password)
+            throws Exception {
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "peer",
+                "-file",
+                file.toString(),
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                type,
+                "-storepass",
+                password);
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
@@ -127,6 +159,80 @@ class HttpSchemaRegistryClientTlsTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
         assertThat(process.exitValue()).as("keytool %s: %s", args[0], output).isZero();
+    }
+
+    @Test
+    void presentsAClientCertificateFromTheKeyStoreForMutualTls() {
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        mutualTlsServer.url(),
+                        "schema.registry.ssl.truststore.location",
+                        trustJks.toString(),
+                        "schema.registry.ssl.truststore.password",
+                        TRUST_STORE_PASSWORD,
+                        "schema.registry.ssl.keystore.location",
+                        clientPkcs12.toString(),
+                        "schema.registry.ssl.keystore.password",
+                        CLIENT_STORE_PASSWORD,
+                        "schema.registry.ssl.keystore.type",
+                        "PKCS12");
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
+            int id = client.register("mtls-value", InMemorySchemaRegistryClientTest.V1);
+            assertThat(client.getSchemaById(id)).isEqualTo(InMemorySchemaRegistryClientTest.V1);
+            assertThat(client.toString()).doesNotContain(CLIENT_STORE_PASSWORD);
+        }
+        assertThat(mutualTlsServer.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAClientCertificateAMutualTlsRegistryIsUnreachable() {
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        mutualTlsServer.url(),
+                        "schema.registry.ssl.truststore.location",
+                        trustJks.toString(),
+                        "schema.registry.ssl.truststore.password",
+                        TRUST_STORE_PASSWORD,
+                        "max.retries",
+                        0);
+        long before = mutualTlsServer.requestCount();
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
+            assertThatThrownBy(client::getSubjects)
+                    .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                    .hasMessageStartingWith(
+                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                                    + " after 1 attempt on ["
+                                    + mutualTlsServer.url()
+                                    + "]; last failure: "
+                                    + mutualTlsServer.url()
+                                    + " failed with ")
+                    .hasCauseInstanceOf(IOException.class);
+        }
+        assertThat(mutualTlsServer.requestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aWrongKeyStorePasswordNamesTheStoreButNotThePassword() {
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        mutualTlsServer.url(),
+                        "schema.registry.ssl.keystore.location",
+                        clientPkcs12.toString(),
+                        "schema.registry.ssl.keystore.password",
+                        "bad-client-pw",
+                        "schema.registry.ssl.keystore.type",
+                        "PKCS12");
+        assertThatThrownBy(() -> SchemaRegistryClients.create(config))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Cannot load the key store '"
+                                + clientPkcs12
+                                + "' (schema.registry.ssl.keystore.location, type PKCS12): wrong"
+                                + " password (schema.registry.ssl.keystore.password) or a damaged"
+                                + " file");
     }
 
     @Test
@@ -168,7 +274,7 @@ class HttpSchemaRegistryClientTlsTest {
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                     .hasMessageStartingWith(
                             "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                + " after 1 attempt on ["
+                                    + " after 1 attempt on ["
                                     + server.url()
                                     + "]; last failure: "
                                     + server.url()

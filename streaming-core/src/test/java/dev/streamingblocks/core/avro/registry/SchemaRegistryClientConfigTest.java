@@ -17,7 +17,9 @@ class SchemaRegistryClientConfigTest {
             "[basic.auth.credentials.source, basic.auth.user.info, bearer.auth.credentials.source,"
                 + " bearer.auth.token, http.connect.timeout.ms, http.read.timeout.ms, max.retries,"
                 + " max.schemas.per.subject, retries.max.wait.ms, retries.wait.ms,"
-                + " schema.registry.basic.auth.user.info, schema.registry.ssl.truststore.location,"
+                + " schema.registry.basic.auth.user.info, schema.registry.ssl.key.password,"
+                + " schema.registry.ssl.keystore.location, schema.registry.ssl.keystore.password,"
+                + " schema.registry.ssl.keystore.type, schema.registry.ssl.truststore.location,"
                 + " schema.registry.ssl.truststore.password, schema.registry.ssl.truststore.type,"
                 + " schema.registry.url]";
 
@@ -66,14 +68,18 @@ class SchemaRegistryClientConfigTest {
         assertThat(config.toString())
                 .isEqualTo(
                         "SchemaRegistryClientConfig{schema.registry.url=[http://a:1,"
-                            + " https://b:2/prefix], basic.auth=USER_INFO [hidden],"
-                            + " bearer.auth.token=none,"
-                            + " schema.registry.ssl.truststore.location=null,"
-                            + " schema.registry.ssl.truststore.password=none,"
-                            + " schema.registry.ssl.truststore.type=JKS,"
-                            + " http.connect.timeout.ms=1500, http.read.timeout.ms=2500,"
-                            + " max.retries=5, retries.wait.ms=10, retries.max.wait.ms=40,"
-                            + " max.schemas.per.subject=7}");
+                                + " https://b:2/prefix], basic.auth=USER_INFO [hidden],"
+                                + " bearer.auth.token=none,"
+                                + " schema.registry.ssl.truststore.location=null,"
+                                + " schema.registry.ssl.truststore.password=none,"
+                                + " schema.registry.ssl.truststore.type=JKS,"
+                                + " schema.registry.ssl.keystore.location=null,"
+                                + " schema.registry.ssl.keystore.password=none,"
+                                + " schema.registry.ssl.key.password=none,"
+                                + " schema.registry.ssl.keystore.type=JKS,"
+                                + " http.connect.timeout.ms=1500, http.read.timeout.ms=2500,"
+                                + " max.retries=5, retries.wait.ms=10, retries.max.wait.ms=40,"
+                                + " max.schemas.per.subject=7}");
     }
 
     @Test
@@ -95,14 +101,15 @@ class SchemaRegistryClientConfigTest {
     void unknownKeysInOurNamespacesAreRejectedWithTheSupportedList() {
         Map<String, Object> map = new HashMap<>();
         map.put("schema.registry.url", "http://localhost:8081");
-        map.put("schema.registry.ssl.keystore.location", "/tmp/ks.jks");
+        // Confluent has it, but java.net.http cannot turn hostname checks off per client.
+        map.put("schema.registry.ssl.endpoint.identification.algorithm", "");
         map.put("bearer.auth.tokn", "x");
         map.put("value.subject.name.strategy", "whatever"); // serde key: ignored here
         assertThatThrownBy(() -> SchemaRegistryClientConfig.fromMap(map))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Unknown schema registry configuration key(s) [bearer.auth.tokn,"
-                                + " schema.registry.ssl.keystore.location]; supported keys: "
+                                + " schema.registry.ssl.endpoint.identification.algorithm]; supported keys: "
                                 + SUPPORTED);
         assertThat(SchemaRegistryClientConfig.supportedKeys().toString()).isEqualTo(SUPPORTED);
         for (String key : SchemaRegistryClientConfig.supportedKeys()) {
@@ -115,23 +122,23 @@ class SchemaRegistryClientConfigTest {
         assertThatThrownBy(() -> parse("http.read.timeout.ms", "soon"))
                 .hasMessage(
                         "Invalid value for configuration 'http.read.timeout.ms': expected a whole"
-                            + " number, got 'soon'");
+                                + " number, got 'soon'");
         assertThatThrownBy(() -> parse("http.connect.timeout.ms", "0"))
                 .hasMessage(
                         "Invalid value for configuration 'http.connect.timeout.ms': expected a"
-                            + " positive number of milliseconds, got '0'");
+                                + " positive number of milliseconds, got '0'");
         assertThatThrownBy(() -> parse("max.retries", "-1"))
                 .hasMessage(
                         "Invalid value for configuration 'max.retries': expected a number >= 0, got"
-                            + " '-1'");
+                                + " '-1'");
         assertThatThrownBy(() -> parse("max.schemas.per.subject", "0"))
                 .hasMessage(
                         "Invalid value for configuration 'max.schemas.per.subject': expected a"
-                            + " number >= 1, got '0'");
+                                + " number >= 1, got '0'");
         assertThatThrownBy(() -> parse("schema.registry.ssl.truststore.type", "PEM"))
                 .hasMessage(
                         "Invalid value for configuration 'schema.registry.ssl.truststore.type':"
-                            + " expected JKS or PKCS12, got 'PEM'");
+                                + " expected JKS or PKCS12, got 'PEM'");
         assertThatThrownBy(
                         () ->
                                 parse(
@@ -143,18 +150,39 @@ class SchemaRegistryClientConfigTest {
         assertThatThrownBy(() -> parse("basic.auth.credentials.source", "SASL_INHERIT"))
                 .hasMessage(
                         "Invalid value for configuration 'basic.auth.credentials.source': expected"
-                            + " URL or USER_INFO, got 'SASL_INHERIT'");
+                                + " URL or USER_INFO, got 'SASL_INHERIT'");
         assertThatThrownBy(() -> parse("retries.max.wait.ms", "10"))
                 .hasMessage(
                         "Configuration 'retries.max.wait.ms' (10) must not be below"
-                            + " 'retries.wait.ms' (1000)");
+                                + " 'retries.wait.ms' (1000)");
         assertThatThrownBy(
                         () ->
                                 SchemaRegistryClientConfig.fromMap(
                                         Map.of("schema.registry.url", "ftp://u:pw123@host/x")))
                 .hasMessage(
                         "Invalid value for configuration 'schema.registry.url': 'ftp://host/x' is"
-                            + " not an http(s) URL with a host");
+                                + " not an http(s) URL with a host");
+    }
+
+    @Test
+    void keyStoreSettingsAreCheckedLikeTheTrustStore() {
+        assertThatThrownBy(
+                        () -> parse("schema.registry.ssl.keystore.location", "/nonexistent/ks.p12"))
+                .hasMessage(
+                        "Invalid value for configuration 'schema.registry.ssl.keystore.location':"
+                            + " file '/nonexistent/ks.p12' does not exist or is not readable");
+        assertThatThrownBy(() -> parse("schema.registry.ssl.keystore.type", "PEM"))
+                .hasMessage(
+                        "Invalid value for configuration 'schema.registry.ssl.keystore.type':"
+                            + " expected JKS or PKCS12, got 'PEM'");
+        assertThatThrownBy(() -> parse("schema.registry.ssl.keystore.password", "ks-secret"))
+                .hasMessage(
+                        "Configuration 'schema.registry.ssl.keystore.password' is set without"
+                                + " 'schema.registry.ssl.keystore.location'");
+        assertThatThrownBy(() -> parse("schema.registry.ssl.key.password", "key-secret"))
+                .hasMessage(
+                        "Configuration 'schema.registry.ssl.key.password' is set without"
+                                + " 'schema.registry.ssl.keystore.location'");
     }
 
     @Test
@@ -162,13 +190,13 @@ class SchemaRegistryClientConfigTest {
         assertThatThrownBy(() -> parse("basic.auth.user.info", "justapassword"))
                 .hasMessage(
                         "Invalid value for configuration 'basic.auth.user.info': expected"
-                            + " 'user:password', (value hidden)")
+                                + " 'user:password', (value hidden)")
                 .message()
                 .doesNotContain("justapassword");
         assertThatThrownBy(() -> parse("bearer.auth.token", 12345))
                 .hasMessage(
                         "Invalid value for configuration 'bearer.auth.token': expected a string,"
-                            + " (value hidden)");
+                                + " (value hidden)");
 
         SchemaRegistryClientConfig urlCreds =
                 SchemaRegistryClientConfig.fromMap(
@@ -202,7 +230,7 @@ class SchemaRegistryClientConfigTest {
                                                 "bearer.auth.token", "t")))
                 .hasMessage(
                         "Configuration 'bearer.auth.token' and basic authentication"
-                            + " (basic.auth.user.info) exclude each other: choose one");
+                                + " (basic.auth.user.info) exclude each other: choose one");
         assertThatThrownBy(
                         () ->
                                 SchemaRegistryClientConfig.fromMap(
@@ -211,7 +239,7 @@ class SchemaRegistryClientConfigTest {
                                                 "basic.auth.credentials.source", "USER_INFO")))
                 .hasMessage(
                         "Missing required configuration 'basic.auth.user.info':"
-                            + " basic.auth.credentials.source is USER_INFO");
+                                + " basic.auth.credentials.source is USER_INFO");
         assertThatThrownBy(
                         () ->
                                 SchemaRegistryClientConfig.fromMap(
@@ -241,7 +269,7 @@ class SchemaRegistryClientConfigTest {
                                                 "bearer.auth.credentials.source", "STATIC_TOKEN")))
                 .hasMessage(
                         "Missing required configuration 'bearer.auth.token':"
-                            + " bearer.auth.credentials.source is STATIC_TOKEN");
+                                + " bearer.auth.credentials.source is STATIC_TOKEN");
     }
 
     @Test
@@ -265,7 +293,7 @@ class SchemaRegistryClientConfigTest {
                                         .build())
                 .hasMessage(
                         "Invalid value for configuration 'http.read.timeout.ms': expected a"
-                            + " positive number of milliseconds, got '-1'");
+                                + " positive number of milliseconds, got '-1'");
     }
 
     private static SchemaRegistryClientConfig parse(String key, Object value) {
