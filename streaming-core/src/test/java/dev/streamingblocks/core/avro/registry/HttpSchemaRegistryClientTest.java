@@ -394,8 +394,9 @@ class HttpSchemaRegistryClientTest {
     @Test
     void basicAuthFromTheUrlNeverShowsTheCredentials() throws IOException {
         server.requireBasicAuth("bob", "hunter2");
+        int deadPort = deadPort();
         String withCredentials = "http://bob:hunter2@127.0.0.1:" + server.port();
-        String downWithCredentials = "http://bob:hunter2@127.0.0.1:" + deadPort();
+        String downWithCredentials = "http://bob:hunter2@127.0.0.1:" + deadPort;
         SchemaRegistryClientConfig config =
                 SchemaRegistryClientConfig.fromMap(
                         Map.of(
@@ -403,27 +404,48 @@ class HttpSchemaRegistryClientTest {
                                 downWithCredentials + "," + withCredentials,
                                 "max.retries",
                                 "0"));
-        try (HttpSchemaRegistryClient client = client(config)) {
+        try (LogCapture logs = new LogCapture(HttpSchemaRegistryClient.class);
+                HttpSchemaRegistryClient client = client(config)) {
             assertThat(client.register("orders-value", V1)).isEqualTo(1);
-            assertThat(client.toString()).doesNotContain("hunter2").doesNotContain("bob");
+            assertThat(client.toString())
+                    .isEqualTo(
+                            "HttpSchemaRegistryClient{urls=[http://127.0.0.1:"
+                                    + deadPort
+                                    + ", "
+                                    + server.url()
+                                    + "], auth=basic}");
+            // The failover is logged with the URL stripped of its credentials.
+            assertThat(logs.text())
+                    .isEqualTo(
+                            "WARN Schema registry call to http://127.0.0.1:"
+                                    + deadPort
+                                    + " failed: cannot register a schema under subject"
+                                    + " 'orders-value' (POST /subjects/orders-value/versions):"
+                                    + " ConnectException\n");
         }
         assertThat(server.requests().get(0).authorization()).isEqualTo("Basic Ym9iOmh1bnRlcjI=");
 
-        String down = "http://bob:hunter2@127.0.0.1:" + deadPort();
-        try (HttpSchemaRegistryClient client =
-                client(
-                        SchemaRegistryClientConfig.fromMap(
-                                Map.of("schema.registry.url", down, "max.retries", 0)))) {
+        try (LogCapture logs = new LogCapture(HttpSchemaRegistryClient.class);
+                HttpSchemaRegistryClient client =
+                        client(
+                                SchemaRegistryClientConfig.fromMap(
+                                        Map.of(
+                                                "schema.registry.url",
+                                                downWithCredentials,
+                                                "max.retries",
+                                                1)))) {
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .satisfies(
-                            e -> {
-                                assertThat(e.getMessage())
-                                        .doesNotContain("hunter2")
-                                        .doesNotContain("bob");
-                                assertThat(e.getCause().toString()).doesNotContain("hunter2");
-                                assertThat(e.getMessage()).contains("http://127.0.0.1:");
-                            });
+                    .hasMessage(
+                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                                    + " after 2 attempts on [http://127.0.0.1:"
+                                    + deadPort
+                                    + "]; last failure: http://127.0.0.1:"
+                                    + deadPort
+                                    + " failed with ConnectException")
+                    .satisfies(e -> assertThat(e.getCause().toString()).doesNotContain("hunter2"));
+            assertThat(logs.text()).doesNotContain("hunter2").doesNotContain("bob");
+            assertThat(logs.text().lines()).hasSize(2);
         }
     }
 
