@@ -88,8 +88,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String[] authorizations;
     private final ExecutorService executor;
     private final HttpClient http;
-    // Index of the URL that answered last: later calls start there instead of re-probing a dead
-    // one.
+    // The URL that answered last: later calls start there, not at a dead one.
     private final AtomicInteger preferred = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -435,8 +434,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             status);
                     continue;
                 }
-                // A 4xx is the registry's verdict on the request: another URL or a retry would say
-                // the same.
+                // A 4xx is the registry's verdict: another URL or a retry would say the same.
                 preferred.set(index);
                 throw mapError(call, status, response.body());
             }

@@ -800,6 +800,14 @@ public final class SchemaRegistryClientConfig {
                                     + " is STATIC_TOKEN");
                 }
             }
+            // The JDK quotes an invalid header value in its exception: reject it here, unquoted.
+            if (bearerToken != null
+                    && !bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+                throw invalid(
+                        BEARER_AUTH_TOKEN_CONFIG,
+                        null,
+                        "a token of visible ASCII characters without spaces");
+            }
             if (bearerToken != null && (userInfo != null || urlHasUserInfo)) {
                 throw new IllegalArgumentException(
                         "Configuration '"

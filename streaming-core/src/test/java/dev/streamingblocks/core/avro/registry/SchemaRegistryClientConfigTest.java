@@ -193,6 +193,10 @@ class SchemaRegistryClientConfigTest {
                                 + " 'user:password', (value hidden)")
                 .message()
                 .doesNotContain("justapassword");
+        assertThatThrownBy(() -> parse("bearer.auth.token", "tok\r\nX-Injected: 1"))
+                .hasMessage(
+                        "Invalid value for configuration 'bearer.auth.token': expected a token of"
+                                + " visible ASCII characters without spaces, (value hidden)");
         assertThatThrownBy(() -> parse("bearer.auth.token", 12345))
                 .hasMessage(
                         "Invalid value for configuration 'bearer.auth.token': expected a string,"
