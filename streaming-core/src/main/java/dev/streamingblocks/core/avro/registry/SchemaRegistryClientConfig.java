@@ -801,8 +801,7 @@ public final class SchemaRegistryClientConfig {
                 }
             }
             // The JDK quotes an invalid header value in its exception: reject it here, unquoted.
-            if (bearerToken != null
-                    && !bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            if (bearerToken != null && !bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
                 throw invalid(
                         BEARER_AUTH_TOKEN_CONFIG,
                         null,

@@ -81,7 +81,7 @@ class HttpSchemaRegistryClientITCase {
                     .isExactlyInstanceOf(SchemaNotFoundException.class)
                     .hasMessage(
                             "Schema registry has no schema with id 999999 (GET /schemas/ids/999999"
-                                + " answered 404, error 40403)");
+                                    + " answered 404, error 40403)");
             assertThatThrownBy(() -> client.getVersion(subject, 7))
                     .isExactlyInstanceOf(VersionNotFoundException.class)
                     .hasMessage(
@@ -137,8 +137,8 @@ class HttpSchemaRegistryClientITCase {
                     .isExactlyInstanceOf(SchemaRegistryException.class)
                     .hasMessage(
                             "Schema registry refused to list the subjects (GET /subjects answered"
-                                + " 429, error 429: Injected failure"
-                                + " (EmbeddedSchemaRegistry.failNextRequests))");
+                                    + " 429, error 429: Injected failure"
+                                    + " (EmbeddedSchemaRegistry.failNextRequests))");
             assertThat(registry.requestCount() - before).isEqualTo(1);
 
             before = registry.requestCount();
@@ -220,8 +220,8 @@ class HttpSchemaRegistryClientITCase {
                         .isExactlyInstanceOf(SchemaRegistryException.class)
                         .hasMessage(
                                 "Schema registry refused the credentials: cannot fetch the schema"
-                                    + " with id 1 (GET /schemas/ids/1 answered 401, error 401:"
-                                    + " Unauthorized)");
+                                        + " with id 1 (GET /schemas/ids/1 answered 401, error 401:"
+                                        + " Unauthorized)");
             }
 
             Map<String, Object> none = config(secured.url());

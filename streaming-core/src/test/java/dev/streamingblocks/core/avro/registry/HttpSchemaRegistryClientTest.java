@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 class HttpSchemaRegistryClientTest {
 
@@ -102,8 +104,8 @@ class HttpSchemaRegistryClientTest {
                                 null,
                                 "application/vnd.schemaregistry.v1+json",
                                 "application/vnd.schemaregistry.v1+json,"
-                                    + " application/vnd.schemaregistry+json; qs=0.9,"
-                                    + " application/json; qs=0.5"));
+                                        + " application/vnd.schemaregistry+json; qs=0.9,"
+                                        + " application/json; qs=0.5"));
         assertThat(requests.stream().map(r -> r.method() + " " + r.rawPath()))
                 .containsExactly(
                         "POST /subjects/orders%20value%2F1/versions",
@@ -138,17 +140,17 @@ class HttpSchemaRegistryClientTest {
                     .isExactlyInstanceOf(SchemaNotFoundException.class)
                     .hasMessage(
                             "Schema registry has no schema with id 42 (GET /schemas/ids/42 answered"
-                                + " 404, error 40403)");
+                                    + " 404, error 40403)");
             assertThatThrownBy(() -> client.lookup("missing-value", V1))
                     .isExactlyInstanceOf(SubjectNotFoundException.class)
                     .hasMessage(
                             "Schema registry has no subject 'missing-value' (POST"
-                                + " /subjects/missing-value answered 404, error 40401)");
+                                    + " /subjects/missing-value answered 404, error 40401)");
             assertThatThrownBy(() -> client.lookup("orders-value", V2))
                     .isExactlyInstanceOf(SchemaNotFoundException.class)
                     .hasMessage(
                             "Schema registry holds no such schema under subject 'orders-value'"
-                                + " (POST /subjects/orders-value answered 404, error 40403)");
+                                    + " (POST /subjects/orders-value answered 404, error 40403)");
             assertThatThrownBy(() -> client.getVersion("orders-value", 9))
                     .isExactlyInstanceOf(VersionNotFoundException.class)
                     .hasMessage(
@@ -175,8 +177,8 @@ class HttpSchemaRegistryClientTest {
                     .isExactlyInstanceOf(InvalidSchemaException.class)
                     .hasMessage(
                             "Schema registry rejected the schema for subject 'orders-value' as"
-                                + " invalid (POST /subjects/orders-value/versions answered 422,"
-                                + " error 42201: Invalid schema: no type)");
+                                    + " invalid (POST /subjects/orders-value/versions answered 422,"
+                                    + " error 42201: Invalid schema: no type)");
 
             server.failNextRequests(1, 422, 42203, "Invalid compatibility level");
             assertThatThrownBy(
@@ -243,8 +245,8 @@ class HttpSchemaRegistryClientTest {
                     .isExactlyInstanceOf(SchemaRegistryException.class)
                     .hasMessage(
                             "Schema registry refused the credentials: cannot list the subjects (GET"
-                                + " /subjects answered 403, error 40301: User is denied"
-                                + " operation)");
+                                    + " /subjects answered 403, error 40301: User is denied"
+                                    + " operation)");
             assertThat(server.requestCount()).isEqualTo(1);
             assertThatThrownBy(() -> client.getSchemaById(5))
                     .isExactlyInstanceOf(SchemaNotFoundException.class);
@@ -261,7 +263,7 @@ class HttpSchemaRegistryClientTest {
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                     .hasMessage(
                             "Schema registry unavailable: cannot fetch the schema with id 7 (GET"
-                                + " /schemas/ids/7) after 3 attempts on ["
+                                    + " /schemas/ids/7) after 3 attempts on ["
                                     + server.url()
                                     + "]; last failure: "
                                     + server.url()
@@ -310,7 +312,7 @@ class HttpSchemaRegistryClientTest {
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                     .hasMessage(
                             "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                + " after 1 attempt on ["
+                                    + " after 1 attempt on ["
                                     + server.url()
                                     + "]; last failure: "
                                     + server.url()
@@ -341,7 +343,7 @@ class HttpSchemaRegistryClientTest {
                         .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                         .hasMessage(
                                 "Schema registry unavailable: cannot list the subjects (GET"
-                                    + " /subjects) after 2 attempts on ["
+                                        + " /subjects) after 2 attempts on ["
                                         + url
                                         + "]; last failure: "
                                         + url
@@ -385,8 +387,8 @@ class HttpSchemaRegistryClientTest {
                     .isExactlyInstanceOf(SchemaRegistryException.class)
                     .hasMessage(
                             "Schema registry refused the credentials: cannot fetch the schema with"
-                                + " id 1 (GET /schemas/ids/1 answered 401, error 401:"
-                                + " Unauthorized)");
+                                    + " id 1 (GET /schemas/ids/1 answered 401, error 401:"
+                                    + " Unauthorized)");
             assertThat(client.toString()).doesNotContain("wrong-pw").doesNotContain("alice");
         }
     }
@@ -467,6 +469,51 @@ class HttpSchemaRegistryClientTest {
             assertThatThrownBy(client::getSubjects).message().doesNotContain("tok-123-secret");
         }
         assertThat(server.requests().get(0).authorization()).isEqualTo("Bearer tok-123-secret");
+    }
+
+    @Test
+    void anInterruptDuringBackoffStopsRetryingAndKeepsTheFlag() throws Exception {
+        SchemaRegistryClientConfig config =
+                config(server.url())
+                        .setMaxRetries(5)
+                        .setRetryBackoff(Duration.ofSeconds(30))
+                        .setMaxRetryBackoff(Duration.ofSeconds(30))
+                        .build();
+        server.failNextRequests(100, 503);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean interruptFlag = new AtomicBoolean();
+        try (HttpSchemaRegistryClient client = client(config)) {
+            Thread caller =
+                    new Thread(
+                            () -> {
+                                try {
+                                    client.getSubjects();
+                                } catch (RuntimeException e) {
+                                    thrown.set(e);
+                                    interruptFlag.set(Thread.currentThread().isInterrupted());
+                                }
+                            });
+            caller.start();
+            // Only the backoff sleeps with a timeout; a send waits without one.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (caller.getState() != Thread.State.TIMED_WAITING
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(caller.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+            assertThat(server.requestCount()).isEqualTo(1);
+            caller.interrupt();
+            caller.join(Duration.ofSeconds(10).toMillis());
+            assertThat(caller.isAlive()).isFalse();
+        }
+        assertThat(thrown.get())
+                .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessage(
+                        "Interrupted while waiting to retry: cannot list the subjects (GET"
+                                + " /subjects)")
+                .hasCauseInstanceOf(InterruptedException.class);
+        assertThat(interruptFlag).isTrue();
+        assertThat(server.requestCount()).isEqualTo(1);
     }
 
     @Test

@@ -114,8 +114,8 @@ class InMemorySchemaRegistryClientTest {
                 .isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessage(
                         "Schema registry rejected the schema for subject 'orders-value' as"
-                            + " incompatible under compatibility level BACKWARD: the new schema"
-                            + " cannot read data written with version 1");
+                                + " incompatible under compatibility level BACKWARD: the new schema"
+                                + " cannot read data written with version 1");
         assertThat(registry.getVersions("orders-value")).containsExactly(1);
 
         registry.setCompatibility("orders-value", CompatibilityLevel.NONE);
@@ -193,7 +193,7 @@ class InMemorySchemaRegistryClientTest {
                 .isInstanceOf(SchemaRegistryException.class)
                 .hasMessage(
                         "Schema registry cannot permanently delete subject 'orders-value' before it"
-                            + " is soft-deleted")
+                                + " is soft-deleted")
                 .satisfies(
                         e ->
                                 assertThat(((SchemaRegistryException) e).errorCode())

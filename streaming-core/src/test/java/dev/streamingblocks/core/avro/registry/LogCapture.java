@@ -1,6 +1,5 @@
 package dev.streamingblocks.core.avro.registry;
 
-import java.io.StringWriter;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -8,6 +7,8 @@ import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+
+import java.io.StringWriter;
 
 /** Captures what one logger writes, so a test can assert that no secret reaches the logs. */
 final class LogCapture implements AutoCloseable {

@@ -109,7 +109,8 @@ class SchemaRegistryClientConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Unknown schema registry configuration key(s) [bearer.auth.tokn,"
-                                + " schema.registry.ssl.endpoint.identification.algorithm]; supported keys: "
+                            + " schema.registry.ssl.endpoint.identification.algorithm]; supported"
+                            + " keys: "
                                 + SUPPORTED);
         assertThat(SchemaRegistryClientConfig.supportedKeys().toString()).isEqualTo(SUPPORTED);
         for (String key : SchemaRegistryClientConfig.supportedKeys()) {
@@ -170,11 +171,11 @@ class SchemaRegistryClientConfigTest {
                         () -> parse("schema.registry.ssl.keystore.location", "/nonexistent/ks.p12"))
                 .hasMessage(
                         "Invalid value for configuration 'schema.registry.ssl.keystore.location':"
-                            + " file '/nonexistent/ks.p12' does not exist or is not readable");
+                                + " file '/nonexistent/ks.p12' does not exist or is not readable");
         assertThatThrownBy(() -> parse("schema.registry.ssl.keystore.type", "PEM"))
                 .hasMessage(
                         "Invalid value for configuration 'schema.registry.ssl.keystore.type':"
-                            + " expected JKS or PKCS12, got 'PEM'");
+                                + " expected JKS or PKCS12, got 'PEM'");
         assertThatThrownBy(() -> parse("schema.registry.ssl.keystore.password", "ks-secret"))
                 .hasMessage(
                         "Configuration 'schema.registry.ssl.keystore.password' is set without"
