@@ -112,6 +112,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
     private static final String LOOPBACK = "127.0.0.1";
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
     private static final int HTTP_THREADS = 4;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -153,6 +154,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             if (server != null) {
                 throw new IllegalStateException("EmbeddedSchemaRegistry is already started at " + url());
+            }
+            // Without TCP_NODELAY every answer waits ~40 ms for a delayed ACK (Nagle), which makes
+            // a test suite of small requests crawl. The JDK server reads this once per JVM.
+            if (System.getProperty(NODELAY_PROPERTY) == null) {
+                System.setProperty(NODELAY_PROPERTY, "true");
             }
             ObjectMapper mapper = new ObjectMapper();
             SchemaStore newStore = new SchemaStore(storageFile, defaultCompatibility, mapper);
