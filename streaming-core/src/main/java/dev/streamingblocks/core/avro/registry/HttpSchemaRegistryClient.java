@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -539,6 +540,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static String trustStoreProblem(Exception e) {
+        // The JDK words a wrong password differently per store type and version; say it plainly.
+        if (e instanceof UnrecoverableKeyException || e.getCause() instanceof UnrecoverableKeyException) {
+            return "wrong password (" + SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG + ") or a damaged file";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
     private static SSLContext sslContext(SchemaRegistryClientConfig config) {
         String password = config.trustStorePassword();
         try (InputStream in = Files.newInputStream(config.trustStoreLocation())) {
@@ -558,7 +567,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             + ", type "
                             + config.trustStoreType()
                             + "): "
-                            + e.getMessage(),
+                            + trustStoreProblem(e),
                     e);
         }
     }

@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -270,6 +274,39 @@ class HttpSchemaRegistryClientTest {
                                     + server.url() + "]; last failure: " + server.url()
                                     + " failed with HttpTimeoutException: request timed out")
                     .hasCauseInstanceOf(HttpTimeoutException.class);
+        }
+    }
+
+    @Test
+    void connectTimeoutCountsAsAFailedAttempt() throws IOException {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // Nothing accepts: once the accept queue is full, the kernel drops further SYNs.
+            List<Socket> queued = new ArrayList<>();
+            try {
+                while (true) {
+                    Socket socket = new Socket();
+                    queued.add(socket);
+                    socket.connect(full.getLocalSocketAddress(), 200);
+                }
+            } catch (SocketTimeoutException queueIsFull) {
+                // expected: the next connection attempt would hang as well
+            }
+            String url = "http://127.0.0.1:" + full.getLocalPort();
+            SchemaRegistryClientConfig config =
+                    config(url).setMaxRetries(1).setConnectTimeout(Duration.ofMillis(200)).build();
+            try (HttpSchemaRegistryClient client = client(config)) {
+                assertThatThrownBy(client::getSubjects)
+                        .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                        .hasMessage(
+                                "Schema registry unavailable: cannot list the subjects (GET /subjects) after 2"
+                                        + " attempts on [" + url + "]; last failure: " + url
+                                        + " failed with HttpConnectTimeoutException: HTTP connect timed out")
+                        .hasCauseInstanceOf(HttpConnectTimeoutException.class);
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
         }
     }
 
