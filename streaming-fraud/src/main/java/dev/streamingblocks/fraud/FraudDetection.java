@@ -82,7 +82,11 @@ public final class FraudDetection {
         return new FraudDetection();
     }
 
-    /** The event-time strategy for transactions: the {@code timestamp} field, 5 s out-of-orderness. */
+    /**
+     * The event-time strategy for transactions: the {@code timestamp} field, 5 s out-of-orderness,
+     * idleness on. For {@code TypedKafkaSource}, which adds its own idleness, build the same with
+     * {@code EventTimeWatermarks} and {@code disableIdleness()}.
+     */
     public static WatermarkStrategy<Transaction> watermarkStrategy() {
         return EventTimeWatermarks.<Transaction>builder()
                 .setAvroTimestampField("timestamp")
