@@ -3,9 +3,6 @@ package dev.streamingblocks.benchmarks.avro;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
-import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
-import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
-import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.testkit.confluent.ConfluentPeer;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
@@ -46,13 +43,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * </ul>
  *
  * <p>Both registry-backed variants talk HTTP to one in-process {@link EmbeddedSchemaRegistry} (ours
- * through {@link HttpSchemaRegistryClient}, the peer through Confluent's client) and are warmed in
- * their setup (schema registered, id and writer/reader cached); each trial then fails
- * if the registry saw a single request during measurement, so no HTTP is on the hot path.
+ * through its default HTTP client from {@code schema.registry.url}, the peer through Confluent's
+ * client) and are warmed in their setup (schema registered, id and writer/reader cached); each
+ * trial then fails if the registry saw a single request during measurement, so no HTTP is on the
+ * hot path. Figures and the exact command: {@code docs/benchmarks.md}.
  *
  * <pre>{@code
  * mvn -B -pl streaming-benchmarks -am package -DskipTests
- * java -jar streaming-benchmarks/target/benchmarks.jar AvroSerdeBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
+ * java -jar streaming-benchmarks/target/benchmarks.jar AvroSerdeBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s \
+ *     -prof gc -prof dev.streamingblocks.benchmarks.avro.ProcessCpuTimeProfiler
  * }</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -62,10 +61,6 @@ public class AvroSerdeBenchmark {
     static final String TOPIC = "orders";
     static final String SUBJECT = TOPIC + "-value";
     static final String ORDER_SCHEMA = Order.getClassSchema().toString();
-
-    /** Our real HTTP client; the serdes cache the id, the writer and the reader per id themselves. */
-    static final SchemaRegistryClientProvider HTTP_CLIENT =
-            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
 
     /** The seed article's example order. */
     static Order articleOrder() {
@@ -156,8 +151,8 @@ public class AvroSerdeBenchmark {
             this.infrastructure = infrastructure;
             Map<String, Object> config =
                     Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, infrastructure.registry.url());
-            serializer = AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config, HTTP_CLIENT);
-            deserializer = AvroRegistryDeserializationSchema.forSpecific(Order.class, config, HTTP_CLIENT);
+            serializer = AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config);
+            deserializer = AvroRegistryDeserializationSchema.forSpecific(Order.class, config);
             serializer.open(null);
             deserializer.open(null);
             encoded = serializer.serialize(order);

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
-import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.testkit.confluent.ConfluentPeer;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
@@ -65,10 +63,6 @@ class ConfluentCompatibilityITCase {
                {"name": "price", "type": "double"},
                {"name": "timestamp", "type": "long"},
                {"name": "currency", "type": {"type": "string", "avro.java.string": "String"}, "default": "EUR"}]}""";
-
-    /** The real HTTP client; the serdes cache the schema id and writers/readers themselves. */
-    private static final SchemaRegistryClientProvider HTTP_CLIENT =
-            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -190,10 +184,10 @@ class ConfluentCompatibilityITCase {
         return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
     }
 
-    /** Opened as a Flink task would before first use; closed after the test. */
+    /** With the default (HTTP) registry client; opened as a Flink task would, closed after the test. */
     private AvroRegistrySerializationSchema<Order> oursSerializer(String topic) {
         AvroRegistrySerializationSchema<Order> serializer =
-                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config(), HTTP_CLIENT);
+                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config());
         serializer.open(null);
         closers.add(serializer::close);
         return serializer;
@@ -201,7 +195,7 @@ class ConfluentCompatibilityITCase {
 
     private AvroRegistryDeserializationSchema<Order> oursSpecificDeserializer() {
         AvroRegistryDeserializationSchema<Order> deserializer =
-                AvroRegistryDeserializationSchema.forSpecific(Order.class, config(), HTTP_CLIENT);
+                AvroRegistryDeserializationSchema.forSpecific(Order.class, config());
         deserializer.open(null);
         closers.add(deserializer::close);
         return deserializer;
@@ -209,7 +203,7 @@ class ConfluentCompatibilityITCase {
 
     private AvroRegistryDeserializationSchema<GenericRecord> oursGenericDeserializer(Schema reader) {
         AvroRegistryDeserializationSchema<GenericRecord> deserializer =
-                AvroRegistryDeserializationSchema.forGeneric(reader, config(), HTTP_CLIENT);
+                AvroRegistryDeserializationSchema.forGeneric(reader, config());
         deserializer.open(null);
         closers.add(deserializer::close);
         return deserializer;
