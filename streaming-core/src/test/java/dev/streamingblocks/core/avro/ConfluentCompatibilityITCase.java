@@ -180,6 +180,22 @@ class ConfluentCompatibilityITCase {
         assertThat(peer.fields(read)).containsExactlyEntriesOf(expected);
     }
 
+    @Test
+    void peerAndOursEachUseTheirOwnCopyOfFlinkAvroOnOneClasspath() throws Exception {
+        String name = "org.apache.flink.formats.avro.AvroSerializationSchema";
+        Class<?> ourCopy = Class.forName(name);
+        Class<?> peerCopy = peer.classLoader().loadClass(name);
+
+        assertThat(peerCopy).isNotSameAs(ourCopy);
+        assertThat(ourCopy.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .endsWith("/flink-avro-2.2.1.jar");
+        assertThat(peerCopy.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .endsWith("/flink-sql-avro-confluent-registry-2.2.0.jar");
+        assertThat(peerCopy.getMethod("getSchema").getReturnType().getName())
+                .isEqualTo("org.apache.flink.avro.shaded.org.apache.avro.Schema");
+        assertThat(ourCopy.getMethod("getSchema").getReturnType()).isSameAs(Schema.class);
+    }
+
     private static Map<String, Object> config() {
         return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
     }
