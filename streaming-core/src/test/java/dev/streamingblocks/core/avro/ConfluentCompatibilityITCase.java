@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.testkit.confluent.ConfluentPeer;
+import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -37,6 +38,15 @@ class ConfluentCompatibilityITCase {
 
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+    @RegisterExtension
+    static final SchemaRegistryExtension SECURED_REGISTRY =
+            new SchemaRegistryExtension(EmbeddedSchemaRegistry.builder().setBasicAuth("alice", "s3cret"));
+
+    /** One map for both sides, in Confluent's key names: the config a user moves over unchanged. */
+    static final Map<String, String> CONFLUENT_BASIC_AUTH = Map.of(
+            "basic.auth.credentials.source", "USER_INFO",
+            "basic.auth.user.info", "alice:s3cret");
 
     /** The generated class's schema, as a Java Confluent user with the same class registers it. */
     static final String ORDER_V1 = Order.getClassSchema().toString();
@@ -194,6 +204,34 @@ class ConfluentCompatibilityITCase {
         assertThat(peerCopy.getMethod("getSchema").getReturnType().getName())
                 .isEqualTo("org.apache.flink.avro.shaded.org.apache.avro.Schema");
         assertThat(ourCopy.getMethod("getSchema").getReturnType()).isSameAs(Schema.class);
+    }
+
+    @Test
+    void bothTakeTheSameConfluentBasicAuthConfigAgainstASecuredRegistry() throws Exception {
+        String topic = uniqueTopic("basic-auth");
+        Map<String, Object> oursConfig = new LinkedHashMap<>(CONFLUENT_BASIC_AUTH);
+        oursConfig.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, SECURED_REGISTRY.url());
+
+        AvroRegistrySerializationSchema<Order> serializer =
+                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, oursConfig);
+        AvroRegistryDeserializationSchema<Order> deserializer =
+                AvroRegistryDeserializationSchema.forSpecific(Order.class, oursConfig);
+        closers.add(serializer::close);
+        closers.add(deserializer::close);
+        byte[] ours = serializer.serialize(articleOrder());
+        byte[] theirs = peer.serializer(topic + "-value", ORDER_V1, SECURED_REGISTRY.url(), CONFLUENT_BASIC_AUTH)
+                .serialize(peer.newRecord(ORDER_V1, articleOrderFields()));
+
+        assertThat(theirs).isEqualTo(ours);
+        assertThat(deserializer.deserialize(theirs)).isEqualTo(articleOrder());
+        assertThat(peer.fields(peer.deserializer(ORDER_V1, SECURED_REGISTRY.url(), CONFLUENT_BASIC_AUTH)
+                        .deserialize(ours)))
+                .containsExactlyEntriesOf(articleOrderFields());
+        // the registry really is secured: without credentials it answers 401
+        HttpResponse<String> anonymous = HTTP.send(
+                HttpRequest.newBuilder(URI.create(SECURED_REGISTRY.url() + "/subjects")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
     private static Map<String, Object> config() {
