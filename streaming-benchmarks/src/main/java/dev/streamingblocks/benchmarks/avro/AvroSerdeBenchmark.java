@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -36,7 +39,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code raw*}, the floor: SpecificDatumWriter/Reader with a reused encoder, decoder and
  *       buffer, no wire-format header, no registry;
  *   <li>{@code ours*}: {@code AvroRegistrySerializationSchema} / {@code
- *       AvroRegistryDeserializationSchema} for the generated {@code Order} class;
+ *       AvroRegistryDeserializationSchema} for the generated {@code Order} class, and {@code
+ *       oursGeneric*} the same on GenericRecords, like for like with the peer;
  *   <li>{@code peer*}: Flink's {@code ConfluentRegistryAvroSerializationSchema} / {@code
  *       ConfluentRegistryAvroDeserializationSchema} (Confluent's client inside) through {@link
  *       ConfluentPeer}, on GenericRecords because the peer only takes its shaded Avro's classes.
@@ -72,6 +76,15 @@ public class AvroSerdeBenchmark {
                 .setPrice(49.99)
                 .setTimestamp(1707235200000L)
                 .build();
+    }
+
+    static GenericRecord articleOrderGeneric() {
+        Order order = articleOrder();
+        GenericData.Record record = new GenericData.Record(Order.getClassSchema());
+        for (Schema.Field field : Order.getClassSchema().getFields()) {
+            record.put(field.pos(), order.get(field.pos()));
+        }
+        return record;
     }
 
     static Map<String, Object> articleOrderFields() {
@@ -168,6 +181,38 @@ public class AvroSerdeBenchmark {
         }
     }
 
+    /** Our serdes on GenericRecords: the like-for-like comparison with the peer. */
+    @State(Scope.Thread)
+    public static class OursGeneric {
+        final GenericRecord record = articleOrderGeneric();
+        AvroRegistrySerializationSchema<GenericRecord> serializer;
+        AvroRegistryDeserializationSchema<GenericRecord> deserializer;
+        byte[] encoded;
+        private Infrastructure infrastructure;
+        private long requestsWhenWarm;
+
+        @Setup(Level.Trial)
+        public void warm(Infrastructure infrastructure) throws IOException {
+            this.infrastructure = infrastructure;
+            Map<String, Object> config =
+                    Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, infrastructure.registry.url());
+            serializer = AvroRegistrySerializationSchema.forGeneric(Order.getClassSchema(), TOPIC, config);
+            deserializer = AvroRegistryDeserializationSchema.forGeneric(Order.getClassSchema(), config);
+            serializer.open(null);
+            deserializer.open(null);
+            encoded = serializer.serialize(record);
+            requireSame(record, deserializer.deserialize(encoded), "our generic serdes");
+            requestsWhenWarm = infrastructure.registry.requestCount();
+        }
+
+        @TearDown(Level.Trial)
+        public void requireNoHttpWhileMeasured() {
+            requireNoRequestsSince(infrastructure, requestsWhenWarm, "our generic serdes");
+            serializer.close();
+            deserializer.close();
+        }
+    }
+
     /** Flink's Confluent-registry schemas, warm. */
     @State(Scope.Thread)
     public static class Peer {
@@ -214,6 +259,16 @@ public class AvroSerdeBenchmark {
 
     @Benchmark
     public Order oursDecode(Ours ours) throws IOException {
+        return ours.deserializer.deserialize(ours.encoded);
+    }
+
+    @Benchmark
+    public byte[] oursGenericEncode(OursGeneric ours) {
+        return ours.serializer.serialize(ours.record);
+    }
+
+    @Benchmark
+    public GenericRecord oursGenericDecode(OursGeneric ours) throws IOException {
         return ours.deserializer.deserialize(ours.encoded);
     }
 
