@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A schema registry held in memory, for users' unit tests: the same contract as the HTTP client,
@@ -49,7 +50,32 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     private CompatibilityLevel globalLevel = DEFAULT_COMPATIBILITY;
     private int nextId = 1;
 
+    /** Scoped registries shared across the JVM, as Confluent's {@code mock://} URLs give. */
+    private static final ConcurrentHashMap<String, InMemorySchemaRegistryClient> SCOPES =
+            new ConcurrentHashMap<>();
+
+    /** A fresh registry, private to the caller. */
     public InMemorySchemaRegistryClient() {}
+
+    /**
+     * The registry of {@code scope}, shared by every caller in this JVM, created on first use.
+     * {@link SchemaRegistryClients#create} returns it for {@code schema.registry.url =
+     * mock://<scope>}, so serializers and deserializers that Flink instantiates from a
+     * configuration map (one per subtask) see the same ids. {@link #close()} keeps its content;
+     * {@link #dropScope} discards it.
+     */
+    public static InMemorySchemaRegistryClient forScope(String scope) {
+        if (scope == null || scope.isBlank()) {
+            throw new IllegalArgumentException(
+                    "scope must be a non-blank string, got '" + scope + "'");
+        }
+        return SCOPES.computeIfAbsent(scope, s -> new InMemorySchemaRegistryClient());
+    }
+
+    /** Forgets the registry of {@code scope}; the next {@link #forScope} starts empty. */
+    public static void dropScope(String scope) {
+        SCOPES.remove(scope);
+    }
 
     @Override
     public int register(String subject, Schema schema) {
