@@ -32,6 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * it. Errors are the same {@link SchemaRegistryException} subclasses with the same messages as the
  * HTTP client's, without the HTTP part. Thread-safe: every call holds one lock, which is fine for a
  * test double.
+ *
+ * <p>When Flink creates the serdes from a configuration map (one per subtask), they cannot share an
+ * instance handed to them: configure {@code schema.registry.url = mock://<scope>} instead, and
+ * {@link SchemaRegistryClients#create} gives all of them {@link #forScope}{@code (scope)}.
  */
 public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
