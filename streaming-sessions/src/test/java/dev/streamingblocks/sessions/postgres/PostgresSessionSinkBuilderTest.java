@@ -90,6 +90,21 @@ class PostgresSessionSinkBuilderTest {
     }
 
     @Test
+    void writerRejectsAChangeWithoutKeyBeforeTouchingTheDatabase() {
+        var writer = valid().build().createWriter(null);
+        dev.streamingblocks.sessions.UserSession keyless =
+                new dev.streamingblocks.sessions.UserSession("alice", null, null, 1, "/a", "/a");
+        assertThatThrownBy(() -> writer.write(dev.streamingblocks.sessions.SessionChange.insert(keyless), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Session change for table user_sessions lacks its key (user_id, session_start):"
+                        + " SessionChange[kind=INSERT, session=UserSession[userId=alice, sessionStart=null,"
+                        + " sessionEnd=null, pageCount=1, firstPage=/a, lastPage=/a]]");
+        assertThatThrownBy(() -> writer.write(new dev.streamingblocks.sessions.SessionChange(null, keyless), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Session change for table user_sessions is incomplete: SessionChange[kind=null");
+    }
+
+    @Test
     void ddlHasThePrimaryKey() {
         assertThat(PostgresSessionSink.createTableStatement("user_sessions")).isEqualTo(
                 "CREATE TABLE IF NOT EXISTS user_sessions (\n"
