@@ -293,6 +293,8 @@ public final class KafkaTopics implements AutoCloseable {
             Properties props = new Properties();
             props.putAll(properties);
             props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            // Both, or the admin client refuses an API timeout below its request timeout.
+            props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString((int) timeout.toMillis()));
             props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString((int) timeout.toMillis()));
             return new KafkaTopics(Admin.create(props), true, timeout);
         }

@@ -4,14 +4,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
 import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
+import dev.streamingblocks.kafka.source.internal.HttpRegistryClientProvider;
 import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -52,7 +58,8 @@ import org.apache.kafka.common.IsolationLevel;
  *
  * <p>Required: {@code name} (names the operators and derives their uids, so keep it stable),
  * {@code bootstrapServers}, {@code topics} or {@code topicPattern}, {@code groupId} and a value
- * deserializer ({@code valueDeserializer} or {@code jsonValue}). A dead-letter topic is required
+ * deserializer ({@code valueDeserializer}, {@code jsonValue}, {@code avroValue} or
+ * {@code avroGenericValue}). A dead-letter topic is required
  * with, and only with, {@link DeserializationFailurePolicy#DEAD_LETTER}.
  *
  * <p>Defaults: start from committed offsets, else earliest; unbounded; {@code read_committed};
@@ -388,6 +395,58 @@ public final class TypedKafkaSource<T> {
         }
 
         /**
+         * Reads values in the Confluent wire format into a generated Avro SpecificRecord class,
+         * resolving writer schemas from the registry named in {@code registryConfig} (Confluent's
+         * keys, e.g. {@code schema.registry.url}); excludes the other value setters.
+         */
+        public Builder<T> setAvroValue(Class<T> specificClass, Map<String, ?> registryConfig) {
+            return setAvroValue(specificClass, registryConfig, new HttpRegistryClientProvider());
+        }
+
+        /** As {@link #setAvroValue(Class, Map)}, with a registry client from {@code clientProvider}. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public Builder<T> setAvroValue(Class<T> specificClass, Map<String, ?> registryConfig,
+                SchemaRegistryClientProvider clientProvider) {
+            if (specificClass == null || !SpecificRecordBase.class.isAssignableFrom(specificClass)) {
+                throw new IllegalArgumentException("avroValue class must be a generated Avro SpecificRecord class,"
+                        + " but was " + (specificClass == null ? null : specificClass.getName()));
+            }
+            requireRegistryConfig(registryConfig, clientProvider);
+            return setValueDeserializer((DeserializationSchema<T>) AvroRegistryDeserializationSchema.forSpecific(
+                    (Class) specificClass, registryConfig, clientProvider));
+        }
+
+        /**
+         * Reads values in the Confluent wire format as GenericRecords resolved to
+         * {@code readerSchema}; use with {@code TypedKafkaSource.<GenericRecord>builder()}.
+         */
+        public Builder<T> setAvroGenericValue(Schema readerSchema, Map<String, ?> registryConfig) {
+            return setAvroGenericValue(readerSchema, registryConfig, new HttpRegistryClientProvider());
+        }
+
+        /** As {@link #setAvroGenericValue(Schema, Map)}, with a registry client from {@code clientProvider}. */
+        @SuppressWarnings("unchecked")
+        public Builder<T> setAvroGenericValue(Schema readerSchema, Map<String, ?> registryConfig,
+                SchemaRegistryClientProvider clientProvider) {
+            if (readerSchema == null) {
+                throw new IllegalArgumentException("avroGenericValue reader schema must not be null");
+            }
+            requireRegistryConfig(registryConfig, clientProvider);
+            return setValueDeserializer((DeserializationSchema<T>) (DeserializationSchema<?>)
+                    AvroRegistryDeserializationSchema.forGeneric(readerSchema, registryConfig, clientProvider));
+        }
+
+        private static void requireRegistryConfig(Map<String, ?> registryConfig,
+                SchemaRegistryClientProvider clientProvider) {
+            if (registryConfig == null) {
+                throw new IllegalArgumentException("registryConfig must not be null");
+            }
+            if (clientProvider == null) {
+                throw new IllegalArgumentException("clientProvider must not be null");
+            }
+        }
+
+        /**
          * Timestamps and watermarks, applied per partition inside the source. Do not add
          * {@code withIdleness} here: idleness is set with {@link #setIdleness}.
          */
@@ -491,7 +550,7 @@ public final class TypedKafkaSource<T> {
             }
             requireText(groupId, "groupId");
             if (valueDeserializer == null) {
-                throw new IllegalArgumentException("valueDeserializer (or jsonValue) must be set");
+                throw new IllegalArgumentException("valueDeserializer (or jsonValue, avroValue, avroGenericValue) must be set");
             }
             TypeInformation<T> valueType = valueDeserializer.getProducedType();
             if (valueType == null) {

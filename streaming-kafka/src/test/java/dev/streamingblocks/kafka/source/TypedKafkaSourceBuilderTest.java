@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.streamingblocks.kafka.testing.PaymentEvent;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
@@ -77,7 +82,7 @@ class TypedKafkaSourceBuilderTest {
     void requiresValueDeserializer() {
         assertBuildFails(TypedKafkaSource.<Payment>builder()
                         .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g"),
-                "valueDeserializer (or jsonValue) must be set");
+                "valueDeserializer (or jsonValue, avroValue, avroGenericValue) must be set");
     }
 
     @Test
@@ -103,6 +108,39 @@ class TypedKafkaSourceBuilderTest {
                 .setValueDeserializer(new SimpleStringSchema())
                 .build();
         assertThat(source.valueType()).isEqualTo(TypeInformation.of(String.class));
+    }
+
+    @Test
+    void avroValueNeedsAGeneratedClassAndARegistryConfig() {
+        Map<String, String> registry = Map.of("schema.registry.url", "http://localhost:8081");
+        assertThatThrownBy(() -> TypedKafkaSource.<Payment>builder().setAvroValue(Payment.class, registry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("avroValue class must be a generated Avro SpecificRecord class,"
+                        + " but was dev.streamingblocks.kafka.source.Payment");
+        assertThatThrownBy(() -> TypedKafkaSource.<PaymentEvent>builder().setAvroValue(null, registry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("avroValue class must be a generated Avro SpecificRecord class, but was null");
+        assertThatThrownBy(() -> TypedKafkaSource.<PaymentEvent>builder().setAvroValue(PaymentEvent.class, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("registryConfig must not be null");
+        assertThatThrownBy(() -> TypedKafkaSource.<GenericRecord>builder().setAvroGenericValue(null, registry))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("avroGenericValue reader schema must not be null");
+    }
+
+    @Test
+    void avroValuesHaveAvroTypeInformation() {
+        Map<String, String> registry = Map.of("schema.registry.url", "http://localhost:8081");
+        TypedKafkaSource<PaymentEvent> specific = TypedKafkaSource.<PaymentEvent>builder()
+                .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g")
+                .setAvroValue(PaymentEvent.class, registry)
+                .build();
+        assertThat(specific.valueType()).isEqualTo(new AvroTypeInfo<>(PaymentEvent.class));
+        TypedKafkaSource<GenericRecord> generic = TypedKafkaSource.<GenericRecord>builder()
+                .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g")
+                .setAvroGenericValue(PaymentEvent.getClassSchema(), registry)
+                .build();
+        assertThat(generic.valueType()).isEqualTo(new GenericRecordAvroTypeInfo(PaymentEvent.getClassSchema()));
     }
 
     @Test

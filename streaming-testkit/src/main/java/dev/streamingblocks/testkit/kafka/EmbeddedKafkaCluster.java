@@ -8,12 +8,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -217,7 +218,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * here on purpose: tests use unique topic names.
      */
     public void createTopic(String topic, int partitions, short replication, Map<String, String> configs) {
-        Objects.requireNonNull(topic, "topic");
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("topic must not be null or blank");
+        }
         try (Admin admin = createAdmin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs)))
                     .all()
@@ -237,17 +240,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
-    /** Produces the records (not in a transaction) and waits until all are acknowledged. */
-    public void produce(Collection<ProducerRecord<byte[], byte[]>> records) {
+    /**
+     * Produces the records (not in a transaction), in order, and waits until all are acknowledged.
+     *
+     * @return where each record landed, in the order given
+     */
+    public List<RecordMetadata> produce(Collection<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer = createProducer(Map.of())) {
-            List<java.util.concurrent.Future<?>> acks = new ArrayList<>(records.size());
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
             for (ProducerRecord<byte[], byte[]> record : records) {
                 acks.add(producer.send(record));
             }
             producer.flush();
-            for (java.util.concurrent.Future<?> ack : acks) {
-                ack.get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<RecordMetadata> metadata = new ArrayList<>(acks.size());
+            for (Future<RecordMetadata> ack : acks) {
+                metadata.add(ack.get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             }
+            return metadata;
         } catch (ExecutionException e) {
             throw new IllegalStateException("Could not produce: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.Test;
@@ -73,9 +74,10 @@ class EmbeddedKafkaClusterITCase {
     void consumeFailsWhenMoreRecordsArrive() {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("long");
         KAFKA.cluster().createTopic(topic, 1);
-        KAFKA.cluster().produce(List.of(
+        List<RecordMetadata> landed = KAFKA.cluster().produce(List.of(
                 new ProducerRecord<>(topic, null, "a".getBytes(UTF_8)),
                 new ProducerRecord<>(topic, null, "b".getBytes(UTF_8))));
+        assertThat(landed).extracting(RecordMetadata::offset).containsExactly(0L, 1L);
 
         assertThatThrownBy(() -> KAFKA.cluster().consume(topic, 1, TIMEOUT))
                 .isInstanceOf(AssertionError.class)

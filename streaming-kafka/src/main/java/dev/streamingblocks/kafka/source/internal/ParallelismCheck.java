@@ -51,6 +51,8 @@ public final class ParallelismCheck {
     public static OptionalInt countPartitions(List<String> topics, Properties clientProps) {
         Properties props = new Properties();
         props.putAll(clientProps);
+        // Both, or the admin client refuses an API timeout below its request timeout.
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(props)) {
             Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
@@ -60,7 +62,12 @@ public final class ParallelismCheck {
             Thread.currentThread().interrupt();
             return OptionalInt.empty();
         } catch (Exception e) {
-            LOG.warn("Could not count the partitions of {} to check the source parallelism: {}", topics, e.toString());
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            LOG.warn("Could not count the partitions of {} to check the source parallelism: {}", topics,
+                    root.toString());
             return OptionalInt.empty();
         }
     }
