@@ -21,7 +21,8 @@ class PostgresSessionSinkBuilderTest {
         PostgresSessionSink sink = valid().build();
         assertThat(sink.table()).isEqualTo("user_sessions");
         assertThat(sink.toString()).isEqualTo(
-                "PostgresSessionSink{table=user_sessions, user=analytics, batchSize=1000, maxRetries=10, createTable=false}");
+                "PostgresSessionSink{table=user_sessions, user=analytics, batchSize=1000, maxRetries=10, createTable=false,"
+                        + " flushInterval=PT0S}");
     }
 
     @Test
@@ -102,6 +103,20 @@ class PostgresSessionSinkBuilderTest {
         assertThatThrownBy(() -> writer.write(new dev.streamingblocks.sessions.SessionChange(null, keyless), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Session change for table user_sessions is incomplete: SessionChange[kind=null");
+    }
+
+    @Test
+    void rejectsNegativeFlushInterval() {
+        assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("flushInterval must be zero (off) or at least 1 ms, but was PT-1S");
+    }
+
+    @Test
+    void rejectsSubMillisecondFlushInterval() {
+        assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofNanos(10)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("flushInterval must be zero (off) or at least 1 ms, but was PT0.00000001S");
     }
 
     @Test
