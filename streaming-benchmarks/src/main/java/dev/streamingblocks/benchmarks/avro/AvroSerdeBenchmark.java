@@ -1,7 +1,17 @@
 package dev.streamingblocks.benchmarks.avro;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
+import dev.streamingblocks.core.avro.AvroSerdeConfig;
+import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.testing.Order;
+import dev.streamingblocks.testkit.confluent.ConfluentPeer;
+import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -9,28 +19,53 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Encode and decode of the article's {@code Order}, one record per operation.
+ * Encode and decode of the article's {@code Order}, one record per operation, in three variants
+ * measured in one run:
+ *
+ * <ul>
+ *   <li>{@code raw*}, the floor: SpecificDatumWriter/Reader with a reused encoder, decoder and
+ *       buffer, no wire-format header, no registry;
+ *   <li>{@code ours*}: {@code AvroRegistrySerializationSchema} / {@code
+ *       AvroRegistryDeserializationSchema} for the generated {@code Order} class;
+ *   <li>{@code peer*}: Flink's {@code ConfluentRegistryAvroSerializationSchema} / {@code
+ *       ConfluentRegistryAvroDeserializationSchema} (Confluent's client inside) through {@link
+ *       ConfluentPeer}, on GenericRecords because the peer only takes its shaded Avro's classes.
+ * </ul>
+ *
+ * <p>Both registry-backed variants talk HTTP to one in-process {@link EmbeddedSchemaRegistry} (ours
+ * through {@link HttpSchemaRegistryClient}, the peer through Confluent's client) and are warmed in
+ * their setup (schema registered, id and writer/reader cached); each trial then fails
+ * if the registry saw a single request during measurement, so no HTTP is on the hot path.
  *
  * <pre>{@code
  * mvn -B -pl streaming-benchmarks -am package -DskipTests
  * java -jar streaming-benchmarks/target/benchmarks.jar AvroSerdeBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
  * }</pre>
- *
- * <p>{@code raw*} is the floor: SpecificDatumWriter/Reader with a reused encoder, decoder and
- * buffer, no wire-format header and no registry.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AvroSerdeBenchmark {
+
+    static final String TOPIC = "orders";
+    static final String SUBJECT = TOPIC + "-value";
+    static final String ORDER_SCHEMA = Order.getClassSchema().toString();
+
+    /** Our real HTTP client; the serdes cache the id, the writer and the reader per id themselves. */
+    static final SchemaRegistryClientProvider HTTP_CLIENT =
+            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
 
     /** The seed article's example order. */
     static Order articleOrder() {
@@ -42,6 +77,17 @@ public class AvroSerdeBenchmark {
                 .setPrice(49.99)
                 .setTimestamp(1707235200000L)
                 .build();
+    }
+
+    static Map<String, Object> articleOrderFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("order_id", "ord-123");
+        fields.put("user_id", "user-456");
+        fields.put("product_id", "prod-789");
+        fields.put("quantity", 2);
+        fields.put("price", 49.99);
+        fields.put("timestamp", 1707235200000L);
+        return fields;
     }
 
     /** Plain Avro with everything reusable reused. */
@@ -58,10 +104,7 @@ public class AvroSerdeBenchmark {
         @Setup
         public void encodeOnce() throws IOException {
             encoded = encode();
-            Order decoded = decode();
-            if (!order.equals(decoded)) {
-                throw new IllegalStateException("raw Avro round trip changed the order: " + decoded);
-            }
+            requireSame(order, decode(), "raw Avro");
         }
 
         byte[] encode() throws IOException {
@@ -78,6 +121,87 @@ public class AvroSerdeBenchmark {
         }
     }
 
+    /** The registry both registry-backed variants use, and the peer's class loader. */
+    @State(Scope.Benchmark)
+    public static class Infrastructure {
+        EmbeddedSchemaRegistry registry;
+        ConfluentPeer peer;
+
+        @Setup(Level.Trial)
+        public void start() {
+            registry = EmbeddedSchemaRegistry.builder().build();
+            registry.start();
+            peer = ConfluentPeer.load();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            peer.close();
+            registry.close();
+        }
+    }
+
+    /** Our serdes, warm. */
+    @State(Scope.Thread)
+    public static class Ours {
+        final Order order = articleOrder();
+        AvroRegistrySerializationSchema<Order> serializer;
+        AvroRegistryDeserializationSchema<Order> deserializer;
+        byte[] encoded;
+        private Infrastructure infrastructure;
+        private long requestsWhenWarm;
+
+        @Setup(Level.Trial)
+        public void warm(Infrastructure infrastructure) throws IOException {
+            this.infrastructure = infrastructure;
+            Map<String, Object> config =
+                    Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, infrastructure.registry.url());
+            serializer = AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config, HTTP_CLIENT);
+            deserializer = AvroRegistryDeserializationSchema.forSpecific(Order.class, config, HTTP_CLIENT);
+            serializer.open(null);
+            deserializer.open(null);
+            encoded = serializer.serialize(order);
+            requireSame(order, deserializer.deserialize(encoded), "our serdes");
+            requestsWhenWarm = infrastructure.registry.requestCount();
+        }
+
+        @TearDown(Level.Trial)
+        public void requireNoHttpWhileMeasured() {
+            requireNoRequestsSince(infrastructure, requestsWhenWarm, "our serdes");
+            serializer.close();
+            deserializer.close();
+        }
+    }
+
+    /** Flink's Confluent-registry schemas, warm. */
+    @State(Scope.Thread)
+    public static class Peer {
+        Object record;
+        SerializationSchema<Object> serializer;
+        DeserializationSchema<Object> deserializer;
+        byte[] encoded;
+        private Infrastructure infrastructure;
+        private long requestsWhenWarm;
+
+        @Setup(Level.Trial)
+        public void warm(Infrastructure infrastructure) throws IOException {
+            this.infrastructure = infrastructure;
+            ConfluentPeer peer = infrastructure.peer;
+            String url = infrastructure.registry.url();
+            record = peer.newRecord(ORDER_SCHEMA, articleOrderFields());
+            serializer = peer.serializer(SUBJECT, ORDER_SCHEMA, url);
+            deserializer = peer.deserializer(ORDER_SCHEMA, url);
+            encoded = serializer.serialize(record);
+            requireSame(articleOrderFields(), peer.fields(deserializer.deserialize(encoded)), "the peer");
+            requestsWhenWarm = infrastructure.registry.requestCount();
+        }
+
+        @TearDown(Level.Trial)
+        public void requireNoHttpWhileMeasured() {
+            requireNoRequestsSince(infrastructure, requestsWhenWarm, "the peer");
+        }
+    }
+
     @Benchmark
     public byte[] rawEncode(RawAvro raw) throws IOException {
         return raw.encode();
@@ -86,5 +210,39 @@ public class AvroSerdeBenchmark {
     @Benchmark
     public Order rawDecode(RawAvro raw) throws IOException {
         return raw.decode();
+    }
+
+    @Benchmark
+    public byte[] oursEncode(Ours ours) {
+        return ours.serializer.serialize(ours.order);
+    }
+
+    @Benchmark
+    public Order oursDecode(Ours ours) throws IOException {
+        return ours.deserializer.deserialize(ours.encoded);
+    }
+
+    @Benchmark
+    public byte[] peerEncode(Peer peer) {
+        return peer.serializer.serialize(peer.record);
+    }
+
+    @Benchmark
+    public Object peerDecode(Peer peer) throws IOException {
+        return peer.deserializer.deserialize(peer.encoded);
+    }
+
+    private static void requireSame(Object expected, Object actual, String variant) {
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException(variant + " round trip changed the order: " + actual);
+        }
+    }
+
+    private static void requireNoRequestsSince(Infrastructure infrastructure, long before, String variant) {
+        long during = infrastructure.registry.requestCount() - before;
+        if (during != 0) {
+            throw new IllegalStateException(
+                    variant + " sent " + during + " registry requests while measured: its caches were not warm");
+        }
     }
 }

@@ -2,12 +2,12 @@ package dev.streamingblocks.core.avro;
 
 import dev.streamingblocks.core.avro.internal.AvroRegistryDeserializer;
 import dev.streamingblocks.core.avro.internal.AvroRegistryDeserializer.DecoderState;
+import dev.streamingblocks.core.avro.internal.DefaultClientProvider;
 import dev.streamingblocks.core.avro.internal.SerdeConfigs;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
@@ -63,7 +63,22 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
         // Parse now so a bad config fails at job construction, not on a task manager.
         AvroSerdeConfig.fromMap(config);
         this.config = SerdeConfigs.serializableCopy(config);
-        this.clientProvider = Objects.requireNonNull(clientProvider, "clientProvider");
+        if (clientProvider == null) {
+            throw new IllegalArgumentException("clientProvider must not be null");
+        }
+        this.clientProvider = clientProvider;
+    }
+
+    /**
+     * Decodes into the generated class {@code type}, with the HTTP registry client configured by
+     * {@code config} (see {@link AvroSerdeConfig}).
+     *
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     */
+    public static <T extends SpecificRecordBase> AvroRegistryDeserializationSchema<T> forSpecific(
+            Class<T> type, Map<String, ?> config) {
+        DefaultClientProvider.validate(config);
+        return forSpecific(type, config, DefaultClientProvider.INSTANCE);
     }
 
     /** Decodes into the generated class {@code type}, with a client from {@code clientProvider}. */
@@ -73,6 +88,18 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
             throw new IllegalArgumentException("forSpecific needs the generated SpecificRecord class, got null");
         }
         return new AvroRegistryDeserializationSchema<>(type, null, config, clientProvider);
+    }
+
+    /**
+     * Decodes GenericRecords in {@code readerSchema}, with the HTTP registry client configured by
+     * {@code config} (see {@link AvroSerdeConfig}).
+     *
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     */
+    public static AvroRegistryDeserializationSchema<GenericRecord> forGeneric(
+            Schema readerSchema, Map<String, ?> config) {
+        DefaultClientProvider.validate(config);
+        return forGeneric(readerSchema, config, DefaultClientProvider.INSTANCE);
     }
 
     /** Decodes GenericRecords in {@code readerSchema}, with a client from {@code clientProvider}. */

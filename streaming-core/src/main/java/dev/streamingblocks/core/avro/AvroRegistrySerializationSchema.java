@@ -3,11 +3,11 @@ package dev.streamingblocks.core.avro;
 import dev.streamingblocks.core.avro.internal.AvroRegistrySerializer;
 import dev.streamingblocks.core.avro.internal.AvroRegistrySerializer.EncoderState;
 import dev.streamingblocks.core.avro.internal.AvroRegistrySerializer.WriterState;
+import dev.streamingblocks.core.avro.internal.DefaultClientProvider;
 import dev.streamingblocks.core.avro.internal.SerdeConfigs;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
@@ -72,7 +72,22 @@ public final class AvroRegistrySerializationSchema<T> implements SerializationSc
             throw new IllegalArgumentException("Invalid topic for the subject name strategy: " + e.getMessage(), e);
         }
         this.config = SerdeConfigs.serializableCopy(config);
-        this.clientProvider = Objects.requireNonNull(clientProvider, "clientProvider");
+        if (clientProvider == null) {
+            throw new IllegalArgumentException("clientProvider must not be null");
+        }
+        this.clientProvider = clientProvider;
+    }
+
+    /**
+     * Writes values of the generated class {@code type} to {@code topic}, with the HTTP registry
+     * client configured by {@code config} (see {@link AvroSerdeConfig}).
+     *
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     */
+    public static <T extends SpecificRecord> AvroRegistrySerializationSchema<T> forSpecific(
+            Class<T> type, String topic, Map<String, ?> config) {
+        DefaultClientProvider.validate(config);
+        return forSpecific(type, topic, config, DefaultClientProvider.INSTANCE);
     }
 
     /** Writes values of the generated class {@code type} to {@code topic}, with a client from {@code clientProvider}. */
@@ -83,6 +98,18 @@ public final class AvroRegistrySerializationSchema<T> implements SerializationSc
         }
         return new AvroRegistrySerializationSchema<>(
                 type, SpecificData.getForClass(type).getSchema(type), topic, false, config, clientProvider);
+    }
+
+    /**
+     * Writes GenericRecord values of {@code schema} to {@code topic}, with the HTTP registry client
+     * configured by {@code config} (see {@link AvroSerdeConfig}).
+     *
+     * @throws IllegalArgumentException naming the key when the configuration is invalid
+     */
+    public static AvroRegistrySerializationSchema<GenericRecord> forGeneric(
+            Schema schema, String topic, Map<String, ?> config) {
+        DefaultClientProvider.validate(config);
+        return forGeneric(schema, topic, config, DefaultClientProvider.INSTANCE);
     }
 
     /** Writes GenericRecord values of {@code schema} to {@code topic}, with a client from {@code clientProvider}. */

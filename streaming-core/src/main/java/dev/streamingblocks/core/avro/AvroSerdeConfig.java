@@ -1,16 +1,18 @@
 package dev.streamingblocks.core.avro;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.subject.SubjectNameStrategies;
 import dev.streamingblocks.core.avro.subject.SubjectNameStrategy;
 import dev.streamingblocks.core.avro.subject.TopicNameStrategy;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Configuration of the Avro serdes, with Confluent's key names so a producer or consumer config
@@ -47,9 +49,31 @@ import java.util.Set;
  *       of values, same choices</td></tr>
  * </table>
  *
+ * <table>
+ *   <caption>Registry client keys (parsed by {@link SchemaRegistryClientConfig})</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code basic.auth.credentials.source}</td><td>{@code URL}</td><td>{@code USER_INFO}
+ *       (credentials from {@code basic.auth.user.info}) or {@code URL} (from the URL's user
+ *       info)</td></tr>
+ *   <tr><td>{@code basic.auth.user.info}</td><td>none</td><td>{@code user:password}; secret
+ *       (alias {@code schema.registry.basic.auth.user.info})</td></tr>
+ *   <tr><td>{@code bearer.auth.credentials.source}</td><td>none</td><td>{@code STATIC_TOKEN}</td></tr>
+ *   <tr><td>{@code bearer.auth.token}</td><td>none</td><td>the bearer token; secret</td></tr>
+ *   <tr><td>{@code schema.registry.ssl.truststore.location}</td><td>JDK trust</td><td>trust store
+ *       for https URLs; {@code .password} (secret) and {@code .type} ({@code JKS} or {@code
+ *       PKCS12}, default JKS) go with it</td></tr>
+ *   <tr><td>{@code http.connect.timeout.ms}, {@code http.read.timeout.ms}</td><td>60000</td>
+ *       <td>HTTP timeouts</td></tr>
+ *   <tr><td>{@code max.retries}, {@code retries.wait.ms}, {@code retries.max.wait.ms}</td>
+ *       <td>3, 1000, 20000</td><td>retry rounds over all URLs on connection errors and 5xx, with
+ *       doubling backoff</td></tr>
+ *   <tr><td>{@code max.schemas.per.subject}</td><td>1000</td><td>client cache bound</td></tr>
+ * </table>
+ *
  * <p>Keys starting with {@code schema.registry.}, {@code basic.auth.} or {@code bearer.auth.}
- * belong to the registry client and are validated by it when the serde creates its client; an
- * unknown one is rejected with the list of supported keys. Confluent serde keys whose behaviour
+ * belong to the registry client. Every serde validates them through {@link
+ * SchemaRegistryClientConfig#fromMap}, even with an injected client: an unknown one is rejected
+ * with the list of supported keys, a malformed value names its key. Confluent serde keys whose behaviour
  * this serde does not implement ({@link #UNSUPPORTED_CONFLUENT_KEYS}) are rejected rather than
  * silently ignored. Any other key (e.g. Kafka's own) is ignored, so the same map can configure a
  * producer or consumer.
@@ -122,6 +146,7 @@ public final class AvroSerdeConfig {
 
     private AvroSerdeConfig(Map<String, ?> config) {
         this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        validateClientKeys(config);
         for (String key : UNSUPPORTED_CONFLUENT_KEYS) {
             if (config.containsKey(key)) {
                 throw new IllegalArgumentException(
@@ -146,13 +171,34 @@ public final class AvroSerdeConfig {
      * @throws IllegalArgumentException naming the key of a malformed or unsupported value
      */
     public static AvroSerdeConfig fromMap(Map<String, ?> config) {
-        Objects.requireNonNull(config, "config");
+        if (config == null) {
+            throw new IllegalArgumentException("Serde configuration map must not be null");
+        }
         return new AvroSerdeConfig(config);
     }
 
-    /** The serde's own keys; the client's keys are {@code SchemaRegistryClientConfig.supportedKeys()}. */
+    /** The serde's own keys; the client's keys are {@link SchemaRegistryClientConfig#supportedKeys()}. */
     public static Set<String> serdeKeys() {
         return SERDE_KEYS;
+    }
+
+    /** Every key a serde understands: its own and the registry client's. */
+    public static Set<String> supportedKeys() {
+        Set<String> keys = new TreeSet<>(SERDE_KEYS);
+        keys.addAll(SchemaRegistryClientConfig.supportedKeys());
+        return Collections.unmodifiableSet(keys);
+    }
+
+    private static void validateClientKeys(Map<String, ?> config) {
+        // The client's parser owns its keys and messages. A serde with an injected client may have
+        // no URL, so a placeholder stands in for it: the point is rejecting unknown or bad keys.
+        if (config.get(SCHEMA_REGISTRY_URL_CONFIG) == null) {
+            Map<String, Object> probe = new HashMap<>(config);
+            probe.put(SCHEMA_REGISTRY_URL_CONFIG, "http://url-not-used.invalid");
+            SchemaRegistryClientConfig.fromMap(probe);
+        } else {
+            SchemaRegistryClientConfig.fromMap(config);
+        }
     }
 
     public boolean autoRegisterSchemas() {

@@ -2,6 +2,7 @@ package dev.streamingblocks.core.avro;
 
 import dev.streamingblocks.core.avro.internal.AvroRegistryDeserializer;
 import dev.streamingblocks.core.avro.internal.AvroRegistryDeserializer.DecoderState;
+import dev.streamingblocks.core.avro.internal.DefaultClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.util.Map;
 import org.apache.avro.util.Utf8;
@@ -35,6 +36,14 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
     private AvroRegistryDeserializer<Object> core;
     private final ThreadLocal<DecoderState> states = ThreadLocal.withInitial(DecoderState::new);
 
+    /**
+     * For Kafka's reflective creation: {@link #configure} creates the HTTP registry client from
+     * {@code schema.registry.url} and the other client keys, and {@link #close()} closes it.
+     */
+    public KafkaAvroDeserializer() {
+        this.injectedClient = null;
+    }
+
     /** Uses {@code client} (not closed by {@link #close()}); call {@link #configure} before use. */
     public KafkaAvroDeserializer(SchemaRegistryClient client) {
         if (client == null) {
@@ -52,7 +61,8 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-        SchemaRegistryClient c = injectedClient;
+        SchemaRegistryClient c =
+                injectedClient != null ? injectedClient : DefaultClientProvider.INSTANCE.create(configs);
         this.client = c;
         if (config.specificAvroReader()) {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();

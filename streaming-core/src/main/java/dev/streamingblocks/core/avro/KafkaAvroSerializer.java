@@ -2,6 +2,7 @@ package dev.streamingblocks.core.avro;
 
 import dev.streamingblocks.core.avro.internal.AvroRegistrySerializer;
 import dev.streamingblocks.core.avro.internal.AvroRegistrySerializer.EncoderState;
+import dev.streamingblocks.core.avro.internal.DefaultClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -47,6 +48,14 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     private boolean isKey;
     private final ThreadLocal<EncoderState> states = ThreadLocal.withInitial(EncoderState::new);
 
+    /**
+     * For Kafka's reflective creation: {@link #configure} creates the HTTP registry client from
+     * {@code schema.registry.url} and the other client keys, and {@link #close()} closes it.
+     */
+    public KafkaAvroSerializer() {
+        this.injectedClient = null;
+    }
+
     /** Uses {@code client} (not closed by {@link #close()}); call {@link #configure} before use. */
     public KafkaAvroSerializer(SchemaRegistryClient client) {
         if (client == null) {
@@ -64,7 +73,8 @@ public class KafkaAvroSerializer implements Serializer<Object> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-        SchemaRegistryClient c = injectedClient;
+        SchemaRegistryClient c =
+                injectedClient != null ? injectedClient : DefaultClientProvider.INSTANCE.create(configs);
         this.client = c;
         this.isKey = isKey;
         this.core = new AvroRegistrySerializer(c, config, isKey);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.core.avro.testutils.CountingRegistryClient;
 import dev.streamingblocks.core.avro.testutils.SharedRegistries;
+import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +43,9 @@ class AvroRegistrySchemasITCase {
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
                             .build());
+
+    @RegisterExtension
+    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
     private static StreamExecutionEnvironment env() {
         Configuration conf = new Configuration();
@@ -103,6 +107,27 @@ class AvroRegistrySchemasITCase {
         assertThat(output).allSatisfy(r -> assertThat(r.get("currency").toString()).isEqualTo("EUR"));
         assertThat(output.stream().map(r -> r.get("order_id").toString()).sorted())
                 .containsExactlyElementsOf(input.stream().map(Order::getOrderId).sorted().collect(Collectors.toList()));
+    }
+
+    @Test
+    void theMapOnlyFactoriesReachARealRegistryFromTheTaskManagers() throws Exception {
+        Map<String, String> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+        List<Order> input = IntStream.range(0, RECORDS).mapToObj(i -> order(i)).collect(Collectors.toList());
+        AvroRegistrySerializationSchema<Order> writer =
+                AvroRegistrySerializationSchema.forSpecific(Order.class, "it-orders-http", config);
+        AvroRegistryDeserializationSchema<Order> reader =
+                AvroRegistryDeserializationSchema.forSpecific(Order.class, config);
+
+        List<Order> output =
+                env().fromData(input, new AvroTypeInfo<>(Order.class))
+                        .map(new Encode<>(writer))
+                        .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                        .rebalance()
+                        .map(new Decode<>(reader))
+                        .returns(reader.getProducedType())
+                        .executeAndCollect(RECORDS + 1);
+
+        assertThat(output).containsExactlyInAnyOrderElementsOf(input);
     }
 
     /** Encodes with a serialization schema opened like a Flink connector would. */

@@ -302,6 +302,20 @@ class AvroRegistrySchemasTest {
     }
 
     @Test
+    void anIncompatibleWriterIdIsJudgedOnceNotPerRecord() throws Exception {
+        byte[] v1 = specificWriter().serialize(order(1));
+        AvroRegistryDeserializationSchema<GenericRecord> reader = genericReader(ORDER_NO_DEFAULT);
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> reader.deserialize(v1, "orders", 0, 10L))
+                    .isInstanceOf(IncompatibleReaderSchemaException.class)
+                    .hasMessageEndingWith("READER_FIELD_MISSING_DEFAULT_VALUE at /fields/6: channel (topic 'orders',"
+                            + " partition 0, offset 10)");
+        }
+        assertThat(registry.byIdCalls.get()).isEqualTo(1);
+    }
+
+    @Test
     void tombstoneIsRefusedByTheFlinkDeserializer() {
         assertThatThrownBy(() -> specificReader().deserialize(null, "orders", 3, 7L))
                 .isInstanceOf(TombstoneException.class)
@@ -354,6 +368,19 @@ class AvroRegistrySchemasTest {
         assertThat(reader.deserialize(good)).isEqualTo(order(1));
         assertThatThrownBy(() -> reader.deserialize(corruptUnion)).isInstanceOf(AvroSerdeException.class);
         assertThat(reader.deserialize(good)).isEqualTo(order(1));
+    }
+
+    @Test
+    void aHugeClaimedStringLengthFailsBeforeAnythingIsAllocated() throws Exception {
+        specificWriter().serialize(order(1));
+        // Header for id 1, then order_id's length as zigzag varint 2^31 (a claimed 1 GiB string).
+        byte[] bytes = {0, 0, 0, 0, 1, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 'a', 'b'};
+
+        assertThatThrownBy(() -> specificReader().deserialize(bytes))
+                .isInstanceOf(MalformedAvroDataException.class)
+                .hasMessage(
+                        "Avro record with writer schema id 1 could not be decoded: the body ends early"
+                                + " (truncated): the string claims 1073741824 byte(s) but the body has only 7");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.streamingblocks.core.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.subject.RecordNameStrategy;
 import dev.streamingblocks.core.avro.subject.TopicNameStrategy;
 import dev.streamingblocks.core.avro.subject.TopicRecordNameStrategy;
@@ -69,11 +70,42 @@ class AvroSerdeConfigTest {
     }
 
     @Test
+    void unknownRegistryKeysAreRejectedByTheClientConfigEvenWithoutAUrl() {
+        assertThatThrownBy(() -> AvroSerdeConfig.fromMap(Map.of("schema.registry.urls", "http://r:8081")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Unknown schema registry configuration key(s) [schema.registry.urls]; supported keys: "
+                                + SchemaRegistryClientConfig.supportedKeys());
+        assertThatThrownBy(
+                        () ->
+                                AvroSerdeConfig.fromMap(
+                                        Map.of("schema.registry.url", "http://r:8081", "basic.auth.password", "x")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Unknown schema registry configuration key(s) [basic.auth.password]");
+    }
+
+    @Test
+    void supportedKeysAreTheSerdesAndTheClients() {
+        assertThat(AvroSerdeConfig.supportedKeys())
+                .containsAll(AvroSerdeConfig.serdeKeys())
+                .containsAll(SchemaRegistryClientConfig.supportedKeys())
+                .hasSize(AvroSerdeConfig.serdeKeys().size() + SchemaRegistryClientConfig.supportedKeys().size() - 1);
+    }
+
+    @Test
+    void aNullMapIsRejected() {
+        assertThatThrownBy(() -> AvroSerdeConfig.fromMap(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Serde configuration map must not be null");
+    }
+
+    @Test
     void toStringShowsSettingsButNeverTheOriginals() {
         AvroSerdeConfig config =
                 AvroSerdeConfig.fromMap(
                         Map.of(
-                                "schema.registry.url", "http://user:s3cret@r:8081",
+                                "schema.registry.url", "http://r:8081",
+                                "basic.auth.credentials.source", "USER_INFO",
                                 "basic.auth.user.info", "user:s3cret"));
 
         assertThat(config.toString())

@@ -7,9 +7,9 @@ import static dev.streamingblocks.core.avro.testutils.TestOrders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.avro.registry.InMemorySchemaRegistryClient;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.core.avro.testutils.CountingRegistryClient;
-import dev.streamingblocks.core.avro.testutils.TinyRegistryClient;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ class KafkaAvroSerdeTest {
 
     private static final String TOPIC = "orders";
 
-    private final CountingRegistryClient registry = new CountingRegistryClient(new TinyRegistryClient());
+    private final CountingRegistryClient registry = new CountingRegistryClient(new InMemorySchemaRegistryClient());
     private final Map<String, Object> config = new HashMap<>();
 
     @BeforeEach

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>Register it on a {@code static} field: the registry lives for the whole class. Pass a
+ * <p>Register it on a {@code static} field: the registry lives for the whole class, {@code
+ * @Nested} classes included. Pass a
  * configured {@link EmbeddedSchemaRegistry.Builder} for a storage file, basic auth or another
  * default compatibility level.
  */
@@ -26,6 +27,7 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, AfterAl
 
     private final EmbeddedSchemaRegistry.Builder builder;
     private volatile EmbeddedSchemaRegistry registry;
+    private int depth;
 
     /** An in-memory registry on an ephemeral port with default settings. */
     public SchemaRegistryExtension() {
@@ -41,14 +43,26 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, AfterAl
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public synchronized void beforeAll(ExtensionContext context) {
+        // @Nested classes inherit the extension and call back again: keep the outer registry.
+        if (depth++ > 0) {
+            return;
+        }
         EmbeddedSchemaRegistry started = builder.build();
-        started.start();
+        try {
+            started.start();
+        } catch (RuntimeException e) {
+            depth--;
+            throw e;
+        }
         registry = started;
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public synchronized void afterAll(ExtensionContext context) {
+        if (depth == 0 || --depth > 0) {
+            return;
+        }
         EmbeddedSchemaRegistry running = registry;
         registry = null;
         if (running != null) {

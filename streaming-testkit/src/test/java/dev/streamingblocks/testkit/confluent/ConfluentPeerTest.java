@@ -3,9 +3,16 @@ package dev.streamingblocks.testkit.confluent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -24,6 +31,7 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfluentPeerTest {
@@ -51,6 +59,12 @@ class ConfluentPeerTest {
 
     static final Map<String, Object> ARTICLE_ORDER = articleOrder();
 
+    @RegisterExtension
+    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private static ConfluentPeer peer;
 
     @BeforeAll
@@ -65,56 +79,51 @@ class ConfluentPeerTest {
 
     @Test
     void writesConfluentWireFormatThatPlainAvroAgreesWithAndReadsItBack() throws Exception {
-        try (TwoCallRegistry registry = new TwoCallRegistry()) {
-            SerializationSchema<Object> serializer = peer.serializer("orders-value", ORDER_V1, registry.url());
-            DeserializationSchema<Object> deserializer = peer.deserializer(ORDER_V1, registry.url());
+        long requestsBefore = REGISTRY.registry().requestCount();
+        SerializationSchema<Object> serializer = peer.serializer("peer-orders-value", ORDER_V1, REGISTRY.url());
+        DeserializationSchema<Object> deserializer = peer.deserializer(ORDER_V1, REGISTRY.url());
 
-            byte[] first = serializer.serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
-            byte[] second = serializer.serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
+        byte[] first = serializer.serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
+        byte[] second = serializer.serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
 
-            assertThat(first[0]).isEqualTo((byte) 0);
-            assertThat(ByteBuffer.wrap(first, 1, 4).getInt()).isEqualTo(1);
-            assertThat(Arrays.copyOfRange(first, 5, first.length)).isEqualTo(plainAvroBody(ORDER_V1, ARTICLE_ORDER));
-            assertThat(second).isEqualTo(first);
+        int registeredId = registryGet("/subjects/peer-orders-value/versions/1").get("id").asInt();
+        assertThat(first[0]).isEqualTo((byte) 0);
+        assertThat(ByteBuffer.wrap(first, 1, 4).getInt()).isEqualTo(registeredId);
+        assertThat(Arrays.copyOfRange(first, 5, first.length)).isEqualTo(plainAvroBody(ORDER_V1, ARTICLE_ORDER));
+        assertThat(second).isEqualTo(first);
 
-            assertThat(peer.fields(deserializer.deserialize(first))).containsExactlyEntriesOf(ARTICLE_ORDER);
-            assertThat(peer.fields(deserializer.deserialize(second))).containsExactlyEntriesOf(ARTICLE_ORDER);
+        assertThat(peer.fields(deserializer.deserialize(first))).containsExactlyEntriesOf(ARTICLE_ORDER);
+        assertThat(peer.fields(deserializer.deserialize(second))).containsExactlyEntriesOf(ARTICLE_ORDER);
 
-            // the client caches both directions: one registration, one lookup
-            assertThat(registry.requests())
-                    .containsExactly("POST /subjects/orders-value/versions", "GET /schemas/ids/1");
-        }
+        // Confluent's client caches both directions: one registration, one lookup by id, plus our GET
+        assertThat(REGISTRY.registry().requestCount() - requestsBefore).isEqualTo(3);
     }
 
     @Test
     void readerSchemaWithAnAddedFieldFillsItsDefault() throws Exception {
-        try (TwoCallRegistry registry = new TwoCallRegistry()) {
-            byte[] v1Bytes = peer.serializer("evolving-value", ORDER_V1, registry.url())
-                    .serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
+        byte[] v1Bytes = peer.serializer("peer-evolving-value", ORDER_V1, REGISTRY.url())
+                .serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
 
-            Map<String, Object> expected = new LinkedHashMap<>(ARTICLE_ORDER);
-            expected.put("currency", "EUR");
-            assertThat(peer.fields(peer.deserializer(ORDER_V2, registry.url()).deserialize(v1Bytes)))
-                    .containsExactlyEntriesOf(expected);
-        }
+        Map<String, Object> expected = new LinkedHashMap<>(ARTICLE_ORDER);
+        expected.put("currency", "EUR");
+        assertThat(peer.fields(peer.deserializer(ORDER_V2, REGISTRY.url()).deserialize(v1Bytes)))
+                .containsExactlyEntriesOf(expected);
     }
 
     @Test
     void keepsThePeersAvroAndFlinkAvroCopiesApartButSharesFlinkInterfaces() throws Exception {
-        try (TwoCallRegistry registry = new TwoCallRegistry()) {
-            SerializationSchema<Object> serializer = peer.serializer("isolated-value", ORDER_V1, registry.url());
-            Object record = peer.newRecord(ORDER_V1, ARTICLE_ORDER);
+        SerializationSchema<Object> serializer = peer.serializer("peer-isolated-value", ORDER_V1, REGISTRY.url());
+        Object record = peer.newRecord(ORDER_V1, ARTICLE_ORDER);
 
-            assertThat(serializer.getClass().getName())
-                    .isEqualTo("org.apache.flink.formats.avro.registry.confluent.ConfluentRegistryAvroSerializationSchema");
-            assertThat(serializer.getClass().getClassLoader()).isSameAs(peer.classLoader());
-            assertThat(peer.classLoader().loadClass(SerializationSchema.class.getName()))
-                    .isSameAs(SerializationSchema.class);
-            assertThat(record.getClass().getName())
-                    .isEqualTo("org.apache.flink.avro.shaded.org.apache.avro.generic.GenericData$Record");
-            assertThat(record).isNotInstanceOf(GenericRecord.class);
-            assertThat(peer.jar().getPath()).endsWith("/flink-sql-avro-confluent-registry-2.2.0.jar");
-        }
+        assertThat(serializer.getClass().getName())
+                .isEqualTo("org.apache.flink.formats.avro.registry.confluent.ConfluentRegistryAvroSerializationSchema");
+        assertThat(serializer.getClass().getClassLoader()).isSameAs(peer.classLoader());
+        assertThat(peer.classLoader().loadClass(SerializationSchema.class.getName()))
+                .isSameAs(SerializationSchema.class);
+        assertThat(record.getClass().getName())
+                .isEqualTo("org.apache.flink.avro.shaded.org.apache.avro.generic.GenericData$Record");
+        assertThat(record).isNotInstanceOf(GenericRecord.class);
+        assertThat(peer.jar().getPath()).endsWith("/flink-sql-avro-confluent-registry-2.2.0.jar");
     }
 
     @Test
@@ -178,12 +187,11 @@ class ConfluentPeerTest {
 
     @Test
     void loadsFromAnExplicitJarPathToo() throws Exception {
-        try (ConfluentPeer explicit = ConfluentPeer.load(Path.of(peer.jar().toURI()));
-                TwoCallRegistry registry = new TwoCallRegistry()) {
-            byte[] bytes = explicit.serializer("explicit-value", ORDER_V1, registry.url())
+        try (ConfluentPeer explicit = ConfluentPeer.load(Path.of(peer.jar().toURI()))) {
+            byte[] bytes = explicit.serializer("peer-explicit-value", ORDER_V1, REGISTRY.url())
                     .serialize(explicit.newRecord(ORDER_V1, ARTICLE_ORDER));
 
-            assertThat(explicit.fields(explicit.deserializer(ORDER_V1, registry.url()).deserialize(bytes)))
+            assertThat(explicit.fields(explicit.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes)))
                     .containsExactlyEntriesOf(ARTICLE_ORDER);
             assertThat(explicit.classLoader()).isNotSameAs(peer.classLoader());
         }
@@ -196,14 +204,13 @@ class ConfluentPeerTest {
         Files.createSymbolicLink(embedded, Path.of(peer.jar().toURI()));
         // a null parent: the searched loader sees the embedded jar but not the marker class
         try (URLClassLoader shadedJarLike = new URLClassLoader(new URL[] {resources.toUri().toURL()}, null);
-                ConfluentPeer extracted = ConfluentPeer.load(shadedJarLike, ConfluentPeer.class.getClassLoader());
-                TwoCallRegistry registry = new TwoCallRegistry()) {
-            byte[] bytes = extracted.serializer("embedded-value", ORDER_V1, registry.url())
+                ConfluentPeer extracted = ConfluentPeer.load(shadedJarLike, ConfluentPeer.class.getClassLoader())) {
+            byte[] bytes = extracted.serializer("peer-embedded-value", ORDER_V1, REGISTRY.url())
                     .serialize(extracted.newRecord(ORDER_V1, ARTICLE_ORDER));
 
             assertThat(extracted.jar()).isNotEqualTo(peer.jar());
             assertThat(extracted.jar().getPath()).endsWith(".jar").contains("flink-sql-avro-confluent-registry-");
-            assertThat(extracted.fields(extracted.deserializer(ORDER_V1, registry.url()).deserialize(bytes)))
+            assertThat(extracted.fields(extracted.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes)))
                     .containsExactlyEntriesOf(ARTICLE_ORDER);
         }
     }
@@ -218,6 +225,14 @@ class ConfluentPeerTest {
                             + " nor META-INF/streaming-blocks/flink-sql-avro-confluent-registry.jar; add"
                             + " org.apache.flink:flink-sql-avro-confluent-registry as a test dependency after flink-avro");
         }
+    }
+
+    private static JsonNode registryGet(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(REGISTRY.url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     /** The Avro binary body as real (unshaded) Avro 1.12 writes it, independent of the peer. */

@@ -115,12 +115,14 @@ public final class AvroRegistryDeserializer<T> {
                                 bytes.length - WireFormat.HEADER_SIZE,
                                 state.decoder);
         state.decoder = decoder;
-        BoundedDecoder bounded = state.bounded.reset(decoder);
+        BoundedDecoder bounded = state.bounded.reset(decoder, bytes.length - WireFormat.HEADER_SIZE);
         T result;
         int left;
         try {
             result = reader.read(null, bounded);
             left = bounded.remaining();
+        } catch (AvroSerdeException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedAvroDataException(
                     "Avro record with writer schema id " + id + " could not be decoded: " + describe(e),
@@ -155,7 +157,14 @@ public final class AvroRegistryDeserializer<T> {
     public DatumReader<T> readerFor(int id) {
         DatumReader<T> reader = readers.get(id);
         if (reader == null) {
-            reader = createReader(id, client.getSchemaById(id));
+            Schema writer = client.getSchemaById(id);
+            try {
+                reader = createReader(id, writer);
+            } catch (AvroSerdeException e) {
+                // Remember the verdict: every later record of this id fails the same way, and must
+                // not cost a registry call each (the HTTP client itself does not cache).
+                reader = new FailingReader<>(e.getMessage(), id, e instanceof IncompatibleReaderSchemaException);
+            }
             readers.put(id, reader);
         }
         return reader;
@@ -228,6 +237,29 @@ public final class AvroRegistryDeserializer<T> {
         }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** Stands in for a reader that could not be created, failing each record with the same message. */
+    private static final class FailingReader<T> implements DatumReader<T> {
+        private final String message;
+        private final int id;
+        private final boolean incompatible;
+
+        FailingReader(String message, int id, boolean incompatible) {
+            this.message = message;
+            this.id = id;
+            this.incompatible = incompatible;
+        }
+
+        @Override
+        public void setSchema(Schema schema) {}
+
+        @Override
+        public T read(T reuse, org.apache.avro.io.Decoder in) {
+            throw incompatible
+                    ? new IncompatibleReaderSchemaException(message, id)
+                    : new AvroSerdeException(message);
+        }
     }
 
     /** One thread's reused decoder and the last writer id it saw. */

@@ -1,6 +1,7 @@
 package dev.streamingblocks.core.avro.testutils;
 
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.core.avro.registry.InMemorySchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,7 @@ public final class SharedRegistries {
 
     /** A fresh registry under {@code name}, replacing any earlier one. */
     public static CountingRegistryClient create(String name) {
-        CountingRegistryClient client = new CountingRegistryClient(new TinyRegistryClient());
+        CountingRegistryClient client = new CountingRegistryClient(new InMemorySchemaRegistryClient());
         REGISTRIES.put(name, client);
         return client;
     }

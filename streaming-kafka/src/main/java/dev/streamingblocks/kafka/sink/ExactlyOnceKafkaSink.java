@@ -1,0 +1,197 @@
+package dev.streamingblocks.kafka.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
+import dev.streamingblocks.kafka.sink.internal.TransactionalIdPrefixRegistry;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * A Kafka sink, exactly-once by default, whose transaction settings are checked before the job
+ * can hurt anyone. Built with {@link #builder()}; attach it with {@link #sinkTo(DataStream)}.
+ *
+ * <pre>{@code
+ * ExactlyOnceKafkaSink<Order> sink = ExactlyOnceKafkaSink.<Order>builder()
+ *         .setBootstrapServers("broker:9092")
+ *         .setTopic("orders-enriched")
+ *         .setKeyExtractor(Order::orderId)
+ *         .setValueSerializationSchema(new JsonValueSerializationSchema<>(Order.class))
+ *         .setTransactionalIdPrefix(
+ *                 ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("order-enrichment", "enriched"))
+ *         .build();
+ * sink.sinkTo(orders);
+ * }</pre>
+ *
+ * <p>What is checked when:
+ * <ul>
+ *   <li>{@code build()}: required properties, the transactional-id prefix's characters and length,
+ *       and that the transaction timeout exceeds the restart margin.</li>
+ *   <li>{@link #sinkTo(DataStream)} (while the job is built): checkpointing is enabled for
+ *       exactly-once, the transaction timeout exceeds the job's checkpoint interval plus the restart
+ *       margin, no other sink of the job uses a clashing prefix, and (unless
+ *       {@code setVerifyBrokerOnAttach(false)}) the timeout does not exceed the brokers'
+ *       {@code transaction.max.timeout.ms}, read with the Admin client.</li>
+ *   <li>Job start (each sink subtask, before its first transaction): the broker maximum again,
+ *       because the job may run against other brokers than the machine that built it saw.</li>
+ * </ul>
+ * At-least-once sinks use no transactions, so only the first step applies to them.
+ */
+public final class ExactlyOnceKafkaSink<T> {
+
+    /**
+     * Leaves room for Flink's {@code -<subtask>-<checkpoint>} suffix (at most 31 characters) under
+     * 249 characters, the length Kafka allows for its other names (topics), so ids stay usable in
+     * tools and metric names.
+     */
+    public static final int MAX_TRANSACTIONAL_ID_PREFIX_LENGTH = 200;
+
+    /** Characters allowed in a prefix: the same set Kafka allows in topic names. */
+    public static final Pattern TRANSACTIONAL_ID_PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]+");
+
+    private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9._-]+");
+
+    private final KafkaSink<T> kafkaSink;
+    private final DeliveryGuarantee deliveryGuarantee;
+    private final String transactionalIdPrefix;
+    private final Duration transactionTimeout;
+    private final Duration restartMargin;
+    private final boolean verifyBrokerOnAttach;
+    private final Duration adminTimeout;
+    private final Properties producerProperties;
+
+    ExactlyOnceKafkaSink(KafkaSink<T> kafkaSink, DeliveryGuarantee deliveryGuarantee,
+            String transactionalIdPrefix, Duration transactionTimeout, Duration restartMargin,
+            boolean verifyBrokerOnAttach, Duration adminTimeout, Properties producerProperties) {
+        this.kafkaSink = kafkaSink;
+        this.deliveryGuarantee = deliveryGuarantee;
+        this.transactionalIdPrefix = transactionalIdPrefix;
+        this.transactionTimeout = transactionTimeout;
+        this.restartMargin = restartMargin;
+        this.verifyBrokerOnAttach = verifyBrokerOnAttach;
+        this.adminTimeout = adminTimeout;
+        this.producerProperties = producerProperties;
+    }
+
+    /** A new builder; see the class Javadoc for what is required. */
+    public static <T> ExactlyOnceKafkaSinkBuilder<T> builder() {
+        return new ExactlyOnceKafkaSinkBuilder<>();
+    }
+
+    /**
+     * Runs the job-level checks and adds the sink to the stream, named and with a uid
+     * {@code kafka-sink-<prefix>} for exactly-once sinks (the prefix is unique in the job and must
+     * stay stable across restarts anyway). Returns the sink so callers may override name or uid.
+     *
+     * @throws IllegalStateException naming the offending setting if a check fails
+     */
+    public DataStreamSink<T> sinkTo(DataStream<T> stream) {
+        StreamExecutionEnvironment env = stream.getExecutionEnvironment();
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            checkCheckpointing(env);
+            if (verifyBrokerOnAttach) {
+                TransactionTimeoutCheck.checkAgainstBrokers(producerProperties, transactionTimeout, adminTimeout);
+            }
+            TransactionalIdPrefixRegistry.register(env, transactionalIdPrefix);
+            String uid = "kafka-sink-" + transactionalIdPrefix;
+            return stream.sinkTo(kafkaSink).name(uid).uid(uid);
+        }
+        return stream.sinkTo(kafkaSink);
+    }
+
+    private void checkCheckpointing(StreamExecutionEnvironment env) {
+        if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH) {
+            return; // batch jobs commit once at the end, without checkpoints
+        }
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalStateException("deliveryGuarantee EXACTLY_ONCE commits on checkpoints, but"
+                    + " checkpointing is disabled: enable it with env.enableCheckpointing(...)"
+                    + " (execution.checkpointing.interval) or use"
+                    + " setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)");
+        }
+        TransactionTimeoutCheck.checkAgainstCheckpointInterval(transactionTimeout,
+                Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()), restartMargin);
+    }
+
+    /** The Flink sink, for callers that attach it themselves (skipping the job-level checks). */
+    public KafkaSink<T> getKafkaSink() {
+        return kafkaSink;
+    }
+
+    public DeliveryGuarantee getDeliveryGuarantee() {
+        return deliveryGuarantee;
+    }
+
+    /** The prefix, or {@code null} for an at-least-once sink. */
+    public String getTransactionalIdPrefix() {
+        return transactionalIdPrefix;
+    }
+
+    public Duration getTransactionTimeout() {
+        return transactionTimeout;
+    }
+
+    public Duration getRestartMargin() {
+        return restartMargin;
+    }
+
+    /**
+     * A stable, valid prefix from the job and sink names: lower-cased, each run of other characters
+     * replaced by '-', joined with '.'; too long a result is shortened and ends with a hash of the
+     * full names so different long names stay different. Stable across runs, as a prefix must be:
+     * Flink aborts a previous run's lingering transactions by their prefix.
+     */
+    public static String suggestTransactionalIdPrefix(String jobName, String sinkName) {
+        String job = sanitize(jobName, "jobName");
+        String sink = sanitize(sinkName, "sinkName");
+        String joined = job + "." + sink;
+        if (joined.length() <= MAX_TRANSACTIONAL_ID_PREFIX_LENGTH) {
+            return joined;
+        }
+        String hash = sha256Hex(jobName + "\u0000" + sinkName).substring(0, 8);
+        return joined.substring(0, MAX_TRANSACTIONAL_ID_PREFIX_LENGTH - hash.length() - 1) + "-" + hash;
+    }
+
+    private static String sanitize(String name, String what) {
+        if (name == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        String cleaned = NOT_ALLOWED.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("-")
+                .replaceAll("^-+|-+$", "");
+        if (cleaned.isEmpty()) {
+            throw new IllegalArgumentException(what + " '" + name
+                    + "' has no letters or digits to build a transactional-id prefix from");
+        }
+        return cleaned;
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        // Producer properties are left out on purpose: they may hold sasl.jaas.config passwords.
+        return "ExactlyOnceKafkaSink{deliveryGuarantee=" + deliveryGuarantee.name()
+                + ", transactionalIdPrefix=" + transactionalIdPrefix
+                + ", transactionTimeout=" + transactionTimeout
+                + ", restartMargin=" + restartMargin + "}";
+    }
+}

@@ -1,0 +1,354 @@
+package dev.streamingblocks.kafka.sink;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
+import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
+import dev.streamingblocks.kafka.sink.internal.GuardedRecordSerializationSchema;
+import dev.streamingblocks.kafka.sink.internal.Utf8KeySerializationSchema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.HeaderProvider;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.sink.TopicSelector;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Builds an {@link ExactlyOnceKafkaSink}.
+ *
+ * <pre>{@code
+ * ExactlyOnceKafkaSink<Order> sink = ExactlyOnceKafkaSink.<Order>builder()
+ *         .setBootstrapServers("broker:9092")
+ *         .setTopic("orders-enriched")
+ *         .setValueSerializationSchema(new JsonValueSerializationSchema<>(Order.class))
+ *         .setTransactionalIdPrefix("order-enrichment.enriched")
+ *         .build();
+ * }</pre>
+ *
+ * <p>Required: bootstrap servers, a topic or a topic selector, a value serialization schema (any
+ * Flink schema, JSON via {@link JsonValueSerializationSchema}, Avro via {@link #setAvroValues}), and
+ * for {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) a transactional-id prefix. Optional: a
+ * key (extractor or schema), headers, the transaction timeout (15 minutes
+ * by default: unlike Flink's one hour it works with a stock broker's 15-minute maximum), the restart
+ * margin and further producer properties.
+ */
+public final class ExactlyOnceKafkaSinkBuilder<T> {
+
+    /** Equal to a stock broker's {@code transaction.max.timeout.ms}, so it is accepted there. */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    /** Time allowed, after the checkpoint interval, for a failed job to restart and commit. */
+    public static final Duration DEFAULT_RESTART_MARGIN = Duration.ofMinutes(5);
+
+    /** How long the Admin client may take to read the brokers' configuration. */
+    public static final Duration DEFAULT_ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.EXACTLY_ONCE;
+
+    /** Producer settings this builder owns; setting them through setProperty would bypass its checks. */
+    private static final Set<String> OWNED_PROPERTIES = Set.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+
+    private String bootstrapServers;
+    private String topic;
+    private TopicSelector<? super T> topicSelector;
+    private SerializationSchema<? super T> keySchema;
+    private SerializationSchema<? super T> valueSchema;
+    private HeaderProvider<? super T> headerProvider;
+    private DeliveryGuarantee deliveryGuarantee;
+    private String transactionalIdPrefix;
+    private Duration transactionTimeout;
+    private Duration restartMargin;
+    private Duration adminTimeout;
+    private boolean verifyBrokerOnAttach;
+    private final Properties properties = new Properties();
+
+    ExactlyOnceKafkaSinkBuilder() {
+        this.deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
+        this.transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+        this.restartMargin = DEFAULT_RESTART_MARGIN;
+        this.adminTimeout = DEFAULT_ADMIN_TIMEOUT;
+        this.verifyBrokerOnAttach = true;
+    }
+
+    public ExactlyOnceKafkaSinkBuilder<T> setBootstrapServers(String bootstrapServers) {
+        this.bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
+        return this;
+    }
+
+    /** Writes every record to this topic; excludes {@link #setTopicSelector}. */
+    public ExactlyOnceKafkaSinkBuilder<T> setTopic(String topic) {
+        if (topicSelector != null) {
+            throw new IllegalStateException("topic cannot be set: a topicSelector is already set");
+        }
+        this.topic = requireText(topic, "topic");
+        return this;
+    }
+
+    /** Chooses the topic per record; excludes {@link #setTopic}. */
+    public ExactlyOnceKafkaSinkBuilder<T> setTopicSelector(TopicSelector<? super T> topicSelector) {
+        if (topic != null) {
+            throw new IllegalStateException("topicSelector cannot be set: a topic is already set");
+        }
+        this.topicSelector = requireNonNull(topicSelector, "topicSelector");
+        return this;
+    }
+
+    /** The key as the UTF-8 bytes of the extracted string ({@code null} gives no key); excludes a key schema. */
+    public ExactlyOnceKafkaSinkBuilder<T> setKeyExtractor(SerializableFunction<? super T, String> keyExtractor) {
+        requireNonNull(keyExtractor, "keyExtractor");
+        return setKey(new Utf8KeySerializationSchema<>(keyExtractor), "keyExtractor");
+    }
+
+    /** The key from a schema ({@code null} bytes give no key); excludes a key extractor. */
+    public ExactlyOnceKafkaSinkBuilder<T> setKeySerializationSchema(SerializationSchema<? super T> keySchema) {
+        return setKey(requireNonNull(keySchema, "keySerializationSchema"), "keySerializationSchema");
+    }
+
+    private ExactlyOnceKafkaSinkBuilder<T> setKey(SerializationSchema<? super T> schema, String property) {
+        if (keySchema != null) {
+            throw new IllegalStateException(property + " cannot be set: a key is already set");
+        }
+        this.keySchema = schema;
+        return this;
+    }
+
+    /**
+     * The value; a schema that returns {@code null} writes a tombstone. Any Flink schema works,
+     * e.g. {@link JsonValueSerializationSchema} or an Avro registry schema.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setValueSerializationSchema(SerializationSchema<? super T> valueSchema) {
+        this.valueSchema = requireNonNull(valueSchema, "valueSerializationSchema");
+        return this;
+    }
+
+    /**
+     * Values as Avro SpecificRecords in the Confluent wire format, the schema registered or looked
+     * up under the topic's subject ({@code <topic>-value} by default) with the HTTP registry client.
+     * Call {@link #setTopic} first: the subject is named after it.
+     *
+     * @param registryConfig {@code schema.registry.url} and the other settings of
+     *                       {@code AvroSerdeConfig}, under Confluent's names
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig) {
+        return setAvroValues(recordClass, registryConfig, SchemaRegistryClients::create);
+    }
+
+    /** As {@link #setAvroValues(Class, Map)}, with the registry client from {@code clientProvider}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public ExactlyOnceKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig,
+            SchemaRegistryClientProvider clientProvider) {
+        requireNonNull(recordClass, "avro recordClass");
+        requireNonNull(registryConfig, "avro registryConfig");
+        requireNonNull(clientProvider, "avro clientProvider");
+        if (!SpecificRecord.class.isAssignableFrom(recordClass)) {
+            throw new IllegalArgumentException("setAvroValues needs a generated Avro SpecificRecord class, but "
+                    + recordClass.getName() + " is not one; use setValueSerializationSchema(...) for other types");
+        }
+        if (topic == null) {
+            throw new IllegalStateException("setAvroValues names the schema subject after the topic: call"
+                    + " setTopic(...) first (a topicSelector cannot name one subject)");
+        }
+        // Checked above: recordClass is a SpecificRecord, which forSpecific's bound requires.
+        SerializationSchema<T> schema = (SerializationSchema<T>) AvroRegistrySerializationSchema.forSpecific(
+                (Class) recordClass, topic, registryConfig, clientProvider);
+        return setValueSerializationSchema(schema);
+    }
+
+    /** Key and value in the layout of Flink SQL's upsert-kafka connector with JSON formats. */
+    public ExactlyOnceKafkaSinkBuilder<T> setUpsertJsonLayout(UpsertJsonLayout<T> layout) {
+        requireNonNull(layout, "upsertJsonLayout");
+        setKey(layout.keySerializationSchema(), "upsertJsonLayout");
+        return setValueSerializationSchema(layout.valueSerializationSchema());
+    }
+
+    public ExactlyOnceKafkaSinkBuilder<T> setHeaderProvider(HeaderProvider<? super T> headerProvider) {
+        this.headerProvider = requireNonNull(headerProvider, "headerProvider");
+        return this;
+    }
+
+    /** {@code EXACTLY_ONCE} (default) or {@code AT_LEAST_ONCE}. */
+    public ExactlyOnceKafkaSinkBuilder<T> setDeliveryGuarantee(DeliveryGuarantee deliveryGuarantee) {
+        requireNonNull(deliveryGuarantee, "deliveryGuarantee");
+        if (deliveryGuarantee == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException("deliveryGuarantee NONE is not supported: it may lose records"
+                    + " silently; use AT_LEAST_ONCE or EXACTLY_ONCE");
+        }
+        this.deliveryGuarantee = deliveryGuarantee;
+        return this;
+    }
+
+    /**
+     * Prefix of the transactional ids; must be unique among the sinks of a job and stable across
+     * restarts. See {@link ExactlyOnceKafkaSink#suggestTransactionalIdPrefix(String, String)}.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setTransactionalIdPrefix(String transactionalIdPrefix) {
+        requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
+        if (transactionalIdPrefix.isEmpty()) {
+            throw new IllegalArgumentException("transactionalIdPrefix must not be empty");
+        }
+        if (transactionalIdPrefix.length() > ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH) {
+            throw new IllegalArgumentException("transactionalIdPrefix has " + transactionalIdPrefix.length()
+                    + " characters, more than the " + ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH
+                    + " allowed (Flink appends '-<subtask>-<checkpoint>')");
+        }
+        if (!ExactlyOnceKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(transactionalIdPrefix).matches()) {
+            throw new IllegalArgumentException("transactionalIdPrefix '" + transactionalIdPrefix
+                    + "' may only contain ASCII letters, digits, '.', '_' and '-'");
+        }
+        this.transactionalIdPrefix = transactionalIdPrefix;
+        return this;
+    }
+
+    public ExactlyOnceKafkaSinkBuilder<T> setTransactionTimeout(Duration transactionTimeout) {
+        this.transactionTimeout = requirePositive(transactionTimeout, "transactionTimeout");
+        return this;
+    }
+
+    /** Time after the checkpoint interval for a failed job to restart and commit; see the class Javadoc. */
+    public ExactlyOnceKafkaSinkBuilder<T> setRestartMargin(Duration restartMargin) {
+        requireNonNull(restartMargin, "restartMargin");
+        if (restartMargin.isNegative()) {
+            throw new IllegalArgumentException("restartMargin must not be negative, but is " + restartMargin);
+        }
+        this.restartMargin = restartMargin;
+        return this;
+    }
+
+    public ExactlyOnceKafkaSinkBuilder<T> setAdminTimeout(Duration adminTimeout) {
+        this.adminTimeout = requirePositive(adminTimeout, "adminTimeout");
+        return this;
+    }
+
+    /** Whether {@code sinkTo} asks the brokers for their maximum (default true); job start always does. */
+    public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnAttach(boolean verifyBrokerOnAttach) {
+        this.verifyBrokerOnAttach = verifyBrokerOnAttach;
+        return this;
+    }
+
+    /** Any other producer property, e.g. security settings; keys this builder owns are rejected. */
+    public ExactlyOnceKafkaSinkBuilder<T> setProperty(String key, String value) {
+        requireText(key, "property key");
+        requireNonNull(value, "property '" + key + "'");
+        if (OWNED_PROPERTIES.contains(key)) {
+            throw new IllegalArgumentException("property '" + key + "' is set by the builder: use "
+                    + ownerSetter(key) + " instead");
+        }
+        properties.setProperty(key, value);
+        return this;
+    }
+
+    private static String ownerSetter(String key) {
+        switch (key) {
+            case ProducerConfig.BOOTSTRAP_SERVERS_CONFIG:
+                return "setBootstrapServers(...)";
+            case ProducerConfig.TRANSACTION_TIMEOUT_CONFIG:
+                return "setTransactionTimeout(...)";
+            case ProducerConfig.TRANSACTIONAL_ID_CONFIG:
+                return "setTransactionalIdPrefix(...)";
+            default:
+                return "setKeyExtractor(...), setKeySerializationSchema(...) or setValueSerializationSchema(...)";
+        }
+    }
+
+    /**
+     * Validates across properties and builds the sink.
+     *
+     * @throws IllegalStateException naming the missing or inconsistent property
+     */
+    public ExactlyOnceKafkaSink<T> build() {
+        if (bootstrapServers == null) {
+            throw new IllegalStateException("bootstrapServers is required: call setBootstrapServers(...)");
+        }
+        if (topic == null && topicSelector == null) {
+            throw new IllegalStateException("topic is required: call setTopic(...) or setTopicSelector(...)");
+        }
+        if (valueSchema == null) {
+            throw new IllegalStateException(
+                    "valueSerializationSchema is required: call setValueSerializationSchema(...)");
+        }
+        boolean exactlyOnce = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE;
+        if (exactlyOnce && transactionalIdPrefix == null) {
+            throw new IllegalStateException("transactionalIdPrefix is required for EXACTLY_ONCE: call"
+                    + " setTransactionalIdPrefix(...), e.g. with"
+                    + " ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+        }
+        if (exactlyOnce && transactionTimeout.compareTo(restartMargin) <= 0) {
+            throw new IllegalStateException("transactionTimeout (" + transactionTimeout.toMillis()
+                    + " ms) must exceed the restartMargin (" + restartMargin.toMillis()
+                    + " ms) plus the checkpoint interval: raise setTransactionTimeout(...) or lower"
+                    + " setRestartMargin(...)");
+        }
+
+        Properties producerProperties = new Properties();
+        producerProperties.putAll(properties);
+        producerProperties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerProperties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                Long.toString(transactionTimeout.toMillis()));
+
+        TopicSelector<? super T> selector = topicSelector != null ? topicSelector : new FixedTopic<>(topic);
+        GuardedRecordSerializationSchema<T> recordSchema = new GuardedRecordSerializationSchema<>(
+                selector, keySchema, valueSchema, headerProvider,
+                exactlyOnce ? transactionTimeout : null, producerProperties, adminTimeout);
+
+        KafkaSinkBuilder<T> flink = KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(producerProperties)
+                .setDeliveryGuarantee(deliveryGuarantee)
+                .setRecordSerializer(recordSchema);
+        if (exactlyOnce) {
+            flink.setTransactionalIdPrefix(transactionalIdPrefix);
+        }
+        return new ExactlyOnceKafkaSink<>(flink.build(), deliveryGuarantee,
+                exactlyOnce ? transactionalIdPrefix : null, transactionTimeout, restartMargin,
+                verifyBrokerOnAttach, adminTimeout, producerProperties);
+    }
+
+    private static <V> V requireNonNull(V value, String property) {
+        if (value == null) {
+            throw new IllegalArgumentException(property + " must not be null");
+        }
+        return value;
+    }
+
+    private static String requireText(String value, String property) {
+        requireNonNull(value, property);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(property + " must not be blank");
+        }
+        return value;
+    }
+
+    private static Duration requirePositive(Duration value, String property) {
+        requireNonNull(value, property);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(property + " must be positive, but is " + value);
+        }
+        return value;
+    }
+
+    private static final class FixedTopic<T> implements TopicSelector<T> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        FixedTopic(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public String apply(T element) {
+            return topic;
+        }
+    }
+}

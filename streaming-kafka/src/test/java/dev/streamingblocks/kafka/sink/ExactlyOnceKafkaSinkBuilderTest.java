@@ -1,0 +1,287 @@
+package dev.streamingblocks.kafka.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.streamingblocks.kafka.sink.testing.SinkReading;
+
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+class ExactlyOnceKafkaSinkBuilderTest {
+
+    private static ExactlyOnceKafkaSinkBuilder<String> complete() {
+        return ExactlyOnceKafkaSink.<String>builder()
+                .setBootstrapServers("localhost:1")
+                .setTopic("out")
+                .setValueSerializationSchema(new SimpleStringSchema())
+                .setTransactionalIdPrefix("job.sink")
+                .setVerifyBrokerOnAttach(false);
+    }
+
+    @Test
+    void defaultsAreExactlyOnceWithFifteenMinuteTimeout() {
+        ExactlyOnceKafkaSink<String> sink = complete().build();
+        assertThat(sink.getDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(sink.getTransactionTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(sink.getRestartMargin()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(sink.getTransactionalIdPrefix()).isEqualTo("job.sink");
+        assertThat(sink.getKafkaSink()).isNotNull();
+    }
+
+    @Test
+    void missingBootstrapServers() {
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setTopic("out")
+                .setValueSerializationSchema(new SimpleStringSchema()).setTransactionalIdPrefix("p").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("bootstrapServers is required: call setBootstrapServers(...)");
+    }
+
+    @Test
+    void missingTopic() {
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+                .setValueSerializationSchema(new SimpleStringSchema()).setTransactionalIdPrefix("p").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("topic is required: call setTopic(...) or setTopicSelector(...)");
+    }
+
+    @Test
+    void missingValueSchema() {
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+                .setTopic("out").setTransactionalIdPrefix("p").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("valueSerializationSchema is required: call setValueSerializationSchema(...)");
+    }
+
+    @Test
+    void missingPrefixForExactlyOnce() {
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+                .setTopic("out").setValueSerializationSchema(new SimpleStringSchema()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("transactionalIdPrefix is required for EXACTLY_ONCE: call setTransactionalIdPrefix(...),"
+                        + " e.g. with ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+    }
+
+    @Test
+    void atLeastOnceNeedsNoPrefix() {
+        ExactlyOnceKafkaSink<String> sink = ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+                .setTopic("out").setValueSerializationSchema(new SimpleStringSchema())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        assertThat(sink.getDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(sink.getTransactionalIdPrefix()).isNull();
+    }
+
+    @Test
+    void noneIsRejected() {
+        assertThatThrownBy(() -> complete().setDeliveryGuarantee(DeliveryGuarantee.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("deliveryGuarantee NONE is not supported: it may lose records silently;"
+                        + " use AT_LEAST_ONCE or EXACTLY_ONCE");
+    }
+
+    @Test
+    void nullAndBlankArguments() {
+        assertThatThrownBy(() -> complete().setBootstrapServers(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must not be blank");
+        assertThatThrownBy(() -> complete().setBootstrapServers(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must not be null");
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setTopic(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("topic must not be blank");
+        assertThatThrownBy(() -> complete().setValueSerializationSchema(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("valueSerializationSchema must not be null");
+        assertThatThrownBy(() -> complete().setKeyExtractor(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("keyExtractor must not be null");
+        assertThatThrownBy(() -> complete().setHeaderProvider(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("headerProvider must not be null");
+        assertThatThrownBy(() -> complete().setDeliveryGuarantee(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("deliveryGuarantee must not be null");
+        assertThatThrownBy(() -> complete().setUpsertJsonLayout(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("upsertJsonLayout must not be null");
+    }
+
+    @Test
+    void topicAndSelectorExcludeEachOther() {
+        assertThatThrownBy(() -> complete().setTopicSelector(s -> "x"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("topicSelector cannot be set: a topic is already set");
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setTopicSelector(s -> "x").setTopic("y"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("topic cannot be set: a topicSelector is already set");
+    }
+
+    @Test
+    void keyIsSetOnce() {
+        assertThatThrownBy(() -> complete().setKeyExtractor(s -> s).setKeySerializationSchema(new SimpleStringSchema()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("keySerializationSchema cannot be set: a key is already set");
+        assertThatThrownBy(() -> complete().setKeySerializationSchema(new SimpleStringSchema()).setKeyExtractor(s -> s))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("keyExtractor cannot be set: a key is already set");
+    }
+
+    @Test
+    void prefixValidation() {
+        assertThatThrownBy(() -> complete().setTransactionalIdPrefix(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("transactionalIdPrefix must not be null");
+        assertThatThrownBy(() -> complete().setTransactionalIdPrefix(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("transactionalIdPrefix must not be empty");
+        assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders job"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionalIdPrefix 'orders job' may only contain ASCII letters, digits, '.', '_' and '-'");
+        assertThatThrownBy(() -> complete().setTransactionalIdPrefix("a".repeat(201)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionalIdPrefix has 201 characters, more than the 200 allowed"
+                        + " (Flink appends '-<subtask>-<checkpoint>')");
+        assertThat(complete().setTransactionalIdPrefix("a".repeat(200)).build().getTransactionalIdPrefix())
+                .hasSize(200);
+    }
+
+    @Test
+    void durationsMustBePositive() {
+        assertThatThrownBy(() -> complete().setTransactionTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionTimeout must be positive, but is PT0S");
+        assertThatThrownBy(() -> complete().setTransactionTimeout(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("transactionTimeout must not be null");
+        assertThatThrownBy(() -> complete().setAdminTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("adminTimeout must be positive, but is PT-1S");
+        assertThatThrownBy(() -> complete().setRestartMargin(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("restartMargin must not be negative, but is PT-1S");
+    }
+
+    @Test
+    void timeoutMustExceedRestartMargin() {
+        assertThatThrownBy(() -> complete().setTransactionTimeout(Duration.ofMinutes(2))
+                        .setRestartMargin(Duration.ofMinutes(2)).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("transactionTimeout (120000 ms) must exceed the restartMargin (120000 ms) plus the"
+                        + " checkpoint interval: raise setTransactionTimeout(...) or lower setRestartMargin(...)");
+    }
+
+    @Test
+    void ownedPropertiesAreRejected() {
+        assertThatThrownBy(() -> complete().setProperty("transaction.timeout.ms", "3600000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("property 'transaction.timeout.ms' is set by the builder: use setTransactionTimeout(...) instead");
+        assertThatThrownBy(() -> complete().setProperty("bootstrap.servers", "h:1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("property 'bootstrap.servers' is set by the builder: use setBootstrapServers(...) instead");
+        assertThatThrownBy(() -> complete().setProperty("transactional.id", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("property 'transactional.id' is set by the builder: use setTransactionalIdPrefix(...) instead");
+        assertThatThrownBy(() -> complete().setProperty("value.serializer", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("property 'value.serializer' is set by the builder: use setKeyExtractor(...),"
+                        + " setKeySerializationSchema(...) or setValueSerializationSchema(...) instead");
+        assertThatThrownBy(() -> complete().setProperty("acks", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("property 'acks' must not be null");
+    }
+
+    @Test
+    void toStringHidesProducerProperties() {
+        ExactlyOnceKafkaSink<String> sink = complete()
+                .setProperty("sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"s3cret\";")
+                .build();
+        assertThat(sink.toString())
+                .isEqualTo("ExactlyOnceKafkaSink{deliveryGuarantee=EXACTLY_ONCE, transactionalIdPrefix=job.sink,"
+                        + " transactionTimeout=PT15M, restartMargin=PT5M}");
+    }
+
+    @Test
+    void attachFailsWithoutCheckpointing() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<String> stream = env.fromData("a");
+        assertThatThrownBy(() -> complete().build().sinkTo(stream))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("deliveryGuarantee EXACTLY_ONCE commits on checkpoints, but checkpointing is disabled:"
+                        + " enable it with env.enableCheckpointing(...) (execution.checkpointing.interval) or use"
+                        + " setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)");
+    }
+
+    @Test
+    void attachFailsWhenTimeoutDoesNotCoverCheckpointIntervalAndMargin() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(Duration.ofMinutes(12).toMillis());
+        DataStream<String> stream = env.fromData("a");
+        assertThatThrownBy(() -> complete().build().sinkTo(stream))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("transaction.timeout.ms (900000 ms) must exceed the checkpoint interval (720000 ms)"
+                        + " plus the restart margin (300000 ms) = 1020000 ms: raise it with setTransactionTimeout(...),"
+                        + " or lower execution.checkpointing.interval or setRestartMargin(...)");
+    }
+
+    @Test
+    void attachNamesSinkAfterPrefixAndRejectsClashingPrefixes() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(1_000);
+        DataStream<String> stream = env.fromData("a");
+        assertThat(complete().setTransactionalIdPrefix("orders").build().sinkTo(stream).getTransformation().getUid())
+                .isEqualTo("kafka-sink-orders");
+        complete().setTransactionalIdPrefix("orders.audit").build().sinkTo(stream);
+        assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders").build().sinkTo(stream))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("transactionalIdPrefix 'orders' clashes with 'orders' of another Kafka sink in this job:"
+                        + " the transactional ids of the two sinks would overlap; give each exactly-once sink its own"
+                        + " prefix, e.g. ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+        assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders-1").build().sinkTo(stream))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("transactionalIdPrefix 'orders-1' clashes with 'orders' of another Kafka sink");
+
+        // Another job may reuse a prefix: the check is per job.
+        StreamExecutionEnvironment other = StreamExecutionEnvironment.getExecutionEnvironment();
+        other.enableCheckpointing(1_000);
+        complete().setTransactionalIdPrefix("orders").build().sinkTo(other.fromData("b"));
+    }
+
+    @Test
+    void atLeastOnceAttachesWithoutCheckpointing() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ExactlyOnceKafkaSink<String> sink = complete().setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        assertThat(sink.sinkTo(env.fromData("a"))).isNotNull();
+    }
+
+    @Test
+    void suggestedPrefixes() {
+        assertThat(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("Order Enrichment", "enriched/v2"))
+                .isEqualTo("order-enrichment.enriched-v2");
+        assertThat(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("  fraud_job ", "alerts"))
+                .isEqualTo("fraud_job.alerts");
+        String longA = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a");
+        String longB = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "b");
+        assertThat(longA).hasSize(200).startsWith("jjj").isNotEqualTo(longB);
+        assertThat(longA).isEqualTo(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a"));
+        // A suggestion is always accepted by the builder.
+        assertThat(complete().setTransactionalIdPrefix(longA).build().getTransactionalIdPrefix()).isEqualTo(longA);
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("!!!", "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("jobName '!!!' has no letters or digits to build a transactional-id prefix from");
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("job", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("sinkName must not be null");
+    }
+
+    @Test
+    void avroValuesNeedASpecificRecordAndATopic() {
+        assertThatThrownBy(() -> complete().setAvroValues(String.class, Map.of("schema.registry.url", "http://r:1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("setAvroValues needs a generated Avro SpecificRecord class, but java.lang.String is not one;"
+                        + " use setValueSerializationSchema(...) for other types");
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<SinkReading>builder()
+                        .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("setAvroValues names the schema subject after the topic: call setTopic(...) first"
+                        + " (a topicSelector cannot name one subject)");
+        assertThatThrownBy(() -> complete().setAvroValues(null, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("avro recordClass must not be null");
+        assertThat(ExactlyOnceKafkaSink.<SinkReading>builder().setBootstrapServers("h:1").setTopic("t")
+                .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1"))
+                .setTransactionalIdPrefix("p").build()).isNotNull();
+    }
+}

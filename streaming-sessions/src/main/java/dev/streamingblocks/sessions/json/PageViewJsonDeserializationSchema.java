@@ -1,0 +1,83 @@
+package dev.streamingblocks.sessions.json;
+
+import java.io.IOException;
+import java.time.Instant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamingblocks.sessions.MalformedPageViewException;
+import dev.streamingblocks.sessions.PageView;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * Reads page views from the JSON that Flink SQL's {@code json} format writes (see {@link PageViewJson}).
+ *
+ * <pre>{@code
+ * KafkaSource<PageView> source = KafkaSource.<PageView>builder()
+ *         .setTopics("page-views")
+ *         .setValueOnlyDeserializer(new PageViewJsonDeserializationSchema())
+ *         ...
+ * }</pre>
+ *
+ * <p>A record that is not a JSON object with a string {@code user_id}, {@code page_url} and
+ * {@code view_time} fails with a {@link MalformedPageViewException} naming the field; a source with
+ * a dead-letter policy routes it to the dead-letter topic. Unknown fields are ignored, as the
+ * {@code json} format does.
+ */
+public class PageViewJsonDeserializationSchema implements DeserializationSchema<PageView> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Override
+    public PageView deserialize(byte[] message) throws IOException {
+        if (message == null) {
+            throw new MalformedPageViewException("Page view record has no value (a tombstone?)");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(message);
+        } catch (JsonProcessingException e) {
+            throw new MalformedPageViewException("Page view is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedPageViewException("Page view must be a JSON object, but was "
+                    + (root == null ? "empty" : root.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        String userId = text(root, PageViewJson.USER_ID);
+        String pageUrl = text(root, PageViewJson.PAGE_URL);
+        String viewTimeText = text(root, PageViewJson.VIEW_TIME);
+        Instant viewTime = PageViewJson.parse(viewTimeText);
+        if (viewTime == null) {
+            throw new MalformedPageViewException("Page view field '" + PageViewJson.VIEW_TIME
+                    + "' must be a timestamp like '2026-02-06 12:00:00.123' (UTC) or ISO-8601, but was '"
+                    + viewTimeText + "'");
+        }
+        return new PageView(userId, pageUrl, viewTime);
+    }
+
+    private static String text(JsonNode root, String field) throws MalformedPageViewException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new MalformedPageViewException("Page view lacks field '" + field + "'");
+        }
+        if (!node.isTextual()) {
+            throw new MalformedPageViewException("Page view field '" + field + "' must be a string, but was "
+                    + node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + " " + node);
+        }
+        return node.textValue();
+    }
+
+    @Override
+    public boolean isEndOfStream(PageView nextElement) {
+        return false;
+    }
+
+    @Override
+    public TypeInformation<PageView> getProducedType() {
+        return TypeInformation.of(PageView.class);
+    }
+}

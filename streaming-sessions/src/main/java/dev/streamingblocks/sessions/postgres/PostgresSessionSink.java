@@ -1,0 +1,220 @@
+package dev.streamingblocks.sessions.postgres;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import dev.streamingblocks.sessions.SessionChange;
+import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Writes the session changelog to a PostgreSQL table: inserts and updates as upserts
+ * ({@code INSERT ... ON CONFLICT (user_id, session_start) DO UPDATE}), deletes by key.
+ *
+ * <pre>{@code
+ * sessions.changes().sinkTo(PostgresSessionSink.builder()
+ *         .setJdbcUrl("jdbc:postgresql://localhost:5432/analytics")
+ *         .setUser("analytics")
+ *         .setPassword(System.getenv("PGPASSWORD"))
+ *         .setCreateTable(true)
+ *         .build()).name("user_sessions");
+ * }</pre>
+ *
+ * <p>Required: JDBC URL, user, password. Defaults: table {@value #DEFAULT_TABLE}, batch size
+ * {@value #DEFAULT_BATCH_SIZE}, {@value #DEFAULT_MAX_RETRIES} retries of connection failures
+ * starting at {@link #DEFAULT_RETRY_BACKOFF} and doubling up to {@link #DEFAULT_MAX_RETRY_BACKOFF},
+ * no table creation. The table layout is {@link #createTableStatement(String)}.
+ *
+ * <h2>Guarantees</h2>
+ * Changes are buffered (the last change per key wins) and written in one transaction when the
+ * batch is full, at every checkpoint and at the end of input; so a checkpoint completes only once
+ * everything before it is committed. After a failure Flink replays from the checkpoint, and the
+ * replayed changes are idempotent: upserts and deletes by key. Because the replay may interleave
+ * input partitions differently, it may not re-emit a session the failed attempt had written; an
+ * upsert therefore also deletes the user's other rows that overlap the upserted session, which can
+ * only be superseded ones, as a user's current sessions never overlap. The table thus ends exactly
+ * as the accepted input defines it: no duplicates, nothing missing, no stale row.
+ *
+ * <h2>Errors</h2>
+ * Connection failures (SQLState class {@code 08}) are retried with exponential backoff on a fresh
+ * connection; other SQL errors fail the job at once with a {@link PostgresWriteException} naming
+ * the table and the statement. Credentials never appear in messages or {@link #toString()}.
+ *
+ * <p>Timestamps are stored as {@code TIMESTAMP(3)} in UTC, like Flink SQL's JDBC sink stores a
+ * {@code TIMESTAMP(3)} column.
+ */
+public final class PostgresSessionSink implements Sink<SessionChange> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String DEFAULT_TABLE = "user_sessions";
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    public static final int DEFAULT_MAX_RETRIES = 10;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
+
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String table;
+    private final int batchSize;
+    private final int maxRetries;
+    private final Duration retryBackoff;
+    private final Duration maxRetryBackoff;
+    private final boolean createTable;
+
+    private PostgresSessionSink(Builder builder) {
+        this.jdbcUrl = builder.jdbcUrl;
+        this.user = builder.user;
+        this.password = builder.password;
+        this.table = builder.table;
+        this.batchSize = builder.batchSize;
+        this.maxRetries = builder.maxRetries;
+        this.retryBackoff = builder.retryBackoff;
+        this.maxRetryBackoff = builder.maxRetryBackoff;
+        this.createTable = builder.createTable;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The DDL the sink runs with {@link Builder#setCreateTable(boolean)}; shown in the README. */
+    public static String createTableStatement(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
+                + "    user_id       TEXT         NOT NULL,\n"
+                + "    session_start TIMESTAMP(3) NOT NULL,\n"
+                + "    session_end   TIMESTAMP(3) NOT NULL,\n"
+                + "    page_count    BIGINT       NOT NULL,\n"
+                + "    first_page    TEXT         NOT NULL,\n"
+                + "    last_page     TEXT         NOT NULL,\n"
+                + "    PRIMARY KEY (user_id, session_start)\n"
+                + ")";
+    }
+
+    @Override
+    public SinkWriter<SessionChange> createWriter(WriterInitContext context) {
+        return new PostgresSessionWriter(
+                jdbcUrl, user, password, table, batchSize, maxRetries, retryBackoff, maxRetryBackoff, createTable);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresSessionSink{table=" + table + ", user=" + user + ", batchSize=" + batchSize
+                + ", maxRetries=" + maxRetries + ", createTable=" + createTable + "}";
+    }
+
+    /** Settings for a {@link PostgresSessionSink}; see the class Javadoc for what is required. */
+    public static final class Builder {
+        private String jdbcUrl;
+        private String user;
+        private String password;
+        private String table;
+        private int batchSize;
+        private int maxRetries;
+        private Duration retryBackoff;
+        private Duration maxRetryBackoff;
+        private boolean createTable;
+
+        private Builder() {
+            this.table = DEFAULT_TABLE;
+            this.batchSize = DEFAULT_BATCH_SIZE;
+            this.maxRetries = DEFAULT_MAX_RETRIES;
+            this.retryBackoff = DEFAULT_RETRY_BACKOFF;
+            this.maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
+        }
+
+        /** {@code jdbc:postgresql://host:port/database}; keep credentials out of it. */
+        public Builder setJdbcUrl(String jdbcUrl) {
+            this.jdbcUrl = jdbcUrl;
+            return this;
+        }
+
+        public Builder setUser(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder setPassword(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Table name, optionally schema-qualified ({@code analytics.user_sessions}). */
+        public Builder setTable(String table) {
+            this.table = table;
+            return this;
+        }
+
+        /** Changes buffered before a write between checkpoints; at least 1. */
+        public Builder setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Retries of a write that failed on the connection (SQLState class 08); 0 or more. */
+        public Builder setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** Wait before the first retry; doubles per retry up to {@link #setMaxRetryBackoff(Duration)}. */
+        public Builder setRetryBackoff(Duration retryBackoff) {
+            this.retryBackoff = retryBackoff;
+            return this;
+        }
+
+        public Builder setMaxRetryBackoff(Duration maxRetryBackoff) {
+            this.maxRetryBackoff = maxRetryBackoff;
+            return this;
+        }
+
+        /** Run {@link #createTableStatement(String)} when a writer connects. */
+        public Builder setCreateTable(boolean createTable) {
+            this.createTable = createTable;
+            return this;
+        }
+
+        public PostgresSessionSink build() {
+            if (jdbcUrl == null || jdbcUrl.isBlank()) {
+                throw new IllegalArgumentException("jdbcUrl is required");
+            }
+            if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+                // Not echoed: a URL may carry a password.
+                throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:");
+            }
+            if (user == null || user.isBlank()) {
+                throw new IllegalArgumentException("user is required");
+            }
+            if (password == null) {
+                throw new IllegalArgumentException("password is required");
+            }
+            if (table == null || !TABLE_NAME.matcher(table).matches()) {
+                throw new IllegalArgumentException(
+                        "table must be an SQL identifier, optionally schema-qualified, but was '" + table + "'");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be at least 1, but was " + batchSize);
+            }
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must not be negative, but was " + maxRetries);
+            }
+            if (retryBackoff == null || retryBackoff.isNegative()) {
+                throw new IllegalArgumentException("retryBackoff must be zero or positive, but was " + retryBackoff);
+            }
+            if (maxRetryBackoff == null || maxRetryBackoff.compareTo(retryBackoff) < 0) {
+                throw new IllegalArgumentException("maxRetryBackoff must be at least retryBackoff (" + retryBackoff
+                        + "), but was " + maxRetryBackoff);
+            }
+            return new PostgresSessionSink(this);
+        }
+    }
+}

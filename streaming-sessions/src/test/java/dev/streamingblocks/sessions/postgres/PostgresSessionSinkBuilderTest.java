@@ -1,0 +1,105 @@
+package dev.streamingblocks.sessions.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class PostgresSessionSinkBuilderTest {
+
+    private static PostgresSessionSink.Builder valid() {
+        return PostgresSessionSink.builder()
+                .setJdbcUrl("jdbc:postgresql://localhost:5432/analytics")
+                .setUser("analytics")
+                .setPassword("pw-Secret-1");
+    }
+
+    @Test
+    void defaults() {
+        PostgresSessionSink sink = valid().build();
+        assertThat(sink.table()).isEqualTo("user_sessions");
+        assertThat(sink.toString()).isEqualTo(
+                "PostgresSessionSink{table=user_sessions, user=analytics, batchSize=1000, maxRetries=10, createTable=false}");
+    }
+
+    @Test
+    void requiresJdbcUrl() {
+        assertThatThrownBy(() -> valid().setJdbcUrl(null).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("jdbcUrl is required");
+    }
+
+    @Test
+    void rejectsOtherDatabasesWithoutEchoingTheUrl() {
+        assertThatThrownBy(() -> valid().setJdbcUrl("jdbc:mysql://h/db?password=pw-Secret-1").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("jdbcUrl must start with jdbc:postgresql:");
+    }
+
+    @Test
+    void requiresUser() {
+        assertThatThrownBy(() -> valid().setUser(" ").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("user is required");
+    }
+
+    @Test
+    void requiresPassword() {
+        assertThatThrownBy(() -> valid().setPassword(null).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("password is required");
+    }
+
+    @Test
+    void rejectsTableThatIsNoIdentifier() {
+        assertThatThrownBy(() -> valid().setTable("user_sessions; DROP TABLE x").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("table must be an SQL identifier, optionally schema-qualified,"
+                        + " but was 'user_sessions; DROP TABLE x'");
+    }
+
+    @Test
+    void acceptsSchemaQualifiedTable() {
+        assertThat(valid().setTable("analytics.user_sessions").build().table()).isEqualTo("analytics.user_sessions");
+    }
+
+    @Test
+    void rejectsZeroBatchSize() {
+        assertThatThrownBy(() -> valid().setBatchSize(0).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize must be at least 1, but was 0");
+    }
+
+    @Test
+    void rejectsNegativeRetries() {
+        assertThatThrownBy(() -> valid().setMaxRetries(-1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRetries must not be negative, but was -1");
+    }
+
+    @Test
+    void rejectsNegativeBackoff() {
+        assertThatThrownBy(() -> valid().setRetryBackoff(Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("retryBackoff must be zero or positive, but was PT-0.001S");
+    }
+
+    @Test
+    void rejectsMaxBackoffBelowBackoff() {
+        assertThatThrownBy(() -> valid().setRetryBackoff(Duration.ofSeconds(2)).setMaxRetryBackoff(Duration.ofSeconds(1))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRetryBackoff must be at least retryBackoff (PT2S), but was PT1S");
+    }
+
+    @Test
+    void ddlHasThePrimaryKey() {
+        assertThat(PostgresSessionSink.createTableStatement("user_sessions")).isEqualTo(
+                "CREATE TABLE IF NOT EXISTS user_sessions (\n"
+                        + "    user_id       TEXT         NOT NULL,\n"
+                        + "    session_start TIMESTAMP(3) NOT NULL,\n"
+                        + "    session_end   TIMESTAMP(3) NOT NULL,\n"
+                        + "    page_count    BIGINT       NOT NULL,\n"
+                        + "    first_page    TEXT         NOT NULL,\n"
+                        + "    last_page     TEXT         NOT NULL,\n"
+                        + "    PRIMARY KEY (user_id, session_start)\n"
+                        + ")");
+    }
+}
