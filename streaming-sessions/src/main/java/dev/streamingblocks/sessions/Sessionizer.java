@@ -2,6 +2,7 @@ package dev.streamingblocks.sessions;
 
 import java.time.Duration;
 
+import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.sessions.internal.SessionizeFunction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -96,12 +97,17 @@ public final class Sessionizer {
     }
 
     /**
-     * Timestamps from {@link PageView#viewTime()}, watermarks trailing by the max out-of-orderness.
-     * Use it in {@code env.fromSource(...)} so Flink tracks watermarks per Kafka partition.
+     * Timestamps from {@link PageView#viewTime()}, watermarks trailing by the max out-of-orderness,
+     * idleness as {@link EventTimeWatermarks} defaults it. Use it in the source
+     * ({@code env.fromSource(...)}, {@code TypedKafkaSource.setWatermarkStrategy}) so Flink tracks
+     * watermarks per Kafka partition. A view without a time fails with an
+     * {@code InvalidEventTimeException}.
      */
     public WatermarkStrategy<PageView> watermarkStrategy() {
-        return WatermarkStrategy.<PageView>forBoundedOutOfOrderness(maxOutOfOrderness)
-                .withTimestampAssigner((view, previous) -> view.viewTime().toEpochMilli());
+        return EventTimeWatermarks.<PageView>builder()
+                .setEventTimeExtractor(PageView::viewTime)
+                .setMaxOutOfOrderness(maxOutOfOrderness)
+                .build();
     }
 
     /** Sessionizes views that already carry timestamps and watermarks (see {@link #watermarkStrategy()}). */

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +176,31 @@ class SessionizeFunctionTest {
     }
 
     @Test
+    void sessionsAndTimersSurviveASnapshotAndRestore() throws Exception {
+        open(Duration.ofHours(3));
+        view("alice", "/a", t(0));
+        view("alice", "/c", t(40));
+        watermark(t(71));
+        assertThat(changes()).hasSize(2);
+        view("bob", "/x", t(60));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        create(Duration.ofHours(3));
+        harness.initializeState(snapshot);
+        harness.open();
+        // Cleanup timers of alice's two emitted sessions, emission and cleanup timers of bob's open one.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(4);
+        // The restored state still knows both of alice's sessions were emitted.
+        view("alice", "/b", t(20));
+        assertThat(changes()).containsExactly(
+                delete("alice", 40, 70, 1, "/c", "/c"),
+                update("alice", 0, 70, 3, "/a", "/c"));
+        watermark(t(90));
+        assertThat(changes()).containsExactly(insert("bob", 60, 90, 1, "/x", "/x"));
+    }
+
+    @Test
     void firstAndLastPageAreDeterministicOnEqualTimes() throws Exception {
         open(Duration.ZERO);
         view("alice", "/m", t(0));
@@ -196,9 +222,15 @@ class SessionizeFunctionTest {
     }
 
     private void open(Duration allowedLateness) throws Exception {
+        create(allowedLateness);
+        harness.open();
+    }
+
+    private void create(Duration allowedLateness) throws Exception {
         Sessionizer sessionizer = Sessionizer.builder().setGap(GAP).setAllowedLateness(allowedLateness).build();
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                sessionizer.createFunction(), new Sessionizer.UserIdSelector(), Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(sessionizer.createFunction()), new Sessionizer.UserIdSelector(), Types.STRING);
+        harness.setup();
     }
 
     private void view(String user, String page, Instant time) throws Exception {

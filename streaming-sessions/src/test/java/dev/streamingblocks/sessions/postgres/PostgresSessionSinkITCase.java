@@ -187,7 +187,7 @@ class PostgresSessionSinkITCase {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("The writer did not retry within 30 s");
             }
-            Thread.onSpinWait();
+            Thread.sleep(50); // poll interval, not synchronisation: the loop waits for the condition
         }
     }
 

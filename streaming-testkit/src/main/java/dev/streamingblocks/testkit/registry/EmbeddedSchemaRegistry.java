@@ -2,6 +2,7 @@ package dev.streamingblocks.testkit.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamingblocks.testkit.registry.internal.CommandLine;
 import dev.streamingblocks.testkit.registry.internal.RegistryHttpHandler;
 import dev.streamingblocks.testkit.registry.internal.SchemaStore;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -139,6 +141,40 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Runs a registry until the process is stopped, for local runs without Confluent Platform:
+     * {@code java -cp <testkit classpath> dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry
+     * --port 8081 --storage-file registry.jsonl}. Basic auth credentials come from the environment
+     * variable {@code SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO=user:password}, never from arguments.
+     * Prints {@code Schema registry serving at <url>} once requests are served.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder builder;
+        try {
+            builder = CommandLine.parse(args, System.getenv());
+            builder.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        EmbeddedSchemaRegistry registry = builder.build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    registry.close();
+                                    stopped.countDown();
+                                },
+                                "schema-registry-shutdown"));
+        registry.start();
+        System.out.println("Schema registry serving at " + registry.url());
+        System.out.flush();
+        stopped.await();
     }
 
     /**
@@ -280,8 +316,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * Builds an {@link EmbeddedSchemaRegistry}; see its class Javadoc for an example. Every
-     * property is optional.
+     * Builds an {@link EmbeddedSchemaRegistry}.
+     *
+     * <pre>{@code
+     * EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+     *         .setPort(8081)
+     *         .setDefaultCompatibility(CompatibilityLevel.FULL)
+     *         .setBasicAuth("flink", password)
+     *         .build();
+     * }</pre>
+     *
+     * <p>Every property is optional: port 0 (ephemeral), in memory, BACKWARD, no auth.
      */
     public static final class Builder {
 

@@ -108,6 +108,27 @@ class ConfluentClientITCase {
     }
 
     @Test
+    void listsSchemasAndExplainsIncompatibilities() throws Exception {
+        client.register(subject, ORDER_V1);
+        client.register(subject, ORDER_V2);
+
+        assertThat(client.getSchemas(subject, false, true))
+                .extracting(schema -> schema.canonicalString())
+                .containsExactly(ORDER_V2.canonicalString());
+        assertThat(client.getSchemas(subject, false, false)).hasSize(2);
+
+        assertThat(client.testCompatibilityVerbose(subject, ORDER_V2)).isEmpty();
+        assertThat(client.testCompatibilityVerbose(subject, ORDER_NO_DEFAULT))
+                .containsExactly(
+                        "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'currency' at"
+                                + " path '/fields/1' in the new schema has no default value and is missing in"
+                                + " the old schema', additionalInfo:'currency'}",
+                        "{oldSchemaVersion: 2}",
+                        "{oldSchema: '" + ORDER_V2.canonicalString() + "'}",
+                        "{compatibility: 'BACKWARD'}");
+    }
+
+    @Test
     void updatesTheCompatibilityLevelOfASubject() throws Exception {
         client.register(subject, ORDER_V1);
 

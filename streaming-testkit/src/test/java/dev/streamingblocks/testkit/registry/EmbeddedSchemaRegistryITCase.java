@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamingblocks.testkit.registry.RegistryHttp.Reply;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,12 @@ class EmbeddedSchemaRegistryITCase {
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
     private static final AtomicInteger SUBJECTS = new AtomicInteger();
+
+    /** Confluent's wording for ORDER_WITH_CURRENCY judged BACKWARD against ORDER_V1. */
+    private static final String MISSING_CURRENCY =
+            "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'currency' at path"
+                    + " '/fields/1' in the new schema has no default value and is missing in the old schema',"
+                    + " additionalInfo:'currency'}";
 
     private RegistryHttp http;
     private String subject;
@@ -144,9 +151,9 @@ class EmbeddedSchemaRegistryITCase {
                         Map.of(
                                 "schema", ORDER_V1,
                                 "schemaType", "AVRO",
-                                "references", java.util.List.of(),
+                                "references", List.of(),
                                 "metadata", Map.of("properties", Map.of("owner", "team-a")),
-                                "ruleSet", Map.of("domainRules", java.util.List.of()),
+                                "ruleSet", Map.of("domainRules", List.of()),
                                 "somethingNew", 42));
         Reply reply = http.post("/subjects/" + subject + "/versions?normalize=false&unknownParam=x", body);
         assertThat(reply.status()).isEqualTo(200);
@@ -207,8 +214,7 @@ class EmbeddedSchemaRegistryITCase {
                                 409,
                                 "Schema being registered is incompatible with an earlier schema for subject \""
                                         + subject + "\", details: ["
-                                        + "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'currency',"
-                                        + " location:'/fields/1'}, {oldSchemaVersion: 1}, {oldSchema: '"
+                                        + MISSING_CURRENCY + ", {oldSchemaVersion: 1}, {oldSchema: '"
                                         + ORDER_V1 + "'}, {compatibility: 'BACKWARD'}]"));
         assertThat(http.get("/subjects/" + subject + "/versions").body()).isEqualTo(tree("[1]"));
     }
@@ -305,6 +311,53 @@ class EmbeddedSchemaRegistryITCase {
         Reply latest = http.get("/subjects/" + encoded + "/versions/latest");
         assertThat(latest.status()).isEqualTo(200);
         assertThat(latest.body()).isEqualTo(version(odd, 1, id, ORDER_V1));
+    }
+
+    @Test
+    void listsSchemasBySubjectPrefix() {
+        int id1 = registered(subject + "-a", ORDER_V1);
+        int id2 = registered(subject + "-a", ORDER_V2);
+        int id3 = registered(subject + "-b", PAYMENT);
+        registered("other-" + subject, PAYMENT);
+
+        Reply all = http.get("/schemas?subjectPrefix=" + subject);
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.body())
+                .isEqualTo(RegistryHttp.MAPPER.createArrayNode()
+                        .add(version(subject + "-a", 1, id1, ORDER_V1))
+                        .add(version(subject + "-a", 2, id2, ORDER_V2))
+                        .add(version(subject + "-b", 1, id3, PAYMENT)));
+
+        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&latestOnly=true").body())
+                .isEqualTo(RegistryHttp.MAPPER.createArrayNode()
+                        .add(version(subject + "-a", 2, id2, ORDER_V2))
+                        .add(version(subject + "-b", 1, id3, PAYMENT)));
+        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&offset=1&limit=1").body())
+                .isEqualTo(RegistryHttp.MAPPER.createArrayNode().add(version(subject + "-a", 2, id2, ORDER_V2)));
+    }
+
+    @Test
+    void nothingIsReferencedBecauseReferencesAreNotSupported() {
+        registered(subject, ORDER_V1);
+
+        Reply none = http.get("/subjects/" + subject + "/versions/1/referencedby");
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.body()).isEqualTo(tree("[]"));
+
+        Reply missing = http.get("/subjects/" + subject + "/versions/4/referencedby");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).isEqualTo(error(40402, "Version 4 not found."));
+    }
+
+    @Test
+    void answersPlainJsonToAClientThatAcceptsOnlyThat() {
+        assertThat(http.send("GET", "/config", null, null, "application/json").contentType())
+                .isEqualTo("application/json");
+        assertThat(http.send("GET", "/config", null, null, "*/*").contentType()).isEqualTo(V1_JSON);
+        assertThat(http.send("GET", "/config", null, null,
+                        "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9,"
+                                + " application/json; qs=0.5").contentType())
+                .isEqualTo(V1_JSON);
     }
 
     // ------------------------------------------------------------------ deletes
@@ -438,7 +491,7 @@ class EmbeddedSchemaRegistryITCase {
                 RegistryHttp.MAPPER.createObjectNode().put("is_compatible", false);
         ((ObjectNode) expected)
                 .putArray("messages")
-                .add("{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'currency', location:'/fields/1'}")
+                .add(MISSING_CURRENCY)
                 .add("{oldSchemaVersion: 1}")
                 .add("{oldSchema: '" + ORDER_V1 + "'}")
                 .add("{compatibility: 'BACKWARD'}");

@@ -67,9 +67,13 @@ final class RegistryHttp {
     }
 
     Reply send(String method, String path, String jsonBody, String contentType) {
+        return send(method, path, jsonBody, contentType, V1_JSON);
+    }
+
+    Reply send(String method, String path, String jsonBody, String contentType, String accept) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10));
-        request.header("Accept", V1_JSON);
+        request.header("Accept", accept);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

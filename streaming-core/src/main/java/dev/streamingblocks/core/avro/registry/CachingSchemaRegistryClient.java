@@ -1,9 +1,11 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.BoundedCache;
+
+import org.apache.avro.Schema;
+
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.Schema;
 
 /**
  * Caches the answers a serde asks for on every record, in front of any {@link
@@ -24,20 +26,24 @@ import org.apache.avro.Schema;
  *
  * <p>A decorator rather than caches inside the HTTP client, so the same caching sits in front of
  * the {@link InMemorySchemaRegistryClient} in tests and can be proven on its own. Each cache holds
- * at most {@code maxSchemasPerSubject} entries per subject (and that many ids), evicting the oldest.
- * Reads are lock-free {@code ConcurrentHashMap} lookups; concurrent misses may call the delegate
- * more than once for the same key, which is harmless as registration is idempotent.
+ * at most {@code maxSchemasPerSubject} entries per subject (and that many ids), evicting the
+ * oldest. Reads are lock-free {@code ConcurrentHashMap} lookups; concurrent misses may call the
+ * delegate more than once for the same key, which is harmless as registration is idempotent.
  */
 public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
     private final SchemaRegistryClient delegate;
     private final int maxSchemasPerSubject;
     private final BoundedCache<Integer, Schema> schemasById;
-    private final ConcurrentHashMap<String, BoundedCache<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, BoundedCache<Schema, RegisteredSchema>> registeredBySubject =
+    private final ConcurrentHashMap<String, BoundedCache<Schema, Integer>> idsBySubject =
             new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, BoundedCache<Schema, RegisteredSchema>>
+            registeredBySubject = new ConcurrentHashMap<>();
 
-    /** Caches with Confluent's default bound ({@value SchemaRegistryClientConfig#DEFAULT_MAX_SCHEMAS_PER_SUBJECT}). */
+    /**
+     * Caches with Confluent's default bound ({@value
+     * SchemaRegistryClientConfig#DEFAULT_MAX_SCHEMAS_PER_SUBJECT}).
+     */
     public CachingSchemaRegistryClient(SchemaRegistryClient delegate) {
         this(delegate, SchemaRegistryClientConfig.DEFAULT_MAX_SCHEMAS_PER_SUBJECT);
     }
@@ -48,7 +54,9 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
         }
         if (maxSchemasPerSubject < 1) {
             throw new IllegalArgumentException(
-                    SchemaRegistryClientConfig.MAX_SCHEMAS_PER_SUBJECT_CONFIG + " must be >= 1, got " + maxSchemasPerSubject);
+                    SchemaRegistryClientConfig.MAX_SCHEMAS_PER_SUBJECT_CONFIG
+                            + " must be >= 1, got "
+                            + maxSchemasPerSubject);
         }
         this.delegate = delegate;
         this.maxSchemasPerSubject = maxSchemasPerSubject;
@@ -150,15 +158,22 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public String toString() {
-        return "CachingSchemaRegistryClient{maxSchemasPerSubject=" + maxSchemasPerSubject + ", delegate=" + delegate + '}';
+        return "CachingSchemaRegistryClient{maxSchemasPerSubject="
+                + maxSchemasPerSubject
+                + ", delegate="
+                + delegate
+                + '}';
     }
 
-    private <V> BoundedCache<Schema, V> cacheOf(ConcurrentHashMap<String, BoundedCache<Schema, V>> caches, String subject) {
+    private <V> BoundedCache<Schema, V> cacheOf(
+            ConcurrentHashMap<String, BoundedCache<Schema, V>> caches, String subject) {
         if (subject == null || subject.isEmpty()) {
             throw new IllegalArgumentException(
                     "subject must be a non-empty string, got " + (subject == null ? "null" : "''"));
         }
         BoundedCache<Schema, V> cache = caches.get(subject);
-        return cache != null ? cache : caches.computeIfAbsent(subject, s -> new BoundedCache<>(maxSchemasPerSubject));
+        return cache != null
+                ? cache
+                : caches.computeIfAbsent(subject, s -> new BoundedCache<>(maxSchemasPerSubject));
     }
 }

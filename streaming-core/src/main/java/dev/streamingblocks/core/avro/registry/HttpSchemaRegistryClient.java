@@ -3,10 +3,16 @@ package dev.streamingblocks.core.avro.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
@@ -30,12 +37,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SchemaRegistryClient} speaking Confluent Schema Registry's REST API over {@code
@@ -56,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * the next URL at once; once every URL has failed in a round, the client waits ({@code
  * retries.wait.ms}, doubling up to {@code retries.max.wait.ms}) and starts another round, at most
  * {@code max.retries} more rounds. A URL that answered becomes the first one tried next time. A 4xx
- * answer is never retried: it becomes the matching {@link SchemaRegistryException} subclass at once.
- * When every round failed the client throws {@link SchemaRegistryUnavailableException} naming the
- * operation, the attempts and the last failure.
+ * answer is never retried: it becomes the matching {@link SchemaRegistryException} subclass at
+ * once. When every round failed the client throws {@link SchemaRegistryUnavailableException} naming
+ * the operation, the attempts and the last failure.
  *
  * <p>Credentials (basic user info, URL userinfo, bearer token) go into the {@code Authorization}
  * header only: URLs are shown without userinfo in messages, logs and {@link #toString()}.
@@ -69,7 +76,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final String ACCEPT =
-            CONTENT_TYPE + ", application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+            CONTENT_TYPE
+                    + ", application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,7 +88,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String[] authorizations;
     private final ExecutorService executor;
     private final HttpClient http;
-    // Index of the URL that answered last: later calls start there instead of re-probing a dead one.
+    // The URL that answered last: later calls start there, not at a dead one.
     private final AtomicInteger preferred = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -101,7 +109,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         AtomicInteger threadIds = new AtomicInteger();
         ThreadFactory threads =
                 r -> {
-                    Thread t = new Thread(r, "schema-registry-http-" + clientId + "-" + threadIds.incrementAndGet());
+                    Thread t =
+                            new Thread(
+                                    r,
+                                    "schema-registry-http-"
+                                            + clientId
+                                            + "-"
+                                            + threadIds.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 };
@@ -112,7 +126,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         .connectTimeout(config.connectTimeout())
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .executor(executor);
-        if (config.trustStoreLocation() != null) {
+        if (config.trustStoreLocation() != null || config.keyStoreLocation() != null) {
             builder.sslContext(sslContext(config));
         }
         this.http = builder.build();
@@ -120,23 +134,45 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        String path = "/subjects/" + encode(subject) + "/versions";
-        Call call = new Call("POST", path, schemaBody(schema), "register a schema under subject '" + subject + "'", subject, null, null);
+        Call call =
+                Call.forSubject(
+                        "POST",
+                        "/subjects/" + encode(subject) + "/versions",
+                        schemaBody(schema),
+                        "register a schema under subject '" + subject + "'",
+                        subject);
         return execute(call, body -> requiredInt(call, body, "id"));
     }
 
     @Override
     public RegisteredSchema lookup(String subject, Schema schema) {
-        String path = "/subjects/" + encode(subject);
-        Call call = new Call("POST", path, schemaBody(schema), "look up a schema under subject '" + subject + "'", subject, null, null);
+        Call call =
+                Call.forSubject(
+                        "POST",
+                        "/subjects/" + encode(subject),
+                        schemaBody(schema),
+                        "look up a schema under subject '" + subject + "'",
+                        subject);
         return execute(
                 call,
-                body -> new RegisteredSchema(subject, requiredInt(call, body, "id"), requiredInt(call, body, "version"), schema));
+                body -> {
+                    int id = requiredInt(call, body, "id");
+                    return new RegisteredSchema(
+                            subject, id, requiredInt(call, body, "version"), schema);
+                });
     }
 
     @Override
     public Schema getSchemaById(int id) {
-        Call call = new Call("GET", "/schemas/ids/" + id, null, "fetch the schema with id " + id, null, null, id);
+        Call call =
+                new Call(
+                        "GET",
+                        "/schemas/ids/" + id,
+                        null,
+                        "fetch the schema with id " + id,
+                        null,
+                        null,
+                        id);
         return execute(call, body -> parseSchema(call, body));
     }
 
@@ -151,25 +187,40 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private RegisteredSchema getVersion(String subject, String version, Integer versionNumber) {
-        String path = "/subjects/" + encode(subject) + "/versions/" + version;
         String what = versionNumber == null ? "the latest version" : "version " + version;
-        Call call = new Call("GET", path, null, "fetch " + what + " of subject '" + subject + "'", subject, versionNumber, null);
+        Call call =
+                new Call(
+                        "GET",
+                        "/subjects/" + encode(subject) + "/versions/" + version,
+                        null,
+                        "fetch " + what + " of subject '" + subject + "'",
+                        subject,
+                        versionNumber,
+                        null);
         return execute(
                 call,
-                body -> new RegisteredSchema(
-                        subject, requiredInt(call, body, "id"), requiredInt(call, body, "version"), parseSchema(call, body)));
+                body -> {
+                    int id = requiredInt(call, body, "id");
+                    int number = requiredInt(call, body, "version");
+                    return new RegisteredSchema(subject, id, number, parseSchema(call, body));
+                });
     }
 
     @Override
     public List<Integer> getVersions(String subject) {
-        String path = "/subjects/" + encode(subject) + "/versions";
-        Call call = new Call("GET", path, null, "list the versions of subject '" + subject + "'", subject, null, null);
+        Call call =
+                Call.forSubject(
+                        "GET",
+                        "/subjects/" + encode(subject) + "/versions",
+                        null,
+                        "list the versions of subject '" + subject + "'",
+                        subject);
         return execute(call, body -> intList(call, body));
     }
 
     @Override
     public List<String> getSubjects() {
-        Call call = new Call("GET", "/subjects", null, "list the subjects", null, null, null);
+        Call call = Call.forSubject("GET", "/subjects", null, "list the subjects", null);
         return execute(
                 call,
                 body -> {
@@ -184,8 +235,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public boolean testCompatibility(String subject, Schema schema) {
-        String path = "/compatibility/subjects/" + encode(subject) + "/versions/latest";
-        Call call = new Call("POST", path, schemaBody(schema), "test a schema's compatibility with subject '" + subject + "'", subject, null, null);
+        Call call =
+                Call.forSubject(
+                        "POST",
+                        "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                        schemaBody(schema),
+                        "test a schema's compatibility with subject '" + subject + "'",
+                        subject);
         try {
             return execute(
                     call,
@@ -205,11 +261,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public CompatibilityLevel getCompatibility(String subject) {
         if (subject == null) {
-            Call call = new Call("GET", "/config", null, "fetch the global compatibility level", null, null, null);
+            Call call =
+                    Call.forSubject(
+                            "GET", "/config", null, "fetch the global compatibility level", null);
             return execute(call, body -> level(call, body, "compatibilityLevel"));
         }
-        String path = "/config/" + encode(subject) + "?defaultToGlobal=true";
-        Call call = new Call("GET", path, null, "fetch the compatibility level of subject '" + subject + "'", subject, null, null);
+        Call call =
+                Call.forSubject(
+                        "GET",
+                        "/config/" + encode(subject) + "?defaultToGlobal=true",
+                        null,
+                        "fetch the compatibility level of subject '" + subject + "'",
+                        subject);
         try {
             return execute(call, body -> level(call, body, "compatibilityLevel"));
         } catch (SchemaRegistryException e) {
@@ -226,18 +289,32 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (level == null) {
             throw new IllegalArgumentException("level must not be null");
         }
-        String path = subject == null ? "/config" : "/config/" + encode(subject);
-        String what = subject == null ? "the global compatibility level" : "the compatibility level of subject '" + subject + "'";
-        ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
-        Call call = new Call("PUT", path, body.toString(), "set " + what + " to " + level, subject, null, null);
+        String what =
+                subject == null
+                        ? "the global compatibility level"
+                        : "the compatibility level of subject '" + subject + "'";
+        Call call =
+                Call.forSubject(
+                        "PUT",
+                        subject == null ? "/config" : "/config/" + encode(subject),
+                        JSON.createObjectNode().put("compatibility", level.name()).toString(),
+                        "set " + what + " to " + level,
+                        subject);
         execute(call, answer -> level(call, answer, "compatibility"));
     }
 
     @Override
     public List<Integer> deleteSubject(String subject, boolean permanent) {
-        String path = "/subjects/" + encode(subject) + (permanent ? "?permanent=true" : "");
-        String what = (permanent ? "permanently delete" : "delete") + " subject '" + subject + "'";
-        Call call = new Call("DELETE", path, null, what, subject, null, null);
+        Call call =
+                Call.forSubject(
+                        "DELETE",
+                        "/subjects/" + encode(subject) + (permanent ? "?permanent=true" : ""),
+                        null,
+                        (permanent ? "permanently delete" : "delete")
+                                + " subject '"
+                                + subject
+                                + "'",
+                        subject);
         return execute(call, body -> intList(call, body));
     }
 
@@ -258,17 +335,37 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** One REST call: what the messages say about it and what the error mapping needs. */
     private record Call(
-            String method, String path, String body, String description, String subject, Integer version, Integer id) {
+            String method,
+            String path,
+            String body,
+            String description,
+            String subject,
+            Integer version,
+            Integer id) {
+
+        static Call forSubject(
+                String method, String path, String body, String description, String subject) {
+            return new Call(method, path, body, description, subject, null, null);
+        }
 
         String where(int status, int errorCode, String registryMessage) {
-            return " (" + method + " " + path + " answered " + status + ", error " + errorCode
-                    + (registryMessage == null ? "" : ": " + registryMessage) + ")";
+            return " ("
+                    + method
+                    + " "
+                    + path
+                    + " answered "
+                    + status
+                    + ", error "
+                    + errorCode
+                    + (registryMessage == null ? "" : ": " + registryMessage)
+                    + ")";
         }
     }
 
     private <T> T execute(Call call, Function<JsonNode, T> onSuccess) {
         if (closed.get()) {
-            throw new IllegalStateException("HttpSchemaRegistryClient is closed; cannot " + call.description);
+            throw new IllegalStateException(
+                    "HttpSchemaRegistryClient is closed; cannot " + call.description);
         }
         int n = endpoints.size();
         int rounds = config.maxRetries() + 1;
@@ -285,17 +382,33 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 attempts++;
                 HttpResponse<String> response;
                 try {
-                    response = http.send(request(call, index), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    response =
+                            http.send(
+                                    request(call, index),
+                                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     lastStatus = -1;
                     lastCause = e;
                     lastFailure = endpoint.display() + " failed with " + describe(e);
-                    LOG.warn("Schema registry call to {} failed: cannot {} ({} {}): {}", endpoint.display(), call.description, call.method, call.path, describe(e));
+                    LOG.warn(
+                            "Schema registry call to {} failed: cannot {} ({} {}): {}",
+                            endpoint.display(),
+                            call.description,
+                            call.method,
+                            call.path,
+                            describe(e));
                     continue;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SchemaRegistryUnavailableException(
-                            "Interrupted while trying to " + call.description + " (" + call.method + " " + call.path + ") at " + endpoint.display(),
+                            "Interrupted while trying to "
+                                    + call.description
+                                    + " ("
+                                    + call.method
+                                    + " "
+                                    + call.path
+                                    + ") at "
+                                    + endpoint.display(),
                             -1,
                             e);
                 }
@@ -307,11 +420,21 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 if (status >= 500) {
                     lastStatus = status;
                     lastCause = null;
-                    lastFailure = endpoint.display() + " answered " + status + errorDetail(response.body());
-                    LOG.warn("Schema registry call to {} failed: cannot {} ({} {}): answered {}", endpoint.display(), call.description, call.method, call.path, status);
+                    lastFailure =
+                            endpoint.display()
+                                    + " answered "
+                                    + status
+                                    + errorDetail(response.body());
+                    LOG.warn(
+                            "Schema registry call to {} failed: cannot {} ({} {}): answered {}",
+                            endpoint.display(),
+                            call.description,
+                            call.method,
+                            call.path,
+                            status);
                     continue;
                 }
-                // A 4xx is the registry's verdict on the request: another URL or a retry would say the same.
+                // A 4xx is the registry's verdict: another URL or a retry would say the same.
                 preferred.set(index);
                 throw mapError(call, status, response.body());
             }
@@ -352,7 +475,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             b.method(call.method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", CONTENT_TYPE);
-            b.method(call.method, HttpRequest.BodyPublishers.ofString(call.body, StandardCharsets.UTF_8));
+            b.method(
+                    call.method,
+                    HttpRequest.BodyPublishers.ofString(call.body, StandardCharsets.UTF_8));
         }
         return b.build();
     }
@@ -363,14 +488,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryUnavailableException(
-                    "Interrupted while waiting to retry: cannot " + call.description + " (" + call.method + " " + call.path + ")", -1, e);
+                    "Interrupted while waiting to retry: cannot "
+                            + call.description
+                            + " ("
+                            + call.method
+                            + " "
+                            + call.path
+                            + ")",
+                    -1,
+                    e);
         }
     }
 
     private static String describe(IOException e) {
         // The JDK's messages name host and port at most: requests never carry userinfo.
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+        return e.getClass().getSimpleName()
+                + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     // ---- error mapping --------------------------------------------------------------------
@@ -380,32 +514,47 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         // Not-found answers need no registry text; rejections keep it, as it says why.
         String where = call.where(status, error.code, null);
         String because = call.where(status, error.code, error.message);
-        if (status == 404 && error.code == SubjectNotFoundException.ERROR_CODE && call.subject != null) {
+        if (status == 404
+                && error.code == SubjectNotFoundException.ERROR_CODE
+                && call.subject != null) {
             return new SubjectNotFoundException(RegistryMessages.noSubject(call.subject) + where);
         }
-        if (status == 404 && error.code == VersionNotFoundException.ERROR_CODE && call.subject != null) {
-            String text = call.version != null
-                    ? RegistryMessages.noVersion(call.subject, call.version)
-                    : "Schema registry has no live version of subject '" + call.subject + "'";
+        if (status == 404
+                && error.code == VersionNotFoundException.ERROR_CODE
+                && call.subject != null) {
+            String text =
+                    call.version != null
+                            ? RegistryMessages.noVersion(call.subject, call.version)
+                            : "Schema registry has no live version of subject '"
+                                    + call.subject
+                                    + "'";
             return new VersionNotFoundException(text + where);
         }
         if (status == 404 && error.code == SchemaNotFoundException.ERROR_CODE) {
-            String text = call.id != null
-                    ? RegistryMessages.noSchemaWithId(call.id)
-                    : RegistryMessages.schemaNotUnderSubject(call.subject);
+            String text =
+                    call.id != null
+                            ? RegistryMessages.noSchemaWithId(call.id)
+                            : RegistryMessages.schemaNotUnderSubject(call.subject);
             return new SchemaNotFoundException(text + where);
         }
         if (status == IncompatibleSchemaException.HTTP_STATUS && call.subject != null) {
-            return new IncompatibleSchemaException(RegistryMessages.incompatible(call.subject, null) + because);
+            return new IncompatibleSchemaException(
+                    RegistryMessages.incompatible(call.subject, null) + because);
         }
-        if (status == InvalidSchemaException.HTTP_STATUS && error.code == InvalidSchemaException.ERROR_CODE && call.subject != null) {
-            return new InvalidSchemaException(RegistryMessages.invalidSchema(call.subject) + because);
+        if (status == InvalidSchemaException.HTTP_STATUS
+                && error.code == InvalidSchemaException.ERROR_CODE
+                && call.subject != null) {
+            return new InvalidSchemaException(
+                    RegistryMessages.invalidSchema(call.subject) + because);
         }
         if (status == 401 || status == 403) {
             return new SchemaRegistryException(
-                    "Schema registry refused the credentials: cannot " + call.description + because, status, error.code);
+                    "Schema registry refused the credentials: cannot " + call.description + because,
+                    status,
+                    error.code);
         }
-        return new SchemaRegistryException("Schema registry refused to " + call.description + because, status, error.code);
+        return new SchemaRegistryException(
+                "Schema registry refused to " + call.description + because, status, error.code);
     }
 
     private static String errorDetail(String body) {
@@ -432,7 +581,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             } catch (JsonProcessingException e) {
                 // A proxy's HTML page: keep a short excerpt, it usually says what went wrong.
                 String text = body.strip();
-                return new ErrorBody(status, text.length() > 200 ? text.substring(0, 200) + "..." : text);
+                return new ErrorBody(
+                        status, text.length() > 200 ? text.substring(0, 200) + "..." : text);
             }
         }
     }
@@ -451,8 +601,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new SchemaRegistryException(
-                    "Schema registry answered " + status + " with a body that is not JSON: cannot " + call.description
-                            + " (" + call.method + " " + call.path + ")",
+                    "Schema registry answered "
+                            + status
+                            + " with a body that is not JSON: cannot "
+                            + call.description
+                            + " ("
+                            + call.method
+                            + " "
+                            + call.path
+                            + ")",
                     status,
                     status,
                     e);
@@ -461,8 +618,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private static SchemaRegistryException unexpectedBody(Call call, String expected) {
         return new SchemaRegistryException(
-                "Schema registry's answer lacks " + expected + ": cannot " + call.description + " (" + call.method + " "
-                        + call.path + ")",
+                "Schema registry's answer lacks "
+                        + expected
+                        + ": cannot "
+                        + call.description
+                        + " ("
+                        + call.method
+                        + " "
+                        + call.path
+                        + ")",
                 200,
                 200);
     }
@@ -497,7 +661,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             return CompatibilityLevel.valueOf(value.asText().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw unexpectedBody(call, "a known compatibility level '" + field + "' (got '" + value.asText() + "')");
+            throw unexpectedBody(
+                    call,
+                    "a known compatibility level '" + field + "' (got '" + value.asText() + "')");
         }
     }
 
@@ -505,7 +671,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode type = body.get("schemaType");
         if (type != null && type.isTextual() && !type.asText().equalsIgnoreCase("AVRO")) {
             throw new AvroSerdeException(
-                    "Schema registry holds a " + type.asText() + " schema, not Avro: cannot " + call.description);
+                    "Schema registry holds a "
+                            + type.asText()
+                            + " schema, not Avro: cannot "
+                            + call.description);
         }
         JsonNode text = body.get("schema");
         if (text == null || !text.isTextual()) {
@@ -515,7 +684,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException e) {
             throw new AvroSerdeException(
-                    "Schema registry returned a schema that Avro cannot parse: cannot " + call.description + ": " + e.getMessage(), e);
+                    "Schema registry returned a schema that Avro cannot parse: cannot "
+                            + call.description
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -529,46 +702,126 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     // ---- set-up ---------------------------------------------------------------------------
 
-    private static String authorization(SchemaRegistryClientConfig config, RegistryEndpoint endpoint) {
+    private static String authorization(
+            SchemaRegistryClientConfig config, RegistryEndpoint endpoint) {
         if (config.bearerToken() != null) {
             return "Bearer " + config.bearerToken();
         }
-        String userInfo = config.basicAuthUserInfo() != null ? config.basicAuthUserInfo() : endpoint.userInfo();
+        String userInfo =
+                config.basicAuthUserInfo() != null
+                        ? config.basicAuthUserInfo()
+                        : endpoint.userInfo();
         if (userInfo == null) {
             return null;
         }
-        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String trustStoreProblem(Exception e) {
-        // The JDK words a wrong password differently per store type and version; say it plainly.
-        if (e instanceof UnrecoverableKeyException || e.getCause() instanceof UnrecoverableKeyException) {
-            return "wrong password (" + SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG + ") or a damaged file";
-        }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return "Basic "
+                + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     private static SSLContext sslContext(SchemaRegistryClientConfig config) {
-        String password = config.trustStorePassword();
-        try (InputStream in = Files.newInputStream(config.trustStoreLocation())) {
-            KeyStore trustStore = KeyStore.getInstance(config.trustStoreType());
-            trustStore.load(in, password == null ? null : password.toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trustStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(
-                    "Cannot load the trust store '"
-                            + config.trustStoreLocation()
-                            + "' ("
-                            + SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG
-                            + ", type "
-                            + config.trustStoreType()
-                            + "): "
-                            + trustStoreProblem(e),
-                    e);
+        TrustManager[] trustManagers = null; // null: the JDK's default trust
+        KeyManager[] keyManagers = null; // null: present no client certificate
+        if (config.trustStoreLocation() != null) {
+            KeyStore trustStore =
+                    loadStore(
+                            "trust store",
+                            config.trustStoreLocation(),
+                            config.trustStoreType(),
+                            config.trustStorePassword(),
+                            SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                            SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG);
+            try {
+                TrustManagerFactory tmf =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trustStore);
+                trustManagers = tmf.getTrustManagers();
+            } catch (GeneralSecurityException e) {
+                throw storeProblem(
+                        "trust store",
+                        config.trustStoreLocation(),
+                        SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                        config.trustStoreType(),
+                        e.getClass().getSimpleName() + ": " + e.getMessage(),
+                        e);
+            }
         }
+        if (config.keyStoreLocation() != null) {
+            KeyStore keyStore =
+                    loadStore(
+                            "key store",
+                            config.keyStoreLocation(),
+                            config.keyStoreType(),
+                            config.keyStorePassword(),
+                            SchemaRegistryClientConfig.SSL_KEYSTORE_LOCATION_CONFIG,
+                            SchemaRegistryClientConfig.SSL_KEYSTORE_PASSWORD_CONFIG);
+            String keyPassword = config.keyPassword();
+            try {
+                KeyManagerFactory kmf =
+                        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keyStore, keyPassword == null ? null : keyPassword.toCharArray());
+                keyManagers = kmf.getKeyManagers();
+            } catch (GeneralSecurityException e) {
+                String why =
+                        e instanceof UnrecoverableKeyException
+                                ? "wrong key password ("
+                                        + SchemaRegistryClientConfig.SSL_KEY_PASSWORD_CONFIG
+                                        + ")"
+                                : e.getClass().getSimpleName() + ": " + e.getMessage();
+                throw storeProblem(
+                        "key store",
+                        config.keyStoreLocation(),
+                        SchemaRegistryClientConfig.SSL_KEYSTORE_LOCATION_CONFIG,
+                        config.keyStoreType(),
+                        why,
+                        e);
+            }
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers, trustManagers, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "Cannot set up TLS for the schema registry: " + e, e);
+        }
+    }
+
+    private static KeyStore loadStore(
+            String what,
+            Path location,
+            String type,
+            String password,
+            String locationKey,
+            String passwordKey) {
+        try (InputStream in = Files.newInputStream(location)) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password == null ? null : password.toCharArray());
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            // The JDK words a wrong password differently per store type and version; say it
+            // plainly.
+            String why =
+                    e instanceof UnrecoverableKeyException
+                                    || e.getCause() instanceof UnrecoverableKeyException
+                            ? "wrong password (" + passwordKey + ") or a damaged file"
+                            : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw storeProblem(what, location, locationKey, type, why, e);
+        }
+    }
+
+    private static IllegalArgumentException storeProblem(
+            String what, Path location, String locationKey, String type, String why, Exception e) {
+        return new IllegalArgumentException(
+                "Cannot load the "
+                        + what
+                        + " '"
+                        + location
+                        + "' ("
+                        + locationKey
+                        + ", type "
+                        + type
+                        + "): "
+                        + why,
+                e);
     }
 }

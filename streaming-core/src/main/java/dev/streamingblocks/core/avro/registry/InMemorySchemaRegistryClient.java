@@ -1,15 +1,17 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
  * A schema registry held in memory, for users' unit tests: the same contract as the HTTP client,
@@ -24,10 +26,11 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
  * <p>It behaves like Confluent's registry where user code can observe it: ids are global and the
  * same schema text gets the same id under every subject; registering a schema the subject already
  * holds returns its id without a new version; the compatibility level (global default {@link
- * CompatibilityLevel#BACKWARD}, or per subject) is enforced with Avro's {@link SchemaCompatibility};
- * deletes are soft first, and a permanent delete needs a soft delete before it. Errors are the same
- * {@link SchemaRegistryException} subclasses with the same messages as the HTTP client's, without
- * the HTTP part. Thread-safe: every call holds one lock, which is fine for a test double.
+ * CompatibilityLevel#BACKWARD}, or per subject) is enforced with Avro's {@link
+ * SchemaCompatibility}; deletes are soft first, and a permanent delete needs a soft delete before
+ * it. Errors are the same {@link SchemaRegistryException} subclasses with the same messages as the
+ * HTTP client's, without the HTTP part. Thread-safe: every call holds one lock, which is fine for a
+ * test double.
  */
 public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
@@ -261,7 +264,8 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
                         || level == CompatibilityLevel.FORWARD_TRANSITIVE
                         || level == CompatibilityLevel.FULL
                         || level == CompatibilityLevel.FULL_TRANSITIVE;
-        List<SchemaVersion> against = transitive ? live : live.subList(live.size() - 1, live.size());
+        List<SchemaVersion> against =
+                transitive ? live : live.subList(live.size() - 1, live.size());
         // Newest first, so the message names the version a user most likely changed from.
         for (int i = against.size() - 1; i >= 0; i--) {
             SchemaVersion existing = against.get(i);
@@ -269,7 +273,9 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
                 return "the new schema cannot read data written with version " + existing.version;
             }
             if (forward && !canRead(existing.schema, candidate)) {
-                return "version " + existing.version + " cannot read data written with the new schema";
+                return "version "
+                        + existing.version
+                        + " cannot read data written with the new schema";
             }
         }
         return null;

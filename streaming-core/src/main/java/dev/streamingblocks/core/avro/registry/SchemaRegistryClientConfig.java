@@ -1,6 +1,7 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,29 +42,35 @@ public final class SchemaRegistryClientConfig {
 
     public static final String URL_CONFIG = "schema.registry.url";
     public static final String URL_DOC =
-            "Comma-separated base URLs of the schema registry. On a connection error, a timeout or a"
-                    + " 5xx answer the client moves on to the next URL. A URL may carry 'user:password@'"
-                    + " for basic.auth.credentials.source=URL. Required.";
+            "Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
+                    + " a 5xx answer the client moves on to the next URL. A URL may carry"
+                    + " 'user:password@' for basic.auth.credentials.source=URL. Required.";
 
-    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
+            "basic.auth.credentials.source";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_DOC =
-            "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if any)"
-                    + " or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's client, but"
-                    + " USER_INFO when only basic.auth.user.info is given.";
+            "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
+                    + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
+                    + " client, but USER_INFO when only basic.auth.user.info is given.";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_URL = "URL";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO = "USER_INFO";
-    public static final String DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE = BASIC_AUTH_CREDENTIALS_SOURCE_URL;
+    public static final String DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE =
+            BASIC_AUTH_CREDENTIALS_SOURCE_URL;
 
     public static final String USER_INFO_CONFIG = "basic.auth.user.info";
     public static final String USER_INFO_DOC =
-            "'user:password' for HTTP basic authentication with basic.auth.credentials.source=USER_INFO."
-                    + " Secret.";
+            "'user:password' for HTTP basic authentication with"
+                    + " basic.auth.credentials.source=USER_INFO. Secret.";
 
     /** Confluent's alias of {@link #USER_INFO_CONFIG}. */
-    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
-    public static final String SCHEMA_REGISTRY_USER_INFO_DOC = "Alias of basic.auth.user.info. Secret.";
+    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG =
+            "schema.registry.basic.auth.user.info";
 
-    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG = "bearer.auth.credentials.source";
+    public static final String SCHEMA_REGISTRY_USER_INFO_DOC =
+            "Alias of basic.auth.user.info. Secret.";
+
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG =
+            "bearer.auth.credentials.source";
     public static final String BEARER_AUTH_CREDENTIALS_SOURCE_DOC =
             "Where the bearer token comes from. Only STATIC_TOKEN (bearer.auth.token) is supported;"
                     + " it is the default when bearer.auth.token is set.";
@@ -73,16 +80,39 @@ public final class SchemaRegistryClientConfig {
     public static final String BEARER_AUTH_TOKEN_DOC =
             "Token sent as 'Authorization: Bearer <token>'. Excludes basic authentication. Secret.";
 
-    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
+            "schema.registry.ssl.truststore.location";
     public static final String SSL_TRUSTSTORE_LOCATION_DOC =
             "Trust store file for https URLs. Without it the JDK's default trust store is used.";
 
-    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
+            "schema.registry.ssl.truststore.password";
     public static final String SSL_TRUSTSTORE_PASSWORD_DOC = "Password of the trust store. Secret.";
 
     public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
-    public static final String SSL_TRUSTSTORE_TYPE_DOC = "Trust store format: JKS or PKCS12. Default JKS.";
+    public static final String SSL_TRUSTSTORE_TYPE_DOC =
+            "Trust store format: JKS or PKCS12. Default JKS.";
     public static final String DEFAULT_SSL_TRUSTSTORE_TYPE = "JKS";
+
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG =
+            "schema.registry.ssl.keystore.location";
+    public static final String SSL_KEYSTORE_LOCATION_DOC =
+            "Key store with the client's certificate and key, for registries that require mutual"
+                    + " TLS. Without it the client presents no certificate.";
+
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG =
+            "schema.registry.ssl.keystore.password";
+    public static final String SSL_KEYSTORE_PASSWORD_DOC = "Password of the key store. Secret.";
+
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+    public static final String SSL_KEYSTORE_TYPE_DOC =
+            "Key store format: JKS or PKCS12. Default JKS.";
+    public static final String DEFAULT_SSL_KEYSTORE_TYPE = "JKS";
+
+    public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
+    public static final String SSL_KEY_PASSWORD_DOC =
+            "Password of the private key in the key store; defaults to the key store's password."
+                    + " Secret.";
 
     public static final String HTTP_CONNECT_TIMEOUT_MS_CONFIG = "http.connect.timeout.ms";
     public static final String HTTP_CONNECT_TIMEOUT_MS_DOC =
@@ -107,7 +137,8 @@ public final class SchemaRegistryClientConfig {
     public static final Duration DEFAULT_RETRIES_WAIT = Duration.ofSeconds(1);
 
     public static final String RETRIES_MAX_WAIT_MS_CONFIG = "retries.max.wait.ms";
-    public static final String RETRIES_MAX_WAIT_MS_DOC = "Upper bound of the backoff in milliseconds. Default 20000.";
+    public static final String RETRIES_MAX_WAIT_MS_DOC =
+            "Upper bound of the backoff in milliseconds. Default 20000.";
     public static final Duration DEFAULT_RETRIES_MAX_WAIT = Duration.ofSeconds(20);
 
     public static final String MAX_SCHEMAS_PER_SUBJECT_CONFIG = "max.schemas.per.subject";
@@ -117,11 +148,18 @@ public final class SchemaRegistryClientConfig {
     public static final int DEFAULT_MAX_SCHEMAS_PER_SUBJECT = 1000;
 
     /** Prefixes of keys this class owns: unknown keys with these prefixes are rejected. */
-    static final List<String> OWNED_PREFIXES = List.of("schema.registry.", "basic.auth.", "bearer.auth.");
+    static final List<String> OWNED_PREFIXES =
+            List.of("schema.registry.", "basic.auth.", "bearer.auth.");
 
     private static final Map<String, String> DOCS = new LinkedHashMap<>();
     private static final Set<String> SECRET_KEYS =
-            Set.of(USER_INFO_CONFIG, SCHEMA_REGISTRY_USER_INFO_CONFIG, BEARER_AUTH_TOKEN_CONFIG, SSL_TRUSTSTORE_PASSWORD_CONFIG);
+            Set.of(
+                    USER_INFO_CONFIG,
+                    SCHEMA_REGISTRY_USER_INFO_CONFIG,
+                    BEARER_AUTH_TOKEN_CONFIG,
+                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                    SSL_KEYSTORE_PASSWORD_CONFIG,
+                    SSL_KEY_PASSWORD_CONFIG);
 
     static {
         DOCS.put(URL_CONFIG, URL_DOC);
@@ -133,6 +171,10 @@ public final class SchemaRegistryClientConfig {
         DOCS.put(SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_TRUSTSTORE_LOCATION_DOC);
         DOCS.put(SSL_TRUSTSTORE_PASSWORD_CONFIG, SSL_TRUSTSTORE_PASSWORD_DOC);
         DOCS.put(SSL_TRUSTSTORE_TYPE_CONFIG, SSL_TRUSTSTORE_TYPE_DOC);
+        DOCS.put(SSL_KEYSTORE_LOCATION_CONFIG, SSL_KEYSTORE_LOCATION_DOC);
+        DOCS.put(SSL_KEYSTORE_PASSWORD_CONFIG, SSL_KEYSTORE_PASSWORD_DOC);
+        DOCS.put(SSL_KEYSTORE_TYPE_CONFIG, SSL_KEYSTORE_TYPE_DOC);
+        DOCS.put(SSL_KEY_PASSWORD_CONFIG, SSL_KEY_PASSWORD_DOC);
         DOCS.put(HTTP_CONNECT_TIMEOUT_MS_CONFIG, HTTP_CONNECT_TIMEOUT_MS_DOC);
         DOCS.put(HTTP_READ_TIMEOUT_MS_CONFIG, HTTP_READ_TIMEOUT_MS_DOC);
         DOCS.put(MAX_RETRIES_CONFIG, MAX_RETRIES_DOC);
@@ -147,6 +189,10 @@ public final class SchemaRegistryClientConfig {
     private final Path trustStoreLocation;
     private final String trustStorePassword;
     private final String trustStoreType;
+    private final Path keyStoreLocation;
+    private final String keyStorePassword;
+    private final String keyStoreType;
+    private final String keyPassword;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxRetries;
@@ -154,13 +200,18 @@ public final class SchemaRegistryClientConfig {
     private final Duration maxRetryBackoff;
     private final int maxSchemasPerSubject;
 
-    private SchemaRegistryClientConfig(Builder b, List<RegistryEndpoint> endpoints, String basicAuthUserInfo) {
+    private SchemaRegistryClientConfig(
+            Builder b, List<RegistryEndpoint> endpoints, String basicAuthUserInfo) {
         this.endpoints = endpoints;
         this.basicAuthUserInfo = basicAuthUserInfo;
         this.bearerToken = b.bearerToken;
         this.trustStoreLocation = b.trustStoreLocation;
         this.trustStorePassword = b.trustStorePassword;
         this.trustStoreType = b.trustStoreType;
+        this.keyStoreLocation = b.keyStoreLocation;
+        this.keyStorePassword = b.keyStorePassword;
+        this.keyStoreType = b.keyStoreType;
+        this.keyPassword = b.keyPassword;
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.maxRetries = b.maxRetries;
@@ -192,11 +243,14 @@ public final class SchemaRegistryClientConfig {
      */
     public static SchemaRegistryClientConfig fromMap(Map<String, ?> config) {
         if (config == null) {
-            throw new IllegalArgumentException("Schema registry configuration map must not be null");
+            throw new IllegalArgumentException(
+                    "Schema registry configuration map must not be null");
         }
         Set<String> unknown = new TreeSet<>();
         for (String key : config.keySet()) {
-            if (key != null && !DOCS.containsKey(key) && OWNED_PREFIXES.stream().anyMatch(key::startsWith)) {
+            if (key != null
+                    && !DOCS.containsKey(key)
+                    && OWNED_PREFIXES.stream().anyMatch(key::startsWith)) {
                 unknown.add(key);
             }
         }
@@ -250,6 +304,22 @@ public final class SchemaRegistryClientConfig {
         if (trustStoreType != null) {
             b.setTrustStoreType(trustStoreType);
         }
+        String keyStore = string(config, SSL_KEYSTORE_LOCATION_CONFIG);
+        if (keyStore != null) {
+            b.setKeyStoreLocation(Path.of(keyStore));
+        }
+        String keyStorePassword = secret(config, SSL_KEYSTORE_PASSWORD_CONFIG);
+        if (keyStorePassword != null) {
+            b.setKeyStorePassword(keyStorePassword);
+        }
+        String keyStoreType = string(config, SSL_KEYSTORE_TYPE_CONFIG);
+        if (keyStoreType != null) {
+            b.setKeyStoreType(keyStoreType);
+        }
+        String keyPassword = secret(config, SSL_KEY_PASSWORD_CONFIG);
+        if (keyPassword != null) {
+            b.setKeyPassword(keyPassword);
+        }
         Duration connect = millis(config, HTTP_CONNECT_TIMEOUT_MS_CONFIG);
         if (connect != null) {
             b.setConnectTimeout(connect);
@@ -279,7 +349,9 @@ public final class SchemaRegistryClientConfig {
 
     /** The base URLs in failover order, without credentials. */
     public List<String> urls() {
-        return endpoints.stream().map(RegistryEndpoint::display).collect(Collectors.toUnmodifiableList());
+        return endpoints.stream()
+                .map(RegistryEndpoint::display)
+                .collect(Collectors.toUnmodifiableList());
     }
 
     public boolean hasBasicAuth() {
@@ -297,6 +369,15 @@ public final class SchemaRegistryClientConfig {
 
     public String trustStoreType() {
         return trustStoreType;
+    }
+
+    /** The key store for mutual TLS, or null when the client presents no certificate. */
+    public Path keyStoreLocation() {
+        return keyStoreLocation;
+    }
+
+    public String keyStoreType() {
+        return keyStoreType;
     }
 
     public Duration connectTimeout() {
@@ -340,21 +421,81 @@ public final class SchemaRegistryClientConfig {
         return trustStorePassword;
     }
 
+    String keyStorePassword() {
+        return keyStorePassword;
+    }
+
+    /** The private key's password, falling back to the key store's as Kafka does. */
+    String keyPassword() {
+        return keyPassword != null ? keyPassword : keyStorePassword;
+    }
+
     @Override
     public String toString() {
         return "SchemaRegistryClientConfig{"
-                + URL_CONFIG + "=" + urls()
-                + ", basic.auth=" + (basicAuthUserInfo != null ? "USER_INFO [hidden]" : hasBasicAuth() ? "URL [hidden]" : "none")
-                + ", " + BEARER_AUTH_TOKEN_CONFIG + "=" + (bearerToken != null ? "[hidden]" : "none")
-                + ", " + SSL_TRUSTSTORE_LOCATION_CONFIG + "=" + trustStoreLocation
-                + ", " + SSL_TRUSTSTORE_PASSWORD_CONFIG + "=" + (trustStorePassword != null ? "[hidden]" : "none")
-                + ", " + SSL_TRUSTSTORE_TYPE_CONFIG + "=" + trustStoreType
-                + ", " + HTTP_CONNECT_TIMEOUT_MS_CONFIG + "=" + connectTimeout.toMillis()
-                + ", " + HTTP_READ_TIMEOUT_MS_CONFIG + "=" + readTimeout.toMillis()
-                + ", " + MAX_RETRIES_CONFIG + "=" + maxRetries
-                + ", " + RETRIES_WAIT_MS_CONFIG + "=" + retryBackoff.toMillis()
-                + ", " + RETRIES_MAX_WAIT_MS_CONFIG + "=" + maxRetryBackoff.toMillis()
-                + ", " + MAX_SCHEMAS_PER_SUBJECT_CONFIG + "=" + maxSchemasPerSubject
+                + URL_CONFIG
+                + "="
+                + urls()
+                + ", basic.auth="
+                + (basicAuthUserInfo != null
+                        ? "USER_INFO [hidden]"
+                        : hasBasicAuth() ? "URL [hidden]" : "none")
+                + ", "
+                + BEARER_AUTH_TOKEN_CONFIG
+                + "="
+                + (bearerToken != null ? "[hidden]" : "none")
+                + ", "
+                + SSL_TRUSTSTORE_LOCATION_CONFIG
+                + "="
+                + trustStoreLocation
+                + ", "
+                + SSL_TRUSTSTORE_PASSWORD_CONFIG
+                + "="
+                + (trustStorePassword != null ? "[hidden]" : "none")
+                + ", "
+                + SSL_TRUSTSTORE_TYPE_CONFIG
+                + "="
+                + trustStoreType
+                + ", "
+                + SSL_KEYSTORE_LOCATION_CONFIG
+                + "="
+                + keyStoreLocation
+                + ", "
+                + SSL_KEYSTORE_PASSWORD_CONFIG
+                + "="
+                + (keyStorePassword != null ? "[hidden]" : "none")
+                + ", "
+                + SSL_KEY_PASSWORD_CONFIG
+                + "="
+                + (keyPassword != null ? "[hidden]" : "none")
+                + ", "
+                + SSL_KEYSTORE_TYPE_CONFIG
+                + "="
+                + keyStoreType
+                + ", "
+                + HTTP_CONNECT_TIMEOUT_MS_CONFIG
+                + "="
+                + connectTimeout.toMillis()
+                + ", "
+                + HTTP_READ_TIMEOUT_MS_CONFIG
+                + "="
+                + readTimeout.toMillis()
+                + ", "
+                + MAX_RETRIES_CONFIG
+                + "="
+                + maxRetries
+                + ", "
+                + RETRIES_WAIT_MS_CONFIG
+                + "="
+                + retryBackoff.toMillis()
+                + ", "
+                + RETRIES_MAX_WAIT_MS_CONFIG
+                + "="
+                + maxRetryBackoff.toMillis()
+                + ", "
+                + MAX_SCHEMAS_PER_SUBJECT_CONFIG
+                + "="
+                + maxSchemasPerSubject
                 + '}';
     }
 
@@ -368,7 +509,12 @@ public final class SchemaRegistryClientConfig {
     private static IllegalArgumentException invalid(String key, Object value, String expected) {
         String shown = SECRET_KEYS.contains(key) ? "(value hidden)" : "got '" + value + "'";
         return new IllegalArgumentException(
-                "Invalid value for configuration '" + key + "': expected " + expected + ", " + shown);
+                "Invalid value for configuration '"
+                        + key
+                        + "': expected "
+                        + expected
+                        + ", "
+                        + shown);
     }
 
     private static List<String> urlList(Object value) {
@@ -454,6 +600,10 @@ public final class SchemaRegistryClientConfig {
         private Path trustStoreLocation;
         private String trustStorePassword;
         private String trustStoreType = DEFAULT_SSL_TRUSTSTORE_TYPE;
+        private Path keyStoreLocation;
+        private String keyStorePassword;
+        private String keyStoreType = DEFAULT_SSL_KEYSTORE_TYPE;
+        private String keyPassword;
         private Duration connectTimeout = DEFAULT_HTTP_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_HTTP_READ_TIMEOUT;
         private int maxRetries = DEFAULT_MAX_RETRIES;
@@ -513,6 +663,31 @@ public final class SchemaRegistryClientConfig {
             return this;
         }
 
+        /**
+         * The client's certificate and key for mutual TLS ({@value #SSL_KEYSTORE_LOCATION_CONFIG}).
+         */
+        public Builder setKeyStoreLocation(Path location) {
+            this.keyStoreLocation = location;
+            return this;
+        }
+
+        public Builder setKeyStorePassword(String password) {
+            this.keyStorePassword = password;
+            return this;
+        }
+
+        /** {@code JKS} or {@code PKCS12}. */
+        public Builder setKeyStoreType(String type) {
+            this.keyStoreType = type;
+            return this;
+        }
+
+        /** The private key's password, when it differs from the key store's. */
+        public Builder setKeyPassword(String password) {
+            this.keyPassword = password;
+            return this;
+        }
+
         public Builder setConnectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
@@ -559,20 +734,29 @@ public final class SchemaRegistryClientConfig {
             }
             boolean urlHasUserInfo = endpoints.stream().anyMatch(e -> e.userInfo() != null);
 
-            String source = basicAuthCredentialsSource == null
-                    ? (basicAuthUserInfo != null ? BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO : DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE)
-                    : basicAuthCredentialsSource.trim().toUpperCase(Locale.ROOT);
+            String source =
+                    basicAuthCredentialsSource == null
+                            ? (basicAuthUserInfo != null
+                                    ? BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO
+                                    : DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE)
+                            : basicAuthCredentialsSource.trim().toUpperCase(Locale.ROOT);
             String userInfo;
             if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO)) {
                 if (basicAuthUserInfo == null) {
                     throw new IllegalArgumentException(
-                            "Missing required configuration '" + USER_INFO_CONFIG + "': "
-                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO");
+                            "Missing required configuration '"
+                                    + USER_INFO_CONFIG
+                                    + "': "
+                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
+                                    + " is USER_INFO");
                 }
                 if (urlHasUserInfo) {
                     throw new IllegalArgumentException(
-                            "Configuration '" + URL_CONFIG + "' carries credentials but "
-                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO: put the"
+                            "Configuration '"
+                                    + URL_CONFIG
+                                    + "' carries credentials but "
+                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
+                                    + " is USER_INFO: put the"
                                     + " credentials in one place only");
                 }
                 int colon = basicAuthUserInfo.indexOf(':');
@@ -583,47 +767,81 @@ public final class SchemaRegistryClientConfig {
             } else if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_URL)) {
                 if (basicAuthUserInfo != null) {
                     throw new IllegalArgumentException(
-                            "Configuration '" + USER_INFO_CONFIG + "' is set but "
-                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is URL: set it to USER_INFO"
+                            "Configuration '"
+                                    + USER_INFO_CONFIG
+                                    + "' is set but "
+                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
+                                    + " is URL: set it to USER_INFO"
                                     + " or drop the user info");
                 }
                 userInfo = null;
             } else {
-                throw invalid(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, basicAuthCredentialsSource, "URL or USER_INFO");
+                throw invalid(
+                        BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                        basicAuthCredentialsSource,
+                        "URL or USER_INFO");
             }
 
             if (bearerAuthCredentialsSource != null) {
-                if (!bearerAuthCredentialsSource.trim().equalsIgnoreCase(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
-                    throw invalid(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, bearerAuthCredentialsSource, "STATIC_TOKEN (the only source supported)");
+                if (!bearerAuthCredentialsSource
+                        .trim()
+                        .equalsIgnoreCase(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
+                    throw invalid(
+                            BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                            bearerAuthCredentialsSource,
+                            "STATIC_TOKEN (the only source supported)");
                 }
                 if (bearerToken == null) {
                     throw new IllegalArgumentException(
-                            "Missing required configuration '" + BEARER_AUTH_TOKEN_CONFIG + "': "
-                                    + BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG + " is STATIC_TOKEN");
+                            "Missing required configuration '"
+                                    + BEARER_AUTH_TOKEN_CONFIG
+                                    + "': "
+                                    + BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG
+                                    + " is STATIC_TOKEN");
                 }
+            }
+            // The JDK quotes an invalid header value in its exception: reject it here, unquoted.
+            if (bearerToken != null && !bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+                throw invalid(
+                        BEARER_AUTH_TOKEN_CONFIG,
+                        null,
+                        "a token of visible ASCII characters without spaces");
             }
             if (bearerToken != null && (userInfo != null || urlHasUserInfo)) {
                 throw new IllegalArgumentException(
-                        "Configuration '" + BEARER_AUTH_TOKEN_CONFIG + "' and basic authentication ("
-                                + (userInfo != null ? USER_INFO_CONFIG : "credentials in " + URL_CONFIG)
+                        "Configuration '"
+                                + BEARER_AUTH_TOKEN_CONFIG
+                                + "' and basic authentication ("
+                                + (userInfo != null
+                                        ? USER_INFO_CONFIG
+                                        : "credentials in " + URL_CONFIG)
                                 + ") exclude each other: choose one");
             }
 
-            if (trustStoreLocation != null && !Files.isReadable(trustStoreLocation)) {
+            trustStoreType =
+                    checkStore(
+                            SSL_TRUSTSTORE_LOCATION_CONFIG,
+                            trustStoreLocation,
+                            SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                            trustStorePassword,
+                            SSL_TRUSTSTORE_TYPE_CONFIG,
+                            trustStoreType);
+            keyStoreType =
+                    checkStore(
+                            SSL_KEYSTORE_LOCATION_CONFIG,
+                            keyStoreLocation,
+                            SSL_KEYSTORE_PASSWORD_CONFIG,
+                            keyStorePassword,
+                            SSL_KEYSTORE_TYPE_CONFIG,
+                            keyStoreType);
+            if (keyStoreLocation == null && keyPassword != null) {
                 throw new IllegalArgumentException(
-                        "Invalid value for configuration '" + SSL_TRUSTSTORE_LOCATION_CONFIG + "': file '"
-                                + trustStoreLocation + "' does not exist or is not readable");
+                        "Configuration '"
+                                + SSL_KEY_PASSWORD_CONFIG
+                                + "' is set without '"
+                                + SSL_KEYSTORE_LOCATION_CONFIG
+                                + "'");
             }
-            if (trustStoreLocation == null && trustStorePassword != null) {
-                throw new IllegalArgumentException(
-                        "Configuration '" + SSL_TRUSTSTORE_PASSWORD_CONFIG + "' is set without '"
-                                + SSL_TRUSTSTORE_LOCATION_CONFIG + "'");
-            }
-            String type = trustStoreType == null ? "" : trustStoreType.trim().toUpperCase(Locale.ROOT);
-            if (!type.equals("JKS") && !type.equals("PKCS12")) {
-                throw invalid(SSL_TRUSTSTORE_TYPE_CONFIG, trustStoreType, "JKS or PKCS12");
-            }
-            trustStoreType = type;
 
             requirePositive(HTTP_CONNECT_TIMEOUT_MS_CONFIG, connectTimeout);
             requirePositive(HTTP_READ_TIMEOUT_MS_CONFIG, readTimeout);
@@ -634,25 +852,61 @@ public final class SchemaRegistryClientConfig {
             requireNonNegative(RETRIES_MAX_WAIT_MS_CONFIG, maxRetryBackoff);
             if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
                 throw new IllegalArgumentException(
-                        "Configuration '" + RETRIES_MAX_WAIT_MS_CONFIG + "' (" + maxRetryBackoff.toMillis()
-                                + ") must not be below '" + RETRIES_WAIT_MS_CONFIG + "' ("
-                                + retryBackoff.toMillis() + ")");
+                        "Configuration '"
+                                + RETRIES_MAX_WAIT_MS_CONFIG
+                                + "' ("
+                                + maxRetryBackoff.toMillis()
+                                + ") must not be below '"
+                                + RETRIES_WAIT_MS_CONFIG
+                                + "' ("
+                                + retryBackoff.toMillis()
+                                + ")");
             }
             if (maxSchemasPerSubject < 1) {
-                throw invalid(MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject, "a number >= 1");
+                throw invalid(
+                        MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject, "a number >= 1");
             }
             return new SchemaRegistryClientConfig(this, List.copyOf(endpoints), userInfo);
         }
 
+        /** Checks one key/trust store's settings and returns its normalised type. */
+        private static String checkStore(
+                String locationKey,
+                Path location,
+                String passwordKey,
+                String password,
+                String typeKey,
+                String type) {
+            if (location != null && !Files.isReadable(location)) {
+                throw new IllegalArgumentException(
+                        "Invalid value for configuration '"
+                                + locationKey
+                                + "': file '"
+                                + location
+                                + "' does not exist or is not readable");
+            }
+            if (location == null && password != null) {
+                throw new IllegalArgumentException(
+                        "Configuration '" + passwordKey + "' is set without '" + locationKey + "'");
+            }
+            String normalised = type == null ? "" : type.trim().toUpperCase(Locale.ROOT);
+            if (!normalised.equals("JKS") && !normalised.equals("PKCS12")) {
+                throw invalid(typeKey, type, "JKS or PKCS12");
+            }
+            return normalised;
+        }
+
         private static void requirePositive(String key, Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
-                throw invalid(key, d == null ? null : d.toMillis(), "a positive number of milliseconds");
+                throw invalid(
+                        key, d == null ? null : d.toMillis(), "a positive number of milliseconds");
             }
         }
 
         private static void requireNonNegative(String key, Duration d) {
             if (d == null || d.isNegative()) {
-                throw invalid(key, d == null ? null : d.toMillis(), "a number of milliseconds >= 0");
+                throw invalid(
+                        key, d == null ? null : d.toMillis(), "a number of milliseconds >= 0");
             }
         }
     }

@@ -22,6 +22,7 @@ public final class SchemaRegistryClients {
     }
 
     public static SchemaRegistryClient create(SchemaRegistryClientConfig config) {
-        return new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(config), config.maxSchemasPerSubject());
+        return new CachingSchemaRegistryClient(
+                new HttpSchemaRegistryClient(config), config.maxSchemasPerSubject());
     }
 }

@@ -3,6 +3,11 @@ package dev.streamingblocks.core.avro.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,59 +18,137 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import javax.net.ssl.TrustManagerFactory;
 
-/** Real TLS: a self-signed certificate made with the JDK's keytool, served by HttpsServer. */
+/**
+ * Real TLS: self-signed certificates made with the JDK's keytool, served by HttpsServer, one server
+ * that only authenticates itself and one that also demands a client certificate.
+ */
 class HttpSchemaRegistryClientTlsTest {
 
     private static final String SERVER_STORE_PASSWORD = "server-store-pw";
     private static final String TRUST_STORE_PASSWORD = "trust-store-pw";
+    private static final String CLIENT_STORE_PASSWORD = "client-store-pw";
 
     @TempDir static Path dir;
 
     private static Path trustJks;
     private static Path trustPkcs12;
+    private static Path clientPkcs12;
     private static RegistryServerFixture server;
+    private static RegistryServerFixture mutualTlsServer;
 
     @BeforeAll
-    static void createCertificatesAndStartServer() throws Exception {
+    static void createCertificatesAndStartServers() throws Exception {
         Path serverStore = dir.resolve("server.p12");
-        Path certificate = dir.resolve("server.cer");
+        Path serverCertificate = dir.resolve("server.cer");
+        Path clientCertificate = dir.resolve("client.cer");
+        Path serverTrust = dir.resolve("server-trust.p12");
         trustJks = dir.resolve("trust.jks");
         trustPkcs12 = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-keystore", serverStore.toString(), "-storetype", "PKCS12",
-                "-storepass", SERVER_STORE_PASSWORD, "-keypass", SERVER_STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "registry", "-keystore", serverStore.toString(),
-                "-storepass", SERVER_STORE_PASSWORD, "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(),
-                "-keystore", trustJks.toString(), "-storetype", "JKS", "-storepass", TRUST_STORE_PASSWORD);
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(),
-                "-keystore", trustPkcs12.toString(), "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
+        clientPkcs12 = dir.resolve("client.p12");
 
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(serverStore)) {
-            keyStore.load(in, SERVER_STORE_PASSWORD.toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, SERVER_STORE_PASSWORD.toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        server = RegistryServerFixture.startHttps(context);
+        generateKeyPair("registry", "CN=localhost", serverStore, SERVER_STORE_PASSWORD);
+        exportCertificate("registry", serverStore, SERVER_STORE_PASSWORD, serverCertificate);
+        importCertificate(serverCertificate, trustJks, "JKS", TRUST_STORE_PASSWORD);
+        importCertificate(serverCertificate, trustPkcs12, "PKCS12", TRUST_STORE_PASSWORD);
+
+        generateKeyPair("client", "CN=registry-client", clientPkcs12, CLIENT_STORE_PASSWORD);
+        exportCertificate("client", clientPkcs12, CLIENT_STORE_PASSWORD, clientCertificate);
+        importCertificate(clientCertificate, serverTrust, "PKCS12", SERVER_STORE_PASSWORD);
+
+        KeyManagerFactory kmf =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(load(serverStore, SERVER_STORE_PASSWORD), SERVER_STORE_PASSWORD.toCharArray());
+        SSLContext serverOnly = SSLContext.getInstance("TLS");
+        serverOnly.init(kmf.getKeyManagers(), null, null);
+        server = RegistryServerFixture.startHttps(serverOnly, false);
+
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(load(serverTrust, SERVER_STORE_PASSWORD));
+        SSLContext mutual = SSLContext.getInstance("TLS");
+        mutual.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        mutualTlsServer = RegistryServerFixture.startHttps(mutual, true);
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopServers() {
         if (server != null) {
             server.close();
         }
+        if (mutualTlsServer != null) {
+            mutualTlsServer.close();
+        }
+    }
+
+    private static KeyStore load(Path path, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(path)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    private static void generateKeyPair(String alias, String dname, Path store, String password)
+            throws Exception {
+        keytool(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                dname,
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                password,
+                "-keypass",
+                password);
+    }
+
+    private static void exportCertificate(String alias, Path store, String password, Path file)
+            throws Exception {
+        keytool(
+                "-exportcert",
+                "-alias",
+                alias,
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                password,
+                "-file",
+                file.toString());
+    }
+
+    private static void importCertificate(Path file, Path store, String type, String password)
+            throws Exception {
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "peer",
+                "-file",
+                file.toString(),
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                type,
+                "-storepass",
+                password);
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
@@ -79,11 +162,86 @@ class HttpSchemaRegistryClientTlsTest {
     }
 
     @Test
+    void presentsAClientCertificateFromTheKeyStoreForMutualTls() {
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        mutualTlsServer.url(),
+                        "schema.registry.ssl.truststore.location",
+                        trustJks.toString(),
+                        "schema.registry.ssl.truststore.password",
+                        TRUST_STORE_PASSWORD,
+                        "schema.registry.ssl.keystore.location",
+                        clientPkcs12.toString(),
+                        "schema.registry.ssl.keystore.password",
+                        CLIENT_STORE_PASSWORD,
+                        "schema.registry.ssl.keystore.type",
+                        "PKCS12");
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
+            int id = client.register("mtls-value", InMemorySchemaRegistryClientTest.V1);
+            assertThat(client.getSchemaById(id)).isEqualTo(InMemorySchemaRegistryClientTest.V1);
+            assertThat(client.toString()).doesNotContain(CLIENT_STORE_PASSWORD);
+        }
+        assertThat(mutualTlsServer.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAClientCertificateAMutualTlsRegistryIsUnreachable() {
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        mutualTlsServer.url(),
+                        "schema.registry.ssl.truststore.location",
+                        trustJks.toString(),
+                        "schema.registry.ssl.truststore.password",
+                        TRUST_STORE_PASSWORD,
+                        "max.retries",
+                        0);
+        long before = mutualTlsServer.requestCount();
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
+            assertThatThrownBy(client::getSubjects)
+                    .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                    .hasMessageStartingWith(
+                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                                    + " after 1 attempt on ["
+                                    + mutualTlsServer.url()
+                                    + "]; last failure: "
+                                    + mutualTlsServer.url()
+                                    + " failed with ")
+                    .hasCauseInstanceOf(IOException.class);
+        }
+        assertThat(mutualTlsServer.requestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aWrongKeyStorePasswordNamesTheStoreButNotThePassword() {
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        mutualTlsServer.url(),
+                        "schema.registry.ssl.keystore.location",
+                        clientPkcs12.toString(),
+                        "schema.registry.ssl.keystore.password",
+                        "bad-client-pw",
+                        "schema.registry.ssl.keystore.type",
+                        "PKCS12");
+        assertThatThrownBy(() -> SchemaRegistryClients.create(config))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Cannot load the key store '"
+                                + clientPkcs12
+                                + "' (schema.registry.ssl.keystore.location, type PKCS12): wrong"
+                                + " password (schema.registry.ssl.keystore.password) or a damaged"
+                                + " file");
+    }
+
+    @Test
     void trustsTheRegistryThroughAJksTrustStore() {
-        Map<String, Object> config = Map.of(
-                "schema.registry.url", server.url(),
-                "schema.registry.ssl.truststore.location", trustJks.toString(),
-                "schema.registry.ssl.truststore.password", TRUST_STORE_PASSWORD);
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url", server.url(),
+                        "schema.registry.ssl.truststore.location", trustJks.toString(),
+                        "schema.registry.ssl.truststore.password", TRUST_STORE_PASSWORD);
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
             int id = client.register("tls-jks-value", InMemorySchemaRegistryClientTest.V1);
             assertThat(client.getSchemaById(id)).isEqualTo(InMemorySchemaRegistryClientTest.V1);
@@ -92,13 +250,19 @@ class HttpSchemaRegistryClientTlsTest {
 
     @Test
     void trustsTheRegistryThroughAPkcs12TrustStore() {
-        Map<String, Object> config = Map.of(
-                "schema.registry.url", server.url(),
-                "schema.registry.ssl.truststore.location", trustPkcs12.toString(),
-                "schema.registry.ssl.truststore.password", TRUST_STORE_PASSWORD,
-                "schema.registry.ssl.truststore.type", "PKCS12");
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url",
+                        server.url(),
+                        "schema.registry.ssl.truststore.location",
+                        trustPkcs12.toString(),
+                        "schema.registry.ssl.truststore.password",
+                        TRUST_STORE_PASSWORD,
+                        "schema.registry.ssl.truststore.type",
+                        "PKCS12");
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
-            assertThat(client.register("tls-p12-value", InMemorySchemaRegistryClientTest.V2)).isPositive();
+            assertThat(client.register("tls-p12-value", InMemorySchemaRegistryClientTest.V2))
+                    .isPositive();
         }
     }
 
@@ -109,8 +273,11 @@ class HttpSchemaRegistryClientTlsTest {
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
                     .hasMessageStartingWith(
-                            "Schema registry unavailable: cannot list the subjects (GET /subjects) after 1 attempt on ["
-                                    + server.url() + "]; last failure: " + server.url()
+                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                                    + " after 1 attempt on ["
+                                    + server.url()
+                                    + "]; last failure: "
+                                    + server.url()
                                     + " failed with SSLHandshakeException: ")
                     .hasCauseInstanceOf(SSLHandshakeException.class);
         }
@@ -118,28 +285,38 @@ class HttpSchemaRegistryClientTlsTest {
 
     @Test
     void aWrongTrustStorePasswordNamesTheStoreButNotThePassword() {
-        Map<String, Object> pkcs12 = Map.of(
-                "schema.registry.url", server.url(),
-                "schema.registry.ssl.truststore.location", trustPkcs12.toString(),
-                "schema.registry.ssl.truststore.password", "not-the-password",
-                "schema.registry.ssl.truststore.type", "PKCS12");
+        Map<String, Object> pkcs12 =
+                Map.of(
+                        "schema.registry.url",
+                        server.url(),
+                        "schema.registry.ssl.truststore.location",
+                        trustPkcs12.toString(),
+                        "schema.registry.ssl.truststore.password",
+                        "not-the-password",
+                        "schema.registry.ssl.truststore.type",
+                        "PKCS12");
         assertThatThrownBy(() -> SchemaRegistryClients.create(pkcs12))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "Cannot load the trust store '" + trustPkcs12
-                                + "' (schema.registry.ssl.truststore.location, type PKCS12): wrong password"
-                                + " (schema.registry.ssl.truststore.password) or a damaged file");
+                        "Cannot load the trust store '"
+                                + trustPkcs12
+                                + "' (schema.registry.ssl.truststore.location, type PKCS12): wrong"
+                                + " password (schema.registry.ssl.truststore.password) or a damaged"
+                                + " file");
 
-        Map<String, Object> config = Map.of(
-                "schema.registry.url", server.url(),
-                "schema.registry.ssl.truststore.location", trustJks.toString(),
-                "schema.registry.ssl.truststore.password", "not-the-password");
+        Map<String, Object> config =
+                Map.of(
+                        "schema.registry.url", server.url(),
+                        "schema.registry.ssl.truststore.location", trustJks.toString(),
+                        "schema.registry.ssl.truststore.password", "not-the-password");
         assertThatThrownBy(() -> SchemaRegistryClients.create(config))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
-                        "Cannot load the trust store '" + trustJks
-                                + "' (schema.registry.ssl.truststore.location, type JKS): wrong password"
-                                + " (schema.registry.ssl.truststore.password) or a damaged file")
+                        "Cannot load the trust store '"
+                                + trustJks
+                                + "' (schema.registry.ssl.truststore.location, type JKS): wrong"
+                                + " password (schema.registry.ssl.truststore.password) or a damaged"
+                                + " file")
                 .message()
                 .doesNotContain("not-the-password");
     }

@@ -3,6 +3,10 @@ package dev.streamingblocks.core.avro.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,21 +16,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.junit.jupiter.api.Test;
 
 class InMemorySchemaRegistryClientTest {
 
     static final Schema V1 =
-            SchemaBuilder.record("Order").namespace("test").fields().requiredString("id").endRecord();
+            SchemaBuilder.record("Order")
+                    .namespace("test")
+                    .fields()
+                    .requiredString("id")
+                    .endRecord();
     // Adds a field with a default: backward and forward compatible with V1.
     static final Schema V2 =
             SchemaBuilder.record("Order")
                     .namespace("test")
                     .fields()
                     .requiredString("id")
-                    .name("amount").type().longType().longDefault(0L)
+                    .name("amount")
+                    .type()
+                    .longType()
+                    .longDefault(0L)
                     .endRecord();
     // Adds a required field: a V3 reader cannot read V1 data (not backward compatible).
     static final Schema V3_REQUIRED =
@@ -71,7 +79,10 @@ class InMemorySchemaRegistryClientTest {
         assertThatThrownBy(() -> registry.getSchemaById(42))
                 .isInstanceOf(SchemaNotFoundException.class)
                 .hasMessage("Schema registry has no schema with id 42")
-                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(40403));
+                .satisfies(
+                        e ->
+                                assertThat(((SchemaRegistryException) e).errorCode())
+                                        .isEqualTo(40403));
         assertThatThrownBy(() -> registry.lookup("missing-value", V1))
                 .isInstanceOf(SubjectNotFoundException.class)
                 .hasMessage("Schema registry has no subject 'missing-value'");
@@ -93,7 +104,8 @@ class InMemorySchemaRegistryClientTest {
     void backwardIsTheDefaultAndRejectsANewRequiredField() {
         registry.register("orders-value", V1);
         assertThat(registry.getCompatibility(null)).isEqualTo(CompatibilityLevel.BACKWARD);
-        assertThat(registry.getCompatibility("orders-value")).isEqualTo(CompatibilityLevel.BACKWARD);
+        assertThat(registry.getCompatibility("orders-value"))
+                .isEqualTo(CompatibilityLevel.BACKWARD);
         assertThat(registry.testCompatibility("orders-value", V3_REQUIRED)).isFalse();
         assertThat(registry.testCompatibility("orders-value", V2)).isTrue();
         assertThat(registry.testCompatibility("new-subject", V3_REQUIRED)).isTrue();
@@ -101,9 +113,9 @@ class InMemorySchemaRegistryClientTest {
         assertThatThrownBy(() -> registry.register("orders-value", V3_REQUIRED))
                 .isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessage(
-                        "Schema registry rejected the schema for subject 'orders-value' as incompatible"
-                                + " under compatibility level BACKWARD: the new schema cannot read data"
-                                + " written with version 1");
+                        "Schema registry rejected the schema for subject 'orders-value' as"
+                                + " incompatible under compatibility level BACKWARD: the new schema"
+                                + " cannot read data written with version 1");
         assertThat(registry.getVersions("orders-value")).containsExactly(1);
 
         registry.setCompatibility("orders-value", CompatibilityLevel.NONE);
@@ -135,15 +147,22 @@ class InMemorySchemaRegistryClientTest {
                 .isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessage(
                         "Schema registry rejected the schema for subject 't-value' as incompatible"
-                                + " under compatibility level FULL_TRANSITIVE: the new schema cannot"
-                                + " read data written with version 2");
+                            + " under compatibility level FULL_TRANSITIVE: the new schema cannot"
+                            + " read data written with version 2");
     }
 
     @Test
     void transitiveLevelsCheckOlderVersionsThatTheLatestWouldLetThrough() {
         Schema v1 = SchemaBuilder.record("R").fields().requiredString("a").endRecord();
         // Drops 'a', adds 'b' with a default: reads v1 data.
-        Schema v2 = SchemaBuilder.record("R").fields().name("b").type().stringType().stringDefault("").endRecord();
+        Schema v2 =
+                SchemaBuilder.record("R")
+                        .fields()
+                        .name("b")
+                        .type()
+                        .stringType()
+                        .stringDefault("")
+                        .endRecord();
         // 'b' without default: reads v2 data (which has 'b') but not v1 data.
         Schema v3 = SchemaBuilder.record("R").fields().requiredString("b").endRecord();
         registry.setCompatibility("plain", CompatibilityLevel.BACKWARD);
@@ -158,9 +177,9 @@ class InMemorySchemaRegistryClientTest {
         assertThatThrownBy(() -> registry.register("transitive", v3))
                 .isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessage(
-                        "Schema registry rejected the schema for subject 'transitive' as incompatible"
-                                + " under compatibility level BACKWARD_TRANSITIVE: the new schema cannot"
-                                + " read data written with version 1");
+                        "Schema registry rejected the schema for subject 'transitive' as"
+                            + " incompatible under compatibility level BACKWARD_TRANSITIVE: the new"
+                            + " schema cannot read data written with version 1");
         assertThat(registry.register("plain", v3)).isEqualTo(registry.lookup("plain", v3).id());
         assertThat(registry.getVersions("plain")).containsExactly(1, 2, 3);
     }
@@ -173,9 +192,12 @@ class InMemorySchemaRegistryClientTest {
         assertThatThrownBy(() -> registry.deleteSubject("orders-value", true))
                 .isInstanceOf(SchemaRegistryException.class)
                 .hasMessage(
-                        "Schema registry cannot permanently delete subject 'orders-value' before it is"
-                                + " soft-deleted")
-                .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(40405));
+                        "Schema registry cannot permanently delete subject 'orders-value' before it"
+                                + " is soft-deleted")
+                .satisfies(
+                        e ->
+                                assertThat(((SchemaRegistryException) e).errorCode())
+                                        .isEqualTo(40405));
 
         assertThat(registry.deleteSubject("orders-value", false)).containsExactly(1, 2);
         assertThat(registry.getSubjects()).isEmpty();

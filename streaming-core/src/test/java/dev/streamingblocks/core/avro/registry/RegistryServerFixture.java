@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -24,9 +29,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
 import javax.net.ssl.SSLContext;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A small Confluent-REST server over the JDK's HttpServer, backed by {@link
@@ -36,7 +41,12 @@ import org.apache.avro.SchemaParseException;
  */
 final class RegistryServerFixture implements AutoCloseable {
 
-    record RecordedRequest(String method, String rawPath, String authorization, String contentType, String accept) {}
+    record RecordedRequest(
+            String method,
+            String rawPath,
+            String authorization,
+            String contentType,
+            String accept) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,12 +71,23 @@ final class RegistryServerFixture implements AutoCloseable {
     }
 
     static RegistryServerFixture start() throws IOException {
-        return new RegistryServerFixture(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+        return new RegistryServerFixture(
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
     }
 
-    static RegistryServerFixture startHttps(SSLContext sslContext) throws IOException {
-        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        https.setHttpsConfigurator(new HttpsConfigurator(sslContext));
+    static RegistryServerFixture startHttps(SSLContext sslContext, boolean needClientAuth)
+            throws IOException {
+        HttpsServer https =
+                HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(
+                new HttpsConfigurator(sslContext) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters parameters = sslContext.getDefaultSSLParameters();
+                        parameters.setNeedClientAuth(needClientAuth);
+                        params.setSSLParameters(parameters);
+                    }
+                });
         return new RegistryServerFixture(https);
     }
 
@@ -112,7 +133,10 @@ final class RegistryServerFixture implements AutoCloseable {
 
     void requireBasicAuth(String user, String password) {
         requiredAuthorization =
-                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     void requireBearer(String token) {
@@ -152,7 +176,8 @@ final class RegistryServerFixture implements AutoCloseable {
                 sendError(exchange, 401, 401, "Unauthorized");
                 return;
             }
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String body =
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             try {
                 route(exchange, method, segments(rawPath), query, body);
             } catch (SchemaRegistryException e) {
@@ -165,28 +190,42 @@ final class RegistryServerFixture implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, String method, List<String> p, String query, String body) throws IOException {
+    private void route(HttpExchange ex, String method, List<String> p, String query, String body)
+            throws IOException {
         int n = p.size();
-        if (method.equals("GET") && n == 3 && p.get(0).equals("schemas") && p.get(1).equals("ids")) {
+        if (method.equals("GET")
+                && n == 3
+                && p.get(0).equals("schemas")
+                && p.get(1).equals("ids")) {
             Schema schema = registry.getSchemaById(Integer.parseInt(p.get(2)));
             send(ex, 200, JSON.createObjectNode().put("schema", schema.toString()));
         } else if (method.equals("GET") && n == 1 && p.get(0).equals("subjects")) {
             ArrayNode array = JSON.createArrayNode();
             registry.getSubjects().forEach(array::add);
             send(ex, 200, array);
-        } else if (method.equals("POST") && n == 3 && p.get(0).equals("subjects") && p.get(2).equals("versions")) {
+        } else if (method.equals("POST")
+                && n == 3
+                && p.get(0).equals("subjects")
+                && p.get(2).equals("versions")) {
             int id = registry.register(p.get(1), schemaOf(body));
             send(ex, 200, JSON.createObjectNode().put("id", id));
         } else if (method.equals("POST") && n == 2 && p.get(0).equals("subjects")) {
             send(ex, 200, registered(registry.lookup(p.get(1), schemaOf(body))));
-        } else if (method.equals("GET") && n == 3 && p.get(0).equals("subjects") && p.get(2).equals("versions")) {
+        } else if (method.equals("GET")
+                && n == 3
+                && p.get(0).equals("subjects")
+                && p.get(2).equals("versions")) {
             ArrayNode array = JSON.createArrayNode();
             registry.getVersions(p.get(1)).forEach(array::add);
             send(ex, 200, array);
-        } else if (method.equals("GET") && n == 4 && p.get(0).equals("subjects") && p.get(2).equals("versions")) {
-            RegisteredSchema r = p.get(3).equals("latest")
-                    ? registry.getLatestVersion(p.get(1))
-                    : registry.getVersion(p.get(1), Integer.parseInt(p.get(3)));
+        } else if (method.equals("GET")
+                && n == 4
+                && p.get(0).equals("subjects")
+                && p.get(2).equals("versions")) {
+            RegisteredSchema r =
+                    p.get(3).equals("latest")
+                            ? registry.getLatestVersion(p.get(1))
+                            : registry.getVersion(p.get(1), Integer.parseInt(p.get(3)));
             send(ex, 200, registered(r));
         } else if (method.equals("DELETE") && n == 2 && p.get(0).equals("subjects")) {
             ArrayNode array = JSON.createArrayNode();
@@ -199,7 +238,8 @@ final class RegistryServerFixture implements AutoCloseable {
             CompatibilityLevel level = registry.getCompatibility(n == 2 ? p.get(1) : null);
             send(ex, 200, JSON.createObjectNode().put("compatibilityLevel", level.name()));
         } else if (method.equals("PUT") && p.get(0).equals("config") && n <= 2) {
-            CompatibilityLevel level = CompatibilityLevel.valueOf(JSON.readTree(body).get("compatibility").asText());
+            CompatibilityLevel level =
+                    CompatibilityLevel.valueOf(JSON.readTree(body).get("compatibility").asText());
             registry.setCompatibility(n == 2 ? p.get(1) : null, level);
             send(ex, 200, JSON.createObjectNode().put("compatibility", level.name()));
         } else {
@@ -230,8 +270,12 @@ final class RegistryServerFixture implements AutoCloseable {
         return segments;
     }
 
-    private static void sendError(HttpExchange ex, int status, int errorCode, String message) throws IOException {
-        send(ex, status, JSON.createObjectNode().put("error_code", errorCode).put("message", message));
+    private static void sendError(HttpExchange ex, int status, int errorCode, String message)
+            throws IOException {
+        send(
+                ex,
+                status,
+                JSON.createObjectNode().put("error_code", errorCode).put("message", message));
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {

@@ -29,20 +29,19 @@ final class AvroCompatibilityChecker {
             return messages;
         }
         for (Earlier old : earlier) {
-            List<Incompatibility> found = new ArrayList<>();
+            List<String> found = new ArrayList<>();
             if (level.checksBackward()) {
-                found.addAll(problems(candidate, old.schema()));
+                for (Incompatibility problem : problems(candidate, old.schema())) {
+                    found.add(describe(problem, "new", "old"));
+                }
             }
             if (level.checksForward()) {
-                found.addAll(problems(old.schema(), candidate));
+                for (Incompatibility problem : problems(old.schema(), candidate)) {
+                    found.add(describe(problem, "old", "new"));
+                }
             }
             if (!found.isEmpty()) {
-                for (Incompatibility incompatibility : found) {
-                    messages.add(
-                            "{errorType:'" + incompatibility.getType()
-                                    + "', description:'" + incompatibility.getMessage()
-                                    + "', location:'" + incompatibility.getLocation() + "'}");
-                }
+                messages.addAll(found);
                 messages.add("{oldSchemaVersion: " + old.version() + "}");
                 messages.add("{oldSchema: '" + old.schema() + "'}");
                 messages.add("{compatibility: '" + level + "'}");
@@ -51,6 +50,30 @@ final class AvroCompatibilityChecker {
             }
         }
         return messages;
+    }
+
+    /** One problem in Confluent's wording; {@code reader}/{@code writer} are "new" or "old". */
+    static String describe(Incompatibility problem, String reader, String writer) {
+        String location = problem.getLocation();
+        String info = problem.getMessage();
+        String description =
+                switch (problem.getType()) {
+                    case NAME_MISMATCH -> "The name of the schema has changed (path '" + location + "')";
+                    case FIXED_SIZE_MISMATCH -> "The size of FIXED type field at path '" + location
+                            + "' in the " + reader + " schema does not match with the " + writer + " schema";
+                    case TYPE_MISMATCH -> "The type (path '" + location + "') of a field in the " + reader
+                            + " schema does not match with the " + writer + " schema";
+                    case MISSING_ENUM_SYMBOLS -> "The " + reader + " schema is missing enum symbols '" + info
+                            + "' at path '" + location + "' in the " + writer + " schema";
+                    case MISSING_UNION_BRANCH -> "The " + reader
+                            + " schema is missing a type inside a union field at path '" + location
+                            + "' in the " + writer + " schema";
+                    case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + info + "' at path '" + location
+                            + "' in the " + reader + " schema has no default value and is missing in the "
+                            + writer + " schema";
+                };
+        return "{errorType:'" + problem.getType() + "', description:'" + description
+                + "', additionalInfo:'" + info + "'}";
     }
 
     private static List<Incompatibility> problems(Schema reader, Schema writer) {

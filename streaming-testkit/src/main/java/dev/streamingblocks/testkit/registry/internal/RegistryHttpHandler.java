@@ -95,7 +95,7 @@ public final class RegistryHttpHandler implements HttpHandler {
                         exchange.getRequestMethod(),
                         exchange.getRequestURI().getRawPath(),
                         e);
-                response = error(500, 50001, "Internal server error: " + e.getClass().getSimpleName());
+                response = error(500, 500, "Internal Server Error: " + e.getClass().getSimpleName());
             }
             LOG.debug(
                     "{} {} ({}) -> {}",
@@ -104,7 +104,7 @@ public final class RegistryHttpHandler implements HttpHandler {
                     exchange.getRequestURI().getRawQuery(),
                     response.status());
             byte[] bytes = mapper.writeValueAsBytes(response.body());
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            exchange.getResponseHeaders().set("Content-Type", responseType(exchange));
             if (response.status() == 401) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"SchemaRegistry\"");
             }
@@ -180,6 +180,13 @@ public final class RegistryHttpHandler implements HttpHandler {
                             "GET",
                             () -> rawSchema(store.version(subject, version, flag(query, "deleted")).schema()));
                 }
+                if (n == 5 && p.get(4).equals("referencedby")) {
+                    // Schema references are not supported, so nothing ever refers to a version.
+                    return only(method, "GET", () -> {
+                        store.version(subject, version, true);
+                        return List.of();
+                    });
+                }
                 return notFound();
             case "schemas":
                 return schemas(method, p, query);
@@ -206,6 +213,9 @@ public final class RegistryHttpHandler implements HttpHandler {
 
     private Response schemas(String method, List<String> p, Map<String, String> query) {
         int n = p.size();
+        if (n == 1) {
+            return only(method, "GET", () -> listSchemas(query));
+        }
         if (n == 2 && p.get(1).equals("types")) {
             return only(method, "GET", () -> List.of(AVRO));
         }
@@ -242,6 +252,29 @@ public final class RegistryHttpHandler implements HttpHandler {
             });
             default -> notFound();
         };
+    }
+
+    /** {@code GET /schemas}: versions of subjects matching {@code subjectPrefix}, by subject. */
+    private ArrayNode listSchemas(Map<String, String> query) {
+        String prefix = query.getOrDefault("subjectPrefix", "");
+        boolean includeDeleted = flag(query, "deleted");
+        boolean latestOnly = flag(query, "latestOnly");
+        List<SchemaStore.SubjectVersion> matching = store.listVersions(prefix, includeDeleted, latestOnly);
+        int offset = Math.max(0, intParam(query, "offset", 0));
+        int limit = intParam(query, "limit", -1);
+        ArrayNode result = mapper.createArrayNode();
+        for (int i = offset; i < matching.size() && (limit < 0 || i < offset + limit); i++) {
+            result.add(versionJson(matching.get(i)));
+        }
+        return result;
+    }
+
+    private static int intParam(Map<String, String> query, String name, int fallback) {
+        try {
+            return query.containsKey(name) ? Integer.parseInt(query.get(name)) : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private ObjectNode register(String subject, byte[] body) {
@@ -357,6 +390,18 @@ public final class RegistryHttpHandler implements HttpHandler {
         return header != null
                 && MessageDigest.isEqual(
                         expectedAuthorization, header.trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Confluent's type unless the client accepts only plain JSON, as JAX-RS would negotiate. */
+    private static String responseType(HttpExchange exchange) {
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (accept == null
+                || accept.contains("application/vnd.schemaregistry")
+                || accept.contains("*/*")
+                || !accept.contains("application/json")) {
+            return CONTENT_TYPE;
+        }
+        return "application/json";
     }
 
     private static boolean acceptedContentType(HttpExchange exchange) {

@@ -175,6 +175,19 @@ public final class SchemaStore implements Closeable {
         return found;
     }
 
+    /** Versions of the subjects starting with {@code prefix}, by subject then version. */
+    public synchronized List<SubjectVersion> listVersions(
+            String prefix, boolean includeDeleted, boolean latestOnly) {
+        List<SubjectVersion> result = new ArrayList<>();
+        for (String subject : subjects(includeDeleted)) {
+            if (subject.startsWith(prefix)) {
+                NavigableMap<Integer, SubjectVersion> versions = visibleVersions(subject, includeDeleted);
+                result.addAll(latestOnly ? List.of(versions.lastEntry().getValue()) : versions.values());
+            }
+        }
+        return result;
+    }
+
     // ---------------------------------------------------------------- deletes
 
     /** Deletes every version of {@code subject} and returns their numbers. */

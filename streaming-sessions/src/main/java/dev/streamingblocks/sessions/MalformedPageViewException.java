@@ -1,4 +1,4 @@
-package dev.streamingblocks.sessions.json;
+package dev.streamingblocks.sessions;
 
 import java.io.IOException;
 
