@@ -6,6 +6,7 @@ import dev.streamingblocks.examples.clients.OrderProducer;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
+import dev.streamingblocks.examples.orders.OrderStatsSqlJob;
 import dev.streamingblocks.examples.quickstart.Quickstart;
 import dev.streamingblocks.examples.sessions.SessionsJob;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
@@ -20,6 +21,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 /**
  * The examples' single entry point: {@code Main <command> [options]}, each command with {@code --help}.
@@ -30,7 +32,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * java ... dev.streamingblocks.examples.Main produce --type transactions --bootstrap-servers localhost:40123
  * }</pre>
  *
- * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code fraud},
+ * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code order-stats-sql}, {@code fraud},
  * {@code sessions}, {@code produce}, {@code consume}. The jobs run against the local stack (started in
  * this JVM) unless {@code --bootstrap-servers} is given, and then against that infrastructure.
  */
@@ -43,6 +45,7 @@ public final class Main {
               quickstart    the README's first command: embedded stack, generated orders, order-stats, verified results
               local-stack   start Kafka, the schema registry and PostgreSQL on loopback; print addresses; run until Ctrl-C
               order-stats   orders (Avro) -> per-product counts and revenue per minute -> 'order-stats' (upsert JSON)
+              order-stats-sql  the same in the article's Flink SQL (avro-confluent in, upsert-kafka out)
               fraud         transactions -> the article's fraud rule -> 'fraud-alerts', exactly once
               sessions      page views (JSON) -> 30-minute sessions -> PostgreSQL user_sessions
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
@@ -80,7 +83,7 @@ public final class Main {
             switch (args[0]) {
                 case "quickstart" -> Quickstart.main(rest);
                 case "local-stack" -> localStack(rest);
-                case "order-stats", "fraud", "sessions" -> job(args[0], rest);
+                case "order-stats", "order-stats-sql", "fraud", "sessions" -> job(args[0], rest);
                 case "produce" -> produce(rest);
                 case "consume" -> consume(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
@@ -155,7 +158,7 @@ public final class Main {
                 System.out.println(stack.describe());
                 System.out.println("  Flink web UI             http://localhost:" + webUiPort);
                 System.out.println("Feed it with: Main produce --type "
-                        + (command.equals("order-stats") ? "orders --schema-registry-url " + registryUrl
+                        + (command.startsWith("order-stats") ? "orders --schema-registry-url " + registryUrl
                                 : command.equals("fraud") ? "transactions" : "page-views")
                         + " --bootstrap-servers " + bootstrap);
             }
@@ -168,6 +171,13 @@ public final class Main {
             env.setParallelism(parallelism);
             env.enableCheckpointing(checkpointInterval.toMillis());
             switch (command) {
+                case "order-stats-sql" -> {
+                    new OrderStatsSqlJob(bootstrap, required(command, "--schema-registry-url", registryUrl))
+                            .setGroupId(groupId)
+                            .execute(StreamTableEnvironment.create(env))
+                            .await();
+                    return;
+                }
                 case "order-stats" -> new OrderStatsJob(
                         OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId),
                         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, command))
@@ -252,7 +262,7 @@ public final class Main {
         Map<String, String> keep = Map.of("retention.ms", "-1");
         Consumer<String> create = topic -> stack.kafka().createTopic(topic, 3, (short) 1, keep);
         switch (command) {
-            case "order-stats" -> {
+            case "order-stats", "order-stats-sql" -> {
                 create.accept(OrderStatsJob.ORDERS_TOPIC);
                 create.accept(OrderStatsJob.ORDER_STATS_TOPIC);
                 create.accept(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);

@@ -1,0 +1,56 @@
+package dev.streamingblocks.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every command answers --help without starting anything; bad options are named. */
+class MainTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local-stack", "order-stats", "order-stats-sql", "fraud", "sessions", "produce", "consume"})
+    void everyCommandHasHelp(String command) throws Exception {
+        String out = captured(() -> Main.main(new String[] {command, "--help"}));
+        assertThat(out).startsWith("Usage: Main " + command).contains("--help");
+    }
+
+    @Test
+    void withoutACommandItListsTheCommands() throws Exception {
+        String out = captured(() -> Main.main(new String[0]));
+        assertThat(out).isEqualTo(Main.USAGE + System.lineSeparator());
+    }
+
+    @Test
+    void unknownOptionsAndMissingRequiredOptionsAreNamed() {
+        assertThatThrownBy(() -> Main.job("fraud", new String[] {"--bootstrap", "x"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fraud: unknown option '--bootstrap'; try fraud --help");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--count", "5"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("produce: --bootstrap-servers is required; try produce --help");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "clicks"}))
+                .hasMessage("--type must be orders, transactions or page-views, was 'clicks'");
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    private static String captured(Action action) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+}
