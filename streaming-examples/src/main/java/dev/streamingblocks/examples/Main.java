@@ -3,12 +3,14 @@ package dev.streamingblocks.examples;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
+import dev.streamingblocks.examples.enrich.EnrichJob;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
 import dev.streamingblocks.examples.orders.OrderStatsSqlJob;
 import dev.streamingblocks.examples.quickstart.Quickstart;
 import dev.streamingblocks.examples.sessions.SessionsJob;
+import dev.streamingblocks.examples.sessions.SessionsSqlJob;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +35,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
  * }</pre>
  *
  * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code order-stats-sql}, {@code fraud},
- * {@code sessions}, {@code produce}, {@code consume}. The jobs run against the local stack (started in
+ * {@code sessions}, {@code sessions-sql}, {@code enrich}, {@code produce}, {@code consume}. The jobs run against the local stack (started in
  * this JVM) unless {@code --bootstrap-servers} is given, and then against that infrastructure.
  */
 public final class Main {
@@ -48,6 +50,8 @@ public final class Main {
               order-stats-sql  the same in the article's Flink SQL (avro-confluent in, upsert-kafka out)
               fraud         transactions -> the article's fraud rule -> 'fraud-alerts', exactly once
               sessions      page views (JSON) -> 30-minute sessions -> PostgreSQL user_sessions
+              sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions_sql
+              enrich        orders joined with the versioned products table as of their event time -> 'enriched-orders'
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
               consume       read Avro orders with manual offset commits""";
 
@@ -83,7 +87,8 @@ public final class Main {
             switch (args[0]) {
                 case "quickstart" -> Quickstart.main(rest);
                 case "local-stack" -> localStack(rest);
-                case "order-stats", "order-stats-sql", "fraud", "sessions" -> job(args[0], rest);
+                case "order-stats", "order-stats-sql", "fraud", "sessions", "sessions-sql", "enrich" ->
+                        job(args[0], rest);
                 case "produce" -> produce(rest);
                 case "consume" -> consume(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
@@ -144,7 +149,7 @@ public final class Main {
                 jdbcUser = args.get("--jdbc-user").orElse(null);
                 jdbcPassword = args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"));
             } else {
-                stack = stackBuilder(args).setPostgres(command.equals("sessions")).build().start();
+                stack = stackBuilder(args).setPostgres(command.startsWith("sessions")).build().start();
                 bootstrap = stack.bootstrapServers();
                 registryUrl = args.get("--schema-registry-url").orElse(stack.schemaRegistryUrl());
                 jdbcUrl = stack.hasPostgres() ? stack.jdbcUrl() : null;
@@ -158,7 +163,7 @@ public final class Main {
                 System.out.println(stack.describe());
                 System.out.println("  Flink web UI             http://localhost:" + webUiPort);
                 System.out.println("Feed it with: Main produce --type "
-                        + (command.startsWith("order-stats") ? "orders --schema-registry-url " + registryUrl
+                        + (command.startsWith("order-stats") || command.equals("enrich") ? "orders --schema-registry-url " + registryUrl
                                 : command.equals("fraud") ? "transactions" : "page-views")
                         + " --bootstrap-servers " + bootstrap);
             }
@@ -173,6 +178,22 @@ public final class Main {
             switch (command) {
                 case "order-stats-sql" -> {
                     new OrderStatsSqlJob(bootstrap, required(command, "--schema-registry-url", registryUrl))
+                            .setGroupId(groupId)
+                            .execute(StreamTableEnvironment.create(env))
+                            .await();
+                    return;
+                }
+                case "sessions-sql" -> {
+                    new SessionsSqlJob(bootstrap, required(command, "--jdbc-url", jdbcUrl),
+                            required(command, "--jdbc-user", jdbcUser),
+                            required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword))
+                            .setGroupId(groupId)
+                            .execute(StreamTableEnvironment.create(env))
+                            .await();
+                    return;
+                }
+                case "enrich" -> {
+                    new EnrichJob(bootstrap, required(command, "--schema-registry-url", registryUrl))
                             .setGroupId(groupId)
                             .execute(StreamTableEnvironment.create(env))
                             .await();
@@ -262,6 +283,12 @@ public final class Main {
         Map<String, String> keep = Map.of("retention.ms", "-1");
         Consumer<String> create = topic -> stack.kafka().createTopic(topic, 3, (short) 1, keep);
         switch (command) {
+            case "enrich" -> {
+                create.accept(OrderStatsJob.ORDERS_TOPIC);
+                stack.kafka().createTopic(EnrichJob.PRODUCTS_TOPIC, 1, (short) 1,
+                        Map.of("retention.ms", "-1", "cleanup.policy", "compact"));
+                create.accept(EnrichJob.ENRICHED_ORDERS_TOPIC);
+            }
             case "order-stats", "order-stats-sql" -> {
                 create.accept(OrderStatsJob.ORDERS_TOPIC);
                 create.accept(OrderStatsJob.ORDER_STATS_TOPIC);

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"local-stack", "order-stats", "order-stats-sql", "fraud", "sessions", "produce", "consume"})
+    @ValueSource(strings = {"local-stack", "order-stats", "order-stats-sql", "fraud", "sessions", "sessions-sql", "enrich", "produce", "consume"})
     void everyCommandHasHelp(String command) throws Exception {
         String out = captured(() -> Main.main(new String[] {command, "--help"}));
         assertThat(out).startsWith("Usage: Main " + command).contains("--help");
