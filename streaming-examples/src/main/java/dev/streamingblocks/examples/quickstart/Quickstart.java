@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.KafkaAvroSerializer;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.orders.OrderGenerator;
 import dev.streamingblocks.examples.orders.OrderStats;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
@@ -131,7 +132,8 @@ public final class Quickstart {
             say("Submitted job " + job.getJobID() + "; results appear as each checkpoint commits:");
 
             Map<String, OrderStats> expected = OrderStatsJob.expectedStats(generated);
-            Outcome outcome = follow(kafka, job, expected.size(), t0);
+            JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+            Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
             return verify(expected, outcome);
         }
     }
@@ -196,8 +198,8 @@ public final class Quickstart {
     /** What the run produced: the latest value per upsert key, and the dead letters. */
     record Outcome(Map<String, JsonNode> results, int deadLetters, JobStatus finalStatus) {}
 
-    private static Outcome follow(EmbeddedKafkaCluster kafka, JobClient job, int expectedResults, long t0)
-            throws Exception {
+    private static Outcome follow(EmbeddedKafkaCluster kafka, JobClient job, int expectedResults, long t0,
+            JobProgress progress) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, JsonNode> latest = new TreeMap<>();
         int deadLetters = 0;
@@ -235,8 +237,10 @@ public final class Quickstart {
                 long elapsed = (System.nanoTime() - t0) / 1_000_000;
                 status = statusOf(job, result);
                 if (elapsed >= nextProgress) {
-                    say(String.format(Locale.ROOT, "[%5.1fs] job %-9s | results %d/%d (%d updates) | dead letters %d",
-                            elapsed / 1000.0, status, latest.size(), expectedResults, updates, deadLetters));
+                    String live = progress.line();
+                    say(String.format(Locale.ROOT, "[%5.1fs] job %-9s | results %d/%d (%d updates) | dead letters %d%s",
+                            elapsed / 1000.0, status, latest.size(), expectedResults, updates, deadLetters,
+                            live.isEmpty() ? "" : " | " + live));
                     nextProgress = elapsed + 2000;
                 }
                 if (status == JobStatus.FINISHED && latest.size() >= expectedResults
