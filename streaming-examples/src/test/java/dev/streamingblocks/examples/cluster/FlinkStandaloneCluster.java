@@ -383,12 +383,13 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             yaml.append(entry.getKey()).append(": ").append(json.writeValueAsString(entry.getValue())).append('\n');
         }
         Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+        // append: the RPC system's own class loader opens the file a second time and would truncate it.
         Files.writeString(confDir.resolve("log4j.properties"), """
                 rootLogger.level = INFO
                 rootLogger.appenderRef.file.ref = MainAppender
                 appender.main.name = MainAppender
                 appender.main.type = File
-                appender.main.append = false
+                appender.main.append = true
                 appender.main.fileName = ${sys:log.file}
                 appender.main.layout.type = PatternLayout
                 appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n

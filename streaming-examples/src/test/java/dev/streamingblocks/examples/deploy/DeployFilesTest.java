@@ -162,7 +162,7 @@ class DeployFilesTest {
         Map<String, Object> container = map(((List<?>) map(map(spec.get("podTemplate")).get("spec"))
                 .get("containers")).get(0));
         Map<String, Object> password = map(((List<?>) container.get("env")).get(0));
-        assertThat(password.get("name")).isEqualTo("POSTGRES_PASSWORD");
+        assertThat(password.get("name")).isEqualTo("PGPASSWORD");
         assertThat(map(map(password.get("valueFrom")).get("secretKeyRef")))
                 .containsEntry("name", "streaming-blocks-postgres")
                 .containsEntry("key", "password");
