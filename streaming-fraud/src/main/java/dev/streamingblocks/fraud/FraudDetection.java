@@ -2,6 +2,7 @@ package dev.streamingblocks.fraud;
 
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.NoRuleUpdates;
 import dev.streamingblocks.fraud.internal.RulesDoNotHoldEventTime;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
@@ -43,13 +44,18 @@ import java.util.Set;
  * update that is invalid is not applied: it goes to {@link #REJECTED_RULES} with the reason.
  *
  * <p>Transactions must carry event timestamps ({@link #watermarkStrategy()} in the source). One
- * at or behind the watermark is late: it reaches no rule, goes to {@link #LATE_TRANSACTIONS} and
- * is counted in the detector's {@code numLateRecords} metric.
+ * more than the allowed lateness (default {@link #DEFAULT_ALLOWED_LATENESS}) behind the watermark is
+ * late: it reaches no rule, goes to {@link #LATE_TRANSACTIONS} and is counted in the detector's
+ * {@code numLateRecords} metric. A positive allowed lateness admits later transactions but delays
+ * every alert by as much event time, because the detector evaluates transactions in time order.
  */
 public final class FraudDetection {
 
     /** The article's bound on out-of-order transactions. */
     public static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+
+    /** Transactions at or behind the watermark are late. */
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
 
     /** uid and name of the stateful detector; never change it once jobs run with it. */
     public static final String DETECTOR_UID = "fraud-detector";
@@ -57,20 +63,30 @@ public final class FraudDetection {
     /** uid of the operator that stops the rules stream from holding back event time. */
     public static final String RULE_UPDATES_UID = "fraud-rule-updates";
 
+    /** uid of the empty rules stream {@link Pipeline#detect(DataStream)} derives. */
+    public static final String NO_RULE_UPDATES_UID = "fraud-no-rule-updates";
+
     public static final OutputTag<Transaction> LATE_TRANSACTIONS =
             new OutputTag<>("late-transactions", TypeInformation.of(Transaction.class));
 
     public static final OutputTag<String> REJECTED_RULES = new OutputTag<>("rejected-fraud-rules", Types.STRING);
 
     private final List<FraudRule> rules = new ArrayList<>();
+    private Duration allowedLateness;
 
-    FraudDetection() {}
+    FraudDetection() {
+        this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
+    }
 
     public static FraudDetection builder() {
         return new FraudDetection();
     }
 
-    /** The event-time strategy for transactions: the {@code timestamp} field, 5 s out-of-orderness. */
+    /**
+     * The event-time strategy for transactions: the {@code timestamp} field, 5 s out-of-orderness,
+     * idleness on. For {@code TypedKafkaSource}, which adds its own idleness, build the same with
+     * {@code EventTimeWatermarks} and {@code disableIdleness()}.
+     */
     public static WatermarkStrategy<Transaction> watermarkStrategy() {
         return EventTimeWatermarks.<Transaction>builder()
                 .setAvroTimestampField("timestamp")
@@ -89,7 +105,16 @@ public final class FraudDetection {
         return this;
     }
 
+    /** How far behind the watermark a transaction may still arrive and count. */
+    public FraudDetection setAllowedLateness(Duration allowedLateness) {
+        this.allowedLateness = allowedLateness;
+        return this;
+    }
+
     public Pipeline build() {
+        if (allowedLateness == null || allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
+        }
         if (rules.isEmpty()) {
             throw new IllegalArgumentException("rules must contain at least one rule");
         }
@@ -106,23 +131,35 @@ public final class FraudDetection {
                 throw new IllegalArgumentException("rules: rule id '" + rule.getRuleId() + "' is used twice");
             }
         }
-        return new Pipeline(List.copyOf(rules));
+        return new Pipeline(List.copyOf(rules), allowedLateness);
     }
 
     /** A validated pipeline, composable into any job. */
     public static final class Pipeline {
 
         private final List<FraudRule> rules;
+        private final Duration allowedLateness;
 
-        private Pipeline(List<FraudRule> rules) {
+        private Pipeline(List<FraudRule> rules, Duration allowedLateness) {
             this.rules = rules;
+            this.allowedLateness = allowedLateness;
         }
 
         /** The detector function, for tests that drive it in an operator harness. */
         public FraudDetectorFunction detectorFunction() {
-            return new FraudDetectorFunction(rules);
+            return new FraudDetectorFunction(rules, allowedLateness);
         }
 
+        /** Runs only the rules given to the builder; they cannot change while the job runs. */
+        public SingleOutputStreamOperator<Alert> detect(DataStream<Transaction> transactions) {
+            DataStream<FraudRule> noUpdates = transactions
+                    .flatMap(new NoRuleUpdates(), TypeInformation.of(FraudRule.class))
+                    .uid(NO_RULE_UPDATES_UID)
+                    .name(NO_RULE_UPDATES_UID);
+            return detect(transactions, noUpdates);
+        }
+
+        /** Runs the builder's rules, changed while the job runs by the records of {@code ruleUpdates}. */
         public SingleOutputStreamOperator<Alert> detect(
                 DataStream<Transaction> transactions, DataStream<FraudRule> ruleUpdates) {
             BroadcastStream<FraudRule> rulesBroadcast = ruleUpdates

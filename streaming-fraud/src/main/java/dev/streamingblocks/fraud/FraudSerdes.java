@@ -16,9 +16,12 @@ import java.nio.charset.StandardCharsets;
  * user's records share a partition. Readers need the schemas in {@code src/main/avro}.
  *
  * <pre>{@code
- * KafkaSink<Alert> alerts = KafkaSink.<Alert>builder()
+ * ExactlyOnceKafkaSink<Alert> alerts = ExactlyOnceKafkaSink.<Alert>builder()
  *         .setBootstrapServers(bootstrap)
- *         .setRecordSerializer(FraudSerdes.alertRecordSerializer("fraud-alerts"))
+ *         .setTopic("fraud-alerts")
+ *         .setKeyExtractor(Alert::getUserId)
+ *         .setValueSerializationSchema(FraudSerdes.alertSerializer())
+ *         .setTransactionalIdPrefix("fraud-detection.alerts")
  *         .build();
  * }</pre>
  */
@@ -42,11 +45,15 @@ public final class FraudSerdes {
         return AvroSerializationSchema.forSpecific(FraudRule.class);
     }
 
+    public static SerializationSchema<Alert> alertSerializer() {
+        return AvroSerializationSchema.forSpecific(Alert.class);
+    }
+
     public static DeserializationSchema<Alert> alertDeserializer() {
         return AvroDeserializationSchema.forSpecific(Alert.class);
     }
 
-    /** Alerts to {@code topic}, keyed by user id, Avro binary values. */
+    /** For Flink's own {@code KafkaSink}: alerts to {@code topic}, keyed by user id, Avro binary values. */
     public static KafkaRecordSerializationSchema<Alert> alertRecordSerializer(String topic) {
         return KafkaRecordSerializationSchema.<Alert>builder()
                 .setTopic(topic)

@@ -3,6 +3,7 @@ package dev.streamingblocks.fraud;
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -12,8 +13,6 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Transactions in Kafka (three partitions, one left empty) through the detector at parallelism 2
- * to alerts in Kafka, with an empty rules topic wired in as in production.
+ * to alerts in Kafka through the exactly-once sink (read back {@code read_committed}), with an
+ * empty rules topic wired in as in production.
  */
 class FraudDetectionITCase {
 
@@ -107,17 +107,18 @@ class FraudDetectionITCase {
                 .attach(env)
                 .records();
 
-        FraudDetection.builder()
+        DataStream<Alert> alerts = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                 .build()
-                .detect(transactions, ruleUpdates)
-                .sinkTo(KafkaSink.<Alert>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setRecordSerializer(FraudSerdes.alertRecordSerializer(alertsTopic))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build())
-                .uid("fraud-alerts-sink")
-                .name("fraud-alerts-sink");
+                .detect(transactions, ruleUpdates);
+        ExactlyOnceKafkaSink.<Alert>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopic(alertsTopic)
+                .setKeyExtractor(Alert::getUserId)
+                .setValueSerializationSchema(FraudSerdes.alertSerializer())
+                .setTransactionalIdPrefix(alertsTopic)
+                .build()
+                .sinkTo(alerts);
 
         JobClient job = env.executeAsync("fraud-detection-it");
         List<ConsumerRecord<byte[], byte[]>> out;
@@ -127,11 +128,11 @@ class FraudDetectionITCase {
             job.cancel().get();
         }
 
-        DeserializationSchema<Alert> alerts = FraudSerdes.alertDeserializer();
+        DeserializationSchema<Alert> alertSchema = FraudSerdes.alertDeserializer();
         List<Alert> received = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : out) {
-            received.add(alerts.deserialize(record.value()));
+            received.add(alertSchema.deserialize(record.value()));
             keys.add(new String(record.key(), StandardCharsets.UTF_8));
         }
         assertThat(received).containsExactlyInAnyOrder(
@@ -146,6 +147,8 @@ class FraudDetectionITCase {
         config.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
+        // the exactly-once alert sink commits on checkpoints
+        env.enableCheckpointing(500);
         return env;
     }
 

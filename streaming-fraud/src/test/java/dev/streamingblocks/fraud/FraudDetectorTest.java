@@ -85,6 +85,26 @@ class FraudDetectorTest {
     }
 
     @Test
+    void allowedLatenessAdmitsLaterTransactionsAndDelaysAlertsByAsMuch() throws Exception {
+        try (Harness h = harness(Duration.ofSeconds(10), FraudRules.articleRule())) {
+            h.tx("alice", 10, 2000);
+            h.tx("alice", 30, 2000);
+            h.watermark(t(35));
+            h.tx("alice", 25.001, 2000); // 9.999 s behind the watermark: still counts
+            Transaction late = h.tx("alice", 25, 2000); // 10 s behind: late
+
+            assertThat(h.harness.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
+                    .containsExactly(new StreamRecord<>(late, t(25)));
+            h.watermark(t(70) - 2);
+            assertThat(h.alerts()).isEmpty();
+            h.watermark(t(70) - 1);
+            assertThat(h.alerts()).containsExactly(alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3));
+            assertThat(h.stateEntries()).isZero();
+            assertThat(h.harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
     void slidingRuleCatchesABurstStraddlingAMinuteBoundaryThatTheTumblingRuleMisses() throws Exception {
         try (Harness h = harness(FraudRules.articleRule(), FraudRules.articleSlidingRule())) {
             h.tx("alice", 50, 1200); // 12:00:50
@@ -238,6 +258,10 @@ class FraudDetectorTest {
         assertThatThrownBy(() -> FraudDetection.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rules must contain at least one rule");
+        assertThatThrownBy(() -> FraudDetection.builder().setRules(FraudRules.articleRule())
+                        .setAllowedLateness(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("allowedLateness must not be negative, was PT-1S");
         assertThatThrownBy(() -> FraudDetection.builder()
                         .setRules(FraudRules.articleRule(), FraudRules.articleRule()).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -268,7 +292,15 @@ class FraudDetectorTest {
     }
 
     private Harness harness(FraudRule... rules) throws Exception {
-        FraudDetectorFunction function = FraudDetection.builder().setRules(rules).build().detectorFunction();
+        return harness(FraudDetection.DEFAULT_ALLOWED_LATENESS, rules);
+    }
+
+    private Harness harness(Duration allowedLateness, FraudRule... rules) throws Exception {
+        FraudDetectorFunction function = FraudDetection.builder()
+                .setRules(rules)
+                .setAllowedLateness(allowedLateness)
+                .build()
+                .detectorFunction();
         KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                         function, Transaction::getUserId, Types.STRING, FraudDetectorFunction.RULES);

@@ -44,6 +44,9 @@ import java.util.Objects;
  * tracks watermarks per Kafka partition; assigned after the source, one partition can run ahead
  * and make another one's records late.
  *
+ * <p>With {@code TypedKafkaSource} (streaming-kafka), call {@link #disableIdleness()}: that source
+ * applies its own idleness setting around the strategy.
+ *
  * @param <T> the record type
  */
 public final class EventTimeWatermarks<T> {

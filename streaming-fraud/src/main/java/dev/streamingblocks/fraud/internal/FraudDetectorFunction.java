@@ -20,6 +20,7 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,10 +33,12 @@ import java.util.Optional;
 /**
  * Evaluates every active rule per user, in event-time order.
  *
- * <p>Transactions wait in keyed state until the watermark passes them, then are replayed in
- * timestamp order, so out-of-order arrival within the watermark bound gives the same alerts as
- * ordered arrival. A transaction at or behind the watermark is late: it goes to the side output
- * and the {@value LateData#LATE_RECORDS_METRIC} counter.
+ * <p>Transactions wait in keyed state until the watermark passes them (plus the allowed
+ * lateness), then are replayed in timestamp order, so out-of-order arrival within that bound gives
+ * the same alerts as ordered arrival. A transaction whose timestamp plus the allowed lateness is
+ * at or behind the watermark is late: it goes to the side output and the
+ * {@value LateData#LATE_RECORDS_METRIC} counter. Every timer is shifted by the allowed lateness,
+ * so the replay, and with it each alert, runs that much behind the watermark.
  *
  * <ul>
  *   <li>Tumbling rule: counts large transactions per epoch-aligned window and alerts when the
@@ -60,12 +63,14 @@ public class FraudDetectorFunction
             new MapStateDescriptor<>("fraud-rules", Types.STRING, TypeInformation.of(FraudRule.class));
 
     private final Map<String, FraudRule> initialRules;
+    private final long allowedLateness;
 
     private transient MapState<Long, List<Transaction>> pending;
     private transient MapState<String, RuleProgress> progress;
     private transient Counter lateTransactions;
 
-    public FraudDetectorFunction(List<FraudRule> initialRules) {
+    public FraudDetectorFunction(List<FraudRule> initialRules, Duration allowedLateness) {
+        this.allowedLateness = allowedLateness.toMillis();
         this.initialRules = new LinkedHashMap<>();
         for (FraudRule rule : initialRules) {
             this.initialRules.put(rule.getRuleId(), rule);
@@ -88,7 +93,7 @@ public class FraudDetectorFunction
             throw new IllegalStateException("Transaction '" + tx.getTransactionId()
                     + "' has no event timestamp: read transactions with FraudDetection.watermarkStrategy()");
         }
-        if (timestamp <= ctx.timerService().currentWatermark()) {
+        if (timestamp + allowedLateness <= ctx.timerService().currentWatermark()) {
             lateTransactions.inc();
             ctx.output(FraudDetection.LATE_TRANSACTIONS, tx);
             return;
@@ -99,7 +104,7 @@ public class FraudDetectorFunction
         }
         due.add(tx);
         pending.put(timestamp, due);
-        ctx.timerService().registerEventTimeTimer(timestamp);
+        ctx.timerService().registerEventTimeTimer(timestamp + allowedLateness);
     }
 
     @Override
@@ -115,7 +120,9 @@ public class FraudDetectorFunction
     }
 
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    public void onTimer(long timer, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        // the event time the replay has reached: every timer runs allowedLateness behind it
+        long time = timer - allowedLateness;
         Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
         String user = ctx.getCurrentKey();
         List<Transaction> due = pending.get(time);
@@ -147,7 +154,7 @@ public class FraudDetectorFunction
                 p.count = 0;
             }
             p.count++;
-            ctx.timerService().registerEventTimeTimer(p.windowEnd - 1);
+            ctx.timerService().registerEventTimeTimer(p.windowEnd - 1 + allowedLateness);
         } else {
             long[] span = inSpan(p.spanTimestamps, time - size);
             if (span.length < rule.getMinCount()) {
@@ -160,7 +167,7 @@ public class FraudDetectorFunction
                 p.alerted = true;
                 out.collect(alert(user, rule, span[0], span[0] + size, span.length));
             }
-            ctx.timerService().registerEventTimeTimer(time + size - 1);
+            ctx.timerService().registerEventTimeTimer(time + size - 1 + allowedLateness);
         }
         progress.put(rule.getRuleId(), p);
     }

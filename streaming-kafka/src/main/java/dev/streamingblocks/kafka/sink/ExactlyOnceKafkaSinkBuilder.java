@@ -1,11 +1,16 @@
 package dev.streamingblocks.kafka.sink;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
+import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
 import dev.streamingblocks.kafka.sink.internal.GuardedRecordSerializationSchema;
 import dev.streamingblocks.kafka.sink.internal.Utf8KeySerializationSchema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.HeaderProvider;
@@ -27,7 +32,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *         .build();
  * }</pre>
  *
- * <p>Required: bootstrap servers, a topic or a topic selector, a value serialization schema, and
+ * <p>Required: bootstrap servers, a topic or a topic selector, a value serialization schema (any
+ * Flink schema, JSON via {@link JsonValueSerializationSchema}, Avro via {@link #setAvroValues}), and
  * for {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) a transactional-id prefix. Optional: a
  * key (extractor or schema), headers, the transaction timeout (15 minutes
  * by default: unlike Flink's one hour it works with a stock broker's 15-minute maximum), the restart
@@ -125,6 +131,39 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     public ExactlyOnceKafkaSinkBuilder<T> setValueSerializationSchema(SerializationSchema<? super T> valueSchema) {
         this.valueSchema = requireNonNull(valueSchema, "valueSerializationSchema");
         return this;
+    }
+
+    /**
+     * Values as Avro SpecificRecords in the Confluent wire format, the schema registered or looked
+     * up under the topic's subject ({@code <topic>-value} by default) with the HTTP registry client.
+     * Call {@link #setTopic} first: the subject is named after it.
+     *
+     * @param registryConfig {@code schema.registry.url} and the other settings of
+     *                       {@code AvroSerdeConfig}, under Confluent's names
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig) {
+        return setAvroValues(recordClass, registryConfig, SchemaRegistryClients::create);
+    }
+
+    /** As {@link #setAvroValues(Class, Map)}, with the registry client from {@code clientProvider}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public ExactlyOnceKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig,
+            SchemaRegistryClientProvider clientProvider) {
+        requireNonNull(recordClass, "avro recordClass");
+        requireNonNull(registryConfig, "avro registryConfig");
+        requireNonNull(clientProvider, "avro clientProvider");
+        if (!SpecificRecord.class.isAssignableFrom(recordClass)) {
+            throw new IllegalArgumentException("setAvroValues needs a generated Avro SpecificRecord class, but "
+                    + recordClass.getName() + " is not one; use setValueSerializationSchema(...) for other types");
+        }
+        if (topic == null) {
+            throw new IllegalStateException("setAvroValues names the schema subject after the topic: call"
+                    + " setTopic(...) first (a topicSelector cannot name one subject)");
+        }
+        // Checked above: recordClass is a SpecificRecord, which forSpecific's bound requires.
+        SerializationSchema<T> schema = (SerializationSchema<T>) AvroRegistrySerializationSchema.forSpecific(
+                (Class) recordClass, topic, registryConfig, clientProvider);
+        return setValueSerializationSchema(schema);
     }
 
     /** Key and value in the layout of Flink SQL's upsert-kafka connector with JSON formats. */

@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
 /**
@@ -70,9 +71,12 @@ import org.apache.kafka.common.IsolationLevel;
  * <p>Dead letters are written with a {@link KafkaSink}, at-least-once by default: with
  * checkpointing, every dead letter is flushed before a checkpoint completes, so none is lost, but
  * after a failure the records replayed since the last checkpoint can land in the dead-letter topic
- * twice. {@link DeliveryGuarantee#EXACTLY_ONCE} writes them in Kafka transactions instead (readers
- * of the dead-letter topic then need {@code read_committed}). The original record headers are not
- * copied.
+ * twice. {@link DeliveryGuarantee#EXACTLY_ONCE} writes them in Kafka transactions committed with
+ * each checkpoint instead: readers of the dead-letter topic then need {@code read_committed} and
+ * see dead letters only after the checkpoint; the transactional id prefix is
+ * {@code name + "-dlq"}, so the name must be unique among jobs writing to the same Kafka cluster.
+ * The original record headers are not copied. A tombstone (null value) that the value
+ * deserializer rejects is a dead letter like any other bad record.
  */
 public final class TypedKafkaSource<T> {
 
@@ -93,6 +97,12 @@ public final class TypedKafkaSource<T> {
 
     /** The default delivery guarantee of the dead-letter sink. */
     public static final DeliveryGuarantee DEFAULT_DEAD_LETTER_DELIVERY_GUARANTEE = DeliveryGuarantee.AT_LEAST_ONCE;
+
+    /**
+     * Transaction timeout of the exactly-once dead-letter sink: the brokers' default
+     * {@code transaction.max.timeout.ms}. Flink's own default (1 hour) is refused by such brokers.
+     */
+    public static final Duration DEFAULT_DEAD_LETTER_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     /** The counter, on the source operator, of records that could not be deserialized. */
     public static final String DESERIALIZATION_ERRORS_METRIC = "deserializationErrors";
@@ -203,7 +213,9 @@ public final class TypedKafkaSource<T> {
                 .setRecordSerializer(new DeadLetterSerializationSchema(config.deadLetterTopic))
                 .setDeliveryGuarantee(config.deadLetterDeliveryGuarantee);
         if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(config.name + "-dlq");
+            builder.setTransactionalIdPrefix(config.name + "-dlq")
+                    .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                            Long.toString(config.deadLetterTransactionTimeout.toMillis()));
         }
         return builder.build();
     }
@@ -259,6 +271,7 @@ public final class TypedKafkaSource<T> {
         private DeserializationFailurePolicy failurePolicy;
         private String deadLetterTopic;
         private DeliveryGuarantee deadLetterDeliveryGuarantee;
+        private Duration deadLetterTransactionTimeout;
         private int parallelism = -1;
         private final Properties properties = new Properties();
 
@@ -269,6 +282,7 @@ public final class TypedKafkaSource<T> {
             this.idleness = DEFAULT_IDLENESS;
             this.failurePolicy = DEFAULT_FAILURE_POLICY;
             this.deadLetterDeliveryGuarantee = DEFAULT_DEAD_LETTER_DELIVERY_GUARANTEE;
+            this.deadLetterTransactionTimeout = DEFAULT_DEAD_LETTER_TRANSACTION_TIMEOUT;
         }
 
         /** Names the operators and derives their uids; keep it stable across releases. */
@@ -502,6 +516,19 @@ public final class TypedKafkaSource<T> {
             return this;
         }
 
+        /**
+         * Transaction timeout of the {@code EXACTLY_ONCE} dead-letter sink; at most the brokers'
+         * {@code transaction.max.timeout.ms}, and longer than a checkpoint interval plus a restart.
+         * Default {@link #DEFAULT_DEAD_LETTER_TRANSACTION_TIMEOUT}.
+         */
+        public Builder<T> setDeadLetterTransactionTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("deadLetterTransactionTimeout must be positive, but was " + timeout);
+            }
+            this.deadLetterTransactionTimeout = timeout;
+            return this;
+        }
+
         /** Parallelism of the source and its split operator; default the environment's. */
         public Builder<T> setParallelism(int parallelism) {
             if (parallelism < 1) {
@@ -596,6 +623,7 @@ public final class TypedKafkaSource<T> {
             copy.failurePolicy = failurePolicy;
             copy.deadLetterTopic = deadLetterTopic;
             copy.deadLetterDeliveryGuarantee = deadLetterDeliveryGuarantee;
+            copy.deadLetterTransactionTimeout = deadLetterTransactionTimeout;
             copy.parallelism = parallelism;
             copy.properties.putAll(properties);
             return copy;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
+
+import dev.streamingblocks.kafka.sink.testing.SinkReading;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -262,5 +265,23 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .hasMessage("jobName '!!!' has no letters or digits to build a transactional-id prefix from");
         assertThatThrownBy(() -> ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("job", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("sinkName must not be null");
+    }
+
+    @Test
+    void avroValuesNeedASpecificRecordAndATopic() {
+        assertThatThrownBy(() -> complete().setAvroValues(String.class, Map.of("schema.registry.url", "http://r:1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("setAvroValues needs a generated Avro SpecificRecord class, but java.lang.String is not one;"
+                        + " use setValueSerializationSchema(...) for other types");
+        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<SinkReading>builder()
+                        .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("setAvroValues names the schema subject after the topic: call setTopic(...) first"
+                        + " (a topicSelector cannot name one subject)");
+        assertThatThrownBy(() -> complete().setAvroValues(null, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("avro recordClass must not be null");
+        assertThat(ExactlyOnceKafkaSink.<SinkReading>builder().setBootstrapServers("h:1").setTopic("t")
+                .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1"))
+                .setTransactionalIdPrefix("p").build()).isNotNull();
     }
 }

@@ -6,18 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
+import dev.streamingblocks.kafka.sink.testing.SinkReading;
 import dev.streamingblocks.kafka.sink.testutils.Committed;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
+import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -38,6 +45,9 @@ class ExactlyOnceKafkaSinkITCase {
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(EmbeddedKafkaCluster.builder()
             .setBrokerConfig("transaction.max.timeout.ms", Long.toString(BROKER_MAX.toMillis())));
+
+    @RegisterExtension
+    static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -109,7 +119,8 @@ class ExactlyOnceKafkaSinkITCase {
         sink(topic, ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("eos write", topic))
                 .setTransactionTimeout(Duration.ofMinutes(2)).setRestartMargin(Duration.ofMinutes(1))
                 .build()
-                .sinkTo(env.fromData(readings).setParallelism(1));
+                .sinkTo(env.fromData(readings).setParallelism(1))
+                .setParallelism(1); // one writer, so the topic keeps the input order
         env.execute("eos-write");
 
         List<ConsumerRecord<byte[], byte[]>> records = Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30));
@@ -121,6 +132,39 @@ class ExactlyOnceKafkaSinkITCase {
                         "{\"sensor\":\"s-2\",\"value\":-3,\"at\":\"2026-11-24T08:00:01.500Z\"}");
         assertThat(records).allSatisfy(r ->
                 assertThat(r.headers().lastHeader("unit").value()).isEqualTo("celsius".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void writesAvroValuesInTheConfluentWireFormatRegisteredUnderTheTopicSubject() throws Exception {
+        String topic = EmbeddedKafkaCluster.uniqueTopicName("eos-avro");
+        KAFKA.cluster().createTopic(topic, 1);
+        Map<String, String> registry = Map.of("schema.registry.url", REGISTRY.url());
+        StreamExecutionEnvironment env = env();
+        List<SinkReading> readings = List.of(new SinkReading("s-1", 1L), new SinkReading("s-2", 2L));
+        ExactlyOnceKafkaSink.<SinkReading>builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .setTopic(topic)
+                .setKeyExtractor(SinkReading::getSensor)
+                .setAvroValues(SinkReading.class, registry)
+                .setTransactionalIdPrefix(topic)
+                .setTransactionTimeout(Duration.ofMinutes(2)).setRestartMargin(Duration.ofMinutes(1))
+                .build()
+                .sinkTo(env.fromData(readings, new AvroTypeInfo<>(SinkReading.class)).setParallelism(1))
+                .setParallelism(1); // one writer, so the topic keeps the input order
+        env.execute("eos-avro");
+
+        AvroRegistryDeserializationSchema<SinkReading> reader =
+                AvroRegistryDeserializationSchema.forSpecific(SinkReading.class, registry, SchemaRegistryClients::create);
+        List<ConsumerRecord<byte[], byte[]>> records = Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30));
+        List<SinkReading> decoded = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            assertThat(r.value()[0]).as("Confluent magic byte").isZero();
+            decoded.add(reader.deserialize(r.value(), r.topic(), r.partition(), r.offset()));
+        }
+        assertThat(decoded).containsExactlyElementsOf(readings);
+        try (var client = SchemaRegistryClients.create(registry)) {
+            assertThat(client.getSubjects()).contains(topic + "-value");
+        }
     }
 
     @Test

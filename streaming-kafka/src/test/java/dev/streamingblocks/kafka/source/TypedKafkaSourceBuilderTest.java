@@ -272,6 +272,14 @@ class TypedKafkaSourceBuilderTest {
     }
 
     @Test
+    void deadLetterTransactionTimeoutMustBePositive() {
+        assertThatThrownBy(() -> valid().setDeadLetterTransactionTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("deadLetterTransactionTimeout must be positive, but was PT0S");
+        assertThat(TypedKafkaSource.DEFAULT_DEAD_LETTER_TRANSACTION_TIMEOUT).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
     void parallelismMustBePositive() {
         assertThatThrownBy(() -> valid().setParallelism(0))
                 .isInstanceOf(IllegalArgumentException.class)
