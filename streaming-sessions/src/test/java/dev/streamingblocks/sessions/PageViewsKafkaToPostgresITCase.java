@@ -122,6 +122,11 @@ class PageViewsKafkaToPostgresITCase {
                     "alice|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/c|/c",
                     "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y",
                     "dave|2026-02-06 12:50:00|2026-02-06 13:20:00|1|/d1|/d1"));
+            // One more completed checkpoint, so the job restores state that emitted these rows and
+            // source offsets past the malformed record (its dead letter is then written once).
+            long checkpointsSoFar = completedCheckpoints(cluster, job);
+            awaitCondition(() -> completedCheckpoints(cluster, job) > checkpointsSoFar,
+                    "a checkpoint completes after the first sessions were written");
 
             kafka.produce(List.of(
                     view(topic, 0, CRASH_USER, "/crash", t(121)),
@@ -140,6 +145,10 @@ class PageViewsKafkaToPostgresITCase {
                     "dave|2026-02-06 14:00:00|2026-02-06 14:30:00|1|/d2|/d2",
                     "erin|2026-02-06 13:40:00|2026-02-06 14:10:00|1|/e|/e"));
             assertThat(maxAttemptNumber(cluster, job)).as("the job failed and was restarted").isGreaterThan(0);
+            assertThat(cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot()
+                            .getLatestRestoredCheckpoint())
+                    .as("the job restored a checkpoint")
+                    .isNotNull();
 
             List<ConsumerRecord<byte[], byte[]>> dead = kafka.consume(deadLetters, 1, TIMEOUT);
             assertThat(dead.get(0).value()).isEqualTo(malformed);
@@ -183,6 +192,25 @@ class PageViewsKafkaToPostgresITCase {
             return PostgresRows.of(postgres, TABLE);
         } catch (java.sql.SQLException e) {
             return List.of();
+        }
+    }
+
+    private static long completedCheckpoints(MiniCluster cluster, JobClient job) throws Exception {
+        return cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts()
+                .getNumberOfCompletedCheckpoints();
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitCondition(Condition condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within " + TIMEOUT + ": " + what);
+            }
+            Thread.sleep(50); // poll interval, not synchronisation: the loop waits for the condition
         }
     }
 

@@ -3,9 +3,6 @@ package dev.streamingblocks.benchmarks.avro;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
-import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
-import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
-import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.testkit.confluent.ConfluentPeer;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
@@ -13,6 +10,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -39,20 +39,23 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code raw*}, the floor: SpecificDatumWriter/Reader with a reused encoder, decoder and
  *       buffer, no wire-format header, no registry;
  *   <li>{@code ours*}: {@code AvroRegistrySerializationSchema} / {@code
- *       AvroRegistryDeserializationSchema} for the generated {@code Order} class;
+ *       AvroRegistryDeserializationSchema} for the generated {@code Order} class, and {@code
+ *       oursGeneric*} the same on GenericRecords, like for like with the peer;
  *   <li>{@code peer*}: Flink's {@code ConfluentRegistryAvroSerializationSchema} / {@code
  *       ConfluentRegistryAvroDeserializationSchema} (Confluent's client inside) through {@link
  *       ConfluentPeer}, on GenericRecords because the peer only takes its shaded Avro's classes.
  * </ul>
  *
  * <p>Both registry-backed variants talk HTTP to one in-process {@link EmbeddedSchemaRegistry} (ours
- * through {@link HttpSchemaRegistryClient}, the peer through Confluent's client) and are warmed in
- * their setup (schema registered, id and writer/reader cached); each trial then fails
- * if the registry saw a single request during measurement, so no HTTP is on the hot path.
+ * through its default HTTP client from {@code schema.registry.url}, the peer through Confluent's
+ * client) and are warmed in their setup (schema registered, id and writer/reader cached); each
+ * trial then fails if the registry saw a single request during measurement, so no HTTP is on the
+ * hot path. Figures and the exact command: {@code docs/benchmarks.md}.
  *
  * <pre>{@code
  * mvn -B -pl streaming-benchmarks -am package -DskipTests
- * java -jar streaming-benchmarks/target/benchmarks.jar AvroSerdeBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
+ * java -jar streaming-benchmarks/target/benchmarks.jar AvroSerdeBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s \
+ *     -prof gc -prof dev.streamingblocks.benchmarks.avro.ProcessCpuTimeProfiler
  * }</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -62,10 +65,6 @@ public class AvroSerdeBenchmark {
     static final String TOPIC = "orders";
     static final String SUBJECT = TOPIC + "-value";
     static final String ORDER_SCHEMA = Order.getClassSchema().toString();
-
-    /** Our real HTTP client; the serdes cache the id, the writer and the reader per id themselves. */
-    static final SchemaRegistryClientProvider HTTP_CLIENT =
-            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
 
     /** The seed article's example order. */
     static Order articleOrder() {
@@ -77,6 +76,15 @@ public class AvroSerdeBenchmark {
                 .setPrice(49.99)
                 .setTimestamp(1707235200000L)
                 .build();
+    }
+
+    static GenericRecord articleOrderGeneric() {
+        Order order = articleOrder();
+        GenericData.Record record = new GenericData.Record(Order.getClassSchema());
+        for (Schema.Field field : Order.getClassSchema().getFields()) {
+            record.put(field.pos(), order.get(field.pos()));
+        }
+        return record;
     }
 
     static Map<String, Object> articleOrderFields() {
@@ -97,7 +105,8 @@ public class AvroSerdeBenchmark {
         final SpecificDatumWriter<Order> writer = new SpecificDatumWriter<>(Order.class);
         final SpecificDatumReader<Order> reader = new SpecificDatumReader<>(Order.class);
         final GrowableBuffer buffer = new GrowableBuffer(128);
-        BinaryEncoder encoder;
+        // bound to the one buffer for good: re-obtaining it per record would allocate a sink each time
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, null);
         BinaryDecoder decoder;
         byte[] encoded;
 
@@ -109,7 +118,6 @@ public class AvroSerdeBenchmark {
 
         byte[] encode() throws IOException {
             buffer.reset();
-            encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
             writer.write(order, encoder);
             encoder.flush();
             return buffer.toByteArray();
@@ -156,8 +164,8 @@ public class AvroSerdeBenchmark {
             this.infrastructure = infrastructure;
             Map<String, Object> config =
                     Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, infrastructure.registry.url());
-            serializer = AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config, HTTP_CLIENT);
-            deserializer = AvroRegistryDeserializationSchema.forSpecific(Order.class, config, HTTP_CLIENT);
+            serializer = AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config);
+            deserializer = AvroRegistryDeserializationSchema.forSpecific(Order.class, config);
             serializer.open(null);
             deserializer.open(null);
             encoded = serializer.serialize(order);
@@ -168,6 +176,38 @@ public class AvroSerdeBenchmark {
         @TearDown(Level.Trial)
         public void requireNoHttpWhileMeasured() {
             requireNoRequestsSince(infrastructure, requestsWhenWarm, "our serdes");
+            serializer.close();
+            deserializer.close();
+        }
+    }
+
+    /** Our serdes on GenericRecords: the like-for-like comparison with the peer. */
+    @State(Scope.Thread)
+    public static class OursGeneric {
+        final GenericRecord record = articleOrderGeneric();
+        AvroRegistrySerializationSchema<GenericRecord> serializer;
+        AvroRegistryDeserializationSchema<GenericRecord> deserializer;
+        byte[] encoded;
+        private Infrastructure infrastructure;
+        private long requestsWhenWarm;
+
+        @Setup(Level.Trial)
+        public void warm(Infrastructure infrastructure) throws IOException {
+            this.infrastructure = infrastructure;
+            Map<String, Object> config =
+                    Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, infrastructure.registry.url());
+            serializer = AvroRegistrySerializationSchema.forGeneric(Order.getClassSchema(), TOPIC, config);
+            deserializer = AvroRegistryDeserializationSchema.forGeneric(Order.getClassSchema(), config);
+            serializer.open(null);
+            deserializer.open(null);
+            encoded = serializer.serialize(record);
+            requireSame(record, deserializer.deserialize(encoded), "our generic serdes");
+            requestsWhenWarm = infrastructure.registry.requestCount();
+        }
+
+        @TearDown(Level.Trial)
+        public void requireNoHttpWhileMeasured() {
+            requireNoRequestsSince(infrastructure, requestsWhenWarm, "our generic serdes");
             serializer.close();
             deserializer.close();
         }
@@ -219,6 +259,16 @@ public class AvroSerdeBenchmark {
 
     @Benchmark
     public Order oursDecode(Ours ours) throws IOException {
+        return ours.deserializer.deserialize(ours.encoded);
+    }
+
+    @Benchmark
+    public byte[] oursGenericEncode(OursGeneric ours) {
+        return ours.serializer.serialize(ours.record);
+    }
+
+    @Benchmark
+    public GenericRecord oursGenericDecode(OursGeneric ours) throws IOException {
         return ours.deserializer.deserialize(ours.encoded);
     }
 

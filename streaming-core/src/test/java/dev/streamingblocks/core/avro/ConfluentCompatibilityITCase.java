@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
-import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.testkit.confluent.ConfluentPeer;
+import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -40,6 +39,15 @@ class ConfluentCompatibilityITCase {
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
+    @RegisterExtension
+    static final SchemaRegistryExtension SECURED_REGISTRY =
+            new SchemaRegistryExtension(EmbeddedSchemaRegistry.builder().setBasicAuth("alice", "s3cret"));
+
+    /** One map for both sides, in Confluent's key names: the config a user moves over unchanged. */
+    static final Map<String, String> CONFLUENT_BASIC_AUTH = Map.of(
+            "basic.auth.credentials.source", "USER_INFO",
+            "basic.auth.user.info", "alice:s3cret");
+
     /** The generated class's schema, as a Java Confluent user with the same class registers it. */
     static final String ORDER_V1 = Order.getClassSchema().toString();
 
@@ -65,10 +73,6 @@ class ConfluentCompatibilityITCase {
                {"name": "price", "type": "double"},
                {"name": "timestamp", "type": "long"},
                {"name": "currency", "type": {"type": "string", "avro.java.string": "String"}, "default": "EUR"}]}""";
-
-    /** The real HTTP client; the serdes cache the schema id and writers/readers themselves. */
-    private static final SchemaRegistryClientProvider HTTP_CLIENT =
-            config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -186,14 +190,58 @@ class ConfluentCompatibilityITCase {
         assertThat(peer.fields(read)).containsExactlyEntriesOf(expected);
     }
 
+    @Test
+    void peerAndOursEachUseTheirOwnCopyOfFlinkAvroOnOneClasspath() throws Exception {
+        String name = "org.apache.flink.formats.avro.AvroSerializationSchema";
+        Class<?> ourCopy = Class.forName(name);
+        Class<?> peerCopy = peer.classLoader().loadClass(name);
+
+        assertThat(peerCopy).isNotSameAs(ourCopy);
+        assertThat(ourCopy.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .endsWith("/flink-avro-2.2.1.jar");
+        assertThat(peerCopy.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .endsWith("/flink-sql-avro-confluent-registry-2.2.0.jar");
+        assertThat(peerCopy.getMethod("getSchema").getReturnType().getName())
+                .isEqualTo("org.apache.flink.avro.shaded.org.apache.avro.Schema");
+        assertThat(ourCopy.getMethod("getSchema").getReturnType()).isSameAs(Schema.class);
+    }
+
+    @Test
+    void bothTakeTheSameConfluentBasicAuthConfigAgainstASecuredRegistry() throws Exception {
+        String topic = uniqueTopic("basic-auth");
+        Map<String, Object> oursConfig = new LinkedHashMap<>(CONFLUENT_BASIC_AUTH);
+        oursConfig.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, SECURED_REGISTRY.url());
+
+        AvroRegistrySerializationSchema<Order> serializer =
+                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, oursConfig);
+        AvroRegistryDeserializationSchema<Order> deserializer =
+                AvroRegistryDeserializationSchema.forSpecific(Order.class, oursConfig);
+        closers.add(serializer::close);
+        closers.add(deserializer::close);
+        byte[] ours = serializer.serialize(articleOrder());
+        byte[] theirs = peer.serializer(topic + "-value", ORDER_V1, SECURED_REGISTRY.url(), CONFLUENT_BASIC_AUTH)
+                .serialize(peer.newRecord(ORDER_V1, articleOrderFields()));
+
+        assertThat(theirs).isEqualTo(ours);
+        assertThat(deserializer.deserialize(theirs)).isEqualTo(articleOrder());
+        assertThat(peer.fields(peer.deserializer(ORDER_V1, SECURED_REGISTRY.url(), CONFLUENT_BASIC_AUTH)
+                        .deserialize(ours)))
+                .containsExactlyEntriesOf(articleOrderFields());
+        // the registry really is secured: without credentials it answers 401
+        HttpResponse<String> anonymous = HTTP.send(
+                HttpRequest.newBuilder(URI.create(SECURED_REGISTRY.url() + "/subjects")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
     private static Map<String, Object> config() {
         return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
     }
 
-    /** Opened as a Flink task would before first use; closed after the test. */
+    /** With the default (HTTP) registry client; opened as a Flink task would, closed after the test. */
     private AvroRegistrySerializationSchema<Order> oursSerializer(String topic) {
         AvroRegistrySerializationSchema<Order> serializer =
-                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config(), HTTP_CLIENT);
+                AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config());
         serializer.open(null);
         closers.add(serializer::close);
         return serializer;
@@ -201,7 +249,7 @@ class ConfluentCompatibilityITCase {
 
     private AvroRegistryDeserializationSchema<Order> oursSpecificDeserializer() {
         AvroRegistryDeserializationSchema<Order> deserializer =
-                AvroRegistryDeserializationSchema.forSpecific(Order.class, config(), HTTP_CLIENT);
+                AvroRegistryDeserializationSchema.forSpecific(Order.class, config());
         deserializer.open(null);
         closers.add(deserializer::close);
         return deserializer;
@@ -209,7 +257,7 @@ class ConfluentCompatibilityITCase {
 
     private AvroRegistryDeserializationSchema<GenericRecord> oursGenericDeserializer(Schema reader) {
         AvroRegistryDeserializationSchema<GenericRecord> deserializer =
-                AvroRegistryDeserializationSchema.forGeneric(reader, config(), HTTP_CLIENT);
+                AvroRegistryDeserializationSchema.forGeneric(reader, config());
         deserializer.open(null);
         closers.add(deserializer::close);
         return deserializer;

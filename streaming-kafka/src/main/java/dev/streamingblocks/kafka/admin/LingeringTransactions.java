@@ -1,6 +1,11 @@
 package dev.streamingblocks.kafka.admin;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -132,11 +138,12 @@ public final class LingeringTransactions {
 
     /**
      * The command's logic: 0 on success, 2 on bad arguments, 1 when Kafka fails.
-     * {@code --bootstrap-servers <list> --prefix <prefix> [--abort] [--help]}.
+     * {@code --bootstrap-servers <list> --prefix <prefix> [--command-config <file>] [--abort] [--help]}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String bootstrap = null;
         String prefix = null;
+        String commandConfig = null;
         boolean abort = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -148,15 +155,20 @@ public final class LingeringTransactions {
                     break;
                 case "--bootstrap-servers":
                 case "--prefix":
+                case "--command-config":
                     if (i + 1 >= args.length) {
                         err.println("Option " + args[i] + " needs a value");
                         err.print(usage());
                         return 2;
                     }
-                    if (args[i].equals("--prefix")) {
-                        prefix = args[++i];
+                    String option = args[i];
+                    String value = args[++i];
+                    if (option.equals("--prefix")) {
+                        prefix = value;
+                    } else if (option.equals("--bootstrap-servers")) {
+                        bootstrap = value;
                     } else {
-                        bootstrap = args[++i];
+                        commandConfig = value;
                     }
                     break;
                 default:
@@ -170,8 +182,19 @@ public final class LingeringTransactions {
             err.print(usage());
             return 2;
         }
-        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
+        Map<String, Object> config = new HashMap<>();
+        if (commandConfig != null) {
+            Properties fromFile = new Properties();
+            try (Reader reader = Files.newBufferedReader(Path.of(commandConfig), StandardCharsets.UTF_8)) {
+                fromFile.load(reader);
+            } catch (IOException e) {
+                err.println("Cannot read --command-config file " + commandConfig + ": " + e);
+                return 2;
+            }
+            fromFile.stringPropertyNames().forEach(name -> config.put(name, fromFile.getProperty(name)));
+        }
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEFAULT_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(config)) {
             List<LingeringTransaction> open = list(admin, prefix);
             out.print(table(open));
@@ -188,9 +211,10 @@ public final class LingeringTransactions {
 
     static String usage() {
         return "Usage: LingeringTransactions --bootstrap-servers <host:port,...> --prefix <transactional-id prefix>"
-                + " [--abort]\n"
+                + " [--command-config <client.properties>] [--abort]\n"
                 + "  Lists open transactions whose transactional id starts with the prefix;\n"
-                + "  --abort aborts them (only while the job owning the prefix is stopped).\n";
+                + "  --abort aborts them (only while the job owning the prefix is stopped).\n"
+                + "  --command-config: client settings such as security.protocol and sasl.jaas.config.\n";
     }
 
     private static <V> V get(KafkaFuture<V> future, String what) {

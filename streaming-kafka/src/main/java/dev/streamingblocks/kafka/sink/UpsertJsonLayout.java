@@ -34,6 +34,9 @@ import org.apache.flink.util.function.SerializableFunction;
  *
  * <p>Bytes are written by Flink's own JSON row serializer with the json format's default options
  * (SQL timestamp format, nulls written as {@code null}), so they are identical to the SQL job's.
+ * Records carry no explicit partition, so Kafka's default partitioner hashes the key bytes exactly
+ * as it does for upsert-kafka's default {@code sink.partitioner}: both jobs send a key to the same
+ * partition, which keeps the per-key order consumers rely on.
  */
 public final class UpsertJsonLayout<T> implements Serializable {
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A producer that "died" inside a transaction blocks read_committed consumers; the command finds it
@@ -53,7 +56,7 @@ class LingeringTransactionsITCase {
     }
 
     @Test
-    void findsAndAbortsTheOpenTransactionSoReadCommittedConsumersAdvance() {
+    void findsAndAbortsTheOpenTransactionSoReadCommittedConsumersAdvance(@TempDir Path tmp) throws Exception {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("lingering");
         String otherTopic = EmbeddedKafkaCluster.uniqueTopicName("lingering-other");
         KAFKA.cluster().createTopic(topic, 1);
@@ -80,8 +83,10 @@ class LingeringTransactionsITCase {
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = LingeringTransactions.run(
-                    new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--prefix", prefix, "--abort"},
+            Path clientConfig = tmp.resolve("client.properties");
+            Files.writeString(clientConfig, "security.protocol=PLAINTEXT\nrequest.timeout.ms=20000\n");
+            int exit = LingeringTransactions.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(),
+                            "--prefix", prefix, "--command-config", clientConfig.toString(), "--abort"},
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
             assertThat(exit).isZero();

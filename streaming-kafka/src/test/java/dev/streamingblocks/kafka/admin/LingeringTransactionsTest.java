@@ -29,9 +29,10 @@ class LingeringTransactionsTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
                 "Usage: LingeringTransactions --bootstrap-servers <host:port,...> --prefix <transactional-id prefix>"
-                        + " [--abort]\n"
+                        + " [--command-config <client.properties>] [--abort]\n"
                         + "  Lists open transactions whose transactional id starts with the prefix;\n"
-                        + "  --abort aborts them (only while the job owning the prefix is stopped).\n");
+                        + "  --abort aborts them (only while the job owning the prefix is stopped).\n"
+                        + "  --command-config: client settings such as security.protocol and sasl.jaas.config.\n");
     }
 
     @Test
@@ -47,6 +48,12 @@ class LingeringTransactionsTest {
         err.reset();
         assertThat(run("--bootstrap-servers", "h:1", "--prefix", "p", "--force")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Unknown option: --force\nUsage: ");
+        err.reset();
+        assertThat(run("--bootstrap-servers", "h:1", "--prefix", "p", "--command-config", "/nonexistent/client.properties"))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Cannot read --command-config file"
+                + " /nonexistent/client.properties: java.nio.file.NoSuchFileException: /nonexistent/client.properties"
+                + System.lineSeparator());
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 

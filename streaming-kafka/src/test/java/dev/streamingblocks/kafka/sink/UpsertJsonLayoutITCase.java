@@ -55,6 +55,8 @@ class UpsertJsonLayoutITCase {
             "avgAmount", Types.DOUBLE, "flagged", Types.BOOLEAN, "count", Types.INT, "seenAt", Types.INSTANT,
             "note", Types.STRING, "deleted", Types.BOOLEAN));
 
+    private static final int PARTITIONS = 3;
+
     private static final LocalDateTime END_1 = LocalDateTime.parse("2026-11-24T08:05:00");
     private static final LocalDateTime END_2 = LocalDateTime.parse("2026-11-24T08:10:00.123");
 
@@ -93,8 +95,9 @@ class UpsertJsonLayoutITCase {
     void dataStreamBytesEqualFlinkSqlUpsertKafkaBytes() throws Exception {
         String sqlTopic = EmbeddedKafkaCluster.uniqueTopicName("upsert-sql");
         String streamTopic = EmbeddedKafkaCluster.uniqueTopicName("upsert-stream");
-        KAFKA.cluster().createTopic(sqlTopic, 1);
-        KAFKA.cluster().createTopic(streamTopic, 1);
+        // Three partitions: both jobs must also send each key to the same partition.
+        KAFKA.cluster().createTopic(sqlTopic, PARTITIONS);
+        KAFKA.cluster().createTopic(streamTopic, PARTITIONS);
 
         writeWithSql(sqlTopic);
         writeWithDataStream(streamTopic);
@@ -102,8 +105,18 @@ class UpsertJsonLayoutITCase {
         List<String> sql = render(sqlTopic);
         List<String> stream = render(streamTopic);
         assertThat(stream).containsExactlyElementsOf(sql);
-        // What both wrote, so a change in Flink's format shows up here and not only as a mismatch.
-        assertThat(sql).containsExactly(
+        // What both wrote, so a change in Flink's format shows up here and not only as a mismatch;
+        // per partition in offset order, so alice's upserts and delete keep their order.
+        assertThat(sql.stream().filter(line -> line.contains("alice")).map(line -> line.substring(line.indexOf(' ') + 1)))
+                .containsExactly(
+                        "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
+                                + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":3,\"avg_amount\":12.5,\"flagged\":false,"
+                                + "\"cnt\":2,\"seen_at\":\"2026-11-24 08:04:59Z\",\"note\":\"first\"}",
+                        "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
+                                + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":7,\"avg_amount\":1.0E10,\"flagged\":true,"
+                                + "\"cnt\":3,\"seen_at\":\"2026-11-24 08:04:59.5Z\",\"note\":\"second\"}",
+                        "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> TOMBSTONE");
+        assertThat(sql.stream().map(line -> line.substring(line.indexOf(' ') + 1))).containsExactlyInAnyOrder(
                 "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
                         + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":3,\"avg_amount\":12.5,\"flagged\":false,"
                         + "\"cnt\":2,\"seen_at\":\"2026-11-24 08:04:59Z\",\"note\":\"first\"}",
@@ -172,7 +185,7 @@ class UpsertJsonLayoutITCase {
 
     private static List<String> render(String topic) {
         return Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)).stream()
-                .map(r -> new String(r.key(), StandardCharsets.UTF_8) + " -> "
+                .map(r -> "p" + r.partition() + " " + new String(r.key(), StandardCharsets.UTF_8) + " -> "
                         + (r.value() == null ? "TOMBSTONE" : new String(r.value(), StandardCharsets.UTF_8)))
                 .collect(Collectors.toList());
     }

@@ -25,11 +25,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * <p>Required: JDBC URL, user, password. Defaults: table {@value #DEFAULT_TABLE}, batch size
  * {@value #DEFAULT_BATCH_SIZE}, {@value #DEFAULT_MAX_RETRIES} retries of connection failures
  * starting at {@link #DEFAULT_RETRY_BACKOFF} and doubling up to {@link #DEFAULT_MAX_RETRY_BACKOFF},
- * no table creation. The table layout is {@link #createTableStatement(String)}.
+ * no timed flushes, no table creation. The table layout is {@link #createTableStatement(String)}.
  *
  * <h2>Guarantees</h2>
  * Changes are buffered (the last change per key wins) and written in one transaction when the
- * batch is full, at every checkpoint and at the end of input; so a checkpoint completes only once
+ * batch is full, every flush interval if one is set, at every checkpoint and at the end of input; so a checkpoint completes only once
  * everything before it is committed. After a failure Flink replays from the checkpoint, and the
  * replayed changes are idempotent: upserts and deletes by key. Because the replay may interleave
  * input partitions differently, it may not re-emit a session the failed attempt had written; an
@@ -54,6 +54,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     public static final int DEFAULT_MAX_RETRIES = 10;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
+    /** Zero: no timed writes, only full batches, checkpoints and the end of input. */
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ZERO;
 
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
@@ -66,6 +68,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     private final Duration retryBackoff;
     private final Duration maxRetryBackoff;
     private final boolean createTable;
+    private final Duration flushInterval;
 
     private PostgresSessionSink(Builder builder) {
         this.jdbcUrl = builder.jdbcUrl;
@@ -77,6 +80,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
         this.retryBackoff = builder.retryBackoff;
         this.maxRetryBackoff = builder.maxRetryBackoff;
         this.createTable = builder.createTable;
+        this.flushInterval = builder.flushInterval;
     }
 
     public static Builder builder() {
@@ -98,8 +102,9 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
 
     @Override
     public SinkWriter<SessionChange> createWriter(WriterInitContext context) {
-        return new PostgresSessionWriter(
-                jdbcUrl, user, password, table, batchSize, maxRetries, retryBackoff, maxRetryBackoff, createTable);
+        return new PostgresSessionWriter(jdbcUrl, user, password, table, batchSize, maxRetries, retryBackoff,
+                maxRetryBackoff, createTable, flushInterval,
+                flushInterval.isZero() ? null : context.getProcessingTimeService());
     }
 
     public String table() {
@@ -109,7 +114,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     @Override
     public String toString() {
         return "PostgresSessionSink{table=" + table + ", user=" + user + ", batchSize=" + batchSize
-                + ", maxRetries=" + maxRetries + ", createTable=" + createTable + "}";
+                + ", maxRetries=" + maxRetries + ", createTable=" + createTable + ", flushInterval=" + flushInterval
+                + "}";
     }
 
     /** Settings for a {@link PostgresSessionSink}; see the class Javadoc for what is required. */
@@ -123,6 +129,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
         private Duration retryBackoff;
         private Duration maxRetryBackoff;
         private boolean createTable;
+        private Duration flushInterval;
 
         private Builder() {
             this.table = DEFAULT_TABLE;
@@ -130,6 +137,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             this.maxRetries = DEFAULT_MAX_RETRIES;
             this.retryBackoff = DEFAULT_RETRY_BACKOFF;
             this.maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
+            this.flushInterval = DEFAULT_FLUSH_INTERVAL;
         }
 
         /** {@code jdbc:postgresql://host:port/database}; keep credentials out of it. */
@@ -183,6 +191,15 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             return this;
         }
 
+        /**
+         * Also write what is buffered this often (processing time), for jobs without checkpoints or
+         * with long intervals; zero turns it off. At least 1 ms otherwise.
+         */
+        public Builder setFlushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+            return this;
+        }
+
         public PostgresSessionSink build() {
             if (jdbcUrl == null || jdbcUrl.isBlank()) {
                 throw new IllegalArgumentException("jdbcUrl is required");
@@ -213,6 +230,11 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             if (maxRetryBackoff == null || maxRetryBackoff.compareTo(retryBackoff) < 0) {
                 throw new IllegalArgumentException("maxRetryBackoff must be at least retryBackoff (" + retryBackoff
                         + "), but was " + maxRetryBackoff);
+            }
+            if (flushInterval == null || flushInterval.isNegative()
+                    || (!flushInterval.isZero() && flushInterval.toMillis() < 1)) {
+                throw new IllegalArgumentException("flushInterval must be zero (off) or at least 1 ms, but was "
+                        + flushInterval);
             }
             return new PostgresSessionSink(this);
         }

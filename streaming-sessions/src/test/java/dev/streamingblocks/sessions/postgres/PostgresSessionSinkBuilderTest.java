@@ -21,7 +21,8 @@ class PostgresSessionSinkBuilderTest {
         PostgresSessionSink sink = valid().build();
         assertThat(sink.table()).isEqualTo("user_sessions");
         assertThat(sink.toString()).isEqualTo(
-                "PostgresSessionSink{table=user_sessions, user=analytics, batchSize=1000, maxRetries=10, createTable=false}");
+                "PostgresSessionSink{table=user_sessions, user=analytics, batchSize=1000, maxRetries=10, createTable=false,"
+                        + " flushInterval=PT0S}");
     }
 
     @Test
@@ -87,6 +88,35 @@ class PostgresSessionSinkBuilderTest {
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxRetryBackoff must be at least retryBackoff (PT2S), but was PT1S");
+    }
+
+    @Test
+    void writerRejectsAChangeWithoutKeyBeforeTouchingTheDatabase() {
+        var writer = valid().build().createWriter(null);
+        dev.streamingblocks.sessions.UserSession keyless =
+                new dev.streamingblocks.sessions.UserSession("alice", null, null, 1, "/a", "/a");
+        assertThatThrownBy(() -> writer.write(dev.streamingblocks.sessions.SessionChange.insert(keyless), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Session change for table user_sessions lacks its key (user_id, session_start):"
+                        + " SessionChange[kind=INSERT, session=UserSession[userId=alice, sessionStart=null,"
+                        + " sessionEnd=null, pageCount=1, firstPage=/a, lastPage=/a]]");
+        assertThatThrownBy(() -> writer.write(new dev.streamingblocks.sessions.SessionChange(null, keyless), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Session change for table user_sessions is incomplete: SessionChange[kind=null");
+    }
+
+    @Test
+    void rejectsNegativeFlushInterval() {
+        assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("flushInterval must be zero (off) or at least 1 ms, but was PT-1S");
+    }
+
+    @Test
+    void rejectsSubMillisecondFlushInterval() {
+        assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofNanos(10)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("flushInterval must be zero (off) or at least 1 ms, but was PT0.00000001S");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.streamingblocks.sessions.UserSession;
 import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.postgres.PostgresExtension;
+import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,27 @@ class PostgresSessionSinkITCase {
             assertThat(writer.buffered()).isEqualTo(1);
             writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
             assertThat(writer.buffered()).isZero();
+            assertThat(rows(table)).hasSize(2);
+        }
+    }
+
+    @Test
+    void flushIntervalWritesWithoutACheckpoint() throws Exception {
+        String table = uniqueTable();
+        EmbeddedPostgres postgres = POSTGRES.postgres();
+        TestProcessingTimeService time = new TestProcessingTimeService();
+        time.setCurrentTime(0);
+        try (PostgresSessionWriter writer = new PostgresSessionWriter(postgres.jdbcUrl(), postgres.user(),
+                postgres.password(), table, 1000, 0, Duration.ZERO, Duration.ZERO, true, Duration.ofSeconds(1), time)) {
+            writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
+            time.setCurrentTime(999);
+            assertThat(writer.buffered()).isEqualTo(1);
+            time.setCurrentTime(1000);
+            assertThat(writer.buffered()).isZero();
+            assertThat(rows(table)).containsExactly("alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
+
+            writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
+            time.setCurrentTime(2000);
             assertThat(rows(table)).hasSize(2);
         }
     }

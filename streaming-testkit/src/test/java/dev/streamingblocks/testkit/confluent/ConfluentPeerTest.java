@@ -127,6 +127,14 @@ class ConfluentPeerTest {
     }
 
     @Test
+    void refusesToTakeAFlinkAvroClassFromTheParentWhenItsJarLacksIt() {
+        assertThatThrownBy(() -> peer.classLoader().loadClass("org.apache.flink.formats.avro.NoSuchSchema"))
+                .isInstanceOf(ClassNotFoundException.class)
+                .hasMessage("org.apache.flink.formats.avro.NoSuchSchema is not in " + peer.jar()
+                        + " and must not come from the parent class loader, whose copy links against unshaded Avro");
+    }
+
+    @Test
     void rejectsARecordWithAFieldTheSchemaDoesNotHave() {
         Map<String, Object> withExtra = new LinkedHashMap<>(ARTICLE_ORDER);
         withExtra.put("coupon", "X");

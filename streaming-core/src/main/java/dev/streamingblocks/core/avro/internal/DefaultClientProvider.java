@@ -1,21 +1,21 @@
 package dev.streamingblocks.core.avro.internal;
 
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
-import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
 import java.util.Map;
 
 /**
- * Creates the HTTP registry client from the serde's map. The serdes cache ids and resolved readers
- * themselves, so the steady state makes no registry calls even without a caching client.
+ * Creates the caching HTTP registry client from the serde's map. The serdes also cache ids and
+ * resolved readers themselves, so the hot path does not even reach the client's caches.
  */
 public enum DefaultClientProvider implements SchemaRegistryClientProvider {
     INSTANCE;
 
     @Override
     public SchemaRegistryClient create(Map<String, ?> config) {
-        return new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config));
+        return SchemaRegistryClients.create(config);
     }
 
     /**

@@ -424,7 +424,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                             endpoint.display()
                                     + " answered "
                                     + status
-                                    + errorDetail(response.body());
+                                    + errorDetail(status, response.body());
                     LOG.warn(
                             "Schema registry call to {} failed: cannot {} ({} {}): answered {}",
                             endpoint.display(),
@@ -557,10 +557,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 "Schema registry refused to " + call.description + because, status, error.code);
     }
 
-    private static String errorDetail(String body) {
-        ErrorBody error = ErrorBody.parse(body, -1);
-        if (error.code < 0 && error.message == null) {
-            return "";
+    private static String errorDetail(int status, String body) {
+        ErrorBody error = ErrorBody.parse(body, status);
+        if (error.message == null) {
+            return error.code == status ? "" : " (error " + error.code + ")";
         }
         return " (error " + error.code + (error.message == null ? "" : ": " + error.message) + ")";
     }

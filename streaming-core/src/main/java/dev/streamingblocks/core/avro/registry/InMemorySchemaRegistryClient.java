@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A schema registry held in memory, for users' unit tests: the same contract as the HTTP client,
@@ -31,6 +32,10 @@ import java.util.TreeMap;
  * it. Errors are the same {@link SchemaRegistryException} subclasses with the same messages as the
  * HTTP client's, without the HTTP part. Thread-safe: every call holds one lock, which is fine for a
  * test double.
+ *
+ * <p>When Flink creates the serdes from a configuration map (one per subtask), they cannot share an
+ * instance handed to them: configure {@code schema.registry.url = mock://<scope>} instead, and
+ * {@link SchemaRegistryClients#create} gives all of them {@link #forScope}{@code (scope)}.
  */
 public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
@@ -49,7 +54,32 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     private CompatibilityLevel globalLevel = DEFAULT_COMPATIBILITY;
     private int nextId = 1;
 
+    /** Scoped registries shared across the JVM, as Confluent's {@code mock://} URLs give. */
+    private static final ConcurrentHashMap<String, InMemorySchemaRegistryClient> SCOPES =
+            new ConcurrentHashMap<>();
+
+    /** A fresh registry, private to the caller. */
     public InMemorySchemaRegistryClient() {}
+
+    /**
+     * The registry of {@code scope}, shared by every caller in this JVM, created on first use.
+     * {@link SchemaRegistryClients#create} returns it for {@code schema.registry.url =
+     * mock://<scope>}, so serializers and deserializers that Flink instantiates from a
+     * configuration map (one per subtask) see the same ids. {@link #close()} keeps its content;
+     * {@link #dropScope} discards it.
+     */
+    public static InMemorySchemaRegistryClient forScope(String scope) {
+        if (scope == null || scope.isBlank()) {
+            throw new IllegalArgumentException(
+                    "scope must be a non-blank string, got '" + scope + "'");
+        }
+        return SCOPES.computeIfAbsent(scope, s -> new InMemorySchemaRegistryClient());
+    }
+
+    /** Forgets the registry of {@code scope}; the next {@link #forScope} starts empty. */
+    public static void dropScope(String scope) {
+        SCOPES.remove(scope);
+    }
 
     @Override
     public int register(String subject, Schema schema) {

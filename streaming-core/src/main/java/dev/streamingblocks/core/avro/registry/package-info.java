@@ -7,8 +7,10 @@
  *         "schema.registry.url", "https://registry-a:8081,https://registry-b:8081",
  *         "basic.auth.user.info", "alice:secret"));
  *
- * // unit tests: the same contract in memory
+ * // unit tests: the same contract in memory, private or shared per scope
  * SchemaRegistryClient fake = new InMemorySchemaRegistryClient();
+ * SchemaRegistryClient shared = SchemaRegistryClients.create(Map.of(
+ *         "schema.registry.url", "mock://my-test"));
  * }</pre>
  *
  * <ul>

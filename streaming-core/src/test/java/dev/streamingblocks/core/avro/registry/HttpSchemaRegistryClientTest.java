@@ -3,6 +3,7 @@ package dev.streamingblocks.core.avro.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.RegistryServerFixture.RecordedRequest;
 
 import org.apache.avro.Schema;
@@ -192,6 +193,51 @@ class HttpSchemaRegistryClientTest {
                             e ->
                                     assertThat(((SchemaRegistryException) e).errorCode())
                                             .isEqualTo(42203));
+        }
+    }
+
+    @Test
+    void answersThatAreNotTheRegistrysJsonAreNamedNotMisread() {
+        try (HttpSchemaRegistryClient client =
+                client(config(server.url()).setMaxRetries(1).build())) {
+            server.answerNextRequests(
+                    1,
+                    200,
+                    "application/vnd.schemaregistry.v1+json",
+                    "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+            assertThatThrownBy(() -> client.getSchemaById(5))
+                    .isExactlyInstanceOf(AvroSerdeException.class)
+                    .hasMessage(
+                            "Schema registry holds a PROTOBUF schema, not Avro: cannot fetch the"
+                                    + " schema with id 5");
+
+            server.answerNextRequests(1, 200, "text/html", "<html>Login</html>");
+            assertThatThrownBy(client::getSubjects)
+                    .isExactlyInstanceOf(SchemaRegistryException.class)
+                    .hasMessage(
+                            "Schema registry answered 200 with a body that is not JSON: cannot list"
+                                    + " the subjects (GET /subjects)");
+
+            server.answerNextRequests(1, 200, "application/json", "{\"unexpected\":true}");
+            assertThatThrownBy(() -> client.register("orders-value", V1))
+                    .isExactlyInstanceOf(SchemaRegistryException.class)
+                    .hasMessage(
+                            "Schema registry's answer lacks an integer 'id': cannot register a"
+                                    + " schema under subject 'orders-value' (POST"
+                                    + " /subjects/orders-value/versions)");
+
+            long before = server.requestCount();
+            server.answerNextRequests(2, 502, "text/html", "<html>Bad Gateway</html>");
+            assertThatThrownBy(client::getSubjects)
+                    .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
+                    .hasMessage(
+                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                                    + " after 2 attempts on ["
+                                    + server.url()
+                                    + "]; last failure: "
+                                    + server.url()
+                                    + " answered 502 (error 502: <html>Bad Gateway</html>)");
+            assertThat(server.requestCount() - before).isEqualTo(2);
         }
     }
 

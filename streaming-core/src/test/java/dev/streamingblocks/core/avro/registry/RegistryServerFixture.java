@@ -56,6 +56,10 @@ final class RegistryServerFixture implements AutoCloseable {
     private final AtomicLong requestCount = new AtomicLong();
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicInteger rawLeft = new AtomicInteger();
+    private volatile int rawStatus;
+    private volatile String rawContentType;
+    private volatile String rawBody;
     private volatile int failureStatus;
     private volatile int failureErrorCode;
     private volatile String failureMessage;
@@ -122,6 +126,17 @@ final class RegistryServerFixture implements AutoCloseable {
         failuresLeft.set(count);
     }
 
+    /**
+     * The next {@code count} requests get {@code status} with {@code body} as is, e.g. a proxy's
+     * HTML page or a non-Avro schema.
+     */
+    void answerNextRequests(int count, int status, String contentType, String body) {
+        rawStatus = status;
+        rawContentType = contentType;
+        rawBody = body;
+        rawLeft.set(count);
+    }
+
     void failNextRequests(int count, int status) {
         failNextRequests(count, status, status * 100 + 1, "Injected failure");
     }
@@ -170,6 +185,15 @@ final class RegistryServerFixture implements AutoCloseable {
             }
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 sendError(exchange, failureStatus, failureErrorCode, failureMessage);
+                return;
+            }
+            if (rawLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                byte[] bytes = rawBody.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", rawContentType);
+                exchange.sendResponseHeaders(rawStatus, bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
                 return;
             }
             if (requiredAuthorization != null && !requiredAuthorization.equals(authorization)) {

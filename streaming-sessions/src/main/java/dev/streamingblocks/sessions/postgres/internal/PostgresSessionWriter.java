@@ -21,6 +21,7 @@ import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.UserSession;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import dev.streamingblocks.sessions.postgres.PostgresWriteException;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,9 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     private final Duration maxRetryBackoff;
     private final boolean createTable;
 
+    private final long flushIntervalMillis;
+    private final ProcessingTimeService timeService;
+
     private final String upsertSql;
     private final String deleteSql;
     private final String deleteOverlappingSql;
@@ -58,7 +62,8 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     private record Key(String userId, Instant sessionStart) {}
 
     public PostgresSessionWriter(String jdbcUrl, String user, String password, String table, int batchSize,
-            int maxRetries, Duration retryBackoff, Duration maxRetryBackoff, boolean createTable) {
+            int maxRetries, Duration retryBackoff, Duration maxRetryBackoff, boolean createTable,
+            Duration flushInterval, ProcessingTimeService timeService) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -77,6 +82,19 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         this.deleteSql = "DELETE FROM " + table + " WHERE user_id = ? AND session_start = ?";
         this.deleteOverlappingSql = "DELETE FROM " + table
                 + " WHERE user_id = ? AND session_start < ? AND session_end > ? AND session_start <> ?";
+        this.flushIntervalMillis = flushInterval.toMillis();
+        this.timeService = timeService;
+        if (flushIntervalMillis > 0) {
+            scheduleFlush();
+        }
+    }
+
+    private void scheduleFlush() {
+        // Callbacks run in the task's mailbox thread, never concurrently with write() or flush().
+        timeService.registerTimer(timeService.getCurrentProcessingTime() + flushIntervalMillis, time -> {
+            writeBuffer();
+            scheduleFlush();
+        });
     }
 
     public String upsertSql() {

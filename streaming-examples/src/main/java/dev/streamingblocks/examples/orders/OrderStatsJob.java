@@ -1,0 +1,131 @@
+package dev.streamingblocks.examples.orders;
+
+import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.window.KeyedWindowAggregate;
+import dev.streamingblocks.core.window.WindowAggregation;
+import dev.streamingblocks.core.window.WindowResult;
+import dev.streamingblocks.core.window.WindowSpec;
+import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.kafka.sink.UpsertJsonLayout;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The article's order statistics: per product, the number of orders and the revenue ({@code
+ * price * quantity}) in one-minute tumbling event-time windows, with 5 seconds of out-of-orderness.
+ * Results go to the {@code order-stats} topic in the layout of the article's {@code upsert-kafka}
+ * table (JSON key {@code window_start, product_id}), so this job and the SQL one can feed one topic.
+ */
+public final class OrderStatsJob {
+
+    public static final String ORDERS_TOPIC = "orders";
+    public static final String ORDER_STATS_TOPIC = "order-stats";
+    public static final String ORDERS_DEAD_LETTER_TOPIC = "orders-dlq";
+    public static final Duration WINDOW = Duration.ofMinutes(1);
+    public static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    public static final String WINDOW_UID = "order-stats-per-product-minute";
+
+    /** The article's {@code order_stats} table: {@code PRIMARY KEY (window_start, product_id)}. */
+    public static final UpsertJsonLayout<OrderStats> UPSERT_LAYOUT = UpsertJsonLayout.<OrderStats>builder()
+            .addColumn("window_start", UpsertJsonLayout.ColumnType.TIMESTAMP_3, s -> utc(s.windowStart()))
+            .addColumn("window_end", UpsertJsonLayout.ColumnType.TIMESTAMP_3, s -> utc(s.windowEnd()))
+            .addColumn("product_id", UpsertJsonLayout.ColumnType.STRING, OrderStats::productId)
+            .addColumn("order_count", UpsertJsonLayout.ColumnType.BIGINT, OrderStats::orderCount)
+            .addColumn("total_revenue", UpsertJsonLayout.ColumnType.DOUBLE, OrderStats::totalRevenue)
+            .setPrimaryKey("window_start", "product_id")
+            .build();
+
+    private OrderStatsJob() {}
+
+    /** Event time from the order's {@code timestamp}; TypedKafkaSource adds idleness per partition itself. */
+    public static WatermarkStrategy<Order> watermarks() {
+        return EventTimeWatermarks.<Order>builder()
+                .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
+                .disableIdleness()
+                .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+                .build();
+    }
+
+    /** Orders (with timestamps and watermarks assigned) in, one {@link OrderStats} per product and minute out. */
+    public static DataStream<OrderStats> orderStats(DataStream<Order> orders) {
+        return KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
+                .setWindow(WindowSpec.tumbling(WINDOW))
+                .setAggregation(WindowAggregation.of(
+                        new CountAndRevenue(), Types.TUPLE(Types.LONG, Types.DOUBLE), Types.TUPLE(Types.LONG, Types.DOUBLE)))
+                .setUid(WINDOW_UID)
+                .build()
+                .apply(orders.keyBy(Order::getProductId, Types.STRING))
+                .results()
+                .map(OrderStatsJob::toStats)
+                .returns(TypeInformation.of(OrderStats.class))
+                .name("to-order-stats");
+    }
+
+    /** What the pipeline must produce for {@code orders} when none is late: keyed by (window start, product). */
+    public static Map<String, OrderStats> expectedStats(List<Order> orders) {
+        Map<String, OrderStats> expected = new TreeMap<>();
+        long size = WINDOW.toMillis();
+        for (Order o : orders) {
+            Instant start = Instant.ofEpochMilli(o.getTimestamp() - Math.floorMod(o.getTimestamp(), size));
+            expected.merge(
+                    key(start, o.getProductId()),
+                    new OrderStats(start, start.plus(WINDOW), o.getProductId(), 1, revenue(o)),
+                    (a, b) -> new OrderStats(a.windowStart(), a.windowEnd(), a.productId(),
+                            a.orderCount() + 1, a.totalRevenue() + b.totalRevenue()));
+        }
+        return expected;
+    }
+
+    public static String key(Instant windowStart, String productId) {
+        return windowStart + "/" + productId;
+    }
+
+    static double revenue(Order order) {
+        return order.getPrice() * order.getQuantity();
+    }
+
+    private static OrderStats toStats(WindowResult<String, Tuple2<Long, Double>> r) {
+        return new OrderStats(r.windowStart(), r.windowEnd(), r.key(), r.value().f0, r.value().f1);
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** Count and revenue in one accumulator, so each window keeps O(1) state. */
+    static final class CountAndRevenue
+            implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Tuple2<Long, Double> createAccumulator() {
+            return Tuple2.of(0L, 0.0);
+        }
+
+        @Override
+        public Tuple2<Long, Double> add(Order order, Tuple2<Long, Double> acc) {
+            return Tuple2.of(acc.f0 + 1, acc.f1 + revenue(order));
+        }
+
+        @Override
+        public Tuple2<Long, Double> getResult(Tuple2<Long, Double> acc) {
+            return acc;
+        }
+
+        @Override
+        public Tuple2<Long, Double> merge(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
+            return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
+        }
+    }
+}
