@@ -1,5 +1,8 @@
 package dev.streamingblocks.testkit.kafka;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -177,7 +180,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             brokerConfigs.forEach(kitBuilder::setConfigProp);
             testKit = kitBuilder.build();
             state = State.STARTED;
-            testKit.format();
+            formatQuietly(testKit);
             testKit.startup();
             testKit.waitForReadyBrokers();
             awaitBrokersInMetadata(brokerCount);
@@ -193,6 +196,25 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         LOG.info("Embedded Kafka cluster with {} broker(s) started at {} in {} ms",
                 brokerCount, bootstrapServers(), Duration.between(begin, Instant.now()).toMillis());
         return this;
+    }
+
+    /**
+     * Kafka's storage formatter prints its bootstrap records to {@code System.out}, which would
+     * land in the middle of an example's console output; its text goes to the debug log instead.
+     * The swap is JVM-wide, so it is kept to the few milliseconds of formatting.
+     */
+    private static void formatQuietly(KafkaClusterTestKit kit) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        synchronized (EmbeddedKafkaCluster.class) {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                kit.format();
+            } finally {
+                System.setOut(original);
+            }
+        }
+        LOG.debug("Kafka storage format: {}", captured.toString(StandardCharsets.UTF_8).trim());
     }
 
     /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:40123}. */
