@@ -56,6 +56,9 @@ public final class KafkaTopics implements AutoCloseable {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Pause before asking again for a topic the answering broker has not seen yet. */
+    private static final Duration METADATA_RETRY_PAUSE = Duration.ofMillis(100);
+
     private final Admin admin;
     private final boolean ownsAdmin;
     private final Duration timeout;
@@ -197,8 +200,23 @@ public final class KafkaTopics implements AutoCloseable {
         List<ConfigResource> resources = names.stream()
                 .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
                 .toList();
-        Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(),
-                "describe the configs of topics " + names);
+        String what = "describe the configs of topics " + names;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<ConfigResource, Config> configs;
+        while (true) {
+            try {
+                configs = await(admin.describeConfigs(resources).all(), what);
+                break;
+            } catch (KafkaAdminException e) {
+                // A topic that was just created reaches each broker's metadata asynchronously;
+                // until then the broker answering this call does not know it yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                pause(what);
+            }
+        }
         Map<String, Config> byName = new LinkedHashMap<>();
         configs.forEach((resource, config) -> byName.put(resource.name(), config));
         return byName;
@@ -211,6 +229,15 @@ public final class KafkaTopics implements AutoCloseable {
             throw new KafkaAdminException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaAdminException("Could not " + what + " within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaAdminException("Interrupted while trying to " + what, e);
+        }
+    }
+
+    private static void pause(String what) {
+        try {
+            Thread.sleep(METADATA_RETRY_PAUSE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaAdminException("Interrupted while trying to " + what, e);

@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -278,7 +277,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
 
         private static void requireIdentifier(String property, String value) {
-            Objects.requireNonNull(value, property + " must not be null");
+            if (value == null) {
+                throw new IllegalArgumentException(property + " must not be null");
+            }
             if (!IDENTIFIER.matcher(value).matches()) {
                 throw new IllegalArgumentException(property + " must be a lower-case SQL identifier"
                         + " ([a-z_][a-z0-9_]*, at most 63 characters), but was '" + value + "'");
