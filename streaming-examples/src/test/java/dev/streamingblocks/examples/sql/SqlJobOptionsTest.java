@@ -36,7 +36,7 @@ class SqlJobOptionsTest {
 
     @Test
     void credentialsComeFromTheEnvironmentUnlessGivenAsOptions() {
-        Map<String, String> env = Map.of("JDBC_USER", "env-user", "JDBC_PASSWORD", "env-secret");
+        Map<String, String> env = Map.of("PGUSER", "env-user", "PGPASSWORD", "env-secret");
         SqlJobOptions fromEnv = SqlJobOptions.parse(new String[0], env);
         assertThat(fromEnv.jdbcUser()).isEqualTo("env-user");
         assertThat(fromEnv.jdbcPassword()).isEqualTo("env-secret");
@@ -61,7 +61,7 @@ class SqlJobOptionsTest {
         assertThat(SqlJobOptions.parse(new String[] {"-h"}, Map.of()).help()).isTrue();
         assertThat(SqlJobOptions.usage("my-job: does things"))
                 .startsWith("my-job: does things\n\nOptions:\n")
-                .contains("--jdbc-password PASSWORD    database password (default: $JDBC_PASSWORD; prefer the variable)")
+                .contains("--jdbc-password PASSWORD    database password (default: $PGPASSWORD; prefer the variable)")
                 .endsWith("--help                      this text");
     }
 
