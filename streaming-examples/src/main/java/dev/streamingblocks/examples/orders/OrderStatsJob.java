@@ -5,7 +5,13 @@ import dev.streamingblocks.core.window.KeyedWindowAggregate;
 import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
 import dev.streamingblocks.core.window.WindowSpec;
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.io.JobSink;
+import dev.streamingblocks.examples.io.JobSource;
+import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.kafka.sink.UpsertJsonLayout;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,12 +26,24 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The article's order statistics: per product, the number of orders and the revenue ({@code
  * price * quantity}) in one-minute tumbling event-time windows, with 5 seconds of out-of-orderness.
  * Results go to the {@code order-stats} topic in the layout of the article's {@code upsert-kafka}
  * table (JSON key {@code window_start, product_id}), so this job and the SQL one can feed one topic.
+ *
+ * <pre>{@code
+ * new OrderStatsJob(OrderStatsJob.kafkaOrders(bootstrap, Map.of("schema.registry.url", url), "order-stats"),
+ *         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, "order-stats")).attach(env);
+ * env.enableCheckpointing(10_000);
+ * env.execute("order-stats");
+ * }</pre>
+ *
+ * <p>How to run: (1) {@code local-stack}; (2) {@code order-stats --bootstrap-servers ... --schema-registry-url ...};
+ * (3) {@code produce --bootstrap-servers ... --schema-registry-url ... --count 3000}. Each (minute, product)
+ * appears in {@code order-stats} once the watermark (latest order time - 5 s) passes the minute's end.
  */
 public final class OrderStatsJob {
 
@@ -46,7 +64,49 @@ public final class OrderStatsJob {
             .setPrimaryKey("window_start", "product_id")
             .build();
 
-    private OrderStatsJob() {}
+    private final JobSource<Order> orders;
+    private final JobSink<OrderStats> stats;
+
+    /** The job with its input and output; {@link #attach} wires it (flink-training style). */
+    public OrderStatsJob(JobSource<Order> orders, JobSink<OrderStats> stats) {
+        this.orders = orders;
+        this.stats = stats;
+    }
+
+    /** Wires the pipeline into {@code env}; the caller sets checkpointing and executes. */
+    public void attach(StreamExecutionEnvironment env) {
+        stats.attach(orderStats(orders.attach(env)));
+    }
+
+    /** The production source's builder (Avro via the registry, bad records to the DLQ); tests bound it. */
+    public static TypedKafkaSource.Builder<Order> kafkaSourceBuilder(
+            String bootstrapServers, Map<String, ?> registryConfig, String groupId) {
+        return TypedKafkaSource.<Order>builder()
+                .setName("orders-source")
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(ORDERS_TOPIC)
+                .setGroupId(groupId)
+                .setValueDeserializer(AvroRegistryDeserializationSchema.forSpecific(Order.class, registryConfig))
+                .setWatermarkStrategy(watermarks())
+                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic(ORDERS_DEAD_LETTER_TOPIC);
+    }
+
+    public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId) {
+        TypedKafkaSource<Order> source = kafkaSourceBuilder(bootstrapServers, registryConfig, groupId).build();
+        return env -> source.attach(env).records();
+    }
+
+    /** Upserts to {@code topic} in {@link #UPSERT_LAYOUT}, exactly once. */
+    public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String jobName) {
+        ExactlyOnceKafkaSink<OrderStats> sink = ExactlyOnceKafkaSink.<OrderStats>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopic(topic)
+                .setUpsertJsonLayout(UPSERT_LAYOUT)
+                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
+                .build();
+        return sink::sinkTo;
+    }
 
     /** Event time from the order's {@code timestamp}; TypedKafkaSource adds idleness per partition itself. */
     public static WatermarkStrategy<Order> watermarks() {

@@ -1,0 +1,282 @@
+package dev.streamingblocks.examples;
+
+import dev.streamingblocks.core.avro.AvroSerdeConfig;
+import dev.streamingblocks.examples.clients.OrderConsumer;
+import dev.streamingblocks.examples.clients.OrderProducer;
+import dev.streamingblocks.examples.fraud.FraudJob;
+import dev.streamingblocks.examples.internal.Args;
+import dev.streamingblocks.examples.orders.OrderStatsJob;
+import dev.streamingblocks.examples.quickstart.Quickstart;
+import dev.streamingblocks.examples.sessions.SessionsJob;
+import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The examples' single entry point: {@code Main <command> [options]}, each command with {@code --help}.
+ *
+ * <pre>{@code
+ * java ... dev.streamingblocks.examples.Main local-stack --wipe
+ * java ... dev.streamingblocks.examples.Main fraud --bootstrap-servers localhost:40123
+ * java ... dev.streamingblocks.examples.Main produce --type transactions --bootstrap-servers localhost:40123
+ * }</pre>
+ *
+ * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code fraud},
+ * {@code sessions}, {@code produce}, {@code consume}. The jobs run against the local stack (started in
+ * this JVM) unless {@code --bootstrap-servers} is given, and then against that infrastructure.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            Usage: Main <command> [options]    (Main <command> --help for its options)
+
+            Commands:
+              quickstart    the README's first command: embedded stack, generated orders, order-stats, verified results
+              local-stack   start Kafka, the schema registry and PostgreSQL on loopback; print addresses; run until Ctrl-C
+              order-stats   orders (Avro) -> per-product counts and revenue per minute -> 'order-stats' (upsert JSON)
+              fraud         transactions -> the article's fraud rule -> 'fraud-alerts', exactly once
+              sessions      page views (JSON) -> 30-minute sessions -> PostgreSQL user_sessions
+              produce       generate orders, transactions (with fraud bursts) or page views into Kafka
+              consume       read Avro orders with manual offset commits""";
+
+    static final Set<String> STACK_OPTIONS = Set.of("--work-dir");
+    static final Set<String> JOB_OPTIONS = Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
+            "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
+            "--group-id", "--work-dir", "--web-ui-port");
+
+    static final String JOB_HELP = """
+              --bootstrap-servers HOST:PORT   Kafka to use; without it a local stack starts in this JVM
+              --schema-registry-url URL       registry for Avro orders (default: the local stack's)
+              --jdbc-url URL                  PostgreSQL for sessions (default: the local stack's)
+              --jdbc-user USER                PostgreSQL user; --jdbc-password or the PGPASSWORD variable for its password
+              --checkpoint-interval DURATION  e.g. 10s (default 10s); results commit with each checkpoint
+              --checkpoint-dir URI            durable checkpoint storage, e.g. file:///tmp/cp (default: JobManager memory)
+              --parallelism N                 default 2
+              --group-id ID                   Kafka consumer group (default: the command name)
+              --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
+                                              (default with the local stack: a free port, printed)
+              --work-dir DIR                  the local stack's data directory
+              --wipe                          delete the local stack's data first
+              --help                          this text""";
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "quickstart" -> Quickstart.main(rest);
+                case "local-stack" -> localStack(rest);
+                case "order-stats", "fraud", "sessions" -> job(args[0], rest);
+                case "produce" -> produce(rest);
+                case "consume" -> consume(rest);
+                default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static void localStack(String[] rawArgs) throws InterruptedException {
+        Args args = Args.parse("local-stack", rawArgs, STACK_OPTIONS, Set.of("--wipe", "--no-postgres"));
+        if (args.has("--help")) {
+            System.out.println("""
+                    Usage: Main local-stack [options]
+                    Starts on loopback, with no Docker, a Kafka broker (KRaft), the Confluent-compatible schema
+                    registry and PostgreSQL; prints their addresses and runs until Ctrl-C. Registry and PostgreSQL
+                    data survive restarts in the work directory (Kafka's log does not).
+                      --work-dir DIR   data directory (default %s)
+                      --wipe           delete the data directory first
+                      --no-postgres    do not start PostgreSQL
+                      --help           this text""".formatted(LocalStack.DEFAULT_WORK_DIRECTORY));
+            return;
+        }
+        LocalStack stack = stackBuilder(args).setPostgres(!args.has("--no-postgres")).build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        System.out.println("Local stack is up:");
+        System.out.println(stack.describe());
+        System.out.println("Press Ctrl-C to stop.");
+        stopped.await();
+    }
+
+    static void job(String command, String[] rawArgs) throws Exception {
+        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe"));
+        if (args.has("--help")) {
+            System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
+            return;
+        }
+        int parallelism = (int) args.getLong("--parallelism", 2, 1);
+        Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
+        String groupId = args.get("--group-id", command);
+        LocalStack stack = null;
+        try {
+            String bootstrap;
+            String registryUrl;
+            String jdbcUrl;
+            String jdbcUser;
+            String jdbcPassword;
+            Integer webUiPort = args.get("--web-ui-port").map(Integer::parseInt).orElse(null);
+            if (args.has("--bootstrap-servers")) {
+                bootstrap = args.get("--bootstrap-servers").orElseThrow();
+                registryUrl = args.get("--schema-registry-url").orElse(null);
+                jdbcUrl = args.get("--jdbc-url").orElse(null);
+                jdbcUser = args.get("--jdbc-user").orElse(null);
+                jdbcPassword = args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"));
+            } else {
+                stack = stackBuilder(args).setPostgres(command.equals("sessions")).build().start();
+                bootstrap = stack.bootstrapServers();
+                registryUrl = args.get("--schema-registry-url").orElse(stack.schemaRegistryUrl());
+                jdbcUrl = stack.hasPostgres() ? stack.jdbcUrl() : null;
+                jdbcUser = stack.hasPostgres() ? stack.jdbcUser() : null;
+                jdbcPassword = stack.hasPostgres() ? stack.jdbcPassword() : null;
+                createTopics(stack, command);
+                if (webUiPort == null) {
+                    webUiPort = LocalStack.freePort();
+                }
+                System.out.println("Local stack for " + command + ":");
+                System.out.println(stack.describe());
+                System.out.println("  Flink web UI             http://localhost:" + webUiPort);
+                System.out.println("Feed it with: Main produce --type "
+                        + (command.equals("order-stats") ? "orders --schema-registry-url " + registryUrl
+                                : command.equals("fraud") ? "transactions" : "page-views")
+                        + " --bootstrap-servers " + bootstrap);
+            }
+            Configuration conf = new Configuration();
+            conf.set(PipelineOptions.GENERIC_TYPES, false);
+            args.get("--checkpoint-dir").ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
+            StreamExecutionEnvironment env = webUiPort != null
+                    ? LocalStack.flinkEnvironment(conf, webUiPort)
+                    : StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(parallelism);
+            env.enableCheckpointing(checkpointInterval.toMillis());
+            switch (command) {
+                case "order-stats" -> new OrderStatsJob(
+                        OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId),
+                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, command))
+                        .attach(env);
+                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId),
+                        FraudJob.kafkaAlerts(bootstrap, command)).attach(env);
+                default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId),
+                        SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
+                                required(command, "--jdbc-user", jdbcUser),
+                                required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
+                                PostgresSessionSink.DEFAULT_TABLE)).attach(env);
+            }
+            env.execute(command);
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+    }
+
+    static void produce(String[] rawArgs) throws InterruptedException {
+        Args args = Args.parse("produce", rawArgs, Set.of("--bootstrap-servers", "--schema-registry-url", "--type",
+                "--topic", "--count", "--rate", "--seed", "--fraud-every"), Set.of());
+        if (args.has("--help")) {
+            System.out.println("""
+                    Usage: Main produce --bootstrap-servers HOST:PORT [options]
+                    Sends deterministic generated records with a delivery report for each.
+                      --type orders|transactions|page-views   what to generate (default orders)
+                      --schema-registry-url URL   required for orders (Avro, Confluent wire format)
+                      --topic NAME     default: orders, transactions or page-views
+                      --count N        how many (default %d); 0 runs until Ctrl-C
+                      --rate N         records per second (default: as fast as possible)
+                      --seed S         the same seed gives the same records (default %d)
+                      --fraud-every N  transactions: a burst of 3 over $1000 every N records (default 100; 0 never)
+                      --help           this text""".formatted(OrderProducer.DEFAULT_COUNT, OrderProducer.DEFAULT_SEED));
+            return;
+        }
+        OrderProducer.Kind kind = OrderProducer.Kind.parse(args.get("--type", "orders"));
+        OrderProducer.builder()
+                .setBootstrapServers(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)))
+                .setSchemaRegistryUrl(args.get("--schema-registry-url").orElse(null))
+                .setKind(kind)
+                .setTopic(args.get("--topic").orElse(null))
+                .setCount(args.getLong("--count", OrderProducer.DEFAULT_COUNT, 0))
+                .setRatePerSecond(args.getLong("--rate", 0, 0))
+                .setSeed(args.getLong("--seed", OrderProducer.DEFAULT_SEED, Long.MIN_VALUE))
+                .setFraudEvery((int) args.getLong("--fraud-every", 100, 0))
+                .build()
+                .run(System.out);
+    }
+
+    static void consume(String[] rawArgs) {
+        Args args = Args.parse("consume", rawArgs, Set.of("--bootstrap-servers", "--schema-registry-url", "--topic",
+                "--group-id", "--max", "--idle-timeout"), Set.of());
+        if (args.has("--help")) {
+            System.out.println("""
+                    Usage: Main consume --bootstrap-servers HOST:PORT --schema-registry-url URL [options]
+                    Reads Avro orders, printing each, committing offsets after each processed batch.
+                      --topic NAME            default orders
+                      --group-id ID           default order-reader
+                      --max N                 stop after at least N orders (default 0: no limit)
+                      --idle-timeout DURATION stop after this long without records (default 30s)
+                      --help                  this text""");
+            return;
+        }
+        new OrderConsumer(
+                required("consume", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)),
+                required("consume", "--schema-registry-url", args.get("--schema-registry-url").orElse(null)),
+                args.get("--topic", OrderStatsJob.ORDERS_TOPIC),
+                args.get("--group-id", "order-reader"))
+                .consume(args.getLong("--max", 0, 0), args.getDuration("--idle-timeout", Duration.ofSeconds(30)),
+                        System.out);
+    }
+
+    private static LocalStack.Builder stackBuilder(Args args) {
+        return LocalStack.builder()
+                .setWorkDirectory(args.get("--work-dir").map(Path::of).orElse(LocalStack.DEFAULT_WORK_DIRECTORY))
+                .setWipe(args.has("--wipe"));
+    }
+
+    private static void createTopics(LocalStack stack, String command) {
+        Map<String, String> keep = Map.of("retention.ms", "-1");
+        Consumer<String> create = topic -> stack.kafka().createTopic(topic, 3, (short) 1, keep);
+        switch (command) {
+            case "order-stats" -> {
+                create.accept(OrderStatsJob.ORDERS_TOPIC);
+                create.accept(OrderStatsJob.ORDER_STATS_TOPIC);
+                create.accept(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);
+            }
+            case "fraud" -> {
+                create.accept(FraudJob.TRANSACTIONS_TOPIC);
+                create.accept(FraudJob.ALERTS_TOPIC);
+                create.accept(FraudJob.DEAD_LETTER_TOPIC);
+            }
+            default -> {
+                create.accept(SessionsJob.PAGE_VIEWS_TOPIC);
+                create.accept(SessionsJob.DEAD_LETTER_TOPIC);
+            }
+        }
+    }
+
+    private static Map<String, String> registryConfig(String command, String registryUrl) {
+        return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, required(command, "--schema-registry-url", registryUrl));
+    }
+
+    private static String required(String command, String option, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(command + ": " + option + " is required; try " + command + " --help");
+        }
+        return value;
+    }
+}

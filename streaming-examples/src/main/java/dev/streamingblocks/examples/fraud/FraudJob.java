@@ -1,0 +1,101 @@
+package dev.streamingblocks.examples.fraud;
+
+import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.examples.io.JobSink;
+import dev.streamingblocks.examples.io.JobSource;
+import dev.streamingblocks.fraud.Alert;
+import dev.streamingblocks.fraud.FraudDetection;
+import dev.streamingblocks.fraud.FraudSerdes;
+import dev.streamingblocks.fraud.Transaction;
+import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The article's fraud job: transactions from {@value #TRANSACTIONS_TOPIC} through the article's
+ * detector (more than {@link FraudRules#MIN_LARGE_TRANSACTIONS} - 1 transactions over $1000 in a
+ * one-minute tumbling window) to {@value #ALERTS_TOPIC}, exactly once (alerts are written in Kafka
+ * transactions committed with each checkpoint; readers use {@code read_committed}).
+ *
+ * <pre>{@code
+ * new FraudJob(FraudJob.kafkaTransactions(bootstrap, "fraud"), FraudJob.kafkaAlerts(bootstrap, "fraud"))
+ *         .attach(env);
+ * env.enableCheckpointing(10_000);
+ * env.execute("fraud");
+ * }</pre>
+ *
+ * <p>How to run: (1) {@code local-stack}; (2) {@code fraud --bootstrap-servers <from 1>};
+ * (3) {@code produce --type transactions --bootstrap-servers <from 1> --count 1000 --fraud-every 100}.
+ * Expect one {@code HIGH_FREQUENCY_LARGE_TRANSACTIONS} alert per injected burst in
+ * {@value #ALERTS_TOPIC}. Transactions on Kafka are plain Avro binary ({@link FraudSerdes}), keyed by
+ * user id; records that are not go to {@value #DEAD_LETTER_TOPIC}.
+ */
+public final class FraudJob {
+
+    public static final String TRANSACTIONS_TOPIC = "transactions";
+    public static final String ALERTS_TOPIC = "fraud-alerts";
+    public static final String DEAD_LETTER_TOPIC = "transactions-dlq";
+    public static final String SOURCE_NAME = "transactions-source";
+
+    private final JobSource<Transaction> transactions;
+    private final JobSink<Alert> alerts;
+
+    public FraudJob(JobSource<Transaction> transactions, JobSink<Alert> alerts) {
+        this.transactions = transactions;
+        this.alerts = alerts;
+    }
+
+    /** Wires the pipeline into {@code env}; the caller sets checkpointing and executes. */
+    public void attach(StreamExecutionEnvironment env) {
+        alerts.attach(FraudDetection.builder()
+                .setRules(FraudRules.articleRule())
+                .build()
+                .detect(transactions.attach(env)));
+    }
+
+    /** The watermark strategy for a TypedKafkaSource, which adds idleness per partition itself. */
+    public static WatermarkStrategy<Transaction> watermarks() {
+        return EventTimeWatermarks.<Transaction>builder()
+                .setEventTimeExtractor(Transaction::getTimestamp)
+                .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
+                .disableIdleness()
+                .build();
+    }
+
+    /** The production source's builder; tests make it bounded with {@code setBoundedToLatest()}. */
+    public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId) {
+        return TypedKafkaSource.<Transaction>builder()
+                .setName(SOURCE_NAME)
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(TRANSACTIONS_TOPIC)
+                .setGroupId(groupId)
+                .setValueDeserializer(FraudSerdes.transactionDeserializer())
+                .setWatermarkStrategy(watermarks())
+                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic(DEAD_LETTER_TOPIC);
+    }
+
+    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId) {
+        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId).build();
+        return env -> source.attach(env).records();
+    }
+
+    /** Alerts keyed by user id, Avro binary values, exactly once. */
+    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String jobName) {
+        return kafkaAlerts(bootstrapServers, ALERTS_TOPIC, jobName);
+    }
+
+    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String jobName) {
+        ExactlyOnceKafkaSink<Alert> sink = ExactlyOnceKafkaSink.<Alert>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopic(topic)
+                .setKeyExtractor(Alert::getUserId)
+                .setValueSerializationSchema(FraudSerdes.alertSerializer())
+                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
+                .build();
+        return sink::sinkTo;
+    }
+}
