@@ -375,6 +375,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         config.put("restart-strategy.type", "none");
         // A job's main runs inside the JobManager on REST submission: its System.exit must not end the JobManager.
         config.put("cluster.intercept-user-system-exit", "THROW");
+        // Spread a job's slots over the TaskManagers, so even a small job crosses JVMs (network shuffles).
+        config.put("taskmanager.load-balance.mode", "SLOTS");
         config.putAll(extraConfig);
 
         StringBuilder yaml = new StringBuilder("# Written by FlinkStandaloneCluster\n");
