@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *     flink.start();                                   // returns once both TaskManagers registered
  *     String jobId = flink.submitJar(jar, "com.example.Job", List.of("--bootstrap-servers", bootstrap), 2);
  *     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(30));
- *     flink.cancelJob(jobId);
+ *     flink.cancelJob(jobId, Duration.ofSeconds(30));
  * }
  * }</pre>
  *
@@ -567,6 +567,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     private URI uri(String path) {
+        requireStarted();
         return restAddress.resolve(path);
     }
 
