@@ -25,6 +25,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -310,6 +312,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs)))
                     .all()
                     .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitTopicVisible(admin, topic, partitions);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 throw new IllegalStateException("Topic '" + topic + "' already exists", e.getCause());
@@ -322,6 +325,36 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", e);
+        }
+    }
+
+    /**
+     * The controller acknowledges a new topic before every broker's metadata cache has it, so a
+     * client asking right away can get {@code UnknownTopicOrPartitionException}. Returning only
+     * once the topic is described with a leader for every partition spares each test that race.
+     */
+    private static void awaitTopicVisible(Admin admin, String topic, int partitions)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + DEFAULT_OPERATION_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                if (description != null && description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Could not describe the new topic '" + topic + "': "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Topic '" + topic + "' was created but not visible with "
+                        + partitions + " led partitions within " + DEFAULT_OPERATION_TIMEOUT);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 
