@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *     flink.start();                                   // returns once both TaskManagers registered
  *     String jobId = flink.submitJar(jar, "com.example.Job", List.of("--bootstrap-servers", bootstrap), 2);
  *     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(30));
- *     flink.cancelJob(jobId);
+ *     flink.cancelJob(jobId, Duration.ofSeconds(30));
  * }
  * }</pre>
  *
@@ -375,6 +375,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         config.put("restart-strategy.type", "none");
         // A job's main runs inside the JobManager on REST submission: its System.exit must not end the JobManager.
         config.put("cluster.intercept-user-system-exit", "THROW");
+        // Spread a job's slots over the TaskManagers, so even a small job crosses JVMs (network shuffles).
+        config.put("taskmanager.load-balance.mode", "SLOTS");
         config.putAll(extraConfig);
 
         StringBuilder yaml = new StringBuilder("# Written by FlinkStandaloneCluster\n");
@@ -565,6 +567,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     private URI uri(String path) {
+        requireStarted();
         return restAddress.resolve(path);
     }
 

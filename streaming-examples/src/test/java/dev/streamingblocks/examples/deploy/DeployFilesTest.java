@@ -12,6 +12,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -80,6 +90,42 @@ class DeployFilesTest {
         // Keys that Flink 2 removed or renamed would be ignored without a word.
         assertThat(config).doesNotContainKeys("state.backend", "state.checkpoints.dir", "state.savepoints.dir",
                 "state.backend.incremental", "metrics.reporter.prom.class");
+    }
+
+    @Test
+    void flinkReadsTheConfigAsIntended() {
+        // Flink's own loader and typed options: a misspelt key or unparsable value shows up here.
+        Configuration conf = GlobalConfiguration.loadConfiguration(deployDir.resolve("flink").toString());
+
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file:///flink-data/checkpoints");
+        assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isEqualTo("file:///flink-data/savepoints");
+        assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+                .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        assertThat(conf.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(2);
+        assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).isFalse();
+        assertThat(conf.get(MetricOptions.REPORTERS_LIST)).isEqualTo("prom");
+    }
+
+    @Test
+    void flinkReadsEachDeploymentsConfigAsIntended() throws IOException {
+        for (String job : JOBS) {
+            Map<String, Object> spec = map(load(deployDir.resolve("k8s/" + job + ".yaml")).get("spec"));
+            Map<String, String> raw = new TreeMap<>();
+            map(spec.get("flinkConfiguration")).forEach((k, v) -> raw.put(k, String.valueOf(v)));
+            Configuration conf = Configuration.fromMap(raw);
+
+            assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).as(job).isEqualTo("rocksdb");
+            assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).as(job).isTrue();
+            assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).as(job).isEqualTo(Duration.ofSeconds(10));
+            assertThat(conf.get(HighAvailabilityOptions.HA_MODE)).as(job).isEqualTo("kubernetes");
+            assertThat(conf.get(HighAvailabilityOptions.HA_STORAGE_PATH)).as(job)
+                    .isEqualTo("file:///flink-data/" + job + "/ha");
+            assertThat(conf.get(TaskManagerOptions.NUM_TASK_SLOTS)).as(job).isEqualTo(2);
+            assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).as(job).isFalse();
+        }
     }
 
     @Test
