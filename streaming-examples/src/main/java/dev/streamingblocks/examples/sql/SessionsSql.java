@@ -37,7 +37,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
  * {"user_id":"alice","page_url":"/home","view_time":"2026-02-06 12:00:00"}} in {@code page-views},
  * and PostgreSQL):
  * <ol>
- *   <li>{@code JDBC_USER=analytics JDBC_PASSWORD=... java -cp streaming-examples.jar
+ *   <li>{@code PGUSER=analytics PGPASSWORD=... java -cp streaming-examples.jar
  *       dev.streamingblocks.examples.sql.SessionsSql --bootstrap-servers localhost:9092 --jdbc-url
  *       jdbc:postgresql://localhost:5432/analytics}</li>
  *   <li>{@code SELECT * FROM user_sessions}: one row per session once it has closed (the watermark

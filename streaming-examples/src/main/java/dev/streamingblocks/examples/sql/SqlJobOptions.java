@@ -25,8 +25,8 @@ public final class SqlJobOptions {
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
     public static final String DEFAULT_SCHEMA_REGISTRY_URL = "http://localhost:8081";
     public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://localhost:5432/analytics";
-    public static final String ENV_JDBC_USER = "JDBC_USER";
-    public static final String ENV_JDBC_PASSWORD = "JDBC_PASSWORD";
+    public static final String ENV_JDBC_USER = "PGUSER";
+    public static final String ENV_JDBC_PASSWORD = "PGPASSWORD";
 
     /** The {@code --help} text of every SQL job; {@code %s} is the job's own description. */
     static final String USAGE = """

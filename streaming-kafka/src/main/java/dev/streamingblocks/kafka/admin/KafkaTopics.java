@@ -131,7 +131,7 @@ public final class KafkaTopics implements AutoCloseable {
         if (!toVerify.isEmpty()) {
             Map<String, TopicDescription> descriptions = existing;
             if (!existing.keySet().containsAll(toVerify.keySet())) {
-                descriptions = describeExisting(toVerify.keySet());
+                descriptions = describeAll(toVerify.keySet());
             }
             Map<String, Config> configs = describeConfigs(toVerify.keySet());
             for (TopicSpec spec : toVerify.values()) {
@@ -194,6 +194,27 @@ public final class KafkaTopics implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * Describes topics that exist, though maybe only just: a topic another client created a moment
+     * ago reaches each broker's metadata asynchronously, so "unknown" is asked again.
+     */
+    private Map<String, TopicDescription> describeAll(Collection<String> names) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, TopicDescription> found = describeExisting(names);
+            if (found.keySet().containsAll(names)) {
+                return found;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                List<String> missing = new ArrayList<>(names);
+                missing.removeAll(found.keySet());
+                throw new KafkaAdminException("Topics " + missing + " already exist but could not be described"
+                        + " within " + timeout, null);
+            }
+            pause("describe topics " + names);
+        }
     }
 
     private Map<String, Config> describeConfigs(Collection<String> names) {

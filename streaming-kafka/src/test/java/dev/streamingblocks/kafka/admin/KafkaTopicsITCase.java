@@ -14,9 +14,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
 import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.KafkaFutureImpl;
@@ -141,6 +144,47 @@ class KafkaTopicsITCase {
             assertThat(onLagging.ensureTopics(TopicSpec.builder(topic).compacted().build())).isEmpty();
         }
         assertThat(configLookups).hasValue(2);
+    }
+
+    @Test
+    void aTopicCreatedConcurrentlyIsDescribedOnceTheBrokerKnowsIt() {
+        // describeTopics says "unknown", createTopics says "exists" (someone else just created it),
+        // and the next describeTopics may still say "unknown" until the metadata arrives.
+        String topic = EmbeddedKafkaCluster.uniqueTopicName("raced");
+        KAFKA.cluster().createTopic(topic, 2);
+        AtomicInteger descriptions = new AtomicInteger();
+        try (LaggingTopicsAdmin lagging = new LaggingTopicsAdmin(descriptions, 2);
+                KafkaTopics onLagging = KafkaTopics.builder().setAdmin(lagging).build()) {
+            assertThat(onLagging.ensureTopics(TopicSpec.builder(topic).setPartitions(2).build())).isEmpty();
+        }
+        assertThat(descriptions).hasValue(3);
+    }
+
+    /** A real admin client whose first {@code lagging} topic descriptions answer "unknown topic". */
+    private static final class LaggingTopicsAdmin extends ForwardingAdmin {
+        private final AtomicInteger calls;
+        private final int lagging;
+
+        LaggingTopicsAdmin(AtomicInteger calls, int lagging) {
+            super(Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
+            this.calls = calls;
+            this.lagging = lagging;
+        }
+
+        @Override
+        public DescribeTopicsResult describeTopics(TopicCollection topics, DescribeTopicsOptions options) {
+            if (calls.incrementAndGet() > lagging) {
+                return super.describeTopics(topics, options);
+            }
+            Map<String, KafkaFuture<TopicDescription>> unknown = new java.util.HashMap<>();
+            for (String name : ((TopicCollection.TopicNameCollection) topics).topicNames()) {
+                KafkaFutureImpl<TopicDescription> future = new KafkaFutureImpl<>();
+                future.completeExceptionally(new UnknownTopicOrPartitionException(
+                        "This server does not host this topic-partition."));
+                unknown.put(name, future);
+            }
+            return new DescribeTopicsResult(null, unknown) {};
+        }
     }
 
     /** A real admin client whose first config lookup fails as a broker that lags behind would. */
