@@ -146,25 +146,30 @@ class StandaloneClusterFraudITCase {
     }
 
     /**
-     * The examples module's jar from {@code target/} (the package phase runs before Failsafe). A
-     * shaded jar is submitted as it is; a plain one gets the job's libraries under {@code lib/}.
+     * The examples module's job jar from {@code target/} (the package phase runs before Failsafe):
+     * the shaded {@code streaming-examples-<version>-job.jar} as it is; without one, the plain jar
+     * with the job's libraries under {@code lib/}, which Flink puts on the job's class path.
      */
     private static Path jobJar() throws IOException {
-        Path examplesJar;
+        List<Path> jars;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            List<Path> jars = files.filter(p -> {
+            jars = files.filter(p -> {
                 String name = p.getFileName().toString();
                 return name.startsWith("streaming-examples-") && name.endsWith(".jar")
                         && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar");
-            }).toList();
-            assertThat(jars).as("the examples jar in target/ (run through Maven's verify)").hasSize(1);
-            examplesJar = jars.get(0);
+            }).sorted().toList();
         }
-        try (JarFile jar = new JarFile(examplesJar.toFile())) {
-            if (jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class") != null) {
-                return examplesJar;
+        List<Path> shaded = jars.stream().filter(p -> p.getFileName().toString().endsWith("-job.jar")).toList();
+        if (!shaded.isEmpty()) {
+            assertThat(shaded).as("one shaded job jar in target/").hasSize(1);
+            try (JarFile jar = new JarFile(shaded.get(0).toFile())) {
+                assertThat(jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class"))
+                        .as("the Kafka connector inside " + shaded.get(0)).isNotNull();
             }
+            return shaded.get(0);
         }
+        assertThat(jars).as("the examples jar in target/ (run through Maven's verify)").hasSize(1);
+        Path examplesJar = jars.get(0);
         List<Path> libraries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);

@@ -42,6 +42,7 @@ class DeployFilesTest {
     private static Path deployDir;
     private static String flinkVersion;
     private static String kafkaVersion;
+    private static String projectVersion;
 
     @BeforeAll
     static void locate() throws Exception {
@@ -53,6 +54,9 @@ class DeployFilesTest {
                 .parse(root.resolve("pom.xml").toFile());
         flinkVersion = pom.getElementsByTagName("flink.version").item(0).getTextContent().trim();
         kafkaVersion = pom.getElementsByTagName("kafka.version").item(0).getTextContent().trim();
+        // The root pom's own <version>, a direct child of <project>.
+        projectVersion = javax.xml.xpath.XPathFactory.newInstance().newXPath()
+                .evaluate("/project/version", pom).trim();
     }
 
     @Test
@@ -132,6 +136,9 @@ class DeployFilesTest {
     void imageAndBrokerVersionsMatchTheBuild() throws IOException {
         List<String> dockerfile = Files.readAllLines(deployDir.resolve("Dockerfile"), StandardCharsets.UTF_8);
         assertThat(dockerfile).contains("FROM flink:" + flinkVersion + "-java17");
+        // The shaded jar (classifier job) of this version: the plain jar lacks the connectors.
+        assertThat(dockerfile).contains("COPY streaming-examples/target/streaming-examples-" + projectVersion
+                + "-job.jar /opt/flink/usrlib/streaming-examples.jar");
 
         Map<String, Object> services = map(load(deployDir.resolve("docker-compose.yml")).get("services"));
         assertThat(services).containsOnlyKeys(
@@ -216,7 +223,7 @@ class DeployFilesTest {
     }
 
     private static String jobImage() {
-        return "streaming-blocks/flink-jobs:0.1.0-SNAPSHOT";
+        return "streaming-blocks/flink-jobs:" + projectVersion;
     }
 
     private static List<Path> yamlFiles() throws IOException {
