@@ -3,14 +3,14 @@ package dev.streamingblocks.examples;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
-import dev.streamingblocks.examples.enrich.EnrichJob;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
-import dev.streamingblocks.examples.orders.OrderStatsSqlJob;
 import dev.streamingblocks.examples.quickstart.Quickstart;
 import dev.streamingblocks.examples.sessions.SessionsJob;
-import dev.streamingblocks.examples.sessions.SessionsSqlJob;
+import dev.streamingblocks.examples.sql.EnrichSql;
+import dev.streamingblocks.examples.sql.OrderStatsSql;
+import dev.streamingblocks.examples.sql.SessionsSql;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 /**
  * The examples' single entry point: {@code Main <command> [options]}, each command with {@code --help}.
@@ -35,8 +34,10 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
  * }</pre>
  *
  * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code order-stats-sql}, {@code fraud},
- * {@code sessions}, {@code sessions-sql}, {@code enrich}, {@code produce}, {@code consume}. The jobs run against the local stack (started in
- * this JVM) unless {@code --bootstrap-servers} is given, and then against that infrastructure.
+ * {@code sessions}, {@code sessions-sql}, {@code enrich}, {@code produce}, {@code consume}. The DataStream
+ * jobs run against the local stack (started in this JVM) unless {@code --bootstrap-servers} is given, and
+ * then against that infrastructure; the SQL jobs ({@code dev.streamingblocks.examples.sql}) take the
+ * addresses as options (see their {@code --help}).
  */
 public final class Main {
 
@@ -50,8 +51,8 @@ public final class Main {
               order-stats-sql  the same in the article's Flink SQL (avro-confluent in, upsert-kafka out)
               fraud         transactions -> the article's fraud rule -> 'fraud-alerts', exactly once
               sessions      page views (JSON) -> 30-minute sessions -> PostgreSQL user_sessions
-              sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions_sql
-              enrich        orders joined with the versioned products table as of their event time -> 'enriched-orders'
+              sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions
+              enrich        orders joined with the versioned products table as of their event time -> 'orders-enriched'
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
               consume       read Avro orders with manual offset commits""";
 
@@ -87,8 +88,10 @@ public final class Main {
             switch (args[0]) {
                 case "quickstart" -> Quickstart.main(rest);
                 case "local-stack" -> localStack(rest);
-                case "order-stats", "order-stats-sql", "fraud", "sessions", "sessions-sql", "enrich" ->
-                        job(args[0], rest);
+                case "order-stats", "fraud", "sessions" -> job(args[0], rest);
+                case "order-stats-sql" -> OrderStatsSql.main(rest);
+                case "sessions-sql" -> SessionsSql.main(rest);
+                case "enrich" -> EnrichSql.main(rest);
                 case "produce" -> produce(rest);
                 case "consume" -> consume(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
@@ -149,7 +152,7 @@ public final class Main {
                 jdbcUser = args.get("--jdbc-user").orElse(null);
                 jdbcPassword = args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"));
             } else {
-                stack = stackBuilder(args).setPostgres(command.startsWith("sessions")).build().start();
+                stack = stackBuilder(args).setPostgres(command.equals("sessions")).build().start();
                 bootstrap = stack.bootstrapServers();
                 registryUrl = args.get("--schema-registry-url").orElse(stack.schemaRegistryUrl());
                 jdbcUrl = stack.hasPostgres() ? stack.jdbcUrl() : null;
@@ -163,7 +166,7 @@ public final class Main {
                 System.out.println(stack.describe());
                 System.out.println("  Flink web UI             http://localhost:" + webUiPort);
                 System.out.println("Feed it with: Main produce --type "
-                        + (command.startsWith("order-stats") || command.equals("enrich") ? "orders --schema-registry-url " + registryUrl
+                        + (command.equals("order-stats") ? "orders --schema-registry-url " + registryUrl
                                 : command.equals("fraud") ? "transactions" : "page-views")
                         + " --bootstrap-servers " + bootstrap);
             }
@@ -176,29 +179,6 @@ public final class Main {
             env.setParallelism(parallelism);
             env.enableCheckpointing(checkpointInterval.toMillis());
             switch (command) {
-                case "order-stats-sql" -> {
-                    new OrderStatsSqlJob(bootstrap, required(command, "--schema-registry-url", registryUrl))
-                            .setGroupId(groupId)
-                            .execute(StreamTableEnvironment.create(env))
-                            .await();
-                    return;
-                }
-                case "sessions-sql" -> {
-                    new SessionsSqlJob(bootstrap, required(command, "--jdbc-url", jdbcUrl),
-                            required(command, "--jdbc-user", jdbcUser),
-                            required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword))
-                            .setGroupId(groupId)
-                            .execute(StreamTableEnvironment.create(env))
-                            .await();
-                    return;
-                }
-                case "enrich" -> {
-                    new EnrichJob(bootstrap, required(command, "--schema-registry-url", registryUrl))
-                            .setGroupId(groupId)
-                            .execute(StreamTableEnvironment.create(env))
-                            .await();
-                    return;
-                }
                 case "order-stats" -> new OrderStatsJob(
                         OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId),
                         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, command))
@@ -283,13 +263,7 @@ public final class Main {
         Map<String, String> keep = Map.of("retention.ms", "-1");
         Consumer<String> create = topic -> stack.kafka().createTopic(topic, 3, (short) 1, keep);
         switch (command) {
-            case "enrich" -> {
-                create.accept(OrderStatsJob.ORDERS_TOPIC);
-                stack.kafka().createTopic(EnrichJob.PRODUCTS_TOPIC, 1, (short) 1,
-                        Map.of("retention.ms", "-1", "cleanup.policy", "compact"));
-                create.accept(EnrichJob.ENRICHED_ORDERS_TOPIC);
-            }
-            case "order-stats", "order-stats-sql" -> {
+            case "order-stats" -> {
                 create.accept(OrderStatsJob.ORDERS_TOPIC);
                 create.accept(OrderStatsJob.ORDER_STATS_TOPIC);
                 create.accept(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);

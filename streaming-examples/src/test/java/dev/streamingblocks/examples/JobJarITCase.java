@@ -47,7 +47,7 @@ class JobJarITCase {
         assertThat(factories).contains(
                 "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",        // kafka
                 "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory",  // upsert-kafka
-                "dev.streamingblocks.examples.shaded.formats.avro.registry.confluent.RegistryAvroFormatFactory", // avro-confluent
+                "dev.streamingblocks.shaded.sqlavro.org.apache.flink.formats.avro.registry.confluent.RegistryAvroFormatFactory", // avro-confluent
                 "org.apache.flink.formats.json.JsonFormatFactory",                                   // json
                 "org.apache.flink.connector.jdbc.core.table.JdbcDynamicTableFactory");               // jdbc
         // Each registered factory is really in the jar, and 'avro' is registered once (flink-avro's).
@@ -65,7 +65,7 @@ class JobJarITCase {
         assertThat(jar.getEntry("org/apache/avro/Schema.class")).isNotNull();
         // ... and the SQL format's rewritten copy, relocated so the names do not clash.
         assertThat(jar.getEntry(
-                "dev/streamingblocks/examples/shaded/formats/avro/AvroRowDataDeserializationSchema.class")).isNotNull();
+                "dev/streamingblocks/shaded/sqlavro/org/apache/flink/formats/avro/AvroRowDataDeserializationSchema.class")).isNotNull();
         assertThat(jar.getEntry("org/apache/flink/avro/shaded/org/apache/avro/Schema.class")).isNotNull();
     }
 

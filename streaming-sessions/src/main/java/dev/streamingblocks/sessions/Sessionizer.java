@@ -42,7 +42,8 @@ import org.apache.flink.util.OutputTag;
  *       watermark has reached {@code t + gap - 1 ms + allowedLateness}: its own window closed more
  *       than the allowed lateness ago. Unlike Flink's window operator, this does not depend on
  *       which sessions are still open, so a view can never join a session that was already
- *       forgotten, and the result does not depend on when state was cleaned.</li>
+ *       forgotten, and the result does not depend on when state was cleaned. Each late view
+ *       also counts in the operator's {@code numLateRecords} metric, as in the core window blocks.</li>
  *   <li><b>Changes after emission.</b> A view that is not late and lands in or next to emitted
  *       sessions merges with them. An emitted session whose start is not the merged start is
  *       emitted as {@link ChangeKind#DELETE}; the merged session is emitted as

@@ -1,5 +1,7 @@
 package dev.streamingblocks.sessions;
 
+import dev.streamingblocks.sessions.internal.SessionizeFunction;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +26,7 @@ class SessionizeFunctionTest {
     static final Duration MS = Duration.ofMillis(1);
 
     private KeyedOneInputStreamOperatorTestHarness<String, PageView, SessionChange> harness;
+    private SessionizeFunction function;
 
     @AfterEach
     void closeHarness() throws Exception {
@@ -136,11 +139,13 @@ class SessionizeFunctionTest {
         view("alice", "/too-late", t(5));
         assertThat(changes()).isEmpty();
         assertThat(lateViews()).containsExactly(new PageView("alice", "/too-late", t(5)));
+        assertThat(function.lateViewCount()).isEqualTo(1L);
 
         // One millisecond later is still within the allowed lateness; [0, 36) has closed, so at once.
         view("alice", "/just-in-time", t(6));
         assertThat(changes()).containsExactly(update("alice", 0, 36, 2, "/a", "/just-in-time"));
         assertThat(lateViews()).isEmpty();
+        assertThat(function.lateViewCount()).isEqualTo(1L);
     }
 
     @Test
@@ -229,8 +234,9 @@ class SessionizeFunctionTest {
 
     private void create(Duration allowedLateness) throws Exception {
         Sessionizer sessionizer = Sessionizer.builder().setGap(GAP).setAllowedLateness(allowedLateness).build();
+        function = sessionizer.createFunction();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(sessionizer.createFunction()), new Sessionizer.UserIdSelector(), Types.STRING);
+                new KeyedProcessOperator<>(function), new Sessionizer.UserIdSelector(), Types.STRING);
         harness.setup();
     }
 

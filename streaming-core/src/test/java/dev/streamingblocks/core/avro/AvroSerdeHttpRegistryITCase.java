@@ -158,6 +158,25 @@ class AvroSerdeHttpRegistryITCase {
     }
 
     @Test
+    void credentialsNeverAppearInSerdeErrors() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://alice:s3cret-pw@127.0.0.1:" + closedPort);
+        config.put("max.retries", 0);
+        byte[] bytes = {0, 0, 0, 0, 7, 2};
+
+        assertThatThrownBy(() -> AvroRegistryDeserializationSchema.forSpecific(Order.class, config).deserialize(bytes, "t", 0, 1L))
+                .isInstanceOf(SchemaRegistryUnavailableException.class)
+                .hasMessageEndingWith("(topic 't', partition 0, offset 1)")
+                .hasMessageNotContaining("s3cret-pw")
+                .hasMessageNotContaining("alice:");
+        assertThat(AvroSerdeConfig.fromMap(config).toString()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
     void unknownRegistryKeysFailWhenTheSerdeIsBuilt() {
         Map<String, Object> config = config();
         config.put("schema.registry.basic.auth.password", "s3cret");

@@ -56,6 +56,9 @@ public final class KafkaTopics implements AutoCloseable {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Pause before asking again for a topic the answering broker has not seen yet. */
+    private static final Duration METADATA_RETRY_PAUSE = Duration.ofMillis(100);
+
     private final Admin admin;
     private final boolean ownsAdmin;
     private final Duration timeout;
@@ -128,7 +131,7 @@ public final class KafkaTopics implements AutoCloseable {
         if (!toVerify.isEmpty()) {
             Map<String, TopicDescription> descriptions = existing;
             if (!existing.keySet().containsAll(toVerify.keySet())) {
-                descriptions = describeExisting(toVerify.keySet());
+                descriptions = describeAll(toVerify.keySet());
             }
             Map<String, Config> configs = describeConfigs(toVerify.keySet());
             for (TopicSpec spec : toVerify.values()) {
@@ -193,12 +196,48 @@ public final class KafkaTopics implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Describes topics that exist, though maybe only just: a topic another client created a moment
+     * ago reaches each broker's metadata asynchronously, so "unknown" is asked again.
+     */
+    private Map<String, TopicDescription> describeAll(Collection<String> names) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, TopicDescription> found = describeExisting(names);
+            if (found.keySet().containsAll(names)) {
+                return found;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                List<String> missing = new ArrayList<>(names);
+                missing.removeAll(found.keySet());
+                throw new KafkaAdminException("Topics " + missing + " already exist but could not be described"
+                        + " within " + timeout, null);
+            }
+            pause("describe topics " + names);
+        }
+    }
+
     private Map<String, Config> describeConfigs(Collection<String> names) {
         List<ConfigResource> resources = names.stream()
                 .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
                 .toList();
-        Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(),
-                "describe the configs of topics " + names);
+        String what = "describe the configs of topics " + names;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<ConfigResource, Config> configs;
+        while (true) {
+            try {
+                configs = await(admin.describeConfigs(resources).all(), what);
+                break;
+            } catch (KafkaAdminException e) {
+                // A topic that was just created reaches each broker's metadata asynchronously;
+                // until then the broker answering this call does not know it yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                pause(what);
+            }
+        }
         Map<String, Config> byName = new LinkedHashMap<>();
         configs.forEach((resource, config) -> byName.put(resource.name(), config));
         return byName;
@@ -211,6 +250,15 @@ public final class KafkaTopics implements AutoCloseable {
             throw new KafkaAdminException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaAdminException("Could not " + what + " within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaAdminException("Interrupted while trying to " + what, e);
+        }
+    }
+
+    private static void pause(String what) {
+        try {
+            Thread.sleep(METADATA_RETRY_PAUSE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaAdminException("Interrupted while trying to " + what, e);

@@ -99,7 +99,9 @@ public final class LingeringTransactions {
 
     /**
      * Aborts each transaction by fencing its transactional id: a producer with that id calls
-     * {@code initTransactions()}, which makes the coordinator abort the open transaction.
+     * {@code initTransactions()}, which makes the coordinator abort the open transaction. One in
+     * {@code PREPARE_COMMIT} is committed instead: the coordinator had decided before the fence
+     * (see {@link #outcome}).
      *
      * @param clientConfig connection settings (bootstrap servers, security); serializer and
      *                     transactional-id settings are set here
@@ -116,6 +118,21 @@ public final class LingeringTransactions {
                 producer.initTransactions();
             }
         }
+    }
+
+    /**
+     * What fencing did to the transactions. The coordinator has already decided the outcome of one
+     * in {@code PREPARE_COMMIT}: fencing completes its commit, it does not abort it, and saying
+     * "aborted" would hide that its records became visible.
+     */
+    public static String outcome(List<LingeringTransaction> fenced) {
+        long committed = fenced.stream().filter(t -> t.state() == TransactionState.PREPARE_COMMIT).count();
+        long aborted = fenced.size() - committed;
+        String line = "Aborted " + aborted + " transaction(s)";
+        if (committed > 0) {
+            line += "; " + committed + " already in PREPARE_COMMIT completed their commit instead";
+        }
+        return line;
     }
 
     /** The transactions as a fixed-width table with a header line. */
@@ -200,7 +217,7 @@ public final class LingeringTransactions {
             out.print(table(open));
             if (abort && !open.isEmpty()) {
                 abort(config, open);
-                out.println("Aborted " + open.size() + " transaction(s)");
+                out.println(outcome(open));
             }
             return 0;
         } catch (RuntimeException e) {

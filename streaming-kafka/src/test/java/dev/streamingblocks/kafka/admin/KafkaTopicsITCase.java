@@ -3,15 +3,26 @@ package dev.streamingblocks.kafka.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.KafkaFutureImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +130,87 @@ class KafkaTopicsITCase {
 
         assertThat(topics.ensureTopics(TopicSpec.builder(topic).setConfig("cleanup.policy", "delete,compact")
                 .build())).isEmpty();
+    }
+
+    @Test
+    void aBrokerThatHasNotSeenANewTopicYetIsAskedAgain() {
+        // A topic another client just created reaches each broker's metadata asynchronously: a
+        // config lookup in that window answers UnknownTopicOrPartition (seen in this suite).
+        String topic = EmbeddedKafkaCluster.uniqueTopicName("lagging");
+        KAFKA.cluster().createTopic(topic, 1, (short) 1, Map.of("cleanup.policy", "compact"));
+        AtomicInteger configLookups = new AtomicInteger();
+        try (LaggingConfigsAdmin lagging = new LaggingConfigsAdmin(configLookups);
+                KafkaTopics onLagging = KafkaTopics.builder().setAdmin(lagging).build()) {
+            assertThat(onLagging.ensureTopics(TopicSpec.builder(topic).compacted().build())).isEmpty();
+        }
+        assertThat(configLookups).hasValue(2);
+    }
+
+    @Test
+    void aTopicCreatedConcurrentlyIsDescribedOnceTheBrokerKnowsIt() {
+        // describeTopics says "unknown", createTopics says "exists" (someone else just created it),
+        // and the next describeTopics may still say "unknown" until the metadata arrives.
+        String topic = EmbeddedKafkaCluster.uniqueTopicName("raced");
+        KAFKA.cluster().createTopic(topic, 2);
+        AtomicInteger descriptions = new AtomicInteger();
+        try (LaggingTopicsAdmin lagging = new LaggingTopicsAdmin(descriptions, 2);
+                KafkaTopics onLagging = KafkaTopics.builder().setAdmin(lagging).build()) {
+            assertThat(onLagging.ensureTopics(TopicSpec.builder(topic).setPartitions(2).build())).isEmpty();
+        }
+        assertThat(descriptions).hasValue(3);
+    }
+
+    /** A real admin client whose first {@code lagging} topic descriptions answer "unknown topic". */
+    private static final class LaggingTopicsAdmin extends ForwardingAdmin {
+        private final AtomicInteger calls;
+        private final int lagging;
+
+        LaggingTopicsAdmin(AtomicInteger calls, int lagging) {
+            super(Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
+            this.calls = calls;
+            this.lagging = lagging;
+        }
+
+        @Override
+        public DescribeTopicsResult describeTopics(TopicCollection topics, DescribeTopicsOptions options) {
+            if (calls.incrementAndGet() > lagging) {
+                return super.describeTopics(topics, options);
+            }
+            Map<String, KafkaFuture<TopicDescription>> unknown = new java.util.HashMap<>();
+            for (String name : ((TopicCollection.TopicNameCollection) topics).topicNames()) {
+                KafkaFutureImpl<TopicDescription> future = new KafkaFutureImpl<>();
+                future.completeExceptionally(new UnknownTopicOrPartitionException(
+                        "This server does not host this topic-partition."));
+                unknown.put(name, future);
+            }
+            return new DescribeTopicsResult(null, unknown) {};
+        }
+    }
+
+    /** A real admin client whose first config lookup fails as a broker that lags behind would. */
+    private static final class LaggingConfigsAdmin extends ForwardingAdmin {
+        private final AtomicInteger lookups;
+
+        LaggingConfigsAdmin(AtomicInteger lookups) {
+            super(Map.of("bootstrap.servers", KAFKA.bootstrapServers()));
+            this.lookups = lookups;
+        }
+
+        @Override
+        public DescribeConfigsResult describeConfigs(
+                Collection<ConfigResource> resources, DescribeConfigsOptions options) {
+            if (lookups.incrementAndGet() > 1) {
+                return super.describeConfigs(resources, options);
+            }
+            Map<ConfigResource, KafkaFuture<Config>> failed = new java.util.HashMap<>();
+            for (ConfigResource resource : resources) {
+                KafkaFutureImpl<Config> future = new KafkaFutureImpl<>();
+                future.completeExceptionally(new UnknownTopicOrPartitionException(
+                        "This server does not host this topic-partition."));
+                failed.put(resource, future);
+            }
+            return new DescribeConfigsResult(failed) {};
+        }
     }
 
     @Test

@@ -79,4 +79,19 @@ class LingeringTransactionsTest {
                 + String.format("%-40s %-20s %12s %6s %-24s %s%n", "job.sink-1-7", "PrepareAbort", "4002", "0",
                         "-", ""));
     }
+
+    @Test
+    void outcomeSaysThatTransactionsInPrepareCommitWereCommittedNotAborted() {
+        LingeringTransaction ongoing = new LingeringTransaction("job.sink-0-7", TransactionState.ONGOING, 1, 0,
+                Optional.empty(), List.of());
+        LingeringTransaction prepareAbort = new LingeringTransaction("job.sink-1-7", TransactionState.PREPARE_ABORT,
+                2, 0, Optional.empty(), List.of());
+        LingeringTransaction prepareCommit = new LingeringTransaction("job.sink-2-7",
+                TransactionState.PREPARE_COMMIT, 3, 0, Optional.empty(), List.of());
+
+        assertThat(LingeringTransactions.outcome(List.of(ongoing, prepareAbort)))
+                .isEqualTo("Aborted 2 transaction(s)");
+        assertThat(LingeringTransactions.outcome(List.of(ongoing, prepareCommit)))
+                .isEqualTo("Aborted 1 transaction(s); 1 already in PREPARE_COMMIT completed their commit instead");
+    }
 }

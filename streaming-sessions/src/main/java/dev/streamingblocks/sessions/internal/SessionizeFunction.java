@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.Sessionizer;
@@ -11,6 +12,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -31,6 +33,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
     private final long allowedLatenessMillis;
 
     private transient MapState<Long, SessionAccumulator> sessions;
+    private transient Counter lateViews;
 
     public SessionizeFunction(long gapMillis, long allowedLatenessMillis) {
         if (gapMillis <= 0) {
@@ -48,6 +51,8 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
     public void open(OpenContext openContext) {
         sessions = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>(STATE_NAME, Types.LONG, Types.POJO(SessionAccumulator.class)));
+        // The same metric as the core window blocks, so one dashboard query finds every late record.
+        lateViews = getRuntimeContext().getMetricGroup().counter(LateData.LATE_RECORDS_METRIC);
     }
 
     @Override
@@ -58,6 +63,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
         // Judged on the view's own window only, so that once a session is forgotten no accepted
         // view can touch it any more (see the class Javadoc of Sessionizer).
         if (saturatedAdd(time, gapMillis - 1, allowedLatenessMillis) <= watermark) {
+            lateViews.inc();
             ctx.output(Sessionizer.LATE_VIEWS, view);
             return;
         }
@@ -117,6 +123,11 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
         if (sessions.isEmpty()) {
             sessions.clear();
         }
+    }
+
+    /** Late views so far (the {@value LateData#LATE_RECORDS_METRIC} metric), for tests. */
+    public long lateViewCount() {
+        return lateViews.getCount();
     }
 
     private void emit(String userId, SessionAccumulator session, Collector<SessionChange> out) {

@@ -38,8 +38,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * as the accepted input defines it: no duplicates, nothing missing, no stale row.
  *
  * <h2>Errors</h2>
- * Connection failures (SQLState class {@code 08}) are retried with exponential backoff on a fresh
- * connection; other SQL errors fail the job at once with a {@link PostgresWriteException} naming
+ * Connection failures (SQLState class {@code 08}, and {@code 57P01}/{@code 57P02}/{@code 57P03}
+ * while the server restarts) are retried with exponential backoff on a fresh connection; other SQL errors fail the job at once with a {@link PostgresWriteException} naming
  * the table and the statement. Credentials never appear in messages or {@link #toString()}.
  *
  * <p>Timestamps are stored as {@code TIMESTAMP(3)} in UTC, like Flink SQL's JDBC sink stores a
@@ -168,7 +168,10 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             return this;
         }
 
-        /** Retries of a write that failed on the connection (SQLState class 08); 0 or more. */
+        /**
+         * Retries of a write that failed on the connection (SQLState class 08, or 57P01-57P03 while
+         * the server restarts); 0 or more.
+         */
         public Builder setMaxRetries(int maxRetries) {
             this.maxRetries = maxRetries;
             return this;

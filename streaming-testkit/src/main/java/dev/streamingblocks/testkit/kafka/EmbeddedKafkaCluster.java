@@ -1,5 +1,8 @@
 package dev.streamingblocks.testkit.kafka;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,6 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +98,69 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return new Builder();
     }
 
+    /** The line {@link #main} prints once the cluster is ready; scripts wait for it. */
+    public static final String READY_LINE_PREFIX = "Kafka bootstrap servers: ";
+
+    static final String USAGE = "Usage: EmbeddedKafkaCluster [--brokers 1|3] [--broker-config key=value]...";
+
+    /**
+     * Runs a cluster for local runs until the JVM is stopped (Ctrl-C), printing
+     * {@value #READY_LINE_PREFIX}{@code <bootstrap servers>} once it is ready. Ports are chosen
+     * freely, so pass the printed address to the jobs.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Builder builder;
+        try {
+            builder = parseArgs(args);
+            builder.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        EmbeddedKafkaCluster cluster = builder.build();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cluster.close();
+            stopped.countDown();
+        }, "embedded-kafka-shutdown"));
+        cluster.start();
+        System.out.println(READY_LINE_PREFIX + cluster.bootstrapServers());
+        System.out.flush();
+        stopped.await();
+    }
+
+    static Builder parseArgs(String[] args) {
+        Builder builder = builder();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Missing value after " + arg);
+            }
+            String value = args[++i];
+            switch (arg) {
+                case "--brokers":
+                    try {
+                        builder.setBrokers(Integer.parseInt(value));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--brokers needs a number, but was '" + value + "'");
+                    }
+                    break;
+                case "--broker-config":
+                    int eq = value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--broker-config needs key=value, but was '" + value + "'");
+                    }
+                    builder.setBrokerConfig(value.substring(0, eq), value.substring(eq + 1));
+                    break;
+                default:
+                    throw new IllegalArgumentException("Unknown option " + arg);
+            }
+        }
+        return builder;
+    }
+
     /**
      * Formats the storage, starts the controller and brokers, and waits until every broker is
      * ready and serves metadata.
@@ -114,7 +182,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             brokerConfigs.forEach(kitBuilder::setConfigProp);
             testKit = kitBuilder.build();
             state = State.STARTED;
-            testKit.format();
+            formatQuietly(testKit);
             testKit.startup();
             testKit.waitForReadyBrokers();
             awaitBrokersInMetadata(brokerCount);
@@ -130,6 +198,25 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         LOG.info("Embedded Kafka cluster with {} broker(s) started at {} in {} ms",
                 brokerCount, bootstrapServers(), Duration.between(begin, Instant.now()).toMillis());
         return this;
+    }
+
+    /**
+     * Kafka's storage formatter prints its bootstrap records to {@code System.out}, which would
+     * land in the middle of an example's console output; its text goes to the debug log instead.
+     * The swap is JVM-wide, so it is kept to the few milliseconds of formatting.
+     */
+    private static void formatQuietly(KafkaClusterTestKit kit) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        synchronized (EmbeddedKafkaCluster.class) {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                kit.format();
+            } finally {
+                System.setOut(original);
+            }
+        }
+        LOG.debug("Kafka storage format: {}", captured.toString(StandardCharsets.UTF_8).trim());
     }
 
     /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:40123}. */
@@ -225,6 +312,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs)))
                     .all()
                     .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitTopicVisible(admin, topic, partitions);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
                 throw new IllegalStateException("Topic '" + topic + "' already exists", e.getCause());
@@ -237,6 +325,36 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", e);
+        }
+    }
+
+    /**
+     * The controller acknowledges a new topic before every broker's metadata cache has it, so a
+     * client asking right away can get {@code UnknownTopicOrPartitionException}. Returning only
+     * once the topic is described with a leader for every partition spares each test that race.
+     */
+    private static void awaitTopicVisible(Admin admin, String topic, int partitions)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + DEFAULT_OPERATION_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                if (description != null && description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("Could not describe the new topic '" + topic + "': "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Topic '" + topic + "' was created but not visible with "
+                        + partitions + " led partitions within " + DEFAULT_OPERATION_TIMEOUT);
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 

@@ -29,6 +29,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
     private final EmbeddedKafkaCluster.Builder builder;
     private EmbeddedKafkaCluster cluster;
+    private int depth;
 
     /** One broker with the default configs. */
     public KafkaClusterExtension() {
@@ -41,22 +42,33 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        if (cluster == null) {
+    public synchronized void beforeAll(ExtensionContext context) {
+        // @Nested classes inherit the extension and call back again: keep the outer cluster.
+        if (depth++ > 0) {
+            return;
+        }
+        try {
             cluster = builder.build().start();
+        } catch (RuntimeException e) {
+            depth--;
+            throw e;
         }
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (cluster != null) {
-            cluster.close();
-            cluster = null;
+    public synchronized void afterAll(ExtensionContext context) {
+        if (depth == 0 || --depth > 0) {
+            return;
+        }
+        EmbeddedKafkaCluster running = cluster;
+        cluster = null;
+        if (running != null) {
+            running.close();
         }
     }
 
     /** The running cluster. */
-    public EmbeddedKafkaCluster cluster() {
+    public synchronized EmbeddedKafkaCluster cluster() {
         if (cluster == null) {
             throw new IllegalStateException(
                     "The Kafka cluster is not running: register KafkaClusterExtension on a static field"

@@ -12,9 +12,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,10 +179,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
             admin.setAutoCommit(true);
             if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", user)) {
                 try (Statement statement = admin.createStatement()) {
-                    // Identifiers are validated by the builder; the password goes in as a literal
-                    // because CREATE ROLE does not take bind parameters.
-                    statement.execute("CREATE ROLE " + user + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+                    // Identifiers are validated by the builder. The password is not in the SQL
+                    // text, which a failing statement would print: the driver hashes it (SCRAM)
+                    // on this side and sends only the verifier.
+                    statement.execute("CREATE ROLE " + user + " LOGIN");
                 }
+                admin.unwrap(PGConnection.class).alterUserPassword(user, password.toCharArray(), "scram-sha-256");
             }
             if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
                 try (Statement statement = admin.createStatement()) {
@@ -278,7 +280,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
 
         private static void requireIdentifier(String property, String value) {
-            Objects.requireNonNull(value, property + " must not be null");
+            if (value == null) {
+                throw new IllegalArgumentException(property + " must not be null");
+            }
             if (!IDENTIFIER.matcher(value).matches()) {
                 throw new IllegalArgumentException(property + " must be a lower-case SQL identifier"
                         + " ([a-z_][a-z0-9_]*, at most 63 characters), but was '" + value + "'");

@@ -1,6 +1,5 @@
 package dev.streamingblocks.testkit.postgres;
 
-import java.util.Objects;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -26,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final EmbeddedPostgres.Builder builder;
-    private EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
+    private int depth;
 
     /** A server with the defaults: database, user {@value EmbeddedPostgres#DEFAULT_DATABASE}. */
     public PostgresExtension() {
@@ -35,31 +35,46 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
     /** A server as the builder describes. */
     public PostgresExtension(EmbeddedPostgres.Builder builder) {
-        this.builder = Objects.requireNonNull(builder, "builder");
+        if (builder == null) {
+            throw new IllegalArgumentException("builder must not be null");
+        }
+        this.builder = builder;
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        if (postgres == null) {
+    public synchronized void beforeAll(ExtensionContext context) {
+        // @Nested classes inherit the extension and call back again: keep the outer server.
+        if (depth++ > 0) {
+            return;
+        }
+        try {
             postgres = builder.build().start();
+        } catch (RuntimeException e) {
+            depth--;
+            throw e;
         }
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (postgres != null) {
-            postgres.close();
-            postgres = null;
+    public synchronized void afterAll(ExtensionContext context) {
+        if (depth == 0 || --depth > 0) {
+            return;
+        }
+        EmbeddedPostgres running = postgres;
+        postgres = null;
+        if (running != null) {
+            running.close();
         }
     }
 
     /** The running server. */
     public EmbeddedPostgres postgres() {
-        if (postgres == null) {
+        EmbeddedPostgres running = postgres;
+        if (running == null) {
             throw new IllegalStateException(
                     "PostgreSQL is not running: register PostgresExtension on a static field"
                             + " with @RegisterExtension and use it from a test");
         }
-        return postgres;
+        return running;
     }
 }

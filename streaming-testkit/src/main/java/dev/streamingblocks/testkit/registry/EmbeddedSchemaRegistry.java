@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * forced to disk before the client gets its answer. On {@link #start()} the lines are replayed in
  * order, so subjects, versions, global ids (new ids continue after the highest), deletes and
  * config survive a restart. A torn last line from a crash is dropped; any other unreadable line
- * fails the start naming the file and line. The events are:
+ * fails the start naming the file and line. One running registry holds the file (an exclusive
+ * file lock): a second {@link #start()} on it fails until the first is closed. The events are:
  *
  * <pre>
  * {"op":"register","subject":"orders-value","version":1,"id":1,"schema":"{...canonical Avro JSON...}"}

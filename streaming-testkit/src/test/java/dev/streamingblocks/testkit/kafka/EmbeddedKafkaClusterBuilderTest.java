@@ -71,4 +71,28 @@ class EmbeddedKafkaClusterBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("EmbeddedKafkaCluster can be started once; it is CLOSED");
     }
+
+    @Test
+    void commandLineSetsBrokersAndConfigs() {
+        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.parseArgs(new String[] {
+            "--brokers", "3", "--broker-config", "log.retention.ms=-1"}).build();
+        assertThat(cluster.brokerCount()).isEqualTo(3);
+        assertThat(cluster.brokerConfigs()).containsEntry("log.retention.ms", "-1");
+    }
+
+    @Test
+    void commandLineErrorsNameTheOption() {
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.parseArgs(new String[] {"--brokers"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Missing value after --brokers");
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.parseArgs(new String[] {"--brokers", "x"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--brokers needs a number, but was 'x'");
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.parseArgs(new String[] {"--broker-config", "novalue"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--broker-config needs key=value, but was 'novalue'");
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.parseArgs(new String[] {"--port", "9092"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown option --port");
+    }
 }

@@ -18,8 +18,15 @@ class EmbeddedPostgresBuilderTest {
     @Test
     void rejectsMissingUser() {
         assertThatThrownBy(() -> EmbeddedPostgres.builder().setUser(null).build())
-                .isInstanceOf(NullPointerException.class)
+                .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("user must not be null");
+    }
+
+    @Test
+    void rejectsMissingDatabase() {
+        assertThatThrownBy(() -> EmbeddedPostgres.builder().setDatabase(null).build())
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("database must not be null");
     }
 
     @Test

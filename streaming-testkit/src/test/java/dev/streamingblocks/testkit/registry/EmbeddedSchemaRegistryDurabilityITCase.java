@@ -38,6 +38,27 @@ class EmbeddedSchemaRegistryDurabilityITCase {
     }
 
     @Test
+    void aSecondRegistryOnTheSameFileIsRefusedUntilTheFirstCloses() throws Exception {
+        // Two writers would hand out the same new ids for different schemas, and the replay
+        // would then resolve one writer's id to the other's schema.
+        Path file = dir.resolve("shared.jsonl");
+        try (EmbeddedSchemaRegistry first = started(file)) {
+            EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
+            assertThatThrownBy(second::start)
+                    .isExactlyInstanceOf(IllegalStateException.class)
+                    .hasMessage("Schema registry storage file " + file
+                            + " is in use by another registry (in this or another process)");
+            second.close();
+            assertThat(new RegistryHttp(first.url()).register("orders-value", ORDER_V1).body())
+                    .isEqualTo(tree("{\"id\":1}"));
+        }
+        try (EmbeddedSchemaRegistry again = started(file)) {
+            assertThat(new RegistryHttp(again.url()).get("/subjects").body())
+                    .isEqualTo(tree("[\"orders-value\"]"));
+        }
+    }
+
+    @Test
     void idsVersionsDeletesAndConfigSurviveARestart() throws Exception {
         Path file = dir.resolve("registry.jsonl");
         try (EmbeddedSchemaRegistry registry = started(file)) {

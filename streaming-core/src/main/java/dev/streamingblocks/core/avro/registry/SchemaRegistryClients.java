@@ -1,7 +1,10 @@
 package dev.streamingblocks.core.avro.registry;
 
+import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Creates the client a serde should use: the HTTP client behind the caches, or, for a {@code
@@ -64,9 +67,16 @@ public final class SchemaRegistryClients {
                             + SchemaRegistryClientConfig.URL_CONFIG
                             + "': a mock URL must be the only URL and name a scope, as in"
                             + " 'mock://my-scope', got '"
-                            + text
+                            + withoutUserInfo(text)
                             + "'");
         }
         return scope;
+    }
+
+    /** The other URLs in the list may carry {@code user:password@}; messages never show it. */
+    private static String withoutUserInfo(String urls) {
+        return Arrays.stream(urls.split(",", -1))
+                .map(RegistryEndpoint::stripUserInfo)
+                .collect(Collectors.joining(","));
     }
 }

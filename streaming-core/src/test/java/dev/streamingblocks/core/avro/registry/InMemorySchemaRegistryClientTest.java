@@ -101,6 +101,24 @@ class InMemorySchemaRegistryClientTest {
     }
 
     @Test
+    void nullArgumentsFailAsTheHttpClientDoesNotWithABareNullPointer() {
+        // The test double must reject what the HTTP client rejects, with the same message.
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        assertThatThrownBy(() -> registry.register("orders-value", null))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("schema must not be null");
+        assertThatThrownBy(() -> registry.lookup("orders-value", null))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("schema must not be null");
+        assertThatThrownBy(() -> registry.testCompatibility("orders-value", null))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("schema must not be null");
+        assertThatThrownBy(() -> registry.setCompatibility("orders-value", null))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("level must not be null");
+    }
+
+    @Test
     void backwardIsTheDefaultAndRejectsANewRequiredField() {
         registry.register("orders-value", V1);
         assertThat(registry.getCompatibility(null)).isEqualTo(CompatibilityLevel.BACKWARD);

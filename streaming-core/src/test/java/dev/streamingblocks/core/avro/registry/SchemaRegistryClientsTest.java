@@ -75,6 +75,18 @@ class SchemaRegistryClientsTest {
                         "Invalid value for configuration 'schema.registry.url': a mock URL must be"
                             + " the only URL and name a scope, as in 'mock://my-scope', got"
                             + " 'mock://'");
+        // The other URL's userinfo must not reach the message.
+        assertThatThrownBy(
+                        () ->
+                                SchemaRegistryClients.create(
+                                        Map.of(
+                                                "schema.registry.url",
+                                                "http://alice:s3cret@registry:8081,mock://a")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Invalid value for configuration 'schema.registry.url': a mock URL must be"
+                            + " the only URL and name a scope, as in 'mock://my-scope', got"
+                            + " 'http://registry:8081,mock://a'");
         assertThatThrownBy(() -> InMemorySchemaRegistryClient.forScope(" "))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessage("scope must be a non-blank string, got ' '");

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.streamingblocks.sessions.ChangeKind;
@@ -36,6 +37,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     private static final String DUPLICATE_TABLE = "42P07";
     private static final String DUPLICATE_OBJECT = "42710";
     private static final String CONNECT = "(connect)";
+    private static final Set<String> SERVER_RESTARTING = Set.of("57P01", "57P02", "57P03");
 
     private final String jdbcUrl;
     private final String user;
@@ -277,9 +279,13 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         return new PostgresWriteException(message, table, root.getSQLState(), e);
     }
 
+    /**
+     * Class 08 (connection exception), and the server restarting: open connections are terminated
+     * (57P01 admin shutdown, 57P02 crash shutdown) and new ones refused while it starts (57P03).
+     */
     static boolean isConnectionFailure(SQLException e) {
         String state = sqlState(e);
-        return state != null && state.startsWith("08");
+        return state != null && (state.startsWith("08") || SERVER_RESTARTING.contains(state));
     }
 
     /** A batch failure carries the server's error as its next exception. */

@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -41,10 +42,18 @@ final class StorageLog implements Closeable {
      * unreadable line fails with its line number.
      */
     static StorageLog open(Path file, ObjectMapper mapper, List<JsonNode> eventsOut) {
+        FileChannel channel = null;
         try {
+            channel =
+                    FileChannel.open(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.READ);
+            lockExclusively(file, channel);
             long validLength = 0;
-            if (Files.exists(file)) {
-                byte[] content = Files.readAllBytes(file);
+            if (channel.size() > 0) {
+                byte[] content = readAll(channel);
                 String text = new String(content, StandardCharsets.UTF_8);
                 String[] lines = text.split("\n", -1);
                 long offset = 0;
@@ -85,12 +94,6 @@ final class StorageLog implements Closeable {
                     validLength = offset;
                 }
             }
-            FileChannel channel =
-                    FileChannel.open(
-                            file,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE,
-                            StandardOpenOption.READ);
             // Cut a torn tail so the next append starts on a fresh line.
             if (channel.size() > validLength) {
                 channel.truncate(validLength);
@@ -98,8 +101,56 @@ final class StorageLog implements Closeable {
             channel.position(validLength);
             return new StorageLog(file, mapper, channel);
         } catch (IOException e) {
+            closeQuietly(file, channel);
             throw new UncheckedIOException(
                     "Cannot open schema registry storage file " + file, e);
+        } catch (RuntimeException e) {
+            closeQuietly(file, channel);
+            throw e;
+        }
+    }
+
+    /**
+     * Two registries appending to one file would hand out the same new ids for different schemas,
+     * and a replay would then resolve one registry's id to the other's schema. The lock goes with
+     * the channel on {@link #close()} or when the process dies.
+     */
+    private static void lockExclusively(Path file, FileChannel channel) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by another registry in this JVM
+        }
+        if (lock == null) {
+            throw new IllegalStateException(
+                    "Schema registry storage file " + file
+                            + " is in use by another registry (in this or another process)");
+        }
+    }
+
+    private static byte[] readAll(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE) {
+            throw new IOException("the file is larger than 2 GiB");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) size);
+        // A positional read leaves the channel's position alone; appends set it afterwards.
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, buffer.position()) < 0) {
+                break;
+            }
+        }
+        return buffer.array();
+    }
+
+    private static void closeQuietly(Path file, FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("Closing schema registry storage file {} failed", file, e);
+            }
         }
     }
 

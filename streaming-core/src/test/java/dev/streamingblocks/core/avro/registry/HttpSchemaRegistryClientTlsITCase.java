@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
  * Real TLS: self-signed certificates made with the JDK's keytool, served by HttpsServer, one server
  * that only authenticates itself and one that also demands a client certificate.
  */
-class HttpSchemaRegistryClientTlsTest {
+class HttpSchemaRegistryClientTlsITCase {
 
     private static final String SERVER_STORE_PASSWORD = "server-store-pw";
     private static final String TRUST_STORE_PASSWORD = "trust-store-pw";
