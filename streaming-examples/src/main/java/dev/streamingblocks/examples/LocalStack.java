@@ -27,10 +27,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  *
  * <p>Nothing is required. Defaults: work directory {@link #DEFAULT_WORK_DIRECTORY}, kept between
- * runs ({@link Builder#setWipe(boolean)} deletes it first), PostgreSQL on. The registry's schemas
- * ({@code registry/schemas.jsonl}) and PostgreSQL's data ({@code postgres/}) live in the work
- * directory and survive a restart. Kafka's log does not: the in-process broker (Kafka's own test
- * kit) formats fresh storage at every start, so topics start empty after a restart.
+ * runs ({@link Builder#setWipe(boolean)} deletes it first), PostgreSQL on. Kafka's metadata and
+ * logs ({@code kafka/}), the registry's schemas ({@code registry/schemas.jsonl}) and PostgreSQL's
+ * data ({@code postgres/}) live in the work directory and survive a restart; the ports are new on
+ * every start.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -73,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
                     .setStorageFile(workDirectory.resolve("registry").resolve("schemas.jsonl"))
                     .build();
             registry.start();
-            kafka = EmbeddedKafkaCluster.builder().build();
+            kafka = EmbeddedKafkaCluster.builder().setDataDirectory(workDirectory.resolve("kafka")).build();
             kafka.start();
             return this;
         } catch (IOException e) {

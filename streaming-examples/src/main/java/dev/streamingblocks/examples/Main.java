@@ -108,8 +108,8 @@ public final class Main {
             System.out.println("""
                     Usage: Main local-stack [options]
                     Starts on loopback, with no Docker, a Kafka broker (KRaft), the Confluent-compatible schema
-                    registry and PostgreSQL; prints their addresses and runs until Ctrl-C. Registry and PostgreSQL
-                    data survive restarts in the work directory (Kafka's log does not).
+                    registry and PostgreSQL; prints their addresses and runs until Ctrl-C. Kafka's topics, the
+                    registry's schemas and PostgreSQL's tables survive restarts in the work directory.
                       --work-dir DIR   data directory (default %s)
                       --wipe           delete the data directory first
                       --no-postgres    do not start PostgreSQL

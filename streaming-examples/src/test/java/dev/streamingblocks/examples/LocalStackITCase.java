@@ -1,5 +1,6 @@
 package dev.streamingblocks.examples;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,13 +12,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The stack's registry and PostgreSQL data survive a restart on the same work directory; --wipe removes it. */
+/** The stack's Kafka, registry and PostgreSQL data survive a restart on the same work directory; --wipe removes it. */
 class LocalStackITCase {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TOPIC = "kept-records";
 
     @TempDir
     Path workDir;
@@ -37,6 +43,8 @@ class LocalStackITCase {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"schema\": \"\\\"string\\\"\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+            stack.kafka().createTopic(TOPIC, 1);
+            stack.kafka().produce(List.of(new ProducerRecord<>(TOPIC, "k".getBytes(UTF_8), "kept".getBytes(UTF_8))));
         }
 
         try (LocalStack stack = LocalStack.builder().setWorkDirectory(workDir).build().start()) {
@@ -47,6 +55,9 @@ class LocalStackITCase {
                 assertThat(r.next()).isFalse();
             }
             assertThat(subjects(stack)).isEqualTo("[\"orders-value\"]");
+            assertThat(stack.kafka().consume(TOPIC, 1, Duration.ofSeconds(30)))
+                    .extracting(r -> new String(r.value(), UTF_8))
+                    .containsExactly("kept");
         }
 
         try (LocalStack stack = LocalStack.builder().setWorkDirectory(workDir).setWipe(true).build().start()) {
@@ -55,6 +66,9 @@ class LocalStackITCase {
                         .hasMessageContaining("relation \"kept\" does not exist");
             }
             assertThat(subjects(stack)).isEqualTo("[]");
+            try (Admin admin = stack.kafka().createAdmin()) {
+                assertThat(admin.listTopics().names().get()).doesNotContain(TOPIC);
+            }
         }
     }
 

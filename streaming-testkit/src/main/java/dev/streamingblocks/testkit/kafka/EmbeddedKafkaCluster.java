@@ -1,8 +1,11 @@
 package dev.streamingblocks.testkit.kafka;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -77,8 +81,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** How long helpers wait for the cluster before giving up. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Written into a data directory once it is formatted; a restart reuses the id and skips formatting. */
+    static final String CLUSTER_ID_FILE = "streaming-blocks-cluster-id";
+
     private final int brokerCount;
     private final Map<String, String> brokerConfigs;
+    private final Path dataDirectory;
 
     private KafkaClusterTestKit testKit;
     private State state = State.NEW;
@@ -91,6 +99,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private EmbeddedKafkaCluster(Builder builder) {
         this.brokerCount = builder.brokers;
+        this.dataDirectory = builder.dataDirectory;
         this.brokerConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.effectiveConfigs()));
     }
 
@@ -173,16 +182,28 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         Instant begin = Instant.now();
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
+            TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
                     .setCombined(brokerCount == 1)
                     .setNumBrokerNodes(brokerCount)
-                    .setNumControllerNodes(1)
-                    .build();
-            KafkaClusterTestKit.Builder kitBuilder = new KafkaClusterTestKit.Builder(nodes);
+                    .setNumControllerNodes(1);
+            boolean formatted = false;
+            if (dataDirectory != null) {
+                formatted = Files.exists(dataDirectory.resolve(CLUSTER_ID_FILE));
+                nodesBuilder.setBaseDirectory(dataDirectory).setClusterId(clusterId(dataDirectory));
+            }
+            KafkaClusterTestKit.Builder kitBuilder = new KafkaClusterTestKit.Builder(nodesBuilder.build());
             brokerConfigs.forEach(kitBuilder::setConfigProp);
+            if (dataDirectory != null) {
+                kitBuilder.setDeleteOnClose(false);
+            }
             testKit = kitBuilder.build();
             state = State.STARTED;
-            formatQuietly(testKit);
+            if (!formatted) {
+                formatQuietly(testKit);
+                if (dataDirectory != null) {
+                    Files.writeString(dataDirectory.resolve(CLUSTER_ID_FILE), testKit.nodes().clusterId());
+                }
+            }
             testKit.startup();
             testKit.waitForReadyBrokers();
             awaitBrokersInMetadata(brokerCount);
@@ -198,6 +219,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         LOG.info("Embedded Kafka cluster with {} broker(s) started at {} in {} ms",
                 brokerCount, bootstrapServers(), Duration.between(begin, Instant.now()).toMillis());
         return this;
+    }
+
+    /** The cluster id of a data directory: the one it was formatted with, or a new one. */
+    private static String clusterId(Path dataDirectory) throws IOException {
+        Path file = dataDirectory.resolve(CLUSTER_ID_FILE);
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        Files.createDirectories(dataDirectory);
+        return Uuid.randomUuid().toString();
     }
 
     /**
@@ -482,6 +513,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
         private int brokers = DEFAULT_BROKERS;
         private final Map<String, String> extraConfigs = new LinkedHashMap<>();
+        private Path dataDirectory;
 
         Builder() {}
 
@@ -503,6 +535,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the broker's metadata and logs in {@code dataDirectory} and reuses them on the next
+         * start, so topics and records survive a restart (one broker only). Without it the data
+         * lives in a temporary directory that {@code close()} deletes. Ports are new on every start.
+         */
+        public Builder setDataDirectory(Path dataDirectory) {
+            if (dataDirectory == null) {
+                throw new IllegalArgumentException("dataDirectory must not be null");
+            }
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
         /** Adds broker configs, applied to every broker; they override the defaults. */
         public Builder setBrokerConfigs(Map<String, String> configs) {
             configs.forEach(this::setBrokerConfig);
@@ -513,6 +558,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             if (brokers != 1 && brokers < 3) {
                 throw new IllegalArgumentException(
                         "brokers must be 1 or at least 3 (a quorum for min.insync.replicas=2), but was " + brokers);
+            }
+            if (dataDirectory != null && brokers != 1) {
+                throw new IllegalArgumentException(
+                        "dataDirectory is supported with 1 broker only, but brokers is " + brokers);
             }
             return new EmbeddedKafkaCluster(this);
         }
