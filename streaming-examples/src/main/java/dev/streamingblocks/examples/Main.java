@@ -5,6 +5,7 @@ import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
+import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
 import dev.streamingblocks.examples.quickstart.Quickstart;
 import dev.streamingblocks.examples.sessions.SessionsJob;
@@ -15,13 +16,19 @@ import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -75,6 +82,8 @@ public final class Main {
               --work-dir DIR                  the local stack's data directory
               --wipe                          delete the local stack's data first
               --help                          this text""";
+
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
     private Main() {}
 
@@ -191,12 +200,42 @@ public final class Main {
                                 required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
                                 PostgresSessionSink.DEFAULT_TABLE)).attach(env);
             }
-            env.execute(command);
+            if (webUiPort == null) {
+                env.execute(command);
+            } else {
+                runWithProgress(env, command, webUiPort, PROGRESS_INTERVAL);
+            }
         } finally {
             if (stack != null) {
                 stack.close();
             }
         }
+    }
+
+    /**
+     * Runs a job on the local MiniCluster and prints a progress line (records in and out per second,
+     * the current watermark) every {@code interval} until it ends, so a user sees what an unbounded
+     * job is doing; on a real cluster the web UI and metrics do that instead.
+     */
+    static void runWithProgress(StreamExecutionEnvironment env, String command, int webUiPort, Duration interval)
+            throws Exception {
+        JobClient job = env.executeAsync(command);
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+        JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+        long start = System.nanoTime();
+        System.out.println("Job " + command + " (" + job.getJobID() + ") is running; Ctrl-C stops it.");
+        while (!result.isDone()) {
+            try {
+                result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                String line = progress.line();
+                if (!line.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "[%6.0fs] %s | %s%n",
+                            (System.nanoTime() - start) / 1e9, command, line);
+                }
+            }
+        }
+        result.get();
     }
 
     static void produce(String[] rawArgs) throws InterruptedException {
