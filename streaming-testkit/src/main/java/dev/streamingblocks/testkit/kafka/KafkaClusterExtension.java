@@ -1,10 +1,7 @@
 package dev.streamingblocks.testkit.kafka;
 
-import java.util.Objects;
-
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import dev.streamingblocks.testkit.internal.ClassScopedServerExtension;
+import java.util.function.Supplier;
 
 /**
  * A JUnit 5 extension that starts an {@link EmbeddedKafkaCluster} before the first test of a class
@@ -25,11 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Register it on a {@code static} field so one cluster serves the whole class; tests keep
  * apart by using unique topic names.
  */
-public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
-
-    private final EmbeddedKafkaCluster.Builder builder;
-    private EmbeddedKafkaCluster cluster;
-    private int depth;
+public final class KafkaClusterExtension extends ClassScopedServerExtension<EmbeddedKafkaCluster> {
 
     /** One broker with the default configs. */
     public KafkaClusterExtension() {
@@ -38,43 +31,18 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
     /** A cluster as the builder describes, e.g. {@code EmbeddedKafkaCluster.builder().setBrokers(3)}. */
     public KafkaClusterExtension(EmbeddedKafkaCluster.Builder builder) {
-        this.builder = Objects.requireNonNull(builder, "builder");
-    }
-
-    @Override
-    public synchronized void beforeAll(ExtensionContext context) {
-        // @Nested classes inherit the extension and call back again: keep the outer cluster.
-        if (depth++ > 0) {
-            return;
-        }
-        try {
-            cluster = builder.build().start();
-        } catch (RuntimeException e) {
-            depth--;
-            throw e;
-        }
-    }
-
-    @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        if (depth == 0 || --depth > 0) {
-            return;
-        }
-        EmbeddedKafkaCluster running = cluster;
-        cluster = null;
-        if (running != null) {
-            running.close();
-        }
+        super(started(requireBuilder(builder)),
+                "The Kafka cluster is not running: register KafkaClusterExtension on a static field"
+                        + " with @RegisterExtension and use it from a test");
     }
 
     /** The running cluster. */
-    public synchronized EmbeddedKafkaCluster cluster() {
-        if (cluster == null) {
-            throw new IllegalStateException(
-                    "The Kafka cluster is not running: register KafkaClusterExtension on a static field"
-                            + " with @RegisterExtension and use it from a test");
-        }
-        return cluster;
+    public EmbeddedKafkaCluster cluster() {
+        return server();
+    }
+
+    private static Supplier<EmbeddedKafkaCluster> started(EmbeddedKafkaCluster.Builder builder) {
+        return () -> builder.build().start();
     }
 
     /** Shortcut for {@code cluster().bootstrapServers()}. */

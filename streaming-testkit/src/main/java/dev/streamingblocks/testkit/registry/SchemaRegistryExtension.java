@@ -1,8 +1,7 @@
 package dev.streamingblocks.testkit.registry;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import dev.streamingblocks.testkit.internal.ClassScopedServerExtension;
+import java.util.function.Supplier;
 
 /**
  * A JUnit 5 extension that runs an {@link EmbeddedSchemaRegistry} for the tests of one class:
@@ -23,11 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * configured {@link EmbeddedSchemaRegistry.Builder} for a storage file, basic auth or another
  * default compatibility level.
  */
-public final class SchemaRegistryExtension implements BeforeAllCallback, AfterAllCallback {
-
-    private final EmbeddedSchemaRegistry.Builder builder;
-    private volatile EmbeddedSchemaRegistry registry;
-    private int depth;
+public final class SchemaRegistryExtension extends ClassScopedServerExtension<EmbeddedSchemaRegistry> {
 
     /** An in-memory registry on an ephemeral port with default settings. */
     public SchemaRegistryExtension() {
@@ -36,38 +31,9 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, AfterAl
 
     /** A registry built from {@code builder} for each test class. */
     public SchemaRegistryExtension(EmbeddedSchemaRegistry.Builder builder) {
-        if (builder == null) {
-            throw new IllegalArgumentException("builder must not be null");
-        }
-        this.builder = builder;
-    }
-
-    @Override
-    public synchronized void beforeAll(ExtensionContext context) {
-        // @Nested classes inherit the extension and call back again: keep the outer registry.
-        if (depth++ > 0) {
-            return;
-        }
-        EmbeddedSchemaRegistry started = builder.build();
-        try {
-            started.start();
-        } catch (RuntimeException e) {
-            depth--;
-            throw e;
-        }
-        registry = started;
-    }
-
-    @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        if (depth == 0 || --depth > 0) {
-            return;
-        }
-        EmbeddedSchemaRegistry running = registry;
-        registry = null;
-        if (running != null) {
-            running.close();
-        }
+        super(started(requireBuilder(builder)),
+                "The schema registry runs only while the test class runs; register"
+                        + " SchemaRegistryExtension on a static field with @RegisterExtension");
     }
 
     /** The running registry's base URL. */
@@ -77,12 +43,14 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, AfterAl
 
     /** The running registry, for fault injection and the request counter. */
     public EmbeddedSchemaRegistry registry() {
-        EmbeddedSchemaRegistry running = registry;
-        if (running == null) {
-            throw new IllegalStateException(
-                    "The schema registry runs only while the test class runs; register"
-                            + " SchemaRegistryExtension on a static field with @RegisterExtension");
-        }
-        return running;
+        return server();
+    }
+
+    private static Supplier<EmbeddedSchemaRegistry> started(EmbeddedSchemaRegistry.Builder builder) {
+        return () -> {
+            EmbeddedSchemaRegistry registry = builder.build();
+            registry.start();
+            return registry;
+        };
     }
 }
