@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,23 +27,33 @@ class EmbeddedKafkaClusterMainITCase {
                 EmbeddedKafkaCluster.class.getName());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
-            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+            // A thread of its own, not the common pool (one worker on 2 cores), and everything the
+            // child prints is kept, so a start that times out says why.
+            CompletableFuture<String> ready = new CompletableFuture<>();
+            StringBuffer childOutput = new StringBuffer();
+            Thread reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        childOutput.append(line).append('\n');
                         if (line.startsWith(EmbeddedKafkaCluster.READY_LINE_PREFIX)) {
-                            String bootstrap = line.substring(EmbeddedKafkaCluster.READY_LINE_PREFIX.length());
-                            // Keep draining so the child never blocks on a full pipe.
-                            CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
-                            return bootstrap;
+                            ready.complete(line.substring(EmbeddedKafkaCluster.READY_LINE_PREFIX.length()));
                         }
                     }
-                    return null;
+                    ready.completeExceptionally(new IllegalStateException("child exited before it was ready"));
                 } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    ready.completeExceptionally(e);
                 }
-            });
-            String bootstrap = ready.get(60, TimeUnit.SECONDS);
+            }, "embedded-kafka-main-output");
+            reader.setDaemon(true);
+            reader.start();
+            String bootstrap;
+            try {
+                bootstrap = ready.get(60, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("The broker process printed no ready line within 60 s; its output:\n"
+                        + childOutput, e);
+            }
             assertThat(bootstrap).startsWith("localhost:");
 
             try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
