@@ -11,22 +11,37 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.StateObjectCollection;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.OperatorStateHandle;
+import org.apache.flink.runtime.state.OperatorStreamStateHandle;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.streamingblocks.fraud.FraudDetectorTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The detector's state (pending transactions, per-rule progress, rule updates) survives a
- * snapshot and restore, serialized without Kryo.
+ * snapshot and restore, serialized without Kryo, and so does lateness: a transaction late before
+ * a failure is still late after the restore, before any new watermark has arrived.
  */
 class FraudDetectorRestoreTest {
+
+    private static final int MAX_PARALLELISM = 128;
 
     @Test
     void progressAndRuleUpdatesSurviveARestore() throws Exception {
@@ -60,6 +75,154 @@ class FraudDetectorRestoreTest {
     }
 
     @Test
+    void aTransactionLateBeforeTheRestoreIsLateAfterItAndLeavesTheOpenTumblingWindowAlone() throws Exception {
+        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+                open(pipeline.detectorFunction(), null)) {
+            before.processElement(tx("alice", 65, 2000), t(65));
+            before.processElement(tx("alice", 70, 2000), t(70));
+            before.processWatermark(t(75)); // both counted in alice's open window [60, 120)
+            snapshot = before.snapshot(1L, 1L);
+        }
+
+        FraudDetectorFunction restored = pipeline.detectorFunction();
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
+                open(restored, snapshot)) {
+            Transaction late = tx("alice", 10, 2000); // 65 s behind the watermark of the failed run
+            after.processElement(late, t(10));
+            assertThat(after.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
+                    .containsExactly(new StreamRecord<>(late, t(10)));
+            assertThat(restored.lateTransactionCount()).isEqualTo(1L);
+
+            after.processElement(tx("alice", 80, 2000), t(80));
+            after.processWatermark(t(120) - 2);
+            assertThat(after.extractOutputValues()).isEmpty();
+            after.processWatermark(t(120) - 1);
+            assertThat(after.extractOutputValues()).containsExactly(new Alert("alice",
+                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(60), at(120), 3));
+            assertThat(keyedStateEntries(after)).isZero();
+            assertThat(after.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aTransactionLateBeforeTheRestoreIsLateAfterItAndTheSlidingRuleAlertsAsWithoutTheFailure()
+            throws Exception {
+        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleSlidingRule()).build();
+        Alert expected = new Alert("alice", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                FraudRules.ARTICLE_SLIDING_RULE_ID, at(65), at(125), 3);
+
+        // The same input without a failure, as the reference.
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> reference =
+                open(pipeline.detectorFunction(), null)) {
+            sendSlidingBeforeTheFailure(reference);
+            sendSlidingAfterTheFailure(reference);
+            assertThat(reference.extractOutputValues()).containsExactly(expected);
+        }
+
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+                open(pipeline.detectorFunction(), null)) {
+            sendSlidingBeforeTheFailure(before);
+            snapshot = before.snapshot(1L, 1L);
+        }
+        FraudDetectorFunction restored = pipeline.detectorFunction();
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
+                open(restored, snapshot)) {
+            sendSlidingAfterTheFailure(after);
+
+            assertThat(after.extractOutputValues()).containsExactly(expected);
+            assertThat(after.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
+                    .containsExactly(new StreamRecord<>(tx("alice", 20, 2000), t(20)));
+            assertThat(restored.lateTransactionCount()).isEqualTo(1L);
+            assertThat(keyedStateEntries(after)).isZero();
+            assertThat(after.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** Alice's 50 and 65 are in the span when the watermark passes 66. */
+    private static void sendSlidingBeforeTheFailure(
+            KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) throws Exception {
+        harness.processElement(tx("alice", 50, 2000), t(50));
+        harness.processElement(tx("alice", 65, 2000), t(65));
+        harness.processWatermark(t(66));
+    }
+
+    /**
+     * A transaction at 20, late, then 115 and 120: with 65 they are three in one span. Had the late
+     * one been accepted, it would sit after 65 in the span and alert on (50, 65, 20).
+     */
+    private static void sendSlidingAfterTheFailure(
+            KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) throws Exception {
+        harness.processElement(tx("alice", 20, 2000), t(20));
+        harness.processElement(tx("alice", 115, 2000), t(115));
+        harness.processElement(tx("alice", 120, 2000), t(120));
+        harness.processWatermark(t(300));
+    }
+
+    @Test
+    void aSnapshotWithoutTheWatermarkStateStillRestoresAndJudgesLatenessAsBefore() throws Exception {
+        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+                open(pipeline.detectorFunction(), null)) {
+            before.processElement(tx("alice", 10, 2000), t(10));
+            before.processElement(tx("alice", 20, 2000), t(20));
+            before.processWatermark(t(30));
+            snapshot = withoutOperatorState(before.snapshot(1L, 1L), "fraud-detector-watermark");
+        }
+
+        FraudDetectorFunction restored = pipeline.detectorFunction();
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
+                open(restored, snapshot)) {
+            after.processElement(tx("alice", 25, 2000), t(25)); // no watermark known yet: counts
+            after.processWatermark(t(60) - 1);
+
+            assertThat(restored.lateTransactionCount()).isZero();
+            assertThat(after.extractOutputValues()).containsExactly(new Alert("alice",
+                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(0), at(60), 3));
+        }
+    }
+
+    @ParameterizedTest(name = "parallelism 2 to {0}")
+    @ValueSource(ints = {1, 3})
+    void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism)
+            throws Exception {
+        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        long[] watermarks = {t(100), t(90)}; // can differ with unaligned checkpoints
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> old =
+                    open(pipeline.detectorFunction(), null, 2, subtask)) {
+                String user = userOf(subtask, 2);
+                old.processElement(tx(user, 5, 2000), t(5));
+                old.processWatermark(watermarks[subtask]);
+                snapshots[subtask] = old.snapshot(1L, 1L);
+            }
+        }
+        OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(snapshots);
+
+        for (int subtask = 0; subtask < newParallelism; subtask++) {
+            OperatorSubtaskState share = AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    packed, MAX_PARALLELISM, 2, newParallelism, subtask);
+            FraudDetectorFunction restored = pipeline.detectorFunction();
+            try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> rescaled =
+                    open(restored, share, newParallelism, subtask)) {
+                String user = userOf(subtask, newParallelism);
+                Transaction late = tx(user, 90, 2000); // at the lowest watermark: late
+                rescaled.processElement(late, t(90));
+                rescaled.processElement(tx(user, 90.001, 2000), t(90.001)); // late only for the highest
+
+                assertThat(rescaled.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
+                        .containsExactly(new StreamRecord<>(late, t(90)));
+                assertThat(restored.lateTransactionCount()).isEqualTo(1L);
+                assertThat(rescaled.numEventTimeTimers()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void stateTypesAreAvroAndPojoNotKryo() {
         assertThat(TypeInformation.of(Transaction.class)).isInstanceOf(AvroTypeInfo.class);
         assertThat(TypeInformation.of(Alert.class)).isInstanceOf(AvroTypeInfo.class);
@@ -69,10 +232,16 @@ class FraudDetectorRestoreTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> open(
             FraudDetectorFunction function, OperatorSubtaskState restoreFrom) throws Exception {
+        return open(function, restoreFrom, 1, 0);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> open(
+            FraudDetectorFunction function, OperatorSubtaskState restoreFrom, int parallelism, int subtask)
+            throws Exception {
         KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
-                        Transaction::getUserId, Types.STRING, 1, 1, 0);
+                        Transaction::getUserId, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         harness.setup();
         if (restoreFrom != null) {
@@ -81,6 +250,37 @@ class FraudDetectorRestoreTest {
         harness.open();
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         return harness;
+    }
+
+    /** The snapshot as a savepoint taken before the named operator state existed would be. */
+    private static OperatorSubtaskState withoutOperatorState(OperatorSubtaskState snapshot, String name) {
+        List<OperatorStateHandle> handles = new ArrayList<>();
+        for (OperatorStateHandle handle : snapshot.getManagedOperatorState()) {
+            Map<String, OperatorStateHandle.StateMetaInfo> offsets =
+                    new HashMap<>(handle.getStateNameToPartitionOffsets());
+            assertThat(offsets.remove(name)).isNotNull();
+            handles.add(new OperatorStreamStateHandle(offsets, handle.getDelegateStateHandle()));
+        }
+        return OperatorSubtaskState.builder()
+                .setManagedOperatorState(new StateObjectCollection<>(handles))
+                .setManagedKeyedState(snapshot.getManagedKeyedState())
+                .setRawKeyedState(snapshot.getRawKeyedState())
+                .build();
+    }
+
+    /** A user whose key group belongs to the given subtask. */
+    private static String userOf(int subtask, int parallelism) {
+        for (int i = 0; ; i++) {
+            String user = "user-" + i;
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(user, MAX_PARALLELISM, parallelism) == subtask) {
+                return user;
+            }
+        }
+    }
+
+    private static int keyedStateEntries(
+            KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
     private static Transaction tx(String user, double seconds, double amount) {

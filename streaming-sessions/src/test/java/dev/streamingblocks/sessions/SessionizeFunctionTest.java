@@ -14,9 +14,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Drives the session function with explicit watermarks; gap 30 minutes throughout. */
 class SessionizeFunctionTest {
@@ -24,6 +28,7 @@ class SessionizeFunctionTest {
     static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
     static final Duration GAP = Duration.ofMinutes(30);
     static final Duration MS = Duration.ofMillis(1);
+    private static final int MAX_PARALLELISM = 128;
 
     private KeyedOneInputStreamOperatorTestHarness<String, PageView, SessionChange> harness;
     private SessionizeFunction function;
@@ -196,14 +201,113 @@ class SessionizeFunctionTest {
         harness.open();
         // Cleanup timers of alice's two emitted sessions, emission and cleanup timers of bob's open one.
         assertThat(harness.numEventTimeTimers()).isEqualTo(4);
-        // The restored state still knows both of alice's sessions were emitted. The watermark is not
-        // part of the state: until the next one arrives, the merged session waits to be emitted.
+        // The restored state still knows both of alice's sessions were emitted, and the restored
+        // watermark (71) that the merged session has closed: it is emitted at once.
         view("alice", "/b", t(20));
-        assertThat(changes()).containsExactly(delete("alice", 40, 70, 1, "/c", "/c"));
-        watermark(t(90));
         assertThat(changes()).containsExactly(
-                update("alice", 0, 70, 3, "/a", "/c"),
-                insert("bob", 60, 90, 1, "/x", "/x"));
+                delete("alice", 40, 70, 1, "/c", "/c"),
+                update("alice", 0, 70, 3, "/a", "/c"));
+        watermark(t(90));
+        assertThat(changes()).containsExactly(insert("bob", 60, 90, 1, "/x", "/x"));
+    }
+
+    @Test
+    void aViewLateBeforeTheRestoreIsLateAfterItAndDoesNotRecreateAForgottenSession() throws Exception {
+        open(Duration.ZERO);
+        view("alice", "/a", t(0));
+        watermark(t(100)); // emitted at 30 - 1 ms, forgotten at 60 - 1 ms
+        assertThat(changes()).containsExactly(insert("alice", 0, 30, 1, "/a", "/a"));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        create(Duration.ZERO);
+        harness.initializeState(snapshot);
+        harness.open();
+        view("alice", "/again", t(10)); // its own window [10, 40) closed long before the watermark
+        assertThat(lateViews()).containsExactly(new PageView("alice", "/again", t(10)));
+        assertThat(function.lateViewCount()).isEqualTo(1L);
+
+        watermark(t(200));
+        assertThat(changes()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aWatermarkThatNoViewOrTimerSawIsStillKeptAcrossARestore() throws Exception {
+        open(Duration.ZERO);
+        view("alice", "/a", t(0));
+        watermark(t(100)); // the last timers fire here
+        watermark(t(200)); // no view, no timer
+        assertThat(changes()).hasSize(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        create(Duration.ZERO);
+        harness.initializeState(snapshot);
+        harness.open();
+        view("bob", "/late", t(170)); // own window [170, 200) closed at 200 - 1 ms
+        assertThat(lateViews()).containsExactly(new PageView("bob", "/late", t(170)));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aSnapshotFromBeforeTheWatermarkWasKeptStillRestoresAndJudgesLatenessAsBefore() throws Exception {
+        open(Duration.ofHours(3));
+        view("alice", "/a", t(0));
+        watermark(t(31));
+        assertThat(changes()).containsExactly(insert("alice", 0, 30, 1, "/a", "/a"));
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+        // Until now the function had no operator state: a savepoint of that version has none.
+        OperatorSubtaskState withoutOperatorState = OperatorSubtaskState.builder()
+                .setManagedKeyedState(snapshot.getManagedKeyedState())
+                .setRawKeyedState(snapshot.getRawKeyedState())
+                .build();
+
+        create(Duration.ofHours(3));
+        harness.initializeState(withoutOperatorState);
+        harness.open();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1); // the session's cleanup timer
+        view("alice", "/b", t(10)); // no watermark known yet: the update waits for the next one
+        assertThat(changes()).isEmpty();
+        watermark(t(41));
+        assertThat(changes()).containsExactly(update("alice", 0, 40, 2, "/a", "/b"));
+    }
+
+    @ParameterizedTest(name = "parallelism 2 to {0}")
+    @ValueSource(ints = {1, 3})
+    void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism)
+            throws Exception {
+        OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
+        Instant[] watermarks = {t(100), t(90)}; // can differ with unaligned checkpoints
+        for (int subtask = 0; subtask < 2; subtask++) {
+            create(Duration.ZERO, 2, subtask);
+            harness.open();
+            view(userOf(subtask, 2), "/a", t(0));
+            watermark(watermarks[subtask]);
+            snapshots[subtask] = harness.snapshot(1L, 1L);
+            harness.close();
+        }
+        OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(snapshots);
+
+        for (int subtask = 0; subtask < newParallelism; subtask++) {
+            create(Duration.ZERO, newParallelism, subtask);
+            harness.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                    packed, MAX_PARALLELISM, 2, newParallelism, subtask));
+            harness.open();
+            String user = userOf(subtask, newParallelism);
+            view(user, "/late", t(60).plus(MS)); // window [60.001, 90.001) closed at 90, the lowest watermark
+            view(user, "/on-time", t(60).plus(MS).plus(MS)); // late only for the highest watermark
+
+            assertThat(lateViews()).containsExactly(new PageView(user, "/late", t(60).plus(MS)));
+            assertThat(function.lateViewCount()).isEqualTo(1L);
+            assertThat(changes()).isEmpty(); // [60.002, 90.002) has not closed at the lowest watermark
+            assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+            harness.close();
+            harness = null;
+        }
     }
 
     @Test
@@ -233,11 +337,25 @@ class SessionizeFunctionTest {
     }
 
     private void create(Duration allowedLateness) throws Exception {
+        create(allowedLateness, 1, 0);
+    }
+
+    private void create(Duration allowedLateness, int parallelism, int subtask) throws Exception {
         Sessionizer sessionizer = Sessionizer.builder().setGap(GAP).setAllowedLateness(allowedLateness).build();
         function = sessionizer.createFunction();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(function), new Sessionizer.UserIdSelector(), Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
+                new Sessionizer.UserIdSelector(), Types.STRING, MAX_PARALLELISM, parallelism, subtask);
         harness.setup();
+    }
+
+    /** A user whose key group belongs to the given subtask. */
+    private static String userOf(int subtask, int parallelism) {
+        for (int i = 0; ; i++) {
+            String user = "user-" + i;
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(user, MAX_PARALLELISM, parallelism) == subtask) {
+                return user;
+            }
+        }
     }
 
     private void view(String user, String page, Instant time) throws Exception {

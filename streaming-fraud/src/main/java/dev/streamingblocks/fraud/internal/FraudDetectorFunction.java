@@ -9,12 +9,18 @@ import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.rules.WindowKind;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -50,9 +56,13 @@ import java.util.Optional;
  *
  * <p>State is per user and rule and bounded by the large transactions inside one window; a timer
  * at the end of the last window removes it when the user goes quiet.
+ *
+ * <p>Lateness survives restores: the highest watermark seen is checkpointed, so a transaction late
+ * before a failure is still late after the restore, even before the first new watermark arrives.
  */
 public class FraudDetectorFunction
-        extends KeyedBroadcastProcessFunction<String, Transaction, FraudRule, Alert> {
+        extends KeyedBroadcastProcessFunction<String, Transaction, FraudRule, Alert>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -62,12 +72,20 @@ public class FraudDetectorFunction
     public static final MapStateDescriptor<String, FraudRule> RULES =
             new MapStateDescriptor<>("fraud-rules", Types.STRING, TypeInformation.of(FraudRule.class));
 
+    /** Operator state: the highest watermark each subtask had seen at the checkpoint. */
+    static final String WATERMARK_STATE_NAME = "fraud-detector-watermark";
+
     private final Map<String, FraudRule> initialRules;
     private final long allowedLateness;
 
     private transient MapState<Long, List<Transaction>> pending;
     private transient MapState<String, RuleProgress> progress;
     private transient Counter lateTransactions;
+    private transient ListState<Long> watermarkState;
+    /** The highest watermark seen, the restored one included; lateness is judged against it. */
+    private transient long watermark;
+    /** The operator's timer service, to read the watermark at a snapshot; null until first used. */
+    private transient TimerService timers;
 
     public FraudDetectorFunction(List<FraudRule> initialRules, Duration allowedLateness) {
         this.allowedLateness = allowedLateness.toMillis();
@@ -75,6 +93,22 @@ public class FraudDetectorFunction
         for (FraudRule rule : initialRules) {
             this.initialRules.put(rule.getRuleId(), rule);
         }
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarkState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>(WATERMARK_STATE_NAME, Types.LONG));
+        watermark = lowest(watermarkState.get());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        if (timers != null) {
+            // The watermark may have moved on without an element or timer on this subtask since.
+            watermark = Math.max(watermark, timers.currentWatermark());
+        }
+        watermarkState.update(List.of(watermark));
     }
 
     @Override
@@ -93,7 +127,7 @@ public class FraudDetectorFunction
             throw new IllegalStateException("Transaction '" + tx.getTransactionId()
                     + "' has no event timestamp: read transactions with FraudDetection.watermarkStrategy()");
         }
-        if (timestamp + allowedLateness <= ctx.timerService().currentWatermark()) {
+        if (timestamp + allowedLateness <= watermark(ctx.timerService())) {
             lateTransactions.inc();
             ctx.output(FraudDetection.LATE_TRANSACTIONS, tx);
             return;
@@ -121,6 +155,7 @@ public class FraudDetectorFunction
 
     @Override
     public void onTimer(long timer, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        watermark(ctx.timerService());
         // the event time the replay has reached: every timer runs allowedLateness behind it
         long time = timer - allowedLateness;
         Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
@@ -170,6 +205,35 @@ public class FraudDetectorFunction
             ctx.timerService().registerEventTimeTimer(time + size - 1 + allowedLateness);
         }
         progress.put(rule.getRuleId(), p);
+    }
+
+    /** The current watermark, or the restored one while the current one is still behind it. */
+    private long watermark(TimerService timerService) {
+        timers = timerService;
+        long current = timerService.currentWatermark();
+        if (current > watermark) {
+            watermark = current;
+        }
+        return watermark;
+    }
+
+    /**
+     * The lowest of the restored watermarks (union state: every subtask gets all entries), or
+     * {@code Long.MIN_VALUE} on a fresh start or from a savepoint taken before this state existed.
+     * With aligned checkpoints every subtask of a keyed operator has the same combined watermark
+     * at the barrier, so the entries agree; where they differ (unaligned checkpoints) the lowest
+     * still never judges late a transaction that the failed run would have accepted. A subtask
+     * that had not yet looked at the watermark (no element or timer) wrote {@code Long.MIN_VALUE},
+     * which keeps that restore as lenient as before rather than guess.
+     */
+    private static long lowest(Iterable<Long> restored) {
+        long lowest = Long.MAX_VALUE;
+        boolean any = false;
+        for (Long entry : restored) {
+            lowest = Math.min(lowest, entry);
+            any = true;
+        }
+        return any ? lowest : Long.MIN_VALUE;
     }
 
     /** Emits closed tumbling windows and drops whatever no later transaction can be part of. */
