@@ -6,29 +6,39 @@ import dev.streamingblocks.examples.clients.OrderProducer;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.internal.JobProgress;
+import dev.streamingblocks.examples.internal.SavedJobState;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
 import dev.streamingblocks.examples.quickstart.Quickstart;
 import dev.streamingblocks.examples.sessions.SessionsJob;
 import dev.streamingblocks.examples.sql.EnrichSql;
 import dev.streamingblocks.examples.sql.OrderStatsSql;
 import dev.streamingblocks.examples.sql.SessionsSql;
+import dev.streamingblocks.kafka.admin.KafkaTopics;
+import dev.streamingblocks.kafka.admin.TopicSpec;
+import dev.streamingblocks.kafka.source.StartingOffsets;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -79,11 +89,23 @@ public final class Main {
               --group-id ID                   Kafka consumer group (default: the command name)
               --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
                                               (default with the local stack: a free port, printed)
-              --work-dir DIR                  the local stack's data directory
+              --work-dir DIR                  the local stack's data directory; a local job also keeps its
+                                              checkpoints and savepoints there (jobs/<command>/)
               --wipe                          delete the local stack's data first
-              --help                          this text""";
+              --from-scratch                  ignore the saved state of an earlier run: empty windows and
+                                              sessions, reading from the earliest offsets again
+              --help                          this text
+
+            A job running locally stops with a savepoint on Ctrl-C and, started again with the same
+            command, resumes from its newest savepoint or checkpoint, so no window loses what it read.""";
 
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
+    /** Partitions of the topics a job creates on the local stack. */
+    static final int LOCAL_PARTITIONS = 3;
+
+    /** How long Ctrl-C waits for the savepoint, and then for the local stack to stop. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private Main() {}
 
@@ -138,7 +160,7 @@ public final class Main {
     }
 
     static void job(String command, String[] rawArgs) throws Exception {
-        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe"));
+        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe", "--from-scratch"));
         if (args.has("--help")) {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
             return;
@@ -181,29 +203,46 @@ public final class Main {
             }
             Configuration conf = new Configuration();
             conf.set(PipelineOptions.GENERIC_TYPES, false);
+            // Under `flink run` the cluster owns checkpoints and savepoints (`flink stop`, `flink run -s`).
+            boolean local = webUiPort != null
+                    || StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+            boolean fromScratch = args.has("--from-scratch");
+            SavedJobState saved = null;
+            if (local) {
+                saved = SavedJobState.of(workDirectory(args), command);
+                Optional<Path> resumeFrom = saved.configure(conf, fromScratch);
+                System.out.println(resumeFrom
+                        .map(path -> "Resuming " + command + " from " + path
+                                + " (--from-scratch starts without it)")
+                        .orElse(fromScratch ? "Starting " + command + " from scratch: saved state deleted,"
+                                + " reading from the earliest offsets"
+                                : "Starting " + command + " without saved state; it is kept in "
+                                        + saved.directory()));
+            }
             args.get("--checkpoint-dir").ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
             StreamExecutionEnvironment env = webUiPort != null
                     ? LocalStack.flinkEnvironment(conf, webUiPort)
                     : StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(parallelism);
             env.enableCheckpointing(checkpointInterval.toMillis());
+            StartingOffsets start = fromScratch ? StartingOffsets.earliest() : TypedKafkaSource.DEFAULT_STARTING_OFFSETS;
             switch (command) {
                 case "order-stats" -> new OrderStatsJob(
-                        OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId),
+                        OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId, start),
                         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, command))
                         .attach(env);
-                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId),
+                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start),
                         FraudJob.kafkaAlerts(bootstrap, command)).attach(env);
-                default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId),
+                default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start),
                         SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
                                 required(command, "--jdbc-user", jdbcUser),
                                 required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
                                 PostgresSessionSink.DEFAULT_TABLE)).attach(env);
             }
-            if (webUiPort == null) {
+            if (!local) {
                 env.execute(command);
             } else {
-                runWithProgress(env, command, webUiPort, PROGRESS_INTERVAL);
+                runLocally(env, command, webUiPort, PROGRESS_INTERVAL, saved);
             }
         } finally {
             if (stack != null) {
@@ -213,29 +252,79 @@ public final class Main {
     }
 
     /**
-     * Runs a job on the local MiniCluster and prints a progress line (records in and out per second,
-     * the current watermark) every {@code interval} until it ends, so a user sees what an unbounded
-     * job is doing; on a real cluster the web UI and metrics do that instead.
+     * Runs a job on the local MiniCluster until it ends or the JVM is asked to stop (Ctrl-C, SIGTERM):
+     * then it stops the job with a savepoint in {@code saved}, which the next start resumes from. With a
+     * web UI it prints a progress line (records in and out per second, the current watermark) every
+     * {@code interval}, so a user sees what an unbounded job is doing; on a real cluster the web UI and
+     * metrics do that instead.
      */
-    static void runWithProgress(StreamExecutionEnvironment env, String command, int webUiPort, Duration interval)
-            throws Exception {
+    static void runLocally(StreamExecutionEnvironment env, String command, Integer webUiPort, Duration interval,
+            SavedJobState saved) throws Exception {
         JobClient job = env.executeAsync(command);
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
-        JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
-        long start = System.nanoTime();
-        System.out.println("Job " + command + " (" + job.getJobID() + ") is running; Ctrl-C stops it.");
-        while (!result.isDone()) {
-            try {
-                result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                String line = progress.line();
-                if (!line.isEmpty()) {
-                    System.out.printf(Locale.ROOT, "[%6.0fs] %s | %s%n",
-                            (System.nanoTime() - start) / 1e9, command, line);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            stopping.set(true);
+            stopWithSavepoint(job, result, saved, cleanedUp);
+        }, command + "-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            JobProgress progress = webUiPort == null ? null
+                    : new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+            long start = System.nanoTime();
+            System.out.println("Job " + command + " (" + job.getJobID() + ") is running; Ctrl-C stops it with a"
+                    + " savepoint.");
+            while (!result.isDone()) {
+                try {
+                    result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    String line = progress == null ? "" : progress.line();
+                    if (!line.isEmpty()) {
+                        System.out.printf(Locale.ROOT, "[%6.0fs] %s | %s%n",
+                                (System.nanoTime() - start) / 1e9, command, line);
+                    }
                 }
             }
+            result.get();
+        } catch (ExecutionException e) {
+            if (!stopping.get()) {
+                throw e;
+            }
+        } finally {
+            if (!stopping.get()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs and waits for the latch below
+                }
+            }
+            cleanedUp.countDown();
         }
-        result.get();
+    }
+
+    private static void stopWithSavepoint(JobClient job, CompletableFuture<JobExecutionResult> result,
+            SavedJobState saved, CountDownLatch cleanedUp) {
+        if (result.isDone()) {
+            return;
+        }
+        System.out.println("Stopping " + job.getJobID() + " with a savepoint in " + saved.savepoints() + " ...");
+        try {
+            String path = job.stopWithSavepoint(false, saved.savepoints().toUri().toString(),
+                            SavepointFormatType.CANONICAL)
+                    .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            System.out.println("Stopped with a savepoint at " + path + "; the same command resumes from it.");
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            System.out.println("Could not take a savepoint (" + cause + "); the next start resumes from the"
+                    + " newest retained checkpoint in " + saved.checkpoints());
+        }
+        try {
+            // Let the main thread close the local stack before the JVM halts.
+            cleanedUp.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void produce(String[] rawArgs) throws InterruptedException {
@@ -293,29 +382,26 @@ public final class Main {
     }
 
     private static LocalStack.Builder stackBuilder(Args args) {
-        return LocalStack.builder()
-                .setWorkDirectory(args.get("--work-dir").map(Path::of).orElse(LocalStack.DEFAULT_WORK_DIRECTORY))
-                .setWipe(args.has("--wipe"));
+        return LocalStack.builder().setWorkDirectory(workDirectory(args)).setWipe(args.has("--wipe"));
     }
 
+    private static Path workDirectory(Args args) {
+        return args.get("--work-dir").map(Path::of).orElse(LocalStack.DEFAULT_WORK_DIRECTORY);
+    }
+
+    /** Idempotent: the local stack keeps its topics between runs. */
     private static void createTopics(LocalStack stack, String command) {
-        Map<String, String> keep = Map.of("retention.ms", "-1");
-        Consumer<String> create = topic -> stack.kafka().createTopic(topic, 3, (short) 1, keep);
-        switch (command) {
-            case "order-stats" -> {
-                create.accept(OrderStatsJob.ORDERS_TOPIC);
-                create.accept(OrderStatsJob.ORDER_STATS_TOPIC);
-                create.accept(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);
-            }
-            case "fraud" -> {
-                create.accept(FraudJob.TRANSACTIONS_TOPIC);
-                create.accept(FraudJob.ALERTS_TOPIC);
-                create.accept(FraudJob.DEAD_LETTER_TOPIC);
-            }
-            default -> {
-                create.accept(SessionsJob.PAGE_VIEWS_TOPIC);
-                create.accept(SessionsJob.DEAD_LETTER_TOPIC);
-            }
+        List<String> names = switch (command) {
+            case "order-stats" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC,
+                    OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);
+            case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC);
+            default -> List.of(SessionsJob.PAGE_VIEWS_TOPIC, SessionsJob.DEAD_LETTER_TOPIC);
+        };
+        try (KafkaTopics topics = KafkaTopics.builder().setBootstrapServers(stack.bootstrapServers()).build()) {
+            topics.ensureTopics(names.stream()
+                    .map(name -> TopicSpec.builder(name).setPartitions(LOCAL_PARTITIONS)
+                            .setConfig("retention.ms", "-1").build())
+                    .toList());
         }
     }
 

@@ -10,6 +10,7 @@ import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -79,7 +80,14 @@ public final class FraudJob {
     }
 
     public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId) {
-        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId).build();
+        return kafkaTransactions(bootstrapServers, groupId, TypedKafkaSource.DEFAULT_STARTING_OFFSETS);
+    }
+
+    /** As {@link #kafkaTransactions(String, String)}, starting at {@code start} when no state is restored. */
+    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
+            StartingOffsets start) {
+        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId)
+                .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
 

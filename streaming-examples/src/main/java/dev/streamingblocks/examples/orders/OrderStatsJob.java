@@ -11,6 +11,7 @@ import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.kafka.sink.UpsertJsonLayout;
 import java.time.Duration;
@@ -93,7 +94,14 @@ public final class OrderStatsJob {
     }
 
     public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId) {
-        TypedKafkaSource<Order> source = kafkaSourceBuilder(bootstrapServers, registryConfig, groupId).build();
+        return kafkaOrders(bootstrapServers, registryConfig, groupId, TypedKafkaSource.DEFAULT_STARTING_OFFSETS);
+    }
+
+    /** As {@link #kafkaOrders(String, Map, String)}, starting at {@code start} when no state is restored. */
+    public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId,
+            StartingOffsets start) {
+        TypedKafkaSource<Order> source = kafkaSourceBuilder(bootstrapServers, registryConfig, groupId)
+                .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
 

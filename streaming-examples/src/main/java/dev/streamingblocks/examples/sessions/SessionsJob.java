@@ -4,6 +4,7 @@ import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.SessionChange;
@@ -78,7 +79,13 @@ public final class SessionsJob {
     }
 
     public static JobSource<PageView> kafkaPageViews(String bootstrapServers, String groupId) {
-        TypedKafkaSource<PageView> source = kafkaSourceBuilder(bootstrapServers, groupId).build();
+        return kafkaPageViews(bootstrapServers, groupId, TypedKafkaSource.DEFAULT_STARTING_OFFSETS);
+    }
+
+    /** As {@link #kafkaPageViews(String, String)}, starting at {@code start} when no state is restored. */
+    public static JobSource<PageView> kafkaPageViews(String bootstrapServers, String groupId, StartingOffsets start) {
+        TypedKafkaSource<PageView> source = kafkaSourceBuilder(bootstrapServers, groupId)
+                .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
 
