@@ -37,6 +37,7 @@ final class ChildJob implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx768m");
+        command.add("-Dlog4j2.configurationFile=log4j2-examples.xml"); // what exec:exec gives a user
         // Flink needs the same --add-opens as this test JVM.
         for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (jvmArg.startsWith("--add-opens") || jvmArg.startsWith("--add-exports")) {

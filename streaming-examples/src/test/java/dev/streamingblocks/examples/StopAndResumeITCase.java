@@ -7,13 +7,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.KafkaAvroSerializer;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.fraud.FraudJob;
+import dev.streamingblocks.examples.fraud.TransactionGenerator;
 import dev.streamingblocks.examples.orders.OrderGenerator;
 import dev.streamingblocks.examples.orders.OrderStats;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
+import dev.streamingblocks.examples.sessions.SessionsJob;
+import dev.streamingblocks.fraud.Alert;
+import dev.streamingblocks.fraud.FraudSerdes;
+import dev.streamingblocks.fraud.Transaction;
+import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
+import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
+import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
+import dev.streamingblocks.testkit.postgres.PostgresExtension;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -25,6 +41,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -52,6 +69,9 @@ class StopAndResumeITCase {
 
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Instant START = Instant.parse("2026-02-06T12:00:00Z");
     private static final Duration STEP = Duration.ofMinutes(3);
@@ -94,6 +114,144 @@ class StopAndResumeITCase {
             assertThat(awaitResults(expected, Duration.ofSeconds(180))).isEqualTo(expected);
             second.stop();
         }
+    }
+
+    @Test
+    void fraudStoppedWithTwoOfThreeLargeTransactionsSeenStillRaisesTheAlertAfterResuming() throws Exception {
+        Map<String, String> keep = Map.of("retention.ms", "-1");
+        KAFKA.cluster().createTopic(FraudJob.TRANSACTIONS_TOPIC, 2, (short) 1, keep);
+        KAFKA.cluster().createTopic(FraudJob.ALERTS_TOPIC, 1, (short) 1, keep);
+        KAFKA.cluster().createTopic(FraudJob.DEAD_LETTER_TOPIC, 1, (short) 1, keep);
+        String[] command = {"fraud", "--bootstrap-servers", KAFKA.bootstrapServers(), "--work-dir", workDir.toString(),
+                "--checkpoint-interval", "1s", "--web-ui-port", Integer.toString(LocalStack.freePort())};
+        SerializationSchema<Transaction> serializer = FraudSerdes.transactionSerializer();
+
+        // alice's first two large transactions of minute 0, and someone else's small one
+        produceTransactions(serializer, List.of(
+                TransactionGenerator.transaction("a1", "alice", 1200.0, START.plusSeconds(5)),
+                TransactionGenerator.transaction("a2", "alice", 1000.01, START.plusSeconds(20)),
+                TransactionGenerator.transaction("b1", "bob", 20.0, START.plusSeconds(25))), false);
+        try (ChildJob first = ChildJob.start("fraud-1", Map.of(), command)) {
+            first.awaitLine(line -> line.startsWith("Starting fraud without saved state"), Duration.ofSeconds(60));
+            awaitCommittedToEnd("fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
+            first.stop();
+            assertThat(first.output()).contains("Stopped with a savepoint at ");
+        }
+
+        // the third one, then event time moves past minute 0 in every partition
+        produceTransactions(serializer, List.of(
+                TransactionGenerator.transaction("a3", "alice", 5000.0, START.plusSeconds(50))), true);
+        try (ChildJob second = ChildJob.start("fraud-2", Map.of(), command)) {
+            second.awaitLine(line -> line.startsWith("Resuming fraud from "), Duration.ofSeconds(60));
+            awaitCommittedToEnd("fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
+            // consume() reads read_committed and fails on a record beyond the one expected.
+            List<ConsumerRecord<byte[], byte[]>> alerts =
+                    KAFKA.cluster().consume(FraudJob.ALERTS_TOPIC, 1, Duration.ofSeconds(60));
+            assertThat(FraudSerdes.alertDeserializer().deserialize(alerts.get(0).value())).isEqualTo(Alert.newBuilder()
+                    .setUserId("alice")
+                    .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
+                    .setRuleId(FraudRules.ARTICLE_RULE_ID)
+                    .setWindowStart(START)
+                    .setWindowEnd(START.plusSeconds(60))
+                    .setTransactionCount(3)
+                    .build());
+            second.stop();
+        }
+    }
+
+    @Test
+    void sessionsStoppedWithSessionsOpenWritesExactlyTheSessionsOfTheWholeInputAfterResuming() throws Exception {
+        Map<String, String> keep = Map.of("retention.ms", "-1");
+        KAFKA.cluster().createTopic(SessionsJob.PAGE_VIEWS_TOPIC, 2, (short) 1, keep);
+        KAFKA.cluster().createTopic(SessionsJob.DEAD_LETTER_TOPIC, 1, (short) 1, keep);
+        EmbeddedPostgres pg = POSTGRES.postgres();
+        String[] command = {"sessions", "--bootstrap-servers", KAFKA.bootstrapServers(), "--jdbc-url", pg.jdbcUrl(),
+                "--jdbc-user", pg.user(), "--work-dir", workDir.toString(), "--checkpoint-interval", "1s",
+                "--web-ui-port", Integer.toString(LocalStack.freePort())};
+        Map<String, String> environment = Map.of("PGPASSWORD", pg.password());
+
+        produceViews(List.of(
+                new PageView("alice", "/a", START),
+                new PageView("alice", "/b", START.plus(Duration.ofMinutes(10))),
+                new PageView("bob", "/x", START.plus(Duration.ofMinutes(5)))), false);
+        try (ChildJob first = ChildJob.start("sessions-1", environment, command)) {
+            first.awaitLine(line -> line.startsWith("Starting sessions without saved state"), Duration.ofSeconds(60));
+            awaitCommittedToEnd("sessions", SessionsJob.PAGE_VIEWS_TOPIC, Duration.ofSeconds(120));
+            first.stop();
+            assertThat(first.output()).contains("Stopped with a savepoint at ");
+        }
+
+        produceViews(List.of(
+                new PageView("alice", "/c", START.plus(Duration.ofMinutes(25))),
+                new PageView("bob", "/y", START.plus(Duration.ofMinutes(35)))), true);
+        try (ChildJob second = ChildJob.start("sessions-2", environment, command)) {
+            second.awaitLine(line -> line.startsWith("Resuming sessions from "), Duration.ofSeconds(60));
+            List<String> expected = List.of(
+                    "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
+                    "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+            List<String> rows = sessionRows(pg);
+            while (!rows.equals(expected) && Instant.now().isBefore(deadline)) {
+                TimeUnit.MILLISECONDS.sleep(250); // polling interval of a condition
+                rows = sessionRows(pg);
+            }
+            assertThat(rows).isEqualTo(expected);
+            second.stop();
+        }
+    }
+
+    private static void produceTransactions(SerializationSchema<Transaction> serializer, List<Transaction> txs,
+            boolean flush) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (Transaction tx : txs) {
+            records.add(new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, utf8(tx.getUserId()), serializer.serialize(tx)));
+        }
+        for (int partition = 0; flush && partition < 2; partition++) {
+            Transaction tx = TransactionGenerator.transaction("flush-" + partition, "flush-" + partition, 1.0,
+                    START.plus(STEP));
+            records.add(new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, partition, utf8(tx.getUserId()),
+                    serializer.serialize(tx)));
+        }
+        KAFKA.cluster().produce(records);
+    }
+
+    private static void produceViews(List<PageView> views, boolean flush) {
+        PageViewJsonSerializationSchema serializer = new PageViewJsonSerializationSchema();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (PageView v : views) {
+            records.add(new ProducerRecord<>(SessionsJob.PAGE_VIEWS_TOPIC, utf8(v.userId()), serializer.serialize(v)));
+        }
+        for (int partition = 0; flush && partition < 2; partition++) {
+            PageView v = new PageView("flush-" + partition, "/", START.plus(Duration.ofHours(5)));
+            records.add(new ProducerRecord<>(SessionsJob.PAGE_VIEWS_TOPIC, partition, utf8(v.userId()),
+                    serializer.serialize(v)));
+        }
+        KAFKA.cluster().produce(records);
+    }
+
+    private static List<String> sessionRows(EmbeddedPostgres pg) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet exists = s.executeQuery("SELECT to_regclass('" + PostgresSessionSink.DEFAULT_TABLE + "')")) {
+            if (!exists.next() || exists.getString(1) == null) {
+                return rows;
+            }
+        }
+        try (Connection c = pg.connect();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT user_id, session_start, session_end, page_count, first_page,"
+                        + " last_page FROM " + PostgresSessionSink.DEFAULT_TABLE + " ORDER BY user_id, session_start")) {
+            while (r.next()) {
+                rows.add(r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|"
+                        + r.getString(5) + "|" + r.getString(6));
+            }
+        }
+        return rows;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Order flushOrder(int partition) {
