@@ -190,7 +190,8 @@ public final class Main {
             switch (command) {
                 case "order-stats" -> new OrderStatsJob(
                         OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId),
-                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, command))
+                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC,
+                                OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command))
                         .attach(env);
                 case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId),
                         FraudJob.kafkaAlerts(bootstrap, command)).attach(env);
@@ -306,11 +307,13 @@ public final class Main {
                 create.accept(OrderStatsJob.ORDERS_TOPIC);
                 create.accept(OrderStatsJob.ORDER_STATS_TOPIC);
                 create.accept(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);
+                create.accept(OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
             }
             case "fraud" -> {
                 create.accept(FraudJob.TRANSACTIONS_TOPIC);
                 create.accept(FraudJob.ALERTS_TOPIC);
                 create.accept(FraudJob.DEAD_LETTER_TOPIC);
+                create.accept(FraudJob.ALERTS_DEAD_LETTER_TOPIC);
             }
             default -> {
                 create.accept(SessionsJob.PAGE_VIEWS_TOPIC);
