@@ -13,7 +13,14 @@ import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
+import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -237,5 +244,33 @@ class GuardedRecordSerializationSchemaTest {
             headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
         }
         return headers;
+    }
+
+    @Test
+    void deadLettersAreCountedInTheMetric() throws Exception {
+        Map<String, Counter> counters = new LinkedHashMap<>();
+        MetricGroup group = new UnregisteredMetricsGroup() {
+            @Override
+            public Counter counter(String name) {
+                return counters.computeIfAbsent(name, n -> new SimpleCounter());
+            }
+        };
+        GuardedRecordSerializationSchema<String> schema = schema().withRecordHandling("dlq", 1 << 20, true);
+        schema.open(new SerializationSchema.InitializationContext() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return group;
+            }
+
+            @Override
+            public UserCodeClassLoader getUserCodeClassLoader() {
+                return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
+            }
+        }, null);
+        schema.serialize("aboom", null, 1L);
+        schema.serialize("fine", null, 1L);
+        schema.serialize("bboom", null, 1L);
+        assertThat(counters).containsOnlyKeys("deadLetterRecords");
+        assertThat(counters.get("deadLetterRecords").getCount()).isEqualTo(2);
     }
 }
