@@ -229,7 +229,8 @@ public final class Main {
             switch (command) {
                 case "order-stats" -> new OrderStatsJob(
                         OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId, start),
-                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, command))
+                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC,
+                                OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command))
                         .attach(env);
                 case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start),
                         FraudJob.kafkaAlerts(bootstrap, command)).attach(env);
@@ -393,8 +394,9 @@ public final class Main {
     private static void createTopics(LocalStack stack, String command) {
         List<String> names = switch (command) {
             case "order-stats" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC,
-                    OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC);
-            case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC);
+                    OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
+            case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC,
+                    FraudJob.ALERTS_DEAD_LETTER_TOPIC);
             default -> List.of(SessionsJob.PAGE_VIEWS_TOPIC, SessionsJob.DEAD_LETTER_TOPIC);
         };
         try (KafkaTopics topics = KafkaTopics.builder().setBootstrapServers(stack.bootstrapServers()).build()) {

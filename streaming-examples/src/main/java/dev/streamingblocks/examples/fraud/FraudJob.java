@@ -32,13 +32,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (3) {@code produce --type transactions --bootstrap-servers <from 1> --count 1000 --fraud-every 100}.
  * Expect one {@code HIGH_FREQUENCY_LARGE_TRANSACTIONS} alert per injected burst in
  * {@value #ALERTS_TOPIC}. Transactions on Kafka are plain Avro binary ({@link FraudSerdes}), keyed by
- * user id; records that are not go to {@value #DEAD_LETTER_TOPIC}.
+ * user id; records that are not go to {@value #DEAD_LETTER_TOPIC}, and alerts the sink cannot write
+ * (a serializer failure, a record over {@code max.request.size}) to {@value #ALERTS_DEAD_LETTER_TOPIC}.
  */
 public final class FraudJob {
 
     public static final String TRANSACTIONS_TOPIC = "transactions";
     public static final String ALERTS_TOPIC = "fraud-alerts";
     public static final String DEAD_LETTER_TOPIC = "transactions-dlq";
+    /** Where alerts the sink cannot write (a serializer failure, too large a record) go. */
+    public static final String ALERTS_DEAD_LETTER_TOPIC = "fraud-alerts-dlq";
     public static final String SOURCE_NAME = "transactions-source";
 
     private final JobSource<Transaction> transactions;
@@ -91,17 +94,31 @@ public final class FraudJob {
         return env -> source.attach(env).records();
     }
 
-    /** Alerts keyed by user id, Avro binary values, exactly once. */
+    /**
+     * Alerts keyed by user id, Avro binary values, exactly once, to {@value #ALERTS_TOPIC}; alerts
+     * it cannot write go to {@value #ALERTS_DEAD_LETTER_TOPIC}.
+     */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String jobName) {
-        return kafkaAlerts(bootstrapServers, ALERTS_TOPIC, jobName);
+        return kafkaAlerts(bootstrapServers, ALERTS_TOPIC, ALERTS_DEAD_LETTER_TOPIC, jobName);
     }
 
+    /** As {@link #kafkaAlerts(String, String)}, to {@code topic}, with dead letters to {@code topic + "-dlq"}. */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String jobName) {
+        return kafkaAlerts(bootstrapServers, topic, topic + "-dlq", jobName);
+    }
+
+    /**
+     * Alerts keyed by user id, Avro binary values, exactly once, to {@code topic}; alerts it cannot
+     * write go to {@code deadLetterTopic} in the same transactions, and the job goes on.
+     */
+    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
+            String jobName) {
         ExactlyOnceKafkaSink<Alert> sink = ExactlyOnceKafkaSink.<Alert>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)
                 .setValueSerializationSchema(FraudSerdes.alertSerializer())
+                .setDeadLetterTopic(deadLetterTopic)
                 .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
                 .build();
         return sink::sinkTo;

@@ -34,6 +34,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * price * quantity}) in one-minute tumbling event-time windows, with 5 seconds of out-of-orderness.
  * Results go to the {@code order-stats} topic in the layout of the article's {@code upsert-kafka}
  * table (JSON key {@code window_start, product_id}), so this job and the SQL one can feed one topic.
+ * Statistics the sink cannot write (a serializer failure, a record too large) go to
+ * {@value #ORDER_STATS_DEAD_LETTER_TOPIC} in the same transactions, and the job goes on.
  *
  * <pre>{@code
  * new OrderStatsJob(OrderStatsJob.kafkaOrders(bootstrap, Map.of("schema.registry.url", url), "order-stats"),
@@ -51,6 +53,8 @@ public final class OrderStatsJob {
     public static final String ORDERS_TOPIC = "orders";
     public static final String ORDER_STATS_TOPIC = "order-stats";
     public static final String ORDERS_DEAD_LETTER_TOPIC = "orders-dlq";
+    /** Where statistics the sink cannot write (a serializer failure, too large a record) go. */
+    public static final String ORDER_STATS_DEAD_LETTER_TOPIC = "order-stats-dlq";
     public static final Duration WINDOW = Duration.ofMinutes(1);
     public static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final String WINDOW_UID = "order-stats-per-product-minute";
@@ -105,12 +109,25 @@ public final class OrderStatsJob {
         return env -> source.attach(env).records();
     }
 
-    /** Upserts to {@code topic} in {@link #UPSERT_LAYOUT}, exactly once. */
+    /**
+     * Upserts to {@code topic} in {@link #UPSERT_LAYOUT}, exactly once; records it cannot write go
+     * to {@code topic + "-dlq"} ({@value #ORDER_STATS_DEAD_LETTER_TOPIC} for {@value #ORDER_STATS_TOPIC}).
+     */
     public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String jobName) {
+        return kafkaOrderStats(bootstrapServers, topic, topic + "-dlq", jobName);
+    }
+
+    /**
+     * Upserts to {@code topic} in {@link #UPSERT_LAYOUT}, exactly once; records it cannot write go
+     * to {@code deadLetterTopic} in the same transactions, and the job goes on.
+     */
+    public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
+            String jobName) {
         ExactlyOnceKafkaSink<OrderStats> sink = ExactlyOnceKafkaSink.<OrderStats>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setUpsertJsonLayout(UPSERT_LAYOUT)
+                .setDeadLetterTopic(deadLetterTopic)
                 .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
                 .build();
         return sink::sinkTo;

@@ -29,6 +29,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *         .setTopic("orders-enriched")
  *         .setKeyExtractor(Order::orderId)
  *         .setValueSerializationSchema(new JsonValueSerializationSchema<>(Order.class))
+ *         .setDeadLetterTopic("orders-enriched-dlq")
  *         .setTransactionalIdPrefix(
  *                 ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("order-enrichment", "enriched"))
  *         .build();
@@ -48,6 +49,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       because the job may run against other brokers than the machine that built it saw.</li>
  * </ul>
  * At-least-once sinks use no transactions, so only the first step applies to them.
+ *
+ * <p>Bad data does not stop the job when a dead-letter topic is set
+ * ({@link ExactlyOnceKafkaSinkBuilder#setDeadLetterTopic(String)}): an element whose topic selector,
+ * key or value schema or header provider throws, or whose record is larger than the producer's
+ * {@code max.request.size} (or {@link ExactlyOnceKafkaSinkBuilder#setMaxRecordSize(int)}), is written
+ * to that topic instead, in the same transaction, with the {@link SinkDeadLetterHeaders}, and counted
+ * in {@value #DEAD_LETTER_RECORDS_METRIC}. Without one, it fails the job with an
+ * {@link UnwritableRecordException} naming the topic, the element type and the cause.
  */
 public final class ExactlyOnceKafkaSink<T> {
 
@@ -62,6 +71,24 @@ public final class ExactlyOnceKafkaSink<T> {
     public static final Pattern TRANSACTIONAL_ID_PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]+");
 
     private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9._-]+");
+
+    /** Kafka's default {@code max.request.size}: the largest record a producer sends unless configured. */
+    public static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
+    /** The counter, on the sink's writer, of records sent to the dead-letter topic instead of their own. */
+    public static final String DEAD_LETTER_RECORDS_METRIC = "deadLetterRecords";
+
+    /** The largest element description a dead letter carries in place of a value, in UTF-8 bytes. */
+    public static final int MAX_DEAD_LETTER_DESCRIPTION_BYTES = 64 * 1024;
+
+    /** The longest error message a dead letter's header carries, in UTF-8 bytes. */
+    public static final int MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES = 4 * 1024;
+
+    /** {@link SinkDeadLetterHeaders#VALUE_KIND} of a dead letter whose value is the serialized value. */
+    public static final String DEAD_LETTER_VALUE_SERIALIZED = "serialized";
+
+    /** {@link SinkDeadLetterHeaders#VALUE_KIND} of a dead letter whose value describes the element. */
+    public static final String DEAD_LETTER_VALUE_DESCRIPTION = "description";
 
     private final KafkaSink<T> kafkaSink;
     private final DeliveryGuarantee deliveryGuarantee;

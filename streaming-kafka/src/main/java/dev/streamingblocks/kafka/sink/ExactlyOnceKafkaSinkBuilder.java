@@ -37,7 +37,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * for {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) a transactional-id prefix. Optional: a
  * key (extractor or schema), headers, the transaction timeout (15 minutes
  * by default: unlike Flink's one hour it works with a stock broker's 15-minute maximum), the restart
- * margin and further producer properties.
+ * margin, a dead-letter topic with a maximum record size, and further producer properties.
+ *
+ * <p>Elements that cannot be written (a schema throws, or the record is too large for the producer)
+ * fail the job with an {@link UnwritableRecordException} unless {@link #setDeadLetterTopic(String)}
+ * names a topic for them; then they go there, in the same transaction, and the job goes on.
  */
 public final class ExactlyOnceKafkaSinkBuilder<T> {
 
@@ -72,6 +76,9 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     private Duration restartMargin;
     private Duration adminTimeout;
     private boolean verifyBrokerOnAttach;
+    private String deadLetterTopic;
+    private Integer maxRecordSize;
+    private boolean writeElementTimestamps;
     private final Properties properties = new Properties();
 
     ExactlyOnceKafkaSinkBuilder() {
@@ -80,6 +87,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         this.restartMargin = DEFAULT_RESTART_MARGIN;
         this.adminTimeout = DEFAULT_ADMIN_TIMEOUT;
         this.verifyBrokerOnAttach = true;
+        this.writeElementTimestamps = true;
     }
 
     public ExactlyOnceKafkaSinkBuilder<T> setBootstrapServers(String bootstrapServers) {
@@ -237,6 +245,53 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         return this;
     }
 
+    /**
+     * Sends each element that cannot be written to this topic instead, and the job goes on: when the
+     * topic selector, key or value schema or header provider throws, or the serialized record is
+     * larger than the maximum record size (see {@link #setMaxRecordSize(int)}). The dead letter is
+     * written by the same producer, so in the same transaction as the good records: exactly once
+     * under {@code EXACTLY_ONCE}. Its key is the serialized key if there is one; its value the
+     * serialized value if there is one and it fits, else {@code String.valueOf(element)} in UTF-8,
+     * cut to {@value ExactlyOnceKafkaSink#MAX_DEAD_LETTER_DESCRIPTION_BYTES} bytes; its headers are
+     * the {@link SinkDeadLetterHeaders}. Each one counts in the
+     * {@value ExactlyOnceKafkaSink#DEAD_LETTER_RECORDS_METRIC} counter. Transient failures (schema
+     * registry unavailable, retriable Kafka errors) still fail the job, which restarts and retries.
+     *
+     * <p>Without a dead-letter topic such an element fails the job with an
+     * {@link UnwritableRecordException}. Must differ from the topic.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setDeadLetterTopic(String deadLetterTopic) {
+        this.deadLetterTopic = requireText(deadLetterTopic, "deadLetterTopic");
+        return this;
+    }
+
+    /**
+     * The largest record, in bytes as Kafka estimates it for the producer's own check (key, value,
+     * headers and batch overhead), that is written; larger ones go to the dead-letter topic (or fail
+     * the job without one) before they reach the producer. Default: the producer's
+     * {@code max.request.size} ({@value ExactlyOnceKafkaSink#DEFAULT_MAX_REQUEST_SIZE} unless set with
+     * {@link #setProperty}). Set it lower for a topic whose {@code max.message.bytes} is lower, since the
+     * broker's refusal would otherwise fail the job; it must not exceed {@code max.request.size}.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setMaxRecordSize(int maxRecordSizeBytes) {
+        if (maxRecordSizeBytes <= 0) {
+            throw new IllegalArgumentException("maxRecordSize must be positive, but is " + maxRecordSizeBytes);
+        }
+        this.maxRecordSize = maxRecordSizeBytes;
+        return this;
+    }
+
+    /**
+     * Whether records carry the element's timestamp (default {@code true}); {@code false} lets the
+     * producer stamp them with the current time, e.g. for dead letters that retention should not
+     * delete at once because their event time is old. Dead letters of this sink never carry the
+     * element's timestamp, for that reason.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setWriteElementTimestamps(boolean writeElementTimestamps) {
+        this.writeElementTimestamps = writeElementTimestamps;
+        return this;
+    }
+
     /** Any other producer property, e.g. security settings; keys this builder owns are rejected. */
     public ExactlyOnceKafkaSinkBuilder<T> setProperty(String key, String value) {
         requireText(key, "property key");
@@ -291,6 +346,23 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
                     + " setRestartMargin(...)");
         }
 
+        if (deadLetterTopic != null && deadLetterTopic.equals(topic)) {
+            throw new IllegalStateException("deadLetterTopic '" + deadLetterTopic + "' must differ from the topic:"
+                    + " dead letters would be read as good records");
+        }
+        int maxRequestSize;
+        try {
+            maxRequestSize = GuardedRecordSerializationSchema.maxRequestSize(properties);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (maxRecordSize != null && maxRecordSize > maxRequestSize) {
+            throw new IllegalStateException("maxRecordSize (" + maxRecordSize + " bytes) exceeds the producer's "
+                    + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " (" + maxRequestSize + " bytes), which would refuse"
+                    + " such records: lower setMaxRecordSize(...) or raise " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
+                    + " with setProperty(...)");
+        }
+
         Properties producerProperties = new Properties();
         producerProperties.putAll(properties);
         producerProperties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -300,7 +372,9 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         TopicSelector<? super T> selector = topicSelector != null ? topicSelector : new FixedTopic<>(topic);
         GuardedRecordSerializationSchema<T> recordSchema = new GuardedRecordSerializationSchema<>(
                 selector, keySchema, valueSchema, headerProvider,
-                exactlyOnce ? transactionTimeout : null, producerProperties, adminTimeout);
+                exactlyOnce ? transactionTimeout : null, producerProperties, adminTimeout)
+                .withRecordHandling(deadLetterTopic, maxRecordSize != null ? maxRecordSize : maxRequestSize,
+                        writeElementTimestamps);
 
         KafkaSinkBuilder<T> flink = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)

@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
+import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
 import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
@@ -23,7 +27,6 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -68,13 +71,18 @@ import org.apache.kafka.common.IsolationLevel;
  * seconds, so an empty partition never stalls event time; failure policy {@code FAIL}.
  * Timestamps and watermarks are assigned inside the source, so Flink tracks them per partition.
  *
- * <p>Dead letters are written with a {@link KafkaSink}, at-least-once by default: with
+ * <p>Dead letters are written with an {@link ExactlyOnceKafkaSink}, at-least-once by default: with
  * checkpointing, every dead letter is flushed before a checkpoint completes, so none is lost, but
  * after a failure the records replayed since the last checkpoint can land in the dead-letter topic
  * twice. {@link DeliveryGuarantee#EXACTLY_ONCE} writes them in Kafka transactions committed with
  * each checkpoint instead: readers of the dead-letter topic then need {@code read_committed} and
  * see dead letters only after the checkpoint; the transactional id prefix is
- * {@code name + "-dlq"}, so the name must be unique among jobs writing to the same Kafka cluster.
+ * {@code name + "-dlq"}, so the name must be unique among jobs writing to the same Kafka cluster
+ * and may only hold the characters of {@link ExactlyOnceKafkaSink#TRANSACTIONAL_ID_PREFIX_PATTERN}.
+ * The sink runs {@link ExactlyOnceKafkaSink}'s checks when attached: exactly-once dead letters need
+ * checkpointing, and the transaction timeout must exceed the checkpoint interval plus five minutes
+ * and stay within the brokers' maximum. It gets only the producer's share of the properties
+ * ({@link org.apache.kafka.clients.producer.ProducerConfig#configNames()}).
  * The original record headers are not copied. A tombstone (null value) that the value
  * deserializer rejects is a dead letter like any other bad record.
  */
@@ -112,6 +120,9 @@ public final class TypedKafkaSource<T> {
 
     /** Appended to the source name for the uid and name of the dead-letter sink. */
     public static final String DEAD_LETTER_SINK_SUFFIX = "-dead-letter-sink";
+
+    /** Appended to the source name for the transactional id prefix of an exactly-once dead-letter sink. */
+    public static final String DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX = "-dlq";
 
     private final Builder<T> config;
     private final TypeInformation<T> valueType;
@@ -198,27 +209,52 @@ public final class TypedKafkaSource<T> {
 
         DataStreamSink<DeadLetter> deadLetterSink = null;
         if (config.failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
-            deadLetterSink = deadLetters
-                    .sinkTo(deadLetterKafkaSink())
+            // ExactlyOnceKafkaSink runs the checkpoint, timeout and prefix checks; the uid and name
+            // stay the ones this sink always had, so savepoints keep matching.
+            deadLetterSink = deadLetterKafkaSink(config)
+                    .sinkTo(deadLetters)
                     .uid(config.name + DEAD_LETTER_SINK_SUFFIX)
                     .name(config.name + DEAD_LETTER_SINK_SUFFIX);
         }
         return new KafkaSourceStreams<>(records, deadLetters, deadLetterSink);
     }
 
-    private KafkaSink<DeadLetter> deadLetterKafkaSink() {
-        var builder = KafkaSink.<DeadLetter>builder()
+    /**
+     * The dead-letter sink: an {@link ExactlyOnceKafkaSink} writing each {@link DeadLetter}'s
+     * original key and value with the {@link DeadLetterHeaders}, stamped with the producer's time,
+     * given only the producer's share of the user properties.
+     */
+    private static ExactlyOnceKafkaSink<DeadLetter> deadLetterKafkaSink(Builder<?> config) {
+        ExactlyOnceKafkaSinkBuilder<DeadLetter> builder = ExactlyOnceKafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.bootstrapServers)
-                .setKafkaProducerConfig(userProperties())
-                .setRecordSerializer(new DeadLetterSerializationSchema(config.deadLetterTopic))
-                .setDeliveryGuarantee(config.deadLetterDeliveryGuarantee);
+                .setTopic(config.deadLetterTopic)
+                .setKeySerializationSchema(DeadLetterSerializationSchema.KEY)
+                .setValueSerializationSchema(DeadLetterSerializationSchema.VALUE)
+                .setHeaderProvider(DeadLetterSerializationSchema.HEADERS)
+                .setWriteElementTimestamps(false)
+                .setDeliveryGuarantee(config.deadLetterDeliveryGuarantee)
+                .setTransactionTimeout(config.deadLetterTransactionTimeout);
+        KafkaClientProperties.producer(config.properties).forEach((key, value) -> {
+            if (!DEAD_LETTER_SINK_OWNED_PROPERTIES.contains(key)) {
+                builder.setProperty((String) key, String.valueOf(value));
+            }
+        });
         if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(config.name + "-dlq")
-                    .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                            Long.toString(config.deadLetterTransactionTimeout.toMillis()));
+            builder.setTransactionalIdPrefix(config.name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX);
         }
         return builder.build();
     }
+
+    /**
+     * Producer settings the dead-letter sink sets itself ({@code transaction.timeout.ms} from
+     * {@code deadLetterTransactionTimeout}, the id from the name, byte serializers); a user value
+     * for them is not passed on.
+     */
+    private static final Set<String> DEAD_LETTER_SINK_OWNED_PROPERTIES = Set.of(
+            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 
     private Properties userProperties() {
         Properties props = new Properties();
@@ -539,8 +575,8 @@ public final class TypedKafkaSource<T> {
         }
 
         /**
-         * A Kafka client property (security, timeouts...) for the consumer and the dead-letter
-         * producer. Values are never logged.
+         * A Kafka client property (security, timeouts...) for the consumer and, if it is a producer
+         * property, the dead-letter producer. Values are never logged.
          */
         public Builder<T> setProperty(String key, String value) {
             if (key == null || key.isBlank()) {
@@ -602,7 +638,31 @@ public final class TypedKafkaSource<T> {
                 throw new IllegalArgumentException("deadLetterTopic is set but onDeserializationError is "
                         + failurePolicy + "; set onDeserializationError to DEAD_LETTER or remove deadLetterTopic");
             }
-            return new TypedKafkaSource<>(snapshot(), valueType);
+            Builder<T> built = snapshot();
+            if (failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
+                checkDeadLetterSink(built);
+            }
+            return new TypedKafkaSource<>(built, valueType);
+        }
+
+        /** Builds the dead-letter sink once, so its settings fail here and not when the job is attached. */
+        private static void checkDeadLetterSink(Builder<?> config) {
+            String prefix = config.name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX;
+            if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+                    && (!ExactlyOnceKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(prefix).matches()
+                            || prefix.length() > ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH)) {
+                throw new IllegalArgumentException("name '" + config.name + "' cannot be used with"
+                        + " deadLetterDeliveryGuarantee EXACTLY_ONCE: it forms the transactional id prefix '" + prefix
+                        + "', which may only contain ASCII letters, digits, '.', '_' and '-' and have at most "
+                        + ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH + " characters");
+            }
+            try {
+                deadLetterKafkaSink(config);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalArgumentException("The dead-letter sink cannot be built (deadLetterTopic,"
+                        + " deadLetterDeliveryGuarantee, deadLetterTransactionTimeout, properties): "
+                        + e.getMessage(), e);
+            }
         }
 
         /** A copy, so changing this builder later does not change a built source. */

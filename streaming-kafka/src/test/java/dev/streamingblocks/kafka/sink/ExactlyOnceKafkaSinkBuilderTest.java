@@ -284,4 +284,37 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1"))
                 .setTransactionalIdPrefix("p").build()).isNotNull();
     }
+
+    @Test
+    void deadLetterTopicMustBeTextAndDifferFromTheTopic() {
+        assertThatThrownBy(() -> complete().setDeadLetterTopic(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("deadLetterTopic must not be null");
+        assertThatThrownBy(() -> complete().setDeadLetterTopic(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("deadLetterTopic must not be blank");
+        assertThatThrownBy(() -> complete().setDeadLetterTopic("out").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("deadLetterTopic 'out' must differ from the topic: dead letters would be read as good records");
+        assertThat(complete().setDeadLetterTopic("out-dlq").build()).isNotNull();
+    }
+
+    @Test
+    void maxRecordSizeMustBePositiveAndWithinMaxRequestSize() {
+        assertThatThrownBy(() -> complete().setMaxRecordSize(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRecordSize must be positive, but is 0");
+        assertThatThrownBy(() -> complete().setMaxRecordSize(ExactlyOnceKafkaSink.DEFAULT_MAX_REQUEST_SIZE + 1).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("maxRecordSize (1048577 bytes) exceeds the producer's max.request.size (1048576 bytes),"
+                        + " which would refuse such records: lower setMaxRecordSize(...) or raise max.request.size"
+                        + " with setProperty(...)");
+        assertThat(complete().setProperty("max.request.size", "2097152").setMaxRecordSize(2_000_000).build())
+                .isNotNull();
+        assertThat(complete().setMaxRecordSize(1000).build()).isNotNull();
+    }
+
+    @Test
+    void maxRequestSizeMustBeANumber() {
+        assertThatThrownBy(() -> complete().setProperty("max.request.size", "1MB").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("property 'max.request.size' must be a positive whole number of bytes, but is '1MB'");
+    }
 }

@@ -20,6 +20,8 @@ import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.formats.json.JsonDeserializationSchema;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 
@@ -328,5 +330,61 @@ class TypedKafkaSourceBuilderTest {
                 "java.io.IOException", "boom");
         assertThat(letter.toString()).isEqualTo("DeadLetter{topic='t', partition=1, offset=42, timestamp=1000,"
                 + " keyBytes=2, valueBytes=1, errorClass='java.io.IOException', errorMessage='boom'}");
+    }
+
+    private static TypedKafkaSource.Builder<Payment> exactlyOnceDeadLetters() {
+        return valid().setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic("payments-dlq")
+                .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    @Test
+    void exactlyOnceDeadLettersNeedANameThatCanBeATransactionalIdPrefix() {
+        assertBuildFails(exactlyOnceDeadLetters().setName("payments source"),
+                "name 'payments source' cannot be used with deadLetterDeliveryGuarantee EXACTLY_ONCE: it forms the"
+                        + " transactional id prefix 'payments source-dlq', which may only contain ASCII letters,"
+                        + " digits, '.', '_' and '-' and have at most 200 characters");
+        assertBuildFails(exactlyOnceDeadLetters().setName("p".repeat(197)),
+                "name '" + "p".repeat(197) + "' cannot be used with deadLetterDeliveryGuarantee EXACTLY_ONCE: it"
+                        + " forms the transactional id prefix '" + "p".repeat(197) + "-dlq', which may only contain"
+                        + " ASCII letters, digits, '.', '_' and '-' and have at most 200 characters");
+        // At-least-once dead letters use no transactions, so any name does.
+        assertThat(exactlyOnceDeadLetters().setName("payments source")
+                .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build()).isNotNull();
+        assertThat(exactlyOnceDeadLetters().build()).isNotNull();
+    }
+
+    @Test
+    void exactlyOnceDeadLettersNeedATransactionTimeoutAboveTheRestartMargin() {
+        assertBuildFails(exactlyOnceDeadLetters().setDeadLetterTransactionTimeout(Duration.ofMinutes(5)),
+                "The dead-letter sink cannot be built (deadLetterTopic, deadLetterDeliveryGuarantee,"
+                        + " deadLetterTransactionTimeout, properties): transactionTimeout (300000 ms) must exceed the"
+                        + " restartMargin (300000 ms) plus the checkpoint interval: raise setTransactionTimeout(...)"
+                        + " or lower setRestartMargin(...)");
+    }
+
+    @Test
+    void exactlyOnceDeadLettersWithoutCheckpointingAreRefused() {
+        TypedKafkaSource<Payment> source = exactlyOnceDeadLetters().build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // Whether the check runs when the sink is attached or when the graph is built, it runs before the job.
+        assertThatThrownBy(() -> {
+            source.attach(env).records().sinkTo(new DiscardingSink<>());
+            env.getStreamGraph();
+        })
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("EXACTLY_ONCE")
+                .hasMessageContaining("checkpointing is disabled");
+    }
+
+    @Test
+    void theDeadLetterSinkKeepsItsUidAndName() {
+        TypedKafkaSource<Payment> source = exactlyOnceDeadLetters()
+                .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        KafkaSourceStreams<Payment> streams = source.attach(StreamExecutionEnvironment.getExecutionEnvironment());
+        assertThat(streams.deadLetterSink()).hasValueSatisfying(sink -> {
+            assertThat(sink.getTransformation().getUid()).isEqualTo("payments-source-dead-letter-sink");
+            assertThat(sink.getTransformation().getName()).isEqualTo("payments-source-dead-letter-sink");
+        });
     }
 }

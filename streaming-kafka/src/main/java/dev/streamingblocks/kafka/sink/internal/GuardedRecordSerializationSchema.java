@@ -1,14 +1,36 @@
 package dev.streamingblocks.kafka.sink.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Properties;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
+import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.HeaderProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.TopicSelector;
+import org.apache.flink.metrics.Counter;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Turns an element into a {@link ProducerRecord} from a topic selector, optional key schema,
@@ -16,6 +38,13 @@ import org.apache.kafka.common.header.Headers;
  *
  * <p>{@link #open} runs once per sink subtask when the job starts, which is where the
  * transaction timeout is checked against the brokers the job actually writes to.
+ *
+ * <p>A record that cannot be written because of its data (a selector, schema or header provider
+ * throws, or the record is larger than the producer may send, which the producer would only
+ * report asynchronously and so fail the job) goes to the dead-letter topic in its place, through
+ * the same producer and so in the same transaction. Without a dead-letter topic it fails with an
+ * {@link UnwritableRecordException}. Transient failures (registry unavailable, retriable Kafka
+ * errors, connection timeouts) are rethrown unchanged, so the job restarts and retries.
  */
 public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSerializationSchema<T> {
 
@@ -29,6 +58,11 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     private final Duration transactionTimeout;
     private final Properties producerProperties;
     private final Duration adminTimeout;
+    /** Null: failures fail the job. */
+    private String deadLetterTopic;
+    private int maxRecordSize;
+    private boolean elementTimestamps = true;
+    private transient Counter deadLetterRecords;
 
     public GuardedRecordSerializationSchema(
             TopicSelector<? super T> topicSelector,
@@ -45,6 +79,49 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
         this.transactionTimeout = transactionTimeout;
         this.producerProperties = producerProperties;
         this.adminTimeout = adminTimeout;
+        this.maxRecordSize = maxRequestSize(producerProperties);
+    }
+
+    /**
+     * Where records that cannot be written go ({@code null}: nowhere, they fail the job), the
+     * largest record to hand to the producer, and whether records carry the element's timestamp
+     * ({@code false}: the producer's time).
+     */
+    public GuardedRecordSerializationSchema<T> withRecordHandling(String deadLetterTopic, int maxRecordSize,
+            boolean elementTimestamps) {
+        if (maxRecordSize <= 0) {
+            throw new IllegalArgumentException("maxRecordSize must be positive, but is " + maxRecordSize);
+        }
+        this.deadLetterTopic = deadLetterTopic;
+        this.maxRecordSize = maxRecordSize;
+        this.elementTimestamps = elementTimestamps;
+        return this;
+    }
+
+    /**
+     * The producer's {@code max.request.size} from the properties, else Kafka's default
+     * ({@value ExactlyOnceKafkaSink#DEFAULT_MAX_REQUEST_SIZE} bytes).
+     *
+     * @throws IllegalArgumentException naming the property when it is not a positive whole number
+     */
+    public static int maxRequestSize(Properties producerProperties) {
+        Object configured = producerProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (configured == null) {
+            configured = producerProperties.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (configured == null) {
+            return ExactlyOnceKafkaSink.DEFAULT_MAX_REQUEST_SIZE;
+        }
+        try {
+            int size = Integer.parseInt(configured.toString().trim());
+            if (size > 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("property '" + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
+                + "' must be a positive whole number of bytes, but is '" + configured + "'");
     }
 
     @Override
@@ -58,21 +135,158 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             keySchema.open(context);
         }
         valueSchema.open(context);
+        deadLetterRecords = context.getMetricGroup().counter(ExactlyOnceKafkaSink.DEAD_LETTER_RECORDS_METRIC);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context,
             Long timestamp) {
-        String topic = topicSelector.apply(element);
-        if (topic == null || topic.isEmpty()) {
-            throw new IllegalArgumentException("The topic selector returned no topic for a record of type "
-                    + element.getClass().getName());
+        String topic = null;
+        byte[] key = null;
+        byte[] value = null;
+        boolean valueProduced = false;
+        try {
+            topic = topicSelector.apply(element);
+            if (topic == null || topic.isEmpty()) {
+                topic = null;
+                throw new IllegalArgumentException("The topic selector returned no topic for a record of type "
+                        + typeOf(element));
+            }
+            key = keySchema == null ? null : keySchema.serialize(element);
+            value = valueSchema.serialize(element);
+            valueProduced = true;
+            Headers headers = headerProvider == null ? null : headerProvider.getHeaders(element);
+            int size = estimateSize(key, value, headers);
+            if (size > maxRecordSize) {
+                throw new RecordTooLargeException("The record is " + size + " bytes when serialized (Kafka's upper"
+                        + " estimate for key, value and headers), larger than the maximum record size of "
+                        + maxRecordSize + " bytes (" + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
+                        + " or setMaxRecordSize(...))");
+            }
+            // Kafka rejects negative timestamps; elements without one get the producer's time.
+            Long recordTimestamp = !elementTimestamps || timestamp == null || timestamp < 0 ? null : timestamp;
+            return new ProducerRecord<>(topic, null, recordTimestamp, key, value, headers);
+        } catch (RuntimeException e) {
+            if (isTransient(e)) {
+                throw e;
+            }
+            if (deadLetterTopic == null) {
+                throw new UnwritableRecordException(topic, typeOf(element), e);
+            }
+            ProducerRecord<byte[], byte[]> deadLetter = deadLetter(element, topic, key, value, valueProduced, e);
+            if (deadLetterRecords != null) {
+                deadLetterRecords.inc();
+            }
+            return deadLetter;
         }
-        byte[] key = keySchema == null ? null : keySchema.serialize(element);
-        byte[] value = valueSchema.serialize(element);
-        Headers headers = headerProvider == null ? null : headerProvider.getHeaders(element);
-        // Kafka rejects negative timestamps; elements without one get the producer's time.
-        Long recordTimestamp = timestamp == null || timestamp < 0 ? null : timestamp;
-        return new ProducerRecord<>(topic, null, recordTimestamp, key, value, headers);
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(T element, String topic, byte[] key, byte[] value,
+            boolean valueProduced, RuntimeException error) {
+        Headers headers = new RecordHeaders();
+        if (topic != null) {
+            headers.add(SinkDeadLetterHeaders.SINK_TOPIC, topic.getBytes(UTF_8));
+        }
+        headers.add(SinkDeadLetterHeaders.ERROR_CLASS, error.getClass().getName().getBytes(UTF_8));
+        headers.add(SinkDeadLetterHeaders.ERROR_MESSAGE, utf8Prefix(
+                error.getMessage() == null ? "" : error.getMessage(),
+                ExactlyOnceKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes);
+        if (valueProduced && value != null) {
+            headers.add(SinkDeadLetterHeaders.VALUE_SIZE, Integer.toString(value.length).getBytes(UTF_8));
+        }
+
+        if (valueProduced && estimateSize(key, value, withValueHeaders(headers)) <= maxRecordSize) {
+            addValueHeaders(headers, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_SERIALIZED, false);
+            return new ProducerRecord<>(deadLetterTopic, null, null, key, value, headers);
+        }
+
+        // The value is replaced by a description; it gets whatever room the rest leaves, at most the limit.
+        Headers finalHeaders = withValueHeaders(headers);
+        int room = maxRecordSize - estimateSize(key, new byte[0], finalHeaders) - VARINT_SLACK;
+        if (key != null && room < 0) {
+            key = null;
+            headers.add(SinkDeadLetterHeaders.KEY_OMITTED, "true".getBytes(UTF_8));
+            room = maxRecordSize - estimateSize(null, new byte[0], withValueHeaders(headers)) - VARINT_SLACK;
+        }
+        Utf8Prefix description = utf8Prefix(describe(element),
+                Math.max(0, Math.min(ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
+        addValueHeaders(headers, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, description.truncated);
+        return new ProducerRecord<>(deadLetterTopic, null, null, key, description.bytes, headers);
+    }
+
+    private static final Header[] NO_HEADERS = new Header[0];
+
+    /** Room for the value's length prefix growing from 1 to at most 5 bytes, and rounding. */
+    private static final int VARINT_SLACK = 16;
+
+    /** The headers with the longest value headers they can get, for size estimates. */
+    private static Headers withValueHeaders(Headers headers) {
+        Headers copy = new RecordHeaders(headers.toArray());
+        addValueHeaders(copy, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, false);
+        return copy;
+    }
+
+    private static void addValueHeaders(Headers headers, String kind, boolean truncated) {
+        headers.add(SinkDeadLetterHeaders.VALUE_KIND, kind.getBytes(UTF_8));
+        headers.add(SinkDeadLetterHeaders.VALUE_TRUNCATED, Boolean.toString(truncated).getBytes(UTF_8));
+    }
+
+    private static int estimateSize(byte[] key, byte[] value, Headers headers) {
+        Header[] array = headers == null ? NO_HEADERS : headers.toArray();
+        // What KafkaProducer.send checks against max.request.size; compression does not change it for v2 batches.
+        return AbstractRecords.estimateSizeInBytesUpperBound(
+                RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key, value, array);
+    }
+
+    private static String describe(Object element) {
+        try {
+            return String.valueOf(element);
+        } catch (RuntimeException e) {
+            return "<" + typeOf(element) + ": toString() threw " + e.getClass().getName() + ">";
+        }
+    }
+
+    private static String typeOf(Object element) {
+        return element == null ? "null" : element.getClass().getName();
+    }
+
+    /**
+     * Failures that say nothing about the record: rethrown, so the job restarts and tries again
+     * instead of sending good records to the dead-letter topic.
+     */
+    static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException || t instanceof RetriableException
+                    || t instanceof ConnectException || t instanceof SocketTimeoutException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The longest prefix of the text whose UTF-8 encoding fits the limit, never splitting a character. */
+    static Utf8Prefix utf8Prefix(String text, int maxBytes) {
+        CharsetEncoder encoder = UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        ByteBuffer out = ByteBuffer.allocate(Math.min(maxBytes, text.length() * 3));
+        CharBuffer in = CharBuffer.wrap(text);
+        encoder.encode(in, out, true);
+        boolean truncated = in.hasRemaining();
+        if (!truncated) {
+            encoder.flush(out);
+        }
+        return new Utf8Prefix(Arrays.copyOf(out.array(), out.position()), truncated);
+    }
+
+    static final class Utf8Prefix {
+        final byte[] bytes;
+        final boolean truncated;
+
+        Utf8Prefix(byte[] bytes, boolean truncated) {
+            this.bytes = bytes;
+            this.truncated = truncated;
+        }
     }
 }
