@@ -52,6 +52,12 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
 
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.EXACTLY_ONCE;
 
+    /** {@code sinkTo} reads the brokers' {@code transaction.max.timeout.ms} by default. */
+    public static final boolean DEFAULT_VERIFY_BROKER_ON_ATTACH = true;
+
+    /** Sink subtask 0 reads the brokers' {@code transaction.max.timeout.ms} at job start by default. */
+    public static final boolean DEFAULT_VERIFY_BROKER_ON_START = true;
+
     /** Producer settings this builder owns; setting them through setProperty would bypass its checks. */
     private static final Set<String> OWNED_PROPERTIES = Set.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -72,6 +78,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     private Duration restartMargin;
     private Duration adminTimeout;
     private boolean verifyBrokerOnAttach;
+    private boolean verifyBrokerOnStart;
     private final Properties properties = new Properties();
 
     ExactlyOnceKafkaSinkBuilder() {
@@ -79,7 +86,8 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         this.transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         this.restartMargin = DEFAULT_RESTART_MARGIN;
         this.adminTimeout = DEFAULT_ADMIN_TIMEOUT;
-        this.verifyBrokerOnAttach = true;
+        this.verifyBrokerOnAttach = DEFAULT_VERIFY_BROKER_ON_ATTACH;
+        this.verifyBrokerOnStart = DEFAULT_VERIFY_BROKER_ON_START;
     }
 
     public ExactlyOnceKafkaSinkBuilder<T> setBootstrapServers(String bootstrapServers) {
@@ -231,9 +239,25 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         return this;
     }
 
-    /** Whether {@code sinkTo} asks the brokers for their maximum (default true); job start always does. */
+    /**
+     * Whether {@code sinkTo} asks the brokers for their {@code transaction.max.timeout.ms} (default
+     * true). Only a timeout above it fails; if it cannot be read (e.g. no DescribeConfigs
+     * permission), one warning is logged. See {@link #setVerifyBrokerOnStart} for the job-start check.
+     */
     public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnAttach(boolean verifyBrokerOnAttach) {
         this.verifyBrokerOnAttach = verifyBrokerOnAttach;
+        return this;
+    }
+
+    /**
+     * Whether the job asks the brokers for their {@code transaction.max.timeout.ms} when it starts
+     * (default true): sink subtask 0, at most once per JVM for the same bootstrap servers and
+     * timeout. Only a timeout above it fails; if it cannot be read, one warning is logged. Turn it
+     * off where the Admin client may not reach or describe the brokers and the timeout is known to
+     * fit.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnStart(boolean verifyBrokerOnStart) {
+        this.verifyBrokerOnStart = verifyBrokerOnStart;
         return this;
     }
 
@@ -300,7 +324,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         TopicSelector<? super T> selector = topicSelector != null ? topicSelector : new FixedTopic<>(topic);
         GuardedRecordSerializationSchema<T> recordSchema = new GuardedRecordSerializationSchema<>(
                 selector, keySchema, valueSchema, headerProvider,
-                exactlyOnce ? transactionTimeout : null, producerProperties, adminTimeout);
+                exactlyOnce && verifyBrokerOnStart ? transactionTimeout : null, producerProperties, adminTimeout);
 
         KafkaSinkBuilder<T> flink = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
