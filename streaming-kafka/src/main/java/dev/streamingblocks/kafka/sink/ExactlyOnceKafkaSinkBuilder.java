@@ -37,7 +37,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * for {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) a transactional-id prefix. Optional: a
  * key (extractor or schema), headers, the transaction timeout (15 minutes
  * by default: unlike Flink's one hour it works with a stock broker's 15-minute maximum), the restart
- * margin and further producer properties.
+ * margin, further producer properties, and whether the brokers' {@code transaction.max.timeout.ms}
+ * is read when the sink is attached ({@link #setVerifyBrokerOnAttach}) and when the job starts
+ * ({@link #setVerifyBrokerOnStart}); both default to true, and a broker that will not tell (e.g.
+ * no DescribeConfigs permission) gives one warning, not a failure.
  */
 public final class ExactlyOnceKafkaSinkBuilder<T> {
 

@@ -35,6 +35,8 @@ class ExactlyOnceKafkaSinkBuilderTest {
         assertThat(sink.getRestartMargin()).isEqualTo(Duration.ofMinutes(5));
         assertThat(sink.getTransactionalIdPrefix()).isEqualTo("job.sink");
         assertThat(sink.getKafkaSink()).isNotNull();
+        assertThat(ExactlyOnceKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_ATTACH).isTrue();
+        assertThat(ExactlyOnceKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_START).isTrue();
     }
 
     @Test
