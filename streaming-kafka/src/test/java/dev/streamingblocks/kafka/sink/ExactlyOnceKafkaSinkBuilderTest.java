@@ -211,6 +211,21 @@ class ExactlyOnceKafkaSinkBuilderTest {
     }
 
     @Test
+    void executeAndExecuteAsyncFailBeforeTheJobIsSubmitted() {
+        String message = "deliveryGuarantee EXACTLY_ONCE commits on checkpoints, but checkpointing is disabled:"
+                + " enable it with env.enableCheckpointing(...) (execution.checkpointing.interval) or use"
+                + " setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)";
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        complete().build().sinkTo(env.fromData("a"));
+        assertThatThrownBy(() -> env.execute("no-checkpointing"))
+                .isInstanceOf(IllegalStateException.class).hasMessage(message);
+        StreamExecutionEnvironment other = StreamExecutionEnvironment.createLocalEnvironment(1);
+        complete().build().sinkTo(other.fromData("a"));
+        assertThatThrownBy(() -> other.executeAsync("no-checkpointing"))
+                .isInstanceOf(IllegalStateException.class).hasMessage(message);
+    }
+
+    @Test
     void buildingTheJobGraphFailsWhenTimeoutDoesNotCoverCheckpointIntervalAndMargin() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         complete().build().sinkTo(env.fromData("a"));
