@@ -27,6 +27,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * env.enableCheckpointing(10_000);
  * env.execute("fraud");
  * }</pre>
+ * (Checkpointing may be enabled before or after {@code attach}. This snippet is compiled and run as
+ * written by {@code JavadocExamplesITCase}; change both together.)
  *
  * <p>How to run: (1) {@code local-stack}; (2) {@code fraud --bootstrap-servers <from 1>};
  * (3) {@code produce --type transactions --bootstrap-servers <from 1> --count 1000 --fraud-every 100}.

@@ -43,6 +43,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * env.enableCheckpointing(10_000);
  * env.execute("order-stats");
  * }</pre>
+ * (Checkpointing may be enabled before or after {@code attach}. This snippet is compiled and run as
+ * written by {@code JavadocExamplesITCase}; change both together.)
  *
  * <p>How to run: (1) {@code local-stack}; (2) {@code order-stats --bootstrap-servers ... --schema-registry-url ...};
  * (3) {@code produce --bootstrap-servers ... --schema-registry-url ... --count 3000}. Each (minute, product)

@@ -9,10 +9,9 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
+import dev.streamingblocks.kafka.sink.internal.CheckpointCheckedKafkaSink;
 import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
 import dev.streamingblocks.kafka.sink.internal.TransactionalIdPrefixRegistry;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -40,14 +39,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <ul>
  *   <li>{@code build()}: required properties, the transactional-id prefix's characters and length,
  *       and that the transaction timeout exceeds the restart margin.</li>
- *   <li>{@link #sinkTo(DataStream)} (while the job is built): checkpointing is enabled for
- *       exactly-once, the transaction timeout exceeds the job's checkpoint interval plus the restart
- *       margin, no other sink of the job uses a clashing prefix, and (unless
+ *   <li>{@link #sinkTo(DataStream)}: no other sink of the job uses a clashing prefix, and (unless
  *       {@code setVerifyBrokerOnAttach(false)}) the timeout does not exceed the brokers'
  *       {@code transaction.max.timeout.ms}, read with the Admin client.</li>
- *   <li>Job start (each sink subtask, before its first transaction): the broker maximum again,
- *       because the job may run against other brokers than the machine that built it saw.</li>
+ *   <li>Job graph built ({@code env.execute()}, {@code executeAsync()}, {@code getStreamGraph()}):
+ *       checkpointing is enabled for exactly-once and the transaction timeout exceeds the job's
+ *       checkpoint interval plus the restart margin. Judged on the finished environment, so
+ *       {@code env.enableCheckpointing(...)} may come before or after {@code sinkTo}.</li>
+ *   <li>Job start (sink subtask 0 only, at most once per JVM for the same bootstrap servers and
+ *       timeout, unless {@code setVerifyBrokerOnStart(false)}): the broker maximum again, because
+ *       the job may run against other brokers than the machine that built it saw.</li>
  * </ul>
+ * Only a timeout above the brokers' maximum fails the broker checks. When the maximum cannot be
+ * read (no DescribeConfigs permission on a managed Kafka, an old broker, a timeout), one warning
+ * says why and what to check by hand, and the job goes on.
  * At-least-once sinks use no transactions, so only the first step applies to them.
  *
  * <p>Bad data does not stop the job when a dead-letter topic is set
@@ -118,38 +123,29 @@ public final class ExactlyOnceKafkaSink<T> {
     }
 
     /**
-     * Runs the job-level checks and adds the sink to the stream, named and with a uid
+     * Runs the attach-time checks and adds the sink to the stream, named and with a uid
      * {@code kafka-sink-<prefix>} for exactly-once sinks (the prefix is unique in the job and must
      * stay stable across restarts anyway). Returns the sink so callers may override name or uid.
+     *
+     * <p>Checkpointing is judged later, when the job graph is built ({@code execute()},
+     * {@code executeAsync()}, {@code getStreamGraph()}), so it may be enabled before or after this
+     * call; a failure then surfaces from those calls, before the job runs.
      *
      * @throws IllegalStateException naming the offending setting if a check fails
      */
     public DataStreamSink<T> sinkTo(DataStream<T> stream) {
         StreamExecutionEnvironment env = stream.getExecutionEnvironment();
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            checkCheckpointing(env);
             if (verifyBrokerOnAttach) {
-                TransactionTimeoutCheck.checkAgainstBrokers(producerProperties, transactionTimeout, adminTimeout);
+                TransactionTimeoutCheck.checkAgainstBrokers(producerProperties, transactionTimeout, adminTimeout,
+                        TransactionTimeoutCheck.When.ATTACH);
             }
             TransactionalIdPrefixRegistry.register(env, transactionalIdPrefix);
             String uid = "kafka-sink-" + transactionalIdPrefix;
-            return stream.sinkTo(kafkaSink).name(uid).uid(uid);
+            return stream.sinkTo(new CheckpointCheckedKafkaSink<>(kafkaSink, transactionTimeout, restartMargin))
+                    .name(uid).uid(uid);
         }
         return stream.sinkTo(kafkaSink);
-    }
-
-    private void checkCheckpointing(StreamExecutionEnvironment env) {
-        if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH) {
-            return; // batch jobs commit once at the end, without checkpoints
-        }
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            throw new IllegalStateException("deliveryGuarantee EXACTLY_ONCE commits on checkpoints, but"
-                    + " checkpointing is disabled: enable it with env.enableCheckpointing(...)"
-                    + " (execution.checkpointing.interval) or use"
-                    + " setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)");
-        }
-        TransactionTimeoutCheck.checkAgainstCheckpointInterval(transactionTimeout,
-                Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()), restartMargin);
     }
 
     /** The Flink sink, for callers that attach it themselves (skipping the job-level checks). */

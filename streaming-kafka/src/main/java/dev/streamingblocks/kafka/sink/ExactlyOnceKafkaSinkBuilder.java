@@ -37,7 +37,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * for {@link DeliveryGuarantee#EXACTLY_ONCE} (the default) a transactional-id prefix. Optional: a
  * key (extractor or schema), headers, the transaction timeout (15 minutes
  * by default: unlike Flink's one hour it works with a stock broker's 15-minute maximum), the restart
- * margin, a dead-letter topic with a maximum record size, and further producer properties.
+ * margin, a dead-letter topic with a maximum record size, further producer properties, and whether the
+ * brokers' {@code transaction.max.timeout.ms} is read when the sink is attached
+ * ({@link #setVerifyBrokerOnAttach}) and when the job starts ({@link #setVerifyBrokerOnStart}); both
+ * default to true, and a broker that will not tell (e.g. no DescribeConfigs permission) gives one
+ * warning, not a failure.
  *
  * <p>Elements that cannot be written (a schema throws, or the record is too large for the producer)
  * fail the job with an {@link UnwritableRecordException} unless {@link #setDeadLetterTopic(String)}
@@ -55,6 +59,12 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     public static final Duration DEFAULT_ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     public static final DeliveryGuarantee DEFAULT_DELIVERY_GUARANTEE = DeliveryGuarantee.EXACTLY_ONCE;
+
+    /** {@code sinkTo} reads the brokers' {@code transaction.max.timeout.ms} by default. */
+    public static final boolean DEFAULT_VERIFY_BROKER_ON_ATTACH = true;
+
+    /** Sink subtask 0 reads the brokers' {@code transaction.max.timeout.ms} at job start by default. */
+    public static final boolean DEFAULT_VERIFY_BROKER_ON_START = true;
 
     /** Producer settings this builder owns; setting them through setProperty would bypass its checks. */
     private static final Set<String> OWNED_PROPERTIES = Set.of(
@@ -79,6 +89,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     private String deadLetterTopic;
     private Integer maxRecordSize;
     private boolean writeElementTimestamps;
+    private boolean verifyBrokerOnStart;
     private final Properties properties = new Properties();
 
     ExactlyOnceKafkaSinkBuilder() {
@@ -86,7 +97,8 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         this.transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         this.restartMargin = DEFAULT_RESTART_MARGIN;
         this.adminTimeout = DEFAULT_ADMIN_TIMEOUT;
-        this.verifyBrokerOnAttach = true;
+        this.verifyBrokerOnAttach = DEFAULT_VERIFY_BROKER_ON_ATTACH;
+        this.verifyBrokerOnStart = DEFAULT_VERIFY_BROKER_ON_START;
         this.writeElementTimestamps = true;
     }
 
@@ -239,7 +251,11 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         return this;
     }
 
-    /** Whether {@code sinkTo} asks the brokers for their maximum (default true); job start always does. */
+    /**
+     * Whether {@code sinkTo} asks the brokers for their {@code transaction.max.timeout.ms} (default
+     * true). Only a timeout above it fails; if it cannot be read (e.g. no DescribeConfigs
+     * permission), one warning is logged. See {@link #setVerifyBrokerOnStart} for the job-start check.
+     */
     public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnAttach(boolean verifyBrokerOnAttach) {
         this.verifyBrokerOnAttach = verifyBrokerOnAttach;
         return this;
@@ -289,6 +305,18 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      */
     public ExactlyOnceKafkaSinkBuilder<T> setWriteElementTimestamps(boolean writeElementTimestamps) {
         this.writeElementTimestamps = writeElementTimestamps;
+        return this;
+    }
+
+    /**
+     * Whether the job asks the brokers for their {@code transaction.max.timeout.ms} when it starts
+     * (default true): sink subtask 0, at most once per JVM for the same bootstrap servers and
+     * timeout. Only a timeout above it fails; if it cannot be read, one warning is logged. Turn it
+     * off where the Admin client may not reach or describe the brokers and the timeout is known to
+     * fit.
+     */
+    public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnStart(boolean verifyBrokerOnStart) {
+        this.verifyBrokerOnStart = verifyBrokerOnStart;
         return this;
     }
 
@@ -372,7 +400,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         TopicSelector<? super T> selector = topicSelector != null ? topicSelector : new FixedTopic<>(topic);
         GuardedRecordSerializationSchema<T> recordSchema = new GuardedRecordSerializationSchema<>(
                 selector, keySchema, valueSchema, headerProvider,
-                exactlyOnce ? transactionTimeout : null, producerProperties, adminTimeout)
+                exactlyOnce && verifyBrokerOnStart ? transactionTimeout : null, producerProperties, adminTimeout)
                 .withRecordHandling(deadLetterTopic, maxRecordSize != null ? maxRecordSize : maxRequestSize,
                         writeElementTimestamps);
 

@@ -12,6 +12,8 @@ import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
 class ExactlyOnceKafkaSinkBuilderTest {
@@ -33,6 +35,8 @@ class ExactlyOnceKafkaSinkBuilderTest {
         assertThat(sink.getRestartMargin()).isEqualTo(Duration.ofMinutes(5));
         assertThat(sink.getTransactionalIdPrefix()).isEqualTo("job.sink");
         assertThat(sink.getKafkaSink()).isNotNull();
+        assertThat(ExactlyOnceKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_ATTACH).isTrue();
+        assertThat(ExactlyOnceKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_START).isTrue();
     }
 
     @Test
@@ -196,10 +200,10 @@ class ExactlyOnceKafkaSinkBuilderTest {
     }
 
     @Test
-    void attachFailsWithoutCheckpointing() {
+    void buildingTheJobGraphFailsWithoutCheckpointing() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<String> stream = env.fromData("a");
-        assertThatThrownBy(() -> complete().build().sinkTo(stream))
+        complete().build().sinkTo(env.fromData("a"));
+        assertThatThrownBy(env::getStreamGraph)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("deliveryGuarantee EXACTLY_ONCE commits on checkpoints, but checkpointing is disabled:"
                         + " enable it with env.enableCheckpointing(...) (execution.checkpointing.interval) or use"
@@ -207,15 +211,52 @@ class ExactlyOnceKafkaSinkBuilderTest {
     }
 
     @Test
-    void attachFailsWhenTimeoutDoesNotCoverCheckpointIntervalAndMargin() {
+    void executeAndExecuteAsyncFailBeforeTheJobIsSubmitted() {
+        String message = "deliveryGuarantee EXACTLY_ONCE commits on checkpoints, but checkpointing is disabled:"
+                + " enable it with env.enableCheckpointing(...) (execution.checkpointing.interval) or use"
+                + " setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)";
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        complete().build().sinkTo(env.fromData("a"));
+        assertThatThrownBy(() -> env.execute("no-checkpointing"))
+                .isInstanceOf(IllegalStateException.class).hasMessage(message);
+        StreamExecutionEnvironment other = StreamExecutionEnvironment.createLocalEnvironment(1);
+        complete().build().sinkTo(other.fromData("a"));
+        assertThatThrownBy(() -> other.executeAsync("no-checkpointing"))
+                .isInstanceOf(IllegalStateException.class).hasMessage(message);
+    }
+
+    @Test
+    void buildingTheJobGraphFailsWhenTimeoutDoesNotCoverCheckpointIntervalAndMargin() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(Duration.ofMinutes(12).toMillis());
-        DataStream<String> stream = env.fromData("a");
-        assertThatThrownBy(() -> complete().build().sinkTo(stream))
+        complete().build().sinkTo(env.fromData("a"));
+        env.enableCheckpointing(Duration.ofMinutes(12).toMillis()); // after sinkTo: judged all the same
+        assertThatThrownBy(env::getStreamGraph)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("transaction.timeout.ms (900000 ms) must exceed the checkpoint interval (720000 ms)"
                         + " plus the restart margin (300000 ms) = 1020000 ms: raise it with setTransactionTimeout(...),"
                         + " or lower execution.checkpointing.interval or setRestartMargin(...)");
+    }
+
+    @Test
+    void checkpointingMayBeEnabledAfterSinkTo() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        complete().build().sinkTo(env.fromData("a"));
+        env.enableCheckpointing(10_000);
+        StreamGraph graph = env.getStreamGraph();
+        assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID)
+                .contains("kafka-sink-job.sink");
+    }
+
+    @Test
+    void aLongerIntervalSetAfterSinkToIsCaught() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(10_000);
+        complete().build().sinkTo(env.fromData("a"));
+        env.getCheckpointConfig().setCheckpointInterval(Duration.ofMinutes(20).toMillis());
+        assertThatThrownBy(env::getStreamGraph)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("transaction.timeout.ms (900000 ms) must exceed the checkpoint interval"
+                        + " (1200000 ms)");
     }
 
     @Test

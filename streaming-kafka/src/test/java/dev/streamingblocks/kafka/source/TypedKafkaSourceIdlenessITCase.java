@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -162,9 +162,11 @@ class TypedKafkaSourceIdlenessITCase {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
 
-        assertThat(ParallelismCheck.countPartitions(List.of(topic, other), props)).isEqualTo(OptionalInt.of(5));
-        assertThat(ParallelismCheck.countPartitions(
-                List.of(EmbeddedKafkaCluster.uniqueTopicName("missing")), props)).isEqualTo(OptionalInt.empty());
+        assertThat(ParallelismCheck.describePartitions(List.of(topic, other), props))
+                .hasValueSatisfying(partitions -> assertThat(partitions).containsExactly(
+                        Map.entry(topic, 3), Map.entry(other, 2)));
+        assertThat(ParallelismCheck.describePartitions(
+                List.of(EmbeddedKafkaCluster.uniqueTopicName("missing")), props)).isEmpty();
     }
 
     private static final class CountPerWindow extends ProcessWindowFunction<Payment, WindowCount, String, TimeWindow> {

@@ -40,9 +40,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -68,6 +71,12 @@ import org.slf4j.LoggerFactory;
  * {@code min.insync.replicas} 2, so one broker can be stopped with {@link #stopBroker(int)} and
  * transactions keep working.
  *
+ * <p>{@link Builder#setSaslPlainWithAcls()} secures the brokers for permission tests: SASL/PLAIN
+ * on the client listener and Kafka's {@code StandardAuthorizer} with
+ * {@code allow.everyone.if.no.acl.found=false}. {@link #SUPER_USER} may do anything (the helpers
+ * of this class connect as it); {@link #RESTRICTED_USER} may do nothing until a test grants it
+ * ACLs, e.g. with {@link #createAdmin()}{@code .createAcls(...)}.
+ *
  * <p>{@link #start()} returns once every broker is ready; {@link #close()} may be called any
  * number of times.
  */
@@ -81,12 +90,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** How long helpers wait for the cluster before giving up. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(60);
 
+    /** On a {@linkplain Builder#setSaslPlainWithAcls() secured} cluster: a super user (all allowed). */
+    public static final String SUPER_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+
+    /** On a {@linkplain Builder#setSaslPlainWithAcls() secured} cluster: a user without any ACL. */
+    public static final String RESTRICTED_USER = JaasUtils.KAFKA_PLAIN_USER1;
+
     /** Written into a data directory once it is formatted; a restart reuses the id and skips formatting. */
     static final String CLUSTER_ID_FILE = "streaming-blocks-cluster-id";
 
     private final int brokerCount;
     private final Map<String, String> brokerConfigs;
     private final Path dataDirectory;
+    private final boolean saslPlainWithAcls;
 
     private KafkaClusterTestKit testKit;
     private State state = State.NEW;
@@ -100,6 +116,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private EmbeddedKafkaCluster(Builder builder) {
         this.brokerCount = builder.brokers;
         this.dataDirectory = builder.dataDirectory;
+        this.saslPlainWithAcls = builder.saslPlainWithAcls;
         this.brokerConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.effectiveConfigs()));
     }
 
@@ -186,6 +203,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                     .setCombined(brokerCount == 1)
                     .setNumBrokerNodes(brokerCount)
                     .setNumControllerNodes(1);
+            if (saslPlainWithAcls) {
+                // The test kit then adds PLAIN, StandardAuthorizer, super.users=User:plain-admin,
+                // allow.everyone.if.no.acl.found=false and a JAAS file (set JVM-wide) with both users.
+                // The controller listener too, or the broker registers as ANONYMOUS and is refused.
+                nodesBuilder.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                        .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+            }
             boolean formatted = false;
             if (dataDirectory != null) {
                 formatted = Files.exists(dataDirectory.resolve(CLUSTER_ID_FILE));
@@ -285,10 +309,39 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         LOG.info("Embedded Kafka broker {} stopped", brokerId);
     }
 
-    /** Client properties with {@code bootstrap.servers} set; callers add what they need. */
+    /**
+     * Client properties with {@code bootstrap.servers} set, and on a secured cluster the SASL
+     * settings of {@link #SUPER_USER}; callers add what they need.
+     */
     public Properties clientProperties() {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (saslPlainWithAcls) {
+            props.putAll(saslProperties(SUPER_USER, JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD));
+        }
+        return props;
+    }
+
+    /**
+     * The SASL client settings ({@code security.protocol}, {@code sasl.mechanism},
+     * {@code sasl.jaas.config}) of {@link #RESTRICTED_USER} on a secured cluster.
+     *
+     * @throws IllegalStateException if the cluster was not built with {@code setSaslPlainWithAcls()}
+     */
+    public Map<String, String> restrictedUserProperties() {
+        if (!saslPlainWithAcls) {
+            throw new IllegalStateException("restrictedUserProperties() needs a cluster built with"
+                    + " setSaslPlainWithAcls()");
+        }
+        return saslProperties(RESTRICTED_USER, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
+    }
+
+    private static Map<String, String> saslProperties(String user, String password) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
+        props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        props.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule"
+                + " required username=\"" + user + "\" password=\"" + password + "\";");
         return props;
     }
 
@@ -514,8 +567,22 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private int brokers = DEFAULT_BROKERS;
         private final Map<String, String> extraConfigs = new LinkedHashMap<>();
         private Path dataDirectory;
+        private boolean saslPlainWithAcls;
 
         Builder() {}
+
+        /**
+         * Secures the client listener with SASL/PLAIN and turns on Kafka's StandardAuthorizer with
+         * {@code allow.everyone.if.no.acl.found=false}, for tests of what a client without a
+         * permission sees. {@link #SUPER_USER} may do anything; {@link #RESTRICTED_USER}
+         * (see {@link EmbeddedKafkaCluster#restrictedUserProperties()}) nothing until granted.
+         * The test kit points the JVM-wide {@code java.security.auth.login.config} to its JAAS
+         * file; clients that set {@code sasl.jaas.config} are not affected. One broker only.
+         */
+        public Builder setSaslPlainWithAcls() {
+            this.saslPlainWithAcls = true;
+            return this;
+        }
 
         /** Number of brokers: 1 (default) or 3 or more for fault tests. */
         public Builder setBrokers(int brokers) {
@@ -558,6 +625,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             if (brokers != 1 && brokers < 3) {
                 throw new IllegalArgumentException(
                         "brokers must be 1 or at least 3 (a quorum for min.insync.replicas=2), but was " + brokers);
+            }
+            if (saslPlainWithAcls && brokers != 1) {
+                throw new IllegalArgumentException(
+                        "saslPlainWithAcls is supported with 1 broker only, but brokers is " + brokers);
             }
             if (dataDirectory != null && brokers != 1) {
                 throw new IllegalArgumentException(

@@ -15,6 +15,13 @@ class EmbeddedKafkaClusterBuilderTest {
     }
 
     @Test
+    void saslPlainWithAclsIsForOneBroker() {
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.builder().setSaslPlainWithAcls().setBrokers(3).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("saslPlainWithAcls is supported with 1 broker only, but brokers is 3");
+    }
+
+    @Test
     void rejectsZeroBrokers() {
         assertThatThrownBy(() -> EmbeddedKafkaCluster.builder().setBrokers(0).build())
                 .isInstanceOf(IllegalArgumentException.class)

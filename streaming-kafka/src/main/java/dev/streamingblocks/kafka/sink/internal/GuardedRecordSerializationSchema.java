@@ -36,9 +36,9 @@ import org.apache.kafka.common.record.RecordBatch;
  * Turns an element into a {@link ProducerRecord} from a topic selector, optional key schema,
  * value schema and header provider; a {@code null} value is written as a tombstone.
  *
- * <p>{@link #open} runs once per sink subtask when the job starts, which is where the
- * transaction timeout is checked against the brokers the job actually writes to.
- *
+ * <p>{@link #open} runs once per sink subtask when the job starts; in subtask 0 it checks the
+ * transaction timeout against the brokers the job actually writes to (once per JVM, see
+ * {@link TransactionTimeoutCheck#checkOnceAgainstBrokers}).
  * <p>A record that cannot be written because of its data (a selector, schema or header provider
  * throws, or the record is larger than the producer may send, which the producer would only
  * report asynchronously and so fail the job) goes to the dead-letter topic in its place, through
@@ -54,7 +54,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     private final SerializationSchema<? super T> keySchema;
     private final SerializationSchema<? super T> valueSchema;
     private final HeaderProvider<? super T> headerProvider;
-    /** Null when no start-up check is wanted (at-least-once). */
+    /** Null when no start-up check is wanted (at-least-once, or setVerifyBrokerOnStart(false)). */
     private final Duration transactionTimeout;
     private final Properties producerProperties;
     private final Duration adminTimeout;
@@ -127,9 +127,11 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
             throws Exception {
-        if (transactionTimeout != null) {
-            // The job may run against other brokers than the ones seen when it was built.
-            TransactionTimeoutCheck.checkAgainstBrokers(producerProperties, transactionTimeout, adminTimeout);
+        if (transactionTimeout != null && sinkContext.getParallelInstanceId() == 0) {
+            // The job may run against other brokers than the ones seen when it was built. One
+            // subtask asks for the job, and a restart in the same JVM does not ask again.
+            TransactionTimeoutCheck.checkOnceAgainstBrokers(producerProperties, transactionTimeout, adminTimeout,
+                    TransactionTimeoutCheck.When.START);
         }
         if (keySchema != null) {
             keySchema.open(context);
