@@ -108,6 +108,15 @@ class PageViewJsonFormatTest {
                 .hasMessage("Page view record has no value (a tombstone?)");
     }
 
+    /** Issue #9: a user id longer than the table's key can hold is a dead letter at the source. */
+    @Test
+    void anOversizedUserIdIsMalformed() {
+        assertMalformed("{\"user_id\":\"" + "u".repeat(900_000)
+                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view field 'user_id' is 900000 characters long, more than the limit of 512"
+                        + " (PageViewLimits.maxUserIdLength)");
+    }
+
     private void assertMalformed(String json, String message) {
         assertThatThrownBy(() -> read(json)).isInstanceOf(MalformedPageViewException.class).hasMessage(message);
     }

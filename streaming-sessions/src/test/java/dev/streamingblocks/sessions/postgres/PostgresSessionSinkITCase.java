@@ -125,6 +125,23 @@ class PostgresSessionSinkITCase {
                 "bob|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/first|/last");
     }
 
+    /** Issue #9: one change the table cannot hold must not keep every other change out. */
+    @Test
+    void anOversizedUserIdIsRejectedAndTheRestOfTheBatchIsCommitted() throws Exception {
+        String table = uniqueTable();
+        String huge = "u".repeat(900_000);
+        try (PostgresSessionWriter writer = writer(sink(table).setCreateTable(true))) {
+            writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
+            writer.write(SessionChange.insert(session(huge, 0, 30, 1)), null);
+            writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
+            writer.flush(false);
+            assertThat(writer.buffered()).isZero();
+        }
+        assertThat(rows(table)).containsExactly(
+                "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
+                "bob|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
+    }
+
     @Test
     void sqlErrorFailsAtOnceNamingTableAndStatement() throws Exception {
         String table = uniqueTable();
