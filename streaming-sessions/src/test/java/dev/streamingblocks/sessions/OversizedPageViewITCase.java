@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +80,31 @@ class OversizedPageViewITCase {
                         StandardCharsets.UTF_8))
                 .isEqualTo("Page view field 'user_id' is 900000 characters long, more than the limit of 512"
                         + " (PageViewLimits.maxUserIdLength)");
+    }
+
+    @Test
+    void withTheSourceLimitRaisedTheOversizedViewIsRejectedByTheSink(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        Run run = run(cluster, new PageViewJsonDeserializationSchema(
+                PageViewLimits.DEFAULTS.withMaxUserIdLength(1_000_000)));
+
+        assertThat(PostgresRows.of(POSTGRES.postgres(), run.table)).containsExactlyElementsOf(GOOD_SESSIONS);
+        KAFKA.cluster().consume(run.deadLetters, 0, Duration.ofSeconds(5));
+        List<String> rejects = new ArrayList<>();
+        try (Connection connection = POSTGRES.postgres().connect();
+                Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("SELECT change_kind, user_id = '" + HUGE_USER + "',"
+                        + " session_start, session_end, page_count, first_page, last_page, sql_state"
+                        + " FROM " + run.table + "_rejects")) {
+            while (resultSet.next()) {
+                StringBuilder row = new StringBuilder(resultSet.getString(1));
+                for (int column = 2; column <= 8; column++) {
+                    row.append('|').append(resultSet.getString(column));
+                }
+                rejects.add(row.toString());
+            }
+        }
+        assertThat(rejects).containsExactly("INSERT|t|2026-02-06 12:20:00|2026-02-06 12:50:00|1|/h|/h|54000");
     }
 
     private record Run(String table, String deadLetters, byte[] hugeValue) {}
