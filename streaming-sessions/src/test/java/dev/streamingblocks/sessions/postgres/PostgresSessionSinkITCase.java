@@ -149,14 +149,24 @@ class PostgresSessionSinkITCase {
                 SessionChange.delete(session("dave", 0, 30, 1)),
                 SessionChange.update(session("erin", 10, 40, 2)));
         TestWriterInitContext context = new TestWriterInitContext();
-        try (PostgresSessionWriter writer = writer(sink(table), context)) {
+        String log;
+        try (LogCapture capture = new LogCapture(PostgresSessionWriter.class);
+                PostgresSessionWriter writer = writer(sink(table), context)) {
             for (SessionChange change : batch) {
                 writer.write(change, null);
             }
             writer.flush(false);
             assertThat(writer.buffered()).isZero();
+            log = capture.text();
         }
         assertThat(context.count(PostgresSessionSink.REJECTED_CHANGES_METRIC)).isEqualTo(1);
+        assertThat(log.lines().filter(line -> line.startsWith("WARN"))).singleElement().asString()
+                .startsWith("WARN Rejected a session change for table " + table + " and recorded it in " + table
+                        + "_rejects: INSERT of user_id '" + "u".repeat(64) + "...' (900000 characters), session_start"
+                        + " 2026-02-06T12:00:00Z: ERROR: index row requires ")
+                .endsWith(" (SQLState 54000)")
+                .doesNotContain(POSTGRES.postgres().password())
+                .hasSizeLessThan(400);
         List<String> sessions = List.of(
                 "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
                 "bob|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
