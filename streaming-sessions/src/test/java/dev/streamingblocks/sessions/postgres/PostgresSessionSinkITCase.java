@@ -230,6 +230,26 @@ class PostgresSessionSinkITCase {
                         + "|22004|Session change lacks its key (user_id, session_start)");
     }
 
+    /** The rejects row itself cannot hold a time PostgreSQL refuses; it is written without the session's values. */
+    @Test
+    void aTimeOutOfPostgresRangeIsRejectedWithoutTheSessionValues() throws Exception {
+        String table = uniqueTable();
+        Instant farFuture = Instant.parse("+300000-01-01T00:00:00Z");
+        TestWriterInitContext context = new TestWriterInitContext();
+        try (PostgresSessionWriter writer = writer(sink(table).setCreateTable(true), context)) {
+            writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
+            writer.write(SessionChange.insert(new UserSession("mallory", farFuture, farFuture.plusSeconds(1800), 1,
+                    "/m", "/m")), null);
+            writer.flush(false);
+        }
+        assertThat(context.count(PostgresSessionSink.REJECTED_CHANGES_METRIC)).isEqualTo(1);
+        assertThat(rows(table)).containsExactly("alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
+        assertThat(rejects(table + "_rejects")).map(PostgresSessionSinkITCase::withoutTime).containsExactly(
+                "INSERT|7 chars, md5 " + md5("mallory") + "|null|null|null|null|null|22008"
+                        + "|ERROR: timestamp out of range: \"300000-01-01 00:30:00\"\n"
+                        + "  Where: unnamed portal parameter $2 = '...'");
+    }
+
     @Test
     void aMissingRejectsTableFailsTheJobLikeAnyConfigurationError() throws Exception {
         String table = uniqueTable();

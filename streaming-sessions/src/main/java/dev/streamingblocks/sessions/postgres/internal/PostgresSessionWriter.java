@@ -169,7 +169,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         writeBuffer();
     }
 
-    /** Retries after connection failures so far; readable from any thread. */
+    /** Retries after transient failures so far; readable from any thread. */
     public int retries() {
         return retries.get();
     }
