@@ -133,7 +133,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     /**
      * The DDL of the rejects table, run with {@link Builder#setCreateTable(boolean)}; shown in the
      * README. One row per rejected change: its values as far as it had them (text with NUL
-     * characters shown as U+FFFD), the SQLState and the server's message (at most 1000 characters).
+     * characters shown as U+FFFD), the SQLState and the server's message (at most 1000 characters);
+     * without the session's times, count and pages if PostgreSQL refuses those too.
      * {@code reject_key} is a hash of change kind, session start and user id, so a replayed reject
      * updates its row ({@code rejected_at} stays the time of the first rejection) and no index
      * holds the user id, which may be what was too large.
