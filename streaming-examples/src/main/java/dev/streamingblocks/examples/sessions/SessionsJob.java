@@ -29,6 +29,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>How to run: (1) {@code local-stack}; (2) {@code sessions --bootstrap-servers ... --jdbc-url ...};
  * (3) {@code produce --type page-views --bootstrap-servers ... --count 1000}. Rows appear in
  * {@code user_sessions} once the watermark passes a session's end (last view + 30 minutes).
+ *
+ * <p>Bad input never stops the job: a page view that is no page view, or whose {@code user_id} is
+ * longer than {@link dev.streamingblocks.sessions.PageViewLimits#DEFAULT_MAX_USER_ID_LENGTH}
+ * characters, goes to {@value #DEAD_LETTER_TOPIC}; a session change that PostgreSQL refuses as data
+ * goes to {@code user_sessions_rejects} (see {@link PostgresSessionSink}).
  */
 public final class SessionsJob {
 

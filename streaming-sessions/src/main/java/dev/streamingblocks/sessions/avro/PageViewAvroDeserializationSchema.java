@@ -8,6 +8,7 @@ import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.PageViewLimits;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -25,23 +26,43 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * <p>Reads what Flink SQL's {@code avro-confluent} format writes for the article's
  * {@code page_views} table: nullable fields {@code user_id}, {@code page_url} and {@code view_time}
  * ({@code timestamp-millis}). A record that cannot be decoded fails with the core serde's
- * {@code AvroSerdeException}, one with a null field with a {@link MalformedPageViewException}
- * naming it; the Kafka sources' dead-letter policy handles both.
+ * {@code AvroSerdeException}, one with a null field, or a {@code user_id} or {@code page_url} longer
+ * than its {@link PageViewLimits} (default {@link PageViewLimits#DEFAULTS}), with a
+ * {@link MalformedPageViewException} naming it; the Kafka sources' dead-letter policy handles both.
  */
 public class PageViewAvroDeserializationSchema implements DeserializationSchema<PageView> {
 
     private static final long serialVersionUID = 1L;
 
     private final AvroRegistryDeserializationSchema<PageViewEvent> avro;
+    private final PageViewLimits limits;
 
-    /** With the HTTP registry client that {@code config} describes. */
+    /** With the HTTP registry client that {@code config} describes and {@link PageViewLimits#DEFAULTS}. */
     public PageViewAvroDeserializationSchema(Map<String, ?> config) {
         this(config, SchemaRegistryClients::create);
     }
 
+    /** With the HTTP registry client that {@code config} describes. */
+    public PageViewAvroDeserializationSchema(Map<String, ?> config, PageViewLimits limits) {
+        this(config, SchemaRegistryClients::create, limits);
+    }
+
     /** With a registry client of the caller's (a test double, a client with extra auth). */
     public PageViewAvroDeserializationSchema(Map<String, ?> config, SchemaRegistryClientProvider clientProvider) {
+        this(config, clientProvider, PageViewLimits.DEFAULTS);
+    }
+
+    public PageViewAvroDeserializationSchema(Map<String, ?> config, SchemaRegistryClientProvider clientProvider,
+            PageViewLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
         this.avro = AvroRegistryDeserializationSchema.forSpecific(PageViewEvent.class, config, clientProvider);
+        this.limits = limits;
+    }
+
+    public PageViewLimits limits() {
+        return limits;
     }
 
     @Override
@@ -51,7 +72,9 @@ public class PageViewAvroDeserializationSchema implements DeserializationSchema<
 
     @Override
     public PageView deserialize(byte[] message) throws IOException {
-        return toPageView(avro.deserialize(message));
+        PageView view = toPageView(avro.deserialize(message));
+        limits.check(view);
+        return view;
     }
 
     static PageView toPageView(PageViewEvent event) throws MalformedPageViewException {

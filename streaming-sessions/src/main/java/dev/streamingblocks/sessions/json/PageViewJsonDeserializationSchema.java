@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.PageViewLimits;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -23,7 +24,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  *
  * <p>A record that is not a JSON object with a string {@code user_id}, {@code page_url} and
  * {@code view_time} fails with a {@link MalformedPageViewException} naming the field; a source with
- * a dead-letter policy routes it to the dead-letter topic. Unknown fields are ignored, as the
+ * a dead-letter policy routes it to the dead-letter topic. So does a {@code user_id} or
+ * {@code page_url} longer than its {@link PageViewLimits} (by default
+ * {@value PageViewLimits#DEFAULT_MAX_USER_ID_LENGTH} and {@value PageViewLimits#DEFAULT_MAX_PAGE_URL_LENGTH}
+ * characters), since the sessions table could not store it. Unknown fields are ignored, as the
  * {@code json} format does.
  */
 public class PageViewJsonDeserializationSchema implements DeserializationSchema<PageView> {
@@ -31,6 +35,24 @@ public class PageViewJsonDeserializationSchema implements DeserializationSchema<
     private static final long serialVersionUID = 1L;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final PageViewLimits limits;
+
+    /** With {@link PageViewLimits#DEFAULTS}. */
+    public PageViewJsonDeserializationSchema() {
+        this(PageViewLimits.DEFAULTS);
+    }
+
+    public PageViewJsonDeserializationSchema(PageViewLimits limits) {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
+        this.limits = limits;
+    }
+
+    public PageViewLimits limits() {
+        return limits;
+    }
 
     @Override
     public PageView deserialize(byte[] message) throws IOException {
@@ -56,7 +78,9 @@ public class PageViewJsonDeserializationSchema implements DeserializationSchema<
                     + "' must be a timestamp like '2026-02-06 12:00:00.123' (UTC) or ISO-8601, but was '"
                     + viewTimeText + "'");
         }
-        return new PageView(userId, pageUrl, viewTime);
+        PageView view = new PageView(userId, pageUrl, viewTime);
+        limits.check(view);
+        return view;
     }
 
     private static String text(JsonNode root, String field) throws MalformedPageViewException {

@@ -22,10 +22,12 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *         .build()).name("user_sessions");
  * }</pre>
  *
- * <p>Required: JDBC URL, user, password. Defaults: table {@value #DEFAULT_TABLE}, batch size
- * {@value #DEFAULT_BATCH_SIZE}, {@value #DEFAULT_MAX_RETRIES} retries of connection failures
+ * <p>Required: JDBC URL, user, password. Defaults: table {@value #DEFAULT_TABLE}, rejects table
+ * the table's name plus {@value #DEFAULT_REJECTS_TABLE_SUFFIX}, batch size
+ * {@value #DEFAULT_BATCH_SIZE}, {@value #DEFAULT_MAX_RETRIES} retries of transient failures
  * starting at {@link #DEFAULT_RETRY_BACKOFF} and doubling up to {@link #DEFAULT_MAX_RETRY_BACKOFF},
- * no timed flushes, no table creation. The table layout is {@link #createTableStatement(String)}.
+ * no timed flushes, no table creation. The table layouts are {@link #createTableStatement(String)}
+ * and {@link #createRejectsTableStatement(String)}.
  *
  * <h2>Guarantees</h2>
  * Changes are buffered (the last change per key wins) and written in one transaction when the
@@ -38,9 +40,30 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * as the accepted input defines it: no duplicates, nothing missing, no stale row.
  *
  * <h2>Errors</h2>
- * Connection failures (SQLState class {@code 08}, and {@code 57P01}/{@code 57P02}/{@code 57P03}
- * while the server restarts) are retried with exponential backoff on a fresh connection; other SQL errors fail the job at once with a {@link PostgresWriteException} naming
- * the table and the statement. Credentials never appear in messages or {@link #toString()}.
+ * <ul>
+ *   <li><b>Transient</b>: SQLState class {@code 08} (connection), {@code 57P01}/{@code 57P02}/{@code 57P03}
+ *       (the server shuts down or starts), {@code 40001} (serialization failure), {@code 40P01}
+ *       (deadlock), class {@code 53} (insufficient resources) and socket timeouts. The batch is
+ *       retried on a fresh connection with exponential backoff; once the retries are used up the
+ *       job fails with a {@link PostgresWriteException}, as that is an outage.
+ *   <li><b>Data</b>: SQLState class {@code 22} (data exception, e.g. a NUL character in a text),
+ *       {@code 23} (integrity constraint, e.g. a null first page), {@code 54} (program limit, e.g. a
+ *       user id too long for the primary-key index), and a change without kind, session or key
+ *       (recorded with SQLState {@code 22004}). These never fail the job: the batch is written
+ *       again change by change in one transaction, each change under a savepoint, so exactly the
+ *       bad changes are left out. Each goes to the rejects table ({@link #createRejectsTableStatement(String)})
+ *       in the same transaction as the good ones, is logged as a warning (table, SQLState, message,
+ *       user id cut to 64 characters with its length) and counted in the writer's
+ *       {@value #REJECTED_CHANGES_METRIC} metric. A replay rewrites the same reject row (its key
+ *       is a hash of change kind, session start and user id), so the rejects table is exact too.
+ *   <li><b>Anything else</b> ({@code 42P01} table missing, {@code 42501} permission denied,
+ *       {@code 28P01} wrong password, {@code 57014} statement timeout, ...) is configuration, not
+ *       data: the job fails at once with a {@link PostgresWriteException} naming the table and the
+ *       statement. This includes a rejects table that does not exist when a change is rejected.
+ * </ul>
+ * Where a limit is known up front, check it at the source too: the page-view deserializers'
+ * {@link dev.streamingblocks.sessions.PageViewLimits} send an oversized user id to the dead-letter
+ * topic before it reaches this sink. Credentials never appear in messages or {@link #toString()}.
  *
  * <p>Timestamps are stored as {@code TIMESTAMP(3)} in UTC, like Flink SQL's JDBC sink stores a
  * {@code TIMESTAMP(3)} column.
@@ -50,6 +73,10 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     private static final long serialVersionUID = 1L;
 
     public static final String DEFAULT_TABLE = "user_sessions";
+    /** The rejects table is by default the table's name with this suffix: {@code user_sessions_rejects}. */
+    public static final String DEFAULT_REJECTS_TABLE_SUFFIX = "_rejects";
+    /** Counter, in the sink writer's metric group, of changes written to the rejects table. */
+    public static final String REJECTED_CHANGES_METRIC = "rejectedChanges";
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int DEFAULT_MAX_RETRIES = 10;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
@@ -63,6 +90,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     private final String user;
     private final String password;
     private final String table;
+    private final String rejectsTable;
     private final int batchSize;
     private final int maxRetries;
     private final Duration retryBackoff;
@@ -75,6 +103,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
         this.user = builder.user;
         this.password = builder.password;
         this.table = builder.table;
+        this.rejectsTable = builder.rejectsTable != null ? builder.rejectsTable
+                : builder.table + DEFAULT_REJECTS_TABLE_SUFFIX;
         this.batchSize = builder.batchSize;
         this.maxRetries = builder.maxRetries;
         this.retryBackoff = builder.retryBackoff;
@@ -100,20 +130,50 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
                 + ")";
     }
 
+    /**
+     * The DDL of the rejects table, run with {@link Builder#setCreateTable(boolean)}; shown in the
+     * README. One row per rejected change: its values as far as it had them (text with NUL
+     * characters shown as U+FFFD), the SQLState and the server's message (at most 1000 characters);
+     * without the session's times, count and pages if PostgreSQL refuses those too.
+     * {@code reject_key} is a hash of change kind, session start and user id, so a replayed reject
+     * updates its row ({@code rejected_at} stays the time of the first rejection) and no index
+     * holds the user id, which may be what was too large.
+     */
+    public static String createRejectsTableStatement(String rejectsTable) {
+        return "CREATE TABLE IF NOT EXISTS " + rejectsTable + " (\n"
+                + "    reject_key    CHAR(32)     NOT NULL PRIMARY KEY,\n"
+                + "    change_kind   TEXT,\n"
+                + "    user_id       TEXT,\n"
+                + "    session_start TIMESTAMP(3),\n"
+                + "    session_end   TIMESTAMP(3),\n"
+                + "    page_count    BIGINT,\n"
+                + "    first_page    TEXT,\n"
+                + "    last_page     TEXT,\n"
+                + "    sql_state     TEXT         NOT NULL,\n"
+                + "    error_message TEXT         NOT NULL,\n"
+                + "    rejected_at   TIMESTAMPTZ  NOT NULL DEFAULT now()\n"
+                + ")";
+    }
+
     @Override
     public SinkWriter<SessionChange> createWriter(WriterInitContext context) {
-        return new PostgresSessionWriter(jdbcUrl, user, password, table, batchSize, maxRetries, retryBackoff,
-                maxRetryBackoff, createTable, flushInterval,
-                flushInterval.isZero() ? null : context.getProcessingTimeService());
+        return new PostgresSessionWriter(jdbcUrl, user, password, table, rejectsTable, batchSize, maxRetries,
+                retryBackoff, maxRetryBackoff, createTable, flushInterval,
+                flushInterval.isZero() ? null : context.getProcessingTimeService(),
+                context.metricGroup().counter(REJECTED_CHANGES_METRIC));
     }
 
     public String table() {
         return table;
     }
 
+    public String rejectsTable() {
+        return rejectsTable;
+    }
+
     @Override
     public String toString() {
-        return "PostgresSessionSink{table=" + table + ", user=" + user + ", batchSize=" + batchSize
+        return "PostgresSessionSink{table=" + table + ", rejectsTable=" + rejectsTable + ", user=" + user + ", batchSize=" + batchSize
                 + ", maxRetries=" + maxRetries + ", createTable=" + createTable + ", flushInterval=" + flushInterval
                 + "}";
     }
@@ -124,6 +184,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
         private String user;
         private String password;
         private String table;
+        private String rejectsTable;
         private int batchSize;
         private int maxRetries;
         private Duration retryBackoff;
@@ -162,6 +223,15 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             return this;
         }
 
+        /**
+         * Where rejected changes go (see the class Javadoc); optionally schema-qualified, not the
+         * table itself. Default: the table's name plus {@value #DEFAULT_REJECTS_TABLE_SUFFIX}.
+         */
+        public Builder setRejectsTable(String rejectsTable) {
+            this.rejectsTable = rejectsTable;
+            return this;
+        }
+
         /** Changes buffered before a write between checkpoints; at least 1. */
         public Builder setBatchSize(int batchSize) {
             this.batchSize = batchSize;
@@ -169,8 +239,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
         }
 
         /**
-         * Retries of a write that failed on the connection (SQLState class 08, or 57P01-57P03 while
-         * the server restarts); 0 or more.
+         * Retries of a write that failed transiently (SQLState class 08 or 53, 57P01-57P03 while the
+         * server restarts, 40001, 40P01, a socket timeout); 0 or more.
          */
         public Builder setMaxRetries(int maxRetries) {
             this.maxRetries = maxRetries;
@@ -188,7 +258,10 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             return this;
         }
 
-        /** Run {@link #createTableStatement(String)} when a writer connects. */
+        /**
+         * Run {@link #createTableStatement(String)} and {@link #createRejectsTableStatement(String)}
+         * when a writer connects.
+         */
         public Builder setCreateTable(boolean createTable) {
             this.createTable = createTable;
             return this;
@@ -220,6 +293,13 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
             if (table == null || !TABLE_NAME.matcher(table).matches()) {
                 throw new IllegalArgumentException(
                         "table must be an SQL identifier, optionally schema-qualified, but was '" + table + "'");
+            }
+            if (rejectsTable != null && !TABLE_NAME.matcher(rejectsTable).matches()) {
+                throw new IllegalArgumentException("rejectsTable must be an SQL identifier, optionally"
+                        + " schema-qualified, but was '" + rejectsTable + "'");
+            }
+            if (table.equals(rejectsTable)) {
+                throw new IllegalArgumentException("rejectsTable must differ from table '" + table + "'");
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be at least 1, but was " + batchSize);

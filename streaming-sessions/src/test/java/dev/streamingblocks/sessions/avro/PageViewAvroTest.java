@@ -13,6 +13,7 @@ import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.InMemorySchemaRegistryClient;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.PageViewLimits;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -67,6 +68,29 @@ class PageViewAvroTest {
         assertThatThrownBy(() -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER).deserialize(bytes))
                 .isInstanceOf(MalformedPageViewException.class)
                 .hasMessage("Page view lacks field 'view_time'");
+    }
+
+    /** Issue #9: the same source-edge limits as the JSON reader. */
+    @Test
+    void anOversizedUserIdFailsNamingTheLimitUnlessItIsRaised() throws Exception {
+        String huge = "u".repeat(900_000);
+        byte[] bytes = new PageViewAvroSerializationSchema("avro-oversized", CONFIG, PROVIDER)
+                .serialize(new PageView(huge, "/home", Instant.parse("2026-02-06T12:00:00Z")));
+        assertThatThrownBy(() -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER).deserialize(bytes))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage("Page view field 'user_id' is 900000 characters long, more than the limit of 512"
+                        + " (PageViewLimits.maxUserIdLength)");
+        assertThat(new PageViewAvroDeserializationSchema(CONFIG, PROVIDER,
+                        PageViewLimits.DEFAULTS.withMaxUserIdLength(900_000))
+                        .deserialize(bytes).userId())
+                .isEqualTo(huge);
+        PageViewLimits shortUrls = PageViewLimits.DEFAULTS.withMaxPageUrlLength(4);
+        assertThatThrownBy(() -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER, shortUrls)
+                        .deserialize(new PageViewAvroSerializationSchema("avro-long-url", CONFIG, PROVIDER)
+                                .serialize(new PageView("alice", "/home", Instant.EPOCH))))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage("Page view field 'page_url' is 5 characters long, more than the limit of 4"
+                        + " (PageViewLimits.maxPageUrlLength)");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.PageViewLimits;
 import org.apache.flink.formats.common.TimestampFormat;
 import org.apache.flink.formats.json.JsonFormatOptions;
 import org.apache.flink.formats.json.JsonRowDataDeserializationSchema;
@@ -106,6 +107,75 @@ class PageViewJsonFormatTest {
         assertThatThrownBy(() -> reader.deserialize(null))
                 .isInstanceOf(MalformedPageViewException.class)
                 .hasMessage("Page view record has no value (a tombstone?)");
+    }
+
+    /** Issue #9: a user id longer than the table's key can hold is a dead letter at the source. */
+    @Test
+    void anOversizedUserIdIsMalformed() {
+        assertMalformed("{\"user_id\":\"" + "u".repeat(900_000)
+                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view field 'user_id' is 900000 characters long, more than the limit of 512"
+                        + " (PageViewLimits.maxUserIdLength)");
+        assertMalformed("{\"user_id\":\"" + "u".repeat(513)
+                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view field 'user_id' is 513 characters long, more than the limit of 512"
+                        + " (PageViewLimits.maxUserIdLength)");
+    }
+
+    @Test
+    void valuesUpToTheLimitsAreRead() throws Exception {
+        String user = "\u00fc".repeat(PageViewLimits.DEFAULT_MAX_USER_ID_LENGTH);
+        String url = "/" + "p".repeat(PageViewLimits.DEFAULT_MAX_PAGE_URL_LENGTH - 1);
+        assertThat(read("{\"user_id\":\"" + user + "\",\"page_url\":\"" + url
+                        + "\",\"view_time\":\"2026-02-06 12:00:00\"}"))
+                .isEqualTo(new PageView(user, url, Instant.parse("2026-02-06T12:00:00Z")));
+    }
+
+    @Test
+    void anOversizedPageUrlIsMalformed() {
+        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/" + "p".repeat(8192)
+                        + "\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view field 'page_url' is 8193 characters long, more than the limit of 8192"
+                        + " (PageViewLimits.maxPageUrlLength)");
+    }
+
+    @Test
+    void limitsAreConfigurable() throws Exception {
+        PageViewJsonDeserializationSchema raised = new PageViewJsonDeserializationSchema(
+                PageViewLimits.DEFAULTS.withMaxUserIdLength(1_000_000));
+        String huge = "u".repeat(900_000);
+        assertThat(raised.deserialize(("{\"user_id\":\"" + huge
+                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}")
+                        .getBytes(StandardCharsets.UTF_8)).userId())
+                .isEqualTo(huge);
+
+        PageViewJsonDeserializationSchema lowered = new PageViewJsonDeserializationSchema(
+                PageViewLimits.DEFAULTS.withMaxUserIdLength(3).withMaxPageUrlLength(2));
+        assertThatThrownBy(() -> lowered.deserialize(
+                        "{\"user_id\":\"abcd\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}"
+                                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage("Page view field 'user_id' is 4 characters long, more than the limit of 3"
+                        + " (PageViewLimits.maxUserIdLength)");
+        assertThatThrownBy(() -> lowered.deserialize(
+                        "{\"user_id\":\"abc\",\"page_url\":\"/pq\",\"view_time\":\"2026-02-06 12:00:00\"}"
+                                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage("Page view field 'page_url' is 3 characters long, more than the limit of 2"
+                        + " (PageViewLimits.maxPageUrlLength)");
+    }
+
+    @Test
+    void limitsMustBePositive() {
+        assertThatThrownBy(() -> PageViewLimits.DEFAULTS.withMaxUserIdLength(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxUserIdLength must be at least 1, but was 0");
+        assertThatThrownBy(() -> PageViewLimits.DEFAULTS.withMaxPageUrlLength(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxPageUrlLength must be at least 1, but was -1");
+        assertThatThrownBy(() -> new PageViewJsonDeserializationSchema(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limits must not be null");
     }
 
     private void assertMalformed(String json, String message) {

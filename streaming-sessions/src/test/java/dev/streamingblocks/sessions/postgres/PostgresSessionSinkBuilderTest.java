@@ -20,8 +20,9 @@ class PostgresSessionSinkBuilderTest {
     void defaults() {
         PostgresSessionSink sink = valid().build();
         assertThat(sink.table()).isEqualTo("user_sessions");
+        assertThat(sink.rejectsTable()).isEqualTo("user_sessions_rejects");
         assertThat(sink.toString()).isEqualTo(
-                "PostgresSessionSink{table=user_sessions, user=analytics, batchSize=1000, maxRetries=10, createTable=false,"
+                "PostgresSessionSink{table=user_sessions, rejectsTable=user_sessions_rejects, user=analytics, batchSize=1000, maxRetries=10, createTable=false,"
                         + " flushInterval=PT0S}");
     }
 
@@ -90,19 +91,36 @@ class PostgresSessionSinkBuilderTest {
                 .hasMessage("maxRetryBackoff must be at least retryBackoff (PT2S), but was PT1S");
     }
 
+    /** Incomplete changes are data errors now: kept for the rejects table, written with the next batch. */
     @Test
-    void writerRejectsAChangeWithoutKeyBeforeTouchingTheDatabase() {
-        var writer = valid().build().createWriter(null);
+    void writerKeepsAChangeWithoutKeyForTheRejectsTableWithoutTouchingTheDatabase() throws Exception {
+        var writer = (dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter)
+                valid().build().createWriter(new TestWriterInitContext());
         dev.streamingblocks.sessions.UserSession keyless =
                 new dev.streamingblocks.sessions.UserSession("alice", null, null, 1, "/a", "/a");
-        assertThatThrownBy(() -> writer.write(dev.streamingblocks.sessions.SessionChange.insert(keyless), null))
+        writer.write(dev.streamingblocks.sessions.SessionChange.insert(keyless), null);
+        writer.write(new dev.streamingblocks.sessions.SessionChange(null, keyless), null);
+        assertThat(writer.buffered()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsTableFollowsTheTable() {
+        assertThat(valid().setTable("analytics.sessions").build().rejectsTable()).isEqualTo("analytics.sessions_rejects");
+        assertThat(valid().setRejectsTable("audit.bad_sessions").build().rejectsTable()).isEqualTo("audit.bad_sessions");
+    }
+
+    @Test
+    void rejectsRejectsTableThatIsNoIdentifier() {
+        assertThatThrownBy(() -> valid().setRejectsTable("bad sessions").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Session change for table user_sessions lacks its key (user_id, session_start):"
-                        + " SessionChange[kind=INSERT, session=UserSession[userId=alice, sessionStart=null,"
-                        + " sessionEnd=null, pageCount=1, firstPage=/a, lastPage=/a]]");
-        assertThatThrownBy(() -> writer.write(new dev.streamingblocks.sessions.SessionChange(null, keyless), null))
+                .hasMessage("rejectsTable must be an SQL identifier, optionally schema-qualified, but was 'bad sessions'");
+    }
+
+    @Test
+    void rejectsRejectsTableThatIsTheTable() {
+        assertThatThrownBy(() -> valid().setRejectsTable("user_sessions").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Session change for table user_sessions is incomplete: SessionChange[kind=null");
+                .hasMessage("rejectsTable must differ from table 'user_sessions'");
     }
 
     @Test
@@ -130,6 +148,24 @@ class PostgresSessionSinkBuilderTest {
                         + "    first_page    TEXT         NOT NULL,\n"
                         + "    last_page     TEXT         NOT NULL,\n"
                         + "    PRIMARY KEY (user_id, session_start)\n"
+                        + ")");
+    }
+
+    @Test
+    void rejectsDdlIndexesAHashNotTheUserId() {
+        assertThat(PostgresSessionSink.createRejectsTableStatement("user_sessions_rejects")).isEqualTo(
+                "CREATE TABLE IF NOT EXISTS user_sessions_rejects (\n"
+                        + "    reject_key    CHAR(32)     NOT NULL PRIMARY KEY,\n"
+                        + "    change_kind   TEXT,\n"
+                        + "    user_id       TEXT,\n"
+                        + "    session_start TIMESTAMP(3),\n"
+                        + "    session_end   TIMESTAMP(3),\n"
+                        + "    page_count    BIGINT,\n"
+                        + "    first_page    TEXT,\n"
+                        + "    last_page     TEXT,\n"
+                        + "    sql_state     TEXT         NOT NULL,\n"
+                        + "    error_message TEXT         NOT NULL,\n"
+                        + "    rejected_at   TIMESTAMPTZ  NOT NULL DEFAULT now()\n"
                         + ")");
     }
 }
