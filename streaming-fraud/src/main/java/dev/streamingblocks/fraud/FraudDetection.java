@@ -1,5 +1,6 @@
 package dev.streamingblocks.fraud;
 
+import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.NoRuleUpdates;
@@ -84,13 +85,17 @@ public final class FraudDetection {
 
     /**
      * The event-time strategy for transactions: the {@code timestamp} field, 5 s out-of-orderness,
-     * idleness on. For {@code TypedKafkaSource}, which adds its own idleness, build the same with
-     * {@code EventTimeWatermarks} and {@code disableIdleness()}.
+     * idleness on, and the {@link EventTimeGuard#defaults() default guard}: a transaction more than
+     * {@link EventTimeGuard#DEFAULT_MAX_AHEAD_OF_WALL_CLOCK} ahead of the wall clock (a clock bug)
+     * never moves the watermark, so it cannot make every later transaction late. For
+     * {@code TypedKafkaSource}, which adds its own idleness and dead-letters such transactions,
+     * build the same with {@code EventTimeWatermarks} and {@code disableIdleness()}.
      */
     public static WatermarkStrategy<Transaction> watermarkStrategy() {
         return EventTimeWatermarks.<Transaction>builder()
                 .setAvroTimestampField("timestamp")
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+                .setGuard(EventTimeGuard.defaults())
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.streamingblocks.sessions;
 
 import java.time.Duration;
 
+import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.sessions.internal.SessionizeFunction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -101,13 +102,17 @@ public final class Sessionizer {
      * Timestamps from {@link PageView#viewTime()}, watermarks trailing by the max out-of-orderness,
      * idleness as {@link EventTimeWatermarks} defaults it. Use it in the source
      * ({@code env.fromSource(...)}, {@code TypedKafkaSource.setWatermarkStrategy}) so Flink tracks
-     * watermarks per Kafka partition. A view without a time fails with an
-     * {@code InvalidEventTimeException}.
+     * watermarks per Kafka partition. A view without a time gives an
+     * {@code InvalidEventTimeException} (a dead letter in {@code TypedKafkaSource} under
+     * {@code DEAD_LETTER}, else a failed job). With the {@link EventTimeGuard#defaults() default
+     * guard}: a view more than {@link EventTimeGuard#DEFAULT_MAX_AHEAD_OF_WALL_CLOCK} ahead of the
+     * wall clock never moves the watermark (and is a dead letter in {@code TypedKafkaSource}).
      */
     public WatermarkStrategy<PageView> watermarkStrategy() {
         return EventTimeWatermarks.<PageView>builder()
                 .setEventTimeExtractor(PageView::viewTime)
                 .setMaxOutOfOrderness(maxOutOfOrderness)
+                .setGuard(EventTimeGuard.defaults())
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.streamingblocks.core.time;
 
 import dev.streamingblocks.core.time.internal.AvroFieldTimestampAssigner;
 import dev.streamingblocks.core.time.internal.ExtractorTimestampAssigner;
+import dev.streamingblocks.core.time.internal.GuardedWatermarkGeneratorSupplier;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -10,12 +11,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Builds a {@link WatermarkStrategy} that reads the event time from the record itself.
+ * Builds a {@link WatermarkStrategy} that reads the event time from the record itself, as an
+ * {@link EventTimeWatermarkStrategy}.
  *
  * <pre>{@code
  * WatermarkStrategy<Transaction> strategy = EventTimeWatermarks.<Transaction>builder()
  *         .setAvroTimestampField("timestamp")          // long or timestamp-millis
  *         .setMaxOutOfOrderness(Duration.ofSeconds(5))
+ *         .setGuard(EventTimeGuard.defaults())         // a year-2099 record cannot move the watermark
  *         .build();
  * env.fromSource(kafkaSource, strategy, "transactions");
  * }</pre>
@@ -26,8 +29,10 @@ import java.util.Objects;
  *       each record; {@link #setAvroTimestampField} reads a named field of an Avro record, accepting
  *       a plain {@code long} of epoch milliseconds, {@code timestamp-millis} (a {@code Long} in a
  *       GenericRecord, an {@code Instant} in a generated SpecificRecord) and {@code timestamp-micros}
- *       (truncated to milliseconds). A missing, {@code null} or non-time value fails the job with an
- *       {@link InvalidEventTimeException} naming the field and the record type.</li>
+ *       (truncated to milliseconds). A missing, {@code null} or non-time value, or an extractor
+ *       that throws or returns {@code null}, gives an {@link InvalidEventTimeException} naming the
+ *       field (or extractor) and the record type: it fails the job in a plain source;
+ *       {@code TypedKafkaSource} handles it by its failure policy (dead letter, skip or fail).</li>
  *   <li><b>Bounded out-of-orderness</b> (required): the watermark trails the highest event time
  *       seen by {@code maxOutOfOrderness} (precisely: {@code max - maxOutOfOrderness - 1 ms}), so a
  *       record up to that much older than the newest one is still on time, and an older one is
@@ -35,6 +40,16 @@ import java.util.Objects;
  *   <li><b>Idleness</b> (on by default, {@link #DEFAULT_IDLE_TIMEOUT}): a split or partition that
  *       has delivered nothing for that long stops holding the watermark back, so an empty Kafka
  *       partition does not stall every window. {@link #disableIdleness()} turns it off.</li>
+ *   <li><b>Guard</b> (off unless {@link #setGuard} is called; the library presets and the example
+ *       jobs set one): an {@link EventTimeGuard} bounds how far ahead of the wall clock or of the
+ *       highest event time seen (and, if asked, how far behind it) an event time may be. The
+ *       watermark generator ignores a rejected time, which therefore cannot move the watermark
+ *       (one 2099 record would otherwise make every later record late), never counts it as the
+ *       highest time seen, and counts it in the {@value EventTimeGuard#REJECTED_METRIC} metric;
+ *       the highest time is per split here. The record itself still flows downstream, so prefer a
+ *       source that applies the guard before emitting: {@code TypedKafkaSource} does, and sends a
+ *       rejected record to its dead-letter path with the reason
+ *       ({@link EventTimeOutOfBoundsException}).</li>
  *   <li><b>Alignment</b> (off by default): sources in the same {@link #setAlignment group} pause
  *       reading a split whose watermark runs more than {@code maxDrift} ahead of the group's
  *       slowest one, which bounds state when one topic is replayed faster than another.</li>
@@ -45,7 +60,10 @@ import java.util.Objects;
  * and make another one's records late.
  *
  * <p>With {@code TypedKafkaSource} (streaming-kafka), call {@link #disableIdleness()}: that source
- * applies its own idleness setting around the strategy.
+ * applies its own idleness setting around the strategy. Pass the built strategy to it unchanged
+ * (not wrapped by {@code withIdleness} or the like), so it can read the {@link
+ * EventTimeWatermarkStrategy#guard() guard} and the {@link EventTimeWatermarkStrategy#timestampAssigner()
+ * timestamp assigner}.
  *
  * @param <T> the record type
  */
@@ -64,6 +82,7 @@ public final class EventTimeWatermarks<T> {
     private String alignmentGroup;
     private Duration alignmentMaxDrift;
     private Duration alignmentUpdateInterval;
+    private EventTimeGuard guard;
 
     EventTimeWatermarks() {
         this.idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -127,7 +146,19 @@ public final class EventTimeWatermarks<T> {
         return this;
     }
 
-    public WatermarkStrategy<T> build() {
+    /**
+     * Rejects event times outside the guard's bounds: they never move the watermark and are
+     * counted in {@value EventTimeGuard#REJECTED_METRIC}. No guard by default.
+     */
+    public EventTimeWatermarks<T> setGuard(EventTimeGuard guard) {
+        if (guard == null) {
+            throw new IllegalArgumentException("guard must not be null");
+        }
+        this.guard = guard;
+        return this;
+    }
+
+    public EventTimeWatermarkStrategy<T> build() {
         if (extractor == null && avroTimestampField == null) {
             throw new IllegalArgumentException(
                     "eventTimeExtractor or avroTimestampField must be set");
@@ -158,9 +189,17 @@ public final class EventTimeWatermarks<T> {
                 extractor != null
                         ? new ExtractorTimestampAssigner<>(extractor)
                         : new AvroFieldTimestampAssigner<>(avroTimestampField);
-        WatermarkStrategy<T> strategy =
-                WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness)
-                        .withTimestampAssigner(assigner);
+        WatermarkStrategy<T> unguarded = complete(
+                WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness), assigner);
+        WatermarkStrategy<T> guarded = guard == null
+                ? unguarded
+                : complete(WatermarkStrategy.forGenerator(new GuardedWatermarkGeneratorSupplier<>(
+                        WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness), guard)), assigner);
+        return new EventTimeWatermarkStrategy<>(guarded, unguarded, assigner, guard);
+    }
+
+    private WatermarkStrategy<T> complete(WatermarkStrategy<T> generator, SerializableTimestampAssigner<T> assigner) {
+        WatermarkStrategy<T> strategy = generator.withTimestampAssigner(assigner);
         if (idleTimeout != null) {
             strategy = strategy.withIdleness(idleTimeout);
         }

@@ -13,7 +13,9 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.util.clock.RelativeClock;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -174,6 +178,102 @@ class EventTimeWatermarksTest {
     }
 
     @Test
+    void aGuardedGeneratorIgnoresAYear2099RecordSoLaterRecordsAreOnTime() {
+        EventTimeGuard guard = EventTimeGuard.builder()
+                .setWallClock(new EventTimeGuardTest.MutableClock(BEGINNING.plusSeconds(60)))
+                .build();
+        EventTimeWatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .setGuard(guard)
+                .build();
+        CountingMetrics metrics = new CountingMetrics();
+        RecordingOutput output = new RecordingOutput();
+        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(new ManualClock(), metrics));
+        long year2099 = Instant.parse("2099-01-01T00:00:00Z").toEpochMilli();
+
+        generator.onEvent(t(10), t(10), output);
+        generator.onEvent(year2099, year2099, output);
+        generator.onPeriodicEmit(output);
+        generator.onEvent(t(20), t(20), output);
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).containsExactly(t(10) - 5_001L, t(20) - 5_001L);
+        assertThat(metrics.counter(EventTimeGuard.REJECTED_METRIC).getCount()).isEqualTo(1L);
+        assertThat(strategy.guard()).contains(guard);
+        assertThat(strategy.timestampAssigner().extractTimestamp(t(3), 0L)).isEqualTo(t(3));
+    }
+
+    @Test
+    void aRejectedTimeNeverBecomesTheHighestSeenAndTheHorizonRejectsFarPastTimes() {
+        EventTimeWatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ZERO)
+                .setGuard(EventTimeGuard.builder()
+                        .disableMaxAheadOfWallClock()
+                        .setMaxAheadOfHighestSeen(Duration.ofDays(1))
+                        .setMaxBehindHighestSeen(Duration.ofHours(1))
+                        .build())
+                .build();
+        CountingMetrics metrics = new CountingMetrics();
+        RecordingOutput output = new RecordingOutput();
+        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(new ManualClock(), metrics));
+        long twoDaysLater = t(0) + Duration.ofDays(2).toMillis();
+        long halfADayLater = t(0) + Duration.ofHours(12).toMillis();
+
+        generator.onEvent(t(0), t(0), output);
+        generator.onEvent(twoDaysLater, twoDaysLater, output);   // rejected: more than 1 day ahead
+        // accepted: had the rejected time become the highest, this one would be 36 h behind it
+        generator.onEvent(halfADayLater, halfADayLater, output);
+        generator.onEvent(t(0), t(0), output);                   // rejected: 12 h behind, horizon 1 h
+        generator.onEvent(0L, 0L, output);                       // rejected: 1970
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).containsExactly(halfADayLater - 1L);
+        assertThat(metrics.counter(EventTimeGuard.REJECTED_METRIC).getCount()).isEqualTo(3L);
+    }
+
+    @Test
+    void withoutGuardKeepsEverythingButTheGuardAndNoGuardIsTheDefault() {
+        EventTimeWatermarkStrategy<Long> guarded = EventTimeWatermarks.<Long>builder()
+                .setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                .setAlignment("g", Duration.ofSeconds(20))
+                .setGuard(EventTimeGuard.builder()
+                        .setWallClock(new EventTimeGuardTest.MutableClock(BEGINNING)).build())
+                .build();
+        RecordingOutput output = new RecordingOutput();
+        WatermarkGenerator<Long> generator =
+                guarded.withoutGuard().createWatermarkGenerator(context(new ManualClock()));
+        long year2099 = Instant.parse("2099-01-01T00:00:00Z").toEpochMilli();
+
+        generator.onEvent(year2099, year2099, output);
+        generator.onPeriodicEmit(output);
+
+        assertThat(output.watermarks).containsExactly(year2099 - 5_001L);
+        assertThat(guarded.withoutGuard().getAlignmentParameters().getWatermarkGroup()).isEqualTo("g");
+        assertThat(guarded.getAlignmentParameters().getWatermarkGroup()).isEqualTo("g");
+        assertThat(EventTimeWatermarks.<Long>builder().setEventTimeExtractor(Instant::ofEpochMilli)
+                .setMaxOutOfOrderness(Duration.ZERO).build().guard()).isEmpty();
+        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setGuard(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("guard must not be null");
+    }
+
+    @Test
+    void anExtractorThatThrowsGivesAnInvalidEventTimeExceptionNamingIt() {
+        WatermarkStrategy<String> strategy = EventTimeWatermarks.<String>builder()
+                .setEventTimeExtractor(s -> Instant.ofEpochMilli(Long.parseLong(s)))
+                .setMaxOutOfOrderness(Duration.ZERO).build();
+
+        assertThatThrownBy(() -> assigner(strategy).extractTimestamp("soon", 0L))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("The event time extractor failed for a java.lang.String:"
+                        + " java.lang.NumberFormatException: For input string: \"soon\"")
+                .hasCauseInstanceOf(NumberFormatException.class);
+    }
+
+    @Test
     void builderNamesTheOffendingProperty() {
         assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setMaxOutOfOrderness(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -221,10 +321,14 @@ class EventTimeWatermarksTest {
     }
 
     private static WatermarkGeneratorSupplier.Context context(RelativeClock clock) {
+        return context(clock, new UnregisteredMetricsGroup());
+    }
+
+    private static WatermarkGeneratorSupplier.Context context(RelativeClock clock, MetricGroup metrics) {
         return new WatermarkGeneratorSupplier.Context() {
             @Override
             public MetricGroup getMetricGroup() {
-                return new UnregisteredMetricsGroup();
+                return metrics;
             }
 
             @Override
@@ -232,6 +336,16 @@ class EventTimeWatermarksTest {
                 return clock;
             }
         };
+    }
+
+    /** Keeps the counters it hands out, so a test can read them. */
+    private static final class CountingMetrics extends UnregisteredMetricsGroup {
+        private final Map<String, Counter> counters = new HashMap<>();
+
+        @Override
+        public Counter counter(String name) {
+            return counters.computeIfAbsent(name, n -> new SimpleCounter());
+        }
     }
 
     private static final class RecordingOutput implements WatermarkOutput {

@@ -1,6 +1,7 @@
 package dev.streamingblocks.examples.fraud;
 
 import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.examples.ExampleEventTime;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.fraud.Alert;
@@ -62,12 +63,16 @@ public final class FraudJob {
                 .detect(transactions.attach(env)));
     }
 
-    /** The watermark strategy for a TypedKafkaSource, which adds idleness per partition itself. */
+    /**
+     * The watermark strategy for a TypedKafkaSource, which adds idleness per partition itself.
+     * Guarded ({@link ExampleEventTime}): a far-future transaction goes to {@value #DEAD_LETTER_TOPIC}.
+     */
     public static WatermarkStrategy<Transaction> watermarks() {
         return EventTimeWatermarks.<Transaction>builder()
                 .setEventTimeExtractor(Transaction::getTimestamp)
                 .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
                 .disableIdleness()
+                .setGuard(ExampleEventTime.guard())
                 .build();
     }
 

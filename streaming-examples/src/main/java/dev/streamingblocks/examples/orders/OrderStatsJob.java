@@ -6,6 +6,7 @@ import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
 import dev.streamingblocks.core.window.WindowSpec;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.examples.ExampleEventTime;
 import dev.streamingblocks.examples.avro.Order;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
@@ -135,12 +136,16 @@ public final class OrderStatsJob {
         return sink::sinkTo;
     }
 
-    /** Event time from the order's {@code timestamp}; TypedKafkaSource adds idleness per partition itself. */
+    /**
+     * Event time from the order's {@code timestamp}; TypedKafkaSource adds idleness per partition
+     * itself. Guarded ({@link ExampleEventTime}): a far-future order goes to {@value #ORDERS_DEAD_LETTER_TOPIC}.
+     */
     public static WatermarkStrategy<Order> watermarks() {
         return EventTimeWatermarks.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
                 .disableIdleness()
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+                .setGuard(ExampleEventTime.guard())
                 .build();
     }
 

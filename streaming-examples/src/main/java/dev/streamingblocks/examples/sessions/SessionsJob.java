@@ -1,6 +1,7 @@
 package dev.streamingblocks.examples.sessions;
 
 import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.examples.ExampleEventTime;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
@@ -61,12 +62,16 @@ public final class SessionsJob {
         sessions.attach(sessionizer.apply(views.attach(env)).changes());
     }
 
-    /** For a TypedKafkaSource, which adds idleness per partition itself. */
+    /**
+     * For a TypedKafkaSource, which adds idleness per partition itself. Guarded
+     * ({@link ExampleEventTime}): a far-future view goes to {@value #DEAD_LETTER_TOPIC}.
+     */
     public static WatermarkStrategy<PageView> watermarks() {
         return EventTimeWatermarks.<PageView>builder()
                 .setEventTimeExtractor(PageView::viewTime)
                 .setMaxOutOfOrderness(Sessionizer.DEFAULT_MAX_OUT_OF_ORDERNESS)
                 .disableIdleness()
+                .setGuard(ExampleEventTime.guard())
                 .build();
     }
 

@@ -4,7 +4,9 @@ import java.io.IOException;
 
 /**
  * Thrown (and failing the job) under {@link DeserializationFailurePolicy#FAIL} when a record's
- * value cannot be deserialized. The message names the topic, partition, offset and the cause.
+ * value cannot be deserialized, or its event time cannot be read or is rejected by the
+ * {@code EventTimeGuard} of the source's watermark strategy. The message names the topic,
+ * partition, offset and the cause.
  */
 public class DeserializationFailureException extends IOException {
 
@@ -15,11 +17,24 @@ public class DeserializationFailureException extends IOException {
     private final long offset;
 
     public DeserializationFailureException(String topic, int partition, long offset, Throwable cause) {
-        super("Cannot deserialize the value of the record at topic '" + topic + "', partition " + partition
+        this("Cannot deserialize the value", topic, partition, offset, cause);
+    }
+
+    private DeserializationFailureException(String what, String topic, int partition, long offset, Throwable cause) {
+        super(what + " of the record at topic '" + topic + "', partition " + partition
                 + ", offset " + offset + ": " + cause.getClass().getName() + ": " + cause.getMessage(), cause);
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
+    }
+
+    /**
+     * For a record whose value was read but whose event time cannot be read or is rejected:
+     * {@code Cannot accept the event time of the record at topic 't', partition p, offset o: <cause>}.
+     */
+    public static DeserializationFailureException forEventTime(String topic, int partition, long offset,
+            Throwable cause) {
+        return new DeserializationFailureException("Cannot accept the event time", topic, partition, offset, cause);
     }
 
     public String topic() {

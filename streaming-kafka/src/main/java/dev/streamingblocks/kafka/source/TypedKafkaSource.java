@@ -14,6 +14,8 @@ import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
+import dev.streamingblocks.core.time.EventTimeGuard;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
 import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
@@ -71,6 +73,17 @@ import org.apache.kafka.common.IsolationLevel;
  * seconds, so an empty partition never stalls event time; failure policy {@code FAIL}.
  * Timestamps and watermarks are assigned inside the source, so Flink tracks them per partition.
  *
+ * <p>Event time checked before emitting: when the watermark strategy is an
+ * {@link EventTimeWatermarkStrategy} (built by {@code EventTimeWatermarks}), the source reads each
+ * record's event time as it deserializes it. A record whose time cannot be read (an
+ * {@code InvalidEventTimeException}, e.g. a {@code null} Avro timestamp field) or is rejected by the
+ * strategy's {@link EventTimeGuard} (an {@code EventTimeOutOfBoundsException}, e.g. a year-2099 time,
+ * also counted in {@value #EVENT_TIME_REJECTED_METRIC}) is handled by the failure policy like a
+ * record that cannot be deserialized: dead-lettered with the reason in {@code dlq.error.message},
+ * skipped, or failing the job. It never moves the watermark. The guard's "highest event time
+ * seen" is kept per source subtask, across the partitions that subtask reads, and starts again
+ * after a restart. Pass the built strategy unchanged, not wrapped by {@code withIdleness}.
+ *
  * <p>Dead letters are written with an {@link ExactlyOnceKafkaSink}, at-least-once by default: with
  * checkpointing, every dead letter is flushed before a checkpoint completes, so none is lost, but
  * after a failure the records replayed since the last checkpoint can land in the dead-letter topic
@@ -115,6 +128,12 @@ public final class TypedKafkaSource<T> {
     /** The counter, on the source operator, of records that could not be deserialized. */
     public static final String DESERIALIZATION_ERRORS_METRIC = "deserializationErrors";
 
+    /**
+     * The counter, on the source operator, of records whose event time the watermark strategy's
+     * {@link EventTimeGuard} rejected; they are also counted in {@value #DESERIALIZATION_ERRORS_METRIC}.
+     */
+    public static final String EVENT_TIME_REJECTED_METRIC = EventTimeGuard.REJECTED_METRIC;
+
     /** Appended to the source name for the uid and name of the operator that splits off dead letters. */
     public static final String SPLIT_SUFFIX = "-split";
 
@@ -155,8 +174,7 @@ public final class TypedKafkaSource<T> {
                 .setBootstrapServers(config.bootstrapServers)
                 .setGroupId(config.groupId)
                 .setStartingOffsets(config.startingOffsets.toOffsetsInitializer())
-                .setDeserializer(new FailureHandlingDeserializationSchema<>(
-                        config.valueDeserializer, config.failurePolicy, DESERIALIZATION_ERRORS_METRIC))
+                .setDeserializer(deserializer())
                 .setProperties(userProperties())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         config.isolationLevel.toString().toLowerCase(Locale.ROOT));
@@ -171,9 +189,27 @@ public final class TypedKafkaSource<T> {
         return builder.build();
     }
 
-    /** The watermark strategy for the source's envelope type, idleness included. */
+    /** Reads event times in the deserializer when the strategy says how, so bad ones become dead letters. */
+    private FailureHandlingDeserializationSchema<T> deserializer() {
+        if (config.watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime) {
+            return new FailureHandlingDeserializationSchema<>(config.valueDeserializer, config.failurePolicy,
+                    DESERIALIZATION_ERRORS_METRIC, eventTime.timestampAssigner(), eventTime.guard().orElse(null));
+        }
+        return new FailureHandlingDeserializationSchema<>(
+                config.valueDeserializer, config.failurePolicy, DESERIALIZATION_ERRORS_METRIC);
+    }
+
+    /**
+     * The watermark strategy for the source's envelope type, idleness included. With an
+     * {@link EventTimeWatermarkStrategy}, the deserializer has applied the guard already (per
+     * subtask); a second check per partition in the generator could ignore records the source
+     * emitted and stall that partition's watermark, so the generator runs without it.
+     */
     WatermarkStrategy<Either<DeadLetter, T>> envelopeWatermarkStrategy() {
-        WatermarkStrategy<Either<DeadLetter, T>> strategy = new EnvelopeWatermarkStrategy<>(config.watermarkStrategy);
+        WatermarkStrategy<T> inner = config.watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime
+                ? eventTime.withoutGuard()
+                : config.watermarkStrategy;
+        WatermarkStrategy<Either<DeadLetter, T>> strategy = new EnvelopeWatermarkStrategy<>(inner);
         return config.idleness == null ? strategy : strategy.withIdleness(config.idleness);
     }
 
@@ -498,7 +534,9 @@ public final class TypedKafkaSource<T> {
 
         /**
          * Timestamps and watermarks, applied per partition inside the source. Do not add
-         * {@code withIdleness} here: idleness is set with {@link #setIdleness}.
+         * {@code withIdleness} here: idleness is set with {@link #setIdleness}. An
+         * {@link EventTimeWatermarkStrategy} (from {@code EventTimeWatermarks}) also has each
+         * record's event time read and guarded before it is emitted (see the class documentation).
          */
         public Builder<T> setWatermarkStrategy(WatermarkStrategy<T> watermarkStrategy) {
             if (watermarkStrategy == null) {

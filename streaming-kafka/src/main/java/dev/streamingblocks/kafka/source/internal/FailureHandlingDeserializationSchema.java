@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.streamingblocks.core.time.EventTimeGuard;
+import dev.streamingblocks.core.time.EventTimeOutOfBoundsException;
+import dev.streamingblocks.core.time.InvalidEventTimeException;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
@@ -20,6 +24,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Wraps a value {@link DeserializationSchema} and applies a {@link DeserializationFailurePolicy}
  * to any exception it throws. Good values come out as {@code Right}, dead letters as {@code Left},
  * so one source carries both without Kryo.
+ *
+ * <p>Given the watermark strategy's timestamp assigner (and {@link EventTimeGuard}), it also reads
+ * each value's event time before emitting it: a time that cannot be read
+ * ({@link InvalidEventTimeException}) or that the guard rejects ({@link EventTimeOutOfBoundsException},
+ * also counted in {@value EventTimeGuard#REJECTED_METRIC}) is handled by the same policy, so such a
+ * record neither fails the job (unless the policy is {@code FAIL}) nor moves the watermark. The
+ * highest event time seen is kept per instance, that is per source subtask (across the partitions
+ * it reads), in memory only.
  */
 public final class FailureHandlingDeserializationSchema<T>
         implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
@@ -29,22 +41,46 @@ public final class FailureHandlingDeserializationSchema<T>
     private final DeserializationSchema<T> valueSchema;
     private final DeserializationFailurePolicy policy;
     private final String errorsMetricName;
+    private final SerializableTimestampAssigner<T> timestampAssigner;
+    private final EventTimeGuard guard;
 
     private transient Counter errors;
+    private transient Counter eventTimeRejected;
+    private transient long highestSeen;
     private transient List<T> buffer;
     private transient Collector<T> bufferCollector;
 
     public FailureHandlingDeserializationSchema(
             DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName) {
+        this(valueSchema, policy, errorsMetricName, null, null);
+    }
+
+    /**
+     * @param timestampAssigner reads each good value's event time; {@code null} to leave event time
+     *     to the watermark strategy alone
+     * @param guard checks each event time; {@code null} for none (needs a timestamp assigner)
+     */
+    public FailureHandlingDeserializationSchema(
+            DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName,
+            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard) {
+        if (guard != null && timestampAssigner == null) {
+            throw new IllegalArgumentException("an event time guard needs a timestamp assigner");
+        }
         this.valueSchema = valueSchema;
         this.policy = policy;
         this.errorsMetricName = errorsMetricName;
+        this.timestampAssigner = timestampAssigner;
+        this.guard = guard;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) throws Exception {
         valueSchema.open(context);
         errors = context.getMetricGroup().counter(errorsMetricName);
+        if (guard != null) {
+            eventTimeRejected = context.getMetricGroup().counter(EventTimeGuard.REJECTED_METRIC);
+        }
+        highestSeen = Long.MIN_VALUE;
         buffer = new ArrayList<>(1);
         bufferCollector = new Collector<>() {
             @Override
@@ -66,7 +102,11 @@ public final class FailureHandlingDeserializationSchema<T>
         } catch (Exception e) {
             // Only the value schema runs inside the try: a failure downstream must not be taken for bad bytes.
             buffer.clear();
-            handleFailure(record, e, out);
+            handleFailure(record, e, out, false);
+            return;
+        }
+        if (timestampAssigner != null && !acceptEventTimes(record, out)) {
+            buffer.clear();
             return;
         }
         for (T value : buffer) {
@@ -75,11 +115,46 @@ public final class FailureHandlingDeserializationSchema<T>
         buffer.clear();
     }
 
+    /**
+     * Reads and checks the event time of every value of the record; on the first bad one, handles
+     * the whole record by the policy and returns false. Only an accepted record raises the highest
+     * time seen.
+     */
+    private boolean acceptEventTimes(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
+            throws DeserializationFailureException {
+        long highest = highestSeen;
+        for (T value : buffer) {
+            long eventTime;
+            try {
+                eventTime = timestampAssigner.extractTimestamp(value, record.timestamp());
+            } catch (InvalidEventTimeException e) {
+                handleFailure(record, e, out, true);
+                return false;
+            }
+            if (guard != null) {
+                EventTimeOutOfBoundsException rejected = guard.check(eventTime, highest);
+                if (rejected != null) {
+                    eventTimeRejected.inc();
+                    handleFailure(record, rejected, out, true);
+                    return false;
+                }
+            }
+            if (eventTime > highest) {
+                highest = eventTime;
+            }
+        }
+        highestSeen = highest;
+        return true;
+    }
+
     private void handleFailure(ConsumerRecord<byte[], byte[]> record, Exception e,
-            Collector<Either<DeadLetter, T>> out) throws DeserializationFailureException {
+            Collector<Either<DeadLetter, T>> out, boolean eventTime) throws DeserializationFailureException {
         switch (policy) {
             case FAIL:
-                throw new DeserializationFailureException(record.topic(), record.partition(), record.offset(), e);
+                throw eventTime
+                        ? DeserializationFailureException.forEventTime(
+                                record.topic(), record.partition(), record.offset(), e)
+                        : new DeserializationFailureException(record.topic(), record.partition(), record.offset(), e);
             case SKIP:
                 errors.inc();
                 return;
