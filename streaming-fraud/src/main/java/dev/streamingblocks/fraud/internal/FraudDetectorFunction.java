@@ -1,5 +1,6 @@
 package dev.streamingblocks.fraud.internal;
 
+import dev.streamingblocks.core.time.CheckpointedWatermark;
 import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.fraud.FraudDetection;
@@ -9,8 +10,6 @@ import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.rules.WindowKind;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -19,7 +18,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -81,11 +79,8 @@ public class FraudDetectorFunction
     private transient MapState<Long, List<Transaction>> pending;
     private transient MapState<String, RuleProgress> progress;
     private transient Counter lateTransactions;
-    private transient ListState<Long> watermarkState;
     /** The highest watermark seen, the restored one included; lateness is judged against it. */
-    private transient long watermark;
-    /** The operator's timer service, to read the watermark at a snapshot; null until first used. */
-    private transient TimerService timers;
+    private final CheckpointedWatermark watermark = new CheckpointedWatermark(WATERMARK_STATE_NAME);
 
     public FraudDetectorFunction(List<FraudRule> initialRules, Duration allowedLateness) {
         this.allowedLateness = allowedLateness.toMillis();
@@ -97,18 +92,12 @@ public class FraudDetectorFunction
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        watermarkState = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>(WATERMARK_STATE_NAME, Types.LONG));
-        watermark = lowest(watermarkState.get());
+        watermark.initialize(context);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        if (timers != null) {
-            // The watermark may have moved on without an element or timer on this subtask since.
-            watermark = Math.max(watermark, timers.currentWatermark());
-        }
-        watermarkState.update(List.of(watermark));
+        watermark.snapshot();
     }
 
     @Override
@@ -127,7 +116,7 @@ public class FraudDetectorFunction
             throw new IllegalStateException("Transaction '" + tx.getTransactionId()
                     + "' has no event timestamp: read transactions with FraudDetection.watermarkStrategy()");
         }
-        if (timestamp + allowedLateness <= watermark(ctx.timerService())) {
+        if (timestamp + allowedLateness <= watermark.current(ctx.timerService())) {
             lateTransactions.inc();
             ctx.output(FraudDetection.LATE_TRANSACTIONS, tx);
             return;
@@ -155,7 +144,7 @@ public class FraudDetectorFunction
 
     @Override
     public void onTimer(long timer, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        watermark(ctx.timerService());
+        watermark.current(ctx.timerService());
         // the event time the replay has reached: every timer runs allowedLateness behind it
         long time = timer - allowedLateness;
         Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
@@ -205,35 +194,6 @@ public class FraudDetectorFunction
             ctx.timerService().registerEventTimeTimer(time + size - 1 + allowedLateness);
         }
         progress.put(rule.getRuleId(), p);
-    }
-
-    /** The current watermark, or the restored one while the current one is still behind it. */
-    private long watermark(TimerService timerService) {
-        timers = timerService;
-        long current = timerService.currentWatermark();
-        if (current > watermark) {
-            watermark = current;
-        }
-        return watermark;
-    }
-
-    /**
-     * The lowest of the restored watermarks (union state: every subtask gets all entries), or
-     * {@code Long.MIN_VALUE} on a fresh start or from a savepoint taken before this state existed.
-     * With aligned checkpoints every subtask of a keyed operator has the same combined watermark
-     * at the barrier, so the entries agree; where they differ (unaligned checkpoints) the lowest
-     * still never judges late a transaction that the failed run would have accepted. A subtask
-     * that had not yet looked at the watermark (no element or timer) wrote {@code Long.MIN_VALUE},
-     * which keeps that restore as lenient as before rather than guess.
-     */
-    private static long lowest(Iterable<Long> restored) {
-        long lowest = Long.MAX_VALUE;
-        boolean any = false;
-        for (Long entry : restored) {
-            lowest = Math.min(lowest, entry);
-            any = true;
-        }
-        return any ? lowest : Long.MIN_VALUE;
     }
 
     /** Emits closed tumbling windows and drops whatever no later transaction can be part of. */

@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamingblocks.core.time.CheckpointedWatermark;
 import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.Sessionizer;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -46,11 +45,8 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
 
     private transient MapState<Long, SessionAccumulator> sessions;
     private transient Counter lateViews;
-    private transient ListState<Long> watermarkState;
     /** The highest watermark seen, the restored one included; lateness is judged against it. */
-    private transient long watermark;
-    /** The operator's timer service, to read the watermark at a snapshot; null until first used. */
-    private transient TimerService timers;
+    private final CheckpointedWatermark watermark = new CheckpointedWatermark(WATERMARK_STATE_NAME);
 
     public SessionizeFunction(long gapMillis, long allowedLatenessMillis) {
         if (gapMillis <= 0) {
@@ -66,18 +62,12 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        watermarkState = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>(WATERMARK_STATE_NAME, Types.LONG));
-        watermark = lowest(watermarkState.get());
+        watermark.initialize(context);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        if (timers != null) {
-            // The watermark may have moved on without an element or timer on this subtask since.
-            watermark = Math.max(watermark, timers.currentWatermark());
-        }
-        watermarkState.update(List.of(watermark));
+        watermark.snapshot();
     }
 
     @Override
@@ -92,7 +82,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
     public void processElement(PageView view, Context ctx, Collector<SessionChange> out) throws Exception {
         requireComplete(view);
         long time = view.viewTime().toEpochMilli();
-        long watermark = watermark(ctx.timerService());
+        long watermark = this.watermark.current(ctx.timerService());
         // Judged on the view's own window only, so that once a session is forgotten no accepted
         // view can touch it any more (see the class Javadoc of Sessionizer).
         if (saturatedAdd(time, gapMillis - 1, allowedLatenessMillis) <= watermark) {
@@ -139,7 +129,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionChange> out) throws Exception {
-        watermark(ctx.timerService());
+        watermark.current(ctx.timerService());
         String userId = ctx.getCurrentKey();
         List<SessionAccumulator> all = new ArrayList<>();
         for (SessionAccumulator session : sessions.values()) {
@@ -162,35 +152,6 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
     /** Late views so far (the {@value LateData#LATE_RECORDS_METRIC} metric), for tests. */
     public long lateViewCount() {
         return lateViews.getCount();
-    }
-
-    /** The current watermark, or the restored one while the current one is still behind it. */
-    private long watermark(TimerService timerService) {
-        timers = timerService;
-        long current = timerService.currentWatermark();
-        if (current > watermark) {
-            watermark = current;
-        }
-        return watermark;
-    }
-
-    /**
-     * The lowest of the restored watermarks (union state: every subtask gets all entries), or
-     * {@code Long.MIN_VALUE} on a fresh start or from a savepoint taken before this state existed.
-     * With aligned checkpoints every subtask of a keyed operator has the same combined watermark
-     * at the barrier, so the entries agree; where they differ (unaligned checkpoints) the lowest
-     * still never judges late a view that the failed run would have accepted. A subtask that had
-     * not yet looked at the watermark (no element or timer) wrote {@code Long.MIN_VALUE}, which
-     * keeps that restore as lenient as before rather than guess.
-     */
-    private static long lowest(Iterable<Long> restored) {
-        long lowest = Long.MAX_VALUE;
-        boolean any = false;
-        for (Long entry : restored) {
-            lowest = Math.min(lowest, entry);
-            any = true;
-        }
-        return any ? lowest : Long.MIN_VALUE;
     }
 
     private void emit(String userId, SessionAccumulator session, Collector<SessionChange> out) {

@@ -1,5 +1,6 @@
 package dev.streamingblocks.sessions.postgres;
 
+import dev.streamingblocks.testkit.logging.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -150,7 +151,7 @@ class PostgresSessionSinkITCase {
                 SessionChange.update(session("erin", 10, 40, 2)));
         TestWriterInitContext context = new TestWriterInitContext();
         String log;
-        try (LogCapture capture = new LogCapture(PostgresSessionWriter.class);
+        try (LogCapture capture = LogCapture.of(PostgresSessionWriter.class);
                 PostgresSessionWriter writer = writer(sink(table), context)) {
             for (SessionChange change : batch) {
                 writer.write(change, null);

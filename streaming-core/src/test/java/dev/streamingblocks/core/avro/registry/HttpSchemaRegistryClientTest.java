@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.avro.registry;
 
+import dev.streamingblocks.testkit.logging.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -452,7 +453,7 @@ class HttpSchemaRegistryClientTest {
                                 downWithCredentials + "," + withCredentials,
                                 "max.retries",
                                 "0"));
-        try (LogCapture logs = new LogCapture(HttpSchemaRegistryClient.class);
+        try (LogCapture logs = LogCapture.of(HttpSchemaRegistryClient.class);
                 HttpSchemaRegistryClient client = client(config)) {
             assertThat(client.register("orders-value", V1)).isEqualTo(1);
             assertThat(client.toString())
@@ -473,7 +474,7 @@ class HttpSchemaRegistryClientTest {
         }
         assertThat(server.requests().get(0).authorization()).isEqualTo("Basic Ym9iOmh1bnRlcjI=");
 
-        try (LogCapture logs = new LogCapture(HttpSchemaRegistryClient.class);
+        try (LogCapture logs = LogCapture.of(HttpSchemaRegistryClient.class);
                 HttpSchemaRegistryClient client =
                         client(
                                 SchemaRegistryClientConfig.fromMap(
