@@ -2,7 +2,6 @@ package dev.streamingblocks.kafka.sink.internal;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -255,13 +255,8 @@ public final class TransactionTimeoutCheck {
     }
 
     /** The subset of producer properties an Admin client understands. */
-    static Map<String, Object> adminProperties(Properties producerProperties) {
-        Map<String, Object> admin = new HashMap<>();
-        for (String name : producerProperties.stringPropertyNames()) {
-            if (AdminClientConfig.configNames().contains(name)) {
-                admin.put(name, producerProperties.getProperty(name));
-            }
-        }
+    static Properties adminProperties(Properties producerProperties) {
+        Properties admin = KafkaClientProperties.admin(producerProperties);
         admin.put(AdminClientConfig.CLIENT_ID_CONFIG, "streaming-blocks-sink-check");
         return admin;
     }

@@ -10,6 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -89,8 +90,8 @@ public final class ParallelismCheck {
 
     /** The partition count of each topic, in the order given, or empty if Kafka could not tell in time. */
     public static Optional<Map<String, Integer>> describePartitions(List<String> topics, Properties clientProps) {
-        Properties props = new Properties();
-        props.putAll(clientProps);
+        // The source's properties are a consumer's: keep only what an Admin client knows.
+        Properties props = KafkaClientProperties.admin(clientProps);
         // Both, or the admin client refuses an API timeout below its request timeout.
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT.toMillis());
