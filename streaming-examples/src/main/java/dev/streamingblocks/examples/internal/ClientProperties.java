@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -70,12 +71,22 @@ public final class ClientProperties {
 
     /** The Kafka settings of {@link #KAFKA_PROPERTIES} and {@link #KAFKA_PROPERTY}, in that order. */
     public static Map<String, String> kafka(Args args) {
-        return read(args, KAFKA_PROPERTIES, KAFKA_PROPERTY, KAFKA_OWNED);
+        return kafka(args.command(), args.get(KAFKA_PROPERTIES).orElse(null), args.getAll(KAFKA_PROPERTY));
+    }
+
+    /** As {@link #kafka(Args)}, for a command with its own parser: the file (or null) and the KEY=VALUE pairs. */
+    public static Map<String, String> kafka(String command, String file, List<String> pairs) {
+        return read(command, KAFKA_PROPERTIES, file, KAFKA_PROPERTY, pairs, KAFKA_OWNED);
     }
 
     /** The registry settings of {@link #REGISTRY_PROPERTIES} and {@link #REGISTRY_PROPERTY}, in that order. */
     public static Map<String, String> registry(Args args) {
-        return read(args, REGISTRY_PROPERTIES, REGISTRY_PROPERTY, REGISTRY_OWNED);
+        return registry(args.command(), args.get(REGISTRY_PROPERTIES).orElse(null), args.getAll(REGISTRY_PROPERTY));
+    }
+
+    /** As {@link #registry(Args)}, for a command with its own parser: the file (or null) and the KEY=VALUE pairs. */
+    public static Map<String, String> registry(String command, String file, List<String> pairs) {
+        return read(command, REGISTRY_PROPERTIES, file, REGISTRY_PROPERTY, pairs, REGISTRY_OWNED);
     }
 
     /** Hands a TypedKafkaSource the settings its consumer (and Admin client) knows. */
@@ -102,28 +113,28 @@ public final class ClientProperties {
         return sink;
     }
 
-    private static Map<String, String> read(Args args, String fileOption, String propertyOption,
-            Map<String, String> owned) {
+    private static Map<String, String> read(String command, String fileOption, String file, String propertyOption,
+            List<String> pairs, Map<String, String> owned) {
+        String prefix = command == null ? "" : command + ": ";
         Map<String, String> properties = new LinkedHashMap<>();
-        String file = args.get(fileOption).orElse(null);
         if (file != null) {
             Properties loaded = new Properties();
             try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
                 loaded.load(in);
             } catch (IOException | IllegalArgumentException e) {
                 // The exception's message could quote a line of the file; its class says enough.
-                throw new IllegalArgumentException(args.command() + ": cannot read " + fileOption + " file " + file
+                throw new IllegalArgumentException(prefix + "cannot read " + fileOption + " file " + file
                         + " (" + e.getClass().getSimpleName() + ")");
             }
             for (String key : new TreeSet<>(loaded.stringPropertyNames())) {
                 properties.put(key, loaded.getProperty(key));
             }
         }
-        for (String pair : args.getAll(propertyOption)) {
+        for (String pair : pairs) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 // The text is not shown: a mistyped argument may well be the secret itself.
-                throw new IllegalArgumentException(args.command() + ": " + propertyOption
+                throw new IllegalArgumentException(prefix + propertyOption
                         + " needs KEY=VALUE, but a value had " + (eq == 0 ? "no key" : "no '='")
                         + " (not shown, it may hold a secret)");
             }
@@ -131,7 +142,7 @@ public final class ClientProperties {
         }
         for (String key : properties.keySet()) {
             if (owned.containsKey(key)) {
-                throw new IllegalArgumentException(args.command() + ": " + key + " cannot be set with "
+                throw new IllegalArgumentException(prefix + key + " cannot be set with "
                         + propertyOption + " or " + fileOption + "; " + owned.get(key));
             }
         }
