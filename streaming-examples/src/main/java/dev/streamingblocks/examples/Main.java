@@ -5,6 +5,7 @@ import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
+import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.internal.SavedJobState;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
@@ -21,6 +22,8 @@ import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,9 +77,10 @@ public final class Main {
               consume       read Avro orders with manual offset commits""";
 
     static final Set<String> STACK_OPTIONS = Set.of("--work-dir");
-    static final Set<String> JOB_OPTIONS = Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
+    static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
             "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port");
+            "--group-id", "--work-dir", "--web-ui-port"), ClientProperties.KAFKA_OPTIONS,
+            ClientProperties.REGISTRY_OPTIONS);
 
     static final String JOB_HELP = """
               --bootstrap-servers HOST:PORT   Kafka to use; without it a local stack starts in this JVM
@@ -87,6 +91,8 @@ public final class Main {
               --checkpoint-dir URI            durable checkpoint storage, e.g. file:///tmp/cp (default: JobManager memory)
               --parallelism N                 default 2
               --group-id ID                   Kafka consumer group (default: the command name)
+            %s
+            %s
               --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
                                               (default with the local stack: a free port, printed)
               --work-dir DIR                  the local stack's data directory; a local job also keeps its
@@ -97,7 +103,8 @@ public final class Main {
               --help                          this text
 
             A job running locally stops with a savepoint on Ctrl-C and, started again with the same
-            command, resumes from its newest savepoint or checkpoint, so no window loses what it read.""";
+            command, resumes from its newest savepoint or checkpoint, so no window loses what it read."""
+            .formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP);
 
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
@@ -160,7 +167,8 @@ public final class Main {
     }
 
     static void job(String command, String[] rawArgs) throws Exception {
-        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe", "--from-scratch"));
+        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe", "--from-scratch"),
+                ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
             return;
@@ -168,6 +176,8 @@ public final class Main {
         int parallelism = (int) args.getLong("--parallelism", 2, 1);
         Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
         String groupId = args.get("--group-id", command);
+        Map<String, String> kafkaProperties = ClientProperties.kafka(args);
+        Map<String, String> registryProperties = ClientProperties.registry(args);
         LocalStack stack = null;
         try {
             String bootstrap;
@@ -228,13 +238,15 @@ public final class Main {
             StartingOffsets start = fromScratch ? StartingOffsets.earliest() : TypedKafkaSource.DEFAULT_STARTING_OFFSETS;
             switch (command) {
                 case "order-stats" -> new OrderStatsJob(
-                        OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl), groupId, start),
+                        OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl, registryProperties),
+                                groupId, start, kafkaProperties),
                         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC,
-                                OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command))
+                                OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command, kafkaProperties))
                         .attach(env);
-                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start),
-                        FraudJob.kafkaAlerts(bootstrap, command)).attach(env);
-                default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start),
+                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties),
+                        FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                                command, kafkaProperties)).attach(env);
+                default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start, kafkaProperties),
                         SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
                                 required(command, "--jdbc-user", jdbcUser),
                                 required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
@@ -329,8 +341,9 @@ public final class Main {
     }
 
     static void produce(String[] rawArgs) throws InterruptedException {
-        Args args = Args.parse("produce", rawArgs, Set.of("--bootstrap-servers", "--schema-registry-url", "--type",
-                "--topic", "--count", "--rate", "--seed", "--fraud-every"), Set.of());
+        Args args = Args.parse("produce", rawArgs, union(Set.of("--bootstrap-servers", "--schema-registry-url", "--type",
+                "--topic", "--count", "--rate", "--seed", "--fraud-every"), ClientProperties.KAFKA_OPTIONS,
+                ClientProperties.REGISTRY_OPTIONS), Set.of(), ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
                     Usage: Main produce --bootstrap-servers HOST:PORT [options]
@@ -342,7 +355,10 @@ public final class Main {
                       --rate N         records per second (default: as fast as possible)
                       --seed S         the same seed gives the same records (default %d)
                       --fraud-every N  transactions: a burst of 3 over $1000 every N records (default 100; 0 never)
-                      --help           this text""".formatted(OrderProducer.DEFAULT_COUNT, OrderProducer.DEFAULT_SEED));
+                    %s
+                    %s
+                      --help           this text""".formatted(OrderProducer.DEFAULT_COUNT, OrderProducer.DEFAULT_SEED,
+                    ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP));
             return;
         }
         OrderProducer.Kind kind = OrderProducer.Kind.parse(args.get("--type", "orders"));
@@ -355,13 +371,16 @@ public final class Main {
                 .setRatePerSecond(args.getLong("--rate", 0, 0))
                 .setSeed(args.getLong("--seed", OrderProducer.DEFAULT_SEED, Long.MIN_VALUE))
                 .setFraudEvery((int) args.getLong("--fraud-every", 100, 0))
+                .setKafkaProperties(ClientProperties.kafka(args))
+                .setSchemaRegistryProperties(ClientProperties.registry(args))
                 .build()
                 .run(System.out);
     }
 
     static void consume(String[] rawArgs) {
-        Args args = Args.parse("consume", rawArgs, Set.of("--bootstrap-servers", "--schema-registry-url", "--topic",
-                "--group-id", "--max", "--idle-timeout"), Set.of());
+        Args args = Args.parse("consume", rawArgs, union(Set.of("--bootstrap-servers", "--schema-registry-url", "--topic",
+                "--group-id", "--max", "--idle-timeout"), ClientProperties.KAFKA_OPTIONS,
+                ClientProperties.REGISTRY_OPTIONS), Set.of(), ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
                     Usage: Main consume --bootstrap-servers HOST:PORT --schema-registry-url URL [options]
@@ -370,14 +389,19 @@ public final class Main {
                       --group-id ID           default order-reader
                       --max N                 stop after at least N orders (default 0: no limit)
                       --idle-timeout DURATION stop after this long without records (default 30s)
-                      --help                  this text""");
+                    %s
+                    %s
+                      --help                  this text""".formatted(ClientProperties.KAFKA_HELP,
+                    ClientProperties.REGISTRY_HELP));
             return;
         }
         new OrderConsumer(
                 required("consume", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)),
                 required("consume", "--schema-registry-url", args.get("--schema-registry-url").orElse(null)),
                 args.get("--topic", OrderStatsJob.ORDERS_TOPIC),
-                args.get("--group-id", "order-reader"))
+                args.get("--group-id", "order-reader"),
+                ClientProperties.kafka(args),
+                ClientProperties.registry(args))
                 .consume(args.getLong("--max", 0, 0), args.getDuration("--idle-timeout", Duration.ofSeconds(30)),
                         System.out);
     }
@@ -407,8 +431,20 @@ public final class Main {
         }
     }
 
-    private static Map<String, String> registryConfig(String command, String registryUrl) {
-        return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, required(command, "--schema-registry-url", registryUrl));
+    private static Map<String, String> registryConfig(String command, String registryUrl,
+            Map<String, String> registryProperties) {
+        Map<String, String> config = new LinkedHashMap<>(registryProperties);
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, required(command, "--schema-registry-url", registryUrl));
+        return config;
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new HashSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return Set.copyOf(all);
     }
 
     private static String required(String command, String option, String value) {

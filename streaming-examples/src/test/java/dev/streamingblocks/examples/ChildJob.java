@@ -24,20 +24,29 @@ final class ChildJob implements AutoCloseable {
     private final StringBuffer output = new StringBuffer();
     private final String name;
     private final Thread reader;
+    private final boolean echo;
 
-    private ChildJob(String name, Process process) {
+    private ChildJob(String name, Process process, boolean echo) {
         this.name = name;
         this.process = process;
+        this.echo = echo;
         this.reader = new Thread(this::pump, name + "-output");
         reader.setDaemon(true);
         reader.start();
     }
 
     static ChildJob start(String name, Map<String, String> environment, String... args) throws IOException {
+        // what exec:exec gives a user
+        return start(name, environment, "log4j2-examples.xml", true, args);
+    }
+
+    /** As {@link #start(String, Map, String...)} with another log4j2 configuration; {@code echo} copies the output here. */
+    static ChildJob start(String name, Map<String, String> environment, String log4jConfiguration, boolean echo,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx768m");
-        command.add("-Dlog4j2.configurationFile=log4j2-examples.xml"); // what exec:exec gives a user
+        command.add("-Dlog4j2.configurationFile=" + log4jConfiguration);
         // Flink needs the same --add-opens as this test JVM.
         for (String jvmArg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (jvmArg.startsWith("--add-opens") || jvmArg.startsWith("--add-exports")) {
@@ -50,7 +59,7 @@ final class ChildJob implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
-        return new ChildJob(name, builder.start());
+        return new ChildJob(name, builder.start(), echo);
     }
 
     private void pump() {
@@ -58,7 +67,9 @@ final class ChildJob implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 output.append(line).append('\n');
-                System.out.println("[" + name + "] " + line);
+                if (echo) {
+                    System.out.println("[" + name + "] " + line);
+                }
             }
         } catch (IOException e) {
             output.append("(output ended: ").append(e).append(")\n");

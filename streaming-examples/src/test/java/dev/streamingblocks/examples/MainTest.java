@@ -45,6 +45,32 @@ class MainTest {
                 .hasMessage("--type must be orders, transactions or page-views, was 'clicks'");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"order-stats", "fraud", "sessions", "produce", "consume"})
+    void commandsTalkingToKafkaTakeTheUsersClientSettings(String command) throws Exception {
+        String out = captured(() -> Main.main(new String[] {command, "--help"}));
+        assertThat(out).contains("--kafka-property KEY=VALUE", "--kafka-properties FILE",
+                "--schema-registry-property KEY=VALUE", "--schema-registry-properties FILE");
+    }
+
+    @Test
+    void aClientSettingTheCommandOwnsIsRefusedWithoutItsValue() {
+        assertThatThrownBy(() -> Main.job("fraud", new String[] {"--bootstrap-servers", "b:1",
+                "--kafka-property", "bootstrap.servers=other:1"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fraud: bootstrap.servers cannot be set with --kafka-property or --kafka-properties;"
+                        + " use --bootstrap-servers");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1",
+                "--kafka-property", "s3cr3t-pa55"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("produce: --kafka-property needs KEY=VALUE, but a value had no '=' (not shown, it may"
+                        + " hold a secret)");
+        assertThatThrownBy(() -> Main.consume(new String[] {"--bootstrap-servers", "b:1", "--schema-registry-url",
+                "http://r", "--schema-registry-property", "schema.registry.url=http://x"}))
+                .hasMessage("consume: schema.registry.url cannot be set with --schema-registry-property or"
+                        + " --schema-registry-properties; use --schema-registry-url");
+    }
+
     interface Action {
         void run() throws Exception;
     }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,16 +33,32 @@ public final class OrderConsumer {
     private final String topic;
     private final String groupId;
 
+    private final Map<String, String> kafkaProperties;
+    private final Map<String, String> registryProperties;
+
     public OrderConsumer(String bootstrapServers, String schemaRegistryUrl, String topic, String groupId) {
+        this(bootstrapServers, schemaRegistryUrl, topic, groupId, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #OrderConsumer(String, String, String, String)}, with the user's Kafka client
+     * settings and schema registry settings (security); values are never printed.
+     */
+    public OrderConsumer(String bootstrapServers, String schemaRegistryUrl, String topic, String groupId,
+            Map<String, String> kafkaProperties, Map<String, String> registryProperties) {
         this.bootstrapServers = bootstrapServers;
         this.schemaRegistryUrl = schemaRegistryUrl;
         this.topic = topic;
         this.groupId = groupId;
+        this.kafkaProperties = Map.copyOf(kafkaProperties);
+        this.registryProperties = Map.copyOf(registryProperties);
     }
 
-    /** Reads until at least {@code max} orders (0 = no limit; the last batch is finished) or {@code idleTimeout} without a record; prints each. */
-    public List<Order> consume(long max, Duration idleTimeout, PrintStream out) {
-        Map<String, Object> config = Map.of(
+    /** The consumer's settings: the user's, then the ones this consumer owns. */
+    Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new HashMap<>(kafkaProperties);
+        config.putAll(registryProperties);
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -50,7 +67,13 @@ public final class OrderConsumer {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, KafkaAvroDeserializer.class.getName(),
                 AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true);
+                AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true));
+        return config;
+    }
+
+    /** Reads until at least {@code max} orders (0 = no limit; the last batch is finished) or {@code idleTimeout} without a record; prints each. */
+    public List<Order> consume(long max, Duration idleTimeout, PrintStream out) {
+        Map<String, Object> config = consumerConfig();
         List<Order> orders = new ArrayList<>();
         try (KafkaConsumer<String, Order> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));

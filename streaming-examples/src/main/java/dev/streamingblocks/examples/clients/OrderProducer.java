@@ -86,7 +86,14 @@ public final class OrderProducer {
 
     /** Sends the records, printing a delivery summary every second; returns how many were acknowledged. */
     public long run(PrintStream out) throws InterruptedException {
-        Map<String, Object> config = new HashMap<>();
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(producerConfig())) {
+            return run(producer, out);
+        }
+    }
+
+    /** The producer's settings: the user's Kafka and registry settings, then the ones this producer owns. */
+    Map<String, Object> producerConfig() {
+        Map<String, Object> config = new HashMap<>(b.kafkaProperties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "streaming-blocks-" + b.kind.defaultTopic() + "-producer");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,8 +102,13 @@ public final class OrderProducer {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 b.kind == Kind.ORDERS ? KafkaAvroSerializer.class.getName() : ByteArraySerializer.class.getName());
         if (b.kind == Kind.ORDERS) {
+            config.putAll(b.registryProperties);
             config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, b.schemaRegistryUrl);
         }
+        return config;
+    }
+
+    private long run(KafkaProducer<String, Object> producer, PrintStream out) throws InterruptedException {
         String topic = b.topic != null ? b.topic : b.kind.defaultTopic();
         OrderGenerator orders = new OrderGenerator(b.seed, b.start, Duration.ofMillis(100));
         TransactionGenerator transactions = new TransactionGenerator(b.seed, b.start, Duration.ofMillis(100), b.fraudEvery);
@@ -109,46 +121,44 @@ public final class OrderProducer {
         long sent = 0;
         long begin = System.nanoTime();
         long nextReport = begin + 1_000_000_000L;
-        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
-            while ((b.count == 0 || sent < b.count) && failure.get() == null) {
-                ProducerRecord<String, Object> record = switch (b.kind) {
-                    case ORDERS -> {
-                        Order o = orders.next();
-                        yield new ProducerRecord<>(topic, o.getOrderId(), o);
-                    }
-                    case TRANSACTIONS -> {
-                        Transaction t = transactions.next();
-                        yield new ProducerRecord<>(topic, t.getUserId(), txSerializer.serialize(t));
-                    }
-                    case PAGE_VIEWS -> {
-                        PageView v = views.next();
-                        yield new ProducerRecord<>(topic, v.userId(), viewSerializer.serialize(v));
-                    }
-                };
-                String key = record.key();
-                // The delivery report: count acknowledgements, remember the first failure.
-                producer.send(record, (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, "delivery of key " + key + " to " + topic + " failed: " + e);
-                    } else {
-                        acked.incrementAndGet();
-                    }
-                });
-                sent++;
-                if (b.ratePerSecond > 0) {
-                    long due = begin + sent * 1_000_000_000L / b.ratePerSecond;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
+        while ((b.count == 0 || sent < b.count) && failure.get() == null) {
+            ProducerRecord<String, Object> record = switch (b.kind) {
+                case ORDERS -> {
+                    Order o = orders.next();
+                    yield new ProducerRecord<>(topic, o.getOrderId(), o);
                 }
-                if (System.nanoTime() >= nextReport) {
-                    out.printf("sent %d, acknowledged %d to '%s'%n", sent, acked.get(), topic);
-                    nextReport += 1_000_000_000L;
+                case TRANSACTIONS -> {
+                    Transaction t = transactions.next();
+                    yield new ProducerRecord<>(topic, t.getUserId(), txSerializer.serialize(t));
+                }
+                case PAGE_VIEWS -> {
+                    PageView v = views.next();
+                    yield new ProducerRecord<>(topic, v.userId(), viewSerializer.serialize(v));
+                }
+            };
+            String key = record.key();
+            // The delivery report: count acknowledgements, remember the first failure.
+            producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, "delivery of key " + key + " to " + topic + " failed: " + e);
+                } else {
+                    acked.incrementAndGet();
+                }
+            });
+            sent++;
+            if (b.ratePerSecond > 0) {
+                long due = begin + sent * 1_000_000_000L / b.ratePerSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
             }
-            producer.flush();
+            if (System.nanoTime() >= nextReport) {
+                out.printf("sent %d, acknowledged %d to '%s'%n", sent, acked.get(), topic);
+                nextReport += 1_000_000_000L;
+            }
         }
+        producer.flush();
         if (failure.get() != null) {
             throw new IllegalStateException(failure.get());
         }
@@ -168,8 +178,22 @@ public final class OrderProducer {
         private long ratePerSecond;
         private int fraudEvery = 100;
         private Instant start = Instant.now();
+        private Map<String, String> kafkaProperties = Map.of();
+        private Map<String, String> registryProperties = Map.of();
 
         Builder() {}
+
+        /** The user's Kafka client settings (security...); values are never printed. */
+        public Builder setKafkaProperties(Map<String, String> kafkaProperties) {
+            this.kafkaProperties = Map.copyOf(kafkaProperties);
+            return this;
+        }
+
+        /** The user's schema registry client settings in Confluent's names (credentials, TLS). */
+        public Builder setSchemaRegistryProperties(Map<String, String> registryProperties) {
+            this.registryProperties = Map.copyOf(registryProperties);
+            return this;
+        }
 
         public Builder setBootstrapServers(String bootstrapServers) {
             this.bootstrapServers = bootstrapServers;

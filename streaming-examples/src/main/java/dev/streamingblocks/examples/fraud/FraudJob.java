@@ -2,6 +2,7 @@ package dev.streamingblocks.examples.fraud;
 
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.examples.ExampleEventTime;
+import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.fraud.Alert;
@@ -13,6 +14,7 @@ import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -78,7 +80,13 @@ public final class FraudJob {
 
     /** The production source's builder; tests make it bounded with {@code setBoundedToLatest()}. */
     public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId) {
-        return TypedKafkaSource.<Transaction>builder()
+        return kafkaSourceBuilder(bootstrapServers, groupId, Map.of());
+    }
+
+    /** As {@link #kafkaSourceBuilder(String, String)}, with the user's Kafka client settings (security...). */
+    public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
+            Map<String, String> kafkaProperties) {
+        return ClientProperties.applyTo(TypedKafkaSource.<Transaction>builder(), kafkaProperties)
                 .setName(SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(TRANSACTIONS_TOPIC)
@@ -96,7 +104,13 @@ public final class FraudJob {
     /** As {@link #kafkaTransactions(String, String)}, starting at {@code start} when no state is restored. */
     public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
             StartingOffsets start) {
-        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId)
+        return kafkaTransactions(bootstrapServers, groupId, start, Map.of());
+    }
+
+    /** As {@link #kafkaTransactions(String, String, StartingOffsets)}, with the user's Kafka client settings. */
+    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
+            StartingOffsets start, Map<String, String> kafkaProperties) {
+        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties)
                 .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
@@ -120,7 +134,14 @@ public final class FraudJob {
      */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName) {
-        ExactlyOnceKafkaSink<Alert> sink = ExactlyOnceKafkaSink.<Alert>builder()
+        return kafkaAlerts(bootstrapServers, topic, deadLetterTopic, jobName, Map.of());
+    }
+
+    /** As {@link #kafkaAlerts(String, String, String, String)}, with the user's Kafka client settings. */
+    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
+            String jobName, Map<String, String> kafkaProperties) {
+        ExactlyOnceKafkaSink<Alert> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<Alert>builder(),
+                        kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)

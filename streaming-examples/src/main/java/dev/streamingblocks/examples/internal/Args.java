@@ -2,7 +2,9 @@ package dev.streamingblocks.examples.internal;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +22,12 @@ public final class Args {
 
     private final String command;
     private final Map<String, String> values;
+    private final Map<String, List<String>> repeated;
 
-    private Args(String command, Map<String, String> values) {
+    private Args(String command, Map<String, String> values, Map<String, List<String>> repeated) {
         this.command = command;
         this.values = values;
+        this.repeated = repeated;
     }
 
     /**
@@ -31,7 +35,17 @@ public final class Args {
      * do not. {@code --help} is always a flag.
      */
     public static Args parse(String command, String[] args, Set<String> withValue, Set<String> flags) {
+        return parse(command, args, withValue, flags, Set.of());
+    }
+
+    /**
+     * As {@link #parse(String, String[], Set, Set)}; options in {@code repeatable} (also in
+     * {@code withValue}) may be given more than once, each value kept ({@link #getAll}).
+     */
+    public static Args parse(String command, String[] args, Set<String> withValue, Set<String> flags,
+            Set<String> repeatable) {
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, List<String>> repeated = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h") || flags.contains(option)) {
@@ -41,13 +55,27 @@ public final class Args {
                     throw new IllegalArgumentException(
                             command + ": option " + option + " needs a value; try " + command + " --help");
                 }
-                values.put(option, args[++i]);
+                String value = args[++i];
+                if (repeatable.contains(option)) {
+                    repeated.computeIfAbsent(option, o -> new ArrayList<>()).add(value);
+                }
+                values.put(option, value);
             } else {
                 throw new IllegalArgumentException(
                         command + ": unknown option '" + option + "'; try " + command + " --help");
             }
         }
-        return new Args(command, values);
+        return new Args(command, values, repeated);
+    }
+
+    /** The command these options belong to, for messages. */
+    public String command() {
+        return command;
+    }
+
+    /** Every value of a repeatable option, in the order given; empty if it was not given. */
+    public List<String> getAll(String option) {
+        return List.copyOf(repeated.getOrDefault(option, List.of()));
     }
 
     public boolean has(String option) {

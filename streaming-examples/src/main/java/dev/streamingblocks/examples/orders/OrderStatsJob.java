@@ -7,6 +7,7 @@ import dev.streamingblocks.core.window.WindowResult;
 import dev.streamingblocks.core.window.WindowSpec;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.examples.ExampleEventTime;
+import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.avro.Order;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
@@ -89,7 +90,16 @@ public final class OrderStatsJob {
     /** The production source's builder (Avro via the registry, bad records to the DLQ); tests bound it. */
     public static TypedKafkaSource.Builder<Order> kafkaSourceBuilder(
             String bootstrapServers, Map<String, ?> registryConfig, String groupId) {
-        return TypedKafkaSource.<Order>builder()
+        return kafkaSourceBuilder(bootstrapServers, registryConfig, groupId, Map.of());
+    }
+
+    /**
+     * As {@link #kafkaSourceBuilder(String, Map, String)}, with the user's Kafka client settings
+     * (security, timeouts) for the consumer, its Admin check and the dead-letter producer.
+     */
+    public static TypedKafkaSource.Builder<Order> kafkaSourceBuilder(
+            String bootstrapServers, Map<String, ?> registryConfig, String groupId, Map<String, String> kafkaProperties) {
+        return ClientProperties.applyTo(TypedKafkaSource.<Order>builder(), kafkaProperties)
                 .setName("orders-source")
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(ORDERS_TOPIC)
@@ -107,7 +117,13 @@ public final class OrderStatsJob {
     /** As {@link #kafkaOrders(String, Map, String)}, starting at {@code start} when no state is restored. */
     public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId,
             StartingOffsets start) {
-        TypedKafkaSource<Order> source = kafkaSourceBuilder(bootstrapServers, registryConfig, groupId)
+        return kafkaOrders(bootstrapServers, registryConfig, groupId, start, Map.of());
+    }
+
+    /** As {@link #kafkaOrders(String, Map, String, StartingOffsets)}, with the user's Kafka client settings. */
+    public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId,
+            StartingOffsets start, Map<String, String> kafkaProperties) {
+        TypedKafkaSource<Order> source = kafkaSourceBuilder(bootstrapServers, registryConfig, groupId, kafkaProperties)
                 .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
@@ -126,7 +142,17 @@ public final class OrderStatsJob {
      */
     public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName) {
-        ExactlyOnceKafkaSink<OrderStats> sink = ExactlyOnceKafkaSink.<OrderStats>builder()
+        return kafkaOrderStats(bootstrapServers, topic, deadLetterTopic, jobName, Map.of());
+    }
+
+    /**
+     * As {@link #kafkaOrderStats(String, String, String, String)}, with the user's Kafka client
+     * settings (security, timeouts) for the producers and the broker check.
+     */
+    public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
+            String jobName, Map<String, String> kafkaProperties) {
+        ExactlyOnceKafkaSink<OrderStats> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<OrderStats>builder(),
+                        kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setUpsertJsonLayout(UPSERT_LAYOUT)

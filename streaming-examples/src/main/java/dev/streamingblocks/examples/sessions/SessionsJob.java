@@ -2,6 +2,7 @@ package dev.streamingblocks.examples.sessions;
 
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.examples.ExampleEventTime;
+import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
@@ -12,6 +13,7 @@ import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.Sessionizer;
 import dev.streamingblocks.sessions.json.PageViewJsonDeserializationSchema;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -77,7 +79,13 @@ public final class SessionsJob {
 
     /** The production source's builder; tests make it bounded with {@code setBoundedToLatest()}. */
     public static TypedKafkaSource.Builder<PageView> kafkaSourceBuilder(String bootstrapServers, String groupId) {
-        return TypedKafkaSource.<PageView>builder()
+        return kafkaSourceBuilder(bootstrapServers, groupId, Map.of());
+    }
+
+    /** As {@link #kafkaSourceBuilder(String, String)}, with the user's Kafka client settings (security...). */
+    public static TypedKafkaSource.Builder<PageView> kafkaSourceBuilder(String bootstrapServers, String groupId,
+            Map<String, String> kafkaProperties) {
+        return ClientProperties.applyTo(TypedKafkaSource.<PageView>builder(), kafkaProperties)
                 .setName(SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(PAGE_VIEWS_TOPIC)
@@ -94,7 +102,13 @@ public final class SessionsJob {
 
     /** As {@link #kafkaPageViews(String, String)}, starting at {@code start} when no state is restored. */
     public static JobSource<PageView> kafkaPageViews(String bootstrapServers, String groupId, StartingOffsets start) {
-        TypedKafkaSource<PageView> source = kafkaSourceBuilder(bootstrapServers, groupId)
+        return kafkaPageViews(bootstrapServers, groupId, start, Map.of());
+    }
+
+    /** As {@link #kafkaPageViews(String, String, StartingOffsets)}, with the user's Kafka client settings. */
+    public static JobSource<PageView> kafkaPageViews(String bootstrapServers, String groupId, StartingOffsets start,
+            Map<String, String> kafkaProperties) {
+        TypedKafkaSource<PageView> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties)
                 .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }

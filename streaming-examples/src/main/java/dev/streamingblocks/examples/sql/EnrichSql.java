@@ -87,6 +87,7 @@ public final class EnrichSql {
         products.put("scan.bounded.mode", options.bounded() ? "latest-offset" : null);
         products.put("key.format", "json");
         products.put("value.format", "json");
+        options.withKafkaProperties(products);
         tEnv.executeSql("CREATE TEMPORARY TABLE " + PRODUCTS_TABLE + " (\n"
                 + "    id STRING,\n"
                 + "    name STRING,\n"
@@ -102,6 +103,7 @@ public final class EnrichSql {
         enriched.put("topic", enrichedTopic);
         enriched.put("properties.bootstrap.servers", options.bootstrapServers());
         enriched.put("format", "json");
+        options.withKafkaProperties(enriched);
         tEnv.executeSql("CREATE TEMPORARY TABLE " + ORDERS_ENRICHED_TABLE + " (\n"
                 + "    order_id STRING,\n"
                 + "    product_id STRING,\n"

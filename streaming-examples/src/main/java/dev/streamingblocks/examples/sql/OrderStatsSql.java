@@ -113,6 +113,8 @@ public final class OrderStatsSql {
         with.put("scan.bounded.mode", options.bounded() ? "latest-offset" : null);
         with.put("format", "avro-confluent");
         with.put("avro-confluent.url", options.requireSchemaRegistryUrl());
+        options.withKafkaProperties(with);
+        options.withSchemaRegistryProperties(with);
         tEnv.executeSql("CREATE TEMPORARY TABLE " + table + " (\n"
                 + "    order_id STRING,\n"
                 + "    user_id STRING,\n"
@@ -132,6 +134,6 @@ public final class OrderStatsSql {
         with.put("properties.bootstrap.servers", options.bootstrapServers());
         with.put("key.format", "json");
         with.put("value.format", "json");
-        return with;
+        return options.withKafkaProperties(with);
     }
 }

@@ -97,6 +97,7 @@ public final class SessionsSql {
         source.put("scan.startup.mode", "earliest-offset");
         source.put("scan.bounded.mode", options.bounded() ? "latest-offset" : null);
         source.put("format", "json");
+        options.withKafkaProperties(source);
         tEnv.executeSql("CREATE TEMPORARY TABLE " + PAGE_VIEWS_TABLE + " (\n"
                 + "    user_id STRING,\n"
                 + "    page_url STRING,\n"

@@ -1,5 +1,10 @@
 package dev.streamingblocks.examples.sql;
 
+import dev.streamingblocks.examples.internal.ClientProperties;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,6 +44,12 @@ public final class SqlJobOptions {
               --jdbc-user USER            database user (default: $%s)
               --jdbc-password PASSWORD    database password (default: $%s; prefer the variable)
               --bounded                   read the input topics up to their current end, then finish
+              --kafka-property KEY=VALUE  a Kafka client setting (e.g. security.protocol=SASL_SSL) for every
+                                          Kafka table, as 'properties.KEY'; repeatable; never printed
+              --kafka-properties FILE     Kafka client settings from a Java properties file
+              --schema-registry-property KEY=VALUE  a registry client setting in Confluent's names (e.g.
+                                          basic.auth.user.info), as 'avro-confluent.properties.KEY'; repeatable
+              --schema-registry-properties FILE  registry settings from a Java properties file
               --help                      this text""";
 
     private final String bootstrapServers;
@@ -48,6 +59,8 @@ public final class SqlJobOptions {
     private final String jdbcPassword;
     private final boolean bounded;
     private final boolean help;
+    private final Map<String, String> kafkaProperties;
+    private final Map<String, String> schemaRegistryProperties;
 
     private SqlJobOptions(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -57,6 +70,8 @@ public final class SqlJobOptions {
         this.jdbcPassword = b.jdbcPassword;
         this.bounded = b.bounded;
         this.help = b.help;
+        this.kafkaProperties = b.kafkaProperties;
+        this.schemaRegistryProperties = b.schemaRegistryProperties;
     }
 
     public static Builder builder() {
@@ -77,6 +92,10 @@ public final class SqlJobOptions {
                 .setJdbcUrl(DEFAULT_JDBC_URL)
                 .setJdbcUser(env.get(ENV_JDBC_USER))
                 .setJdbcPassword(env.get(ENV_JDBC_PASSWORD));
+        String kafkaFile = null;
+        String registryFile = null;
+        List<String> kafkaPairs = new ArrayList<>();
+        List<String> registryPairs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -86,10 +105,16 @@ public final class SqlJobOptions {
                 case "--jdbc-user" -> b.setJdbcUser(value(args, ++i, option));
                 case "--jdbc-password" -> b.setJdbcPassword(value(args, ++i, option));
                 case "--bounded" -> b.setBounded(true);
+                case ClientProperties.KAFKA_PROPERTY -> kafkaPairs.add(value(args, ++i, option));
+                case ClientProperties.KAFKA_PROPERTIES -> kafkaFile = value(args, ++i, option);
+                case ClientProperties.REGISTRY_PROPERTY -> registryPairs.add(value(args, ++i, option));
+                case ClientProperties.REGISTRY_PROPERTIES -> registryFile = value(args, ++i, option);
                 case "--help", "-h" -> b.help = true;
                 default -> throw new IllegalArgumentException("Unknown option '" + option + "'; try --help");
             }
         }
+        b.setKafkaProperties(ClientProperties.kafka(null, kafkaFile, kafkaPairs));
+        b.setSchemaRegistryProperties(ClientProperties.registry(null, registryFile, registryPairs));
         return b.build();
     }
 
@@ -128,6 +153,28 @@ public final class SqlJobOptions {
         return bounded;
     }
 
+    /** The user's Kafka client settings (security...); never log the values. */
+    public Map<String, String> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    /** The user's schema registry client settings in Confluent's names; never log the values. */
+    public Map<String, String> schemaRegistryProperties() {
+        return schemaRegistryProperties;
+    }
+
+    /** Adds the user's Kafka settings to a Kafka or upsert-kafka table's options, as {@code properties.KEY}. */
+    public Map<String, String> withKafkaProperties(Map<String, String> tableOptions) {
+        kafkaProperties.forEach((key, value) -> tableOptions.put("properties." + key, value));
+        return tableOptions;
+    }
+
+    /** Adds the user's registry settings to an avro-confluent table's options, as {@code avro-confluent.properties.KEY}. */
+    public Map<String, String> withSchemaRegistryProperties(Map<String, String> tableOptions) {
+        schemaRegistryProperties.forEach((key, value) -> tableOptions.put("avro-confluent.properties." + key, value));
+        return tableOptions;
+    }
+
     /** Whether {@code --help} was given. */
     public boolean help() {
         return help;
@@ -156,7 +203,11 @@ public final class SqlJobOptions {
                 + ", jdbcUrl=" + jdbcUrl
                 + ", jdbcUser=" + jdbcUser
                 + ", jdbcPassword=" + (jdbcPassword == null ? "(none)" : "****")
-                + ", bounded=" + bounded + "}";
+                + ", bounded=" + bounded
+                + (kafkaProperties.isEmpty() ? "" : ", kafkaProperties=" + kafkaProperties.keySet())
+                + (schemaRegistryProperties.isEmpty() ? "" : ", schemaRegistryProperties="
+                        + schemaRegistryProperties.keySet())
+                + "}";
     }
 
     private static String value(String[] args, int i, String option) {
@@ -175,8 +226,22 @@ public final class SqlJobOptions {
         private String jdbcPassword;
         private boolean bounded;
         private boolean help;
+        private Map<String, String> kafkaProperties = Map.of();
+        private Map<String, String> schemaRegistryProperties = Map.of();
 
         Builder() {}
+
+        /** Kafka client settings (security...) for every Kafka table; values are never printed. */
+        public Builder setKafkaProperties(Map<String, String> kafkaProperties) {
+            this.kafkaProperties = Collections.unmodifiableMap(new LinkedHashMap<>(kafkaProperties));
+            return this;
+        }
+
+        /** Schema registry client settings in Confluent's names for the avro-confluent tables. */
+        public Builder setSchemaRegistryProperties(Map<String, String> schemaRegistryProperties) {
+            this.schemaRegistryProperties = Collections.unmodifiableMap(new LinkedHashMap<>(schemaRegistryProperties));
+            return this;
+        }
 
         public Builder setBootstrapServers(String bootstrapServers) {
             this.bootstrapServers = bootstrapServers;

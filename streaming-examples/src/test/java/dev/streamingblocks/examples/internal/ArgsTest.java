@@ -61,4 +61,14 @@ class ArgsTest {
         assertThatThrownBy(() -> parse("--parallelism", "two").getLong("--parallelism", 2, 1))
                 .hasMessage("fraud: option --parallelism must be a whole number, was 'two'");
     }
+
+    @Test
+    void repeatableOptionsKeepEveryValueInOrder() {
+        Args args = Args.parse("fraud", new String[] {"--kafka-property", "a=1", "--parallelism", "2",
+                "--kafka-property", "b=2"}, Set.of("--kafka-property", "--parallelism"), Set.of(),
+                Set.of("--kafka-property"));
+        assertThat(args.getAll("--kafka-property")).containsExactly("a=1", "b=2");
+        assertThat(args.getAll("--parallelism")).isEmpty();
+        assertThat(args.command()).isEqualTo("fraud");
+    }
 }

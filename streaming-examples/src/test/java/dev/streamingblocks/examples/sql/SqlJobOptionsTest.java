@@ -101,4 +101,27 @@ class SqlJobOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("jdbcUrl (--jdbc-url) is required by this job");
     }
+
+    @Test
+    void usersClientSettingsBecomeTableOptionsAndAreNeverPrinted() {
+        SqlJobOptions options = SqlJobOptions.parse(new String[] {
+                "--kafka-property", "security.protocol=SASL_SSL",
+                "--kafka-property", "sasl.jaas.config=x required password=\"k-pw\";",
+                "--schema-registry-property", "basic.auth.credentials.source=USER_INFO",
+                "--schema-registry-property", "basic.auth.user.info=flink:r-pw"}, Map.of());
+        assertThat(options.withKafkaProperties(new java.util.LinkedHashMap<>())).containsExactly(
+                Map.entry("properties.security.protocol", "SASL_SSL"),
+                Map.entry("properties.sasl.jaas.config", "x required password=\"k-pw\";"));
+        assertThat(options.withSchemaRegistryProperties(new java.util.LinkedHashMap<>())).containsExactly(
+                Map.entry("avro-confluent.properties.basic.auth.credentials.source", "USER_INFO"),
+                Map.entry("avro-confluent.properties.basic.auth.user.info", "flink:r-pw"));
+        assertThat(options.toString()).endsWith(", kafkaProperties=[security.protocol, sasl.jaas.config],"
+                + " schemaRegistryProperties=[basic.auth.credentials.source, basic.auth.user.info]}")
+                .doesNotContain("k-pw").doesNotContain("r-pw");
+        assertThat(SqlJobOptions.usage("job")).contains("--kafka-property KEY=VALUE", "--kafka-properties FILE",
+                "--schema-registry-property KEY=VALUE", "--schema-registry-properties FILE");
+        assertThatThrownBy(() -> SqlJobOptions.parse(new String[] {"--kafka-property", "group.id=g"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("group.id cannot be set with --kafka-property or --kafka-properties; use --group-id");
+    }
 }

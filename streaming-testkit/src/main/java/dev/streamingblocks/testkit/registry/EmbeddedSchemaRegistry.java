@@ -2,10 +2,17 @@ package dev.streamingblocks.testkit.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.streamingblocks.testkit.registry.internal.CommandLine;
 import dev.streamingblocks.testkit.registry.internal.RegistryHttpHandler;
 import dev.streamingblocks.testkit.registry.internal.SchemaStore;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is required: by default the registry listens on an ephemeral port, keeps its state
  * in memory, uses {@link CompatibilityLevel#BACKWARD} and needs no credentials. With {@link
- * Builder#setBasicAuth} every request must carry those credentials, or is answered 401.
+ * Builder#setBasicAuth} every request must carry those credentials, or is answered 401. With {@link
+ * Builder#setHttps} it serves HTTPS only, with the key and certificate of a PKCS12 key store.
  *
  * <p>Differences from Confluent's registry: only AVRO schemas (other {@code schemaType}s are
  * answered 422/42201); schema references, metadata and rule sets in requests are ignored; the mode
@@ -124,6 +132,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final CompatibilityLevel defaultCompatibility;
     private final String user;
     private final String password;
+    private final Path keyStore;
+    private final String keyStorePassword;
 
     private final Object lifecycle = new Object();
     private HttpServer server;
@@ -138,6 +148,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.defaultCompatibility = builder.defaultCompatibility;
         this.user = builder.user;
         this.password = builder.password;
+        this.keyStore = builder.keyStore;
+        this.keyStorePassword = builder.keyStorePassword;
     }
 
     public static Builder builder() {
@@ -197,14 +209,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             if (System.getProperty(NODELAY_PROPERTY) == null) {
                 System.setProperty(NODELAY_PROPERTY, "true");
             }
+            SSLContext tls = keyStore == null ? null : sslContext(keyStore, keyStorePassword);
             ObjectMapper mapper = new ObjectMapper();
             SchemaStore newStore = new SchemaStore(storageFile, defaultCompatibility, mapper);
             RegistryHttpHandler newHandler = new RegistryHttpHandler(newStore, mapper, user, password);
             HttpServer newServer;
             try {
-                newServer =
-                        HttpServer.create(
-                                new InetSocketAddress(InetAddress.getByName(LOOPBACK), requestedPort), 0);
+                InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(LOOPBACK), requestedPort);
+                if (keyStore == null) {
+                    newServer = HttpServer.create(address, 0);
+                } else {
+                    HttpsServer https = HttpsServer.create(address, 0);
+                    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                    newServer = https;
+                }
             } catch (IOException e) {
                 newStore.close();
                 throw new UncheckedIOException(
@@ -228,9 +246,29 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** The base URL, {@code http://127.0.0.1:PORT}. */
+    /** The base URL, {@code http://127.0.0.1:PORT} ({@code https://} with {@link Builder#setHttps}). */
     public String url() {
-        return "http://" + LOOPBACK + ":" + port();
+        return scheme() + "://" + LOOPBACK + ":" + port();
+    }
+
+    private String scheme() {
+        return keyStore == null ? "http" : "https";
+    }
+
+    /** A TLS context serving the key store's key; errors name the file, never the password. */
+    private static SSLContext sslContext(Path keyStore, String password) {
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("EmbeddedSchemaRegistry cannot load the PKCS12 key store " + keyStore
+                    + " (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     /** The port actually bound (the ephemeral one when the builder's port was 0). */
@@ -281,7 +319,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
                 store.close();
-                LOG.info("Embedded schema registry at {} stopped", "http://" + LOOPBACK + ":" + server.getAddress().getPort());
+                LOG.info("Embedded schema registry at {} stopped", scheme() + "://" + LOOPBACK + ":" + server.getAddress().getPort());
             }
         }
     }
@@ -294,6 +332,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                     + ", storageFile=" + (storageFile == null ? "in memory" : storageFile)
                     + ", defaultCompatibility=" + defaultCompatibility
                     + ", basicAuth=" + (user == null ? "off" : "on")
+                    + (keyStore == null ? "" : ", https=on")
                     + "}";
         }
     }
@@ -336,6 +375,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private CompatibilityLevel defaultCompatibility;
         private String user;
         private String password;
+        private Path keyStore;
+        private String keyStorePassword;
 
         Builder() {
             this.port = DEFAULT_PORT;
@@ -367,6 +408,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves HTTPS only, with the key and certificate in a PKCS12 {@code keyStore} (its store and
+         * key password both {@code password}); clients need the certificate in their trust store. The
+         * certificate should name {@code 127.0.0.1} (a SAN {@code ip:127.0.0.1}), the host of {@link #url()}.
+         */
+        public Builder setHttps(Path keyStore, String password) {
+            this.keyStore = keyStore;
+            this.keyStorePassword = password;
+            return this;
+        }
+
         /** Validates the properties and builds a registry that is not started yet. */
         public EmbeddedSchemaRegistry build() {
             if (port < 0 || port > 65535) {
@@ -395,6 +447,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 }
                 if (password == null) {
                     throw new IllegalArgumentException("basicAuth password must not be null");
+                }
+            }
+            if (keyStore != null || keyStorePassword != null) {
+                if (keyStore == null || !Files.isRegularFile(keyStore)) {
+                    throw new IllegalArgumentException("https keyStore must be an existing file, was " + keyStore);
+                }
+                if (keyStorePassword == null) {
+                    throw new IllegalArgumentException("https keyStore password must not be null");
                 }
             }
             return new EmbeddedSchemaRegistry(this);

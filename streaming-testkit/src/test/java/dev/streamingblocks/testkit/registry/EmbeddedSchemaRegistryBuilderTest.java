@@ -80,4 +80,15 @@ class EmbeddedSchemaRegistryBuilderTest {
                 .isEqualTo("EmbeddedSchemaRegistry{url=not serving, storageFile=" + dir.resolve("r.jsonl")
                         + ", defaultCompatibility=FULL_TRANSITIVE, basicAuth=on}");
     }
+
+    @Test
+    void httpsNeedsAnExistingKeyStoreAndAPassword() {
+        Path missing = dir.resolve("missing.p12");
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setHttps(missing, "store-pw-1").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("https keyStore must be an existing file, was " + missing);
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setHttps(dir, null).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("https keyStore must be an existing file, was " + dir);
+    }
 }
