@@ -51,6 +51,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code guardedAvroField}: {@code setAvroTimestampField("timestamp")} and the default guard.
  * </ul>
  *
+ * <p>The {@code time*} benchmarks isolate the added work on a decoded order: advance only (floor),
+ * extract, extract and {@code EventTimeGuard.check} (the guard as first merged: the wall clock read
+ * for every advancing time), extract and {@code EventTimeGuard.Checker} (what the source runs now).
+ *
  * <p>Every record's event time is 1 ms above the previous one's (the last field of the Avro
  * encoding is rewritten in place, in every variant alike), so the guard's worst case runs each time:
  * a time above the highest seen, which reads the wall clock. Each trial fails if a record took a
@@ -261,6 +265,75 @@ public class SourceDeserializationBenchmark {
     @Benchmark
     public void guardedAvroField(GuardedAvroField state) throws Exception {
         state.pipeline.deserializeNext();
+    }
+
+    /**
+     * Only the work the event-time guard adds per record, on an order already decoded, its time 1 ms
+     * later each operation: small enough that load on a shared machine cannot hide a 20 ns difference
+     * the full pipeline's noise would.
+     */
+    @State(Scope.Thread)
+    public static class EventTimeOnly {
+        final Order order = order(FIRST_EVENT_TIME);
+        final EventTimeWatermarkStrategy<Order> strategy =
+                exampleExtractor().setGuard(EventTimeGuard.defaults()).build();
+        final org.apache.flink.api.common.eventtime.SerializableTimestampAssigner<Order> assigner =
+                strategy.timestampAssigner();
+        final EventTimeGuard guard = strategy.guard().orElseThrow();
+        final EventTimeGuard.Checker checker = guard.newChecker();
+        long eventTime = FIRST_EVENT_TIME;
+        long highest = Long.MIN_VALUE;
+        long rejected;
+
+        Order next() {
+            order.setTimestamp(++eventTime);
+            return order;
+        }
+
+        long accept(long time, Object rejection) {
+            if (rejection != null) {
+                rejected++;
+            } else if (time > highest) {
+                highest = time;
+            }
+            return time;
+        }
+
+        @TearDown(Level.Trial)
+        public void requireNoneRejected() {
+            if (rejected != 0) {
+                throw new IllegalStateException(rejected + " event times rejected while measured");
+            }
+        }
+    }
+
+    /** The floor of the three below: the next order's time set. */
+    @Benchmark
+    public Order timeAdvanceOnly(EventTimeOnly state) {
+        return state.next();
+    }
+
+    /** Reading the time with the example's extractor. */
+    @Benchmark
+    public long timeExtract(EventTimeOnly state) {
+        Order order = state.next();
+        return state.accept(state.assigner.extractTimestamp(order, -1L), null);
+    }
+
+    /** Reading and checking it with {@code EventTimeGuard.check}: the wall clock read for each advancing time. */
+    @Benchmark
+    public long timeExtractAndGuardCheck(EventTimeOnly state) {
+        Order order = state.next();
+        long time = state.assigner.extractTimestamp(order, -1L);
+        return state.accept(time, state.guard.check(time, state.highest));
+    }
+
+    /** The same with the per-subtask {@code EventTimeGuard.Checker} the source uses. */
+    @Benchmark
+    public long timeExtractAndGuardChecker(EventTimeOnly state) {
+        Order order = state.next();
+        long time = state.assigner.extractTimestamp(order, -1L);
+        return state.accept(time, state.checker.check(time, state.highest));
     }
 
     static Order order(long timestamp) {
