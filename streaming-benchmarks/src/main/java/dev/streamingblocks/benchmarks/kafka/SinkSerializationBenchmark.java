@@ -9,6 +9,10 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.TopicSelector;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -32,6 +36,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code ExactlyOnceKafkaSinkBuilder.build()} configures it with a dead-letter topic (failures
  *       caught, each record's size estimated against {@code max.request.size}).
  * </ul>
+ *
+ * <p>{@code sizeEstimateOnly} measures the size estimate alone on the row's bytes.
  *
  * <p>Both use the same key and value schemas of the same layout; each trial fails if the guarded
  * variant sent a record to the dead-letter topic. Figures and the exact command: {@code docs/benchmarks.md}.
@@ -110,6 +116,34 @@ public class SinkSerializationBenchmark {
         public void requireNoDeadLetters() {
             context.requireAllZero("guarded");
         }
+    }
+
+    /**
+     * Only the size estimate the guarded variant adds, on the row's key and value bytes (no headers),
+     * as GuardedRecordSerializationSchema calls it: its absolute cost, which the serializers' load noise hides.
+     */
+    @State(Scope.Thread)
+    public static class Estimate {
+        private static final Header[] NO_HEADERS = new Header[0];
+        byte[] key;
+        byte[] value;
+
+        @Setup(Level.Trial)
+        public void serializeOnce(Raw raw) {
+            ProducerRecord<byte[], byte[]> record = raw.serialize();
+            key = record.key();
+            value = record.value();
+        }
+
+        int estimate() {
+            return AbstractRecords.estimateSizeInBytesUpperBound(
+                    RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key, value, NO_HEADERS);
+        }
+    }
+
+    @Benchmark
+    public int sizeEstimateOnly(Estimate estimate) {
+        return estimate.estimate();
     }
 
     @Benchmark
