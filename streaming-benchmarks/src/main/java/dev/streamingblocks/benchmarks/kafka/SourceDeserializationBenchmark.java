@@ -56,8 +56,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * for every advancing time), extract and {@code EventTimeGuard.Checker} (what the source runs now).
  *
  * <p>Every record's event time is 1 ms above the previous one's (the last field of the Avro
- * encoding is rewritten in place, in every variant alike), so the guard's worst case runs each time:
- * a time above the highest seen, which reads the wall clock. Each trial fails if a record took a
+ * encoding is rewritten in place, in every variant alike), so every record raises the highest time
+ * seen: the case in which {@code EventTimeGuard.check} reads the wall clock (a replay, a fast
+ * producer), and the guard's worst case. Each trial fails if a record took a
  * failure path (a dead letter, a rejected time) or the registry saw a request while measured.
  *
  * <pre>{@code
