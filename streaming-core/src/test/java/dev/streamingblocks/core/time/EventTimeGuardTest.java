@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,9 +144,77 @@ class EventTimeGuardTest {
     }
 
     /** A wall clock the test moves by hand. */
+    @Test
+    void checkerReadsTheWallClockOnlyWhenATimePassesItsLastReadingAndRejectsAgainstAFreshOne() {
+        MutableClock clock = new MutableClock(NOW);
+        EventTimeGuard guard = EventTimeGuard.builder()
+                .setWallClock(clock)
+                .setMaxBehindHighestSeen(Duration.ofDays(1))
+                .build();
+        EventTimeGuard.Checker checker = guard.newChecker();
+
+        // a replay of last month, each record 1 ms later: one reading for all of them
+        long time = NOW.minus(Duration.ofDays(30)).toEpochMilli();
+        for (int i = 0; i < 1_000; i++, time++) {
+            assertThat(checker.check(time, time - 1)).isNull();
+        }
+        assertThat(clock.reads).isEqualTo(1);
+        long withinLastReading = NOW.plus(Duration.ofMinutes(59)).toEpochMilli();
+        assertThat(checker.check(withinLastReading, time)).isNull();
+        assertThat(clock.reads).isEqualTo(1);
+
+        // past the last reading's bound: a fresh reading decides
+        clock.now = NOW.plus(Duration.ofMinutes(10));
+        long accepted = NOW.plus(Duration.ofMinutes(65)).toEpochMilli();
+        assertThat(checker.check(accepted, withinLastReading)).isNull();
+        assertThat(clock.reads).isEqualTo(2);
+        EventTimeOutOfBoundsException rejected =
+                checker.check(NOW.plus(Duration.ofMinutes(75)).toEpochMilli(), accepted);
+        assertThat(clock.reads).isEqualTo(3);
+        assertThat(rejected).hasMessage("Event time 2026-02-06T13:15:00Z is more than PT1H ahead of the wall clock"
+                + " 2026-02-06T12:10:00Z");
+
+        // the other bounds need no reading
+        EventTimeOutOfBoundsException tooOld = checker.check(accepted - Duration.ofDays(2).toMillis(), accepted);
+        assertThat(tooOld.reference()).isEqualTo(EventTimeOutOfBoundsException.Reference.BEHIND_HIGHEST_SEEN);
+        assertThat(clock.reads).isEqualTo(3);
+    }
+
+    @Test
+    void checkerGivesTheVerdictsOfCheckUnderAClockThatDoesNotGoBack() {
+        EventTimeGuard guard = EventTimeGuard.builder()
+                .setWallClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .setMaxAheadOfHighestSeen(Duration.ofMinutes(30))
+                .setMaxBehindHighestSeen(Duration.ofHours(2))
+                .build();
+        EventTimeGuard.Checker checker = guard.newChecker();
+        long highest = Long.MIN_VALUE;
+        // accepted, ahead of the highest, behind it, climbing to the wall-clock bound, past it, at it
+        List<Long> minutes = new ArrayList<>(List.of(-600L, -590L, -500L, -720L));
+        for (long minute = -565; minute <= 55; minute += 25) {
+            minutes.add(minute);
+        }
+        minutes.addAll(List.of(61L, 59L, 60L, 10L, 95L, -100L));
+        int rejected = 0;
+        for (long minute : minutes) {
+            long time = NOW.plus(Duration.ofMinutes(minute)).toEpochMilli();
+            EventTimeOutOfBoundsException expected = guard.check(time, highest);
+            EventTimeOutOfBoundsException actual = checker.check(time, highest);
+            assertThat(actual == null ? null : actual.getMessage())
+                    .as("event time at %d minutes", minute)
+                    .isEqualTo(expected == null ? null : expected.getMessage());
+            if (actual == null && time > highest) {
+                highest = time;
+            }
+            rejected += actual == null ? 0 : 1;
+        }
+        assertThat(rejected).isEqualTo(5);
+    }
+
     static final class MutableClock extends Clock implements Serializable {
         private static final long serialVersionUID = 1L;
         Instant now;
+        int reads;
 
         MutableClock(Instant now) {
             this.now = now;
@@ -162,6 +232,7 @@ class EventTimeGuardTest {
 
         @Override
         public Instant instant() {
+            reads++;
             return now;
         }
     }

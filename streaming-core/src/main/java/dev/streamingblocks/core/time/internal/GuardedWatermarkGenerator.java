@@ -14,13 +14,13 @@ import org.apache.flink.metrics.Counter;
 public final class GuardedWatermarkGenerator<T> implements WatermarkGenerator<T> {
 
     private final WatermarkGenerator<T> inner;
-    private final EventTimeGuard guard;
+    private final EventTimeGuard.Checker guard;
     private final Counter rejected;
     private long highestSeen = Long.MIN_VALUE;
 
     public GuardedWatermarkGenerator(WatermarkGenerator<T> inner, EventTimeGuard guard, Counter rejected) {
         this.inner = inner;
-        this.guard = guard;
+        this.guard = guard.newChecker();
         this.rejected = rejected;
     }
 

@@ -46,6 +46,8 @@ public final class FailureHandlingDeserializationSchema<T>
 
     private transient Counter errors;
     private transient Counter eventTimeRejected;
+    /** The guard with its last wall-clock reading, so the clock is not read for every record. */
+    private transient EventTimeGuard.Checker guardChecker;
     private transient long highestSeen;
     private transient List<T> buffer;
     private transient Collector<T> bufferCollector;
@@ -79,6 +81,7 @@ public final class FailureHandlingDeserializationSchema<T>
         errors = context.getMetricGroup().counter(errorsMetricName);
         if (guard != null) {
             eventTimeRejected = context.getMetricGroup().counter(EventTimeGuard.REJECTED_METRIC);
+            guardChecker = guard.newChecker();
         }
         highestSeen = Long.MIN_VALUE;
         buffer = new ArrayList<>(1);
@@ -131,8 +134,8 @@ public final class FailureHandlingDeserializationSchema<T>
                 handleFailure(record, e, out, true);
                 return false;
             }
-            if (guard != null) {
-                EventTimeOutOfBoundsException rejected = guard.check(eventTime, highest);
+            if (guardChecker != null) {
+                EventTimeOutOfBoundsException rejected = guardChecker.check(eventTime, highest);
                 if (rejected != null) {
                     eventTimeRejected.inc();
                     handleFailure(record, rejected, out, true);
