@@ -55,6 +55,18 @@ class FraudSerdesTest {
                         + " record: not plain Avro binary of its schema");
     }
 
+    /** Avro alone would read invalid UTF-8 as U+FFFD without a word. */
+    @Test
+    void aStringThatIsNotUtf8Fails() {
+        byte[] bad = good.clone();
+        bad[1] = (byte) 0xFF; // the 't' of "t1", after the one-byte length
+        assertThatThrownBy(() -> reader.deserialize(bad))
+                .isInstanceOf(MalformedFraudRecordException.class)
+                .hasMessage("Transaction record value (" + bad.length + " bytes) is not plain Avro binary of its"
+                        + " schema: org.apache.avro.AvroRuntimeException: Malformed data: a string of 2 byte(s)"
+                        + " is not valid UTF-8 (byte 0xff at index 0)");
+    }
+
     @Test
     void theDeserializersSurviveJavaSerialization() throws Exception {
         DeserializationSchema<Transaction> copy = InstantiationUtil.clone(reader, getClass().getClassLoader());

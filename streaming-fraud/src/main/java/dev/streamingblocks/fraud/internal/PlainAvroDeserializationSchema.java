@@ -3,6 +3,7 @@ package dev.streamingblocks.fraud.internal;
 import java.io.IOException;
 
 import dev.streamingblocks.core.avro.TombstoneException;
+import dev.streamingblocks.core.avro.internal.BoundedDecoder;
 import dev.streamingblocks.fraud.MalformedFraudRecordException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -16,7 +17,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
  * Plain Avro binary (no registry header) into a generated class, strictly: unlike Flink's
  * {@code AvroDeserializationSchema}, which returns nothing for a tombstone (so the record vanishes
  * without a trace) and ignores bytes after the record, it fails on a {@code null} or empty value,
- * on truncated data and on trailing bytes, naming the record type.
+ * on truncated data, on a string that is not valid UTF-8 and on trailing bytes, naming the record type.
  */
 public final class PlainAvroDeserializationSchema<T extends SpecificRecordBase> implements DeserializationSchema<T> {
 
@@ -26,6 +27,7 @@ public final class PlainAvroDeserializationSchema<T extends SpecificRecordBase> 
 
     private transient SpecificDatumReader<T> reader;
     private transient BinaryDecoder decoder;
+    private transient BoundedDecoder bounded;
 
     public PlainAvroDeserializationSchema(Class<T> type) {
         this.type = type;
@@ -42,17 +44,20 @@ public final class PlainAvroDeserializationSchema<T extends SpecificRecordBase> 
         }
         if (reader == null) {
             reader = new SpecificDatumReader<>(type);
+            bounded = new BoundedDecoder();
         }
         decoder = DecoderFactory.get().binaryDecoder(message, decoder);
         T record;
+        int left;
         try {
-            record = reader.read(null, decoder);
+            // Bounded: no allocation beyond the value's size, and strings must be valid UTF-8.
+            record = reader.read(null, bounded.reset(decoder, message.length));
+            left = bounded.remaining();
         } catch (IOException | RuntimeException e) {
             throw new MalformedFraudRecordException(name + " record value (" + message.length
                     + " bytes) is not plain Avro binary of its schema: " + e, e);
         }
-        if (!decoder.isEnd()) {
-            int left = decoder.inputStream().available();
+        if (left != 0) {
             throw new MalformedFraudRecordException(name + " record value (" + message.length
                     + " bytes) has " + left + " bytes left after the record: not plain Avro binary of its schema");
         }
