@@ -31,6 +31,9 @@ import java.util.Optional;
  */
 public final class FraudSerdes {
 
+    /** Longest {@code transaction_id} or {@code user_id} {@link #transactionValidator()} accepts, in characters. */
+    public static final int MAX_ID_LENGTH = 1024;
+
     private FraudSerdes() {}
 
     /**
@@ -45,7 +48,8 @@ public final class FraudSerdes {
 
     /**
      * The problems a transaction may have although it decodes: {@code transaction_id} or
-     * {@code user_id} blank, {@code amount} not finite or negative, {@code timestamp} missing (null)
+     * {@code user_id} blank or longer than {@value #MAX_ID_LENGTH} characters (the user id keys the
+     * alerts), {@code amount} not finite or negative, {@code timestamp} missing (null)
      * or negative. For {@code TypedKafkaSource.Builder.setRecordValidator}.
      */
     public static RecordValidator<Transaction> transactionValidator() {
@@ -65,9 +69,17 @@ public final class FraudSerdes {
             return Optional.of("Transaction field 'transaction_id' must not be blank, but was "
                     + quoted(tx.getTransactionId()));
         }
+        if (tx.getTransactionId().length() > MAX_ID_LENGTH) {
+            return Optional.of("Transaction field 'transaction_id' is " + tx.getTransactionId().length()
+                    + " characters long, more than " + MAX_ID_LENGTH);
+        }
         String where = "Transaction '" + cut(tx.getTransactionId()) + "': ";
         if (tx.getUserId() == null || tx.getUserId().isBlank()) {
             return Optional.of(where + "field 'user_id' must not be blank, but was " + quoted(tx.getUserId()));
+        }
+        if (tx.getUserId().length() > MAX_ID_LENGTH) {
+            return Optional.of(where + "field 'user_id' is " + tx.getUserId().length()
+                    + " characters long, more than " + MAX_ID_LENGTH);
         }
         double amount = tx.getAmount();
         if (!Double.isFinite(amount) || amount < 0) {

@@ -88,6 +88,11 @@ class FraudSerdesTest {
                 .contains("Transaction field 'transaction_id' must not be blank, but was ' '");
         assertThat(validator.problem(tx("t1", "", 1.0, T)))
                 .contains("Transaction 't1': field 'user_id' must not be blank, but was ''");
+        assertThat(validator.problem(tx("t1", "a".repeat(1025), 1.0, T)))
+                .contains("Transaction 't1': field 'user_id' is 1025 characters long, more than 1024");
+        assertThat(validator.problem(tx("t".repeat(1025), "alice", 1.0, T)))
+                .contains("Transaction field 'transaction_id' is 1025 characters long, more than 1024");
+        assertThat(validator.problem(tx("t1", "a".repeat(1024), 1.0, T))).isEmpty();
         assertThat(validator.problem(tx("t1", "alice", 1.0, Instant.ofEpochMilli(-1))))
                 .contains("Transaction 't1': field 'timestamp' must not be before 1970, but was 1969-12-31T23:59:59.999Z");
     }

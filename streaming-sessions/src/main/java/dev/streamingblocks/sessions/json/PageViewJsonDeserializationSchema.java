@@ -32,7 +32,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * {@value PageViewLimits#DEFAULT_MAX_USER_ID_LENGTH} and {@value PageViewLimits#DEFAULT_MAX_PAGE_URL_LENGTH}
  * characters), since the sessions table could not store it. Unknown fields are ignored, as the
  * {@code json} format does. The JSON is read strictly: an empty value, a duplicate key, invalid
- * UTF-8 or anything after the object is malformed too.
+ * UTF-8 or anything after the object is malformed too, and so are a blank {@code user_id} and a
+ * {@code view_time} before 1970.
  */
 public class PageViewJsonDeserializationSchema implements DeserializationSchema<PageView> {
 
@@ -92,6 +93,13 @@ public class PageViewJsonDeserializationSchema implements DeserializationSchema<
             throw new MalformedPageViewException("Page view field '" + PageViewJson.VIEW_TIME
                     + "' must be a timestamp like '2026-02-06 12:00:00.123' (UTC) or ISO-8601, but was '"
                     + viewTimeText + "'");
+        }
+        if (userId.isBlank()) {
+            throw new MalformedPageViewException("Page view field '" + PageViewJson.USER_ID + "' must not be blank");
+        }
+        if (viewTime.toEpochMilli() < 0) {
+            throw new MalformedPageViewException("Page view field '" + PageViewJson.VIEW_TIME
+                    + "' must not be before 1970, but was '" + viewTimeText + "'");
         }
         PageView view = new PageView(userId, pageUrl, viewTime);
         limits.check(view);

@@ -138,6 +138,14 @@ class PageViewJsonFormatTest {
     }
 
     @Test
+    void aBlankUserIdOrATimeBefore1970IsMalformed() {
+        assertMalformed("{\"user_id\":\" \",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view field 'user_id' must not be blank");
+        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"1969-12-31 23:59:59\"}",
+                "Page view field 'view_time' must not be before 1970, but was '1969-12-31 23:59:59'");
+    }
+
+    @Test
     void anEmptyValueIsMalformed() {
         assertThatThrownBy(() -> reader.deserialize(new byte[0]))
                 .isInstanceOf(MalformedPageViewException.class)
