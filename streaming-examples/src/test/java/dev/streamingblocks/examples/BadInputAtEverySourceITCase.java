@@ -83,6 +83,7 @@ class BadInputAtEverySourceITCase {
     private static final String INVALID_RECORD = "dev.streamingblocks.kafka.source.InvalidRecordException";
     private static final String TOMBSTONE = "dev.streamingblocks.core.avro.TombstoneException";
     private static final String MALFORMED_AVRO = "dev.streamingblocks.core.avro.MalformedAvroDataException";
+    private static final String INCOMPATIBLE = "dev.streamingblocks.core.avro.IncompatibleReaderSchemaException";
     private static final String WIRE_FORMAT = "dev.streamingblocks.core.avro.InvalidWireFormatException";
     private static final String MALFORMED_FRAUD = "dev.streamingblocks.fraud.MalformedFraudRecordException";
     private static final String MALFORMED_VIEW = "dev.streamingblocks.sessions.MalformedPageViewException";
@@ -134,14 +135,16 @@ class BadInputAtEverySourceITCase {
 
         List<Bad> bad = List.of(
                 new Bad("truncated", Arrays.copyOf(good, good.length - 4), MALFORMED_AVRO,
-                        "Avro record with writer schema id " + id + " could not be decoded"),
-                new Bad("empty", new byte[0], WIRE_FORMAT, ""),
+                        "Avro record with writer schema id " + id + " could not be decoded: the body ends early (truncated)"),
+                new Bad("empty", new byte[0], WIRE_FORMAT, "Avro record has 0 byte(s), fewer than the 5 bytes"),
                 new Bad("tombstone", null, TOMBSTONE, "null value (Kafka tombstone)"),
-                new Bad("wrong-magic-byte", wrongMagic, WIRE_FORMAT, "magic byte"),
+                new Bad("wrong-magic-byte", wrongMagic, WIRE_FORMAT, "Unknown magic byte 0x01"),
                 new Bad("unknown-schema-id", unknownId, "dev.streamingblocks.core.avro.registry.SchemaNotFoundException",
                         "Schema registry has no schema with id " + (id + 100)),
-                new Bad("wrong-types", avro.serialize(in + "-other-types", wrong), "?", "quantity"),
-                new Bad("missing-fields", avro.serialize(in + "-other-missing", noPrice), "?", "price"),
+                new Bad("wrong-types", avro.serialize(in + "-other-types", wrong), INCOMPATIBLE,
+                        "TYPE_MISMATCH at /fields/3/type: reader type: INT not compatible with writer type: STRING"),
+                new Bad("missing-fields", avro.serialize(in + "-other-missing", noPrice), INCOMPATIBLE,
+                        "READER_FIELD_MISSING_DEFAULT_VALUE at /fields/4: price"),
                 new Bad("invalid-utf8", badUtf8, MALFORMED_AVRO, "not valid UTF-8 (byte 0xff at index 0)"),
                 new Bad("oversized", avro.serialize(in, order("os", "p".repeat(900_000), 1, 1.0, 3)), INVALID_RECORD,
                         "field 'product_id' is 900000 characters long, more than 1024"),
