@@ -37,7 +37,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (3) {@code produce --type transactions --bootstrap-servers <from 1> --count 1000 --fraud-every 100}.
  * Expect one {@code HIGH_FREQUENCY_LARGE_TRANSACTIONS} alert per injected burst in
  * {@value #ALERTS_TOPIC}. Transactions on Kafka are plain Avro binary ({@link FraudSerdes}), keyed by
- * user id; records that are not go to {@value #DEAD_LETTER_TOPIC}, and alerts the sink cannot write
+ * user id; records that are not, or whose values cannot be right ({@link FraudSerdes#transactionValidator()}:
+ * a NaN or negative amount, a blank id), go to {@value #DEAD_LETTER_TOPIC}, and alerts the sink cannot write
  * (a serializer failure, a record over {@code max.request.size}) to {@value #ALERTS_DEAD_LETTER_TOPIC}.
  */
 public final class FraudJob {
@@ -92,6 +93,7 @@ public final class FraudJob {
                 .setTopics(TRANSACTIONS_TOPIC)
                 .setGroupId(groupId)
                 .setValueDeserializer(FraudSerdes.transactionDeserializer())
+                .setRecordValidator(FraudSerdes.transactionValidator())
                 .setWatermarkStrategy(watermarks())
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(DEAD_LETTER_TOPIC);

@@ -14,6 +14,7 @@ import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
+import dev.streamingblocks.kafka.source.RecordValidator;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.kafka.sink.UpsertJsonLayout;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
@@ -36,6 +38,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * price * quantity}) in one-minute tumbling event-time windows, with 5 seconds of out-of-orderness.
  * Results go to the {@code order-stats} topic in the layout of the article's {@code upsert-kafka}
  * table (JSON key {@code window_start, product_id}), so this job and the SQL one can feed one topic.
+ * Orders that cannot be read, or whose values cannot be right ({@link #orderValidator()}: a NaN or
+ * negative price, a quantity of 0 or less, a blank product), go to {@value #ORDERS_DEAD_LETTER_TOPIC}.
  * Statistics the sink cannot write (a serializer failure, a record too large) go to
  * {@value #ORDER_STATS_DEAD_LETTER_TOPIC} in the same transactions, and the job goes on.
  *
@@ -62,6 +66,8 @@ public final class OrderStatsJob {
     public static final Duration WINDOW = Duration.ofMinutes(1);
     public static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final String WINDOW_UID = "order-stats-per-product-minute";
+    /** Longest {@code order_id} or {@code product_id} {@link #orderValidator()} accepts, in characters. */
+    public static final int MAX_ID_LENGTH = 1024;
 
     /** The article's {@code order_stats} table: {@code PRIMARY KEY (window_start, product_id)}. */
     public static final UpsertJsonLayout<OrderStats> UPSERT_LAYOUT = UpsertJsonLayout.<OrderStats>builder()
@@ -105,6 +111,7 @@ public final class OrderStatsJob {
                 .setTopics(ORDERS_TOPIC)
                 .setGroupId(groupId)
                 .setValueDeserializer(AvroRegistryDeserializationSchema.forSpecific(Order.class, registryConfig))
+                .setRecordValidator(orderValidator())
                 .setWatermarkStrategy(watermarks())
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(ORDERS_DEAD_LETTER_TOPIC);
@@ -160,6 +167,53 @@ public final class OrderStatsJob {
                 .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
                 .build();
         return sink::sinkTo;
+    }
+
+    /**
+     * What an order may not be although it decodes: {@code price} not finite or negative,
+     * {@code quantity} not positive, {@code timestamp} before 1970 (negative), {@code order_id} or
+     * {@code product_id} blank or longer than {@value #MAX_ID_LENGTH} characters (the product keys
+     * the statistics). Such an order
+     * goes to {@value #ORDERS_DEAD_LETTER_TOPIC} instead of into the revenue.
+     */
+    public static RecordValidator<Order> orderValidator() {
+        return OrderStatsJob::orderProblem;
+    }
+
+    static Optional<String> orderProblem(Order order) {
+        if (order.getOrderId() == null || order.getOrderId().isBlank()) {
+            return Optional.of("Order field 'order_id' must not be blank, but was " + quoted(order.getOrderId()));
+        }
+        if (order.getOrderId().length() > MAX_ID_LENGTH) {
+            return Optional.of("Order field 'order_id' is " + order.getOrderId().length()
+                    + " characters long, more than " + MAX_ID_LENGTH);
+        }
+        String where = "Order '" + cut(order.getOrderId()) + "': ";
+        if (order.getProductId() == null || order.getProductId().isBlank()) {
+            return Optional.of(where + "field 'product_id' must not be blank, but was " + quoted(order.getProductId()));
+        }
+        if (order.getProductId().length() > MAX_ID_LENGTH) {
+            return Optional.of(where + "field 'product_id' is " + order.getProductId().length()
+                    + " characters long, more than " + MAX_ID_LENGTH);
+        }
+        if (!Double.isFinite(order.getPrice()) || order.getPrice() < 0) {
+            return Optional.of(where + "field 'price' must be a finite number >= 0, but was " + order.getPrice());
+        }
+        if (order.getQuantity() <= 0) {
+            return Optional.of(where + "field 'quantity' must be positive, but was " + order.getQuantity());
+        }
+        if (order.getTimestamp() < 0) {
+            return Optional.of(where + "field 'timestamp' must not be before 1970, but was " + order.getTimestamp());
+        }
+        return Optional.empty();
+    }
+
+    private static String quoted(String s) {
+        return s == null ? "null" : "'" + cut(s) + "'";
+    }
+
+    private static String cut(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...(" + s.length() + " characters)";
     }
 
     /**

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Thrown (and failing the job) under {@link DeserializationFailurePolicy#FAIL} when a record's
- * value cannot be deserialized, or its event time cannot be read or is rejected by the
+ * value cannot be deserialized, fails the source's {@link RecordValidator}, or its event time cannot be read or is rejected by the
  * {@code EventTimeGuard} of the source's watermark strategy. The message names the topic,
  * partition, offset and the cause.
  */
@@ -35,6 +35,15 @@ public class DeserializationFailureException extends IOException {
     public static DeserializationFailureException forEventTime(String topic, int partition, long offset,
             Throwable cause) {
         return new DeserializationFailureException("Cannot accept the event time", topic, partition, offset, cause);
+    }
+
+    /**
+     * For a record whose value was read but failed the source's {@link RecordValidator}:
+     * {@code Cannot accept the value of the record at topic 't', partition p, offset o: <cause>}.
+     */
+    public static DeserializationFailureException forInvalidRecord(String topic, int partition, long offset,
+            Throwable cause) {
+        return new DeserializationFailureException("Cannot accept the value", topic, partition, offset, cause);
     }
 
     public String topic() {

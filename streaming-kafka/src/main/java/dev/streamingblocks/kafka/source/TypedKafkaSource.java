@@ -73,6 +73,10 @@ import org.apache.kafka.common.IsolationLevel;
  * seconds, so an empty partition never stalls event time; failure policy {@code FAIL}.
  * Timestamps and watermarks are assigned inside the source, so Flink tracks them per partition.
  *
+ * <p>Values checked before emitting: a {@link RecordValidator} ({@link Builder#setRecordValidator})
+ * sees each deserialized value first; a value with a problem (a negative amount, a blank id) is
+ * handled by the failure policy as an {@link InvalidRecordException} naming the problem.
+ *
  * <p>Event time checked before emitting: when the watermark strategy is an
  * {@link EventTimeWatermarkStrategy} (built by {@code EventTimeWatermarks}), the source reads each
  * record's event time as it deserializes it. A record whose time cannot be read (an
@@ -193,10 +197,11 @@ public final class TypedKafkaSource<T> {
     private FailureHandlingDeserializationSchema<T> deserializer() {
         if (config.watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime) {
             return new FailureHandlingDeserializationSchema<>(config.valueDeserializer, config.failurePolicy,
-                    DESERIALIZATION_ERRORS_METRIC, eventTime.timestampAssigner(), eventTime.guard().orElse(null));
+                    DESERIALIZATION_ERRORS_METRIC, eventTime.timestampAssigner(), eventTime.guard().orElse(null),
+                    config.recordValidator);
         }
-        return new FailureHandlingDeserializationSchema<>(
-                config.valueDeserializer, config.failurePolicy, DESERIALIZATION_ERRORS_METRIC);
+        return new FailureHandlingDeserializationSchema<>(config.valueDeserializer, config.failurePolicy,
+                DESERIALIZATION_ERRORS_METRIC, null, null, config.recordValidator);
     }
 
     /**
@@ -339,6 +344,7 @@ public final class TypedKafkaSource<T> {
         private IsolationLevel isolationLevel;
         private DeserializationSchema<T> valueDeserializer;
         private WatermarkStrategy<T> watermarkStrategy;
+        private RecordValidator<T> recordValidator;
         private Duration idleness;
         private DeserializationFailurePolicy failurePolicy;
         private String deadLetterTopic;
@@ -546,6 +552,20 @@ public final class TypedKafkaSource<T> {
             return this;
         }
 
+        /**
+         * Checks each deserialized value before its event time is read; default none. A value with
+         * a problem is handled by the failure policy like one that cannot be deserialized, as an
+         * {@link InvalidRecordException} whose message is the problem, and counted in
+         * {@value #DESERIALIZATION_ERRORS_METRIC}. A validator that throws counts as a problem.
+         */
+        public Builder<T> setRecordValidator(RecordValidator<T> recordValidator) {
+            if (recordValidator == null) {
+                throw new IllegalArgumentException("recordValidator must not be null");
+            }
+            this.recordValidator = recordValidator;
+            return this;
+        }
+
         /** How long a partition may be silent before it stops holding back event time; default 30 s. */
         public Builder<T> setIdleness(Duration idleness) {
             if (idleness == null || idleness.isNegative() || idleness.isZero()) {
@@ -717,6 +737,7 @@ public final class TypedKafkaSource<T> {
             copy.isolationLevel = isolationLevel;
             copy.valueDeserializer = valueDeserializer;
             copy.watermarkStrategy = watermarkStrategy;
+            copy.recordValidator = recordValidator;
             copy.idleness = idleness;
             copy.failurePolicy = failurePolicy;
             copy.deadLetterTopic = deadLetterTopic;

@@ -53,6 +53,13 @@ class TypedKafkaSourceBuilderTest {
     }
 
     @Test
+    void recordValidatorMustNotBeNull() {
+        assertThatThrownBy(() -> valid().setRecordValidator(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("recordValidator must not be null");
+    }
+
+    @Test
     void deadLetterIsAPojoTypeNotKryo() {
         assertThat(DeadLetter.TYPE_INFO).isInstanceOf(PojoTypeInfo.class);
     }

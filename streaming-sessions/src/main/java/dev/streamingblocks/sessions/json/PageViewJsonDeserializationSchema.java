@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.PageViewLimits;
@@ -28,13 +31,23 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * {@code page_url} longer than its {@link PageViewLimits} (by default
  * {@value PageViewLimits#DEFAULT_MAX_USER_ID_LENGTH} and {@value PageViewLimits#DEFAULT_MAX_PAGE_URL_LENGTH}
  * characters), since the sessions table could not store it. Unknown fields are ignored, as the
- * {@code json} format does.
+ * {@code json} format does. The JSON is read strictly: an empty value, a duplicate key, invalid
+ * UTF-8 or anything after the object is malformed too, and so are a blank {@code user_id} and a
+ * {@code view_time} before 1970.
  */
 public class PageViewJsonDeserializationSchema implements DeserializationSchema<PageView> {
 
     private static final long serialVersionUID = 1L;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Strict, so a record that two JSON readers could read differently is refused: a duplicate key
+     * (Jackson would keep the last value silently), data after the object. Invalid UTF-8 fails in
+     * Jackson's parser already.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final PageViewLimits limits;
 
@@ -59,6 +72,9 @@ public class PageViewJsonDeserializationSchema implements DeserializationSchema<
         if (message == null) {
             throw new MalformedPageViewException("Page view record has no value (a tombstone?)");
         }
+        if (message.length == 0) {
+            throw new MalformedPageViewException("Page view record value is empty (0 bytes)");
+        }
         JsonNode root;
         try {
             root = MAPPER.readTree(message);
@@ -77,6 +93,13 @@ public class PageViewJsonDeserializationSchema implements DeserializationSchema<
             throw new MalformedPageViewException("Page view field '" + PageViewJson.VIEW_TIME
                     + "' must be a timestamp like '2026-02-06 12:00:00.123' (UTC) or ISO-8601, but was '"
                     + viewTimeText + "'");
+        }
+        if (userId.isBlank()) {
+            throw new MalformedPageViewException("Page view field '" + PageViewJson.USER_ID + "' must not be blank");
+        }
+        if (viewTime.toEpochMilli() < 0) {
+            throw new MalformedPageViewException("Page view field '" + PageViewJson.VIEW_TIME
+                    + "' must not be before 1970, but was '" + viewTimeText + "'");
         }
         PageView view = new PageView(userId, pageUrl, viewTime);
         limits.check(view);

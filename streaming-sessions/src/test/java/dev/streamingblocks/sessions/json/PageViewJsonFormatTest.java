@@ -109,6 +109,49 @@ class PageViewJsonFormatTest {
                 .hasMessage("Page view record has no value (a tombstone?)");
     }
 
+    /** Issue #9: strict JSON, so a record two readers could read differently is a dead letter. */
+    @Test
+    void duplicateKeysAreMalformed() {
+        assertMalformed("{\"user_id\":\"a\",\"user_id\":\"b\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view is not valid JSON: Duplicate field 'user_id'");
+    }
+
+    @Test
+    void trailingDataAfterTheObjectIsMalformed() {
+        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"} {}",
+                "Page view is not valid JSON: Trailing token (of type START_OBJECT) found after value"
+                        + " (bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
+                        + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`");
+        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}x",
+                "Page view is not valid JSON: Unrecognized token 'x': was expecting (JSON String, Number, Array,"
+                        + " Object or token 'null', 'true' or 'false')");
+    }
+
+    @Test
+    void invalidUtf8IsMalformed() {
+        byte[] json = "{\"user_id\":\"a?\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        json[14] = (byte) 0xFF;
+        assertThatThrownBy(() -> reader.deserialize(json))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage("Page view is not valid JSON: Invalid UTF-8 start byte 0xff");
+    }
+
+    @Test
+    void aBlankUserIdOrATimeBefore1970IsMalformed() {
+        assertMalformed("{\"user_id\":\" \",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+                "Page view field 'user_id' must not be blank");
+        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"1969-12-31 23:59:59\"}",
+                "Page view field 'view_time' must not be before 1970, but was '1969-12-31 23:59:59'");
+    }
+
+    @Test
+    void anEmptyValueIsMalformed() {
+        assertThatThrownBy(() -> reader.deserialize(new byte[0]))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage("Page view record value is empty (0 bytes)");
+    }
+
     /** Issue #9: a user id longer than the table's key can hold is a dead letter at the source. */
     @Test
     void anOversizedUserIdIsMalformed() {

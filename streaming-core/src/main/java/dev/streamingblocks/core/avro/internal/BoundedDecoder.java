@@ -92,8 +92,62 @@ public final class BoundedDecoder extends Decoder {
         result.setByteLength(length);
         if (length != 0) {
             in.readFixed(result.getBytes(), 0, length);
+            int bad = firstInvalidUtf8(result.getBytes(), length);
+            if (bad >= 0) {
+                throw new AvroRuntimeException("Malformed data: a string of " + length
+                        + " byte(s) is not valid UTF-8 (byte 0x" + Integer.toHexString(result.getBytes()[bad] & 0xFF)
+                        + " at index " + bad + ")");
+            }
         }
         return result;
+    }
+
+    /**
+     * Index of the first byte of the first ill-formed UTF-8 sequence (RFC 3629: no overlong forms,
+     * no surrogates, nothing above U+10FFFF), or -1. Avro itself would turn such bytes into U+FFFD
+     * without a word, so a corrupt string would pass as data. No allocation.
+     */
+    static int firstInvalidUtf8(byte[] bytes, int length) {
+        int i = 0;
+        while (i < length) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int need;
+            int min;
+            int max = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                need = 1;
+                min = 0x80;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                need = 2;
+                min = b == 0xE0 ? 0xA0 : 0x80;
+                max = b == 0xED ? 0x9F : 0xBF;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                need = 3;
+                min = b == 0xF0 ? 0x90 : 0x80;
+                max = b == 0xF4 ? 0x8F : 0xBF;
+            } else {
+                return i;
+            }
+            if (i + need >= length) {
+                return i;
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                return i;
+            }
+            for (int k = 2; k <= need; k++) {
+                int c = bytes[i + k] & 0xFF;
+                if (c < 0x80 || c > 0xBF) {
+                    return i;
+                }
+            }
+            i += need + 1;
+        }
+        return -1;
     }
 
     @Override

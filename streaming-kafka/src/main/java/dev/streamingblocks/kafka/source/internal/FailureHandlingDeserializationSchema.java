@@ -3,6 +3,7 @@ package dev.streamingblocks.kafka.source.internal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeOutOfBoundsException;
@@ -10,6 +11,8 @@ import dev.streamingblocks.core.time.InvalidEventTimeException;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.InvalidRecordException;
+import dev.streamingblocks.kafka.source.RecordValidator;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,6 +27,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Wraps a value {@link DeserializationSchema} and applies a {@link DeserializationFailurePolicy}
  * to any exception it throws. Good values come out as {@code Right}, dead letters as {@code Left},
  * so one source carries both without Kryo.
+ *
+ * <p>Given a {@link RecordValidator}, it checks each deserialized value first: a value with a
+ * problem is handled by the same policy, with an {@link InvalidRecordException} whose message is
+ * the problem.
  *
  * <p>Given the watermark strategy's timestamp assigner (and {@link EventTimeGuard}), it also reads
  * each value's event time before emitting it: a time that cannot be read
@@ -43,6 +50,7 @@ public final class FailureHandlingDeserializationSchema<T>
     private final String errorsMetricName;
     private final SerializableTimestampAssigner<T> timestampAssigner;
     private final EventTimeGuard guard;
+    private final RecordValidator<T> validator;
 
     private transient Counter errors;
     private transient Counter eventTimeRejected;
@@ -54,17 +62,25 @@ public final class FailureHandlingDeserializationSchema<T>
 
     public FailureHandlingDeserializationSchema(
             DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName) {
-        this(valueSchema, policy, errorsMetricName, null, null);
+        this(valueSchema, policy, errorsMetricName, null, null, null);
+    }
+
+    /** Without a record validator. */
+    public FailureHandlingDeserializationSchema(
+            DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName,
+            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard) {
+        this(valueSchema, policy, errorsMetricName, timestampAssigner, guard, null);
     }
 
     /**
      * @param timestampAssigner reads each good value's event time; {@code null} to leave event time
      *     to the watermark strategy alone
      * @param guard checks each event time; {@code null} for none (needs a timestamp assigner)
+     * @param validator checks each value before its event time is read; {@code null} for none
      */
     public FailureHandlingDeserializationSchema(
             DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName,
-            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard) {
+            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard, RecordValidator<T> validator) {
         if (guard != null && timestampAssigner == null) {
             throw new IllegalArgumentException("an event time guard needs a timestamp assigner");
         }
@@ -73,6 +89,7 @@ public final class FailureHandlingDeserializationSchema<T>
         this.errorsMetricName = errorsMetricName;
         this.timestampAssigner = timestampAssigner;
         this.guard = guard;
+        this.validator = validator;
     }
 
     @Override
@@ -105,7 +122,11 @@ public final class FailureHandlingDeserializationSchema<T>
         } catch (Exception e) {
             // Only the value schema runs inside the try: a failure downstream must not be taken for bad bytes.
             buffer.clear();
-            handleFailure(record, e, out, false);
+            handleFailure(record, e, out, Stage.VALUE);
+            return;
+        }
+        if (validator != null && !acceptValues(record, out)) {
+            buffer.clear();
             return;
         }
         if (timestampAssigner != null && !acceptEventTimes(record, out)) {
@@ -116,6 +137,25 @@ public final class FailureHandlingDeserializationSchema<T>
             out.collect(Either.Right(value));
         }
         buffer.clear();
+    }
+
+    /** Validates every value of the record; on the first problem, handles the whole record by the policy. */
+    private boolean acceptValues(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
+            throws DeserializationFailureException {
+        for (T value : buffer) {
+            Optional<String> problem;
+            try {
+                problem = value == null ? Optional.of("the value deserializer returned null") : validator.problem(value);
+            } catch (RuntimeException e) {
+                // A validator that throws on odd data (a null field it did not expect) found a problem too.
+                problem = Optional.of("the validator failed: " + e);
+            }
+            if (problem.isPresent()) {
+                handleFailure(record, new InvalidRecordException(problem.get()), out, Stage.VALIDATION);
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -131,14 +171,14 @@ public final class FailureHandlingDeserializationSchema<T>
             try {
                 eventTime = timestampAssigner.extractTimestamp(value, record.timestamp());
             } catch (InvalidEventTimeException e) {
-                handleFailure(record, e, out, true);
+                handleFailure(record, e, out, Stage.EVENT_TIME);
                 return false;
             }
             if (guardChecker != null) {
                 EventTimeOutOfBoundsException rejected = guardChecker.check(eventTime, highest);
                 if (rejected != null) {
                     eventTimeRejected.inc();
-                    handleFailure(record, rejected, out, true);
+                    handleFailure(record, rejected, out, Stage.EVENT_TIME);
                     return false;
                 }
             }
@@ -151,13 +191,20 @@ public final class FailureHandlingDeserializationSchema<T>
     }
 
     private void handleFailure(ConsumerRecord<byte[], byte[]> record, Exception e,
-            Collector<Either<DeadLetter, T>> out, boolean eventTime) throws DeserializationFailureException {
+            Collector<Either<DeadLetter, T>> out, Stage stage) throws DeserializationFailureException {
         switch (policy) {
             case FAIL:
-                throw eventTime
-                        ? DeserializationFailureException.forEventTime(
-                                record.topic(), record.partition(), record.offset(), e)
-                        : new DeserializationFailureException(record.topic(), record.partition(), record.offset(), e);
+                switch (stage) {
+                    case EVENT_TIME:
+                        throw DeserializationFailureException.forEventTime(
+                                record.topic(), record.partition(), record.offset(), e);
+                    case VALIDATION:
+                        throw DeserializationFailureException.forInvalidRecord(
+                                record.topic(), record.partition(), record.offset(), e);
+                    default:
+                        throw new DeserializationFailureException(
+                                record.topic(), record.partition(), record.offset(), e);
+                }
             case SKIP:
                 errors.inc();
                 return;
@@ -177,6 +224,9 @@ public final class FailureHandlingDeserializationSchema<T>
                 throw new IllegalStateException("Unknown policy " + policy);
         }
     }
+
+    /** Where a record failed, for the message under {@code FAIL}. */
+    private enum Stage { VALUE, VALIDATION, EVENT_TIME }
 
     @Override
     public TypeInformation<Either<DeadLetter, T>> getProducedType() {
