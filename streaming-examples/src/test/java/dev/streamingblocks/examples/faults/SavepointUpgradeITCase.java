@@ -44,10 +44,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -59,9 +62,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -136,7 +141,7 @@ class SavepointUpgradeITCase {
                 .filter(o -> o.getQuantity() > 0).uid(ADDED_UID).name(ADDED_UID);
         JobClient upgraded = start("order-stats-v2", savepoint, env -> new OrderStatsJob(checkedSource,
                 OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, dlq, in)).attach(env));
-        KAFKA.cluster().consume(out, expected.size(), TIMEOUT);
+        awaitCommitted(upgraded, out, expected.size());
         stop(upgraded);
 
         // consume() reads read_committed and fails on a record beyond those expected: one per key.
@@ -172,7 +177,7 @@ class SavepointUpgradeITCase {
         JobSink<Alert> checkedAlerts = stream -> alerts.attach(
                 stream.filter(a -> !a.getUserId().isEmpty()).uid(ADDED_UID).name(ADDED_UID));
         JobClient upgraded = start("fraud-v2", savepoint, env -> new FraudJob(transactions, checkedAlerts).attach(env));
-        KAFKA.cluster().consume(out, 1, TIMEOUT);
+        awaitCommitted(upgraded, out, 1);
         stop(upgraded);
 
         // consume() reads read_committed and fails on a record beyond the one expected.
@@ -223,12 +228,10 @@ class SavepointUpgradeITCase {
         List<String> expected = List.of(
                 "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
                 "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        List<String> rows = sessionRows(pg, table);
-        while (!rows.equals(expected) && Instant.now().isBefore(deadline)) {
+        awaitWhileRunning(upgraded, "the sessions' rows", () -> {
             TimeUnit.MILLISECONDS.sleep(200); // polling interval of a condition, not a synchronisation
-            rows = sessionRows(pg, table);
-        }
+            return sessionRows(pg, table).equals(expected);
+        });
         stop(upgraded);
         assertThat(sessionRows(pg, table)).isEqualTo(expected);
     }
@@ -260,6 +263,43 @@ class SavepointUpgradeITCase {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         }
         return env.executeAsync(graph);
+    }
+
+    /** Waits until {@code count} records of {@code topic} are committed, failing at once if the job ends. */
+    private static void awaitCommitted(JobClient job, String topic, int count) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> consumer = KAFKA.cluster().createConsumer(Map.of())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            int[] seen = {0};
+            awaitWhileRunning(job, count + " committed records in " + topic, () -> {
+                seen[0] += consumer.poll(Duration.ofMillis(200)).count();
+                return seen[0] >= count;
+            });
+        }
+    }
+
+    /**
+     * Waits until {@code done}; a job that ends first (a restore that cannot map the savepoint's
+     * state fails the job) fails the test at once with the job's failure.
+     */
+    private static void awaitWhileRunning(JobClient job, String what, Callable<Boolean> done) throws Exception {
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (!done.call()) {
+            JobStatus status = job.getJobStatus().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (status.isGloballyTerminalState()) {
+                try {
+                    job.getJobExecutionResult().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw new AssertionError("The job ended " + status + " before " + what, e.getCause());
+                }
+                throw new AssertionError("The job ended " + status + " before " + what);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("No " + what + " within " + TIMEOUT);
+            }
+        }
     }
 
     private String stop(JobClient client) throws Exception {
