@@ -81,9 +81,11 @@ import org.junit.jupiter.api.io.TempDir;
  * job keeps a session opened before the stop so its close writes one correct row.
  *
  * <p>This holds only because every stateful operator (sources, window, detector, sessionizer,
- * sinks) has a stable uid: the added operator shifts the generated ids of the rest of the graph.
- * The restore does not allow unmapped state, so a savepoint whose state the new graph cannot take
- * fails the job instead of starting it empty. Runs on a MiniCluster with 2 TaskManagers, parallelism 2.
+ * sinks) has a stable uid: Flink generates the id of an operator without one from the operators
+ * before it, so the operator added between source and window (order-stats) or sessionizer
+ * (sessions) changes the generated ids of everything after it, and the one added before the
+ * alerts sink (fraud) that of the sink. The restore does not allow unmapped state, so a savepoint
+ * whose state the new graph cannot take fails the job instead of starting it empty. Runs on a MiniCluster with 2 TaskManagers, parallelism 2.
  */
 class SavepointUpgradeITCase {
 
@@ -220,11 +222,11 @@ class SavepointUpgradeITCase {
         produceViews(in, List.of(
                 new PageView("alice", "/c", START.plus(Duration.ofMinutes(25))),
                 new PageView("bob", "/y", START.plus(Duration.ofMinutes(35)))), true);
-        // v2 checks each session change on its way to PostgreSQL: a new operator before the sink.
-        JobSink<SessionChange> checkedSessions = stream -> sessions.attach(
-                stream.filter(c -> c != null).uid(ADDED_UID).name(ADDED_UID));
+        // v2 checks each page view on its way to the sessionizer: a new operator between source and state.
+        JobSource<PageView> checkedViews = env -> views.attach(env)
+                .filter(v -> !v.pageUrl().isEmpty()).uid(ADDED_UID).name(ADDED_UID);
         JobClient upgraded = start("sessions-v2", savepoint,
-                env -> new SessionsJob(views, checkedSessions).attach(env));
+                env -> new SessionsJob(checkedViews, sessions).attach(env));
         List<String> expected = List.of(
                 "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
                 "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
