@@ -42,12 +42,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,7 +93,7 @@ class StopAndResumeITCase {
         produce(beforeStop, List.of());
         try (ChildJob first = ChildJob.start("order-stats-1", Map.of(), command)) {
             first.awaitLine(line -> line.startsWith("Starting order-stats without saved state"), Duration.ofSeconds(60));
-            awaitCommittedToEnd("order-stats", OrderStatsJob.ORDERS_TOPIC, Duration.ofSeconds(120));
+            CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "order-stats", OrderStatsJob.ORDERS_TOPIC, Duration.ofSeconds(120));
             first.stop();
             assertThat(first.output()).contains("Stopped with a savepoint at ");
         }
@@ -133,7 +130,7 @@ class StopAndResumeITCase {
                 TransactionGenerator.transaction("b1", "bob", 20.0, START.plusSeconds(25))), false);
         try (ChildJob first = ChildJob.start("fraud-1", Map.of(), command)) {
             first.awaitLine(line -> line.startsWith("Starting fraud without saved state"), Duration.ofSeconds(60));
-            awaitCommittedToEnd("fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
+            CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
             first.stop();
             assertThat(first.output()).contains("Stopped with a savepoint at ");
         }
@@ -143,7 +140,7 @@ class StopAndResumeITCase {
                 TransactionGenerator.transaction("a3", "alice", 5000.0, START.plusSeconds(50))), true);
         try (ChildJob second = ChildJob.start("fraud-2", Map.of(), command)) {
             second.awaitLine(line -> line.startsWith("Resuming fraud from "), Duration.ofSeconds(60));
-            awaitCommittedToEnd("fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
+            CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
             // consume() reads read_committed and fails on a record beyond the one expected.
             List<ConsumerRecord<byte[], byte[]>> alerts =
                     KAFKA.cluster().consume(FraudJob.ALERTS_TOPIC, 1, Duration.ofSeconds(60));
@@ -176,7 +173,7 @@ class StopAndResumeITCase {
                 new PageView("bob", "/x", START.plus(Duration.ofMinutes(5)))), false);
         try (ChildJob first = ChildJob.start("sessions-1", environment, command)) {
             first.awaitLine(line -> line.startsWith("Starting sessions without saved state"), Duration.ofSeconds(60));
-            awaitCommittedToEnd("sessions", SessionsJob.PAGE_VIEWS_TOPIC, Duration.ofSeconds(120));
+            CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "sessions", SessionsJob.PAGE_VIEWS_TOPIC, Duration.ofSeconds(120));
             first.stop();
             assertThat(first.output()).contains("Stopped with a savepoint at ");
         }
@@ -274,33 +271,6 @@ class StopAndResumeITCase {
                 producer.send(new ProducerRecord<>(OrderStatsJob.ORDERS_TOPIC, partition, o.getOrderId(), o));
             }
             producer.flush();
-        }
-    }
-
-    /** The source commits offsets when a checkpoint completes: so this waits for a checkpoint covering all input. */
-    private static void awaitCommittedToEnd(String group, String topic, Duration timeout) throws Exception {
-        try (Admin admin = KAFKA.cluster().createAdmin()) {
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            Map<TopicPartition, Long> ends = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((p, info) -> ends.put(p, info.offset()));
-            Instant deadline = Instant.now().plus(timeout);
-            Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
-            while (Instant.now().isBefore(deadline)) {
-                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetAndMetadata> seen = committed;
-                if (ends.entrySet().stream().allMatch(e -> seen.get(e.getKey()) != null
-                        && seen.get(e.getKey()).offset() >= e.getValue())) {
-                    return;
-                }
-                TimeUnit.MILLISECONDS.sleep(200); // polling interval of a condition, not a synchronisation
-            }
-            throw new AssertionError("Group " + group + " did not commit up to " + ends + " within " + timeout
-                    + "; committed " + committed);
         }
     }
 

@@ -1,0 +1,55 @@
+package dev.streamingblocks.examples;
+
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** Waits for a job's Kafka source to have committed its consumer group's offsets up to a topic's end. */
+public final class CommittedOffsets {
+
+    private CommittedOffsets() {}
+
+    /**
+     * Returns once {@code group} has committed offsets at the end of every partition of {@code topic}.
+     * The source commits offsets when a checkpoint completes: so this waits for a checkpoint whose
+     * state covers all the topic's records so far.
+     *
+     * @throws AssertionError if that does not happen within {@code timeout}
+     */
+    public static void awaitAtEnd(EmbeddedKafkaCluster kafka, String group, String topic, Duration timeout)
+            throws Exception {
+        try (Admin admin = kafka.createAdmin()) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((p, info) -> ends.put(p, info.offset()));
+            Instant deadline = Instant.now().plus(timeout);
+            Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+            while (Instant.now().isBefore(deadline)) {
+                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetAndMetadata> seen = committed;
+                if (ends.entrySet().stream().allMatch(e -> seen.get(e.getKey()) != null
+                        && seen.get(e.getKey()).offset() >= e.getValue())) {
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(200); // polling interval of a condition, not a synchronisation
+            }
+            throw new AssertionError("Group " + group + " did not commit up to " + ends + " within " + timeout
+                    + "; committed " + committed);
+        }
+    }
+}
