@@ -58,8 +58,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A broker of a three-broker cluster (topics with replication factor 3 and
- * {@code min.insync.replicas} 2, as the internal transaction and offsets topics) is stopped in the
- * middle of an exactly-once run and started again, while a producer keeps writing. The broker
+ * {@code min.insync.replicas} 2; the testkit gives {@code __transaction_state} replication 3 and
+ * min ISR 2, {@code __consumer_offsets} replication 3, and this test sets the brokers'
+ * {@code min.insync.replicas} to 2) is stopped in the middle of an exactly-once run
+ * ({@code TypedKafkaSource} -> keyed running count -> {@code ExactlyOnceKafkaSink}, parallelism 2)
+ * and started again, while a producer keeps writing 400 records/s: {@value #PROGRESS} more records
+ * must be committed before the stop, while the broker is down and after it is back. The broker
  * stopped is, every time, the transaction coordinator of an open transaction of the job's sink and
  * the leader of an input and an output partition (the test checks both before stopping it). It
  * proves: the job keeps going (it commits output while the broker is down, and the whole input is
