@@ -1,6 +1,12 @@
 package dev.streamingblocks.kafka.source;
 
-/** What a {@link TypedKafkaSource} does with a record whose value cannot be deserialized. */
+/**
+ * What a {@link TypedKafkaSource} does with a record whose value cannot be deserialized. The policy
+ * covers data errors only: when the value cannot be read for a reason outside the record (the schema
+ * registry unavailable after its client's retries), the job fails with
+ * {@link DeserializationFailureException#forTransientFailure} whatever the policy, and its restart
+ * strategy retries the record.
+ */
 public enum DeserializationFailurePolicy {
 
     /**

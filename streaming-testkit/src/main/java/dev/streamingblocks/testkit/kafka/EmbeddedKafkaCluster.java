@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * topics use replication factor 1, so transactions and consumer groups work. With three or more
  * brokers, a dedicated controller runs beside them; internal topics use replication 3 and
  * {@code min.insync.replicas} 2, so one broker can be stopped with {@link #stopBroker(int)} and
- * transactions keep working.
+ * transactions keep working; {@link #startBroker(int)} starts it again.
  *
  * <p>{@link Builder#setSaslPlainWithAcls()} secures the brokers for permission tests: SASL/PLAIN
  * on the client listener and Kafka's {@code StandardAuthorizer} with
@@ -310,6 +310,31 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
+     * Starts a broker stopped with {@link #stopBroker(int)} again, on the same port and with its data,
+     * and waits until it is registered with the controller again. Replicas catch up (rejoin the ISR)
+     * in the background.
+     *
+     * @throws IllegalArgumentException if there is no broker with that id
+     */
+    public synchronized void startBroker(int brokerId) {
+        BrokerServer broker = requireStarted().brokers().get(brokerId);
+        if (broker == null) {
+            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are "
+                    + brokerIds());
+        }
+        broker.startup();
+        try {
+            awaitBrokerInMetadata(brokerId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting broker " + brokerId, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Broker " + brokerId + " did not come back: " + e.getMessage(), e);
+        }
+        LOG.info("Embedded Kafka broker {} started again", brokerId);
+    }
+
+    /**
      * Client properties with {@code bootstrap.servers} set, and on a secured cluster the SASL
      * settings of {@link #SUPER_USER}; callers add what they need.
      */
@@ -538,6 +563,20 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("EmbeddedKafkaCluster is " + state + "; call start() first");
         }
         return testKit;
+    }
+
+    private void awaitBrokerInMetadata(int brokerId) throws Exception {
+        Instant deadline = Instant.now().plus(DEFAULT_OPERATION_TIMEOUT);
+        try (Admin admin = createAdmin()) {
+            while (admin.describeCluster().nodes().get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream().noneMatch(node -> node.id() == brokerId)) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new TimeoutException("Broker " + brokerId + " not registered within "
+                            + DEFAULT_OPERATION_TIMEOUT);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
     }
 
     private void awaitBrokersInMetadata(int expected) throws Exception {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -106,7 +107,7 @@ class EmbeddedKafkaClusterITCase {
     }
 
     @Test
-    void threeBrokerClusterKeepsTransactionsWorkingWithOneBrokerDown() throws Exception {
+    void threeBrokerClusterKeepsTransactionsWorkingWithOneBrokerDownAndTakesItBack() throws Exception {
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().setBrokers(3).build().start()) {
             assertThat(cluster.brokerIds()).hasSize(3);
             String topic = EmbeddedKafkaCluster.uniqueTopicName("fault");
@@ -123,6 +124,23 @@ class EmbeddedKafkaClusterITCase {
             produceCommittedAndAborted(cluster, topic, "tx-" + topic);
             List<ConsumerRecord<byte[], byte[]>> committed = cluster.consume(topic, 1, TIMEOUT);
             assertThat(committed).extracting(r -> new String(r.value(), UTF_8)).containsExactly("committed");
+
+            // Started again, the broker rejoins every partition's ISR and serves as before.
+            cluster.startBroker(victim);
+            try (Admin admin = cluster.createAdmin()) {
+                assertThat(admin.describeCluster().nodes().get()).extracting(node -> node.id())
+                        .containsExactlyInAnyOrderElementsOf(cluster.brokerIds());
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                        .allMatch(p -> p.isr().size() == 3)) {
+                    assertThat(System.nanoTime()).as("ISR of 3 again within " + TIMEOUT).isLessThan(deadline);
+                    TimeUnit.MILLISECONDS.sleep(100); // polling interval of a condition
+                }
+            }
+            cluster.stopBroker(cluster.brokerIds().stream().filter(id -> id != victim).findFirst().orElseThrow());
+            produceCommittedAndAborted(cluster, topic, "tx2-" + topic);
+            assertThat(cluster.consume(topic, 2, TIMEOUT)).extracting(r -> new String(r.value(), UTF_8))
+                    .containsExactly("committed", "committed");
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.streamingblocks.kafka.source.internal;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeOutOfBoundsException;
 import dev.streamingblocks.core.time.InvalidEventTimeException;
@@ -39,6 +42,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * record neither fails the job (unless the policy is {@code FAIL}) nor moves the watermark. The
  * highest event time seen is kept per instance, that is per source subtask (across the partitions
  * it reads), in memory only.
+ *
+ * <p>A failure that says nothing about the record (the schema registry unavailable after its
+ * client's retries, a refused or timed-out connection) is never dead-lettered or skipped, whatever
+ * the policy: it fails the job with {@link DeserializationFailureException#forTransientFailure}, and
+ * the job's restart strategy retries the record once the job is back.
  */
 public final class FailureHandlingDeserializationSchema<T>
         implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
@@ -122,6 +130,12 @@ public final class FailureHandlingDeserializationSchema<T>
         } catch (Exception e) {
             // Only the value schema runs inside the try: a failure downstream must not be taken for bad bytes.
             buffer.clear();
+            if (isTransient(e)) {
+                // Nothing is wrong with the record: dead-lettering or skipping it would lose a good
+                // record for an outage. The job fails and its restart strategy tries again.
+                throw DeserializationFailureException.forTransientFailure(
+                        record.topic(), record.partition(), record.offset(), e);
+            }
             handleFailure(record, e, out, Stage.VALUE);
             return;
         }
@@ -156,6 +170,20 @@ public final class FailureHandlingDeserializationSchema<T>
             }
         }
         return true;
+    }
+
+    /**
+     * Failures that say nothing about the record's bytes: the schema registry could not be reached
+     * (after the registry client's own bounded retries), or a connection failed or timed out.
+     */
+    static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -4,12 +4,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.streamingblocks.core.avro.registry.SchemaNotFoundException;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
@@ -29,6 +32,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FailureHandlingDeserializationSchemaTest {
 
@@ -40,8 +45,12 @@ class FailureHandlingDeserializationSchemaTest {
     private final List<Either<DeadLetter, Payment>> out = new ArrayList<>();
 
     private FailureHandlingDeserializationSchema<Payment> open(DeserializationFailurePolicy policy) throws Exception {
-        var schema = new FailureHandlingDeserializationSchema<>(
-                new JsonDeserializationSchema<>(Payment.class), policy, METRIC);
+        return open(policy, new JsonDeserializationSchema<>(Payment.class));
+    }
+
+    private FailureHandlingDeserializationSchema<Payment> open(DeserializationFailurePolicy policy,
+            DeserializationSchema<Payment> valueSchema) throws Exception {
+        var schema = new FailureHandlingDeserializationSchema<>(valueSchema, policy, METRIC);
         schema.open(new DeserializationSchema.InitializationContext() {
             @Override
             public MetricGroup getMetricGroup() {
@@ -161,6 +170,56 @@ class FailureHandlingDeserializationSchemaTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("downstream broke");
         assertThat(counters.get(METRIC).getCount()).isZero();
+    }
+
+    /** A value schema whose registry is down, as the Avro registry deserializer is during an outage. */
+    private static final class RegistryDown extends JsonDeserializationSchema<Payment> {
+        private static final long serialVersionUID = 1L;
+
+        RegistryDown() {
+            super(Payment.class);
+        }
+
+        @Override
+        public Payment deserialize(byte[] message) {
+            throw new SchemaRegistryUnavailableException("Schema registry unavailable: cannot fetch the schema with"
+                    + " id 2 (GET /schemas/ids/2) after 2 attempts on [http://127.0.0.1:1]; last failure: connection"
+                    + " refused", -1, new ConnectException("Connection refused"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DeserializationFailurePolicy.class)
+    void anUnavailableRegistryFailsTheJobUnderEveryPolicyAndIsNeitherDeadLetteredNorCounted(
+            DeserializationFailurePolicy policy) throws Exception {
+        var schema = open(policy, new RegistryDown());
+        assertThatThrownBy(() -> schema.deserialize(record(12, "acc-1".getBytes(UTF_8), GOOD.toJson()), collector()))
+                .isInstanceOf(DeserializationFailureException.class)
+                .hasMessage("Cannot deserialize the value of the record at topic 'payments', partition 3, offset 12"
+                        + " for now (a transient failure, not a data error: the record is not dead-lettered or"
+                        + " skipped; the job fails and its restart strategy tries again): "
+                        + SchemaRegistryUnavailableException.class.getName() + ": Schema registry unavailable:"
+                        + " cannot fetch the schema with id 2 (GET /schemas/ids/2) after 2 attempts on"
+                        + " [http://127.0.0.1:1]; last failure: connection refused")
+                .hasCauseInstanceOf(SchemaRegistryUnavailableException.class);
+        assertThat(out).isEmpty();
+        assertThat(counters.get(METRIC).getCount()).isZero();
+    }
+
+    @Test
+    void anUnknownSchemaIdIsStillADataErrorAndDeadLettered() throws Exception {
+        var schema = open(DeserializationFailurePolicy.DEAD_LETTER, new JsonDeserializationSchema<>(Payment.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Payment deserialize(byte[] message) {
+                throw new SchemaNotFoundException("Schema 987654 not found");
+            }
+        });
+        schema.deserialize(record(13, null, GOOD.toJson()), collector());
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).left().getErrorClass()).isEqualTo(SchemaNotFoundException.class.getName());
+        assertThat(counters.get(METRIC).getCount()).isEqualTo(1L);
     }
 
     @Test
