@@ -165,8 +165,11 @@ class PostgresOutageITCase {
             List<String> expected = sessions(views()).stream().map(Row::line).toList();
             assertThat(expected).hasSizeGreaterThan(writtenBeforeOutage.size());
             EmbeddedPostgres second = postgres;
-            await(() -> tryRows(second, table).equals(expected), "the table holds exactly the input's sessions");
-            assertThat(PostgresRows.of(postgres, table)).containsExactlyElementsOf(expected);
+            try {
+                await(() -> tryRows(second, table).equals(expected), "the table holds exactly the input's sessions");
+            } finally {
+                assertThat(PostgresRows.of(postgres, table)).as("table %s", table).containsExactlyElementsOf(expected);
+            }
 
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
             assertThat(maxAttemptNumber(cluster, job)).as("no task was restarted: the sink's retries bridged"
