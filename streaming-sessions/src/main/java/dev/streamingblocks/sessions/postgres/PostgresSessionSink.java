@@ -45,7 +45,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *       (the server shuts down or starts), {@code 40001} (serialization failure), {@code 40P01}
  *       (deadlock), class {@code 53} (insufficient resources) and socket timeouts. The batch is
  *       retried on a fresh connection with exponential backoff; once the retries are used up the
- *       job fails with a {@link PostgresWriteException}, as that is an outage.
+ *       job fails with a {@link PostgresWriteException}, as that is an outage. Each retry counts in
+ *       the writer's {@value #WRITE_RETRIES_METRIC} metric.
  *   <li><b>Data</b>: SQLState class {@code 22} (data exception, e.g. a NUL character in a text),
  *       {@code 23} (integrity constraint, e.g. a null first page), {@code 54} (program limit, e.g. a
  *       user id too long for the primary-key index), and a change without kind, session or key
@@ -77,6 +78,11 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     public static final String DEFAULT_REJECTS_TABLE_SUFFIX = "_rejects";
     /** Counter, in the sink writer's metric group, of changes written to the rejects table. */
     public static final String REJECTED_CHANGES_METRIC = "rejectedChanges";
+    /**
+     * Counter, in the sink writer's metric group, of writes retried after a transient failure; it
+     * rises while the database is unreachable and stops when a retry succeeds.
+     */
+    public static final String WRITE_RETRIES_METRIC = "writeRetries";
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int DEFAULT_MAX_RETRIES = 10;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
@@ -160,7 +166,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
         return new PostgresSessionWriter(jdbcUrl, user, password, table, rejectsTable, batchSize, maxRetries,
                 retryBackoff, maxRetryBackoff, createTable, flushInterval,
                 flushInterval.isZero() ? null : context.getProcessingTimeService(),
-                context.metricGroup().counter(REJECTED_CHANGES_METRIC));
+                context.metricGroup().counter(REJECTED_CHANGES_METRIC),
+                context.metricGroup().counter(WRITE_RETRIES_METRIC));
     }
 
     public String table() {

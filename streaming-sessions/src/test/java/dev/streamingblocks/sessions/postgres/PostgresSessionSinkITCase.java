@@ -333,7 +333,8 @@ class PostgresSessionSinkITCase {
                             + " user analytics after 1 attempts: Connection to localhost:" + port + " refused.");
         }
 
-        try (PostgresSessionWriter writer = writer(sink.setMaxRetries(1000))) {
+        TestWriterInitContext context = new TestWriterInitContext();
+        try (PostgresSessionWriter writer = writer(sink.setMaxRetries(1000), context)) {
             writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
             CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
                 try {
@@ -345,6 +346,9 @@ class PostgresSessionSinkITCase {
             awaitRetries(writer);
             try (EmbeddedPostgres restarted = server.build().start()) {
                 flushed.get(60, TimeUnit.SECONDS);
+                assertThat(context.count(PostgresSessionSink.WRITE_RETRIES_METRIC))
+                        .isEqualTo(writer.retries())
+                        .isPositive();
                 assertThat(rows(restarted, "user_sessions"))
                         .containsExactly("alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
             }

@@ -70,6 +70,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     private final String deleteOverlappingSql;
     private final String rejectSql;
     private final Counter rejectedChanges;
+    private final Counter writeRetries;
 
     /** Last change per key; the order between keys does not matter once reduced. */
     private final Map<Key, SessionChange> buffer = new LinkedHashMap<>();
@@ -85,13 +86,15 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
 
     public PostgresSessionWriter(String jdbcUrl, String user, String password, String table, String rejectsTable,
             int batchSize, int maxRetries, Duration retryBackoff, Duration maxRetryBackoff, boolean createTable,
-            Duration flushInterval, ProcessingTimeService timeService, Counter rejectedChanges) {
+            Duration flushInterval, ProcessingTimeService timeService, Counter rejectedChanges,
+            Counter writeRetries) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.table = table;
         this.rejectsTable = rejectsTable;
         this.rejectedChanges = rejectedChanges;
+        this.writeRetries = writeRetries;
         this.batchSize = batchSize;
         this.maxRetries = maxRetries;
         this.retryBackoff = retryBackoff;
@@ -201,6 +204,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                                 + " SQLState {}); retrying in {}",
                         buffered(), table, attempt, maxRetries + 1, SqlErrorKind.sqlState(e), backoff);
                 retries.incrementAndGet();
+                writeRetries.inc();
                 Thread.sleep(backoff.toMillis());
                 Duration doubled = backoff.multipliedBy(2);
                 backoff = doubled.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : doubled;
