@@ -1,8 +1,8 @@
 package dev.streamingblocks.examples;
 
+import dev.streamingblocks.testkit.await.Await;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +36,12 @@ public final class CommittedOffsets {
                     .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
             Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
             admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((p, info) -> ends.put(p, info.offset()));
-            Instant deadline = Instant.now().plus(timeout);
-            Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
-            while (Instant.now().isBefore(deadline)) {
-                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS);
-                Map<TopicPartition, OffsetAndMetadata> seen = committed;
-                if (ends.entrySet().stream().allMatch(e -> seen.get(e.getKey()) != null
-                        && seen.get(e.getKey()).offset() >= e.getValue())) {
-                    return;
-                }
-                TimeUnit.MILLISECONDS.sleep(200); // polling interval of a condition, not a synchronisation
-            }
-            throw new AssertionError("Group " + group + " did not commit up to " + ends + " within " + timeout
-                    + "; committed " + committed);
+            Await.until(timeout, "group " + group + " commits up to " + ends, () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue());
+            });
         }
     }
 }

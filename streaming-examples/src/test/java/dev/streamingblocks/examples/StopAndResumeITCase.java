@@ -1,5 +1,6 @@
 package dev.streamingblocks.examples;
 
+import dev.streamingblocks.testkit.await.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -186,13 +186,13 @@ class StopAndResumeITCase {
             List<String> expected = List.of(
                     "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
                     "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-            List<String> rows = sessionRows(pg);
-            while (!rows.equals(expected) && Instant.now().isBefore(deadline)) {
-                TimeUnit.MILLISECONDS.sleep(250); // polling interval of a condition
-                rows = sessionRows(pg);
+            try {
+                Await.until(Duration.ofSeconds(120), "user_sessions holds the expected rows",
+                        () -> sessionRows(pg).equals(expected));
+            } catch (AssertionError timedOut) {
+                assertThat(sessionRows(pg)).isEqualTo(expected); // says how the rows differ
+                throw timedOut;
             }
-            assertThat(rows).isEqualTo(expected);
             second.stop();
         }
     }

@@ -1,5 +1,6 @@
 package dev.streamingblocks.sessions;
 
+import dev.streamingblocks.testkit.await.Await;
 import static dev.streamingblocks.sessions.SessionizeFunctionTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,14 +176,11 @@ class PageViewsKafkaToPostgresITCase {
     }
 
     private static void awaitRows(EmbeddedPostgres postgres, List<String> expected) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        List<String> rows = tryRows(postgres);
-        while (!rows.equals(expected)) {
-            if (System.nanoTime() > deadline) {
-                assertThat(rows).as("table %s after %s", TABLE, TIMEOUT).containsExactlyElementsOf(expected);
-            }
-            Thread.sleep(50); // poll interval, not synchronisation: the loop waits for the condition
-            rows = tryRows(postgres);
+        try {
+            Await.until(TIMEOUT, "table " + TABLE + " holds the expected rows", () -> tryRows(postgres).equals(expected));
+        } catch (AssertionError timedOut) {
+            assertThat(tryRows(postgres)).as("table %s after %s", TABLE, TIMEOUT).containsExactlyElementsOf(expected);
+            throw timedOut;
         }
     }
 
@@ -200,18 +198,8 @@ class PageViewsKafkaToPostgresITCase {
                 .getNumberOfCompletedCheckpoints();
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitCondition(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not within " + TIMEOUT + ": " + what);
-            }
-            Thread.sleep(50); // poll interval, not synchronisation: the loop waits for the condition
-        }
+    private static void awaitCondition(Await.Condition condition, String what) throws Exception {
+        Await.until(TIMEOUT, what, condition);
     }
 
     private static int maxAttemptNumber(MiniCluster cluster, JobClient job) throws Exception {

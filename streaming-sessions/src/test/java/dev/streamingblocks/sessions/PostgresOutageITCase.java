@@ -1,5 +1,6 @@
 package dev.streamingblocks.sessions;
 
+import dev.streamingblocks.testkit.await.Await;
 import static dev.streamingblocks.sessions.SessionizeFunctionTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -282,17 +283,7 @@ class PostgresOutageITCase {
         return max;
     }
 
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not within " + TIMEOUT + ": " + what);
-            }
-            Thread.sleep(50); // poll interval, not synchronisation: the loop waits for the condition
-        }
+    private static void await(Await.Condition condition, String what) throws Exception {
+        Await.until(TIMEOUT, what, condition);
     }
 }

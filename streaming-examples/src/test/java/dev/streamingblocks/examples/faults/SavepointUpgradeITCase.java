@@ -1,5 +1,6 @@
 package dev.streamingblocks.examples.faults;
 
+import dev.streamingblocks.testkit.await.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -230,10 +231,7 @@ class SavepointUpgradeITCase {
         List<String> expected = List.of(
                 "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
                 "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
-        awaitWhileRunning(upgraded, "the sessions' rows", () -> {
-            TimeUnit.MILLISECONDS.sleep(200); // polling interval of a condition, not a synchronisation
-            return sessionRows(pg, table).equals(expected);
-        });
+        awaitWhileRunning(upgraded, "the sessions' rows", () -> sessionRows(pg, table).equals(expected));
         stop(upgraded);
         assertThat(sessionRows(pg, table)).isEqualTo(expected);
     }
@@ -287,8 +285,10 @@ class SavepointUpgradeITCase {
      * state fails the job) fails the test at once with the job's failure.
      */
     private static void awaitWhileRunning(JobClient job, String what, Callable<Boolean> done) throws Exception {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        while (!done.call()) {
+        Await.until(TIMEOUT, what, () -> {
+            if (done.call()) {
+                return true;
+            }
             JobStatus status = job.getJobStatus().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (status.isGloballyTerminalState()) {
                 try {
@@ -298,10 +298,8 @@ class SavepointUpgradeITCase {
                 }
                 throw new AssertionError("The job ended " + status + " before " + what);
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("No " + what + " within " + TIMEOUT);
-            }
-        }
+            return false;
+        });
     }
 
     private String stop(JobClient client) throws Exception {

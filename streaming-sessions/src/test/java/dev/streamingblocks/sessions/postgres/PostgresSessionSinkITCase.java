@@ -1,5 +1,6 @@
 package dev.streamingblocks.sessions.postgres;
 
+import dev.streamingblocks.testkit.await.Await;
 import dev.streamingblocks.testkit.logging.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -355,14 +356,8 @@ class PostgresSessionSinkITCase {
         }
     }
 
-    private static void awaitRetries(PostgresSessionWriter writer) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (writer.retries() < 1) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("The writer did not retry within 30 s");
-            }
-            Thread.sleep(50); // poll interval, not synchronisation: the loop waits for the condition
-        }
+    private static void awaitRetries(PostgresSessionWriter writer) throws Exception {
+        Await.until(Duration.ofSeconds(30), "the writer retried", () -> writer.retries() >= 1);
     }
 
     private static String stackTraceOf(Throwable e) {
