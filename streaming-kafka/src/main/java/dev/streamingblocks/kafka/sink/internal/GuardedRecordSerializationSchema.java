@@ -2,8 +2,6 @@ package dev.streamingblocks.kafka.sink.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -12,7 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
 
-import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
+import dev.streamingblocks.kafka.internal.TransientFailures;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
 import dev.streamingblocks.kafka.sink.UnwritableRecordException;
@@ -24,7 +22,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -169,7 +166,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             Long recordTimestamp = !elementTimestamps || timestamp == null || timestamp < 0 ? null : timestamp;
             return new ProducerRecord<>(topic, null, recordTimestamp, key, value, headers);
         } catch (RuntimeException e) {
-            if (isTransient(e)) {
+            if (TransientFailures.isTransient(e)) {
                 throw e;
             }
             if (deadLetterTopic == null) {
@@ -250,21 +247,6 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
 
     private static String typeOf(Object element) {
         return element == null ? "null" : element.getClass().getName();
-    }
-
-    /**
-     * Failures that say nothing about the record: rethrown, so the job restarts and tries again
-     * instead of sending good records to the dead-letter topic.
-     */
-    static boolean isTransient(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryUnavailableException || t instanceof RetriableException
-                    || t instanceof ConnectException || t instanceof SocketTimeoutException
-                    || t instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The longest prefix of the text whose UTF-8 encoding fits the limit, never splitting a character. */

@@ -1,13 +1,11 @@
 package dev.streamingblocks.kafka.source.internal;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
+import dev.streamingblocks.kafka.internal.TransientFailures;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeOutOfBoundsException;
 import dev.streamingblocks.core.time.InvalidEventTimeException;
@@ -130,7 +128,7 @@ public final class FailureHandlingDeserializationSchema<T>
         } catch (Exception e) {
             // Only the value schema runs inside the try: a failure downstream must not be taken for bad bytes.
             buffer.clear();
-            if (isTransient(e)) {
+            if (TransientFailures.isTransient(e)) {
                 // Nothing is wrong with the record: dead-lettering or skipping it would lose a good
                 // record for an outage. The job fails and its restart strategy tries again.
                 throw DeserializationFailureException.forTransientFailure(
@@ -170,20 +168,6 @@ public final class FailureHandlingDeserializationSchema<T>
             }
         }
         return true;
-    }
-
-    /**
-     * Failures that say nothing about the record's bytes: the schema registry could not be reached
-     * (after the registry client's own bounded retries), or a connection failed or timed out.
-     */
-    static boolean isTransient(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryUnavailableException || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
