@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.KafkaAvroSerializer;
+import dev.streamingblocks.examples.LocalStack;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.dashboard.Dashboard;
 import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.orders.OrderGenerator;
 import dev.streamingblocks.examples.orders.OrderStats;
@@ -33,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -108,6 +111,7 @@ public final class Quickstart {
     static boolean run(int orderCount, long seed) throws Exception {
         long t0 = System.nanoTime();
         say("Starting the embedded stack ...");
+        Dashboard dashboard = null;
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build();
                 EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build()) {
             kafka.start();
@@ -116,6 +120,9 @@ public final class Quickstart {
             say("  Kafka bootstrap servers  " + kafka.bootstrapServers());
             say("  Schema registry          " + registry.url());
             say("  Flink web UI             http://localhost:" + webUiPort + "  (while the job runs)");
+            dashboard = Dashboard.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFlinkRestUrl("http://localhost:" + webUiPort).build().start();
+            say("  Dashboard                " + dashboard.url() + "  (while the job runs)");
 
             Map<String, String> noRetention = Map.of("retention.ms", "-1");
             kafka.createTopic(OrderStatsJob.ORDERS_TOPIC, 3, (short) 1, noRetention);
@@ -135,6 +142,10 @@ public final class Quickstart {
             JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
             Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
             return verify(expected, outcome);
+        } finally {
+            if (dashboard != null) {
+                dashboard.close();
+            }
         }
     }
 
@@ -142,6 +153,7 @@ public final class Quickstart {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestOptions.PORT, webUiPort);
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, LocalStack.METRICS_REFRESH);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(2);
         env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());
