@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,7 +51,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -148,7 +148,8 @@ class DashboardITCase {
             // Order stats: every committed row, exactly, in the table and as one bar each in the chart.
             Map<String, List<String>> wantedStats = new TreeMap<>();
             expectedStats.values().forEach(s -> wantedStats.put(statsKey(s), statsCells(s)));
-            assertThat(wantedStats).hasSize(OrderGenerator.PRODUCTS * 5);
+            // All of them fit on the page: five products (the top five) over fewer than ten minutes.
+            assertThat(expectedStats.values().stream().map(OrderStats::windowStart).distinct()).hasSizeLessThan(10);
             awaitRows("#orders-table", wantedStats);
             assertThat(browser.findElements(By.cssSelector("#orders-chart rect"))).hasSize(wantedStats.size());
 
@@ -164,16 +165,15 @@ class DashboardITCase {
                     "2026-02-06 12:30", List.of("2026-02-06 12:30", "2")));
             assertThat(browser.findElements(By.cssSelector("#sessions-chart rect"))).hasSize(2);
 
-            // Health from Flink's REST API and the library's metrics: the poison pill is one dead letter;
-            // the watermark is the newest event (zoe's, 12:01:30) less the out-of-orderness and 1 ms.
+            // Health from Flink's REST API and the library's metrics: the source emitted all 7 records, 6 of
+            // them into the detector's vertex (the last one, whose input the page calls "out"), the poison pill
+            // to the dead-letter sink, which counts it; the watermark is the newest event (zoe's, 12:01:30)
+            // less the out-of-orderness and 1 ms.
             Instant watermark = t(90).minus(FraudDetection.MAX_OUT_OF_ORDERNESS).minusMillis(1);
-            Await.until(TIMEOUT, "the page shows the job's health", () ->
-                    text("#health-state").equals("dashboard-it-fraud RUNNING")
-                            && text("#dead-letters").equals("1")
-                            && text("#late-records").equals("0")
-                            && text("#watermark").equals(DashboardEvents.utc(watermark.toEpochMilli()))
-                            && text("#lag").equals("5.0 s (newest event 2026-02-06 12:01:30)")
-                            && text("#checkpoint").startsWith("#"));
+            List<String> wantedHealth = List.of("dashboard-it-fraud RUNNING", "7 (0/s)", "6 (0/s)",
+                    DashboardEvents.utc(watermark.toEpochMilli()), "5.0 s (newest event 2026-02-06 12:01:30)", "1", "0",
+                    "a completed checkpoint");
+            awaitEquals("the page shows the job's health", wantedHealth, DashboardITCase::health);
             assertThat(text("#connection")).isEqualTo("live");
             screenshotIfAsked();
 
@@ -241,7 +241,7 @@ class DashboardITCase {
             awaitRows("#orders-table", wanted);
             awaitRows("#alerts-table", alertRows(List.of(realAlert)));
             assertThat(browser.getPageSource()).doesNotContain("prod-aborted").doesNotContain("ghost")
-                    .doesNotContain("999");
+                    .doesNotContain("999.00");
             assertThat(text("#source")).isEmpty();
 
             // The server goes away: the page says it is reconnecting, and keeps what it showed.
@@ -325,15 +325,37 @@ class DashboardITCase {
     }
 
     private static void awaitRows(String table, Map<String, List<String>> wanted) throws Exception {
-        Await.until(TIMEOUT, table + " shows exactly " + wanted, () -> rows(table).equals(wanted));
+        awaitEquals(table + " shows exactly what the topics hold", wanted, () -> rows(table));
     }
 
-    /** The table's rows by their {@code data-key}, each as its cells' text. */
+    /** Waits until {@code actual} gives {@code wanted}; if it never does, fails showing the last difference. */
+    private static <T> void awaitEquals(String what, T wanted, Supplier<T> actual) throws Exception {
+        try {
+            Await.until(TIMEOUT, what, () -> wanted.equals(actual.get()));
+        } catch (AssertionError e) {
+            assertThat(actual.get()).as(what).isEqualTo(wanted);
+            throw e;
+        }
+    }
+
+    private static List<String> health() {
+        return List.of(text("#health-state"), text("#records-in"), text("#records-out"), text("#watermark"),
+                text("#lag"), text("#dead-letters"), text("#late-records"),
+                text("#checkpoint").matches("#\\d+ at 20\\d\\d-.*") ? "a completed checkpoint" : text("#checkpoint"));
+    }
+
+    /**
+     * The table's rows by their {@code data-key}, each as its cells' text; read in one script, so a
+     * render in between cannot leave half an old table.
+     */
+    @SuppressWarnings("unchecked")
     private static Map<String, List<String>> rows(String table) {
+        List<List<String>> read = (List<List<String>>) browser.executeScript("return [...document.querySelectorAll("
+                + "arguments[0] + ' tbody tr')].map(tr => [tr.dataset.key, ...[...tr.cells].map(td => td.innerText)]);",
+                table);
         Map<String, List<String>> rows = new TreeMap<>();
-        for (WebElement tr : browser.findElements(By.cssSelector(table + " tbody tr"))) {
-            rows.put(tr.getAttribute("data-key"),
-                    tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
+        for (List<String> row : read) {
+            rows.put(row.get(0), List.copyOf(row.subList(1, row.size())));
         }
         return rows;
     }
