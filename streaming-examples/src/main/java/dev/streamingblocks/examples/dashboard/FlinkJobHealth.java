@@ -33,6 +33,7 @@ final class FlinkJobHealth {
     static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final Set<String> ACTIVE = Set.of("INITIALIZING", "CREATED", "RUNNING", "RESTARTING",
             "FAILING", "CANCELLING", "SUSPENDED", "RECONCILING");
+    private static final Set<String> NOT_STARTED = Set.of("INITIALIZING", "CREATED");
 
     /** One look at the job; {@code reachable == false} when the REST API did not answer. */
     record Health(boolean reachable, String error, String jobId, String jobName, String state, long recordsIn,
@@ -70,6 +71,11 @@ final class FlinkJobHealth {
                 return new Health(true, null, null, null, "NO JOB", 0, 0, null, null, null, null, null, 0, 0, 0, 0);
             }
             JobRef ref = current.get();
+            if (NOT_STARTED.contains(ref.state())) {
+                // Flink answers questions about such a job with HTTP 500 (and logs an error): wait.
+                return new Health(true, null, ref.id(), ref.name(), ref.state(), 0, 0, null, null, null, null, null,
+                        0, 0, 0, 0);
+            }
             String jobPath = "/jobs/" + ref.id();
             JsonNode job = get(jobPath);
             JsonNode vertices = job.path("vertices");
