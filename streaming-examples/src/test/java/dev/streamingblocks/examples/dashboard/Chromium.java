@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -23,14 +22,19 @@ final class Chromium {
 
     private Chromium() {}
 
-    /** A new browser with a fresh profile in {@code profile}; fails (never skips) without Chromium. */
-    static ChromeDriver start(Path profile) throws IOException {
-        for (Path required : List.of(BROWSER, DRIVER)) {
+    /** Fails, saying how to install them, when one of {@code paths} is not an executable file. */
+    static void requireExecutables(Path... paths) {
+        for (Path required : paths) {
             if (!Files.isExecutable(required)) {
                 throw new AssertionError("The dashboard's browser tests need a real Chromium, but " + required
                         + " is missing: " + INSTALL_HINT);
             }
         }
+    }
+
+    /** A new browser with a fresh profile in {@code profile}; fails (never skips) without Chromium. */
+    static ChromeDriver start(Path profile) throws IOException {
+        requireExecutables(BROWSER, DRIVER);
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());

@@ -244,6 +244,13 @@ class DashboardITCase {
                     .doesNotContain("999.00");
             assertThat(text("#source")).isEmpty();
 
+            // A committed record the server cannot read is counted and named on the page, not dropped silently.
+            long offset = KAFKA.cluster().produce(List.of(new ProducerRecord<>(stats, 0, utf8("{}"),
+                    utf8("not json")))).get(0).offset();
+            String unreadable = "1 unreadable: Could not read " + stats + "/0@" + offset + ": ";
+            Await.until(TIMEOUT, "the page names the unreadable record", () -> text("#source").startsWith(unreadable));
+            assertThat(rows("#orders-table")).isEqualTo(wanted);
+
             // The server goes away: the page says it is reconnecting, and keeps what it showed.
             dashboard.close();
             Await.until(TIMEOUT, "the page notices the lost connection",
