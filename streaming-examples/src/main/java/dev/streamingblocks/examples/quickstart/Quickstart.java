@@ -111,7 +111,6 @@ public final class Quickstart {
     static boolean run(int orderCount, long seed) throws Exception {
         long t0 = System.nanoTime();
         say("Starting the embedded stack ...");
-        Dashboard dashboard = null;
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build();
                 EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build()) {
             kafka.start();
@@ -120,33 +119,35 @@ public final class Quickstart {
             say("  Kafka bootstrap servers  " + kafka.bootstrapServers());
             say("  Schema registry          " + registry.url());
             say("  Flink web UI             http://localhost:" + webUiPort + "  (while the job runs)");
-            dashboard = Dashboard.builder().setBootstrapServers(kafka.bootstrapServers())
-                    .setFlinkRestUrl("http://localhost:" + webUiPort).build().start();
-            say("  Dashboard                " + dashboard.url() + "  (while the job runs)");
-
-            Map<String, String> noRetention = Map.of("retention.ms", "-1");
-            kafka.createTopic(OrderStatsJob.ORDERS_TOPIC, 3, (short) 1, noRetention);
-            kafka.createTopic(OrderStatsJob.ORDER_STATS_TOPIC, 3, (short) 1, noRetention);
-            kafka.createTopic(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, 1, (short) 1, noRetention);
-
-            List<Order> generated = new OrderGenerator(seed, EVENT_TIME_START, ORDER_SPACING).next(orderCount);
-            produce(kafka, registry.url(), generated);
-            say(String.format(Locale.ROOT, "Produced %d Avro orders (seed %d) and %d poison pills to '%s'",
-                    orderCount, seed, POISON_PILLS.size(), OrderStatsJob.ORDERS_TOPIC));
-
-            JobClient job = buildJob(kafka.bootstrapServers(), registry.url(), webUiPort)
-                    .executeAsync("order-stats (quickstart)");
-            say("Submitted job " + job.getJobID() + "; results appear as each checkpoint commits:");
-
-            Map<String, OrderStats> expected = OrderStatsJob.expectedStats(generated);
-            JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
-            Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
-            return verify(expected, outcome);
-        } finally {
-            if (dashboard != null) {
-                dashboard.close();
+            // Closed before Kafka, so its reader does not outlive the broker.
+            try (Dashboard dashboard = Dashboard.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFlinkRestUrl("http://localhost:" + webUiPort).build().start()) {
+                say("  Dashboard                " + dashboard.url() + "  (while the job runs)");
+                return runJob(kafka, registry, webUiPort, orderCount, seed, t0);
             }
         }
+    }
+
+    private static boolean runJob(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, int webUiPort,
+            int orderCount, long seed, long t0) throws Exception {
+        Map<String, String> noRetention = Map.of("retention.ms", "-1");
+        kafka.createTopic(OrderStatsJob.ORDERS_TOPIC, 3, (short) 1, noRetention);
+        kafka.createTopic(OrderStatsJob.ORDER_STATS_TOPIC, 3, (short) 1, noRetention);
+        kafka.createTopic(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, 1, (short) 1, noRetention);
+
+        List<Order> generated = new OrderGenerator(seed, EVENT_TIME_START, ORDER_SPACING).next(orderCount);
+        produce(kafka, registry.url(), generated);
+        say(String.format(Locale.ROOT, "Produced %d Avro orders (seed %d) and %d poison pills to '%s'",
+                orderCount, seed, POISON_PILLS.size(), OrderStatsJob.ORDERS_TOPIC));
+
+        JobClient job = buildJob(kafka.bootstrapServers(), registry.url(), webUiPort)
+                .executeAsync("order-stats (quickstart)");
+        say("Submitted job " + job.getJobID() + "; results appear as each checkpoint commits:");
+
+        Map<String, OrderStats> expected = OrderStatsJob.expectedStats(generated);
+        JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+        Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
+        return verify(expected, outcome);
     }
 
     private static StreamExecutionEnvironment buildJob(String bootstrap, String registryUrl, int webUiPort) {

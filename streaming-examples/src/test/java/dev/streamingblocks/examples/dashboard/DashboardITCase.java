@@ -38,6 +38,7 @@ import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -265,6 +266,26 @@ class DashboardITCase {
             assertThat(browser.getPageSource()).doesNotContain("prod-aborted").doesNotContain("ghost");
         } finally {
             dashboard.close();
+        }
+    }
+
+    @Test
+    void theDashboardCreatesNoTopicAndPicksUpOutputTopicsCreatedAfterItStarted() throws Exception {
+        String stats = EmbeddedKafkaCluster.uniqueTopicName("order-stats");
+        String alerts = EmbeddedKafkaCluster.uniqueTopicName("fraud-alerts");
+        try (Dashboard dashboard = Dashboard.builder().setBootstrapServers(KAFKA.bootstrapServers())
+                .setOrderStatsTopic(stats).setAlertsTopic(alerts).build().start()) {
+            browser.get(dashboard.url());
+            Await.until(TIMEOUT, "the page is live", () -> text("#connection").equals("live"));
+            // The job creates its output topic after the dashboard started looking for it.
+            KAFKA.cluster().createTopic(stats, 1, (short) 1, KEEP);
+            OrderStats s = new OrderStats(t(0), t(60), "prod-1", 2, 20.0);
+            KAFKA.cluster().produce(List.of(statsRecord(stats, s)));
+            awaitRows("#orders-table", Map.of(statsKey(s), statsCells(s)));
+        }
+        // By then the dashboard had looked for the alerts topic too, and had not created it.
+        try (Admin admin = KAFKA.cluster().createAdmin()) {
+            assertThat(admin.listTopics().names().get()).contains(stats).doesNotContain(alerts);
         }
     }
 
