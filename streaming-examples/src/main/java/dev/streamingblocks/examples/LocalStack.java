@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,6 +38,9 @@ public final class LocalStack implements AutoCloseable {
 
     public static final Path DEFAULT_WORK_DIRECTORY =
             Path.of(System.getProperty("user.home"), ".streaming-blocks", "local-stack");
+
+    /** How often the local web UI's metrics (and so the dashboard's job health) are refreshed. */
+    public static final Duration METRICS_REFRESH = Duration.ofSeconds(1);
 
     private final Path workDirectory;
     private final boolean wipe;
@@ -139,6 +144,8 @@ public final class LocalStack implements AutoCloseable {
         Configuration conf = new Configuration(base);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestOptions.PORT, webUiPort);
+        // The web UI and the dashboard show metrics this fresh (Flink's default is every 10 s).
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, METRICS_REFRESH);
         return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     }
 

@@ -3,6 +3,7 @@ package dev.streamingblocks.examples;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
+import dev.streamingblocks.examples.dashboard.Dashboard;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.internal.ClientProperties;
@@ -19,6 +20,7 @@ import dev.streamingblocks.kafka.admin.TopicSpec;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -79,7 +81,7 @@ public final class Main {
     static final Set<String> STACK_OPTIONS = Set.of("--work-dir");
     static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
             "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port"), ClientProperties.KAFKA_OPTIONS,
+            "--group-id", "--work-dir", "--web-ui-port", "--dashboard-port"), ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
 
     static final String JOB_HELP = """
@@ -95,6 +97,8 @@ public final class Main {
             %s
               --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
                                               (default with the local stack: a free port, printed)
+              --dashboard-port PORT           the live dashboard's port when running locally (default: a free
+                                              port, printed); a fixed one lets an open page survive a restart
               --work-dir DIR                  the local stack's data directory; a local job also keeps its
                                               checkpoints and savepoints there (jobs/<command>/)
               --wipe                          delete the local stack's data first
@@ -179,6 +183,7 @@ public final class Main {
         Map<String, String> kafkaProperties = ClientProperties.kafka(args);
         Map<String, String> registryProperties = ClientProperties.registry(args);
         LocalStack stack = null;
+        Dashboard dashboard = null;
         try {
             String bootstrap;
             String registryUrl;
@@ -206,6 +211,8 @@ public final class Main {
                 System.out.println("Local stack for " + command + ":");
                 System.out.println(stack.describe());
                 System.out.println("  Flink web UI             http://localhost:" + webUiPort);
+                dashboard = dashboard(args, bootstrap, kafkaProperties, webUiPort, jdbcUrl, jdbcUser, jdbcPassword);
+                System.out.println("  Dashboard                " + dashboard.url());
                 System.out.println("Feed it with: Main produce --type "
                         + (command.equals("order-stats") ? "orders --schema-registry-url " + registryUrl
                                 : command.equals("fraud") ? "transactions" : "page-views")
@@ -258,10 +265,26 @@ public final class Main {
                 runLocally(env, command, webUiPort, PROGRESS_INTERVAL, saved);
             }
         } finally {
+            if (dashboard != null) {
+                dashboard.close();
+            }
             if (stack != null) {
                 stack.close();
             }
         }
+    }
+
+    /** The live page of the job's committed output and health (dev.streamingblocks.examples.dashboard). */
+    private static Dashboard dashboard(Args args, String bootstrap, Map<String, String> kafkaProperties,
+            int webUiPort, String jdbcUrl, String jdbcUser, String jdbcPassword) throws IOException {
+        Dashboard.Builder builder = Dashboard.builder().setBootstrapServers(bootstrap)
+                .setKafkaProperties(kafkaProperties)
+                .setFlinkRestUrl("http://localhost:" + webUiPort)
+                .setPort((int) args.getLong("--dashboard-port", 0, 0));
+        if (jdbcUrl != null) {
+            builder.setSessionsDatabase(jdbcUrl, jdbcUser, jdbcPassword, PostgresSessionSink.DEFAULT_TABLE);
+        }
+        return builder.build().start();
     }
 
     /**

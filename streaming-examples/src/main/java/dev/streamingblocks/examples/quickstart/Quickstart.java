@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.KafkaAvroSerializer;
+import dev.streamingblocks.examples.LocalStack;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.dashboard.Dashboard;
 import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.orders.OrderGenerator;
 import dev.streamingblocks.examples.orders.OrderStats;
@@ -33,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -116,32 +119,42 @@ public final class Quickstart {
             say("  Kafka bootstrap servers  " + kafka.bootstrapServers());
             say("  Schema registry          " + registry.url());
             say("  Flink web UI             http://localhost:" + webUiPort + "  (while the job runs)");
-
-            Map<String, String> noRetention = Map.of("retention.ms", "-1");
-            kafka.createTopic(OrderStatsJob.ORDERS_TOPIC, 3, (short) 1, noRetention);
-            kafka.createTopic(OrderStatsJob.ORDER_STATS_TOPIC, 3, (short) 1, noRetention);
-            kafka.createTopic(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, 1, (short) 1, noRetention);
-
-            List<Order> generated = new OrderGenerator(seed, EVENT_TIME_START, ORDER_SPACING).next(orderCount);
-            produce(kafka, registry.url(), generated);
-            say(String.format(Locale.ROOT, "Produced %d Avro orders (seed %d) and %d poison pills to '%s'",
-                    orderCount, seed, POISON_PILLS.size(), OrderStatsJob.ORDERS_TOPIC));
-
-            JobClient job = buildJob(kafka.bootstrapServers(), registry.url(), webUiPort)
-                    .executeAsync("order-stats (quickstart)");
-            say("Submitted job " + job.getJobID() + "; results appear as each checkpoint commits:");
-
-            Map<String, OrderStats> expected = OrderStatsJob.expectedStats(generated);
-            JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
-            Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
-            return verify(expected, outcome);
+            // Closed before Kafka, so its reader does not outlive the broker.
+            try (Dashboard dashboard = Dashboard.builder().setBootstrapServers(kafka.bootstrapServers())
+                    .setFlinkRestUrl("http://localhost:" + webUiPort).build().start()) {
+                say("  Dashboard                " + dashboard.url() + "  (while the job runs)");
+                return runJob(kafka, registry, webUiPort, orderCount, seed, t0);
+            }
         }
+    }
+
+    private static boolean runJob(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, int webUiPort,
+            int orderCount, long seed, long t0) throws Exception {
+        Map<String, String> noRetention = Map.of("retention.ms", "-1");
+        kafka.createTopic(OrderStatsJob.ORDERS_TOPIC, 3, (short) 1, noRetention);
+        kafka.createTopic(OrderStatsJob.ORDER_STATS_TOPIC, 3, (short) 1, noRetention);
+        kafka.createTopic(OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, 1, (short) 1, noRetention);
+
+        List<Order> generated = new OrderGenerator(seed, EVENT_TIME_START, ORDER_SPACING).next(orderCount);
+        produce(kafka, registry.url(), generated);
+        say(String.format(Locale.ROOT, "Produced %d Avro orders (seed %d) and %d poison pills to '%s'",
+                orderCount, seed, POISON_PILLS.size(), OrderStatsJob.ORDERS_TOPIC));
+
+        JobClient job = buildJob(kafka.bootstrapServers(), registry.url(), webUiPort)
+                .executeAsync("order-stats (quickstart)");
+        say("Submitted job " + job.getJobID() + "; results appear as each checkpoint commits:");
+
+        Map<String, OrderStats> expected = OrderStatsJob.expectedStats(generated);
+        JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+        Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
+        return verify(expected, outcome);
     }
 
     private static StreamExecutionEnvironment buildJob(String bootstrap, String registryUrl, int webUiPort) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestOptions.PORT, webUiPort);
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, LocalStack.METRICS_REFRESH);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(2);
         env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis());

@@ -138,6 +138,13 @@ public final class TypedKafkaSource<T> {
      */
     public static final String EVENT_TIME_REJECTED_METRIC = EventTimeGuard.REJECTED_METRIC;
 
+    /**
+     * The gauge, on the source operator, of the newest event time (epoch milliseconds) one subtask
+     * has accepted; {@code Long.MIN_VALUE} before the first. Registered with an
+     * {@code EventTimeWatermarks} strategy only; the watermark's lag is this minus the watermark.
+     */
+    public static final String NEWEST_EVENT_TIME_METRIC = "newestEventTime";
+
     /** Appended to the source name for the uid and name of the operator that splits off dead letters. */
     public static final String SPLIT_SUFFIX = "-split";
 

@@ -14,12 +14,14 @@ import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.InvalidRecordException;
 import dev.streamingblocks.kafka.source.RecordValidator;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,6 +109,10 @@ public final class FailureHandlingDeserializationSchema<T>
             guardChecker = guard.newChecker();
         }
         highestSeen = Long.MIN_VALUE;
+        if (timestampAssigner != null) {
+            // Read by dashboards: the watermark's lag behind the newest event this subtask has read.
+            context.getMetricGroup().gauge(TypedKafkaSource.NEWEST_EVENT_TIME_METRIC, (Gauge<Long>) () -> highestSeen);
+        }
         buffer = new ArrayList<>(1);
         bufferCollector = new Collector<>() {
             @Override

@@ -20,9 +20,11 @@ import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.Payment;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.formats.json.JsonDeserializationSchema;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -44,6 +46,7 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
     private static final String REJECTED_CLASS = "dev.streamingblocks.core.time.EventTimeOutOfBoundsException";
 
     private final Map<String, Counter> counters = new HashMap<>();
+    private final Map<String, Gauge<?>> gauges = new HashMap<>();
     private final List<Either<DeadLetter, Payment>> out = new ArrayList<>();
 
     private static long t(long seconds) {
@@ -80,6 +83,12 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
                     @Override
                     public Counter counter(String name) {
                         return counters.computeIfAbsent(name, n -> new SimpleCounter());
+                    }
+
+                    @Override
+                    public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+                        gauges.put(name, gauge);
+                        return gauge;
                     }
                 };
             }
@@ -192,5 +201,18 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
         assertThat(out.get(1).isRight()).isTrue();
         assertThat(counters.get(ERRORS).getCount()).isEqualTo(1L);
         assertThat(counters).doesNotContainKey(EventTimeGuard.REJECTED_METRIC);
+    }
+
+    @Test
+    void theNewestEventTimeGaugeShowsTheHighestAcceptedTimeAndIgnoresRejectedOnes() throws Exception {
+        var schema = open(DeserializationFailurePolicy.DEAD_LETTER, strategy(guard()));
+        Gauge<?> newest = gauges.get(TypedKafkaSource.NEWEST_EVENT_TIME_METRIC);
+        assertThat(newest.getValue()).isEqualTo(Long.MIN_VALUE);
+
+        deserialize(schema, 0, payment("a", t(20)));
+        deserialize(schema, 1, payment("b", t(10)));
+        deserialize(schema, 2, payment("future", YEAR_2099));
+
+        assertThat(newest.getValue()).isEqualTo(t(20));
     }
 }
