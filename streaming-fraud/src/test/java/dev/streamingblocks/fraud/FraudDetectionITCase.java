@@ -89,7 +89,6 @@ class FraudDetectionITCase {
                 .setWatermarkStrategy(EventTimeWatermarks.<Transaction>builder()
                         .setAvroTimestampField("timestamp")
                         .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
-                        .disableIdleness() // the typed source adds its own
                         .build())
                 .setIdleness(Duration.ofSeconds(1))
                 .build()
@@ -110,7 +109,7 @@ class FraudDetectionITCase {
         DataStream<Alert> alerts = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                 .build()
-                .detect(transactions, ruleUpdates);
+                .apply(transactions, ruleUpdates);
         ExactlyOnceKafkaSink.<Alert>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopic(alertsTopic)

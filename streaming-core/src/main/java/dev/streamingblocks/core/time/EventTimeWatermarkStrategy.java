@@ -49,7 +49,7 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
     }
 
     /**
-     * The same strategy (timestamps, out-of-orderness, idleness, alignment) whose watermark
+     * The same strategy (timestamps, out-of-orderness, alignment) whose watermark
      * generator does not apply the guard: for a source that rejects records by the guard before
      * they reach the generator.
      */

@@ -37,9 +37,6 @@ import java.util.Objects;
  *       seen by {@code maxOutOfOrderness} (precisely: {@code max - maxOutOfOrderness - 1 ms}), so a
  *       record up to that much older than the newest one is still on time, and an older one is
  *       late for every window that has already fired.</li>
- *   <li><b>Idleness</b> (on by default, {@link #DEFAULT_IDLE_TIMEOUT}): a split or partition that
- *       has delivered nothing for that long stops holding the watermark back, so an empty Kafka
- *       partition does not stall every window. {@link #disableIdleness()} turns it off.</li>
  *   <li><b>Guard</b> (off unless {@link #setGuard} is called; the library presets and the example
  *       jobs set one): an {@link EventTimeGuard} bounds how far ahead of the wall clock or of the
  *       highest event time seen (and, if asked, how far behind it) an event time may be. The
@@ -59,18 +56,16 @@ import java.util.Objects;
  * tracks watermarks per Kafka partition; assigned after the source, one partition can run ahead
  * and make another one's records late.
  *
- * <p>With {@code TypedKafkaSource} (streaming-kafka), call {@link #disableIdleness()}: that source
- * applies its own idleness setting around the strategy. Pass the built strategy to it unchanged
- * (not wrapped by {@code withIdleness} or the like), so it can read the {@link
- * EventTimeWatermarkStrategy#guard() guard} and the {@link EventTimeWatermarkStrategy#timestampAssigner()
- * timestamp assigner}.
+ * <p><b>Idleness is the source's setting, not the strategy's</b>: {@code TypedKafkaSource}
+ * (streaming-kafka) marks a partition idle after 30 seconds by default ({@code setIdleness},
+ * {@code withoutIdleness}); with any other source, add Flink's {@code withIdleness(...)} to the
+ * built strategy. Pass the built strategy to {@code TypedKafkaSource} unchanged, so it can read the
+ * {@link EventTimeWatermarkStrategy#guard() guard} and the
+ * {@link EventTimeWatermarkStrategy#timestampAssigner() timestamp assigner}.
  *
  * @param <T> the record type
  */
 public final class EventTimeWatermarks<T> {
-
-    /** How long a silent split may hold the watermark back before it is marked idle. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
 
     /** How often a source re-checks alignment, Flink's own default. */
     public static final Duration DEFAULT_ALIGNMENT_UPDATE_INTERVAL = Duration.ofSeconds(1);
@@ -78,14 +73,12 @@ public final class EventTimeWatermarks<T> {
     private EventTimeExtractor<T> extractor;
     private String avroTimestampField;
     private Duration maxOutOfOrderness;
-    private Duration idleTimeout;
     private String alignmentGroup;
     private Duration alignmentMaxDrift;
     private Duration alignmentUpdateInterval;
     private EventTimeGuard guard;
 
     EventTimeWatermarks() {
-        this.idleTimeout = DEFAULT_IDLE_TIMEOUT;
         this.alignmentUpdateInterval = DEFAULT_ALIGNMENT_UPDATE_INTERVAL;
     }
 
@@ -122,18 +115,6 @@ public final class EventTimeWatermarks<T> {
         return this;
     }
 
-    /** A split silent for this long no longer holds the watermark back. */
-    public EventTimeWatermarks<T> setIdleTimeout(Duration idleTimeout) {
-        this.idleTimeout = idleTimeout;
-        return this;
-    }
-
-    /** Every split holds the watermark back until it delivers data, however long that takes. */
-    public EventTimeWatermarks<T> disableIdleness() {
-        this.idleTimeout = null;
-        return this;
-    }
-
     /** Joins the watermark alignment group {@code group}, allowing at most {@code maxDrift} ahead. */
     public EventTimeWatermarks<T> setAlignment(String group, Duration maxDrift) {
         this.alignmentGroup = group;
@@ -167,9 +148,6 @@ public final class EventTimeWatermarks<T> {
             throw new IllegalArgumentException(
                     "maxOutOfOrderness must be set and not negative, was " + maxOutOfOrderness);
         }
-        if (idleTimeout != null && (idleTimeout.isZero() || idleTimeout.isNegative())) {
-            throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
-        }
         if (alignmentGroup != null || alignmentMaxDrift != null) {
             if (alignmentGroup == null || alignmentGroup.isBlank()) {
                 throw new IllegalArgumentException("alignment group must not be blank");
@@ -200,9 +178,6 @@ public final class EventTimeWatermarks<T> {
 
     private WatermarkStrategy<T> complete(WatermarkStrategy<T> generator, SerializableTimestampAssigner<T> assigner) {
         WatermarkStrategy<T> strategy = generator.withTimestampAssigner(assigner);
-        if (idleTimeout != null) {
-            strategy = strategy.withIdleness(idleTimeout);
-        }
         if (alignmentGroup != null) {
             strategy = strategy.withWatermarkAlignment(
                     alignmentGroup, alignmentMaxDrift, alignmentUpdateInterval);

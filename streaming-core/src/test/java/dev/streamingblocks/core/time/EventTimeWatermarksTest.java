@@ -120,36 +120,10 @@ class EventTimeWatermarksTest {
     }
 
     @Test
-    void idlenessIsOnByDefaultAndMarksASilentSplitIdleAfterTheTimeout() {
+    void idlenessIsLeftToTheSourceSoTheStrategyNeverMarksIdle() {
         WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .build();
-        ManualClock clock = new ManualClock();
-        // Flink's idleness timer reads a relative time of 0 as "no timer started"
-        clock.advanceTime(Duration.ofSeconds(1));
-        RecordingOutput output = new RecordingOutput();
-        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(clock));
-
-        generator.onEvent(t(10), t(10), output);
-        generator.onPeriodicEmit(output);
-        // the first check without new records starts the inactivity timer
-        generator.onPeriodicEmit(output);
-        clock.advanceTime(EventTimeWatermarks.DEFAULT_IDLE_TIMEOUT);
-        generator.onPeriodicEmit(output);
-        assertThat(output.idleMarks).isZero();
-
-        clock.advanceTime(Duration.ofMillis(1));
-        generator.onPeriodicEmit(output);
-        assertThat(output.idleMarks).isEqualTo(1);
-    }
-
-    @Test
-    void disabledIdlenessNeverMarksIdle() {
-        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
-                .setEventTimeExtractor(Instant::ofEpochMilli)
-                .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .disableIdleness()
                 .build();
         ManualClock clock = new ManualClock();
         clock.advanceTime(Duration.ofSeconds(1));
@@ -296,10 +270,6 @@ class EventTimeWatermarksTest {
         assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField(" "))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("avroTimestampField must not be blank");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
-                        .setMaxOutOfOrderness(Duration.ZERO).setIdleTimeout(Duration.ZERO).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("idleTimeout must be positive, was PT0S");
         assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
                         .setMaxOutOfOrderness(Duration.ZERO).setAlignment(" ", Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalArgumentException.class)

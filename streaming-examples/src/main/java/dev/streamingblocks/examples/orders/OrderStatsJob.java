@@ -217,13 +217,11 @@ public final class OrderStatsJob {
     }
 
     /**
-     * Event time from the order's {@code timestamp}; TypedKafkaSource adds idleness per partition
-     * itself. Guarded ({@link ExampleEventTime}): a far-future order goes to {@value #ORDERS_DEAD_LETTER_TOPIC}.
+     * Event time from the order's {@code timestamp}; idleness is the source's setting. Guarded ({@link ExampleEventTime}): a far-future order goes to {@value #ORDERS_DEAD_LETTER_TOPIC}.
      */
     public static WatermarkStrategy<Order> watermarks() {
         return EventTimeWatermarks.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
-                .disableIdleness()
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                 .setGuard(ExampleEventTime.guard())
                 .build();

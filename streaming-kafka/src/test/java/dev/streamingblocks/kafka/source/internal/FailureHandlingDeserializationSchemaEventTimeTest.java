@@ -57,8 +57,7 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
     private static EventTimeWatermarkStrategy<Payment> strategy(EventTimeGuard guard) {
         EventTimeWatermarks<Payment> builder = EventTimeWatermarks.<Payment>builder()
                 .setEventTimeExtractor(p -> p.eventTime() == 0 ? null : Instant.ofEpochMilli(p.eventTime()))
-                .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .disableIdleness();
+                .setMaxOutOfOrderness(Duration.ofSeconds(5));
         return guard == null ? builder.build() : builder.setGuard(guard).build();
     }
 
