@@ -3,11 +3,11 @@ package dev.streamingblocks.kafka.sink;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.sink.internal.GuardedRecordSerializationSchema;
 import dev.streamingblocks.kafka.sink.internal.Utf8KeySerializationSchema;
 import org.apache.avro.specific.SpecificRecord;
@@ -65,14 +65,6 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
 
     /** Sink subtask 0 reads the brokers' {@code transaction.max.timeout.ms} at job start by default. */
     public static final boolean DEFAULT_VERIFY_BROKER_ON_START = true;
-
-    /** Producer settings this builder owns; setting them through setProperty would bypass its checks. */
-    private static final Set<String> OWNED_PROPERTIES = Set.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 
     private String bootstrapServers;
     private String topic;
@@ -320,29 +312,14 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         return this;
     }
 
-    /** Any other producer property, e.g. security settings; keys this builder owns are rejected. */
+    /**
+     * Any other producer property, e.g. security settings; the keys this builder sets itself
+     * ({@link KafkaClientProperties#SINK_OWNED}) are rejected, naming the setter to use.
+     */
     public ExactlyOnceKafkaSinkBuilder<T> setProperty(String key, String value) {
-        requireText(key, "property key");
-        requireNonNull(value, "property '" + key + "'");
-        if (OWNED_PROPERTIES.contains(key)) {
-            throw new IllegalArgumentException("property '" + key + "' is set by the builder: use "
-                    + ownerSetter(key) + " instead");
-        }
+        KafkaClientProperties.requireSettable(key, value, KafkaClientProperties.SINK_OWNED);
         properties.setProperty(key, value);
         return this;
-    }
-
-    private static String ownerSetter(String key) {
-        switch (key) {
-            case ProducerConfig.BOOTSTRAP_SERVERS_CONFIG:
-                return "setBootstrapServers(...)";
-            case ProducerConfig.TRANSACTION_TIMEOUT_CONFIG:
-                return "setTransactionTimeout(...)";
-            case ProducerConfig.TRANSACTIONAL_ID_CONFIG:
-                return "setTransactionalIdPrefix(...)";
-            default:
-                return "setKeyExtractor(...), setKeySerializationSchema(...) or setValueSerializationSchema(...)";
-        }
     }
 
     /**

@@ -186,7 +186,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .hasMessage("property 'value.serializer' is set by the builder: use setKeyExtractor(...),"
                         + " setKeySerializationSchema(...) or setValueSerializationSchema(...) instead");
         assertThatThrownBy(() -> complete().setProperty("acks", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("property 'acks' must not be null");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("value of property 'acks' must not be null");
     }
 
     @Test
