@@ -1,6 +1,5 @@
 package dev.streamingblocks.examples.fraud;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.examples.ExampleEventTime;
 import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.io.JobSink;
@@ -63,20 +62,15 @@ public final class FraudJob {
         alerts.attach(FraudDetection.builder()
                 .setRules(FraudRules.articleRule())
                 .build()
-                .detect(transactions.attach(env)));
+                .apply(transactions.attach(env)));
     }
 
     /**
-     * The watermark strategy for a TypedKafkaSource, which adds idleness per partition itself.
-     * Guarded ({@link ExampleEventTime}): a far-future transaction goes to {@value #DEAD_LETTER_TOPIC}.
+     * {@link FraudDetection#watermarkStrategy()} with the examples' guard ({@link ExampleEventTime}):
+     * a far-future transaction goes to {@value #DEAD_LETTER_TOPIC}.
      */
     public static WatermarkStrategy<Transaction> watermarks() {
-        return EventTimeWatermarks.<Transaction>builder()
-                .setEventTimeExtractor(Transaction::getTimestamp)
-                .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
-                .disableIdleness()
-                .setGuard(ExampleEventTime.guard())
-                .build();
+        return FraudDetection.watermarkStrategy(ExampleEventTime.guard());
     }
 
     /** The production source's builder; tests make it bounded with {@code setBoundedToLatest()}. */
