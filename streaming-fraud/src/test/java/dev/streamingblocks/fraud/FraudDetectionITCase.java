@@ -3,7 +3,7 @@ package dev.streamingblocks.fraud;
 import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -110,7 +110,7 @@ class FraudDetectionITCase {
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                 .build()
                 .apply(transactions, ruleUpdates);
-        ExactlyOnceKafkaSink.<Alert>builder()
+        TypedKafkaSink.<Alert>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopic(alertsTopic)
                 .setKeyExtractor(Alert::getUserId)

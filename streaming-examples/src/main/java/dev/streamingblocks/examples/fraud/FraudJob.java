@@ -9,7 +9,7 @@ import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -136,14 +136,14 @@ public final class FraudJob {
     /** As {@link #kafkaAlerts(String, String, String, String)}, with the user's Kafka client settings. */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName, Map<String, String> kafkaProperties) {
-        ExactlyOnceKafkaSink<Alert> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<Alert>builder(),
+        TypedKafkaSink<Alert> sink = ClientProperties.applyTo(TypedKafkaSink.<Alert>builder(),
                         kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)
                 .setValueSerializationSchema(FraudSerdes.alertSerializer())
                 .setDeadLetterTopic(deadLetterTopic)
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
                 .build();
         return sink::sinkTo;
     }

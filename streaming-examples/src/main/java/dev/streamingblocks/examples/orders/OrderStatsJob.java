@@ -11,7 +11,7 @@ import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.avro.Order;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.RecordValidator;
@@ -158,13 +158,13 @@ public final class OrderStatsJob {
      */
     public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName, Map<String, String> kafkaProperties) {
-        ExactlyOnceKafkaSink<OrderStats> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<OrderStats>builder(),
+        TypedKafkaSink<OrderStats> sink = ClientProperties.applyTo(TypedKafkaSink.<OrderStats>builder(),
                         kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setUpsertJsonLayout(UPSERT_LAYOUT)
                 .setDeadLetterTopic(deadLetterTopic)
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
                 .build();
         return sink::sinkTo;
     }

@@ -22,7 +22,7 @@ public final class KafkaClientProperties {
     private static final String SERIALIZER_SETTERS =
             "setKeyExtractor(...), setKeySerializationSchema(...) or setValueSerializationSchema(...)";
 
-    /** Producer keys {@code ExactlyOnceKafkaSinkBuilder} sets itself, with the setter to use instead. */
+    /** Producer keys {@code TypedKafkaSinkBuilder} sets itself, with the setter to use instead. */
     public static final Map<String, String> SINK_OWNED = owned(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "setBootstrapServers(...)",
             ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "setTransactionTimeout(...)",

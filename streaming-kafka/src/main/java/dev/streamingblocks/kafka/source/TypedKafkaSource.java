@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
@@ -86,15 +86,15 @@ import org.apache.kafka.common.IsolationLevel;
  * seen" is kept per source subtask, across the partitions that subtask reads, and starts again
  * after a restart. Pass the built strategy unchanged, not wrapped by {@code withIdleness}.
  *
- * <p>Dead letters are written with an {@link ExactlyOnceKafkaSink}, at-least-once by default: with
+ * <p>Dead letters are written with an {@link TypedKafkaSink}, at-least-once by default: with
  * checkpointing, every dead letter is flushed before a checkpoint completes, so none is lost, but
  * after a failure the records replayed since the last checkpoint can land in the dead-letter topic
  * twice. {@link DeliveryGuarantee#EXACTLY_ONCE} writes them in Kafka transactions committed with
  * each checkpoint instead: readers of the dead-letter topic then need {@code read_committed} and
  * see dead letters only after the checkpoint; the transactional id prefix is
  * {@code name + "-dlq"}, so the name must be unique among jobs writing to the same Kafka cluster
- * and may only hold the characters of {@link ExactlyOnceKafkaSink#TRANSACTIONAL_ID_PREFIX_PATTERN}.
- * The sink runs {@link ExactlyOnceKafkaSink}'s checks when attached: exactly-once dead letters need
+ * and may only hold the characters of {@link TypedKafkaSink#TRANSACTIONAL_ID_PREFIX_PATTERN}.
+ * The sink runs {@link TypedKafkaSink}'s checks when attached: exactly-once dead letters need
  * checkpointing, and the transaction timeout must exceed the checkpoint interval plus five minutes
  * and stay within the brokers' maximum. It gets only the producer's share of the properties
  * ({@link org.apache.kafka.clients.producer.ProducerConfig#configNames()}).
@@ -284,7 +284,7 @@ public final class TypedKafkaSource<T> {
 
         DataStreamSink<DeadLetter> deadLetterSink = null;
         if (failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
-            // ExactlyOnceKafkaSink runs the checkpoint, timeout and prefix checks; the uid and name
+            // TypedKafkaSink runs the checkpoint, timeout and prefix checks; the uid and name
             // stay the ones this sink always had, so savepoints keep matching.
             deadLetterSink = deadLetterKafkaSink()
                     .sinkTo(deadLetters)
@@ -295,12 +295,12 @@ public final class TypedKafkaSource<T> {
     }
 
     /**
-     * The dead-letter sink: an {@link ExactlyOnceKafkaSink} writing each {@link DeadLetter}'s
+     * The dead-letter sink: an {@link TypedKafkaSink} writing each {@link DeadLetter}'s
      * original key and value with the {@link DeadLetterHeaders}, stamped with the producer's time,
      * given only the producer's share of the user properties.
      */
-    private ExactlyOnceKafkaSink<DeadLetter> deadLetterKafkaSink() {
-        ExactlyOnceKafkaSinkBuilder<DeadLetter> builder = ExactlyOnceKafkaSink.<DeadLetter>builder()
+    private TypedKafkaSink<DeadLetter> deadLetterKafkaSink() {
+        TypedKafkaSinkBuilder<DeadLetter> builder = TypedKafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(deadLetterTopic)
                 .setKeySerializationSchema(DeadLetterSerializationSchema.KEY)
@@ -703,12 +703,12 @@ public final class TypedKafkaSource<T> {
         private static void checkDeadLetterSink(TypedKafkaSource<?> config) {
             String prefix = config.name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX;
             if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
-                    && (!ExactlyOnceKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(prefix).matches()
-                            || prefix.length() > ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH)) {
+                    && (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(prefix).matches()
+                            || prefix.length() > TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH)) {
                 throw new IllegalArgumentException("name '" + config.name + "' cannot be used with"
                         + " deadLetterDeliveryGuarantee EXACTLY_ONCE: it forms the transactional id prefix '" + prefix
                         + "', which may only contain ASCII letters, digits, '.', '_' and '-' and have at most "
-                        + ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH + " characters");
+                        + TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH + " characters");
             }
             try {
                 config.deadLetterKafkaSink();
