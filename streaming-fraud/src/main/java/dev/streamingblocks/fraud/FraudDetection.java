@@ -2,7 +2,6 @@ package dev.streamingblocks.fraud;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.NoRuleUpdates;
 import dev.streamingblocks.fraud.internal.RulesDoNotHoldEventTime;
@@ -98,7 +97,7 @@ public final class FraudDetection {
 
     /** As {@link #watermarkStrategy()}, with another guard. */
     public static EventTimeWatermarkStrategy<Transaction> watermarkStrategy(EventTimeGuard guard) {
-        return EventTimeWatermarks.<Transaction>builder()
+        return EventTimeWatermarkStrategy.<Transaction>builder()
                 .setAvroTimestampField("timestamp")
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                 .setGuard(guard)

@@ -1,6 +1,6 @@
 package dev.streamingblocks.fraud;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
@@ -86,7 +86,7 @@ class FraudDetectionITCase {
                 .setGroupId("fraud-it-" + transactionsTopic)
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setValueDeserializer(FraudSerdes.transactionDeserializer())
-                .setWatermarkStrategy(EventTimeWatermarks.<Transaction>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Transaction>builder()
                         .setAvroTimestampField("timestamp")
                         .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
                         .build())

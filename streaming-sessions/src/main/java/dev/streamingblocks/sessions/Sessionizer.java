@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.sessions.internal.SessionizeFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -114,7 +113,7 @@ public final class Sessionizer {
 
     /** As {@link #watermarkStrategy()}, with another guard. */
     public EventTimeWatermarkStrategy<PageView> watermarkStrategy(EventTimeGuard guard) {
-        return EventTimeWatermarks.<PageView>builder()
+        return EventTimeWatermarkStrategy.<PageView>builder()
                 .setEventTimeExtractor(PageView::viewTime)
                 .setMaxOutOfOrderness(maxOutOfOrderness)
                 .setGuard(guard)

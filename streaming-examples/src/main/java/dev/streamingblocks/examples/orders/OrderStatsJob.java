@@ -1,6 +1,6 @@
 package dev.streamingblocks.examples.orders;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.core.window.KeyedWindowAggregate;
 import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
@@ -220,7 +220,7 @@ public final class OrderStatsJob {
      * Event time from the order's {@code timestamp}; idleness is the source's setting. Guarded ({@link ExampleEventTime}): a far-future order goes to {@value #ORDERS_DEAD_LETTER_TOPIC}.
      */
     public static WatermarkStrategy<Order> watermarks() {
-        return EventTimeWatermarks.<Order>builder()
+        return EventTimeWatermarkStrategy.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                 .setGuard(ExampleEventTime.guard())

@@ -76,7 +76,7 @@ import org.apache.kafka.common.IsolationLevel;
  * handled by the failure policy as an {@link InvalidRecordException} naming the problem.
  *
  * <p>Event time checked before emitting: when the watermark strategy is an
- * {@link EventTimeWatermarkStrategy} (built by {@code EventTimeWatermarks}), the source reads each
+ * {@link EventTimeWatermarkStrategy} (built by {@code EventTimeWatermarkStrategy.builder()}), the source reads each
  * record's event time as it deserializes it. A record whose time cannot be read (an
  * {@code InvalidEventTimeException}, e.g. a {@code null} Avro timestamp field) or is rejected by the
  * strategy's {@link EventTimeGuard} (an {@code EventTimeOutOfBoundsException}, e.g. a year-2099 time,
@@ -557,7 +557,7 @@ public final class TypedKafkaSource<T> {
         /**
          * Timestamps and watermarks, applied per partition inside the source. Do not add
          * {@code withIdleness} here: idleness is set with {@link #setIdleness}. An
-         * {@link EventTimeWatermarkStrategy} (from {@code EventTimeWatermarks}) also has each
+         * {@link EventTimeWatermarkStrategy} (from {@code EventTimeWatermarkStrategy.builder()}) also has each
          * record's event time read and guarded before it is emitted (see the class documentation).
          */
         public Builder<T> setWatermarkStrategy(WatermarkStrategy<T> watermarkStrategy) {

@@ -18,7 +18,7 @@ import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.time.EventTimeGuard;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
 import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -123,7 +123,7 @@ class TypedKafkaSourceEventTimeGuardITCase {
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setBoundedToLatest()
                 .setJsonValue(Payment.class)
-                .setWatermarkStrategy(EventTimeWatermarks.<Payment>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Payment>builder()
                         .setEventTimeExtractor(p -> Instant.ofEpochMilli(p.eventTime()))
                         .setMaxOutOfOrderness(Duration.ofSeconds(5))
                         .setGuard(guard())
@@ -188,7 +188,7 @@ class TypedKafkaSourceEventTimeGuardITCase {
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setBoundedToLatest()
                 .setAvroGenericValue(READING, registryConfig)
-                .setWatermarkStrategy(EventTimeWatermarks.<GenericRecord>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<GenericRecord>builder()
                         .setAvroTimestampField("measured_at")
                         .setMaxOutOfOrderness(Duration.ofSeconds(5))
                         .setGuard(guard())

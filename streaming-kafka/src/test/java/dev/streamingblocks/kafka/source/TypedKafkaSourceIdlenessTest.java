@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
@@ -32,7 +32,7 @@ class TypedKafkaSourceIdlenessTest {
                 .setTopics("payments")
                 .setGroupId("payments-reader")
                 .setJsonValue(Payment.class)
-                .setWatermarkStrategy(EventTimeWatermarks.<Payment>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Payment>builder()
                         .setEventTimeExtractor(payment -> Instant.ofEpochMilli(payment.eventTime()))
                         .setMaxOutOfOrderness(Duration.ofSeconds(5))
                         .build());
