@@ -17,6 +17,7 @@ import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.source.DeadLetterHeaders;
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -51,7 +52,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -323,7 +323,7 @@ class BadInputAtEverySourceITCase {
                 .assignTimestampsAndWatermarks(FraudDetection.watermarkStrategy());
         List<Alert> alerts = new ArrayList<>();
         try (CloseableIterator<Alert> it = FraudDetection.builder().setRules(FraudRules.articleRule()).build()
-                .detect(transactions, rules.attach(env).records()).executeAndCollect("bad-rules")) {
+                .apply(transactions, rules.attach(env).records()).executeAndCollect("bad-rules")) {
             it.forEachRemaining(alerts::add);
         }
 
@@ -423,26 +423,20 @@ class BadInputAtEverySourceITCase {
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(bad.stream().map(Bad::key).toList());
         for (Bad b : bad) {
             ConsumerRecord<byte[], byte[]> letter = byKey.get(b.key());
-            String errorClass = header(letter, DeadLetterHeaders.ERROR_CLASS);
-            String message = header(letter, DeadLetterHeaders.ERROR_MESSAGE);
+            String errorClass = DeadLetterRecords.requiredHeader(letter, DeadLetterHeaders.ERROR_CLASS);
+            String message = DeadLetterRecords.requiredHeader(letter, DeadLetterHeaders.ERROR_MESSAGE);
             System.out.println("DLQ-TABLE | " + source + " | " + b.key() + " | " + errorClass + " | "
                     + (message.length() > 200 ? message.substring(0, 200) + "..." : message));
         }
         for (Bad b : bad) {
             ConsumerRecord<byte[], byte[]> letter = byKey.get(b.key());
-            String errorClass = header(letter, DeadLetterHeaders.ERROR_CLASS);
-            String message = header(letter, DeadLetterHeaders.ERROR_MESSAGE);
+            String errorClass = DeadLetterRecords.requiredHeader(letter, DeadLetterHeaders.ERROR_CLASS);
+            String message = DeadLetterRecords.requiredHeader(letter, DeadLetterHeaders.ERROR_MESSAGE);
             assertThat(letter.value()).as(b.key()).isEqualTo(b.value());
-            assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(in);
+            assertThat(DeadLetterRecords.requiredHeader(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(in);
             assertThat(errorClass).as(b.key()).isEqualTo(b.errorClass());
             assertThat(message).as(b.key()).contains(b.messagePart());
         }
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        assertThat(header).as(name).isNotNull();
-        return new String(header.value(), UTF_8);
     }
 
     private static Transaction tx(String id, String user, double amount, long secondsAfterBeginning) {

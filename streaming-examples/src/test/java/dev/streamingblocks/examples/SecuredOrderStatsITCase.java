@@ -11,7 +11,7 @@ import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.orders.OrderGenerator;
 import dev.streamingblocks.examples.orders.OrderStats;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
@@ -239,7 +239,7 @@ class SecuredOrderStatsITCase {
         }
         acls.add(allow(ResourceType.GROUP, JOB, PatternType.LITERAL, principal, AclOperation.READ));
         acls.add(allow(ResourceType.GROUP, "secured-reader", PatternType.LITERAL, principal, AclOperation.READ));
-        String prefix = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(JOB, "order-stats");
+        String prefix = TypedKafkaSink.suggestTransactionalIdPrefix(JOB, "order-stats");
         acls.add(allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, principal, AclOperation.WRITE));
         acls.add(allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, principal,
                 AclOperation.DESCRIBE));

@@ -1,7 +1,7 @@
 package dev.streamingblocks.fraud;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.NoRuleUpdates;
 import dev.streamingblocks.fraud.internal.RulesDoNotHoldEventTime;
@@ -32,7 +32,7 @@ import java.util.Set;
  * SingleOutputStreamOperator<Alert> alerts = FraudDetection.builder()
  *         .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
  *         .build()
- *         .detect(transactions, ruleUpdates);
+ *         .apply(transactions, ruleUpdates);
  * alerts.sinkTo(alertSink);
  * alerts.getSideOutput(FraudDetection.LATE_TRANSACTIONS).sinkTo(lateSink);
  * }</pre>
@@ -64,7 +64,7 @@ public final class FraudDetection {
     /** uid of the operator that stops the rules stream from holding back event time. */
     public static final String RULE_UPDATES_UID = "fraud-rule-updates";
 
-    /** uid of the empty rules stream {@link Pipeline#detect(DataStream)} derives. */
+    /** uid of the empty rules stream {@link #apply(DataStream)} derives. */
     public static final String NO_RULE_UPDATES_UID = "fraud-no-rule-updates";
 
     public static final OutputTag<Transaction> LATE_TRANSACTIONS =
@@ -72,113 +72,121 @@ public final class FraudDetection {
 
     public static final OutputTag<String> REJECTED_RULES = new OutputTag<>("rejected-fraud-rules", Types.STRING);
 
-    private final List<FraudRule> rules = new ArrayList<>();
-    private Duration allowedLateness;
+    private final List<FraudRule> rules;
+    private final Duration allowedLateness;
 
-    FraudDetection() {
-        this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
+    private FraudDetection(List<FraudRule> rules, Duration allowedLateness) {
+        this.rules = rules;
+        this.allowedLateness = allowedLateness;
     }
 
-    public static FraudDetection builder() {
-        return new FraudDetection();
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
      * The event-time strategy for transactions: the {@code timestamp} field, 5 s out-of-orderness,
-     * idleness on, and the {@link EventTimeGuard#defaults() default guard}: a transaction more than
+     * and the {@link EventTimeGuard#defaults() default guard}: a transaction more than
      * {@link EventTimeGuard#DEFAULT_MAX_AHEAD_OF_WALL_CLOCK} ahead of the wall clock (a clock bug)
-     * never moves the watermark, so it cannot make every later transaction late. For
-     * {@code TypedKafkaSource}, which adds its own idleness and dead-letters such transactions,
-     * build the same with {@code EventTimeWatermarks} and {@code disableIdleness()}.
+     * never moves the watermark, so it cannot make every later transaction late
+     * ({@code TypedKafkaSource} dead-letters it). Idleness is the source's setting.
      */
-    public static WatermarkStrategy<Transaction> watermarkStrategy() {
-        return EventTimeWatermarks.<Transaction>builder()
+    public static EventTimeWatermarkStrategy<Transaction> watermarkStrategy() {
+        return watermarkStrategy(EventTimeGuard.defaults());
+    }
+
+    /** As {@link #watermarkStrategy()}, with another guard. */
+    public static EventTimeWatermarkStrategy<Transaction> watermarkStrategy(EventTimeGuard guard) {
+        return EventTimeWatermarkStrategy.<Transaction>builder()
                 .setAvroTimestampField("timestamp")
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
-                .setGuard(EventTimeGuard.defaults())
+                .setGuard(guard)
                 .build();
     }
 
-    /** The rules active from the start; replaces any set before. */
-    public FraudDetection setRules(FraudRule... rules) {
-        return setRules(List.of(rules));
+    /** The rules active from the start. */
+    public List<FraudRule> rules() {
+        return rules;
     }
 
-    public FraudDetection setRules(List<FraudRule> rules) {
-        this.rules.clear();
-        this.rules.addAll(rules);
-        return this;
+    public Duration allowedLateness() {
+        return allowedLateness;
     }
 
-    /** How far behind the watermark a transaction may still arrive and count. */
-    public FraudDetection setAllowedLateness(Duration allowedLateness) {
-        this.allowedLateness = allowedLateness;
-        return this;
+    /** Runs only the rules given to the builder; they cannot change while the job runs. */
+    public SingleOutputStreamOperator<Alert> apply(DataStream<Transaction> transactions) {
+        DataStream<FraudRule> noUpdates = transactions
+                .flatMap(new NoRuleUpdates(), TypeInformation.of(FraudRule.class))
+                .uid(NO_RULE_UPDATES_UID)
+                .name(NO_RULE_UPDATES_UID);
+        return apply(transactions, noUpdates);
     }
 
-    public Pipeline build() {
-        if (allowedLateness == null || allowedLateness.isNegative()) {
-            throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
+    /** Runs the builder's rules, changed while the job runs by the records of {@code ruleUpdates}. */
+    public SingleOutputStreamOperator<Alert> apply(
+            DataStream<Transaction> transactions, DataStream<FraudRule> ruleUpdates) {
+        BroadcastStream<FraudRule> rulesBroadcast = ruleUpdates
+                .assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<FraudRule>forGenerator(ctx -> new RulesDoNotHoldEventTime()))
+                .uid(RULE_UPDATES_UID)
+                .name(RULE_UPDATES_UID)
+                .broadcast(FraudDetectorFunction.RULES);
+        return transactions
+                .keyBy(Transaction::getUserId)
+                .connect(rulesBroadcast)
+                .process(new FraudDetectorFunction(rules, allowedLateness), TypeInformation.of(Alert.class))
+                .uid(DETECTOR_UID)
+                .name(DETECTOR_UID);
+    }
+
+    /** Builds a validated {@link FraudDetection}; see its class documentation for what is required. */
+    public static final class Builder {
+
+        private final List<FraudRule> rules = new ArrayList<>();
+        private Duration allowedLateness;
+
+        Builder() {
+            this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
         }
-        if (rules.isEmpty()) {
-            throw new IllegalArgumentException("rules must contain at least one rule");
+
+        /** The rules active from the start; replaces any set before. */
+        public Builder setRules(FraudRule... rules) {
+            return setRules(List.of(rules));
         }
-        Set<String> ids = new HashSet<>();
-        for (FraudRule rule : rules) {
-            FraudRules.problem(rule).ifPresent(problem -> {
-                throw new IllegalArgumentException("rules: " + problem);
-            });
-            if (rule.getDeleted()) {
-                throw new IllegalArgumentException(
-                        "rules: rule '" + rule.getRuleId() + "' is a deletion, not a rule");
-            }
-            if (!ids.add(rule.getRuleId())) {
-                throw new IllegalArgumentException("rules: rule id '" + rule.getRuleId() + "' is used twice");
-            }
+
+        public Builder setRules(List<FraudRule> rules) {
+            this.rules.clear();
+            this.rules.addAll(rules);
+            return this;
         }
-        return new Pipeline(List.copyOf(rules), allowedLateness);
-    }
 
-    /** A validated pipeline, composable into any job. */
-    public static final class Pipeline {
-
-        private final List<FraudRule> rules;
-        private final Duration allowedLateness;
-
-        private Pipeline(List<FraudRule> rules, Duration allowedLateness) {
-            this.rules = rules;
+        /** How far behind the watermark a transaction may still arrive and count. */
+        public Builder setAllowedLateness(Duration allowedLateness) {
             this.allowedLateness = allowedLateness;
+            return this;
         }
 
-        /** The detector function, for tests that drive it in an operator harness. */
-        public FraudDetectorFunction detectorFunction() {
-            return new FraudDetectorFunction(rules, allowedLateness);
-        }
-
-        /** Runs only the rules given to the builder; they cannot change while the job runs. */
-        public SingleOutputStreamOperator<Alert> detect(DataStream<Transaction> transactions) {
-            DataStream<FraudRule> noUpdates = transactions
-                    .flatMap(new NoRuleUpdates(), TypeInformation.of(FraudRule.class))
-                    .uid(NO_RULE_UPDATES_UID)
-                    .name(NO_RULE_UPDATES_UID);
-            return detect(transactions, noUpdates);
-        }
-
-        /** Runs the builder's rules, changed while the job runs by the records of {@code ruleUpdates}. */
-        public SingleOutputStreamOperator<Alert> detect(
-                DataStream<Transaction> transactions, DataStream<FraudRule> ruleUpdates) {
-            BroadcastStream<FraudRule> rulesBroadcast = ruleUpdates
-                    .assignTimestampsAndWatermarks(
-                            WatermarkStrategy.<FraudRule>forGenerator(ctx -> new RulesDoNotHoldEventTime()))
-                    .uid(RULE_UPDATES_UID)
-                    .name(RULE_UPDATES_UID)
-                    .broadcast(FraudDetectorFunction.RULES);
-            return transactions
-                    .keyBy(Transaction::getUserId)
-                    .connect(rulesBroadcast)
-                    .process(detectorFunction(), TypeInformation.of(Alert.class))
-                    .uid(DETECTOR_UID)
-                    .name(DETECTOR_UID);
+        public FraudDetection build() {
+            if (allowedLateness == null || allowedLateness.isNegative()) {
+                throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
+            }
+            if (rules.isEmpty()) {
+                throw new IllegalArgumentException("rules must contain at least one rule");
+            }
+            Set<String> ids = new HashSet<>();
+            for (FraudRule rule : rules) {
+                FraudRules.problem(rule).ifPresent(problem -> {
+                    throw new IllegalArgumentException("rules: " + problem);
+                });
+                if (rule.getDeleted()) {
+                    throw new IllegalArgumentException(
+                            "rules: rule '" + rule.getRuleId() + "' is a deletion, not a rule");
+                }
+                if (!ids.add(rule.getRuleId())) {
+                    throw new IllegalArgumentException("rules: rule id '" + rule.getRuleId() + "' is used twice");
+                }
+            }
+            return new FraudDetection(List.copyOf(rules), allowedLateness);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.Optional;
  * user's records share a partition. Readers need the schemas in {@code src/main/avro}.
  *
  * <pre>{@code
- * ExactlyOnceKafkaSink<Alert> alerts = ExactlyOnceKafkaSink.<Alert>builder()
+ * TypedKafkaSink<Alert> alerts = TypedKafkaSink.<Alert>builder()
  *         .setBootstrapServers(bootstrap)
  *         .setTopic("fraud-alerts")
  *         .setKeyExtractor(Alert::getUserId)

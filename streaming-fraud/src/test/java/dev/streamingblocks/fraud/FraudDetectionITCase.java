@@ -1,9 +1,9 @@
 package dev.streamingblocks.fraud;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -86,10 +86,9 @@ class FraudDetectionITCase {
                 .setGroupId("fraud-it-" + transactionsTopic)
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setValueDeserializer(FraudSerdes.transactionDeserializer())
-                .setWatermarkStrategy(EventTimeWatermarks.<Transaction>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Transaction>builder()
                         .setAvroTimestampField("timestamp")
                         .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
-                        .disableIdleness() // the typed source adds its own
                         .build())
                 .setIdleness(Duration.ofSeconds(1))
                 .build()
@@ -110,8 +109,8 @@ class FraudDetectionITCase {
         DataStream<Alert> alerts = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                 .build()
-                .detect(transactions, ruleUpdates);
-        ExactlyOnceKafkaSink.<Alert>builder()
+                .apply(transactions, ruleUpdates);
+        TypedKafkaSink.<Alert>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopic(alertsTopic)
                 .setKeyExtractor(Alert::getUserId)

@@ -51,7 +51,7 @@ class FraudDetectionPipelineITCase {
         DataStream<Alert> alerts = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                 .build()
-                .detect(transactions);
+                .apply(transactions);
 
         List<Alert> collected = new ArrayList<>();
         alerts.executeAndCollect().forEachRemaining(collected::add);
@@ -70,7 +70,7 @@ class FraudDetectionPipelineITCase {
         DataStream<Alert> alerts = FraudDetection.builder()
                 .setRules(FraudRules.articleRule())
                 .build()
-                .detect(transactions);
+                .apply(transactions);
 
         List<String> uids = new ArrayList<>();
         collectUids(alerts.getTransformation(), uids);

@@ -45,14 +45,14 @@ class FraudDetectorRestoreTest {
 
     @Test
     void progressAndRuleUpdatesSurviveARestore() throws Exception {
-        FraudDetection.Pipeline pipeline = FraudDetection.builder()
+        FraudDetection pipeline = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                 .build();
         FraudRule update = FraudRules.tumbling("two-large", "TWO_LARGE", 1000.0, 2, Duration.ofMinutes(1));
 
         OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
-                open(pipeline.detectorFunction(), null)) {
+                open(detectorFunction(pipeline), null)) {
             before.processBroadcastElement(update, t(0));
             before.processElement(tx("alice", 50, 2000), t(50));
             before.processElement(tx("alice", 55, 2000), t(55));
@@ -63,7 +63,7 @@ class FraudDetectorRestoreTest {
         }
 
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
-                open(pipeline.detectorFunction(), snapshot)) {
+                open(detectorFunction(pipeline), snapshot)) {
             after.processWatermark(t(300));
 
             assertThat(after.extractOutputValues()).containsExactlyInAnyOrder(
@@ -76,17 +76,17 @@ class FraudDetectorRestoreTest {
 
     @Test
     void aTransactionLateBeforeTheRestoreIsLateAfterItAndLeavesTheOpenTumblingWindowAlone() throws Exception {
-        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
-                open(pipeline.detectorFunction(), null)) {
+                open(detectorFunction(pipeline), null)) {
             before.processElement(tx("alice", 65, 2000), t(65));
             before.processElement(tx("alice", 70, 2000), t(70));
             before.processWatermark(t(75)); // both counted in alice's open window [60, 120)
             snapshot = before.snapshot(1L, 1L);
         }
 
-        FraudDetectorFunction restored = pipeline.detectorFunction();
+        FraudDetectorFunction restored = detectorFunction(pipeline);
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
                 open(restored, snapshot)) {
             Transaction late = tx("alice", 10, 2000); // 65 s behind the watermark of the failed run
@@ -109,13 +109,13 @@ class FraudDetectorRestoreTest {
     @Test
     void aTransactionLateBeforeTheRestoreIsLateAfterItAndTheSlidingRuleAlertsAsWithoutTheFailure()
             throws Exception {
-        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleSlidingRule()).build();
+        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleSlidingRule()).build();
         Alert expected = new Alert("alice", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
                 FraudRules.ARTICLE_SLIDING_RULE_ID, at(65), at(125), 3);
 
         // The same input without a failure, as the reference.
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> reference =
-                open(pipeline.detectorFunction(), null)) {
+                open(detectorFunction(pipeline), null)) {
             sendSlidingBeforeTheFailure(reference);
             sendSlidingAfterTheFailure(reference);
             assertThat(reference.extractOutputValues()).containsExactly(expected);
@@ -123,11 +123,11 @@ class FraudDetectorRestoreTest {
 
         OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
-                open(pipeline.detectorFunction(), null)) {
+                open(detectorFunction(pipeline), null)) {
             sendSlidingBeforeTheFailure(before);
             snapshot = before.snapshot(1L, 1L);
         }
-        FraudDetectorFunction restored = pipeline.detectorFunction();
+        FraudDetectorFunction restored = detectorFunction(pipeline);
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
                 open(restored, snapshot)) {
             sendSlidingAfterTheFailure(after);
@@ -163,17 +163,17 @@ class FraudDetectorRestoreTest {
 
     @Test
     void aSnapshotWithoutTheWatermarkStateStillRestoresAndJudgesLatenessAsBefore() throws Exception {
-        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
-                open(pipeline.detectorFunction(), null)) {
+                open(detectorFunction(pipeline), null)) {
             before.processElement(tx("alice", 10, 2000), t(10));
             before.processElement(tx("alice", 20, 2000), t(20));
             before.processWatermark(t(30));
             snapshot = withoutOperatorState(before.snapshot(1L, 1L), "fraud-detector-watermark");
         }
 
-        FraudDetectorFunction restored = pipeline.detectorFunction();
+        FraudDetectorFunction restored = detectorFunction(pipeline);
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
                 open(restored, snapshot)) {
             after.processElement(tx("alice", 25, 2000), t(25)); // no watermark known yet: counts
@@ -189,12 +189,12 @@ class FraudDetectorRestoreTest {
     @ValueSource(ints = {1, 3})
     void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism)
             throws Exception {
-        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         long[] watermarks = {t(100), t(90)}; // can differ with unaligned checkpoints
         for (int subtask = 0; subtask < 2; subtask++) {
             try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> old =
-                    open(pipeline.detectorFunction(), null, 2, subtask)) {
+                    open(detectorFunction(pipeline), null, 2, subtask)) {
                 String user = userOf(subtask, 2);
                 old.processElement(tx(user, 5, 2000), t(5));
                 old.processWatermark(watermarks[subtask]);
@@ -206,7 +206,7 @@ class FraudDetectorRestoreTest {
         for (int subtask = 0; subtask < newParallelism; subtask++) {
             OperatorSubtaskState share = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                     packed, MAX_PARALLELISM, 2, newParallelism, subtask);
-            FraudDetectorFunction restored = pipeline.detectorFunction();
+            FraudDetectorFunction restored = detectorFunction(pipeline);
             try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> rescaled =
                     open(restored, share, newParallelism, subtask)) {
                 String user = userOf(subtask, newParallelism);
@@ -289,5 +289,9 @@ class FraudDetectorRestoreTest {
 
     private static Instant at(double seconds) {
         return Instant.ofEpochMilli(t(seconds));
+    }
+
+    private static FraudDetectorFunction detectorFunction(FraudDetection detection) {
+        return new FraudDetectorFunction(detection.rules(), detection.allowedLateness());
     }
 }

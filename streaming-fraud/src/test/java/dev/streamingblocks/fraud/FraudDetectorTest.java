@@ -296,11 +296,11 @@ class FraudDetectorTest {
     }
 
     private Harness harness(Duration allowedLateness, FraudRule... rules) throws Exception {
-        FraudDetectorFunction function = FraudDetection.builder()
+        FraudDetection detection = FraudDetection.builder()
                 .setRules(rules)
                 .setAllowedLateness(allowedLateness)
-                .build()
-                .detectorFunction();
+                .build();
+        FraudDetectorFunction function = new FraudDetectorFunction(detection.rules(), detection.allowedLateness());
         KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                         function, Transaction::getUserId, Types.STRING, FraudDetectorFunction.RULES);

@@ -6,8 +6,8 @@ import dev.streamingblocks.kafka.admin.KafkaTopics;
 import dev.streamingblocks.kafka.admin.LingeringTransaction;
 import dev.streamingblocks.kafka.admin.LingeringTransactions;
 import dev.streamingblocks.kafka.admin.TopicSpec;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
 import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
 import dev.streamingblocks.kafka.sink.testutils.Committed;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
@@ -63,7 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every Kafka client of the library against a SASL/PLAIN broker with ACLs, as a user granted only
  * what each one needs, given nothing but the user's security properties: TypedKafkaSource and its
- * dead-letter producer, ExactlyOnceKafkaSink's transactions and its broker check, KafkaTopics and
+ * dead-letter producer, TypedKafkaSink's transactions and its broker check, KafkaTopics and
  * LingeringTransactions (API and command line with {@code --command-config}).
  */
 class SecuredClientsITCase {
@@ -106,7 +106,7 @@ class SecuredClientsITCase {
                 .setBoundedToLatest()
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(deadLetters);
-        ExactlyOnceKafkaSinkBuilder<String> sink = ExactlyOnceKafkaSink.<String>builder()
+        TypedKafkaSinkBuilder<String> sink = TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(out)
                 .setValueSerializationSchema(new SimpleStringSchema())

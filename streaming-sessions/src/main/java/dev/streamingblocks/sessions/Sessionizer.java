@@ -3,9 +3,8 @@ package dev.streamingblocks.sessions;
 import java.time.Duration;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.sessions.internal.SessionizeFunction;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -99,8 +98,8 @@ public final class Sessionizer {
     }
 
     /**
-     * Timestamps from {@link PageView#viewTime()}, watermarks trailing by the max out-of-orderness,
-     * idleness as {@link EventTimeWatermarks} defaults it. Use it in the source
+     * Timestamps from {@link PageView#viewTime()}, watermarks trailing by the max out-of-orderness;
+     * idleness is the source's setting ({@code TypedKafkaSource} defaults it). Use it in the source
      * ({@code env.fromSource(...)}, {@code TypedKafkaSource.setWatermarkStrategy}) so Flink tracks
      * watermarks per Kafka partition. A view without a time gives an
      * {@code InvalidEventTimeException} (a dead letter in {@code TypedKafkaSource} under
@@ -108,27 +107,27 @@ public final class Sessionizer {
      * guard}: a view more than {@link EventTimeGuard#DEFAULT_MAX_AHEAD_OF_WALL_CLOCK} ahead of the
      * wall clock never moves the watermark (and is a dead letter in {@code TypedKafkaSource}).
      */
-    public WatermarkStrategy<PageView> watermarkStrategy() {
-        return EventTimeWatermarks.<PageView>builder()
+    public EventTimeWatermarkStrategy<PageView> watermarkStrategy() {
+        return watermarkStrategy(EventTimeGuard.defaults());
+    }
+
+    /** As {@link #watermarkStrategy()}, with another guard. */
+    public EventTimeWatermarkStrategy<PageView> watermarkStrategy(EventTimeGuard guard) {
+        return EventTimeWatermarkStrategy.<PageView>builder()
                 .setEventTimeExtractor(PageView::viewTime)
                 .setMaxOutOfOrderness(maxOutOfOrderness)
-                .setGuard(EventTimeGuard.defaults())
+                .setGuard(guard)
                 .build();
     }
 
     /** Sessionizes views that already carry timestamps and watermarks (see {@link #watermarkStrategy()}). */
     public Result apply(DataStream<PageView> views) {
         SingleOutputStreamOperator<SessionChange> changes = views.keyBy(new UserIdSelector())
-                .process(createFunction())
+                .process(new SessionizeFunction(gap.toMillis(), allowedLateness.toMillis()))
                 .returns(TypeInformation.of(SessionChange.class))
                 .uid(UID)
                 .name(NAME);
         return new Result(changes);
-    }
-
-    /** The keyed function behind {@link #apply(DataStream)}, for operator test harnesses. */
-    public SessionizeFunction createFunction() {
-        return new SessionizeFunction(gap.toMillis(), allowedLateness.toMillis());
     }
 
     /** The user id, checked, as the key. */

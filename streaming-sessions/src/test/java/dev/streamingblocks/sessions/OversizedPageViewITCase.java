@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamingblocks.kafka.source.DeadLetterHeaders;
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -76,8 +77,7 @@ class OversizedPageViewITCase {
         assertThat(PostgresRows.of(POSTGRES.postgres(), run.table)).containsExactlyElementsOf(GOOD_SESSIONS);
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(run.deadLetters, 1, TIMEOUT);
         assertThat(dead.get(0).value()).isEqualTo(run.hugeValue);
-        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterHeaders.ERROR_MESSAGE).value(),
-                        StandardCharsets.UTF_8))
+        assertThat(DeadLetterRecords.requiredHeader(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE))
                 .isEqualTo("Page view field 'user_id' is 900000 characters long, more than the limit of 512"
                         + " (PageViewLimits.maxUserIdLength)");
     }

@@ -342,7 +342,7 @@ class SessionizeFunctionTest {
 
     private void create(Duration allowedLateness, int parallelism, int subtask) throws Exception {
         Sessionizer sessionizer = Sessionizer.builder().setGap(GAP).setAllowedLateness(allowedLateness).build();
-        function = sessionizer.createFunction();
+        function = new SessionizeFunction(sessionizer.gap().toMillis(), sessionizer.allowedLateness().toMillis());
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
                 new Sessionizer.UserIdSelector(), Types.STRING, MAX_PARALLELISM, parallelism, subtask);
         harness.setup();

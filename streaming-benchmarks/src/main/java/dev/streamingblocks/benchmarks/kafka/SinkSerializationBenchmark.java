@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code GuardedRecordSerializationSchema.serialize} did before the dead-letter work of issue #9
  *       (written out here, not the old class);
  *   <li>{@code guarded}: the real {@link GuardedRecordSerializationSchema}, configured as
- *       {@code ExactlyOnceKafkaSinkBuilder.build()} configures it with a dead-letter topic (failures
+ *       {@code TypedKafkaSinkBuilder.build()} configures it with a dead-letter topic (failures
  *       caught, each record's size estimated against {@code max.request.size}).
  * </ul>
  *

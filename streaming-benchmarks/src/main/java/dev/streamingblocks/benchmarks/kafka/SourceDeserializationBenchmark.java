@@ -6,7 +6,6 @@ import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -45,7 +44,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <ul>
  *   <li>{@code plain}: a plain {@link WatermarkStrategy}, so the deserializer reads no event time
  *       (the path before the event-time guard of issue #9);
- *   <li>{@code extractOnly}: {@link EventTimeWatermarks} with the order-stats example's extractor
+ *   <li>{@code extractOnly}: {@link EventTimeWatermarkStrategy} with the order-stats example's extractor
  *       and no guard: the event time is read per record, nothing is checked;
  *   <li>{@code guarded}: the same with {@link EventTimeGuard#defaults()}: read and checked;
  *   <li>{@code guardedAvroField}: {@code setAvroTimestampField("timestamp")} and the default guard.
@@ -175,8 +174,8 @@ public class SourceDeserializationBenchmark {
     static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
 
     /** As OrderStatsJob.watermarks() reads the time. */
-    static EventTimeWatermarks<Order> exampleExtractor() {
-        return EventTimeWatermarks.<Order>builder()
+    static EventTimeWatermarkStrategy.Builder<Order> exampleExtractor() {
+        return EventTimeWatermarkStrategy.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS);
     }
@@ -235,7 +234,7 @@ public class SourceDeserializationBenchmark {
 
         @Setup(Level.Trial)
         public void open(Registry registry, Blackhole blackhole) throws Exception {
-            pipeline = new Pipeline("guardedAvroField", registry, EventTimeWatermarks.<Order>builder()
+            pipeline = new Pipeline("guardedAvroField", registry, EventTimeWatermarkStrategy.<Order>builder()
                     .setAvroTimestampField("timestamp")
                     .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                     .setGuard(EventTimeGuard.defaults())

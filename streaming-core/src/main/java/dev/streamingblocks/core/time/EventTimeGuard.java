@@ -17,7 +17,7 @@ import java.util.Optional;
  *         .setMaxAheadOfHighestSeen(Duration.ofDays(1))               // optional
  *         .setMaxBehindHighestSeen(Duration.ofDays(7))                // optional: a horizon for old records
  *         .build();
- * WatermarkStrategy<Order> strategy = EventTimeWatermarks.<Order>builder()
+ * WatermarkStrategy<Order> strategy = EventTimeWatermarkStrategy.<Order>builder()
  *         .setAvroTimestampField("timestamp")
  *         .setMaxOutOfOrderness(Duration.ofSeconds(5))
  *         .setGuard(guard)
@@ -41,7 +41,7 @@ import java.util.Optional;
  * A rejected record never becomes the highest time seen. The highest time is kept in memory, not
  * in checkpoints: after a restore it starts again from the first record accepted.
  *
- * <p>Where a guard is applied: the watermark generator of an {@link EventTimeWatermarks} strategy
+ * <p>Where a guard is applied: the watermark generator of an {@link EventTimeWatermarkStrategy}
  * ignores a rejected time (it cannot drop the record, which still flows downstream) and counts it
  * in the {@value #REJECTED_METRIC} metric; {@code TypedKafkaSource} (streaming-kafka) applies the
  * guard before the record is emitted and sends a rejected record to its dead-letter path.

@@ -39,108 +39,96 @@ public final class KeyedWindowAggregate<T, R> {
     /** Late records are not admitted unless asked for. */
     public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
 
-    private WindowSpec window;
-    private WindowAggregation<T, ?, R> aggregation;
-    private Duration allowedLateness;
-    private String uid;
-    private String name;
+    private final WindowSpec window;
+    private final WindowAggregation<T, ?, R> aggregation;
+    private final Duration allowedLateness;
+    private final String uid;
+    private final String name;
 
-    KeyedWindowAggregate() {
-        this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
+    private KeyedWindowAggregate(Builder<T, R> builder) {
+        this.window = builder.window;
+        this.aggregation = builder.aggregation;
+        this.allowedLateness = builder.allowedLateness;
+        this.uid = builder.uid;
+        this.name = builder.name == null ? builder.uid : builder.name;
     }
 
-    public static <T, R> KeyedWindowAggregate<T, R> builder() {
-        return new KeyedWindowAggregate<>();
+    public static <T, R> Builder<T, R> builder() {
+        return new Builder<>();
     }
 
-    public KeyedWindowAggregate<T, R> setWindow(WindowSpec window) {
-        this.window = window;
-        return this;
+    /** Adds the window operator (uid and name as set) and the late-record counter to {@code input}. */
+    public <K> WindowedOutput<WindowResult<K, R>, T> apply(KeyedStream<T, K> input) {
+        return applyTyped(input, aggregation);
     }
 
-    public KeyedWindowAggregate<T, R> setAggregation(WindowAggregation<T, ?, R> aggregation) {
-        this.aggregation = aggregation;
-        return this;
+    private <K, ACC> WindowedOutput<WindowResult<K, R>, T> applyTyped(
+            KeyedStream<T, K> input, WindowAggregation<T, ACC, R> agg) {
+        OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
+        TypeInformation<WindowResult<K, R>> resultType =
+                WindowResult.typeInfo(input.getKeyType(), agg.resultType());
+        SingleOutputStreamOperator<WindowResult<K, R>> results =
+                input.window(window.assigner())
+                        .allowedLateness(allowedLateness)
+                        .sideOutputLateData(lateTag)
+                        .aggregate(
+                                agg.function(),
+                                new ResultWindowFunction<K, R>(),
+                                agg.accumulatorType(),
+                                agg.resultType(),
+                                resultType)
+                        .uid(uid)
+                        .name(name);
+        return new WindowedOutput<>(results, LateData.counted(results, lateTag, uid));
     }
 
-    public KeyedWindowAggregate<T, R> setAllowedLateness(Duration allowedLateness) {
-        this.allowedLateness = allowedLateness;
-        return this;
-    }
+    /** Builds a {@link KeyedWindowAggregate}; see its class documentation for what is required. */
+    public static final class Builder<T, R> {
 
-    /** The stable operator uid; the late-record counter gets {@code uid + "-late-records"}. */
-    public KeyedWindowAggregate<T, R> setUid(String uid) {
-        this.uid = uid;
-        return this;
-    }
+        private WindowSpec window;
+        private WindowAggregation<T, ?, R> aggregation;
+        private Duration allowedLateness;
+        private String uid;
+        private String name;
 
-    /** The operator name shown in the web UI; defaults to the uid. */
-    public KeyedWindowAggregate<T, R> setName(String name) {
-        this.name = name;
-        return this;
-    }
-
-    public Applier<T, R> build() {
-        if (window == null) {
-            throw new IllegalArgumentException("window must be set");
+        Builder() {
+            this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
         }
-        if (aggregation == null) {
-            throw new IllegalArgumentException("aggregation must be set");
-        }
-        if (allowedLateness == null || allowedLateness.isNegative()) {
-            throw new IllegalArgumentException(
-                    "allowedLateness must not be negative, was " + allowedLateness);
-        }
-        if (uid == null || uid.isBlank()) {
-            throw new IllegalArgumentException("uid must be set: the window state is restored by it");
-        }
-        return new Applier<>(window, aggregation, allowedLateness, uid, name == null ? uid : name);
-    }
 
-    /** A validated aggregate, ready to be applied to keyed streams. */
-    public static final class Applier<T, R> {
-
-        private final WindowSpec window;
-        private final WindowAggregation<T, ?, R> aggregation;
-        private final Duration allowedLateness;
-        private final String uid;
-        private final String name;
-
-        private Applier(
-                WindowSpec window,
-                WindowAggregation<T, ?, R> aggregation,
-                Duration allowedLateness,
-                String uid,
-                String name) {
+        public Builder<T, R> setWindow(WindowSpec window) {
             this.window = window;
+            return this;
+        }
+
+        public Builder<T, R> setAggregation(WindowAggregation<T, ?, R> aggregation) {
             this.aggregation = aggregation;
+            return this;
+        }
+
+        public Builder<T, R> setAllowedLateness(Duration allowedLateness) {
             this.allowedLateness = allowedLateness;
+            return this;
+        }
+
+        /** The stable operator uid; the late-record counter gets {@code uid + "-late-records"}. */
+        public Builder<T, R> setUid(String uid) {
             this.uid = uid;
+            return this;
+        }
+
+        /** The operator name shown in the web UI; defaults to the uid. */
+        public Builder<T, R> setName(String name) {
             this.name = name;
+            return this;
         }
 
-        public <K> WindowedOutput<WindowResult<K, R>, T> apply(KeyedStream<T, K> input) {
-            return applyTyped(input, aggregation);
-        }
-
-        private <K, ACC> WindowedOutput<WindowResult<K, R>, T> applyTyped(
-                KeyedStream<T, K> input, WindowAggregation<T, ACC, R> agg) {
-            OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
-            TypeInformation<WindowResult<K, R>> resultType =
-                    WindowResult.typeInfo(input.getKeyType(), agg.resultType());
-            SingleOutputStreamOperator<WindowResult<K, R>> results =
-                    input.window(window.assigner())
-                            .allowedLateness(allowedLateness)
-                            .sideOutputLateData(lateTag)
-                            .aggregate(
-                                    agg.function(),
-                                    new ResultWindowFunction<K, R>(),
-                                    agg.accumulatorType(),
-                                    agg.resultType(),
-                                    resultType)
-                            .uid(uid)
-                            .name(name);
-            return new WindowedOutput<>(results, LateData.counted(results, lateTag, uid));
+        public KeyedWindowAggregate<T, R> build() {
+            WindowChecks.requireWindow(window);
+            if (aggregation == null) {
+                throw new IllegalArgumentException("aggregation must be set");
+            }
+            WindowChecks.requireLatenessAndUid(allowedLateness, uid);
+            return new KeyedWindowAggregate<>(this);
         }
     }
 }

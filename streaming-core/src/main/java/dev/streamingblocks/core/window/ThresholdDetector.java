@@ -36,105 +36,98 @@ public final class ThresholdDetector<T> {
 
     public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
 
-    private WindowSpec window;
-    private RecordPredicate<T> predicate;
-    private long minCount;
-    private Duration allowedLateness;
-    private String uid;
-    private String name;
+    private final WindowSpec window;
+    private final RecordPredicate<T> predicate;
+    private final long minCount;
+    private final Duration allowedLateness;
+    private final String uid;
+    private final String name;
 
-    ThresholdDetector() {
-        this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
+    private ThresholdDetector(Builder<T> builder) {
+        this.window = builder.window;
+        this.predicate = builder.predicate;
+        this.minCount = builder.minCount;
+        this.allowedLateness = builder.allowedLateness;
+        this.uid = builder.uid;
+        this.name = builder.name == null ? builder.uid : builder.name;
     }
 
-    public static <T> ThresholdDetector<T> builder() {
-        return new ThresholdDetector<>();
+    public static <T> Builder<T> builder() {
+        return new Builder<>();
     }
 
-    public ThresholdDetector<T> setWindow(WindowSpec window) {
-        this.window = window;
-        return this;
+    /** Adds the window operator (uid and name as set) and the late-record counter to {@code input}. */
+    public <K> WindowedOutput<ThresholdBreach<K>, T> apply(KeyedStream<T, K> input) {
+        OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
+        SingleOutputStreamOperator<ThresholdBreach<K>> breaches =
+                input.window(window.assigner())
+                        .allowedLateness(allowedLateness)
+                        .sideOutputLateData(lateTag)
+                        .aggregate(
+                                new MatchCountAggregate<>(predicate),
+                                new ThresholdWindowFunction<K>(minCount),
+                                Types.LONG,
+                                Types.LONG,
+                                ThresholdBreach.typeInfo(input.getKeyType()))
+                        .uid(uid)
+                        .name(name);
+        return new WindowedOutput<>(breaches, LateData.counted(breaches, lateTag, uid));
     }
 
-    public ThresholdDetector<T> setPredicate(RecordPredicate<T> predicate) {
-        this.predicate = predicate;
-        return this;
-    }
+    /** Builds a {@link ThresholdDetector}; see its class documentation for what is required. */
+    public static final class Builder<T> {
 
-    public ThresholdDetector<T> setMinCount(long minCount) {
-        this.minCount = minCount;
-        return this;
-    }
+        private WindowSpec window;
+        private RecordPredicate<T> predicate;
+        private long minCount;
+        private Duration allowedLateness;
+        private String uid;
+        private String name;
 
-    public ThresholdDetector<T> setAllowedLateness(Duration allowedLateness) {
-        this.allowedLateness = allowedLateness;
-        return this;
-    }
-
-    public ThresholdDetector<T> setUid(String uid) {
-        this.uid = uid;
-        return this;
-    }
-
-    public ThresholdDetector<T> setName(String name) {
-        this.name = name;
-        return this;
-    }
-
-    public Applier<T> build() {
-        if (window == null) {
-            throw new IllegalArgumentException("window must be set");
-        }
-        if (predicate == null) {
-            throw new IllegalArgumentException("predicate must be set");
-        }
-        if (minCount < 1) {
-            throw new IllegalArgumentException("minCount must be at least 1, was " + minCount);
-        }
-        if (allowedLateness == null || allowedLateness.isNegative()) {
-            throw new IllegalArgumentException(
-                    "allowedLateness must not be negative, was " + allowedLateness);
-        }
-        if (uid == null || uid.isBlank()) {
-            throw new IllegalArgumentException("uid must be set: the window state is restored by it");
-        }
-        return new Applier<>(this);
-    }
-
-    /** A validated detector, ready to be applied to keyed streams. */
-    public static final class Applier<T> {
-
-        private final WindowSpec window;
-        private final RecordPredicate<T> predicate;
-        private final long minCount;
-        private final Duration allowedLateness;
-        private final String uid;
-        private final String name;
-
-        private Applier(ThresholdDetector<T> builder) {
-            this.window = builder.window;
-            this.predicate = builder.predicate;
-            this.minCount = builder.minCount;
-            this.allowedLateness = builder.allowedLateness;
-            this.uid = builder.uid;
-            this.name = builder.name == null ? builder.uid : builder.name;
+        Builder() {
+            this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
         }
 
-        public <K> WindowedOutput<ThresholdBreach<K>, T> apply(KeyedStream<T, K> input) {
-            OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
-            SingleOutputStreamOperator<ThresholdBreach<K>> breaches =
-                    input.window(window.assigner())
-                            .allowedLateness(allowedLateness)
-                            .sideOutputLateData(lateTag)
-                            .aggregate(
-                                    new MatchCountAggregate<>(predicate),
-                                    new ThresholdWindowFunction<K>(minCount),
-                                    Types.LONG,
-                                    Types.LONG,
-                                    ThresholdBreach.typeInfo(input.getKeyType()))
-                            .uid(uid)
-                            .name(name);
-            return new WindowedOutput<>(breaches, LateData.counted(breaches, lateTag, uid));
+        public Builder<T> setWindow(WindowSpec window) {
+            this.window = window;
+            return this;
+        }
+
+        public Builder<T> setPredicate(RecordPredicate<T> predicate) {
+            this.predicate = predicate;
+            return this;
+        }
+
+        public Builder<T> setMinCount(long minCount) {
+            this.minCount = minCount;
+            return this;
+        }
+
+        public Builder<T> setAllowedLateness(Duration allowedLateness) {
+            this.allowedLateness = allowedLateness;
+            return this;
+        }
+
+        public Builder<T> setUid(String uid) {
+            this.uid = uid;
+            return this;
+        }
+
+        public Builder<T> setName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public ThresholdDetector<T> build() {
+            WindowChecks.requireWindow(window);
+            if (predicate == null) {
+                throw new IllegalArgumentException("predicate must be set");
+            }
+            if (minCount < 1) {
+                throw new IllegalArgumentException("minCount must be at least 1, was " + minCount);
+            }
+            WindowChecks.requireLatenessAndUid(allowedLateness, uid);
+            return new ThresholdDetector<>(this);
         }
     }
 }

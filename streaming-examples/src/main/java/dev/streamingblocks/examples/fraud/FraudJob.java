@@ -1,6 +1,5 @@
 package dev.streamingblocks.examples.fraud;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.examples.ExampleEventTime;
 import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.io.JobSink;
@@ -10,7 +9,7 @@ import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -63,20 +62,15 @@ public final class FraudJob {
         alerts.attach(FraudDetection.builder()
                 .setRules(FraudRules.articleRule())
                 .build()
-                .detect(transactions.attach(env)));
+                .apply(transactions.attach(env)));
     }
 
     /**
-     * The watermark strategy for a TypedKafkaSource, which adds idleness per partition itself.
-     * Guarded ({@link ExampleEventTime}): a far-future transaction goes to {@value #DEAD_LETTER_TOPIC}.
+     * {@link FraudDetection#watermarkStrategy()} with the examples' guard ({@link ExampleEventTime}):
+     * a far-future transaction goes to {@value #DEAD_LETTER_TOPIC}.
      */
     public static WatermarkStrategy<Transaction> watermarks() {
-        return EventTimeWatermarks.<Transaction>builder()
-                .setEventTimeExtractor(Transaction::getTimestamp)
-                .setMaxOutOfOrderness(FraudDetection.MAX_OUT_OF_ORDERNESS)
-                .disableIdleness()
-                .setGuard(ExampleEventTime.guard())
-                .build();
+        return FraudDetection.watermarkStrategy(ExampleEventTime.guard());
     }
 
     /** The production source's builder; tests make it bounded with {@code setBoundedToLatest()}. */
@@ -142,14 +136,14 @@ public final class FraudJob {
     /** As {@link #kafkaAlerts(String, String, String, String)}, with the user's Kafka client settings. */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName, Map<String, String> kafkaProperties) {
-        ExactlyOnceKafkaSink<Alert> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<Alert>builder(),
+        TypedKafkaSink<Alert> sink = ClientProperties.applyTo(TypedKafkaSink.<Alert>builder(),
                         kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)
                 .setValueSerializationSchema(FraudSerdes.alertSerializer())
                 .setDeadLetterTopic(deadLetterTopic)
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
                 .build();
         return sink::sinkTo;
     }

@@ -1,6 +1,6 @@
 package dev.streamingblocks.examples.internal;
 
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
+import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.io.IOException;
 import java.io.Reader;
@@ -102,7 +102,7 @@ public final class ClientProperties {
     }
 
     /** Hands an exactly-once sink the settings its producer (and Admin client) knows. */
-    public static <T> ExactlyOnceKafkaSinkBuilder<T> applyTo(ExactlyOnceKafkaSinkBuilder<T> sink,
+    public static <T> TypedKafkaSinkBuilder<T> applyTo(TypedKafkaSinkBuilder<T> sink,
             Map<String, String> kafkaProperties) {
         Set<String> known = ProducerConfig.configNames();
         kafkaProperties.forEach((key, value) -> {

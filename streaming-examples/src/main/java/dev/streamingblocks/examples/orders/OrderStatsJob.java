@@ -1,6 +1,6 @@
 package dev.streamingblocks.examples.orders;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.core.window.KeyedWindowAggregate;
 import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
@@ -11,7 +11,7 @@ import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.avro.Order;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.RecordValidator;
@@ -158,13 +158,13 @@ public final class OrderStatsJob {
      */
     public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName, Map<String, String> kafkaProperties) {
-        ExactlyOnceKafkaSink<OrderStats> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<OrderStats>builder(),
+        TypedKafkaSink<OrderStats> sink = ClientProperties.applyTo(TypedKafkaSink.<OrderStats>builder(),
                         kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setUpsertJsonLayout(UPSERT_LAYOUT)
                 .setDeadLetterTopic(deadLetterTopic)
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, "order-stats"))
                 .build();
         return sink::sinkTo;
     }
@@ -217,13 +217,11 @@ public final class OrderStatsJob {
     }
 
     /**
-     * Event time from the order's {@code timestamp}; TypedKafkaSource adds idleness per partition
-     * itself. Guarded ({@link ExampleEventTime}): a far-future order goes to {@value #ORDERS_DEAD_LETTER_TOPIC}.
+     * Event time from the order's {@code timestamp}; idleness is the source's setting. Guarded ({@link ExampleEventTime}): a far-future order goes to {@value #ORDERS_DEAD_LETTER_TOPIC}.
      */
     public static WatermarkStrategy<Order> watermarks() {
-        return EventTimeWatermarks.<Order>builder()
+        return EventTimeWatermarkStrategy.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
-                .disableIdleness()
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                 .setGuard(ExampleEventTime.guard())
                 .build();

@@ -11,7 +11,7 @@ import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.orders.OrderGenerator;
 import dev.streamingblocks.examples.orders.OrderStats;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.KafkaSourceStreams;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -174,12 +174,12 @@ public final class Quickstart {
                 .build()
                 .attach(env);
 
-        ExactlyOnceKafkaSink.<OrderStats>builder()
+        TypedKafkaSink.<OrderStats>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopic(OrderStatsJob.ORDER_STATS_TOPIC)
                 .setUpsertJsonLayout(OrderStatsJob.UPSERT_LAYOUT)
                 .setTransactionalIdPrefix(
-                        ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("order-stats-quickstart", "order-stats"))
+                        TypedKafkaSink.suggestTransactionalIdPrefix("order-stats-quickstart", "order-stats"))
                 .build()
                 .sinkTo(OrderStatsJob.orderStats(orders.records()));
         return env;

@@ -1,6 +1,5 @@
 package dev.streamingblocks.examples.sessions;
 
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.examples.ExampleEventTime;
 import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.io.JobSink;
@@ -65,16 +64,11 @@ public final class SessionsJob {
     }
 
     /**
-     * For a TypedKafkaSource, which adds idleness per partition itself. Guarded
+     * The default {@link Sessionizer#watermarkStrategy()} with the examples' guard
      * ({@link ExampleEventTime}): a far-future view goes to {@value #DEAD_LETTER_TOPIC}.
      */
     public static WatermarkStrategy<PageView> watermarks() {
-        return EventTimeWatermarks.<PageView>builder()
-                .setEventTimeExtractor(PageView::viewTime)
-                .setMaxOutOfOrderness(Sessionizer.DEFAULT_MAX_OUT_OF_ORDERNESS)
-                .disableIdleness()
-                .setGuard(ExampleEventTime.guard())
-                .build();
+        return Sessionizer.builder().build().watermarkStrategy(ExampleEventTime.guard());
     }
 
     /** The production source's builder; tests make it bounded with {@code setBoundedToLatest()}. */

@@ -3,7 +3,7 @@ package dev.streamingblocks.examples.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,7 +98,7 @@ class ClientPropertiesTest {
                 .setName("s").setBootstrapServers("b:1").setTopics("t").setGroupId("g")
                 .setValueDeserializer(new SimpleStringSchema()).build();
         assertThat(source.toString()).doesNotContain("alice-pw");
-        ExactlyOnceKafkaSink<String> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<String>builder(), kafka)
+        TypedKafkaSink<String> sink = ClientProperties.applyTo(TypedKafkaSink.<String>builder(), kafka)
                 .setBootstrapServers("b:1").setTopic("t").setValueSerializationSchema(new SimpleStringSchema())
                 .setTransactionalIdPrefix("p").build();
         assertThat(sink.toString()).doesNotContain("alice-pw");

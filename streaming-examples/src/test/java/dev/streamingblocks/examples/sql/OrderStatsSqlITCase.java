@@ -7,7 +7,7 @@ import dev.streamingblocks.core.avro.KafkaAvroSerializer;
 import dev.streamingblocks.examples.avro.Order;
 import dev.streamingblocks.examples.orders.OrderStats;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.KafkaSourceStreams;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -132,11 +132,11 @@ class OrderStatsSqlITCase {
                 .setWatermarkStrategy(OrderStatsJob.watermarks())
                 .build()
                 .attach(env);
-        ExactlyOnceKafkaSink.<OrderStats>builder()
+        TypedKafkaSink.<OrderStats>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(statsTopic)
                 .setUpsertJsonLayout(OrderStatsJob.UPSERT_LAYOUT)
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("order-stats-it", statsTopic))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix("order-stats-it", statsTopic))
                 .build()
                 .sinkTo(OrderStatsJob.orderStats(source.records()));
         env.execute("order-stats (DataStream)");

@@ -3,8 +3,8 @@ package dev.streamingblocks.kafka.sink;
 import dev.streamingblocks.kafka.source.DeadLetterHeaders;
 
 /**
- * Names of the headers on a dead-letter record written by an {@link ExactlyOnceKafkaSink} with
- * {@link ExactlyOnceKafkaSinkBuilder#setDeadLetterTopic(String)}. They follow the source's
+ * Names of the headers on a dead-letter record written by an {@link TypedKafkaSink} with
+ * {@link TypedKafkaSinkBuilder#setDeadLetterTopic(String)}. They follow the source's
  * {@link DeadLetterHeaders} and share its error headers. Values are UTF-8 strings, numbers in decimal.
  */
 public final class SinkDeadLetterHeaders {
@@ -16,7 +16,7 @@ public final class SinkDeadLetterHeaders {
     public static final String ERROR_CLASS = DeadLetterHeaders.ERROR_CLASS;
 
     /**
-     * The exception's message, cut to {@link ExactlyOnceKafkaSink#MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES};
+     * The exception's message, cut to {@link TypedKafkaSink#MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES};
      * empty when it had none. The same header as a source dead letter's.
      */
     public static final String ERROR_MESSAGE = DeadLetterHeaders.ERROR_MESSAGE;
@@ -25,8 +25,8 @@ public final class SinkDeadLetterHeaders {
     public static final String VALUE_SIZE = "dlq.value.size";
 
     /**
-     * What the dead letter's value is: {@value ExactlyOnceKafkaSink#DEAD_LETTER_VALUE_SERIALIZED}
-     * (the serialized value, unchanged) or {@value ExactlyOnceKafkaSink#DEAD_LETTER_VALUE_DESCRIPTION}
+     * What the dead letter's value is: {@value TypedKafkaSink#DEAD_LETTER_VALUE_SERIALIZED}
+     * (the serialized value, unchanged) or {@value TypedKafkaSink#DEAD_LETTER_VALUE_DESCRIPTION}
      * ({@code String.valueOf(element)} in UTF-8, because no value was produced or it does not fit).
      */
     public static final String VALUE_KIND = "dlq.value.kind";

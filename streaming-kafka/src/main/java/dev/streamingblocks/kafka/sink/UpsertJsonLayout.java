@@ -29,7 +29,7 @@ import org.apache.flink.util.function.SerializableFunction;
  *         .setPrimaryKey("user_id", "window_end")
  *         .setDeletedWhen(Total::retracted)
  *         .build();
- * ExactlyOnceKafkaSink.<Total>builder().setUpsertJsonLayout(layout)...
+ * TypedKafkaSink.<Total>builder().setUpsertJsonLayout(layout)...
  * }</pre>
  *
  * <p>Bytes are written by Flink's own JSON row serializer with the json format's default options
@@ -182,20 +182,20 @@ public final class UpsertJsonLayout<T> implements Serializable {
 
         public UpsertJsonLayout<T> build() {
             if (columns.isEmpty()) {
-                throw new IllegalStateException("columns are required: call addColumn(...)");
+                throw new IllegalArgumentException("columns are required: call addColumn(...)");
             }
             if (primaryKey == null) {
-                throw new IllegalStateException("primaryKey is required: call setPrimaryKey(...)");
+                throw new IllegalArgumentException("primaryKey is required: call setPrimaryKey(...)");
             }
             List<Column<T>> keys = new ArrayList<>();
             for (String name : primaryKey) {
                 Column<T> column = columns.get(name);
                 if (column == null) {
-                    throw new IllegalStateException("primaryKey column '" + name + "' is not a column;"
+                    throw new IllegalArgumentException("primaryKey column '" + name + "' is not a column;"
                             + " columns are " + columns.keySet());
                 }
                 if (keys.contains(column)) {
-                    throw new IllegalStateException("primaryKey names column '" + name + "' twice");
+                    throw new IllegalArgumentException("primaryKey names column '" + name + "' twice");
                 }
                 keys.add(column);
             }

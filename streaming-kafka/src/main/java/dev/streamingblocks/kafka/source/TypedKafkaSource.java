@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
@@ -41,7 +40,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
 /**
@@ -78,7 +76,7 @@ import org.apache.kafka.common.IsolationLevel;
  * handled by the failure policy as an {@link InvalidRecordException} naming the problem.
  *
  * <p>Event time checked before emitting: when the watermark strategy is an
- * {@link EventTimeWatermarkStrategy} (built by {@code EventTimeWatermarks}), the source reads each
+ * {@link EventTimeWatermarkStrategy} (built by {@code EventTimeWatermarkStrategy.builder()}), the source reads each
  * record's event time as it deserializes it. A record whose time cannot be read (an
  * {@code InvalidEventTimeException}, e.g. a {@code null} Avro timestamp field) or is rejected by the
  * strategy's {@link EventTimeGuard} (an {@code EventTimeOutOfBoundsException}, e.g. a year-2099 time,
@@ -88,15 +86,15 @@ import org.apache.kafka.common.IsolationLevel;
  * seen" is kept per source subtask, across the partitions that subtask reads, and starts again
  * after a restart. Pass the built strategy unchanged, not wrapped by {@code withIdleness}.
  *
- * <p>Dead letters are written with an {@link ExactlyOnceKafkaSink}, at-least-once by default: with
+ * <p>Dead letters are written with an {@link TypedKafkaSink}, at-least-once by default: with
  * checkpointing, every dead letter is flushed before a checkpoint completes, so none is lost, but
  * after a failure the records replayed since the last checkpoint can land in the dead-letter topic
  * twice. {@link DeliveryGuarantee#EXACTLY_ONCE} writes them in Kafka transactions committed with
  * each checkpoint instead: readers of the dead-letter topic then need {@code read_committed} and
  * see dead letters only after the checkpoint; the transactional id prefix is
  * {@code name + "-dlq"}, so the name must be unique among jobs writing to the same Kafka cluster
- * and may only hold the characters of {@link ExactlyOnceKafkaSink#TRANSACTIONAL_ID_PREFIX_PATTERN}.
- * The sink runs {@link ExactlyOnceKafkaSink}'s checks when attached: exactly-once dead letters need
+ * and may only hold the characters of {@link TypedKafkaSink#TRANSACTIONAL_ID_PREFIX_PATTERN}.
+ * The sink runs {@link TypedKafkaSink}'s checks when attached: exactly-once dead letters need
  * checkpointing, and the transaction timeout must exceed the checkpoint interval plus five minutes
  * and stay within the brokers' maximum. It gets only the producer's share of the properties
  * ({@link org.apache.kafka.clients.producer.ProducerConfig#configNames()}).
@@ -154,12 +152,48 @@ public final class TypedKafkaSource<T> {
     /** Appended to the source name for the transactional id prefix of an exactly-once dead-letter sink. */
     public static final String DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX = "-dlq";
 
-    private final Builder<T> config;
+    // The built source's own immutable settings; the builder may change after build().
+    private final String name;
+    private final String bootstrapServers;
+    private final List<String> topics;
+    private final Pattern topicPattern;
+    private final String groupId;
+    private final StartingOffsets startingOffsets;
+    private final OffsetsInitializer stoppingOffsets;
+    private final IsolationLevel isolationLevel;
+    private final DeserializationSchema<T> valueDeserializer;
     private final TypeInformation<T> valueType;
+    private final WatermarkStrategy<T> watermarkStrategy;
+    private final RecordValidator<T> recordValidator;
+    private final Duration idleness;
+    private final DeserializationFailurePolicy failurePolicy;
+    private final String deadLetterTopic;
+    private final DeliveryGuarantee deadLetterDeliveryGuarantee;
+    private final Duration deadLetterTransactionTimeout;
+    private final int parallelism;
+    private final Properties properties;
 
-    private TypedKafkaSource(Builder<T> config, TypeInformation<T> valueType) {
-        this.config = config;
+    private TypedKafkaSource(Builder<T> builder, TypeInformation<T> valueType) {
+        this.name = builder.name;
+        this.bootstrapServers = builder.bootstrapServers;
+        this.topics = builder.topics;
+        this.topicPattern = builder.topicPattern;
+        this.groupId = builder.groupId;
+        this.startingOffsets = builder.startingOffsets;
+        this.stoppingOffsets = builder.stoppingOffsets;
+        this.isolationLevel = builder.isolationLevel;
+        this.valueDeserializer = builder.valueDeserializer;
         this.valueType = valueType;
+        this.watermarkStrategy = builder.watermarkStrategy;
+        this.recordValidator = builder.recordValidator;
+        this.idleness = builder.idleness;
+        this.failurePolicy = builder.failurePolicy;
+        this.deadLetterTopic = builder.deadLetterTopic;
+        this.deadLetterDeliveryGuarantee = builder.deadLetterDeliveryGuarantee;
+        this.deadLetterTransactionTimeout = builder.deadLetterTransactionTimeout;
+        this.parallelism = builder.parallelism;
+        this.properties = new Properties();
+        this.properties.putAll(builder.properties);
     }
 
     public static <T> Builder<T> builder() {
@@ -168,7 +202,7 @@ public final class TypedKafkaSource<T> {
 
     /** The operator name and uid of the source. */
     public String name() {
-        return config.name;
+        return name;
     }
 
     /** The type of the records. */
@@ -182,33 +216,33 @@ public final class TypedKafkaSource<T> {
      */
     public KafkaSource<Either<DeadLetter, T>> kafkaSource() {
         KafkaSourceBuilder<Either<DeadLetter, T>> builder = KafkaSource.<Either<DeadLetter, T>>builder()
-                .setBootstrapServers(config.bootstrapServers)
-                .setGroupId(config.groupId)
-                .setStartingOffsets(config.startingOffsets.toOffsetsInitializer())
+                .setBootstrapServers(bootstrapServers)
+                .setGroupId(groupId)
+                .setStartingOffsets(startingOffsets.toOffsetsInitializer())
                 .setDeserializer(deserializer())
                 .setProperties(userProperties())
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        config.isolationLevel.toString().toLowerCase(Locale.ROOT));
-        if (config.topicPattern != null) {
-            builder.setTopicPattern(config.topicPattern);
+                        isolationLevel.toString().toLowerCase(Locale.ROOT));
+        if (topicPattern != null) {
+            builder.setTopicPattern(topicPattern);
         } else {
-            builder.setTopics(config.topics);
+            builder.setTopics(topics);
         }
-        if (config.stoppingOffsets != null) {
-            builder.setBounded(config.stoppingOffsets);
+        if (stoppingOffsets != null) {
+            builder.setBounded(stoppingOffsets);
         }
         return builder.build();
     }
 
     /** Reads event times in the deserializer when the strategy says how, so bad ones become dead letters. */
     private FailureHandlingDeserializationSchema<T> deserializer() {
-        if (config.watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime) {
-            return new FailureHandlingDeserializationSchema<>(config.valueDeserializer, config.failurePolicy,
+        if (watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime) {
+            return new FailureHandlingDeserializationSchema<>(valueDeserializer, failurePolicy,
                     DESERIALIZATION_ERRORS_METRIC, eventTime.timestampAssigner(), eventTime.guard().orElse(null),
-                    config.recordValidator);
+                    recordValidator);
         }
-        return new FailureHandlingDeserializationSchema<>(config.valueDeserializer, config.failurePolicy,
-                DESERIALIZATION_ERRORS_METRIC, null, null, config.recordValidator);
+        return new FailureHandlingDeserializationSchema<>(valueDeserializer, failurePolicy,
+                DESERIALIZATION_ERRORS_METRIC, null, null, recordValidator);
     }
 
     /**
@@ -218,11 +252,11 @@ public final class TypedKafkaSource<T> {
      * emitted and stall that partition's watermark, so the generator runs without it.
      */
     WatermarkStrategy<Either<DeadLetter, T>> envelopeWatermarkStrategy() {
-        WatermarkStrategy<T> inner = config.watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime
+        WatermarkStrategy<T> inner = watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime
                 ? eventTime.withoutGuard()
-                : config.watermarkStrategy;
+                : watermarkStrategy;
         WatermarkStrategy<Either<DeadLetter, T>> strategy = new EnvelopeWatermarkStrategy<>(inner);
-        return config.idleness == null ? strategy : strategy.withIdleness(config.idleness);
+        return idleness == null ? strategy : strategy.withIdleness(idleness);
     }
 
     /**
@@ -237,95 +271,82 @@ public final class TypedKafkaSource<T> {
         if (env == null) {
             throw new IllegalArgumentException("env must not be null");
         }
-        int parallelism = config.parallelism > 0 ? config.parallelism : env.getParallelism();
-        if (config.idleness == null && config.topics != null) {
-            ParallelismCheck.warnIfNeeded(config.name, parallelism, config.topics, adminProperties());
+        int subtasks = parallelism > 0 ? parallelism : env.getParallelism();
+        if (idleness == null && topics != null) {
+            ParallelismCheck.warnIfNeeded(name, subtasks, topics, adminProperties());
         }
 
         DataStreamSource<Either<DeadLetter, T>> source =
-                env.fromSource(kafkaSource(), envelopeWatermarkStrategy(), config.name);
-        source.uid(config.name);
+                env.fromSource(kafkaSource(), envelopeWatermarkStrategy(), name);
+        source.uid(name);
         SingleOutputStreamOperator<T> records = source
                 .process(new DeadLetterSplitter<T>(), valueType)
-                .uid(config.name + SPLIT_SUFFIX)
-                .name(config.name + SPLIT_SUFFIX);
-        if (config.parallelism > 0) {
-            source.setParallelism(config.parallelism);
-            records.setParallelism(config.parallelism);
+                .uid(name + SPLIT_SUFFIX)
+                .name(name + SPLIT_SUFFIX);
+        if (parallelism > 0) {
+            source.setParallelism(parallelism);
+            records.setParallelism(parallelism);
         }
         DataStream<DeadLetter> deadLetters = records.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
 
         DataStreamSink<DeadLetter> deadLetterSink = null;
-        if (config.failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
-            // ExactlyOnceKafkaSink runs the checkpoint, timeout and prefix checks; the uid and name
+        if (failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
+            // TypedKafkaSink runs the checkpoint, timeout and prefix checks; the uid and name
             // stay the ones this sink always had, so savepoints keep matching.
-            deadLetterSink = deadLetterKafkaSink(config)
+            deadLetterSink = deadLetterKafkaSink()
                     .sinkTo(deadLetters)
-                    .uid(config.name + DEAD_LETTER_SINK_SUFFIX)
-                    .name(config.name + DEAD_LETTER_SINK_SUFFIX);
+                    .uid(name + DEAD_LETTER_SINK_SUFFIX)
+                    .name(name + DEAD_LETTER_SINK_SUFFIX);
         }
         return new KafkaSourceStreams<>(records, deadLetters, deadLetterSink);
     }
 
     /**
-     * The dead-letter sink: an {@link ExactlyOnceKafkaSink} writing each {@link DeadLetter}'s
+     * The dead-letter sink: an {@link TypedKafkaSink} writing each {@link DeadLetter}'s
      * original key and value with the {@link DeadLetterHeaders}, stamped with the producer's time,
      * given only the producer's share of the user properties.
      */
-    private static ExactlyOnceKafkaSink<DeadLetter> deadLetterKafkaSink(Builder<?> config) {
-        ExactlyOnceKafkaSinkBuilder<DeadLetter> builder = ExactlyOnceKafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(config.bootstrapServers)
-                .setTopic(config.deadLetterTopic)
+    private TypedKafkaSink<DeadLetter> deadLetterKafkaSink() {
+        TypedKafkaSinkBuilder<DeadLetter> builder = TypedKafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopic(deadLetterTopic)
                 .setKeySerializationSchema(DeadLetterSerializationSchema.KEY)
                 .setValueSerializationSchema(DeadLetterSerializationSchema.VALUE)
                 .setHeaderProvider(DeadLetterSerializationSchema.HEADERS)
                 .setWriteElementTimestamps(false)
-                .setDeliveryGuarantee(config.deadLetterDeliveryGuarantee)
-                .setTransactionTimeout(config.deadLetterTransactionTimeout);
-        KafkaClientProperties.producer(config.properties).forEach((key, value) -> {
-            if (!DEAD_LETTER_SINK_OWNED_PROPERTIES.contains(key)) {
-                builder.setProperty((String) key, String.valueOf(value));
-            }
-        });
-        if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            builder.setTransactionalIdPrefix(config.name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX);
+                .setDeliveryGuarantee(deadLetterDeliveryGuarantee)
+                .setTransactionTimeout(deadLetterTransactionTimeout);
+        // Keys the sink sets itself (transaction timeout, id, serializers) come from this source's settings.
+        KafkaClientProperties.without(KafkaClientProperties.producer(properties), KafkaClientProperties.SINK_OWNED)
+                .forEach((key, value) -> builder.setProperty((String) key, String.valueOf(value)));
+        if (deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX);
         }
         return builder.build();
     }
 
-    /**
-     * Producer settings the dead-letter sink sets itself ({@code transaction.timeout.ms} from
-     * {@code deadLetterTransactionTimeout}, the id from the name, byte serializers); a user value
-     * for them is not passed on.
-     */
-    private static final Set<String> DEAD_LETTER_SINK_OWNED_PROPERTIES = Set.of(
-            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-
     private Properties userProperties() {
         Properties props = new Properties();
-        props.putAll(config.properties);
+        props.putAll(properties);
         return props;
     }
 
     private Properties adminProperties() {
         Properties props = userProperties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return props;
     }
 
     /** No client properties: they may hold credentials. */
     @Override
     public String toString() {
-        return "TypedKafkaSource{name='" + config.name + "', "
-                + (config.topicPattern != null ? "topicPattern=" + config.topicPattern : "topics=" + config.topics)
-                + ", groupId='" + config.groupId + "', valueType=" + valueType
-                + ", startingOffsets=" + config.startingOffsets
-                + ", bounded=" + (config.stoppingOffsets != null)
-                + ", onDeserializationError=" + config.failurePolicy
-                + (config.deadLetterTopic != null ? ", deadLetterTopic='" + config.deadLetterTopic + "'" : "")
+        return "TypedKafkaSource{name='" + name + "', "
+                + (topicPattern != null ? "topicPattern=" + topicPattern : "topics=" + topics)
+                + ", groupId='" + groupId + "', valueType=" + valueType
+                + ", startingOffsets=" + startingOffsets
+                + ", bounded=" + (stoppingOffsets != null)
+                + ", onDeserializationError=" + failurePolicy
+                + (deadLetterTopic != null ? ", deadLetterTopic='" + deadLetterTopic + "'" : "")
                 + "}";
     }
 
@@ -334,11 +355,6 @@ public final class TypedKafkaSource<T> {
      * that exclude each other fail at once; {@link #build()} checks the rest and names the property.
      */
     public static final class Builder<T> {
-
-        private static final List<String> RESERVED_PROPERTIES = List.of(
-                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG);
 
         private String name;
         private String bootstrapServers;
@@ -548,7 +564,7 @@ public final class TypedKafkaSource<T> {
         /**
          * Timestamps and watermarks, applied per partition inside the source. Do not add
          * {@code withIdleness} here: idleness is set with {@link #setIdleness}. An
-         * {@link EventTimeWatermarkStrategy} (from {@code EventTimeWatermarks}) also has each
+         * {@link EventTimeWatermarkStrategy} (from {@code EventTimeWatermarkStrategy.builder()}) also has each
          * record's event time read and guarded before it is emitted (see the class documentation).
          */
         public Builder<T> setWatermarkStrategy(WatermarkStrategy<T> watermarkStrategy) {
@@ -644,29 +660,9 @@ public final class TypedKafkaSource<T> {
          * property, the dead-letter producer. Values are never logged.
          */
         public Builder<T> setProperty(String key, String value) {
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("property key must not be null or blank");
-            }
-            if (RESERVED_PROPERTIES.contains(key)) {
-                throw new IllegalArgumentException("property '" + key + "' has its own setter; use "
-                        + setterFor(key) + " instead of setProperty");
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("value of property '" + key + "' must not be null");
-            }
+            KafkaClientProperties.requireSettable(key, value, KafkaClientProperties.SOURCE_OWNED);
             properties.setProperty(key, value);
             return this;
-        }
-
-        private static String setterFor(String key) {
-            switch (key) {
-                case CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG:
-                    return "setBootstrapServers";
-                case ConsumerConfig.GROUP_ID_CONFIG:
-                    return "setGroupId";
-                default:
-                    return "setIsolationLevel";
-            }
         }
 
         /** Checks the configuration across fields; the message names the offending property. */
@@ -703,56 +699,31 @@ public final class TypedKafkaSource<T> {
                 throw new IllegalArgumentException("deadLetterTopic is set but onDeserializationError is "
                         + failurePolicy + "; set onDeserializationError to DEAD_LETTER or remove deadLetterTopic");
             }
-            Builder<T> built = snapshot();
+            TypedKafkaSource<T> built = new TypedKafkaSource<>(this, valueType);
             if (failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
                 checkDeadLetterSink(built);
             }
-            return new TypedKafkaSource<>(built, valueType);
+            return built;
         }
 
         /** Builds the dead-letter sink once, so its settings fail here and not when the job is attached. */
-        private static void checkDeadLetterSink(Builder<?> config) {
+        private static void checkDeadLetterSink(TypedKafkaSource<?> config) {
             String prefix = config.name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX;
             if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
-                    && (!ExactlyOnceKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(prefix).matches()
-                            || prefix.length() > ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH)) {
+                    && (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(prefix).matches()
+                            || prefix.length() > TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH)) {
                 throw new IllegalArgumentException("name '" + config.name + "' cannot be used with"
                         + " deadLetterDeliveryGuarantee EXACTLY_ONCE: it forms the transactional id prefix '" + prefix
                         + "', which may only contain ASCII letters, digits, '.', '_' and '-' and have at most "
-                        + ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH + " characters");
+                        + TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH + " characters");
             }
             try {
-                deadLetterKafkaSink(config);
+                config.deadLetterKafkaSink();
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new IllegalArgumentException("The dead-letter sink cannot be built (deadLetterTopic,"
                         + " deadLetterDeliveryGuarantee, deadLetterTransactionTimeout, properties): "
                         + e.getMessage(), e);
             }
-        }
-
-        /** A copy, so changing this builder later does not change a built source. */
-        private Builder<T> snapshot() {
-            Builder<T> copy = new Builder<>();
-            copy.name = name;
-            copy.bootstrapServers = bootstrapServers;
-            copy.topics = topics;
-            copy.topicPattern = topicPattern;
-            copy.groupId = groupId;
-            copy.startingOffsets = startingOffsets;
-            copy.stoppingOffsets = stoppingOffsets;
-            copy.stoppingDescription = stoppingDescription;
-            copy.isolationLevel = isolationLevel;
-            copy.valueDeserializer = valueDeserializer;
-            copy.watermarkStrategy = watermarkStrategy;
-            copy.recordValidator = recordValidator;
-            copy.idleness = idleness;
-            copy.failurePolicy = failurePolicy;
-            copy.deadLetterTopic = deadLetterTopic;
-            copy.deadLetterDeliveryGuarantee = deadLetterDeliveryGuarantee;
-            copy.deadLetterTransactionTimeout = deadLetterTransactionTimeout;
-            copy.parallelism = parallelism;
-            copy.properties.putAll(properties);
-            return copy;
         }
 
         private static void requireText(String value, String property) {

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.testutils.Committed;
 import dev.streamingblocks.kafka.sink.testutils.NumbersToKafkaJob;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -63,7 +63,7 @@ class LingeringTransactionAfterHardKillITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("hard-kill");
         KAFKA.cluster().createTopic(topic, 1);
         TopicPartition partition = new TopicPartition(topic, 0);
-        String prefix = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("hard-kill", topic);
+        String prefix = TypedKafkaSink.suggestTransactionalIdPrefix("hard-kill", topic);
 
         Path log = tmp.resolve("child.log");
         Process child = startChild(log, KAFKA.bootstrapServers(), topic, prefix);

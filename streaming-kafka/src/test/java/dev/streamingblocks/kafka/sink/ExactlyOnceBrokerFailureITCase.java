@@ -61,7 +61,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code min.insync.replicas} 2; the testkit gives {@code __transaction_state} replication 3 and
  * min ISR 2, {@code __consumer_offsets} replication 3, and this test sets the brokers'
  * {@code min.insync.replicas} to 2) is stopped in the middle of an exactly-once run
- * ({@code TypedKafkaSource} -> keyed running count -> {@code ExactlyOnceKafkaSink}, parallelism 2)
+ * ({@code TypedKafkaSource} -> keyed running count -> {@code TypedKafkaSink}, parallelism 2)
  * and started again, while a producer keeps writing 400 records/s: {@value #PROGRESS} more records
  * must be committed before the stop, while the broker is down and after it is back. The broker
  * stopped is, every time, the transaction coordinator of an open transaction of the job's sink and
@@ -117,7 +117,7 @@ class ExactlyOnceBrokerFailureITCase {
         String output = EmbeddedKafkaCluster.uniqueTopicName("broker-fault-out");
         kafka.createTopic(input, PARTITIONS, (short) 3, DURABLE);
         kafka.createTopic(output, PARTITIONS, (short) 3, DURABLE);
-        String prefix = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("broker-fault", output);
+        String prefix = TypedKafkaSink.suggestTransactionalIdPrefix("broker-fault", output);
 
         JobID job = startJob(input, output, prefix);
         Thread describer = new Thread(() -> {
@@ -192,7 +192,7 @@ class ExactlyOnceBrokerFailureITCase {
         DataStream<String> counted = source.attach(env).records()
                 .keyBy(ExactlyOnceBrokerFailureITCase::keyOf)
                 .process(new RunningCount()).uid("running-count").name("running-count");
-        ExactlyOnceKafkaSink.<String>builder()
+        TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(output)
                 .setKeyExtractor(ExactlyOnceBrokerFailureITCase::keyOf)

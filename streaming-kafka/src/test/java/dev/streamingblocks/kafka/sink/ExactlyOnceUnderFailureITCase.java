@@ -126,12 +126,12 @@ class ExactlyOnceUnderFailureITCase {
         DataStream<String> transformed = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_UID)
                 .uid(SOURCE_UID)
                 .map(new FailingTransform()).uid(TRANSFORM_UID).name(TRANSFORM_UID);
-        ExactlyOnceKafkaSink.<String>builder()
+        TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(output)
                 .setKeyExtractor(v -> v.substring(0, v.indexOf(':')))
                 .setValueSerializationSchema(new SimpleStringSchema())
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("eos-under-failure", output))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix("eos-under-failure", output))
                 .build()
                 .sinkTo(transformed);
 

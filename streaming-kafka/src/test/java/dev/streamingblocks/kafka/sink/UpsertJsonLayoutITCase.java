@@ -173,7 +173,7 @@ class UpsertJsonLayoutITCase {
     private static void writeWithDataStream(String topic) throws Exception {
         StreamExecutionEnvironment env = env();
         env.enableCheckpointing(200);
-        ExactlyOnceKafkaSink.<Total>builder()
+        TypedKafkaSink.<Total>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(topic)
                 .setUpsertJsonLayout(layout())

@@ -58,16 +58,16 @@ class UpsertJsonLayoutTest {
     @Test
     void builderMessages() {
         assertThatThrownBy(() -> UpsertJsonLayout.<Count>builder().setPrimaryKey("k").build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("columns are required: call addColumn(...)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("columns are required: call addColumn(...)");
         assertThatThrownBy(() -> UpsertJsonLayout.<Count>builder().addColumn("k", ColumnType.STRING, Count::key).build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("primaryKey is required: call setPrimaryKey(...)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("primaryKey is required: call setPrimaryKey(...)");
         assertThatThrownBy(() -> UpsertJsonLayout.<Count>builder().addColumn("k", ColumnType.STRING, Count::key)
                         .setPrimaryKey("key").build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("primaryKey column 'key' is not a column; columns are [k]");
         assertThatThrownBy(() -> UpsertJsonLayout.<Count>builder().addColumn("k", ColumnType.STRING, Count::key)
                         .setPrimaryKey("k", "k").build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("primaryKey names column 'k' twice");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("primaryKey names column 'k' twice");
         assertThatThrownBy(() -> UpsertJsonLayout.<Count>builder().addColumn("k", ColumnType.STRING, Count::key)
                         .addColumn("k", ColumnType.BIGINT, Count::count))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("column 'k' is already defined");

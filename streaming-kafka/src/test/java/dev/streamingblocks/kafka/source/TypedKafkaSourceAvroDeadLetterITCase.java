@@ -18,6 +18,8 @@ import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.kafka.testing.PaymentEvent;
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
@@ -47,14 +49,8 @@ class TypedKafkaSourceAvroDeadLetterITCase {
     private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
     private static final int UNKNOWN_SCHEMA_ID = 987_654;
 
-    private static final Configuration FLINK_CONFIG = flinkConfig();
-
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FLINK_CONFIG)
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
@@ -65,12 +61,6 @@ class TypedKafkaSourceAvroDeadLetterITCase {
     private static final Schema SHIPMENT = new Schema.Parser().parse(
             "{\"type\":\"record\",\"name\":\"Shipment\",\"namespace\":\"dev.streamingblocks.kafka.testing\","
                     + "\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"qty\",\"type\":\"int\"}]}");
-
-    private static Configuration flinkConfig() {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        return config;
-    }
 
     /** A bad record as written: which kind, its key, its value and the error it must be filed under. */
     private record Bad(String kind, byte[] key, byte[] value, String errorClass) {}
@@ -125,18 +115,18 @@ class TypedKafkaSourceAvroDeadLetterITCase {
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(dlq)
                 .build();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FLINK_CONFIG);
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         env.setParallelism(2);
 
-        List<PaymentEvent> out = TypedKafkaSourceDeadLetterITCase.collect(source.attach(env).records(), "avro-dlq");
+        List<PaymentEvent> out = FlinkTestCluster.collect(source.attach(env).records(), "avro-dlq");
         out.sort(Comparator.comparing(PaymentEvent::getId));
         assertThat(out).containsExactlyElementsOf(good);
 
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, bad.size(), TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> deadByPosition = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            deadByPosition.put(header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
-                    + header(record, DeadLetterHeaders.SOURCE_OFFSET), record);
+            deadByPosition.put(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
+                    + DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_OFFSET), record);
         }
         assertThat(deadByPosition).hasSize(bad.size());
         for (int i = 0; i < bad.size(); i++) {
@@ -146,15 +136,15 @@ class TypedKafkaSourceAvroDeadLetterITCase {
             assertThat(record).as("dead letter for %s", b.kind()).isNotNull();
             assertThat(record.key()).as("key of %s", b.kind()).isEqualTo(b.key());
             assertThat(record.value()).as("value of %s", b.kind()).isEqualTo(b.value());
-            assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
-            assertThat(header(record, DeadLetterHeaders.SOURCE_TIMESTAMP)).as("timestamp of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TIMESTAMP)).as("timestamp of %s", b.kind())
                     .isEqualTo(Long.toString(BASE_TIMESTAMP + badIndexes.get(i)));
-            assertThat(header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class of %s", b.kind())
                     .isEqualTo(b.errorClass());
-            assertThat(header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message of %s", b.kind())
                     .isNotBlank();
         }
-        assertThat(header(deadByPosition.get(positionOf(landed, badIndexes, bad, "unknown schema id")),
+        assertThat(DeadLetterRecords.header(deadByPosition.get(positionOf(landed, badIndexes, bad, "unknown schema id")),
                 DeadLetterHeaders.ERROR_MESSAGE)).contains(Integer.toString(UNKNOWN_SCHEMA_ID));
     }
 
@@ -194,10 +184,5 @@ class TypedKafkaSourceAvroDeadLetterITCase {
                         avro + "IncompatibleReaderSchemaException"),
                 new Bad("random bytes", new byte[] {0, (byte) 0xff}, random, avro + "InvalidWireFormatException"),
                 new Bad("tombstone", "k-tomb".getBytes(UTF_8), null, avro + "TombstoneException"));
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
     }
 }

@@ -299,14 +299,13 @@ class TypedKafkaSourceBuilderTest {
     void propertiesWithTheirOwnSetterAreRejected() {
         assertThatThrownBy(() -> valid().setProperty("isolation.level", "read_uncommitted"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property 'isolation.level' has its own setter; use setIsolationLevel instead of setProperty");
+                .hasMessage("property 'isolation.level' is set by the builder: use setIsolationLevel(...) instead");
         assertThatThrownBy(() -> valid().setProperty("group.id", "g"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property 'group.id' has its own setter; use setGroupId instead of setProperty");
+                .hasMessage("property 'group.id' is set by the builder: use setGroupId(...) instead");
         assertThatThrownBy(() -> valid().setProperty("bootstrap.servers", "b"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property 'bootstrap.servers' has its own setter;"
-                        + " use setBootstrapServers instead of setProperty");
+                .hasMessage("property 'bootstrap.servers' is set by the builder: use setBootstrapServers(...) instead");
         assertThatThrownBy(() -> valid().setProperty(" ", "v"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("property key must not be null or blank");

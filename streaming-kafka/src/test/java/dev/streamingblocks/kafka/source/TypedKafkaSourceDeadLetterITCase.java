@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.avro.Schema;
@@ -48,30 +50,11 @@ class TypedKafkaSourceDeadLetterITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
 
-    private static final Configuration FLINK_CONFIG = flinkConfig();
-
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FLINK_CONFIG)
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
-
-    private static Configuration flinkConfig() {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return config;
-    }
-
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FLINK_CONFIG);
-        env.setParallelism(2);
-        return env;
-    }
 
     /** A bad record as written: which kind, its key and its value. */
     private record Bad(String kind, byte[] key, byte[] value) {}
@@ -124,19 +107,19 @@ class TypedKafkaSourceDeadLetterITCase {
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(dlq)
                 .build();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         KafkaSourceStreams<Payment> streams = source.attach(env);
         assertThat(streams.deadLetterSink()).isPresent();
 
-        List<Payment> out = collect(streams.records(), "dead-letter-test");
+        List<Payment> out = FlinkTestCluster.collect(streams.records(), "dead-letter-test");
         out.sort(Comparator.comparing(Payment::id, Comparator.comparingInt(id -> Integer.parseInt(id.substring(2)))));
         assertThat(out).containsExactlyElementsOf(good);
 
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, sentBad.size(), TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> deadByPosition = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            deadByPosition.put(header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
-                    + header(record, DeadLetterHeaders.SOURCE_OFFSET), record);
+            deadByPosition.put(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
+                    + DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_OFFSET), record);
         }
         assertThat(deadByPosition).hasSize(sentBad.size());
         for (int i = 0; i < sentBad.size(); i++) {
@@ -146,13 +129,13 @@ class TypedKafkaSourceDeadLetterITCase {
             assertThat(record).as("dead letter for %s", b.kind()).isNotNull();
             assertThat(record.key()).as("key of %s", b.kind()).isEqualTo(b.key());
             assertThat(record.value()).as("value of %s", b.kind()).isEqualTo(b.value());
-            assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
-            assertThat(header(record, DeadLetterHeaders.SOURCE_TIMESTAMP))
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TIMESTAMP))
                     .as("timestamp of %s", b.kind())
                     .isEqualTo(Long.toString(BASE_TIMESTAMP + badIndexes.get(i)));
-            assertThat(header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class of %s", b.kind())
                     .isEqualTo(expectedErrorClass(b.kind()));
-            assertThat(header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message of %s", b.kind())
                     .isNotBlank();
         }
     }
@@ -175,7 +158,7 @@ class TypedKafkaSourceDeadLetterITCase {
                 .setBoundedToLatest()
                 .setJsonValue(Payment.class)
                 .build();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         source.attach(env).records().sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
 
         assertThatThrownBy(() -> env.execute("fail-test"))
@@ -217,10 +200,10 @@ class TypedKafkaSourceDeadLetterITCase {
                 .setJsonValue(Payment.class)
                 .setOnDeserializationError(DeserializationFailurePolicy.SKIP)
                 .build();
-        KafkaSourceStreams<Payment> streams = source.attach(env());
+        KafkaSourceStreams<Payment> streams = source.attach(FlinkTestCluster.env(2));
         assertThat(streams.deadLetterSink()).isEmpty();
 
-        List<Payment> out = collect(streams.records(), "skip-test");
+        List<Payment> out = FlinkTestCluster.collect(streams.records(), "skip-test");
         out.sort(Comparator.comparing(Payment::id));
         assertThat(out).containsExactlyElementsOf(good);
     }
@@ -282,19 +265,5 @@ class TypedKafkaSourceDeadLetterITCase {
         new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
         encoder.flush();
         return bytes.toByteArray();
-    }
-
-    /** Runs the (bounded) job and returns everything the stream emitted. */
-    static <T> List<T> collect(DataStream<T> stream, String jobName) throws Exception {
-        List<T> out = new ArrayList<>();
-        try (CloseableIterator<T> it = stream.executeAndCollect(jobName)) {
-            it.forEachRemaining(out::add);
-        }
-        return out;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
     }
 }

@@ -18,7 +18,9 @@ import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.time.EventTimeGuard;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
@@ -62,14 +64,8 @@ class TypedKafkaSourceEventTimeGuardITCase {
     private static final Duration HORIZON = Duration.ofDays(1);
     private static final String OUT_OF_BOUNDS = "dev.streamingblocks.core.time.EventTimeOutOfBoundsException";
 
-    private static final Configuration FLINK_CONFIG = flinkConfig();
-
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FLINK_CONFIG)
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
@@ -81,20 +77,6 @@ class TypedKafkaSourceEventTimeGuardITCase {
             "{\"type\":\"record\",\"name\":\"Reading\",\"namespace\":\"test\",\"fields\":["
                     + "{\"name\":\"sensor\",\"type\":\"string\"},"
                     + "{\"name\":\"measured_at\",\"type\":[\"null\",\"long\"],\"default\":null}]}");
-
-    private static Configuration flinkConfig() {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        // Any failure fails the job at once: a finished job is one that never restarted.
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return config;
-    }
-
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FLINK_CONFIG);
-        env.setParallelism(2);
-        return env;
-    }
 
     private static EventTimeGuard guard() {
         return EventTimeGuard.builder()
@@ -141,22 +123,21 @@ class TypedKafkaSourceEventTimeGuardITCase {
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setBoundedToLatest()
                 .setJsonValue(Payment.class)
-                .setWatermarkStrategy(EventTimeWatermarks.<Payment>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Payment>builder()
                         .setEventTimeExtractor(p -> Instant.ofEpochMilli(p.eventTime()))
                         .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                        .disableIdleness()
                         .setGuard(guard())
                         .build())
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(dlq)
                 .build();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         DataStream<String> perMinute = source.attach(env).records()
                 .keyBy(Payment::account, Types.STRING)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .process(new CountAndSum(), Types.STRING);
 
-        List<String> out = TypedKafkaSourceDeadLetterITCase.collect(perMinute, "event-time-guard");
+        List<String> out = FlinkTestCluster.collect(perMinute, "event-time-guard");
         assertThat(out).containsExactlyInAnyOrderElementsOf(expectedWindows(good));
 
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, 2, TIMEOUT);
@@ -207,45 +188,36 @@ class TypedKafkaSourceEventTimeGuardITCase {
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setBoundedToLatest()
                 .setAvroGenericValue(READING, registryConfig)
-                .setWatermarkStrategy(EventTimeWatermarks.<GenericRecord>builder()
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<GenericRecord>builder()
                         .setAvroTimestampField("measured_at")
                         .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                        .disableIdleness()
                         .setGuard(guard())
                         .build())
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(dlq)
                 .build();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         DataStream<String> sensors = source.attach(env).records()
                 .map(r -> r.get("sensor").toString(), Types.STRING);
 
-        List<String> out = TypedKafkaSourceDeadLetterITCase.collect(sensors, "null-avro-timestamp");
+        List<String> out = FlinkTestCluster.collect(sensors, "null-avro-timestamp");
         assertThat(out).containsExactlyInAnyOrderElementsOf(goodSensors);
 
         ConsumerRecord<byte[], byte[]> dead = KAFKA.cluster().consume(dlq, 1, TIMEOUT).get(0);
         assertThat(dead.key()).isEqualTo("k-3".getBytes(UTF_8));
         assertThat(dead.value()).isEqualTo(nullTime);
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(Long.toString(landed.get(3).offset()));
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
-        assertThat(header(dead, DeadLetterHeaders.ERROR_CLASS))
-                .isEqualTo("dev.streamingblocks.core.time.InvalidEventTimeException");
-        assertThat(header(dead, DeadLetterHeaders.ERROR_MESSAGE))
-                .isEqualTo("Avro timestamp field 'measured_at' of record test.Reading is null");
+        DeadLetterRecords.assertDeadLetter(dead, topic, 0, landed.get(3).offset(),
+                "dev.streamingblocks.core.time.InvalidEventTimeException",
+                "Avro timestamp field 'measured_at' of record test.Reading is null");
+        assertThat(DeadLetterRecords.header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
     }
 
     private static void assertDeadLetter(ConsumerRecord<byte[], byte[]> dead, Payment payment, String topic,
             RecordMetadata where, String reason) {
         assertThat(dead).as("dead letter of %s", payment.id()).isNotNull();
         assertThat(dead.value()).isEqualTo(payment.toJson());
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo(Integer.toString(where.partition()));
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo(Long.toString(where.offset()));
-        assertThat(header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
-        assertThat(header(dead, DeadLetterHeaders.ERROR_CLASS)).isEqualTo(OUT_OF_BOUNDS);
-        assertThat(header(dead, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo(reason);
+        DeadLetterRecords.assertDeadLetter(dead, topic, where.partition(), where.offset(), OUT_OF_BOUNDS, reason);
+        assertThat(DeadLetterRecords.header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
     }
 
     /** account|window start|count|sum of cents, for every (account, minute) of {@code payments}. */
@@ -273,10 +245,5 @@ class TypedKafkaSourceEventTimeGuardITCase {
             }
             out.collect(account + "|" + Instant.ofEpochMilli(context.window().getStart()) + "|" + count + "|" + sum);
         }
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), UTF_8);
     }
 }

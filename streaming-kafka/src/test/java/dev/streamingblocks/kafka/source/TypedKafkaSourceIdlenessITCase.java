@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -48,26 +49,14 @@ class TypedKafkaSourceIdlenessITCase {
     private static final Duration WINDOW = Duration.ofMinutes(5);
     private static final Duration TEST_IDLENESS = Duration.ofMillis(500);
 
-    private static final Configuration FLINK_CONFIG = flinkConfig();
-
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FLINK_CONFIG)
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
 
     /** One window's count of payments for an account. */
     public record WindowCount(String account, long windowStart, long count) {}
-
-    private static Configuration flinkConfig() {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        return config;
-    }
 
     private static long t(int minutes) {
         return BEGINNING.plus(Duration.ofMinutes(minutes)).toEpochMilli();
@@ -115,18 +104,12 @@ class TypedKafkaSourceIdlenessITCase {
                 .name("count-per-window");
     }
 
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FLINK_CONFIG);
-        env.setParallelism(2);
-        return env;
-    }
-
     @Test
     @Timeout(120)
     void windowsFireAlthoughSomePartitionsAreEmpty() throws Exception {
         String topic = topicWithEmptyPartitions();
 
-        List<WindowCount> results = new ArrayList<>(windowCounts(env(), topic, true).executeAndCollect("idle", 2));
+        List<WindowCount> results = new ArrayList<>(windowCounts(FlinkTestCluster.env(2), topic, true).executeAndCollect("idle", 2));
         results.sort(Comparator.comparing(WindowCount::account));
 
         // Only the first window closes: both live partitions have passed t(5), neither t(10).
@@ -137,7 +120,7 @@ class TypedKafkaSourceIdlenessITCase {
     @Timeout(120)
     void withoutIdlenessTheEmptyPartitionsStallEventTime() throws Exception {
         String topic = topicWithEmptyPartitions();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         DataStream<WindowCount> counts = windowCounts(env, topic, false);
 
         ExecutorService executor = Executors.newSingleThreadExecutor();

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.configuration.Configuration;
@@ -34,34 +35,14 @@ class TypedKafkaSourceOffsetsITCase {
 
     private static final Instant BEGINNING = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static final Configuration FLINK_CONFIG = flinkConfig();
-
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(FLINK_CONFIG)
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
 
-    private static Configuration flinkConfig() {
-        Configuration config = new Configuration();
-        config.set(PipelineOptions.GENERIC_TYPES, false);
-        // Checkpointing would otherwise bring endless restarts; a failure must fail the test.
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return config;
-    }
-
     private static long t(int minutes) {
         return BEGINNING.plusSeconds(60L * minutes).toEpochMilli();
-    }
-
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FLINK_CONFIG);
-        env.setParallelism(2);
-        return env;
     }
 
     private static TypedKafkaSource.Builder<Payment> source(String topic) {
@@ -100,7 +81,7 @@ class TypedKafkaSourceOffsetsITCase {
                 .setBoundedAt(Instant.ofEpochMilli(t(4)))
                 .build();
 
-        assertThat(ids(TypedKafkaSourceDeadLetterITCase.collect(source.attach(env()).records(), "timestamps")))
+        assertThat(ids(FlinkTestCluster.collect(source.attach(FlinkTestCluster.env(2)).records(), "timestamps")))
                 .containsExactly("p-2", "p-3");
     }
 
@@ -118,7 +99,7 @@ class TypedKafkaSourceOffsetsITCase {
                 .setBoundedToLatest()
                 .build();
 
-        assertThat(ids(TypedKafkaSourceDeadLetterITCase.collect(source.attach(env()).records(), "committed")))
+        assertThat(ids(FlinkTestCluster.collect(source.attach(FlinkTestCluster.env(2)).records(), "committed")))
                 .containsExactly("p-4", "p-5");
     }
 
@@ -131,7 +112,7 @@ class TypedKafkaSourceOffsetsITCase {
                 .setBoundedToLatest()
                 .build();
 
-        assertThat(ids(TypedKafkaSourceDeadLetterITCase.collect(source.attach(env()).records(), "fallback")))
+        assertThat(ids(FlinkTestCluster.collect(source.attach(FlinkTestCluster.env(2)).records(), "fallback")))
                 .containsExactly("p-0", "p-1", "p-2", "p-3", "p-4", "p-5");
     }
 
@@ -157,13 +138,13 @@ class TypedKafkaSourceOffsetsITCase {
 
         TypedKafkaSource<Payment> committed = source(topic)
                 .setStartingOffsets(StartingOffsets.earliest()).setBoundedToLatest().build();
-        assertThat(ids(TypedKafkaSourceDeadLetterITCase.collect(committed.attach(env()).records(), "committed-tx")))
+        assertThat(ids(FlinkTestCluster.collect(committed.attach(FlinkTestCluster.env(2)).records(), "committed-tx")))
                 .containsExactly("p-committed", "p-last");
 
         TypedKafkaSource<Payment> uncommitted = source(topic)
                 .setStartingOffsets(StartingOffsets.earliest()).setBoundedToLatest()
                 .setIsolationLevel(IsolationLevel.READ_UNCOMMITTED).build();
-        assertThat(ids(TypedKafkaSourceDeadLetterITCase.collect(uncommitted.attach(env()).records(), "all-tx")))
+        assertThat(ids(FlinkTestCluster.collect(uncommitted.attach(FlinkTestCluster.env(2)).records(), "all-tx")))
                 .containsExactly("p-aborted", "p-committed", "p-last");
     }
 
@@ -186,10 +167,10 @@ class TypedKafkaSourceOffsetsITCase {
                 .setDeadLetterTopic(dlq)
                 .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .build();
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         env.enableCheckpointing(200);
 
-        assertThat(ids(TypedKafkaSourceDeadLetterITCase.collect(source.attach(env).records(), "eos")))
+        assertThat(ids(FlinkTestCluster.collect(source.attach(env).records(), "eos")))
                 .containsExactly("p-1");
         // consume() reads with read_committed: the dead letter is visible only once its transaction committed.
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, 1, java.time.Duration.ofSeconds(60));

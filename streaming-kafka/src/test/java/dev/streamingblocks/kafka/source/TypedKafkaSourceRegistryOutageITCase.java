@@ -18,7 +18,7 @@ import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.testutils.Committed;
 import dev.streamingblocks.kafka.testing.PaymentEvent;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -190,12 +190,12 @@ class TypedKafkaSourceRegistryOutageITCase {
                 .build();
         DataStream<String> ids = source.attach(env).records()
                 .map(PaymentEvent::getId).returns(Types.STRING).name("payment-id").uid("payment-id");
-        ExactlyOnceKafkaSink.<String>builder()
+        TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(output)
                 .setKeyExtractor(id -> id)
                 .setValueSerializationSchema(new SimpleStringSchema())
-                .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("registry-outage", output))
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix("registry-outage", output))
                 .build()
                 .sinkTo(ids);
         return env.executeAsync("registry-outage").getJobID();

@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
+import dev.streamingblocks.sessions.postgres.internal.PostgresSinkSettings;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -92,31 +93,13 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
 
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
-    private final String table;
-    private final String rejectsTable;
-    private final int batchSize;
-    private final int maxRetries;
-    private final Duration retryBackoff;
-    private final Duration maxRetryBackoff;
-    private final boolean createTable;
-    private final Duration flushInterval;
+    private final PostgresSinkSettings settings;
 
     private PostgresSessionSink(Builder builder) {
-        this.jdbcUrl = builder.jdbcUrl;
-        this.user = builder.user;
-        this.password = builder.password;
-        this.table = builder.table;
-        this.rejectsTable = builder.rejectsTable != null ? builder.rejectsTable
-                : builder.table + DEFAULT_REJECTS_TABLE_SUFFIX;
-        this.batchSize = builder.batchSize;
-        this.maxRetries = builder.maxRetries;
-        this.retryBackoff = builder.retryBackoff;
-        this.maxRetryBackoff = builder.maxRetryBackoff;
-        this.createTable = builder.createTable;
-        this.flushInterval = builder.flushInterval;
+        this.settings = new PostgresSinkSettings(builder.jdbcUrl, builder.user, builder.password, builder.table,
+                builder.rejectsTable != null ? builder.rejectsTable : builder.table + DEFAULT_REJECTS_TABLE_SUFFIX,
+                builder.batchSize, builder.maxRetries, builder.retryBackoff, builder.maxRetryBackoff,
+                builder.createTable, builder.flushInterval);
     }
 
     public static Builder builder() {
@@ -163,26 +146,23 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
 
     @Override
     public SinkWriter<SessionChange> createWriter(WriterInitContext context) {
-        return new PostgresSessionWriter(jdbcUrl, user, password, table, rejectsTable, batchSize, maxRetries,
-                retryBackoff, maxRetryBackoff, createTable, flushInterval,
-                flushInterval.isZero() ? null : context.getProcessingTimeService(),
+        return new PostgresSessionWriter(settings,
+                settings.flushInterval().isZero() ? null : context.getProcessingTimeService(),
                 context.metricGroup().counter(REJECTED_CHANGES_METRIC),
                 context.metricGroup().counter(WRITE_RETRIES_METRIC));
     }
 
     public String table() {
-        return table;
+        return settings.table();
     }
 
     public String rejectsTable() {
-        return rejectsTable;
+        return settings.rejectsTable();
     }
 
     @Override
     public String toString() {
-        return "PostgresSessionSink{table=" + table + ", rejectsTable=" + rejectsTable + ", user=" + user + ", batchSize=" + batchSize
-                + ", maxRetries=" + maxRetries + ", createTable=" + createTable + ", flushInterval=" + flushInterval
-                + "}";
+        return "PostgresSessionSink{" + settings + "}";
     }
 
     /** Settings for a {@link PostgresSessionSink}; see the class Javadoc for what is required. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
+import dev.streamingblocks.core.avro.registry.internal.RegistryTls;
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
 
 import org.apache.avro.Schema;
@@ -14,18 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,11 +33,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A {@link SchemaRegistryClient} speaking Confluent Schema Registry's REST API over {@code
@@ -127,7 +117,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .executor(executor);
         if (config.trustStoreLocation() != null || config.keyStoreLocation() != null) {
-            builder.sslContext(sslContext(config));
+            builder.sslContext(RegistryTls.sslContext(config.trustStoreLocation(), config.trustStoreType(),
+                    config.trustStorePassword(), config.keyStoreLocation(), config.keyStoreType(),
+                    config.keyStorePassword(), config.keyPassword()));
         }
         this.http = builder.build();
     }
@@ -716,112 +708,5 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         return "Basic "
                 + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static SSLContext sslContext(SchemaRegistryClientConfig config) {
-        TrustManager[] trustManagers = null; // null: the JDK's default trust
-        KeyManager[] keyManagers = null; // null: present no client certificate
-        if (config.trustStoreLocation() != null) {
-            KeyStore trustStore =
-                    loadStore(
-                            "trust store",
-                            config.trustStoreLocation(),
-                            config.trustStoreType(),
-                            config.trustStorePassword(),
-                            SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
-                            SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG);
-            try {
-                TrustManagerFactory tmf =
-                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trustStore);
-                trustManagers = tmf.getTrustManagers();
-            } catch (GeneralSecurityException e) {
-                throw storeProblem(
-                        "trust store",
-                        config.trustStoreLocation(),
-                        SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
-                        config.trustStoreType(),
-                        e.getClass().getSimpleName() + ": " + e.getMessage(),
-                        e);
-            }
-        }
-        if (config.keyStoreLocation() != null) {
-            KeyStore keyStore =
-                    loadStore(
-                            "key store",
-                            config.keyStoreLocation(),
-                            config.keyStoreType(),
-                            config.keyStorePassword(),
-                            SchemaRegistryClientConfig.SSL_KEYSTORE_LOCATION_CONFIG,
-                            SchemaRegistryClientConfig.SSL_KEYSTORE_PASSWORD_CONFIG);
-            String keyPassword = config.keyPassword();
-            try {
-                KeyManagerFactory kmf =
-                        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keyStore, keyPassword == null ? null : keyPassword.toCharArray());
-                keyManagers = kmf.getKeyManagers();
-            } catch (GeneralSecurityException e) {
-                String why =
-                        e instanceof UnrecoverableKeyException
-                                ? "wrong key password ("
-                                        + SchemaRegistryClientConfig.SSL_KEY_PASSWORD_CONFIG
-                                        + ")"
-                                : e.getClass().getSimpleName() + ": " + e.getMessage();
-                throw storeProblem(
-                        "key store",
-                        config.keyStoreLocation(),
-                        SchemaRegistryClientConfig.SSL_KEYSTORE_LOCATION_CONFIG,
-                        config.keyStoreType(),
-                        why,
-                        e);
-            }
-        }
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers, trustManagers, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(
-                    "Cannot set up TLS for the schema registry: " + e, e);
-        }
-    }
-
-    private static KeyStore loadStore(
-            String what,
-            Path location,
-            String type,
-            String password,
-            String locationKey,
-            String passwordKey) {
-        try (InputStream in = Files.newInputStream(location)) {
-            KeyStore store = KeyStore.getInstance(type);
-            store.load(in, password == null ? null : password.toCharArray());
-            return store;
-        } catch (IOException | GeneralSecurityException e) {
-            // The JDK words a wrong password differently per store type and version; say it
-            // plainly.
-            String why =
-                    e instanceof UnrecoverableKeyException
-                                    || e.getCause() instanceof UnrecoverableKeyException
-                            ? "wrong password (" + passwordKey + ") or a damaged file"
-                            : e.getClass().getSimpleName() + ": " + e.getMessage();
-            throw storeProblem(what, location, locationKey, type, why, e);
-        }
-    }
-
-    private static IllegalArgumentException storeProblem(
-            String what, Path location, String locationKey, String type, String why, Exception e) {
-        return new IllegalArgumentException(
-                "Cannot load the "
-                        + what
-                        + " '"
-                        + location
-                        + "' ("
-                        + locationKey
-                        + ", type "
-                        + type
-                        + "): "
-                        + why,
-                e);
     }
 }

@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,8 +34,10 @@ import java.util.stream.Collectors;
  *         .build();
  * }</pre>
  *
- * <p>Required: {@link #URL_CONFIG}. Every key is a constant below with its doc and default; {@link
- * #supportedKeys()} lists them. {@link #fromMap} rejects unknown keys in the registry's namespaces
+ * <p>Required: {@link #URL_CONFIG}. Every key is a constant below with its default; its
+ * documentation, how {@link #fromMap} reads it, which builder setter takes it and how
+ * {@link #toString()} shows it are one row of the key table ({@link #documentation(String)},
+ * {@link #supportedKeys()}). {@link #fromMap} rejects unknown keys in the registry's namespaces
  * ({@code schema.registry.}, {@code basic.auth.}, {@code bearer.auth.}) and ignores every other
  * key, so one map can hold serde and Kafka settings too. Secrets (user info, token, trust-store
  * password) never appear in messages or {@link #toString()}.
@@ -41,146 +45,123 @@ import java.util.stream.Collectors;
 public final class SchemaRegistryClientConfig {
 
     public static final String URL_CONFIG = "schema.registry.url";
-    public static final String URL_DOC =
-            "Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
-                    + " a 5xx answer the client moves on to the next URL. A URL may carry"
-                    + " 'user:password@' for basic.auth.credentials.source=URL. Required.";
-
-    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
-            "basic.auth.credentials.source";
-    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_DOC =
-            "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
-                    + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
-                    + " client, but USER_INFO when only basic.auth.user.info is given.";
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_URL = "URL";
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO = "USER_INFO";
-    public static final String DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE =
-            BASIC_AUTH_CREDENTIALS_SOURCE_URL;
-
+    public static final String DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE = BASIC_AUTH_CREDENTIALS_SOURCE_URL;
     public static final String USER_INFO_CONFIG = "basic.auth.user.info";
-    public static final String USER_INFO_DOC =
-            "'user:password' for HTTP basic authentication with"
-                    + " basic.auth.credentials.source=USER_INFO. Secret.";
-
     /** Confluent's alias of {@link #USER_INFO_CONFIG}. */
-    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG =
-            "schema.registry.basic.auth.user.info";
-
-    public static final String SCHEMA_REGISTRY_USER_INFO_DOC =
-            "Alias of basic.auth.user.info. Secret.";
-
-    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG =
-            "bearer.auth.credentials.source";
-    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_DOC =
-            "Where the bearer token comes from. Only STATIC_TOKEN (bearer.auth.token) is supported;"
-                    + " it is the default when bearer.auth.token is set.";
+    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG = "bearer.auth.credentials.source";
     public static final String BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN = "STATIC_TOKEN";
-
     public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
-    public static final String BEARER_AUTH_TOKEN_DOC =
-            "Token sent as 'Authorization: Bearer <token>'. Excludes basic authentication. Secret.";
-
-    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
-            "schema.registry.ssl.truststore.location";
-    public static final String SSL_TRUSTSTORE_LOCATION_DOC =
-            "Trust store file for https URLs. Without it the JDK's default trust store is used.";
-
-    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
-            "schema.registry.ssl.truststore.password";
-    public static final String SSL_TRUSTSTORE_PASSWORD_DOC = "Password of the trust store. Secret.";
-
+    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
     public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
-    public static final String SSL_TRUSTSTORE_TYPE_DOC =
-            "Trust store format: JKS or PKCS12. Default JKS.";
     public static final String DEFAULT_SSL_TRUSTSTORE_TYPE = "JKS";
-
-    public static final String SSL_KEYSTORE_LOCATION_CONFIG =
-            "schema.registry.ssl.keystore.location";
-    public static final String SSL_KEYSTORE_LOCATION_DOC =
-            "Key store with the client's certificate and key, for registries that require mutual"
-                    + " TLS. Without it the client presents no certificate.";
-
-    public static final String SSL_KEYSTORE_PASSWORD_CONFIG =
-            "schema.registry.ssl.keystore.password";
-    public static final String SSL_KEYSTORE_PASSWORD_DOC = "Password of the key store. Secret.";
-
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
     public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
-    public static final String SSL_KEYSTORE_TYPE_DOC =
-            "Key store format: JKS or PKCS12. Default JKS.";
     public static final String DEFAULT_SSL_KEYSTORE_TYPE = "JKS";
-
     public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
-    public static final String SSL_KEY_PASSWORD_DOC =
-            "Password of the private key in the key store; defaults to the key store's password."
-                    + " Secret.";
-
     public static final String HTTP_CONNECT_TIMEOUT_MS_CONFIG = "http.connect.timeout.ms";
-    public static final String HTTP_CONNECT_TIMEOUT_MS_DOC =
-            "Milliseconds to wait for a TCP/TLS connection to a registry URL. Default 60000.";
     public static final Duration DEFAULT_HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(60);
-
     public static final String HTTP_READ_TIMEOUT_MS_CONFIG = "http.read.timeout.ms";
-    public static final String HTTP_READ_TIMEOUT_MS_DOC =
-            "Milliseconds to wait for the registry's answer to one request. Default 60000.";
     public static final Duration DEFAULT_HTTP_READ_TIMEOUT = Duration.ofSeconds(60);
-
     public static final String MAX_RETRIES_CONFIG = "max.retries";
-    public static final String MAX_RETRIES_DOC =
-            "Retries after the first attempt on connection errors, timeouts and 5xx answers (never"
-                    + " on 4xx). Default 3, so 4 attempts in all.";
     public static final int DEFAULT_MAX_RETRIES = 3;
-
     public static final String RETRIES_WAIT_MS_CONFIG = "retries.wait.ms";
-    public static final String RETRIES_WAIT_MS_DOC =
-            "Initial backoff in milliseconds before retrying once every URL has failed; doubles per"
-                    + " retry up to retries.max.wait.ms. Default 1000.";
     public static final Duration DEFAULT_RETRIES_WAIT = Duration.ofSeconds(1);
-
     public static final String RETRIES_MAX_WAIT_MS_CONFIG = "retries.max.wait.ms";
-    public static final String RETRIES_MAX_WAIT_MS_DOC =
-            "Upper bound of the backoff in milliseconds. Default 20000.";
     public static final Duration DEFAULT_RETRIES_MAX_WAIT = Duration.ofSeconds(20);
-
     public static final String MAX_SCHEMAS_PER_SUBJECT_CONFIG = "max.schemas.per.subject";
-    public static final String MAX_SCHEMAS_PER_SUBJECT_DOC =
-            "Cache bound: the most schemas cached per subject, and the most schemas cached by id."
-                    + " Default 1000.";
     public static final int DEFAULT_MAX_SCHEMAS_PER_SUBJECT = 1000;
 
     /** Prefixes of keys this class owns: unknown keys with these prefixes are rejected. */
-    static final List<String> OWNED_PREFIXES =
-            List.of("schema.registry.", "basic.auth.", "bearer.auth.");
+    static final List<String> OWNED_PREFIXES = List.of("schema.registry.", "basic.auth.", "bearer.auth.");
 
-    private static final Map<String, String> DOCS = new LinkedHashMap<>();
-    private static final Set<String> SECRET_KEYS =
-            Set.of(
-                    USER_INFO_CONFIG,
-                    SCHEMA_REGISTRY_USER_INFO_CONFIG,
-                    BEARER_AUTH_TOKEN_CONFIG,
-                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
-                    SSL_KEYSTORE_PASSWORD_CONFIG,
-                    SSL_KEY_PASSWORD_CONFIG);
+    /** How {@link #fromMap} reads a key's value. */
+    private enum Kind { URLS, STRING, PATH, SECRET, MILLIS, INT }
+
+    /**
+     * One row of the key table: the key, how it is read, its documentation, the builder setter
+     * that takes it and, if {@link #toString()} shows it, the value shown (secrets only as
+     * "[hidden]" or "none").
+     */
+    private record Key(String name, Kind kind, String doc, BiConsumer<Builder, Object> setter,
+            Function<SchemaRegistryClientConfig, Object> shown) {}
+
+    /** Every key, in the order {@link #fromMap} reads them and {@link #toString()} shows them. */
+    private static final List<Key> KEYS = List.of(
+            new Key(URL_CONFIG, Kind.URLS,
+                    "Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
+                            + " a 5xx answer the client moves on to the next URL. A URL may carry"
+                            + " 'user:password@' for basic.auth.credentials.source=URL. Required.",
+                    (b, v) -> b.setUrls(urls(v)), null),
+            new Key(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Kind.STRING,
+                    "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
+                            + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
+                            + " client, but USER_INFO when only basic.auth.user.info is given.",
+                    (b, v) -> b.setBasicAuthCredentialsSource((String) v), null),
+            new Key(USER_INFO_CONFIG, Kind.SECRET,
+                    "'user:password' for HTTP basic authentication with"
+                            + " basic.auth.credentials.source=USER_INFO. Secret.",
+                    (b, v) -> b.setBasicAuthUserInfo((String) v), null),
+            new Key(SCHEMA_REGISTRY_USER_INFO_CONFIG, Kind.SECRET, "Alias of basic.auth.user.info. Secret.",
+                    (b, v) -> b.setBasicAuthUserInfo((String) v), null),
+            new Key(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, Kind.STRING,
+                    "Where the bearer token comes from. Only STATIC_TOKEN (bearer.auth.token) is supported;"
+                            + " it is the default when bearer.auth.token is set.",
+                    (b, v) -> b.setBearerAuthCredentialsSource((String) v), null),
+            new Key(BEARER_AUTH_TOKEN_CONFIG, Kind.SECRET,
+                    "Token sent as 'Authorization: Bearer <token>'. Excludes basic authentication. Secret.",
+                    (b, v) -> b.setBearerAuthToken((String) v), c -> c.bearerToken),
+            new Key(SSL_TRUSTSTORE_LOCATION_CONFIG, Kind.PATH,
+                    "Trust store file for https URLs. Without it the JDK's default trust store is used.",
+                    (b, v) -> b.setTrustStoreLocation((Path) v), c -> c.trustStoreLocation),
+            new Key(SSL_TRUSTSTORE_PASSWORD_CONFIG, Kind.SECRET, "Password of the trust store. Secret.",
+                    (b, v) -> b.setTrustStorePassword((String) v), c -> c.trustStorePassword),
+            new Key(SSL_TRUSTSTORE_TYPE_CONFIG, Kind.STRING, "Trust store format: JKS or PKCS12. Default JKS.",
+                    (b, v) -> b.setTrustStoreType((String) v), c -> c.trustStoreType),
+            new Key(SSL_KEYSTORE_LOCATION_CONFIG, Kind.PATH,
+                    "Key store with the client's certificate and key, for registries that require mutual"
+                            + " TLS. Without it the client presents no certificate.",
+                    (b, v) -> b.setKeyStoreLocation((Path) v), c -> c.keyStoreLocation),
+            new Key(SSL_KEYSTORE_PASSWORD_CONFIG, Kind.SECRET, "Password of the key store. Secret.",
+                    (b, v) -> b.setKeyStorePassword((String) v), c -> c.keyStorePassword),
+            new Key(SSL_KEY_PASSWORD_CONFIG, Kind.SECRET,
+                    "Password of the private key in the key store; defaults to the key store's password."
+                            + " Secret.",
+                    (b, v) -> b.setKeyPassword((String) v), c -> c.keyPassword),
+            new Key(SSL_KEYSTORE_TYPE_CONFIG, Kind.STRING, "Key store format: JKS or PKCS12. Default JKS.",
+                    (b, v) -> b.setKeyStoreType((String) v), c -> c.keyStoreType),
+            new Key(HTTP_CONNECT_TIMEOUT_MS_CONFIG, Kind.MILLIS,
+                    "Milliseconds to wait for a TCP/TLS connection to a registry URL. Default 60000.",
+                    (b, v) -> b.setConnectTimeout((Duration) v), c -> c.connectTimeout),
+            new Key(HTTP_READ_TIMEOUT_MS_CONFIG, Kind.MILLIS,
+                    "Milliseconds to wait for the registry's answer to one request. Default 60000.",
+                    (b, v) -> b.setReadTimeout((Duration) v), c -> c.readTimeout),
+            new Key(MAX_RETRIES_CONFIG, Kind.INT,
+                    "Retries after the first attempt on connection errors, timeouts and 5xx answers (never"
+                            + " on 4xx). Default 3, so 4 attempts in all.",
+                    (b, v) -> b.setMaxRetries((Integer) v), c -> c.maxRetries),
+            new Key(RETRIES_WAIT_MS_CONFIG, Kind.MILLIS,
+                    "Initial backoff in milliseconds before retrying once every URL has failed; doubles per"
+                            + " retry up to retries.max.wait.ms. Default 1000.",
+                    (b, v) -> b.setRetryBackoff((Duration) v), c -> c.retryBackoff),
+            new Key(RETRIES_MAX_WAIT_MS_CONFIG, Kind.MILLIS, "Upper bound of the backoff in milliseconds. Default 20000.",
+                    (b, v) -> b.setMaxRetryBackoff((Duration) v), c -> c.maxRetryBackoff),
+            new Key(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Kind.INT,
+                    "Cache bound: the most schemas cached per subject, and the most schemas cached by id."
+                            + " Default 1000.",
+                    (b, v) -> b.setMaxSchemasPerSubject((Integer) v), c -> c.maxSchemasPerSubject));
+
+    private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
     static {
-        DOCS.put(URL_CONFIG, URL_DOC);
-        DOCS.put(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, BASIC_AUTH_CREDENTIALS_SOURCE_DOC);
-        DOCS.put(USER_INFO_CONFIG, USER_INFO_DOC);
-        DOCS.put(SCHEMA_REGISTRY_USER_INFO_CONFIG, SCHEMA_REGISTRY_USER_INFO_DOC);
-        DOCS.put(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, BEARER_AUTH_CREDENTIALS_SOURCE_DOC);
-        DOCS.put(BEARER_AUTH_TOKEN_CONFIG, BEARER_AUTH_TOKEN_DOC);
-        DOCS.put(SSL_TRUSTSTORE_LOCATION_CONFIG, SSL_TRUSTSTORE_LOCATION_DOC);
-        DOCS.put(SSL_TRUSTSTORE_PASSWORD_CONFIG, SSL_TRUSTSTORE_PASSWORD_DOC);
-        DOCS.put(SSL_TRUSTSTORE_TYPE_CONFIG, SSL_TRUSTSTORE_TYPE_DOC);
-        DOCS.put(SSL_KEYSTORE_LOCATION_CONFIG, SSL_KEYSTORE_LOCATION_DOC);
-        DOCS.put(SSL_KEYSTORE_PASSWORD_CONFIG, SSL_KEYSTORE_PASSWORD_DOC);
-        DOCS.put(SSL_KEYSTORE_TYPE_CONFIG, SSL_KEYSTORE_TYPE_DOC);
-        DOCS.put(SSL_KEY_PASSWORD_CONFIG, SSL_KEY_PASSWORD_DOC);
-        DOCS.put(HTTP_CONNECT_TIMEOUT_MS_CONFIG, HTTP_CONNECT_TIMEOUT_MS_DOC);
-        DOCS.put(HTTP_READ_TIMEOUT_MS_CONFIG, HTTP_READ_TIMEOUT_MS_DOC);
-        DOCS.put(MAX_RETRIES_CONFIG, MAX_RETRIES_DOC);
-        DOCS.put(RETRIES_WAIT_MS_CONFIG, RETRIES_WAIT_MS_DOC);
-        DOCS.put(RETRIES_MAX_WAIT_MS_CONFIG, RETRIES_MAX_WAIT_MS_DOC);
-        DOCS.put(MAX_SCHEMAS_PER_SUBJECT_CONFIG, MAX_SCHEMAS_PER_SUBJECT_DOC);
+        for (Key key : KEYS) {
+            BY_NAME.put(key.name(), key);
+        }
     }
 
     private final List<RegistryEndpoint> endpoints;
@@ -226,12 +207,13 @@ public final class SchemaRegistryClientConfig {
 
     /** Every key {@link #fromMap} understands, sorted. */
     public static Set<String> supportedKeys() {
-        return Collections.unmodifiableSet(new TreeSet<>(DOCS.keySet()));
+        return Collections.unmodifiableSet(new TreeSet<>(BY_NAME.keySet()));
     }
 
     /** The documentation of {@code key}, or null when the key is not supported. */
     public static String documentation(String key) {
-        return DOCS.get(key);
+        Key known = BY_NAME.get(key);
+        return known == null ? null : known.doc();
     }
 
     /**
@@ -243,107 +225,40 @@ public final class SchemaRegistryClientConfig {
      */
     public static SchemaRegistryClientConfig fromMap(Map<String, ?> config) {
         if (config == null) {
-            throw new IllegalArgumentException(
-                    "Schema registry configuration map must not be null");
+            throw new IllegalArgumentException("Schema registry configuration map must not be null");
         }
         Set<String> unknown = new TreeSet<>();
         for (String key : config.keySet()) {
-            if (key != null
-                    && !DOCS.containsKey(key)
-                    && OWNED_PREFIXES.stream().anyMatch(key::startsWith)) {
+            if (key != null && !BY_NAME.containsKey(key) && OWNED_PREFIXES.stream().anyMatch(key::startsWith)) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Unknown schema registry configuration key(s) "
-                            + unknown
-                            + "; supported keys: "
-                            + supportedKeys());
+            throw new IllegalArgumentException("Unknown schema registry configuration key(s) " + unknown
+                    + "; supported keys: " + supportedKeys());
         }
-        Builder b = builder();
         Object url = config.get(URL_CONFIG);
         if (url == null || url.toString().isBlank()) {
             throw missing(URL_CONFIG);
         }
-        b.setUrls(urlList(url));
-        String source = string(config, BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG);
-        if (source != null) {
-            b.setBasicAuthCredentialsSource(source);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Key key : KEYS) {
+            Object value = read(config, key);
+            if (value != null) {
+                values.put(key.name(), value);
+            }
         }
-        String userInfo = secret(config, USER_INFO_CONFIG);
-        String aliasUserInfo = secret(config, SCHEMA_REGISTRY_USER_INFO_CONFIG);
+        Object userInfo = values.get(USER_INFO_CONFIG);
+        Object aliasUserInfo = values.remove(SCHEMA_REGISTRY_USER_INFO_CONFIG);
         if (userInfo != null && aliasUserInfo != null && !userInfo.equals(aliasUserInfo)) {
-            throw new IllegalArgumentException(
-                    "Configurations '"
-                            + USER_INFO_CONFIG
-                            + "' and '"
-                            + SCHEMA_REGISTRY_USER_INFO_CONFIG
-                            + "' are both set, to different values: set only one");
+            throw new IllegalArgumentException("Configurations '" + USER_INFO_CONFIG + "' and '"
+                    + SCHEMA_REGISTRY_USER_INFO_CONFIG + "' are both set, to different values: set only one");
         }
-        if (userInfo != null || aliasUserInfo != null) {
-            b.setBasicAuthUserInfo(userInfo != null ? userInfo : aliasUserInfo);
+        if (userInfo == null && aliasUserInfo != null) {
+            values.put(USER_INFO_CONFIG, aliasUserInfo);
         }
-        String bearerSource = string(config, BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG);
-        if (bearerSource != null) {
-            b.setBearerAuthCredentialsSource(bearerSource);
-        }
-        String token = secret(config, BEARER_AUTH_TOKEN_CONFIG);
-        if (token != null) {
-            b.setBearerAuthToken(token);
-        }
-        String trustStore = string(config, SSL_TRUSTSTORE_LOCATION_CONFIG);
-        if (trustStore != null) {
-            b.setTrustStoreLocation(Path.of(trustStore));
-        }
-        String trustStorePassword = secret(config, SSL_TRUSTSTORE_PASSWORD_CONFIG);
-        if (trustStorePassword != null) {
-            b.setTrustStorePassword(trustStorePassword);
-        }
-        String trustStoreType = string(config, SSL_TRUSTSTORE_TYPE_CONFIG);
-        if (trustStoreType != null) {
-            b.setTrustStoreType(trustStoreType);
-        }
-        String keyStore = string(config, SSL_KEYSTORE_LOCATION_CONFIG);
-        if (keyStore != null) {
-            b.setKeyStoreLocation(Path.of(keyStore));
-        }
-        String keyStorePassword = secret(config, SSL_KEYSTORE_PASSWORD_CONFIG);
-        if (keyStorePassword != null) {
-            b.setKeyStorePassword(keyStorePassword);
-        }
-        String keyStoreType = string(config, SSL_KEYSTORE_TYPE_CONFIG);
-        if (keyStoreType != null) {
-            b.setKeyStoreType(keyStoreType);
-        }
-        String keyPassword = secret(config, SSL_KEY_PASSWORD_CONFIG);
-        if (keyPassword != null) {
-            b.setKeyPassword(keyPassword);
-        }
-        Duration connect = millis(config, HTTP_CONNECT_TIMEOUT_MS_CONFIG);
-        if (connect != null) {
-            b.setConnectTimeout(connect);
-        }
-        Duration read = millis(config, HTTP_READ_TIMEOUT_MS_CONFIG);
-        if (read != null) {
-            b.setReadTimeout(read);
-        }
-        Long retries = number(config, MAX_RETRIES_CONFIG);
-        if (retries != null) {
-            b.setMaxRetries(toInt(MAX_RETRIES_CONFIG, retries));
-        }
-        Duration wait = millis(config, RETRIES_WAIT_MS_CONFIG);
-        if (wait != null) {
-            b.setRetryBackoff(wait);
-        }
-        Duration maxWait = millis(config, RETRIES_MAX_WAIT_MS_CONFIG);
-        if (maxWait != null) {
-            b.setMaxRetryBackoff(maxWait);
-        }
-        Long maxSchemas = number(config, MAX_SCHEMAS_PER_SUBJECT_CONFIG);
-        if (maxSchemas != null) {
-            b.setMaxSchemasPerSubject(toInt(MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemas));
-        }
+        Builder b = builder();
+        values.forEach((key, value) -> BY_NAME.get(key).setter().accept(b, value));
         return b.build();
     }
 
@@ -432,101 +347,62 @@ public final class SchemaRegistryClientConfig {
 
     @Override
     public String toString() {
-        return "SchemaRegistryClientConfig{"
-                + URL_CONFIG
-                + "="
-                + urls()
-                + ", basic.auth="
-                + (basicAuthUserInfo != null
-                        ? "USER_INFO [hidden]"
-                        : hasBasicAuth() ? "URL [hidden]" : "none")
-                + ", "
-                + BEARER_AUTH_TOKEN_CONFIG
-                + "="
-                + (bearerToken != null ? "[hidden]" : "none")
-                + ", "
-                + SSL_TRUSTSTORE_LOCATION_CONFIG
-                + "="
-                + trustStoreLocation
-                + ", "
-                + SSL_TRUSTSTORE_PASSWORD_CONFIG
-                + "="
-                + (trustStorePassword != null ? "[hidden]" : "none")
-                + ", "
-                + SSL_TRUSTSTORE_TYPE_CONFIG
-                + "="
-                + trustStoreType
-                + ", "
-                + SSL_KEYSTORE_LOCATION_CONFIG
-                + "="
-                + keyStoreLocation
-                + ", "
-                + SSL_KEYSTORE_PASSWORD_CONFIG
-                + "="
-                + (keyStorePassword != null ? "[hidden]" : "none")
-                + ", "
-                + SSL_KEY_PASSWORD_CONFIG
-                + "="
-                + (keyPassword != null ? "[hidden]" : "none")
-                + ", "
-                + SSL_KEYSTORE_TYPE_CONFIG
-                + "="
-                + keyStoreType
-                + ", "
-                + HTTP_CONNECT_TIMEOUT_MS_CONFIG
-                + "="
-                + connectTimeout.toMillis()
-                + ", "
-                + HTTP_READ_TIMEOUT_MS_CONFIG
-                + "="
-                + readTimeout.toMillis()
-                + ", "
-                + MAX_RETRIES_CONFIG
-                + "="
-                + maxRetries
-                + ", "
-                + RETRIES_WAIT_MS_CONFIG
-                + "="
-                + retryBackoff.toMillis()
-                + ", "
-                + RETRIES_MAX_WAIT_MS_CONFIG
-                + "="
-                + maxRetryBackoff.toMillis()
-                + ", "
-                + MAX_SCHEMAS_PER_SUBJECT_CONFIG
-                + "="
-                + maxSchemasPerSubject
-                + '}';
+        StringBuilder out = new StringBuilder("SchemaRegistryClientConfig{")
+                .append(URL_CONFIG).append('=').append(urls())
+                .append(", basic.auth=")
+                .append(basicAuthUserInfo != null ? "USER_INFO [hidden]" : hasBasicAuth() ? "URL [hidden]" : "none");
+        for (Key key : KEYS) {
+            if (key.shown() != null) {
+                Object value = key.shown().apply(this);
+                out.append(", ").append(key.name()).append('=').append(
+                        key.kind() == Kind.SECRET ? (value != null ? "[hidden]" : "none")
+                                : value instanceof Duration d ? Long.valueOf(d.toMillis()) : value);
+            }
+        }
+        return out.append('}').toString();
     }
 
     // ---- parsing helpers -------------------------------------------------------------------
 
+    /** The value of {@code key} in {@code config} as its setter takes it, or null when it is not set. */
+    private static Object read(Map<String, ?> config, Key key) {
+        String name = key.name();
+        switch (key.kind()) {
+            case URLS:
+                return config.get(name);
+            case STRING:
+                return string(config, name);
+            case PATH:
+                String path = string(config, name);
+                return path == null ? null : Path.of(path);
+            case SECRET:
+                return secret(config, name);
+            case MILLIS:
+                return millis(config, name);
+            default:
+                Long number = number(config, name);
+                return number == null ? null : toInt(name, number);
+        }
+    }
+
     private static IllegalArgumentException missing(String key) {
-        return new IllegalArgumentException(
-                "Missing required configuration '" + key + "': " + DOCS.get(key));
+        return new IllegalArgumentException("Missing required configuration '" + key + "': " + documentation(key));
     }
 
     private static IllegalArgumentException invalid(String key, Object value, String expected) {
-        String shown = SECRET_KEYS.contains(key) ? "(value hidden)" : "got '" + value + "'";
+        String shown = BY_NAME.get(key).kind() == Kind.SECRET ? "(value hidden)" : "got '" + value + "'";
         return new IllegalArgumentException(
-                "Invalid value for configuration '"
-                        + key
-                        + "': expected "
-                        + expected
-                        + ", "
-                        + shown);
+                "Invalid value for configuration '" + key + "': expected " + expected + ", " + shown);
     }
 
-    private static List<String> urlList(Object value) {
+    private static List<String> urls(Object value) {
         List<String> urls = new ArrayList<>();
         if (value instanceof Collection<?> c) {
             for (Object o : c) {
                 urls.add(String.valueOf(o));
             }
         } else {
-            for (String part : value.toString().split(",")) {
-                urls.add(part);
-            }
+            urls.addAll(List.of(value.toString().split(",")));
         }
         return urls;
     }
@@ -733,116 +609,16 @@ public final class SchemaRegistryClientConfig {
                 }
             }
             boolean urlHasUserInfo = endpoints.stream().anyMatch(e -> e.userInfo() != null);
-
-            String source =
-                    basicAuthCredentialsSource == null
-                            ? (basicAuthUserInfo != null
-                                    ? BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO
-                                    : DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE)
-                            : basicAuthCredentialsSource.trim().toUpperCase(Locale.ROOT);
-            String userInfo;
-            if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO)) {
-                if (basicAuthUserInfo == null) {
-                    throw new IllegalArgumentException(
-                            "Missing required configuration '"
-                                    + USER_INFO_CONFIG
-                                    + "': "
-                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
-                                    + " is USER_INFO");
-                }
-                if (urlHasUserInfo) {
-                    throw new IllegalArgumentException(
-                            "Configuration '"
-                                    + URL_CONFIG
-                                    + "' carries credentials but "
-                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
-                                    + " is USER_INFO: put the"
-                                    + " credentials in one place only");
-                }
-                int colon = basicAuthUserInfo.indexOf(':');
-                if (colon <= 0) {
-                    throw invalid(USER_INFO_CONFIG, null, "'user:password'");
-                }
-                userInfo = basicAuthUserInfo;
-            } else if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_URL)) {
-                if (basicAuthUserInfo != null) {
-                    throw new IllegalArgumentException(
-                            "Configuration '"
-                                    + USER_INFO_CONFIG
-                                    + "' is set but "
-                                    + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
-                                    + " is URL: set it to USER_INFO"
-                                    + " or drop the user info");
-                }
-                userInfo = null;
-            } else {
-                throw invalid(
-                        BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
-                        basicAuthCredentialsSource,
-                        "URL or USER_INFO");
-            }
-
-            if (bearerAuthCredentialsSource != null) {
-                if (!bearerAuthCredentialsSource
-                        .trim()
-                        .equalsIgnoreCase(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
-                    throw invalid(
-                            BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG,
-                            bearerAuthCredentialsSource,
-                            "STATIC_TOKEN (the only source supported)");
-                }
-                if (bearerToken == null) {
-                    throw new IllegalArgumentException(
-                            "Missing required configuration '"
-                                    + BEARER_AUTH_TOKEN_CONFIG
-                                    + "': "
-                                    + BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG
-                                    + " is STATIC_TOKEN");
-                }
-            }
-            // The JDK quotes an invalid header value in its exception: reject it here, unquoted.
-            if (bearerToken != null && !bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-                throw invalid(
-                        BEARER_AUTH_TOKEN_CONFIG,
-                        null,
-                        "a token of visible ASCII characters without spaces");
-            }
-            if (bearerToken != null && (userInfo != null || urlHasUserInfo)) {
-                throw new IllegalArgumentException(
-                        "Configuration '"
-                                + BEARER_AUTH_TOKEN_CONFIG
-                                + "' and basic authentication ("
-                                + (userInfo != null
-                                        ? USER_INFO_CONFIG
-                                        : "credentials in " + URL_CONFIG)
-                                + ") exclude each other: choose one");
-            }
-
-            trustStoreType =
-                    checkStore(
-                            SSL_TRUSTSTORE_LOCATION_CONFIG,
-                            trustStoreLocation,
-                            SSL_TRUSTSTORE_PASSWORD_CONFIG,
-                            trustStorePassword,
-                            SSL_TRUSTSTORE_TYPE_CONFIG,
-                            trustStoreType);
-            keyStoreType =
-                    checkStore(
-                            SSL_KEYSTORE_LOCATION_CONFIG,
-                            keyStoreLocation,
-                            SSL_KEYSTORE_PASSWORD_CONFIG,
-                            keyStorePassword,
-                            SSL_KEYSTORE_TYPE_CONFIG,
-                            keyStoreType);
+            String userInfo = checkBasicAuth(urlHasUserInfo);
+            checkBearerAuth(userInfo, urlHasUserInfo);
+            trustStoreType = checkStore(SSL_TRUSTSTORE_LOCATION_CONFIG, trustStoreLocation,
+                    SSL_TRUSTSTORE_PASSWORD_CONFIG, trustStorePassword, SSL_TRUSTSTORE_TYPE_CONFIG, trustStoreType);
+            keyStoreType = checkStore(SSL_KEYSTORE_LOCATION_CONFIG, keyStoreLocation,
+                    SSL_KEYSTORE_PASSWORD_CONFIG, keyStorePassword, SSL_KEYSTORE_TYPE_CONFIG, keyStoreType);
             if (keyStoreLocation == null && keyPassword != null) {
-                throw new IllegalArgumentException(
-                        "Configuration '"
-                                + SSL_KEY_PASSWORD_CONFIG
-                                + "' is set without '"
-                                + SSL_KEYSTORE_LOCATION_CONFIG
-                                + "'");
+                throw new IllegalArgumentException("Configuration '" + SSL_KEY_PASSWORD_CONFIG
+                        + "' is set without '" + SSL_KEYSTORE_LOCATION_CONFIG + "'");
             }
-
             requirePositive(HTTP_CONNECT_TIMEOUT_MS_CONFIG, connectTimeout);
             requirePositive(HTTP_READ_TIMEOUT_MS_CONFIG, readTimeout);
             if (maxRetries < 0) {
@@ -851,39 +627,78 @@ public final class SchemaRegistryClientConfig {
             requireNonNegative(RETRIES_WAIT_MS_CONFIG, retryBackoff);
             requireNonNegative(RETRIES_MAX_WAIT_MS_CONFIG, maxRetryBackoff);
             if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
-                throw new IllegalArgumentException(
-                        "Configuration '"
-                                + RETRIES_MAX_WAIT_MS_CONFIG
-                                + "' ("
-                                + maxRetryBackoff.toMillis()
-                                + ") must not be below '"
-                                + RETRIES_WAIT_MS_CONFIG
-                                + "' ("
-                                + retryBackoff.toMillis()
-                                + ")");
+                throw new IllegalArgumentException("Configuration '" + RETRIES_MAX_WAIT_MS_CONFIG + "' ("
+                        + maxRetryBackoff.toMillis() + ") must not be below '" + RETRIES_WAIT_MS_CONFIG + "' ("
+                        + retryBackoff.toMillis() + ")");
             }
             if (maxSchemasPerSubject < 1) {
-                throw invalid(
-                        MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject, "a number >= 1");
+                throw invalid(MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject, "a number >= 1");
             }
             return new SchemaRegistryClientConfig(this, List.copyOf(endpoints), userInfo);
         }
 
+        /** The basic-auth user info to send, or null (none, or in the URLs). */
+        private String checkBasicAuth(boolean urlHasUserInfo) {
+            String source = basicAuthCredentialsSource == null
+                    ? (basicAuthUserInfo != null
+                            ? BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO
+                            : DEFAULT_BASIC_AUTH_CREDENTIALS_SOURCE)
+                    : basicAuthCredentialsSource.trim().toUpperCase(Locale.ROOT);
+            if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO)) {
+                if (basicAuthUserInfo == null) {
+                    throw new IllegalArgumentException("Missing required configuration '" + USER_INFO_CONFIG
+                            + "': " + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO");
+                }
+                if (urlHasUserInfo) {
+                    throw new IllegalArgumentException("Configuration '" + URL_CONFIG + "' carries credentials but "
+                            + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO: put the"
+                            + " credentials in one place only");
+                }
+                if (basicAuthUserInfo.indexOf(':') <= 0) {
+                    throw invalid(USER_INFO_CONFIG, null, "'user:password'");
+                }
+                return basicAuthUserInfo;
+            }
+            if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_URL)) {
+                if (basicAuthUserInfo != null) {
+                    throw new IllegalArgumentException("Configuration '" + USER_INFO_CONFIG + "' is set but "
+                            + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is URL: set it to USER_INFO"
+                            + " or drop the user info");
+                }
+                return null;
+            }
+            throw invalid(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, basicAuthCredentialsSource, "URL or USER_INFO");
+        }
+
+        private void checkBearerAuth(String userInfo, boolean urlHasUserInfo) {
+            if (bearerAuthCredentialsSource != null) {
+                if (!bearerAuthCredentialsSource.trim().equalsIgnoreCase(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
+                    throw invalid(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, bearerAuthCredentialsSource,
+                            "STATIC_TOKEN (the only source supported)");
+                }
+                if (bearerToken == null) {
+                    throw new IllegalArgumentException("Missing required configuration '" + BEARER_AUTH_TOKEN_CONFIG
+                            + "': " + BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG + " is STATIC_TOKEN");
+                }
+            }
+            // The JDK quotes an invalid header value in its exception: reject it here, unquoted.
+            if (bearerToken != null && !bearerToken.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+                throw invalid(BEARER_AUTH_TOKEN_CONFIG, null, "a token of visible ASCII characters without spaces");
+            }
+            if (bearerToken != null && (userInfo != null || urlHasUserInfo)) {
+                throw new IllegalArgumentException("Configuration '" + BEARER_AUTH_TOKEN_CONFIG
+                        + "' and basic authentication ("
+                        + (userInfo != null ? USER_INFO_CONFIG : "credentials in " + URL_CONFIG)
+                        + ") exclude each other: choose one");
+            }
+        }
+
         /** Checks one key/trust store's settings and returns its normalised type. */
-        private static String checkStore(
-                String locationKey,
-                Path location,
-                String passwordKey,
-                String password,
-                String typeKey,
-                String type) {
+        private static String checkStore(String locationKey, Path location, String passwordKey, String password,
+                String typeKey, String type) {
             if (location != null && !Files.isReadable(location)) {
-                throw new IllegalArgumentException(
-                        "Invalid value for configuration '"
-                                + locationKey
-                                + "': file '"
-                                + location
-                                + "' does not exist or is not readable");
+                throw new IllegalArgumentException("Invalid value for configuration '" + locationKey + "': file '"
+                        + location + "' does not exist or is not readable");
             }
             if (location == null && password != null) {
                 throw new IllegalArgumentException(
@@ -898,15 +713,13 @@ public final class SchemaRegistryClientConfig {
 
         private static void requirePositive(String key, Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
-                throw invalid(
-                        key, d == null ? null : d.toMillis(), "a positive number of milliseconds");
+                throw invalid(key, d == null ? null : d.toMillis(), "a positive number of milliseconds");
             }
         }
 
         private static void requireNonNegative(String key, Duration d) {
             if (d == null || d.isNegative()) {
-                throw invalid(
-                        key, d == null ? null : d.toMillis(), "a number of milliseconds >= 0");
+                throw invalid(key, d == null ? null : d.toMillis(), "a number of milliseconds >= 0");
             }
         }
     }

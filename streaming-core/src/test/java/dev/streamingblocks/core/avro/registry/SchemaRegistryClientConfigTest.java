@@ -88,7 +88,7 @@ class SchemaRegistryClientConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Missing required configuration 'schema.registry.url': "
-                                + SchemaRegistryClientConfig.URL_DOC);
+                                + SchemaRegistryClientConfig.documentation("schema.registry.url"));
         assertThatThrownBy(
                         () ->
                                 SchemaRegistryClientConfig.fromMap(

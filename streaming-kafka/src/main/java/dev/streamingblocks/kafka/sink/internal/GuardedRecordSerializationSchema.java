@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Properties;
 
 import dev.streamingblocks.kafka.internal.TransientFailures;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
 import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -97,7 +97,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
 
     /**
      * The producer's {@code max.request.size} from the properties, else Kafka's default
-     * ({@value ExactlyOnceKafkaSink#DEFAULT_MAX_REQUEST_SIZE} bytes).
+     * ({@value TypedKafkaSink#DEFAULT_MAX_REQUEST_SIZE} bytes).
      *
      * @throws IllegalArgumentException naming the property when it is not a positive whole number
      */
@@ -107,7 +107,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             configured = producerProperties.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         }
         if (configured == null) {
-            return ExactlyOnceKafkaSink.DEFAULT_MAX_REQUEST_SIZE;
+            return TypedKafkaSink.DEFAULT_MAX_REQUEST_SIZE;
         }
         try {
             int size = Integer.parseInt(configured.toString().trim());
@@ -134,7 +134,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             keySchema.open(context);
         }
         valueSchema.open(context);
-        deadLetterRecords = context.getMetricGroup().counter(ExactlyOnceKafkaSink.DEAD_LETTER_RECORDS_METRIC);
+        deadLetterRecords = context.getMetricGroup().counter(TypedKafkaSink.DEAD_LETTER_RECORDS_METRIC);
     }
 
     @Override
@@ -189,13 +189,13 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
         headers.add(SinkDeadLetterHeaders.ERROR_CLASS, error.getClass().getName().getBytes(UTF_8));
         headers.add(SinkDeadLetterHeaders.ERROR_MESSAGE, utf8Prefix(
                 error.getMessage() == null ? "" : error.getMessage(),
-                ExactlyOnceKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes);
+                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes);
         if (valueProduced && value != null) {
             headers.add(SinkDeadLetterHeaders.VALUE_SIZE, Integer.toString(value.length).getBytes(UTF_8));
         }
 
         if (valueProduced && estimateSize(key, value, withValueHeaders(headers)) <= maxRecordSize) {
-            addValueHeaders(headers, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_SERIALIZED, false);
+            addValueHeaders(headers, TypedKafkaSink.DEAD_LETTER_VALUE_SERIALIZED, false);
             return new ProducerRecord<>(deadLetterTopic, null, null, key, value, headers);
         }
 
@@ -208,8 +208,8 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             room = maxRecordSize - estimateSize(null, new byte[0], withValueHeaders(headers)) - VARINT_SLACK;
         }
         Utf8Prefix description = utf8Prefix(describe(element),
-                Math.max(0, Math.min(ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
-        addValueHeaders(headers, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, description.truncated);
+                Math.max(0, Math.min(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
+        addValueHeaders(headers, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, description.truncated);
         return new ProducerRecord<>(deadLetterTopic, null, null, key, description.bytes, headers);
     }
 
@@ -221,7 +221,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     /** The headers with the longest value headers they can get, for size estimates. */
     private static Headers withValueHeaders(Headers headers) {
         Headers copy = new RecordHeaders(headers.toArray());
-        addValueHeaders(copy, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, false);
+        addValueHeaders(copy, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, false);
         return copy;
     }
 

@@ -221,7 +221,7 @@ public final class TransactionTimeoutCheck {
                 + "): " + reason(failure) + ". Check by hand that transaction.timeout.ms = " + timeoutMs
                 + " ms is <= " + BROKER_MAX_TIMEOUT_KEY + " of every broker (a stock broker allows 900000 ms),"
                 + " or the first transaction fails with InvalidTxnTimeoutException. The job goes on. To skip"
-                + " this check, call " + when.optOut + " on the ExactlyOnceKafkaSink builder.";
+                + " this check, call " + when.optOut + " on the TypedKafkaSink builder.";
     }
 
     /** The failure's class and message, and what it usually means. */

@@ -28,7 +28,7 @@ public final class TransactionalIdPrefixRegistry {
                 throw new IllegalStateException("transactionalIdPrefix '" + prefix + "' clashes with '"
                         + other + "' of another Kafka sink in this job: the transactional ids of the"
                         + " two sinks would overlap; give each exactly-once sink its own prefix, e.g."
-                        + " ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+                        + " TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
             }
         }
         used.add(prefix);

@@ -14,7 +14,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Writes a {@link DeadLetter} with its original key and value bytes and the {@link DeadLetterHeaders}.
  *
- * <p>The dead-letter sink itself is an {@code ExactlyOnceKafkaSink} built from the three parts
+ * <p>The dead-letter sink itself is an {@code TypedKafkaSink} built from the three parts
  * {@link #KEY}, {@link #VALUE} and {@link #HEADERS}, without element timestamps; {@link #serialize}
  * puts the same parts together the same way.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -78,7 +78,7 @@ class GuardedRecordSerializationSchemaTest {
                 .isInstanceOf(UnwritableRecordException.class)
                 .hasMessage("Cannot write a record of type java.lang.String to Kafka (the topic selector failed):"
                         + " java.lang.IllegalArgumentException: The topic selector returned no topic for a record of"
-                        + " type java.lang.String. Call setDeadLetterTopic(...) on the ExactlyOnceKafkaSink builder"
+                        + " type java.lang.String. Call setDeadLetterTopic(...) on the TypedKafkaSink builder"
                         + " to send such records to a dead-letter topic instead of failing the job")
                 .cause().isInstanceOf(IllegalArgumentException.class);
     }
@@ -89,7 +89,7 @@ class GuardedRecordSerializationSchemaTest {
                 .isInstanceOf(UnwritableRecordException.class)
                 .hasMessage("Cannot write a record of type java.lang.String to topic 'topic-b':"
                         + " java.lang.IllegalStateException: cannot serialize boom. Call setDeadLetterTopic(...) on"
-                        + " the ExactlyOnceKafkaSink builder to send such records to a dead-letter topic instead of"
+                        + " the TypedKafkaSink builder to send such records to a dead-letter topic instead of"
                         + " failing the job");
     }
 
@@ -177,12 +177,12 @@ class GuardedRecordSerializationSchemaTest {
 
     @Test
     void descriptionsAreCutToTheNamedLimitOnACharacterBoundary() {
-        String big = "é".repeat(ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES); // 2 bytes each
+        String big = "é".repeat(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES); // 2 bytes each
         ProducerRecord<byte[], byte[]> record = schema().withRecordHandling("dlq", 1024 * 1024, true)
                 .serialize("boom" + big, null, 1L);
-        assertThat(record.value()).hasSize(ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
+        assertThat(record.value()).hasSize(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(
-                "boom" + "é".repeat((ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES - 4) / 2));
+                "boom" + "é".repeat((TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES - 4) / 2));
         assertThat(headers(record)).containsEntry("dlq.value.truncated", "true");
     }
 
@@ -196,7 +196,7 @@ class GuardedRecordSerializationSchemaTest {
                     }
                 }, null, null, new Properties(), Duration.ofSeconds(1)).withRecordHandling("dlq", 1 << 20, true);
         assertThat(headers(schema.serialize("e", null, 1L)).get("dlq.error.message"))
-                .isEqualTo("x".repeat(ExactlyOnceKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES));
+                .isEqualTo("x".repeat(TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES));
     }
 
     @Test

@@ -69,11 +69,11 @@ class TransactionTimeoutCheckTest {
                         + " that transaction.timeout.ms = 900000 ms is <= transaction.max.timeout.ms of every broker"
                         + " (a stock broker allows 900000 ms), or the first transaction fails with"
                         + " InvalidTxnTimeoutException. The job goes on. To skip this check, call"
-                        + " setVerifyBrokerOnStart(false) on the ExactlyOnceKafkaSink builder.");
+                        + " setVerifyBrokerOnStart(false) on the TypedKafkaSink builder.");
         assertThat(TransactionTimeoutCheck.notVerifiedWarning(Duration.ofMinutes(15), "b:1",
                 TransactionTimeoutCheck.When.ATTACH, new ClusterAuthorizationException("x")))
                 .contains(" when the sink was attached (bootstrap servers b:1)")
-                .endsWith("call setVerifyBrokerOnAttach(false) on the ExactlyOnceKafkaSink builder.");
+                .endsWith("call setVerifyBrokerOnAttach(false) on the TypedKafkaSink builder.");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.streamingblocks.kafka.sink.testutils;
 
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -13,7 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * An endless exactly-once job for fault tests that need a real job in a JVM of its own (to kill it
  * hard): it writes "0", "1", "2", ... at {@link #RECORDS_PER_SECOND} to one topic through
- * {@link ExactlyOnceKafkaSink}, one subtask, a checkpoint (and so a commit) every
+ * {@link TypedKafkaSink}, one subtask, a checkpoint (and so a commit) every
  * {@link #CHECKPOINT_INTERVAL_MS} ms. Arguments: bootstrap servers, topic, transactional id prefix.
  */
 public final class NumbersToKafkaJob {
@@ -34,7 +34,7 @@ public final class NumbersToKafkaJob {
         env.enableCheckpointing(CHECKPOINT_INTERVAL_MS);
         DataGeneratorSource<String> numbers = new DataGeneratorSource<>(Object::toString, Long.MAX_VALUE,
                 RateLimiterStrategy.perSecond(RECORDS_PER_SECOND), Types.STRING);
-        ExactlyOnceKafkaSink.<String>builder()
+        TypedKafkaSink.<String>builder()
                 .setBootstrapServers(args[0])
                 .setTopic(args[1])
                 .setKeyExtractor(n -> n)

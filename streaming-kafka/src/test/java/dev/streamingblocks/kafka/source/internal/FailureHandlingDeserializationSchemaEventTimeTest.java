@@ -15,7 +15,6 @@ import java.util.Optional;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
-import dev.streamingblocks.core.time.EventTimeWatermarks;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
@@ -58,10 +57,9 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
     }
 
     private static EventTimeWatermarkStrategy<Payment> strategy(EventTimeGuard guard) {
-        EventTimeWatermarks<Payment> builder = EventTimeWatermarks.<Payment>builder()
+        EventTimeWatermarkStrategy.Builder<Payment> builder = EventTimeWatermarkStrategy.<Payment>builder()
                 .setEventTimeExtractor(p -> p.eventTime() == 0 ? null : Instant.ofEpochMilli(p.eventTime()))
-                .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .disableIdleness();
+                .setMaxOutOfOrderness(Duration.ofSeconds(5));
         return guard == null ? builder.build() : builder.setGuard(guard).build();
     }
 

@@ -51,17 +51,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     /** How much of a user id a log line shows. */
     static final int MAX_LOGGED_USER_ID_LENGTH = 64;
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
-    private final String table;
-    private final String rejectsTable;
-    private final int batchSize;
-    private final int maxRetries;
-    private final Duration retryBackoff;
-    private final Duration maxRetryBackoff;
-    private final boolean createTable;
-
+    private final PostgresSinkSettings settings;
     private final long flushIntervalMillis;
     private final ProcessingTimeService timeService;
 
@@ -84,33 +74,22 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     /** A change that the table cannot take, and why. */
     private record Rejected(SessionChange change, String sqlState, String message) {}
 
-    public PostgresSessionWriter(String jdbcUrl, String user, String password, String table, String rejectsTable,
-            int batchSize, int maxRetries, Duration retryBackoff, Duration maxRetryBackoff, boolean createTable,
-            Duration flushInterval, ProcessingTimeService timeService, Counter rejectedChanges,
-            Counter writeRetries) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
-        this.table = table;
-        this.rejectsTable = rejectsTable;
+    public PostgresSessionWriter(PostgresSinkSettings settings, ProcessingTimeService timeService,
+            Counter rejectedChanges, Counter writeRetries) {
+        this.settings = settings;
         this.rejectedChanges = rejectedChanges;
         this.writeRetries = writeRetries;
-        this.batchSize = batchSize;
-        this.maxRetries = maxRetries;
-        this.retryBackoff = retryBackoff;
-        this.maxRetryBackoff = maxRetryBackoff;
-        this.createTable = createTable;
-        this.upsertSql = "INSERT INTO " + table
+        this.upsertSql = "INSERT INTO " + settings.table()
                 + " (user_id, session_start, session_end, page_count, first_page, last_page)"
                 + " VALUES (?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (user_id, session_start) DO UPDATE SET"
                 + " session_end = EXCLUDED.session_end, page_count = EXCLUDED.page_count,"
                 + " first_page = EXCLUDED.first_page, last_page = EXCLUDED.last_page";
-        this.deleteSql = "DELETE FROM " + table + " WHERE user_id = ? AND session_start = ?";
-        this.deleteOverlappingSql = "DELETE FROM " + table
+        this.deleteSql = "DELETE FROM " + settings.table() + " WHERE user_id = ? AND session_start = ?";
+        this.deleteOverlappingSql = "DELETE FROM " + settings.table()
                 + " WHERE user_id = ? AND session_start < ? AND session_end > ? AND session_start <> ?";
         // A replayed reject updates its row and keeps the time it was first rejected.
-        this.rejectSql = "INSERT INTO " + rejectsTable
+        this.rejectSql = "INSERT INTO " + settings.rejectsTable()
                 + " (reject_key, change_kind, user_id, session_start, session_end, page_count, first_page, last_page,"
                 + " sql_state, error_message, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
                 + " ON CONFLICT (reject_key) DO UPDATE SET change_kind = EXCLUDED.change_kind,"
@@ -118,7 +97,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                 + " session_end = EXCLUDED.session_end, page_count = EXCLUDED.page_count,"
                 + " first_page = EXCLUDED.first_page, last_page = EXCLUDED.last_page,"
                 + " sql_state = EXCLUDED.sql_state, error_message = EXCLUDED.error_message";
-        this.flushIntervalMillis = flushInterval.toMillis();
+        this.flushIntervalMillis = settings.flushInterval().toMillis();
         this.timeService = timeService;
         if (flushIntervalMillis > 0) {
             scheduleFlush();
@@ -145,7 +124,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         } else {
             buffer.put(new Key(change.session().userId(), change.session().sessionStart()), change);
         }
-        if (buffered() >= batchSize) {
+        if (buffered() >= settings.batchSize()) {
             writeBuffer();
         }
     }
@@ -186,7 +165,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         if (buffered() == 0) {
             return;
         }
-        Duration backoff = retryBackoff;
+        Duration backoff = settings.retryBackoff();
         for (int attempt = 1; ; attempt++) {
             Step step = new Step();
             List<Rejected> rejected = new ArrayList<>();
@@ -197,17 +176,18 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                 if (SqlErrorKind.classify(e) != SqlErrorKind.TRANSIENT) {
                     throw failure(step.sql, e, null);
                 }
-                if (attempt > maxRetries) {
+                if (attempt > settings.maxRetries()) {
                     throw failure(step.sql, e, attempt);
                 }
                 LOG.warn("Transient failure writing {} session changes to table {} (attempt {} of {},"
                                 + " SQLState {}); retrying in {}",
-                        buffered(), table, attempt, maxRetries + 1, SqlErrorKind.sqlState(e), backoff);
+                        buffered(), settings.table(), attempt, settings.maxRetries() + 1, SqlErrorKind.sqlState(e),
+                        backoff);
                 retries.incrementAndGet();
                 writeRetries.inc();
                 Thread.sleep(backoff.toMillis());
                 Duration doubled = backoff.multipliedBy(2);
-                backoff = doubled.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : doubled;
+                backoff = doubled.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : doubled;
                 continue;
             }
             // Only now: a retried transaction must not count or log its rejects twice.
@@ -226,7 +206,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         String userId = change == null || change.session() == null ? null : change.session().userId();
         LOG.warn("Rejected a session change for table {} and recorded it in {}: {} of user_id {} ({}),"
                         + " session_start {}: {} (SQLState {})",
-                table, rejectsTable, change == null ? null : change.kind(), abbreviated(userId),
+                settings.table(), settings.rejectsTable(), change == null ? null : change.kind(), abbreviated(userId),
                 userId == null ? "null" : userId.length() + " characters",
                 change == null || change.session() == null ? null : change.session().sessionStart(),
                 bounded(withoutNul(reject.message())), reject.sqlState());
@@ -266,7 +246,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                     throw e;
                 }
                 LOG.debug("Data error writing {} session changes to table {} as one batch (SQLState {});"
-                        + " writing them one by one", buffered(), table, SqlErrorKind.sqlState(e));
+                        + " writing them one by one", buffered(), settings.table(), SqlErrorKind.sqlState(e));
                 step.sql = "ROLLBACK";
                 conn.rollback();
                 rejected.clear();
@@ -504,14 +484,14 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         }
         step.sql = CONNECT;
         Properties properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
-        Connection conn = DriverManager.getConnection(jdbcUrl, properties);
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        Connection conn = DriverManager.getConnection(settings.jdbcUrl(), properties);
         try {
-            if (createTable) {
+            if (settings.createTable()) {
                 conn.setAutoCommit(true);
-                createIfMissing(conn, step, PostgresSessionSink.createTableStatement(table));
-                createIfMissing(conn, step, PostgresSessionSink.createRejectsTableStatement(rejectsTable));
+                createIfMissing(conn, step, PostgresSessionSink.createTableStatement(settings.table()));
+                createIfMissing(conn, step, PostgresSessionSink.createRejectsTableStatement(settings.rejectsTable()));
             }
             conn.setAutoCommit(false);
         } catch (SQLException e) {
@@ -542,11 +522,13 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
 
     private PostgresWriteException failure(String sql, SQLException e, Integer attempts) {
         SQLException root = SqlErrorKind.rootOf(e);
-        String message = "Writing " + buffered() + " session changes to table " + table
-                + (CONNECT.equals(sql) ? " failed connecting as user " + user : " failed on statement [" + sql + "]")
+        String message = "Writing " + buffered() + " session changes to table " + settings.table()
+                + (CONNECT.equals(sql)
+                        ? " failed connecting as user " + settings.user()
+                        : " failed on statement [" + sql + "]")
                 + (attempts == null ? "" : " after " + attempts + " attempts")
                 + ": " + root.getMessage() + " (SQLState " + root.getSQLState() + ")";
-        return new PostgresWriteException(message, table, root.getSQLState(), e);
+        return new PostgresWriteException(message, settings.table(), root.getSQLState(), e);
     }
 
     private static LocalDateTime utc(Instant instant) {
@@ -566,7 +548,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
             try {
                 connection.close();
             } catch (SQLException e) {
-                LOG.debug("Closing the connection to table {} failed: {}", table, e.getMessage());
+                LOG.debug("Closing the connection to table {} failed: {}", settings.table(), e.getMessage());
             }
             connection = null;
         }

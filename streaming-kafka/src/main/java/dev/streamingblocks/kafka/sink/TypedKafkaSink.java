@@ -19,18 +19,22 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * A Kafka sink, exactly-once by default, whose transaction settings are checked before the job
- * can hurt anyone. Built with {@link #builder()}; attach it with {@link #sinkTo(DataStream)}.
+ * A Kafka sink for a typed {@code DataStream<T>}, exactly-once by default, whose transaction
+ * settings are checked before the job can hurt anyone, and which sends what it cannot write to a
+ * dead-letter topic; the counterpart of {@code TypedKafkaSource}. Built with {@link #builder()};
+ * attach it with {@link #sinkTo(DataStream)}. {@code setDeliveryGuarantee(AT_LEAST_ONCE)} makes it
+ * write without transactions (the source's dead-letter sink does so by default), which is why the
+ * name does not say "exactly once".
  *
  * <pre>{@code
- * ExactlyOnceKafkaSink<Order> sink = ExactlyOnceKafkaSink.<Order>builder()
+ * TypedKafkaSink<Order> sink = TypedKafkaSink.<Order>builder()
  *         .setBootstrapServers("broker:9092")
  *         .setTopic("orders-enriched")
  *         .setKeyExtractor(Order::orderId)
  *         .setValueSerializationSchema(new JsonValueSerializationSchema<>(Order.class))
  *         .setDeadLetterTopic("orders-enriched-dlq")
  *         .setTransactionalIdPrefix(
- *                 ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("order-enrichment", "enriched"))
+ *                 TypedKafkaSink.suggestTransactionalIdPrefix("order-enrichment", "enriched"))
  *         .build();
  * sink.sinkTo(orders);
  * }</pre>
@@ -56,14 +60,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * At-least-once sinks use no transactions, so only the first step applies to them.
  *
  * <p>Bad data does not stop the job when a dead-letter topic is set
- * ({@link ExactlyOnceKafkaSinkBuilder#setDeadLetterTopic(String)}): an element whose topic selector,
+ * ({@link TypedKafkaSinkBuilder#setDeadLetterTopic(String)}): an element whose topic selector,
  * key or value schema or header provider throws, or whose record is larger than the producer's
- * {@code max.request.size} (or {@link ExactlyOnceKafkaSinkBuilder#setMaxRecordSize(int)}), is written
+ * {@code max.request.size} (or {@link TypedKafkaSinkBuilder#setMaxRecordSize(int)}), is written
  * to that topic instead, in the same transaction, with the {@link SinkDeadLetterHeaders}, and counted
  * in {@value #DEAD_LETTER_RECORDS_METRIC}. Without one, it fails the job with an
  * {@link UnwritableRecordException} naming the topic, the element type and the cause.
  */
-public final class ExactlyOnceKafkaSink<T> {
+public final class TypedKafkaSink<T> {
 
     /**
      * Leaves room for Flink's {@code -<subtask>-<checkpoint>} suffix (at most 31 characters) under
@@ -104,7 +108,7 @@ public final class ExactlyOnceKafkaSink<T> {
     private final Duration adminTimeout;
     private final Properties producerProperties;
 
-    ExactlyOnceKafkaSink(KafkaSink<T> kafkaSink, DeliveryGuarantee deliveryGuarantee,
+    TypedKafkaSink(KafkaSink<T> kafkaSink, DeliveryGuarantee deliveryGuarantee,
             String transactionalIdPrefix, Duration transactionTimeout, Duration restartMargin,
             boolean verifyBrokerOnAttach, Duration adminTimeout, Properties producerProperties) {
         this.kafkaSink = kafkaSink;
@@ -118,8 +122,8 @@ public final class ExactlyOnceKafkaSink<T> {
     }
 
     /** A new builder; see the class Javadoc for what is required. */
-    public static <T> ExactlyOnceKafkaSinkBuilder<T> builder() {
-        return new ExactlyOnceKafkaSinkBuilder<>();
+    public static <T> TypedKafkaSinkBuilder<T> builder() {
+        return new TypedKafkaSinkBuilder<>();
     }
 
     /**
@@ -212,7 +216,7 @@ public final class ExactlyOnceKafkaSink<T> {
     @Override
     public String toString() {
         // Producer properties are left out on purpose: they may hold sasl.jaas.config passwords.
-        return "ExactlyOnceKafkaSink{deliveryGuarantee=" + deliveryGuarantee.name()
+        return "TypedKafkaSink{deliveryGuarantee=" + deliveryGuarantee.name()
                 + ", transactionalIdPrefix=" + transactionalIdPrefix
                 + ", transactionTimeout=" + transactionTimeout
                 + ", restartMargin=" + restartMargin + "}";

@@ -3,11 +3,11 @@ package dev.streamingblocks.kafka.sink;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.sink.internal.GuardedRecordSerializationSchema;
 import dev.streamingblocks.kafka.sink.internal.Utf8KeySerializationSchema;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,10 +21,10 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Builds an {@link ExactlyOnceKafkaSink}.
+ * Builds an {@link TypedKafkaSink}.
  *
  * <pre>{@code
- * ExactlyOnceKafkaSink<Order> sink = ExactlyOnceKafkaSink.<Order>builder()
+ * TypedKafkaSink<Order> sink = TypedKafkaSink.<Order>builder()
  *         .setBootstrapServers("broker:9092")
  *         .setTopic("orders-enriched")
  *         .setValueSerializationSchema(new JsonValueSerializationSchema<>(Order.class))
@@ -47,7 +47,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * fail the job with an {@link UnwritableRecordException} unless {@link #setDeadLetterTopic(String)}
  * names a topic for them; then they go there, in the same transaction, and the job goes on.
  */
-public final class ExactlyOnceKafkaSinkBuilder<T> {
+public final class TypedKafkaSinkBuilder<T> {
 
     /** Equal to a stock broker's {@code transaction.max.timeout.ms}, so it is accepted there. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
@@ -65,14 +65,6 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
 
     /** Sink subtask 0 reads the brokers' {@code transaction.max.timeout.ms} at job start by default. */
     public static final boolean DEFAULT_VERIFY_BROKER_ON_START = true;
-
-    /** Producer settings this builder owns; setting them through setProperty would bypass its checks. */
-    private static final Set<String> OWNED_PROPERTIES = Set.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 
     private String bootstrapServers;
     private String topic;
@@ -92,7 +84,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     private boolean verifyBrokerOnStart;
     private final Properties properties = new Properties();
 
-    ExactlyOnceKafkaSinkBuilder() {
+    TypedKafkaSinkBuilder() {
         this.deliveryGuarantee = DEFAULT_DELIVERY_GUARANTEE;
         this.transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         this.restartMargin = DEFAULT_RESTART_MARGIN;
@@ -102,13 +94,13 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         this.writeElementTimestamps = true;
     }
 
-    public ExactlyOnceKafkaSinkBuilder<T> setBootstrapServers(String bootstrapServers) {
+    public TypedKafkaSinkBuilder<T> setBootstrapServers(String bootstrapServers) {
         this.bootstrapServers = requireText(bootstrapServers, "bootstrapServers");
         return this;
     }
 
     /** Writes every record to this topic; excludes {@link #setTopicSelector}. */
-    public ExactlyOnceKafkaSinkBuilder<T> setTopic(String topic) {
+    public TypedKafkaSinkBuilder<T> setTopic(String topic) {
         if (topicSelector != null) {
             throw new IllegalStateException("topic cannot be set: a topicSelector is already set");
         }
@@ -117,7 +109,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     }
 
     /** Chooses the topic per record; excludes {@link #setTopic}. */
-    public ExactlyOnceKafkaSinkBuilder<T> setTopicSelector(TopicSelector<? super T> topicSelector) {
+    public TypedKafkaSinkBuilder<T> setTopicSelector(TopicSelector<? super T> topicSelector) {
         if (topic != null) {
             throw new IllegalStateException("topicSelector cannot be set: a topic is already set");
         }
@@ -126,17 +118,17 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     }
 
     /** The key as the UTF-8 bytes of the extracted string ({@code null} gives no key); excludes a key schema. */
-    public ExactlyOnceKafkaSinkBuilder<T> setKeyExtractor(SerializableFunction<? super T, String> keyExtractor) {
+    public TypedKafkaSinkBuilder<T> setKeyExtractor(SerializableFunction<? super T, String> keyExtractor) {
         requireNonNull(keyExtractor, "keyExtractor");
         return setKey(new Utf8KeySerializationSchema<>(keyExtractor), "keyExtractor");
     }
 
     /** The key from a schema ({@code null} bytes give no key); excludes a key extractor. */
-    public ExactlyOnceKafkaSinkBuilder<T> setKeySerializationSchema(SerializationSchema<? super T> keySchema) {
+    public TypedKafkaSinkBuilder<T> setKeySerializationSchema(SerializationSchema<? super T> keySchema) {
         return setKey(requireNonNull(keySchema, "keySerializationSchema"), "keySerializationSchema");
     }
 
-    private ExactlyOnceKafkaSinkBuilder<T> setKey(SerializationSchema<? super T> schema, String property) {
+    private TypedKafkaSinkBuilder<T> setKey(SerializationSchema<? super T> schema, String property) {
         if (keySchema != null) {
             throw new IllegalStateException(property + " cannot be set: a key is already set");
         }
@@ -148,7 +140,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * The value; a schema that returns {@code null} writes a tombstone. Any Flink schema works,
      * e.g. {@link JsonValueSerializationSchema} or an Avro registry schema.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setValueSerializationSchema(SerializationSchema<? super T> valueSchema) {
+    public TypedKafkaSinkBuilder<T> setValueSerializationSchema(SerializationSchema<? super T> valueSchema) {
         this.valueSchema = requireNonNull(valueSchema, "valueSerializationSchema");
         return this;
     }
@@ -161,13 +153,13 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * @param registryConfig {@code schema.registry.url} and the other settings of
      *                       {@code AvroSerdeConfig}, under Confluent's names
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig) {
+    public TypedKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig) {
         return setAvroValues(recordClass, registryConfig, SchemaRegistryClients::create);
     }
 
     /** As {@link #setAvroValues(Class, Map)}, with the registry client from {@code clientProvider}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ExactlyOnceKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig,
+    public TypedKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig,
             SchemaRegistryClientProvider clientProvider) {
         requireNonNull(recordClass, "avro recordClass");
         requireNonNull(registryConfig, "avro registryConfig");
@@ -187,19 +179,19 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
     }
 
     /** Key and value in the layout of Flink SQL's upsert-kafka connector with JSON formats. */
-    public ExactlyOnceKafkaSinkBuilder<T> setUpsertJsonLayout(UpsertJsonLayout<T> layout) {
+    public TypedKafkaSinkBuilder<T> setUpsertJsonLayout(UpsertJsonLayout<T> layout) {
         requireNonNull(layout, "upsertJsonLayout");
         setKey(layout.keySerializationSchema(), "upsertJsonLayout");
         return setValueSerializationSchema(layout.valueSerializationSchema());
     }
 
-    public ExactlyOnceKafkaSinkBuilder<T> setHeaderProvider(HeaderProvider<? super T> headerProvider) {
+    public TypedKafkaSinkBuilder<T> setHeaderProvider(HeaderProvider<? super T> headerProvider) {
         this.headerProvider = requireNonNull(headerProvider, "headerProvider");
         return this;
     }
 
     /** {@code EXACTLY_ONCE} (default) or {@code AT_LEAST_ONCE}. */
-    public ExactlyOnceKafkaSinkBuilder<T> setDeliveryGuarantee(DeliveryGuarantee deliveryGuarantee) {
+    public TypedKafkaSinkBuilder<T> setDeliveryGuarantee(DeliveryGuarantee deliveryGuarantee) {
         requireNonNull(deliveryGuarantee, "deliveryGuarantee");
         if (deliveryGuarantee == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException("deliveryGuarantee NONE is not supported: it may lose records"
@@ -211,19 +203,19 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
 
     /**
      * Prefix of the transactional ids; must be unique among the sinks of a job and stable across
-     * restarts. See {@link ExactlyOnceKafkaSink#suggestTransactionalIdPrefix(String, String)}.
+     * restarts. See {@link TypedKafkaSink#suggestTransactionalIdPrefix(String, String)}.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setTransactionalIdPrefix(String transactionalIdPrefix) {
+    public TypedKafkaSinkBuilder<T> setTransactionalIdPrefix(String transactionalIdPrefix) {
         requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
         if (transactionalIdPrefix.isEmpty()) {
             throw new IllegalArgumentException("transactionalIdPrefix must not be empty");
         }
-        if (transactionalIdPrefix.length() > ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH) {
+        if (transactionalIdPrefix.length() > TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH) {
             throw new IllegalArgumentException("transactionalIdPrefix has " + transactionalIdPrefix.length()
-                    + " characters, more than the " + ExactlyOnceKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH
+                    + " characters, more than the " + TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH
                     + " allowed (Flink appends '-<subtask>-<checkpoint>')");
         }
-        if (!ExactlyOnceKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(transactionalIdPrefix).matches()) {
+        if (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(transactionalIdPrefix).matches()) {
             throw new IllegalArgumentException("transactionalIdPrefix '" + transactionalIdPrefix
                     + "' may only contain ASCII letters, digits, '.', '_' and '-'");
         }
@@ -231,13 +223,13 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         return this;
     }
 
-    public ExactlyOnceKafkaSinkBuilder<T> setTransactionTimeout(Duration transactionTimeout) {
+    public TypedKafkaSinkBuilder<T> setTransactionTimeout(Duration transactionTimeout) {
         this.transactionTimeout = requirePositive(transactionTimeout, "transactionTimeout");
         return this;
     }
 
     /** Time after the checkpoint interval for a failed job to restart and commit; see the class Javadoc. */
-    public ExactlyOnceKafkaSinkBuilder<T> setRestartMargin(Duration restartMargin) {
+    public TypedKafkaSinkBuilder<T> setRestartMargin(Duration restartMargin) {
         requireNonNull(restartMargin, "restartMargin");
         if (restartMargin.isNegative()) {
             throw new IllegalArgumentException("restartMargin must not be negative, but is " + restartMargin);
@@ -246,7 +238,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         return this;
     }
 
-    public ExactlyOnceKafkaSinkBuilder<T> setAdminTimeout(Duration adminTimeout) {
+    public TypedKafkaSinkBuilder<T> setAdminTimeout(Duration adminTimeout) {
         this.adminTimeout = requirePositive(adminTimeout, "adminTimeout");
         return this;
     }
@@ -256,7 +248,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * true). Only a timeout above it fails; if it cannot be read (e.g. no DescribeConfigs
      * permission), one warning is logged. See {@link #setVerifyBrokerOnStart} for the job-start check.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnAttach(boolean verifyBrokerOnAttach) {
+    public TypedKafkaSinkBuilder<T> setVerifyBrokerOnAttach(boolean verifyBrokerOnAttach) {
         this.verifyBrokerOnAttach = verifyBrokerOnAttach;
         return this;
     }
@@ -268,15 +260,15 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * written by the same producer, so in the same transaction as the good records: exactly once
      * under {@code EXACTLY_ONCE}. Its key is the serialized key if there is one; its value the
      * serialized value if there is one and it fits, else {@code String.valueOf(element)} in UTF-8,
-     * cut to {@value ExactlyOnceKafkaSink#MAX_DEAD_LETTER_DESCRIPTION_BYTES} bytes; its headers are
+     * cut to {@value TypedKafkaSink#MAX_DEAD_LETTER_DESCRIPTION_BYTES} bytes; its headers are
      * the {@link SinkDeadLetterHeaders}. Each one counts in the
-     * {@value ExactlyOnceKafkaSink#DEAD_LETTER_RECORDS_METRIC} counter. Transient failures (schema
+     * {@value TypedKafkaSink#DEAD_LETTER_RECORDS_METRIC} counter. Transient failures (schema
      * registry unavailable, retriable Kafka errors) still fail the job, which restarts and retries.
      *
      * <p>Without a dead-letter topic such an element fails the job with an
      * {@link UnwritableRecordException}. Must differ from the topic.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setDeadLetterTopic(String deadLetterTopic) {
+    public TypedKafkaSinkBuilder<T> setDeadLetterTopic(String deadLetterTopic) {
         this.deadLetterTopic = requireText(deadLetterTopic, "deadLetterTopic");
         return this;
     }
@@ -285,11 +277,11 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * The largest record, in bytes as Kafka estimates it for the producer's own check (key, value,
      * headers and batch overhead), that is written; larger ones go to the dead-letter topic (or fail
      * the job without one) before they reach the producer. Default: the producer's
-     * {@code max.request.size} ({@value ExactlyOnceKafkaSink#DEFAULT_MAX_REQUEST_SIZE} unless set with
+     * {@code max.request.size} ({@value TypedKafkaSink#DEFAULT_MAX_REQUEST_SIZE} unless set with
      * {@link #setProperty}). Set it lower for a topic whose {@code max.message.bytes} is lower, since the
      * broker's refusal would otherwise fail the job; it must not exceed {@code max.request.size}.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setMaxRecordSize(int maxRecordSizeBytes) {
+    public TypedKafkaSinkBuilder<T> setMaxRecordSize(int maxRecordSizeBytes) {
         if (maxRecordSizeBytes <= 0) {
             throw new IllegalArgumentException("maxRecordSize must be positive, but is " + maxRecordSizeBytes);
         }
@@ -303,7 +295,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * delete at once because their event time is old. Dead letters of this sink never carry the
      * element's timestamp, for that reason.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setWriteElementTimestamps(boolean writeElementTimestamps) {
+    public TypedKafkaSinkBuilder<T> setWriteElementTimestamps(boolean writeElementTimestamps) {
         this.writeElementTimestamps = writeElementTimestamps;
         return this;
     }
@@ -315,77 +307,57 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
      * off where the Admin client may not reach or describe the brokers and the timeout is known to
      * fit.
      */
-    public ExactlyOnceKafkaSinkBuilder<T> setVerifyBrokerOnStart(boolean verifyBrokerOnStart) {
+    public TypedKafkaSinkBuilder<T> setVerifyBrokerOnStart(boolean verifyBrokerOnStart) {
         this.verifyBrokerOnStart = verifyBrokerOnStart;
         return this;
     }
 
-    /** Any other producer property, e.g. security settings; keys this builder owns are rejected. */
-    public ExactlyOnceKafkaSinkBuilder<T> setProperty(String key, String value) {
-        requireText(key, "property key");
-        requireNonNull(value, "property '" + key + "'");
-        if (OWNED_PROPERTIES.contains(key)) {
-            throw new IllegalArgumentException("property '" + key + "' is set by the builder: use "
-                    + ownerSetter(key) + " instead");
-        }
+    /**
+     * Any other producer property, e.g. security settings; the keys this builder sets itself
+     * ({@link KafkaClientProperties#SINK_OWNED}) are rejected, naming the setter to use.
+     */
+    public TypedKafkaSinkBuilder<T> setProperty(String key, String value) {
+        KafkaClientProperties.requireSettable(key, value, KafkaClientProperties.SINK_OWNED);
         properties.setProperty(key, value);
         return this;
-    }
-
-    private static String ownerSetter(String key) {
-        switch (key) {
-            case ProducerConfig.BOOTSTRAP_SERVERS_CONFIG:
-                return "setBootstrapServers(...)";
-            case ProducerConfig.TRANSACTION_TIMEOUT_CONFIG:
-                return "setTransactionTimeout(...)";
-            case ProducerConfig.TRANSACTIONAL_ID_CONFIG:
-                return "setTransactionalIdPrefix(...)";
-            default:
-                return "setKeyExtractor(...), setKeySerializationSchema(...) or setValueSerializationSchema(...)";
-        }
     }
 
     /**
      * Validates across properties and builds the sink.
      *
-     * @throws IllegalStateException naming the missing or inconsistent property
+     * @throws IllegalArgumentException naming the missing or inconsistent property
      */
-    public ExactlyOnceKafkaSink<T> build() {
+    public TypedKafkaSink<T> build() {
         if (bootstrapServers == null) {
-            throw new IllegalStateException("bootstrapServers is required: call setBootstrapServers(...)");
+            throw new IllegalArgumentException("bootstrapServers is required: call setBootstrapServers(...)");
         }
         if (topic == null && topicSelector == null) {
-            throw new IllegalStateException("topic is required: call setTopic(...) or setTopicSelector(...)");
+            throw new IllegalArgumentException("topic is required: call setTopic(...) or setTopicSelector(...)");
         }
         if (valueSchema == null) {
-            throw new IllegalStateException(
+            throw new IllegalArgumentException(
                     "valueSerializationSchema is required: call setValueSerializationSchema(...)");
         }
         boolean exactlyOnce = deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE;
         if (exactlyOnce && transactionalIdPrefix == null) {
-            throw new IllegalStateException("transactionalIdPrefix is required for EXACTLY_ONCE: call"
+            throw new IllegalArgumentException("transactionalIdPrefix is required for EXACTLY_ONCE: call"
                     + " setTransactionalIdPrefix(...), e.g. with"
-                    + " ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+                    + " TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
         }
         if (exactlyOnce && transactionTimeout.compareTo(restartMargin) <= 0) {
-            throw new IllegalStateException("transactionTimeout (" + transactionTimeout.toMillis()
+            throw new IllegalArgumentException("transactionTimeout (" + transactionTimeout.toMillis()
                     + " ms) must exceed the restartMargin (" + restartMargin.toMillis()
                     + " ms) plus the checkpoint interval: raise setTransactionTimeout(...) or lower"
                     + " setRestartMargin(...)");
         }
 
         if (deadLetterTopic != null && deadLetterTopic.equals(topic)) {
-            throw new IllegalStateException("deadLetterTopic '" + deadLetterTopic + "' must differ from the topic:"
+            throw new IllegalArgumentException("deadLetterTopic '" + deadLetterTopic + "' must differ from the topic:"
                     + " dead letters would be read as good records");
         }
-        int maxRequestSize;
-        try {
-            maxRequestSize = GuardedRecordSerializationSchema.maxRequestSize(properties);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        int maxRequestSize = GuardedRecordSerializationSchema.maxRequestSize(properties);
         if (maxRecordSize != null && maxRecordSize > maxRequestSize) {
-            throw new IllegalStateException("maxRecordSize (" + maxRecordSize + " bytes) exceeds the producer's "
+            throw new IllegalArgumentException("maxRecordSize (" + maxRecordSize + " bytes) exceeds the producer's "
                     + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " (" + maxRequestSize + " bytes), which would refuse"
                     + " such records: lower setMaxRecordSize(...) or raise " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG
                     + " with setProperty(...)");
@@ -412,7 +384,7 @@ public final class ExactlyOnceKafkaSinkBuilder<T> {
         if (exactlyOnce) {
             flink.setTransactionalIdPrefix(transactionalIdPrefix);
         }
-        return new ExactlyOnceKafkaSink<>(flink.build(), deliveryGuarantee,
+        return new TypedKafkaSink<>(flink.build(), deliveryGuarantee,
                 exactlyOnce ? transactionalIdPrefix : null, transactionTimeout, restartMargin,
                 verifyBrokerOnAttach, adminTimeout, producerProperties);
     }

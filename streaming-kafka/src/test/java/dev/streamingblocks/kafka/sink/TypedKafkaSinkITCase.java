@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The sink against a real broker whose transaction.max.timeout.ms is 10 minutes: the checks at
  * attach and at job start, and a committed write with keys, headers and JSON values.
  */
-class ExactlyOnceKafkaSinkITCase {
+class TypedKafkaSinkITCase {
 
     private static final Duration BROKER_MAX = Duration.ofMinutes(10);
 
@@ -66,8 +66,8 @@ class ExactlyOnceKafkaSinkITCase {
         return env;
     }
 
-    private static ExactlyOnceKafkaSinkBuilder<Reading> sink(String topic, String prefix) {
-        return ExactlyOnceKafkaSink.<Reading>builder()
+    private static TypedKafkaSinkBuilder<Reading> sink(String topic, String prefix) {
+        return TypedKafkaSink.<Reading>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(topic)
                 .setKeyExtractor(Reading::sensor)
@@ -81,7 +81,7 @@ class ExactlyOnceKafkaSinkITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("eos-attach");
         KAFKA.cluster().createTopic(topic, 1);
         StreamExecutionEnvironment env = env();
-        ExactlyOnceKafkaSink<Reading> sink = sink(topic, topic).build();
+        TypedKafkaSink<Reading> sink = sink(topic, topic).build();
         assertThatThrownBy(() -> sink.sinkTo(env.fromData(new Reading("s", 1, Instant.EPOCH))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("transaction.timeout.ms (900000 ms) exceeds the broker's transaction.max.timeout.ms"
@@ -116,7 +116,7 @@ class ExactlyOnceKafkaSinkITCase {
         List<Reading> readings = List.of(
                 new Reading("s-1", 21, Instant.parse("2026-11-24T08:00:00Z")),
                 new Reading("s-2", -3, Instant.parse("2026-11-24T08:00:01.5Z")));
-        sink(topic, ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("eos write", topic))
+        sink(topic, TypedKafkaSink.suggestTransactionalIdPrefix("eos write", topic))
                 .setTransactionTimeout(Duration.ofMinutes(2)).setRestartMargin(Duration.ofMinutes(1))
                 .build()
                 .sinkTo(env.fromData(readings).setParallelism(1))
@@ -141,7 +141,7 @@ class ExactlyOnceKafkaSinkITCase {
         Map<String, String> registry = Map.of("schema.registry.url", REGISTRY.url());
         StreamExecutionEnvironment env = env();
         List<SinkReading> readings = List.of(new SinkReading("s-1", 1L), new SinkReading("s-2", 2L));
-        ExactlyOnceKafkaSink.<SinkReading>builder()
+        TypedKafkaSink.<SinkReading>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(topic)
                 .setKeyExtractor(SinkReading::getSensor)

@@ -31,7 +31,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class EventTimeWatermarksTest {
+class EventTimeWatermarkStrategyTest {
 
     private static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
 
@@ -41,7 +41,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void readsTimestampMillisFromAGeneratedSpecificRecordAsInstant() {
-        WatermarkStrategy<Reading> strategy = EventTimeWatermarks.<Reading>builder()
+        WatermarkStrategy<Reading> strategy = EventTimeWatermarkStrategy.<Reading>builder()
                 .setAvroTimestampField("measured_at")
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .build();
@@ -85,7 +85,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void refusesANonAvroRecordForAnAvroField() {
-        WatermarkStrategy<String> strategy = EventTimeWatermarks.<String>builder()
+        WatermarkStrategy<String> strategy = EventTimeWatermarkStrategy.<String>builder()
                 .setAvroTimestampField("ts").setMaxOutOfOrderness(Duration.ZERO).build();
 
         assertThatThrownBy(() -> assigner(strategy).extractTimestamp("text", 0L))
@@ -95,7 +95,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void extractorReturningNullIsNamed() {
-        WatermarkStrategy<String> strategy = EventTimeWatermarks.<String>builder()
+        WatermarkStrategy<String> strategy = EventTimeWatermarkStrategy.<String>builder()
                 .setEventTimeExtractor(s -> null).setMaxOutOfOrderness(Duration.ZERO).build();
 
         assertThatThrownBy(() -> assigner(strategy).extractTimestamp("text", 0L))
@@ -105,7 +105,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void watermarkTrailsTheHighestEventTimeByTheBoundMinusOneMillisecond() {
-        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+        WatermarkStrategy<Long> strategy = EventTimeWatermarkStrategy.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .build();
@@ -120,36 +120,10 @@ class EventTimeWatermarksTest {
     }
 
     @Test
-    void idlenessIsOnByDefaultAndMarksASilentSplitIdleAfterTheTimeout() {
-        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+    void idlenessIsLeftToTheSourceSoTheStrategyNeverMarksIdle() {
+        WatermarkStrategy<Long> strategy = EventTimeWatermarkStrategy.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .build();
-        ManualClock clock = new ManualClock();
-        // Flink's idleness timer reads a relative time of 0 as "no timer started"
-        clock.advanceTime(Duration.ofSeconds(1));
-        RecordingOutput output = new RecordingOutput();
-        WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context(clock));
-
-        generator.onEvent(t(10), t(10), output);
-        generator.onPeriodicEmit(output);
-        // the first check without new records starts the inactivity timer
-        generator.onPeriodicEmit(output);
-        clock.advanceTime(EventTimeWatermarks.DEFAULT_IDLE_TIMEOUT);
-        generator.onPeriodicEmit(output);
-        assertThat(output.idleMarks).isZero();
-
-        clock.advanceTime(Duration.ofMillis(1));
-        generator.onPeriodicEmit(output);
-        assertThat(output.idleMarks).isEqualTo(1);
-    }
-
-    @Test
-    void disabledIdlenessNeverMarksIdle() {
-        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
-                .setEventTimeExtractor(Instant::ofEpochMilli)
-                .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .disableIdleness()
                 .build();
         ManualClock clock = new ManualClock();
         clock.advanceTime(Duration.ofSeconds(1));
@@ -166,7 +140,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void alignmentGroupIsPassedToTheSource() {
-        WatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+        WatermarkStrategy<Long> strategy = EventTimeWatermarkStrategy.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .setAlignment("transactions", Duration.ofSeconds(20))
@@ -182,7 +156,7 @@ class EventTimeWatermarksTest {
         EventTimeGuard guard = EventTimeGuard.builder()
                 .setWallClock(new EventTimeGuardTest.MutableClock(BEGINNING.plusSeconds(60)))
                 .build();
-        EventTimeWatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+        EventTimeWatermarkStrategy<Long> strategy = EventTimeWatermarkStrategy.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .setGuard(guard)
@@ -206,7 +180,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void aRejectedTimeNeverBecomesTheHighestSeenAndTheHorizonRejectsFarPastTimes() {
-        EventTimeWatermarkStrategy<Long> strategy = EventTimeWatermarks.<Long>builder()
+        EventTimeWatermarkStrategy<Long> strategy = EventTimeWatermarkStrategy.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ZERO)
                 .setGuard(EventTimeGuard.builder()
@@ -235,7 +209,7 @@ class EventTimeWatermarksTest {
 
     @Test
     void withoutGuardKeepsEverythingButTheGuardAndNoGuardIsTheDefault() {
-        EventTimeWatermarkStrategy<Long> guarded = EventTimeWatermarks.<Long>builder()
+        EventTimeWatermarkStrategy<Long> guarded = EventTimeWatermarkStrategy.<Long>builder()
                 .setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .setAlignment("g", Duration.ofSeconds(20))
@@ -253,16 +227,16 @@ class EventTimeWatermarksTest {
         assertThat(output.watermarks).containsExactly(year2099 - 5_001L);
         assertThat(guarded.withoutGuard().getAlignmentParameters().getWatermarkGroup()).isEqualTo("g");
         assertThat(guarded.getAlignmentParameters().getWatermarkGroup()).isEqualTo("g");
-        assertThat(EventTimeWatermarks.<Long>builder().setEventTimeExtractor(Instant::ofEpochMilli)
+        assertThat(EventTimeWatermarkStrategy.<Long>builder().setEventTimeExtractor(Instant::ofEpochMilli)
                 .setMaxOutOfOrderness(Duration.ZERO).build().guard()).isEmpty();
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setGuard(null))
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setGuard(null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("guard must not be null");
     }
 
     @Test
     void anExtractorThatThrowsGivesAnInvalidEventTimeExceptionNamingIt() {
-        WatermarkStrategy<String> strategy = EventTimeWatermarks.<String>builder()
+        WatermarkStrategy<String> strategy = EventTimeWatermarkStrategy.<String>builder()
                 .setEventTimeExtractor(s -> Instant.ofEpochMilli(Long.parseLong(s)))
                 .setMaxOutOfOrderness(Duration.ZERO).build();
 
@@ -275,43 +249,39 @@ class EventTimeWatermarksTest {
 
     @Test
     void builderNamesTheOffendingProperty() {
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setMaxOutOfOrderness(Duration.ZERO).build())
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setMaxOutOfOrderness(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("eventTimeExtractor or avroTimestampField must be set");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts").build())
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField("ts").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxOutOfOrderness must be set and not negative, was null");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder()
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
                         .setAvroTimestampField("ts").setMaxOutOfOrderness(Duration.ofSeconds(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxOutOfOrderness must be set and not negative, was PT-1S");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder()
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
                         .setAvroTimestampField("ts").setEventTimeExtractor(Instant::ofEpochMilli))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("eventTimeExtractor cannot be set: avroTimestampField is already set to 'ts'");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder()
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
                         .setEventTimeExtractor(Instant::ofEpochMilli).setAvroTimestampField("ts"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("avroTimestampField cannot be set: eventTimeExtractor is already set");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField(" "))
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField(" "))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("avroTimestampField must not be blank");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
-                        .setMaxOutOfOrderness(Duration.ZERO).setIdleTimeout(Duration.ZERO).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("idleTimeout must be positive, was PT0S");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField("ts")
                         .setMaxOutOfOrderness(Duration.ZERO).setAlignment(" ", Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("alignment group must not be blank");
-        assertThatThrownBy(() -> EventTimeWatermarks.<Long>builder().setAvroTimestampField("ts")
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField("ts")
                         .setMaxOutOfOrderness(Duration.ZERO).setAlignment("g", Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("alignment maxDrift must be positive, was PT0S");
     }
 
     private static long extract(String field, GenericRecord record) {
-        WatermarkStrategy<GenericRecord> strategy = EventTimeWatermarks.<GenericRecord>builder()
+        WatermarkStrategy<GenericRecord> strategy = EventTimeWatermarkStrategy.<GenericRecord>builder()
                 .setAvroTimestampField(field).setMaxOutOfOrderness(Duration.ZERO).build();
         return assigner(strategy).extractTimestamp(record, Long.MIN_VALUE);
     }

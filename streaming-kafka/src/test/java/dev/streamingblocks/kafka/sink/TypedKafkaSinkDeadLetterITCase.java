@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * good records are committed in the target topic and the two bad ones in the dead-letter topic
  * with exact headers; without one the job fails naming the topic, type and cause.
  */
-class ExactlyOnceKafkaSinkDeadLetterITCase {
+class TypedKafkaSinkDeadLetterITCase {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final int GOOD = 20;
@@ -103,8 +103,8 @@ class ExactlyOnceKafkaSinkDeadLetterITCase {
         return good;
     }
 
-    private static ExactlyOnceKafkaSinkBuilder<Measurement> sink(String topic) {
-        return ExactlyOnceKafkaSink.<Measurement>builder()
+    private static TypedKafkaSinkBuilder<Measurement> sink(String topic) {
+        return TypedKafkaSink.<Measurement>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(topic)
                 .setKeyExtractor(Measurement::sensor)
@@ -155,7 +155,7 @@ class ExactlyOnceKafkaSinkDeadLetterITCase {
         ConsumerRecord<byte[], byte[]> tooLarge = byKey(dead, "big");
         String description = "Measurement[sensor=big, value=8, note=" + big.note() + "]";
         assertThat(tooLarge.value()).isEqualTo(
-                Arrays.copyOf(description.getBytes(UTF_8), ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES));
+                Arrays.copyOf(description.getBytes(UTF_8), TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES));
         assertThat(headers(tooLarge)).containsExactly(
                 Map.entry("dlq.sink.topic", topic),
                 Map.entry("dlq.error.class", "org.apache.kafka.common.errors.RecordTooLargeException"),
@@ -182,7 +182,7 @@ class ExactlyOnceKafkaSinkDeadLetterITCase {
                     assertThat(failure.get().getMessage()).isEqualTo("Cannot write a record of type "
                             + Measurement.class.getName() + " to topic '" + topic
                             + "': java.lang.IllegalArgumentException: poison reading 1. Call setDeadLetterTopic(...)"
-                            + " on the ExactlyOnceKafkaSink builder to send such records to a dead-letter topic"
+                            + " on the TypedKafkaSink builder to send such records to a dead-letter topic"
                             + " instead of failing the job");
                 });
     }
@@ -206,7 +206,7 @@ class ExactlyOnceKafkaSinkDeadLetterITCase {
                 new Note("carol", "yo"));
 
         StreamExecutionEnvironment env = env();
-        ExactlyOnceKafkaSink.<Note>builder()
+        TypedKafkaSink.<Note>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(topic)
                 .setUpsertJsonLayout(layout)

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * DescribeConfigs gets one warning and a running job, not a restart loop; the job-start check runs
  * once, not per subtask, and not at all when turned off.
  */
-class ExactlyOnceKafkaSinkBrokerCheckITCase {
+class TypedKafkaSinkBrokerCheckITCase {
 
     private static final Duration BROKER_MAX = Duration.ofMinutes(10);
     private static final String READING = "Reading transaction.max.timeout.ms from the Kafka brokers at ";
@@ -101,8 +101,8 @@ class ExactlyOnceKafkaSinkBrokerCheckITCase {
     }
 
     /** A sink with a timeout no other test of this JVM uses, so the per-JVM memory of checks is fresh. */
-    private static ExactlyOnceKafkaSinkBuilder<String> sink(String topic, Duration timeout, Map<?, ?> security) {
-        ExactlyOnceKafkaSinkBuilder<String> builder = ExactlyOnceKafkaSink.<String>builder()
+    private static TypedKafkaSinkBuilder<String> sink(String topic, Duration timeout, Map<?, ?> security) {
+        TypedKafkaSinkBuilder<String> builder = TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(topic)
                 .setValueSerializationSchema(new SimpleStringSchema())
@@ -175,7 +175,7 @@ class ExactlyOnceKafkaSinkBrokerCheckITCase {
                 + " resource). Check by hand that transaction.timeout.ms = 540001 ms is <="
                 + " transaction.max.timeout.ms of every broker (a stock broker allows 900000 ms), or the first"
                 + " transaction fails with InvalidTxnTimeoutException. The job goes on. To skip this check, call"
-                + " setVerifyBrokerOnAttach(false) on the ExactlyOnceKafkaSink builder.");
+                + " setVerifyBrokerOnAttach(false) on the TypedKafkaSink builder.");
         assertThat(String.join("\n", warnings)).doesNotContain("plain-user1-secret");
     }
 
@@ -196,7 +196,7 @@ class ExactlyOnceKafkaSinkBrokerCheckITCase {
         assertThat(warnings.get(0)).startsWith("Could not check the Kafka sink's transaction.timeout.ms"
                 + " (540002 ms) against the brokers' transaction.max.timeout.ms at job start").contains(
                 "ClusterAuthorizationException").endsWith("call setVerifyBrokerOnStart(false) on the"
-                + " ExactlyOnceKafkaSink builder.");
+                + " TypedKafkaSink builder.");
         assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)))
                 .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrderElementsOf(numbers(100));

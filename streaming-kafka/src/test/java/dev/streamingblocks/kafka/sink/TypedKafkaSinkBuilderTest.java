@@ -16,10 +16,10 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
-class ExactlyOnceKafkaSinkBuilderTest {
+class TypedKafkaSinkBuilderTest {
 
-    private static ExactlyOnceKafkaSinkBuilder<String> complete() {
-        return ExactlyOnceKafkaSink.<String>builder()
+    private static TypedKafkaSinkBuilder<String> complete() {
+        return TypedKafkaSink.<String>builder()
                 .setBootstrapServers("localhost:1")
                 .setTopic("out")
                 .setValueSerializationSchema(new SimpleStringSchema())
@@ -29,52 +29,52 @@ class ExactlyOnceKafkaSinkBuilderTest {
 
     @Test
     void defaultsAreExactlyOnceWithFifteenMinuteTimeout() {
-        ExactlyOnceKafkaSink<String> sink = complete().build();
+        TypedKafkaSink<String> sink = complete().build();
         assertThat(sink.getDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(sink.getTransactionTimeout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(sink.getRestartMargin()).isEqualTo(Duration.ofMinutes(5));
         assertThat(sink.getTransactionalIdPrefix()).isEqualTo("job.sink");
         assertThat(sink.getKafkaSink()).isNotNull();
-        assertThat(ExactlyOnceKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_ATTACH).isTrue();
-        assertThat(ExactlyOnceKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_START).isTrue();
+        assertThat(TypedKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_ATTACH).isTrue();
+        assertThat(TypedKafkaSinkBuilder.DEFAULT_VERIFY_BROKER_ON_START).isTrue();
     }
 
     @Test
     void missingBootstrapServers() {
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setTopic("out")
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setTopic("out")
                 .setValueSerializationSchema(new SimpleStringSchema()).setTransactionalIdPrefix("p").build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bootstrapServers is required: call setBootstrapServers(...)");
     }
 
     @Test
     void missingTopic() {
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
                 .setValueSerializationSchema(new SimpleStringSchema()).setTransactionalIdPrefix("p").build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("topic is required: call setTopic(...) or setTopicSelector(...)");
     }
 
     @Test
     void missingValueSchema() {
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
                 .setTopic("out").setTransactionalIdPrefix("p").build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("valueSerializationSchema is required: call setValueSerializationSchema(...)");
     }
 
     @Test
     void missingPrefixForExactlyOnce() {
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
                 .setTopic("out").setValueSerializationSchema(new SimpleStringSchema()).build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transactionalIdPrefix is required for EXACTLY_ONCE: call setTransactionalIdPrefix(...),"
-                        + " e.g. with ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+                        + " e.g. with TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
     }
 
     @Test
     void atLeastOnceNeedsNoPrefix() {
-        ExactlyOnceKafkaSink<String> sink = ExactlyOnceKafkaSink.<String>builder().setBootstrapServers("h:1")
+        TypedKafkaSink<String> sink = TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
                 .setTopic("out").setValueSerializationSchema(new SimpleStringSchema())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
         assertThat(sink.getDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
@@ -95,7 +95,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must not be blank");
         assertThatThrownBy(() -> complete().setBootstrapServers(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must not be null");
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setTopic(""))
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setTopic(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("topic must not be blank");
         assertThatThrownBy(() -> complete().setValueSerializationSchema(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("valueSerializationSchema must not be null");
@@ -114,7 +114,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
         assertThatThrownBy(() -> complete().setTopicSelector(s -> "x"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("topicSelector cannot be set: a topic is already set");
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<String>builder().setTopicSelector(s -> "x").setTopic("y"))
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setTopicSelector(s -> "x").setTopic("y"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("topic cannot be set: a topicSelector is already set");
     }
@@ -165,7 +165,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
     void timeoutMustExceedRestartMargin() {
         assertThatThrownBy(() -> complete().setTransactionTimeout(Duration.ofMinutes(2))
                         .setRestartMargin(Duration.ofMinutes(2)).build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transactionTimeout (120000 ms) must exceed the restartMargin (120000 ms) plus the"
                         + " checkpoint interval: raise setTransactionTimeout(...) or lower setRestartMargin(...)");
     }
@@ -186,16 +186,16 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .hasMessage("property 'value.serializer' is set by the builder: use setKeyExtractor(...),"
                         + " setKeySerializationSchema(...) or setValueSerializationSchema(...) instead");
         assertThatThrownBy(() -> complete().setProperty("acks", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("property 'acks' must not be null");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("value of property 'acks' must not be null");
     }
 
     @Test
     void toStringHidesProducerProperties() {
-        ExactlyOnceKafkaSink<String> sink = complete()
+        TypedKafkaSink<String> sink = complete()
                 .setProperty("sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"s3cret\";")
                 .build();
         assertThat(sink.toString())
-                .isEqualTo("ExactlyOnceKafkaSink{deliveryGuarantee=EXACTLY_ONCE, transactionalIdPrefix=job.sink,"
+                .isEqualTo("TypedKafkaSink{deliveryGuarantee=EXACTLY_ONCE, transactionalIdPrefix=job.sink,"
                         + " transactionTimeout=PT15M, restartMargin=PT5M}");
     }
 
@@ -271,7 +271,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("transactionalIdPrefix 'orders' clashes with 'orders' of another Kafka sink in this job:"
                         + " the transactional ids of the two sinks would overlap; give each exactly-once sink its own"
-                        + " prefix, e.g. ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
+                        + " prefix, e.g. TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
         assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders-1").build().sinkTo(stream))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("transactionalIdPrefix 'orders-1' clashes with 'orders' of another Kafka sink");
@@ -285,26 +285,26 @@ class ExactlyOnceKafkaSinkBuilderTest {
     @Test
     void atLeastOnceAttachesWithoutCheckpointing() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        ExactlyOnceKafkaSink<String> sink = complete().setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        TypedKafkaSink<String> sink = complete().setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
         assertThat(sink.sinkTo(env.fromData("a"))).isNotNull();
     }
 
     @Test
     void suggestedPrefixes() {
-        assertThat(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("Order Enrichment", "enriched/v2"))
+        assertThat(TypedKafkaSink.suggestTransactionalIdPrefix("Order Enrichment", "enriched/v2"))
                 .isEqualTo("order-enrichment.enriched-v2");
-        assertThat(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("  fraud_job ", "alerts"))
+        assertThat(TypedKafkaSink.suggestTransactionalIdPrefix("  fraud_job ", "alerts"))
                 .isEqualTo("fraud_job.alerts");
-        String longA = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a");
-        String longB = ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "b");
+        String longA = TypedKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a");
+        String longB = TypedKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "b");
         assertThat(longA).hasSize(200).startsWith("jjj").isNotEqualTo(longB);
-        assertThat(longA).isEqualTo(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a"));
+        assertThat(longA).isEqualTo(TypedKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a"));
         // A suggestion is always accepted by the builder.
         assertThat(complete().setTransactionalIdPrefix(longA).build().getTransactionalIdPrefix()).isEqualTo(longA);
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("!!!", "x"))
+        assertThatThrownBy(() -> TypedKafkaSink.suggestTransactionalIdPrefix("!!!", "x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("jobName '!!!' has no letters or digits to build a transactional-id prefix from");
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.suggestTransactionalIdPrefix("job", null))
+        assertThatThrownBy(() -> TypedKafkaSink.suggestTransactionalIdPrefix("job", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("sinkName must not be null");
     }
 
@@ -314,14 +314,14 @@ class ExactlyOnceKafkaSinkBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("setAvroValues needs a generated Avro SpecificRecord class, but java.lang.String is not one;"
                         + " use setValueSerializationSchema(...) for other types");
-        assertThatThrownBy(() -> ExactlyOnceKafkaSink.<SinkReading>builder()
+        assertThatThrownBy(() -> TypedKafkaSink.<SinkReading>builder()
                         .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("setAvroValues names the schema subject after the topic: call setTopic(...) first"
                         + " (a topicSelector cannot name one subject)");
         assertThatThrownBy(() -> complete().setAvroValues(null, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("avro recordClass must not be null");
-        assertThat(ExactlyOnceKafkaSink.<SinkReading>builder().setBootstrapServers("h:1").setTopic("t")
+        assertThat(TypedKafkaSink.<SinkReading>builder().setBootstrapServers("h:1").setTopic("t")
                 .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1"))
                 .setTransactionalIdPrefix("p").build()).isNotNull();
     }
@@ -333,7 +333,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
         assertThatThrownBy(() -> complete().setDeadLetterTopic(" "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("deadLetterTopic must not be blank");
         assertThatThrownBy(() -> complete().setDeadLetterTopic("out").build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("deadLetterTopic 'out' must differ from the topic: dead letters would be read as good records");
         assertThat(complete().setDeadLetterTopic("out-dlq").build()).isNotNull();
     }
@@ -342,8 +342,8 @@ class ExactlyOnceKafkaSinkBuilderTest {
     void maxRecordSizeMustBePositiveAndWithinMaxRequestSize() {
         assertThatThrownBy(() -> complete().setMaxRecordSize(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRecordSize must be positive, but is 0");
-        assertThatThrownBy(() -> complete().setMaxRecordSize(ExactlyOnceKafkaSink.DEFAULT_MAX_REQUEST_SIZE + 1).build())
-                .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> complete().setMaxRecordSize(TypedKafkaSink.DEFAULT_MAX_REQUEST_SIZE + 1).build())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxRecordSize (1048577 bytes) exceeds the producer's max.request.size (1048576 bytes),"
                         + " which would refuse such records: lower setMaxRecordSize(...) or raise max.request.size"
                         + " with setProperty(...)");
@@ -355,7 +355,7 @@ class ExactlyOnceKafkaSinkBuilderTest {
     @Test
     void maxRequestSizeMustBeANumber() {
         assertThatThrownBy(() -> complete().setProperty("max.request.size", "1MB").build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("property 'max.request.size' must be a positive whole number of bytes, but is '1MB'");
     }
 }
