@@ -3,7 +3,7 @@ package dev.streamingblocks.examples.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.core.window.LateData;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +29,7 @@ final class FlinkJobHealth {
 
     /** Metrics summed over every vertex and subtask: records that went to a dead-letter topic. */
     static final Set<String> DEAD_LETTER_METRICS =
-            Set.of(TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC, ExactlyOnceKafkaSink.DEAD_LETTER_RECORDS_METRIC);
+            Set.of(TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC, TypedKafkaSink.DEAD_LETTER_RECORDS_METRIC);
     static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final Set<String> ACTIVE = Set.of("INITIALIZING", "CREATED", "RUNNING", "RESTARTING",
             "FAILING", "CANCELLING", "SUSPENDED", "RECONCILING");

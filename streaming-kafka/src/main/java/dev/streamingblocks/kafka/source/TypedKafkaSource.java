@@ -139,7 +139,7 @@ public final class TypedKafkaSource<T> {
     /**
      * The gauge, on the source operator, of the newest event time (epoch milliseconds) one subtask
      * has accepted; {@code Long.MIN_VALUE} before the first. Registered with an
-     * {@code EventTimeWatermarks} strategy only; the watermark's lag is this minus the watermark.
+     * {@code EventTimeWatermarkStrategy} only; the watermark's lag is this minus the watermark.
      */
     public static final String NEWEST_EVENT_TIME_METRIC = "newestEventTime";
 
