@@ -4,12 +4,15 @@ import dev.streamingblocks.fraud.rules.FraudRules;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +50,50 @@ class FraudDetectionPipelineITCase {
                         tx("carol", 150, 9000.00))
                 .assignTimestampsAndWatermarks(FraudDetection.watermarkStrategy())
                 .setParallelism(1); // one ordered feed, as one Kafka partition would be
+
+        DataStream<Alert> alerts = FraudDetection.builder()
+                .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
+                .build()
+                .apply(transactions);
+
+        List<Alert> collected = new ArrayList<>();
+        alerts.executeAndCollect().forEachRemaining(collected::add);
+
+        assertThat(collected).containsExactlyInAnyOrder(
+                alert("alice", ARTICLE_RULE_ID, 0, 60),
+                alert("alice", ARTICLE_SLIDING_RULE_ID, 10, 70),
+                alert("bob", ARTICLE_SLIDING_RULE_ID, 50, 110));
+    }
+
+    /**
+     * Transactions arrive one per checkpoint, with pauses far longer than the idle timeout in
+     * between, so the transactions input goes idle again and again, as a live topic does between
+     * bursts or before its first record. The rules input must never lend the detector a watermark
+     * then: the transactions after each pause still count.
+     */
+    @Test
+    void transactionsAfterTheirInputWasIdleStillCount() throws Exception {
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(10));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(2);
+        env.enableCheckpointing(200);
+
+        // Each record moves the watermark here, so out-of-order records stay within the 5 s bound.
+        long[][] txs = { // user index, second, amount
+            {0, 10, 1500}, {0, 20, 1000}, {0, 40, 3000}, {0, 36, 2500}, {1, 50, 1200},
+            {1, 65, 1300}, {1, 70, 1400}, {2, 80, 9000}, {2, 150, 9000}};
+        String[] users = {"alice", "bob", "carol"};
+        DataGeneratorSource<Transaction> source = new DataGeneratorSource<>(
+                i -> tx(users[(int) txs[i.intValue()][0]], txs[i.intValue()][1], txs[i.intValue()][2]),
+                txs.length,
+                RateLimiterStrategy.perCheckpoint(1),
+                TypeInformation.of(Transaction.class));
+        DataStream<Transaction> transactions = env
+                .fromSource(source, FraudDetection.watermarkStrategy().withIdleness(Duration.ofMillis(20)),
+                        "transactions")
+                .setParallelism(1);
 
         DataStream<Alert> alerts = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
