@@ -12,7 +12,7 @@ import org.apache.logging.log4j.core.filter.AbstractFilter;
 import org.apache.logging.log4j.message.Message;
 
 /**
- * A Log4j 2 filter that drops two known, harmless warnings of Flink jobs on Kafka, and nothing else:
+ * A Log4j 2 filter that drops three known, harmless warnings of Flink jobs on Kafka, and nothing else:
  * <ul>
  *   <li>{@value #METRIC_GROUP_LOGGER} {@code "Name collision: ..."}: Kafka clients register equally
  *       named metrics for every consumer and producer, and Flink warns once per metric (about 185
@@ -23,6 +23,9 @@ import org.apache.logging.log4j.message.Message;
  *       Flink's checkpoints; the commit only feeds lag monitoring, and the next checkpoint commits
  *       again (the reader's {@code commitsFailed} metric still counts it). A commit failure that is
  *       not retriable (authorization, an unknown group) is still logged.</li>
+ *   <li>{@value #METRIC_UTILS_LOGGER} {@code "The operator name ... exceeded the 80 characters length limit and
+ *       was truncated."}: chained operator names (a source with its dead-letter sink) are long; only the metric
+ *       scope is shortened.</li>
  * </ul>
  *
  * <p>Use it as a context-wide filter, directly under {@code <Configuration>}, so it applies before
@@ -43,7 +46,11 @@ public final class KnownNoiseFilter extends AbstractFilter {
     public static final String KAFKA_SOURCE_READER_LOGGER =
             "org.apache.flink.connector.kafka.source.reader.KafkaSourceReader";
 
+    /** Flink's logger that shortens long operator names for metric scopes. */
+    public static final String METRIC_UTILS_LOGGER = "org.apache.flink.runtime.metrics.util.MetricUtils";
+
     static final String NAME_COLLISION_PREFIX = "Name collision:";
+    static final String TRUNCATED_NAME_SUFFIX = "characters length limit and was truncated.";
     static final String RETRIABLE_EXCEPTION = "org.apache.kafka.common.errors.RetriableException";
 
     private KnownNoiseFilter() {
@@ -55,13 +62,16 @@ public final class KnownNoiseFilter extends AbstractFilter {
         return new KnownNoiseFilter();
     }
 
-    /** Whether an event is one of the two known warnings. */
+    /** Whether an event is one of the known warnings. */
     static boolean isKnownNoise(String loggerName, Level level, String message, Throwable thrown) {
         if (level != Level.WARN || loggerName == null || message == null) {
             return false;
         }
         if (loggerName.equals(METRIC_GROUP_LOGGER)) {
             return message.startsWith(NAME_COLLISION_PREFIX);
+        }
+        if (loggerName.equals(METRIC_UTILS_LOGGER)) {
+            return message.endsWith(TRUNCATED_NAME_SUFFIX);
         }
         return loggerName.equals(KAFKA_SOURCE_READER_LOGGER) && causedByRetriable(thrown);
     }

@@ -82,6 +82,17 @@ class KnownNoiseFilterTest {
     }
 
     @Test
+    void truncatedOperatorNamesAreDroppedOtherMetricUtilsWarningsPrint() {
+        Logger utils = LoggerFactory.getLogger(KnownNoiseFilter.METRIC_UTILS_LOGGER);
+        try (LogCapture log = LogCapture.of(KnownNoiseFilter.METRIC_UTILS_LOGGER)) {
+            utils.warn("The operator name {} exceeded the {} characters length limit and was truncated.",
+                    "Source: payments -> payments-split -> payments-dead-letter-sink: Writer", 80);
+            utils.warn("Failed to start metric query service.", new IllegalStateException("port in use"));
+            assertThat(events(log)).containsExactly("WARN Failed to start metric query service.");
+        }
+    }
+
+    @Test
     void otherLoggersAndErrorsAreNeverTouched() {
         Logger job = LoggerFactory.getLogger("com.example.checkout.CheckoutAlertsJob");
         Logger flink = LoggerFactory.getLogger(KnownNoiseFilter.METRIC_GROUP_LOGGER);
