@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.kafka.internal.FlinkConnectorBase;
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
@@ -104,6 +105,11 @@ import org.apache.kafka.common.IsolationLevel;
  * deserializer rejects is a dead letter like any other bad record.
  */
 public final class TypedKafkaSource<T> {
+
+    static {
+        // First, before any field below touches DeliveryGuarantee: a clear message, not a NoClassDefFoundError.
+        FlinkConnectorBase.requireOnClasspath(TypedKafkaSource.class);
+    }
 
     /** Seconds of the default idleness. */
     public static final long DEFAULT_IDLENESS_SECONDS = 30;
