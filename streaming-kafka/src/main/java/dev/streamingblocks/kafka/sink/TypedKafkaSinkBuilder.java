@@ -8,6 +8,7 @@ import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
+import dev.streamingblocks.kafka.internal.FlinkConnectorBase;
 import dev.streamingblocks.kafka.sink.internal.GuardedRecordSerializationSchema;
 import dev.streamingblocks.kafka.sink.internal.Utf8KeySerializationSchema;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,6 +49,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * names a topic for them; then they go there, in the same transaction, and the job goes on.
  */
 public final class TypedKafkaSinkBuilder<T> {
+
+    static {
+        // First, before any field below touches DeliveryGuarantee: a clear message, not a NoClassDefFoundError.
+        FlinkConnectorBase.requireOnClasspath(TypedKafkaSinkBuilder.class);
+    }
 
     /** Equal to a stock broker's {@code transaction.max.timeout.ms}, so it is accepted there. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);

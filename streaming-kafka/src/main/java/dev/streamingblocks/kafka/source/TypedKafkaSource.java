@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.kafka.internal.FlinkConnectorBase;
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
@@ -102,6 +103,11 @@ import org.apache.kafka.common.IsolationLevel;
  * deserializer rejects is a dead letter like any other bad record.
  */
 public final class TypedKafkaSource<T> {
+
+    static {
+        // First, before any field below touches DeliveryGuarantee: a clear message, not a NoClassDefFoundError.
+        FlinkConnectorBase.requireOnClasspath(TypedKafkaSource.class);
+    }
 
     /** Seconds of the default idleness. */
     public static final long DEFAULT_IDLENESS_SECONDS = 30;

@@ -90,7 +90,7 @@ class UpsertJsonLayoutTest {
         assertThat(text(schema.serialize(new Reading("s\"1", Instant.parse("2026-11-24T08:00:00.5Z")))))
                 .isEqualTo("{\"sensor\":\"s\\\"1\",\"at\":\"2026-11-24T08:00:00.500Z\"}");
         assertThat(schema.serialize(null)).isNull();
-        assertThatThrownBy(() -> new JsonValueSerializationSchema<>(null))
+        assertThatThrownBy(() -> new JsonValueSerializationSchema<>((Class<Reading>) null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("type must not be null");
     }
 }
