@@ -67,6 +67,15 @@ public final class FraudDetection {
     /** uid of the empty rules stream {@link Pipeline#detect(DataStream)} derives. */
     public static final String NO_RULE_UPDATES_UID = "fraud-no-rule-updates";
 
+    /** Detector metric: model scores that were NaN or infinite (they never alert). */
+    public static final String NON_FINITE_SCORES_METRIC = "numNonFiniteModelScores";
+
+    /** Detector metric: model rule updates refused because the model did not load or fit the features. */
+    public static final String REJECTED_MODEL_RULES_METRIC = "numRejectedModelRules";
+
+    /** Detector metric: transactions scored, once per model rule. */
+    public static final String MODEL_SCORES_METRIC = "numModelScores";
+
     public static final OutputTag<Transaction> LATE_TRANSACTIONS =
             new OutputTag<>("late-transactions", TypeInformation.of(Transaction.class));
 
