@@ -176,6 +176,9 @@ public final class Main {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
             return;
         }
+        if (!command.equals("fraud") && (args.has("--model") || args.has("--model-threshold"))) {
+            throw new IllegalArgumentException(command + ": --model and --model-threshold are options of fraud only");
+        }
         int parallelism = (int) args.getLong("--parallelism", 2, 1);
         Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
         String groupId = args.get("--group-id", command);
