@@ -81,7 +81,8 @@ public final class Main {
     static final Set<String> STACK_OPTIONS = Set.of("--work-dir");
     static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
             "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port", "--dashboard-port"), ClientProperties.KAFKA_OPTIONS,
+            "--group-id", "--work-dir", "--web-ui-port", "--dashboard-port", "--model", "--model-threshold"),
+            ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
 
     static final String JOB_HELP = """
@@ -93,6 +94,9 @@ public final class Main {
               --checkpoint-dir URI            durable checkpoint storage, e.g. file:///tmp/cp (default: JobManager memory)
               --parallelism N                 default 2
               --group-id ID                   Kafka consumer group (default: the command name)
+              --model FILE.onnx|builtin       fraud: also score every transaction with this ONNX model (builtin:
+                                              the shipped one) and alert MODEL_SCORE with score and version
+              --model-threshold P             fraud: alert when the model's score is over P (default 0.5)
             %s
             %s
               --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
@@ -177,6 +181,9 @@ public final class Main {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
             return;
         }
+        if (!command.equals("fraud") && (args.has("--model") || args.has("--model-threshold"))) {
+            throw new IllegalArgumentException(command + ": --model and --model-threshold are options of fraud only");
+        }
         int parallelism = (int) args.getLong("--parallelism", 2, 1);
         Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
         String groupId = args.get("--group-id", command);
@@ -250,9 +257,17 @@ public final class Main {
                         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC,
                                 OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command, kafkaProperties))
                         .attach(env);
-                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties),
-                        FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
-                                command, kafkaProperties)).attach(env);
+                case "fraud" -> {
+                    FraudJob fraud = new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties),
+                            FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                                    command, kafkaProperties));
+                    double threshold = args.get("--model-threshold").map(Double::parseDouble)
+                            .orElse(FraudJob.DEFAULT_MODEL_THRESHOLD);
+                    args.get("--model").ifPresent(model -> fraud.withModelRule(model.equals("builtin")
+                            ? FraudJob.shippedModelRule(threshold)
+                            : FraudJob.modelRule(java.nio.file.Path.of(model), threshold)));
+                    fraud.attach(env);
+                }
                 default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start, kafkaProperties),
                         SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
                                 required(command, "--jdbc-user", jdbcUser),

@@ -222,7 +222,8 @@ class BadInputAtEverySourceITCase {
                 new Bad("truncated", Arrays.copyOf(good, good.length - 3), MALFORMED_FRAUD, "java.io.EOFException"),
                 new Bad("empty", new byte[0], MALFORMED_FRAUD, "Transaction record value is empty (0 bytes)"),
                 new Bad("tombstone", null, TOMBSTONE, "Transaction record has no value (a tombstone)"),
-                new Bad("wrong-types", alertBytes, MALFORMED_FRAUD, "has 1 bytes left after the record"),
+                // an alert reads as a transaction with 3 bytes left (its count and two null union branches)
+                new Bad("wrong-types", alertBytes, MALFORMED_FRAUD, "has 3 bytes left after the record"),
                 new Bad("missing-fields", avroBinary(missing), MALFORMED_FRAUD, "EOFException"),
                 new Bad("invalid-utf8", badUtf8, MALFORMED_FRAUD, "not valid UTF-8 (byte 0xff at index 0)"),
                 new Bad("oversized", serializer.serialize(tx("os", "u".repeat(900_000), 1.0, 0)), INVALID_RECORD,

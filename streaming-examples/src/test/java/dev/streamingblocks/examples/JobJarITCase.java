@@ -37,6 +37,16 @@ class JobJarITCase {
     }
 
     @Test
+    void carriesTheShippedFraudModelAndOnnxRuntimeWithOnlyItsLinuxLibraries() {
+        assertThat(jar.getEntry("dev/streamingblocks/examples/fraud/fraud-model.onnx")).isNotNull();
+        assertThat(jar.getEntry("ai/onnxruntime/OrtSession.class")).isNotNull();
+        List<String> natives = jar.stream().map(java.util.jar.JarEntry::getName)
+                .filter(n -> n.startsWith("ai/onnxruntime/native/") && !n.endsWith("/")).toList();
+        assertThat(natives).contains("ai/onnxruntime/native/linux-x64/libonnxruntime.so")
+                .allMatch(n -> n.startsWith("ai/onnxruntime/native/linux-"));
+    }
+
+    @Test
     void registersTheKafkaUpsertKafkaAvroConfluentJsonAndJdbcFactories() throws IOException {
         Set<String> factories;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(

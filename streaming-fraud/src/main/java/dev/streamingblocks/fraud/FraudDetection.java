@@ -44,6 +44,14 @@ import java.util.Set;
  * replaced rule is kept. Rule updates apply from when they arrive, not by event time. A rule
  * update that is invalid is not applied: it goes to {@link #REJECTED_RULES} with the reason.
  *
+ * <p>A model rule ({@link FraudRules#model}) scores every transaction with an ONNX model over the
+ * user's {@link dev.streamingblocks.fraud.model.TransactionFeatures} and alerts with the score and
+ * the model version; it needs {@code com.microsoft.onnxruntime:onnxruntime} on the class path
+ * (an optional dependency of this module). A model that does not load at start fails the job; one
+ * that does not load or fit when it arrives is refused to {@link #REJECTED_RULES} and counted in
+ * {@value #REJECTED_MODEL_RULES_METRIC}, and the rule's previous version keeps scoring. See
+ * docs/fraud-model.md.
+ *
  * <p>Transactions must carry event timestamps ({@link #watermarkStrategy()} in the source). One
  * more than the allowed lateness (default {@link #DEFAULT_ALLOWED_LATENESS}) behind the watermark is
  * late: it reaches no rule, goes to {@link #LATE_TRANSACTIONS} and is counted in the detector's
@@ -66,6 +74,15 @@ public final class FraudDetection {
 
     /** uid of the empty rules stream {@link #apply(DataStream)} derives. */
     public static final String NO_RULE_UPDATES_UID = "fraud-no-rule-updates";
+
+    /** Detector metric: model scores that were NaN or infinite (they never alert). */
+    public static final String NON_FINITE_SCORES_METRIC = "numNonFiniteModelScores";
+
+    /** Detector metric: model rule updates refused because the model did not load or fit the features. */
+    public static final String REJECTED_MODEL_RULES_METRIC = "numRejectedModelRules";
+
+    /** Detector metric: transactions scored, once per model rule. */
+    public static final String MODEL_SCORES_METRIC = "numModelScores";
 
     public static final OutputTag<Transaction> LATE_TRANSACTIONS =
             new OutputTag<>("late-transactions", TypeInformation.of(Transaction.class));

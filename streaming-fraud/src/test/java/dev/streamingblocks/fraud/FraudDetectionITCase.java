@@ -161,6 +161,6 @@ class FraudDetectionITCase {
 
     private static Alert alert(String user, String ruleId, long startSeconds, long endSeconds, int count) {
         return new Alert(user, HIGH_FREQUENCY_LARGE_TRANSACTIONS, ruleId, BEGINNING.plusSeconds(startSeconds),
-                BEGINNING.plusSeconds(endSeconds), count);
+                BEGINNING.plusSeconds(endSeconds), count, null, null);
     }
 }

@@ -139,6 +139,6 @@ class FraudDetectionPipelineITCase {
 
     private static Alert alert(String user, String ruleId, long startSeconds, long endSeconds) {
         return new Alert(user, HIGH_FREQUENCY_LARGE_TRANSACTIONS, ruleId, BEGINNING.plusSeconds(startSeconds),
-                BEGINNING.plusSeconds(endSeconds), 3);
+                BEGINNING.plusSeconds(endSeconds), 3, null, null);
     }
 }

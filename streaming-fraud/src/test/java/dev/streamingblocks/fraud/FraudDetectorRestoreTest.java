@@ -67,9 +67,9 @@ class FraudDetectorRestoreTest {
             after.processWatermark(t(300));
 
             assertThat(after.extractOutputValues()).containsExactlyInAnyOrder(
-                    new Alert("alice", "TWO_LARGE", "two-large", at(0), at(60), 2),
+                    new Alert("alice", "TWO_LARGE", "two-large", at(0), at(60), 2, null, null),
                     new Alert("alice", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
-                            FraudRules.ARTICLE_SLIDING_RULE_ID, at(50), at(110), 3));
+                            FraudRules.ARTICLE_SLIDING_RULE_ID, at(50), at(110), 3, null, null));
             assertThat(after.numEventTimeTimers()).isZero();
         }
     }
@@ -100,7 +100,7 @@ class FraudDetectorRestoreTest {
             assertThat(after.extractOutputValues()).isEmpty();
             after.processWatermark(t(120) - 1);
             assertThat(after.extractOutputValues()).containsExactly(new Alert("alice",
-                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(60), at(120), 3));
+                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(60), at(120), 3, null, null));
             assertThat(keyedStateEntries(after)).isZero();
             assertThat(after.numEventTimeTimers()).isZero();
         }
@@ -111,7 +111,7 @@ class FraudDetectorRestoreTest {
             throws Exception {
         FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleSlidingRule()).build();
         Alert expected = new Alert("alice", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
-                FraudRules.ARTICLE_SLIDING_RULE_ID, at(65), at(125), 3);
+                FraudRules.ARTICLE_SLIDING_RULE_ID, at(65), at(125), 3, null, null);
 
         // The same input without a failure, as the reference.
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> reference =
@@ -181,7 +181,7 @@ class FraudDetectorRestoreTest {
 
             assertThat(restored.lateTransactionCount()).isZero();
             assertThat(after.extractOutputValues()).containsExactly(new Alert("alice",
-                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(0), at(60), 3));
+                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(0), at(60), 3, null, null));
         }
     }
 

@@ -184,7 +184,7 @@ class FraudDetectorTest {
             assertThat(h.alerts()).containsExactlyInAnyOrder(
                     alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3),
                     new Alert("alice", "MANY_SMALL", "many-small", Instant.ofEpochMilli(t(0)),
-                            Instant.ofEpochMilli(t(60)), 4));
+                            Instant.ofEpochMilli(t(60)), 4, null, null));
         }
     }
 
@@ -203,9 +203,9 @@ class FraudDetectorTest {
 
             assertThat(h.alerts()).containsExactlyInAnyOrder(
                     new Alert("alice", "TWO_LARGE", ARTICLE_RULE_ID, Instant.ofEpochMilli(t(0)),
-                            Instant.ofEpochMilli(t(60)), 2),
+                            Instant.ofEpochMilli(t(60)), 2, null, null),
                     new Alert("alice", "NEW", "new-rule", Instant.ofEpochMilli(t(40)),
-                            Instant.ofEpochMilli(t(70)), 1));
+                            Instant.ofEpochMilli(t(70)), 1, null, null));
         }
     }
 
@@ -288,7 +288,7 @@ class FraudDetectorTest {
 
     private static Alert alert(String user, String ruleId, long start, long end, int count) {
         return new Alert(user, HIGH_FREQUENCY_LARGE_TRANSACTIONS, ruleId, Instant.ofEpochMilli(start),
-                Instant.ofEpochMilli(end), count);
+                Instant.ofEpochMilli(end), count, null, null);
     }
 
     private Harness harness(FraudRule... rules) throws Exception {

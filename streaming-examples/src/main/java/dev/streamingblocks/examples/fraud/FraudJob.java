@@ -13,6 +13,16 @@ import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import dev.streamingblocks.fraud.rules.FraudRule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,6 +49,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * user id; records that are not, or whose values cannot be right ({@link FraudSerdes#transactionValidator()}:
  * a NaN or negative amount, a blank id), go to {@value #DEAD_LETTER_TOPIC}, and alerts the sink cannot write
  * (a serializer failure, a record over {@code max.request.size}) to {@value #ALERTS_DEAD_LETTER_TOPIC}.
+ *
+ * <p>With {@code fraud --model builtin} (the shipped model) or {@code --model <file.onnx>} the job also
+ * runs a model rule ({@value #MODEL_RULE_ID}): every transaction is scored by the ONNX model over the
+ * user's features and alerts {@value dev.streamingblocks.fraud.rules.FraudRules#MODEL_SCORE} with its score
+ * and model version when the score is over {@code --model-threshold} (default {@value #DEFAULT_MODEL_THRESHOLD}).
  */
 public final class FraudJob {
 
@@ -48,9 +63,16 @@ public final class FraudJob {
     /** Where alerts the sink cannot write (a serializer failure, too large a record) go. */
     public static final String ALERTS_DEAD_LETTER_TOPIC = "fraud-alerts-dlq";
     public static final String SOURCE_NAME = "transactions-source";
+    /** The model {@code fraud --model builtin} scores with; {@code FraudModelTrainer} made it. */
+    public static final String SHIPPED_MODEL_RESOURCE = "/dev/streamingblocks/examples/fraud/fraud-model.onnx";
+
+    /** The id of the model rule {@link #withModelRule} adds. */
+    public static final String MODEL_RULE_ID = "fraud-model";
+    public static final double DEFAULT_MODEL_THRESHOLD = 0.5;
 
     private final JobSource<Transaction> transactions;
     private final JobSink<Alert> alerts;
+    private FraudRule modelRule;
 
     public FraudJob(JobSource<Transaction> transactions, JobSink<Alert> alerts) {
         this.transactions = transactions;
@@ -60,9 +82,50 @@ public final class FraudJob {
     /** Wires the pipeline into {@code env}; the caller sets checkpointing and executes. */
     public void attach(StreamExecutionEnvironment env) {
         alerts.attach(FraudDetection.builder()
-                .setRules(FraudRules.articleRule())
+                .setRules(modelRule == null ? List.of(FraudRules.articleRule())
+                        : List.of(FraudRules.articleRule(), modelRule))
                 .build()
                 .apply(transactions.attach(env)));
+    }
+
+    /** Runs {@code rule} (from {@link #shippedModelRule} or {@link #modelRule}) next to the article's rule. */
+    public FraudJob withModelRule(FraudRule rule) {
+        this.modelRule = rule;
+        return this;
+    }
+
+    /** The shipped model ({@value #SHIPPED_MODEL_RESOURCE}) as a rule with the model's bytes in it. */
+    public static FraudRule shippedModelRule(double threshold) {
+        try (InputStream in = FraudJob.class.getResourceAsStream(SHIPPED_MODEL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The shipped model " + SHIPPED_MODEL_RESOURCE + " is not on the class path");
+            }
+            return modelRule("fraud-model.onnx", in.readAllBytes(), threshold);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the shipped model " + SHIPPED_MODEL_RESOURCE, e);
+        }
+    }
+
+    /**
+     * The model file as a rule carrying its bytes, so TaskManagers need no copy of the file; the
+     * version is the file name and the start of its SHA-256, so a changed file is a new version.
+     */
+    public static FraudRule modelRule(Path model, double threshold) {
+        try {
+            return modelRule(model.getFileName().toString(), Files.readAllBytes(model), threshold);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the model file '" + model + "'", e);
+        }
+    }
+
+    private static FraudRule modelRule(String name, byte[] model, double threshold) {
+        try {
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model));
+            return FraudRules.model(MODEL_RULE_ID, FraudRules.MODEL_SCORE, name + "@" + sha.substring(0, 12), model,
+                    threshold);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /**

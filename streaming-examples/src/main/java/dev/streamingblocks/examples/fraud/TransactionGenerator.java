@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * {@code fraudEvery}-th call of {@link #next()} starts a burst: {@link FraudRules#MIN_LARGE_TRANSACTIONS}
  * transactions over $1000 by one user, {@link #BURST_SPACING} apart, moved forward to the next
  * minute if they would straddle one, so all land in one tumbling minute and raise one alert.
+ * With {@link BurstPlacement#ACROSS_NEAR_MINUTE_BOUNDARIES} a burst starting less than
+ * {@link #STRADDLE_REACH} before a minute boundary is instead moved to straddle it (two transactions
+ * before, one after), as real bursts do: a tumbling rule misses those, a sliding one or a model does not.
  *
  * <pre>{@code
  * TransactionGenerator gen = new TransactionGenerator(42, Instant.parse("2026-02-06T12:00:00Z"),
@@ -27,16 +30,32 @@ public final class TransactionGenerator {
     public static final double MAX_ORDINARY_AMOUNT = 500.0;
     public static final double FRAUD_AMOUNT = 1500.0;
     public static final Duration BURST_SPACING = Duration.ofMillis(100);
+    /** How far ahead of a minute boundary a burst may start and still be moved across it; below the 5 s bound. */
+    public static final Duration STRADDLE_REACH = Duration.ofSeconds(4);
+
+    /** Where bursts go relative to minute boundaries. */
+    public enum BurstPlacement {
+        /** Never across a minute boundary: each burst raises exactly one alert of the article's tumbling rule. */
+        WITHIN_ONE_MINUTE,
+        /** Across the boundary when one is less than {@link #STRADDLE_REACH} ahead. */
+        ACROSS_NEAR_MINUTE_BOUNDARIES
+    }
 
     private final SplittableRandom random;
     private final Instant start;
     private final Duration spacing;
     private final int fraudEvery;
+    private final BurstPlacement placement;
     private final List<Transaction> pending = new ArrayList<>();
     private long sequence;
     private long bursts;
+    private long straddling;
 
     public TransactionGenerator(long seed, Instant start, Duration spacing, int fraudEvery) {
+        this(seed, start, spacing, fraudEvery, BurstPlacement.WITHIN_ONE_MINUTE);
+    }
+
+    public TransactionGenerator(long seed, Instant start, Duration spacing, int fraudEvery, BurstPlacement placement) {
         if (spacing.isNegative() || spacing.isZero()) {
             throw new IllegalArgumentException("spacing must be positive, was " + spacing);
         }
@@ -47,6 +66,7 @@ public final class TransactionGenerator {
         this.start = start;
         this.spacing = spacing;
         this.fraudEvery = fraudEvery;
+        this.placement = placement;
     }
 
     public Transaction next() {
@@ -76,12 +96,22 @@ public final class TransactionGenerator {
         return out;
     }
 
-    private static Instant burstStart(Instant at) {
+    private Instant burstStart(Instant at) {
         long minute = FraudRules.WINDOW.toMillis();
         long span = BURST_SPACING.toMillis() * (FraudRules.MIN_LARGE_TRANSACTIONS - 1);
         long t = at.toEpochMilli();
         long nextBoundary = t - Math.floorMod(t, minute) + minute;
+        if (placement == BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES && nextBoundary - t < STRADDLE_REACH.toMillis()) {
+            straddling++;
+            // all but the last before the boundary, the last one after it
+            return Instant.ofEpochMilli(nextBoundary - span + BURST_SPACING.toMillis() / 2);
+        }
         return Instant.ofEpochMilli(t + span >= nextBoundary ? nextBoundary : t);
+    }
+
+    /** Bursts so far that straddle a minute boundary. */
+    public long straddlingBursts() {
+        return straddling;
     }
 
     /** Bursts started so far; each should raise exactly one alert. */

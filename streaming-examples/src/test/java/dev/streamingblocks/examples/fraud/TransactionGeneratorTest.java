@@ -42,6 +42,23 @@ class TransactionGeneratorTest {
     }
 
     @Test
+    void acrossPlacementPutsBurstsNearABoundaryAcrossItTwoBeforeAndOneAfter() {
+        TransactionGenerator generator = new TransactionGenerator(3, BEGINNING, Duration.ofMillis(100), 37,
+                TransactionGenerator.BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES);
+        List<Transaction> txs = generator.next(8000);
+        Map<String, List<Transaction>> bursts = txs.stream()
+                .filter(t -> t.getAmount() > FraudRules.LARGE_AMOUNT)
+                .collect(Collectors.groupingBy(Transaction::getUserId));
+        List<List<Long>> straddling = bursts.values().stream()
+                .map(b -> b.stream().map(t -> t.getTimestamp().toEpochMilli() % 60_000).toList())
+                .filter(offsets -> offsets.get(0) > offsets.get(2))
+                .toList();
+        assertThat(bursts).hasSize(205);
+        assertThat(generator.straddlingBursts()).isEqualTo(straddling.size()).isEqualTo(12);
+        assertThat(straddling).containsOnly(List.of(59_850L, 59_950L, 50L));
+    }
+
+    @Test
     void noBurstsWhenFraudEveryIsZero() {
         TransactionGenerator generator = new TransactionGenerator(3, BEGINNING, Duration.ofMillis(100), 0);
         assertThat(generator.next(1000)).noneMatch(t -> t.getAmount() > FraudRules.LARGE_AMOUNT);

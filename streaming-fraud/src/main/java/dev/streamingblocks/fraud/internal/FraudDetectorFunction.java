@@ -5,14 +5,21 @@ import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.Transaction;
+import dev.streamingblocks.fraud.model.FraudModel;
+import dev.streamingblocks.fraud.model.TransactionFeatures;
+import dev.streamingblocks.fraud.model.UserFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.fraud.rules.ModelSpec;
 import dev.streamingblocks.fraud.rules.WindowKind;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -28,10 +35,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -54,6 +63,14 @@ import java.util.Optional;
  *
  * <p>State is per user and rule and bounded by the large transactions inside one window; a timer
  * at the end of the last window removes it when the user goes quiet.
+ *
+ * <p>Model rules score each transaction, in the same event-time replay, with an ONNX model over
+ * the user's {@link TransactionFeatures} (kept per user in keyed state, dropped by a timer an hour
+ * after the user's last transaction) and alert when the score is strictly over the rule's
+ * threshold. Each subtask holds one ONNX Runtime session per model rule, loaded in {@code open()}
+ * (a model that does not load fails the job there) or when the rule arrives (a model that does not
+ * load or fit is refused: the rule's previous version stays). NaN or infinite scores never alert;
+ * they are counted in {@value FraudDetection#NON_FINITE_SCORES_METRIC}.
  *
  * <p>Lateness survives restores: the highest watermark seen is checkpointed, so a transaction late
  * before a failure is still late after the restore, even before the first new watermark arrives.
@@ -79,6 +96,14 @@ public class FraudDetectorFunction
     private transient MapState<Long, List<Transaction>> pending;
     private transient MapState<String, RuleProgress> progress;
     private transient Counter lateTransactions;
+    private transient ValueState<UserFeatures> features;
+    private transient Counter nonFiniteScores;
+    private transient Counter rejectedModelRules;
+    private transient Counter modelScores;
+    /** The loaded model of each model rule, by rule id; one ONNX session each, for this subtask. */
+    private transient Map<String, FraudModel> models;
+    /** Model rules from restored broadcast state, loaded in {@code open()}. */
+    private transient List<FraudRule> restoredRuleUpdates;
     /** The highest watermark seen, the restored one included; lateness is judged against it. */
     private final CheckpointedWatermark watermark = new CheckpointedWatermark(WATERMARK_STATE_NAME);
 
@@ -93,6 +118,11 @@ public class FraudDetectorFunction
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         watermark.initialize(context);
+        restoredRuleUpdates = new ArrayList<>();
+        BroadcastState<String, FraudRule> restored = context.getOperatorStateStore().getBroadcastState(RULES);
+        for (Map.Entry<String, FraudRule> update : restored.entries()) {
+            restoredRuleUpdates.add(update.getValue());
+        }
     }
 
     @Override
@@ -107,6 +137,55 @@ public class FraudDetectorFunction
         progress = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "rule-progress", Types.STRING, Types.POJO(RuleProgress.class)));
         lateTransactions = getRuntimeContext().getMetricGroup().counter(LateData.LATE_RECORDS_METRIC);
+        features = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("user-features", Types.POJO(UserFeatures.class)));
+        nonFiniteScores = getRuntimeContext().getMetricGroup().counter(FraudDetection.NON_FINITE_SCORES_METRIC);
+        rejectedModelRules =
+                getRuntimeContext().getMetricGroup().counter(FraudDetection.REJECTED_MODEL_RULES_METRIC);
+        modelScores = getRuntimeContext().getMetricGroup().counter(FraudDetection.MODEL_SCORES_METRIC);
+        models = new HashMap<>();
+        Map<String, FraudRule> rules = new LinkedHashMap<>(initialRules);
+        if (restoredRuleUpdates != null) {
+            for (FraudRule update : restoredRuleUpdates) {
+                rules.put(update.getRuleId(), update);
+            }
+        }
+        for (FraudRule rule : rules.values()) {
+            if (!rule.getDeleted() && FraudRules.isModelRule(rule)) {
+                try {
+                    models.put(rule.getRuleId(), loadModel(rule));
+                } catch (FraudModel.InvalidModelException e) {
+                    throw new IllegalStateException("Fraud rule '" + rule.getRuleId() + "': " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (models != null) {
+            for (FraudModel model : models.values()) {
+                model.close();
+            }
+            models.clear();
+        }
+    }
+
+    private static FraudModel loadModel(FraudRule rule) {
+        if (!onnxRuntimeAvailable()) {
+            throw new FraudModel.InvalidModelException("Model " + FraudModel.describe(rule.getModel())
+                    + " cannot be scored: model rules need com.microsoft.onnxruntime:onnxruntime on the class path");
+        }
+        return FraudModel.load(rule.getModel());
+    }
+
+    private static boolean onnxRuntimeAvailable() {
+        try {
+            Class.forName("ai.onnxruntime.OrtEnvironment", false, FraudDetectorFunction.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     @Override
@@ -138,8 +217,50 @@ public class FraudDetectorFunction
             ctx.output(FraudDetection.REJECTED_RULES, problem.get());
             return;
         }
-        // Keyed progress stays untouched: an updated rule keeps its open windows and bursts.
-        ctx.getBroadcastState(RULES).put(rule.getRuleId(), rule);
+        String id = rule.getRuleId();
+        if (!rule.getDeleted() && FraudRules.isModelRule(rule)) {
+            FraudModel current = models.get(id);
+            if (current == null || !sameModel(ctx.getBroadcastState(RULES).get(id), rule)) {
+                FraudModel loaded;
+                try {
+                    loaded = loadModel(rule);
+                } catch (FraudModel.InvalidModelException e) {
+                    String refusal = "rule '" + id + "': " + e.getMessage()
+                            + (current == null ? "" : "; model version '" + current.version() + "' stays");
+                    LOG.warn("Refusing fraud model rule update: {}", refusal);
+                    rejectedModelRules.inc();
+                    ctx.output(FraudDetection.REJECTED_RULES, refusal);
+                    return;
+                }
+                models.put(id, loaded);
+                if (current != null) {
+                    current.close();
+                }
+                LOG.info("Fraud rule '{}' now scores with model {}", id, loaded.source());
+            }
+        } else {
+            FraudModel replaced = models.remove(id);
+            if (replaced != null) {
+                replaced.close();
+            }
+        }
+        // Keyed progress stays untouched: an updated rule keeps its open windows and bursts, and
+        // users' features stay when a model is swapped.
+        ctx.getBroadcastState(RULES).put(id, rule);
+    }
+
+    /** Whether the model of {@code update} is the one {@code previous} loaded (a threshold change, say). */
+    private boolean sameModel(FraudRule previous, FraudRule update) {
+        if (previous == null) {
+            previous = initialRules.get(update.getRuleId());
+        }
+        if (previous == null || previous.getDeleted() || !FraudRules.isModelRule(previous)) {
+            return false;
+        }
+        ModelSpec a = previous.getModel();
+        ModelSpec b = update.getModel();
+        return a.getVersion().equals(b.getVersion()) && Objects.equals(a.getPath(), b.getPath())
+                && Objects.equals(a.getBytes(), b.getBytes());
     }
 
     @Override
@@ -150,17 +271,71 @@ public class FraudDetectorFunction
         Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
         String user = ctx.getCurrentKey();
         List<Transaction> due = pending.get(time);
+        boolean scoring = rules.values().stream().anyMatch(FraudRules::isModelRule);
+        UserFeatures userFeatures = features.value();
         if (due != null) {
             pending.remove(time);
             for (Transaction tx : due) {
+                float[] vector = null;
+                if (scoring) {
+                    if (userFeatures == null) {
+                        userFeatures = new UserFeatures();
+                    }
+                    vector = userFeatures.add(time, tx.getAmount());
+                }
                 for (FraudRule rule : rules.values()) {
-                    if (tx.getAmount() > rule.getAmountThreshold()) {
+                    if (FraudRules.isModelRule(rule)) {
+                        score(user, rule, tx, time, vector, out);
+                    } else if (tx.getAmount() > rule.getAmountThreshold()) {
                         count(user, rule, time, ctx, out);
                     }
                 }
             }
         }
+        if (userFeatures != null) {
+            if (userFeatures.expiresAt() <= time) {
+                cleanUp(ctx);
+            } else {
+                if (userFeatures.cleanupAt <= time) {
+                    // One cleanup timer per user at a time; it re-arms until the user has been quiet for the hour.
+                    userFeatures.cleanupAt = userFeatures.expiresAt();
+                    ctx.timerService().registerEventTimeTimer(userFeatures.cleanupAt + allowedLateness);
+                }
+                features.update(userFeatures);
+            }
+        }
         expire(user, rules, time, out);
+    }
+
+    /**
+     * Drops the user's features. Only ever called from the user's cleanup timer, which is the one
+     * timer the features own, so there is no other timer to delete.
+     */
+    private void cleanUp(OnTimerContext ctx) {
+        features.clear();
+    }
+
+    private void score(String user, FraudRule rule, Transaction tx, long time, float[] vector, Collector<Alert> out)
+            throws Exception {
+        FraudModel model = models.get(rule.getRuleId());
+        float score = model.score(vector);
+        modelScores.inc();
+        if (!Float.isFinite(score)) {
+            nonFiniteScores.inc();
+            return;
+        }
+        if (score > rule.getModel().getScoreThreshold()) {
+            out.collect(Alert.newBuilder()
+                    .setUserId(user)
+                    .setAlertType(rule.getAlertType())
+                    .setRuleId(rule.getRuleId())
+                    .setWindowStart(Instant.ofEpochMilli(time + 1 - TransactionFeatures.MINUTE.toMillis()))
+                    .setWindowEnd(Instant.ofEpochMilli(time + 1))
+                    .setTransactionCount((int) vector[1])
+                    .setScore((double) score)
+                    .setModelVersion(model.version())
+                    .build());
+        }
     }
 
     private void count(String user, FraudRule rule, long time, OnTimerContext ctx, Collector<Alert> out)
@@ -204,8 +379,9 @@ public class FraudDetectorFunction
             Map.Entry<String, RuleProgress> entry = entries.next();
             FraudRule rule = rules.get(entry.getKey());
             RuleProgress p = entry.getValue();
-            if (rule == null) {
-                entries.remove(); // the rule was deleted: its open windows go with it
+            if (rule == null || FraudRules.isModelRule(rule)) {
+                // the rule was deleted or became a model rule: its open windows go with it
+                entries.remove();
             } else if (rule.getWindowKind() == WindowKind.TUMBLING || p.spanTimestamps.length == 0) {
                 if (p.windowEnd - 1 <= time) {
                     if (p.count >= rule.getMinCount()) {
@@ -259,6 +435,16 @@ public class FraudDetectorFunction
                 .setWindowEnd(Instant.ofEpochMilli(end))
                 .setTransactionCount(count)
                 .build();
+    }
+
+    /** NaN or infinite model scores so far, for tests. */
+    public long nonFiniteScoreCount() {
+        return nonFiniteScores.getCount();
+    }
+
+    /** Model rule updates refused so far, for tests. */
+    public long rejectedModelRuleCount() {
+        return rejectedModelRules.getCount();
     }
 
     /** Late transactions so far, for tests. */

@@ -1,5 +1,7 @@
 package dev.streamingblocks.fraud.rules;
 
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,6 +13,7 @@ import java.util.Optional;
  * FraudRule anySpan = FraudRules.articleSlidingRule();        // the same in ANY 60-second span
  * FraudRule stricter = FraudRules.sliding("vip-bursts", "VIP_BURST", 5000.0, 2, Duration.ofMinutes(5));
  * FraudRule removal = FraudRules.deletion("vip-bursts");
+ * FraudRule scored = FraudRules.model("fraud-model", "MODEL_SCORE", "2026-12-02", Path.of("fraud.onnx"), 0.9);
  * }</pre>
  *
  * <p>Amounts are dollars as a {@code double}, compared strictly: a transaction counts only if
@@ -33,6 +36,9 @@ public final class FraudRules {
     public static final String ARTICLE_RULE_ID = "article-tumbling-1m";
 
     public static final String ARTICLE_SLIDING_RULE_ID = "article-sliding-1m";
+
+    /** The alert type of {@link #model} rules that name none. */
+    public static final String MODEL_SCORE = "MODEL_SCORE";
 
     private FraudRules() {}
 
@@ -71,6 +77,46 @@ public final class FraudRules {
                 .build();
     }
 
+    /**
+     * A model rule: every transaction is scored by the ONNX model at {@code path} (a file each
+     * TaskManager can read) and alerts when the score is strictly over {@code scoreThreshold}. A rule
+     * update with the same id and another {@code version} swaps the model while the job runs.
+     */
+    public static FraudRule model(String ruleId, String alertType, String version, Path path, double scoreThreshold) {
+        return model(ruleId, alertType, new ModelSpec(version, path == null ? null : path.toString(), null,
+                scoreThreshold));
+    }
+
+    /** As {@link #model(String, String, String, Path, double)}, with the model itself in the rule. */
+    public static FraudRule model(String ruleId, String alertType, String version, byte[] model,
+            double scoreThreshold) {
+        return model(ruleId, alertType, new ModelSpec(version, null,
+                model == null ? null : ByteBuffer.wrap(model.clone()), scoreThreshold));
+    }
+
+    private static FraudRule model(String ruleId, String alertType, ModelSpec spec) {
+        // The window fields are required by the schema and ignored for a model rule.
+        FraudRule rule = FraudRule.newBuilder()
+                .setRuleId(ruleId == null ? "" : ruleId)
+                .setAlertType(alertType == null ? "" : alertType)
+                .setWindowKind(WindowKind.SLIDING)
+                .setAmountThreshold(0.0)
+                .setMinCount(1)
+                .setWindowMillis(WINDOW.toMillis())
+                .setDeleted(false)
+                .setModel(spec)
+                .build();
+        problem(rule).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        return rule;
+    }
+
+    /** Whether the rule scores with a model rather than counting large transactions. */
+    public static boolean isModelRule(FraudRule rule) {
+        return rule.getModel() != null;
+    }
+
     /** The rule's window as a duration. */
     public static Duration window(FraudRule rule) {
         return Duration.ofMillis(rule.getWindowMillis());
@@ -102,6 +148,29 @@ public final class FraudRules {
         }
         if (Double.isNaN(rule.getAmountThreshold())) {
             return Optional.of(where + "amount_threshold must be a number");
+        }
+        return rule.getModel() == null ? Optional.empty() : modelProblem(where, rule.getModel());
+    }
+
+    private static Optional<String> modelProblem(String where, ModelSpec model) {
+        if (model.getVersion() == null || model.getVersion().isBlank()) {
+            return Optional.of(where + "model.version must not be blank");
+        }
+        boolean hasPath = model.getPath() != null;
+        boolean hasBytes = model.getBytes() != null;
+        if (hasPath == hasBytes) {
+            return Optional.of(where + "model must have exactly one of path and bytes, has "
+                    + (hasPath ? "both" : "neither"));
+        }
+        if (hasPath && model.getPath().isBlank()) {
+            return Optional.of(where + "model.path must not be blank");
+        }
+        if (hasBytes && !model.getBytes().hasRemaining()) {
+            return Optional.of(where + "model.bytes must not be empty");
+        }
+        if (!Double.isFinite(model.getScoreThreshold())) {
+            return Optional.of(where + "model.score_threshold must be a finite number, was "
+                    + model.getScoreThreshold());
         }
         return Optional.empty();
     }
