@@ -76,11 +76,18 @@ public final class Main {
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
               consume       read Avro orders with manual offset commits""";
 
-    static final Set<String> STACK_OPTIONS = Set.of("--work-dir");
+    static final Set<String> PORT_OPTIONS = Set.of("--kafka-port", "--registry-port", "--postgres-port");
+    static final Set<String> STACK_OPTIONS = union(Set.of("--work-dir"), PORT_OPTIONS);
     static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
             "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port"), ClientProperties.KAFKA_OPTIONS,
+            "--group-id", "--work-dir", "--web-ui-port"), PORT_OPTIONS, ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
+
+    static final String PORT_HELP = """
+              --kafka-port PORT               the local stack's Kafka port (default %d; 0 picks a free one)
+              --registry-port PORT            the local stack's schema registry port (default %d; 0: free)
+              --postgres-port PORT            the local stack's PostgreSQL port (default %d; 0: free)"""
+            .formatted(LocalStack.KAFKA_PORT, LocalStack.REGISTRY_PORT, LocalStack.POSTGRES_PORT);
 
     static final String JOB_HELP = """
               --bootstrap-servers HOST:PORT   Kafka to use; without it a local stack starts in this JVM
@@ -93,8 +100,9 @@ public final class Main {
               --group-id ID                   Kafka consumer group (default: the command name)
             %s
             %s
-              --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
-                                              (default with the local stack: a free port, printed)
+              --web-ui-port PORT              the local MiniCluster's Flink web UI and REST port
+                                              (default: a free port, printed; never the registry's 8081)
+            %s
               --work-dir DIR                  the local stack's data directory; a local job also keeps its
                                               checkpoints and savepoints there (jobs/<command>/)
               --wipe                          delete the local stack's data first
@@ -104,7 +112,7 @@ public final class Main {
 
             A job running locally stops with a savepoint on Ctrl-C and, started again with the same
             command, resumes from its newest savepoint or checkpoint, so no window loses what it read."""
-            .formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP);
+            .formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP, PORT_HELP);
 
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
@@ -134,7 +142,7 @@ public final class Main {
                 case "consume" -> consume(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | LocalStack.PortInUseException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
@@ -146,12 +154,14 @@ public final class Main {
             System.out.println("""
                     Usage: Main local-stack [options]
                     Starts on loopback, with no Docker, a Kafka broker (KRaft), the Confluent-compatible schema
-                    registry and PostgreSQL; prints their addresses and runs until Ctrl-C. Kafka's topics, the
-                    registry's schemas and PostgreSQL's tables survive restarts in the work directory.
+                    registry and PostgreSQL on the article's addresses (localhost:9092, http://localhost:8081,
+                    localhost:5432); prints them and runs until Ctrl-C. Kafka's topics, the registry's schemas
+                    and PostgreSQL's tables survive restarts in the work directory.
                       --work-dir DIR   data directory (default %s)
                       --wipe           delete the data directory first
                       --no-postgres    do not start PostgreSQL
-                      --help           this text""".formatted(LocalStack.DEFAULT_WORK_DIRECTORY));
+                    %s
+                      --help           this text""".formatted(LocalStack.DEFAULT_WORK_DIRECTORY, PORT_HELP));
             return;
         }
         LocalStack stack = stackBuilder(args).setPostgres(!args.has("--no-postgres")).build().start();
@@ -193,6 +203,12 @@ public final class Main {
                 jdbcUser = args.get("--jdbc-user").orElse(null);
                 jdbcPassword = args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"));
             } else {
+                long registryPort = args.getLong("--registry-port", LocalStack.REGISTRY_PORT, 0);
+                if (webUiPort != null && webUiPort == registryPort) {
+                    throw new IllegalArgumentException(command + ": --web-ui-port " + webUiPort
+                            + " is the local stack's schema registry port; choose another (Flink's usual 8081 is"
+                            + " the registry's here)");
+                }
                 stack = stackBuilder(args).setPostgres(command.equals("sessions")).build().start();
                 bootstrap = stack.bootstrapServers();
                 registryUrl = args.get("--schema-registry-url").orElse(stack.schemaRegistryUrl());
@@ -200,22 +216,17 @@ public final class Main {
                 jdbcUser = stack.hasPostgres() ? stack.jdbcUser() : null;
                 jdbcPassword = stack.hasPostgres() ? stack.jdbcPassword() : null;
                 createTopics(stack, command);
-                if (webUiPort == null) {
-                    webUiPort = LocalStack.freePort();
-                }
-                System.out.println("Local stack for " + command + ":");
-                System.out.println(stack.describe());
-                System.out.println("  Flink web UI             http://localhost:" + webUiPort);
-                System.out.println("Feed it with: Main produce --type "
-                        + (command.equals("order-stats") ? "orders --schema-registry-url " + registryUrl
-                                : command.equals("fraud") ? "transactions" : "page-views")
-                        + " --bootstrap-servers " + bootstrap);
             }
-            Configuration conf = new Configuration();
-            conf.set(PipelineOptions.GENERIC_TYPES, false);
             // Under `flink run` the cluster owns checkpoints and savepoints (`flink stop`, `flink run -s`).
             boolean local = webUiPort != null
                     || StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+            if (local && webUiPort == null) {
+                // Also against existing infrastructure: the progress line reads the MiniCluster's REST API.
+                webUiPort = LocalStack.freePort();
+            }
+            System.out.println(startupSummary(command, stack, bootstrap, registryUrl, jdbcUrl, webUiPort));
+            Configuration conf = new Configuration();
+            conf.set(PipelineOptions.GENERIC_TYPES, false);
             boolean fromScratch = args.has("--from-scratch");
             SavedJobState saved = null;
             if (local) {
@@ -262,6 +273,38 @@ public final class Main {
                 stack.close();
             }
         }
+    }
+
+    /**
+     * What a user needs to watch and feed the job: the addresses it uses (the local stack's, or the
+     * given ones), the Flink web UI of a local run, and the command that produces its input. The same
+     * on the local stack and on existing infrastructure, so neither run is silent.
+     */
+    static String startupSummary(String command, LocalStack stack, String bootstrap, String registryUrl,
+            String jdbcUrl, Integer webUiPort) {
+        StringBuilder out = new StringBuilder();
+        if (stack != null) {
+            out.append("Local stack for ").append(command).append(":\n").append(stack.describe()).append('\n');
+        } else {
+            out.append(command).append(" on existing infrastructure:\n");
+            out.append("  Kafka bootstrap servers  ").append(bootstrap).append('\n');
+            if (command.equals("order-stats") && registryUrl != null) {
+                out.append("  Schema registry          ").append(registryUrl).append('\n');
+            }
+            if (command.equals("sessions") && jdbcUrl != null) {
+                out.append("  PostgreSQL JDBC URL      ").append(jdbcUrl).append('\n');
+            }
+        }
+        if (webUiPort != null) {
+            out.append("  Flink web UI             http://localhost:").append(webUiPort).append('\n');
+        }
+        String type = command.equals("order-stats") ? "orders" : command.equals("fraud") ? "transactions"
+                : "page-views";
+        out.append("Feed it with: Main produce --type ").append(type);
+        if (command.equals("order-stats")) {
+            out.append(" --schema-registry-url ").append(registryUrl);
+        }
+        return out.append(" --bootstrap-servers ").append(bootstrap).toString();
     }
 
     /**
@@ -407,7 +450,10 @@ public final class Main {
     }
 
     private static LocalStack.Builder stackBuilder(Args args) {
-        return LocalStack.builder().setWorkDirectory(workDirectory(args)).setWipe(args.has("--wipe"));
+        return LocalStack.builder().setWorkDirectory(workDirectory(args)).setWipe(args.has("--wipe"))
+                .setKafkaPort((int) args.getLong("--kafka-port", LocalStack.KAFKA_PORT, 0))
+                .setRegistryPort((int) args.getLong("--registry-port", LocalStack.REGISTRY_PORT, 0))
+                .setPostgresPort((int) args.getLong("--postgres-port", LocalStack.POSTGRES_PORT, 0));
     }
 
     private static Path workDirectory(Args args) {
