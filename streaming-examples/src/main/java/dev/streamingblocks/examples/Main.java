@@ -14,6 +14,7 @@ import dev.streamingblocks.examples.sessions.SessionsJob;
 import dev.streamingblocks.examples.sql.EnrichSql;
 import dev.streamingblocks.examples.sql.OrderStatsSql;
 import dev.streamingblocks.examples.sql.SessionsSql;
+import dev.streamingblocks.examples.streams.LargeOrdersApp;
 import dev.streamingblocks.kafka.admin.KafkaTopics;
 import dev.streamingblocks.kafka.admin.TopicSpec;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -74,7 +75,8 @@ public final class Main {
               sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions
               enrich        orders joined with the versioned products table as of their event time -> 'orders-enriched'
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
-              consume       read Avro orders with manual offset commits""";
+              consume       read Avro orders with manual offset commits
+              large-orders  Kafka Streams: orders with revenue >= $1000 -> 'large-orders' (library Avro serdes)""";
 
     static final Set<String> PORT_OPTIONS = Set.of("--kafka-port", "--registry-port", "--postgres-port");
     static final Set<String> STACK_OPTIONS = union(Set.of("--work-dir"), PORT_OPTIONS);
@@ -138,6 +140,7 @@ public final class Main {
                 case "order-stats-sql" -> OrderStatsSql.main(rest);
                 case "sessions-sql" -> SessionsSql.main(rest);
                 case "enrich" -> EnrichSql.main(rest);
+                case "large-orders" -> LargeOrdersApp.main(rest);
                 case "produce" -> produce(rest);
                 case "consume" -> consume(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
