@@ -3,6 +3,7 @@ package dev.streamingblocks.examples;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
+import dev.streamingblocks.examples.clients.RuleProducer;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.internal.ClientProperties;
@@ -15,6 +16,8 @@ import dev.streamingblocks.examples.sql.EnrichSql;
 import dev.streamingblocks.examples.sql.OrderStatsSql;
 import dev.streamingblocks.examples.sql.SessionsSql;
 import dev.streamingblocks.examples.streams.LargeOrdersApp;
+import dev.streamingblocks.fraud.rules.FraudRule;
+import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.admin.KafkaTopics;
 import dev.streamingblocks.kafka.admin.TopicSpec;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -82,7 +85,8 @@ public final class Main {
     static final Set<String> STACK_OPTIONS = union(Set.of("--work-dir"), PORT_OPTIONS);
     static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
             "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port"), PORT_OPTIONS, ClientProperties.KAFKA_OPTIONS,
+            "--group-id", "--work-dir", "--web-ui-port", "--format", "--rules", "--rules-topic"), PORT_OPTIONS,
+            ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
 
     static final String PORT_HELP = """
@@ -100,6 +104,10 @@ public final class Main {
               --checkpoint-dir URI            durable checkpoint storage, e.g. file:///tmp/cp (default: JobManager memory)
               --parallelism N                 default 2
               --group-id ID                   Kafka consumer group (default: the command name)
+              --format confluent|avro         fraud: Confluent wire format with the registry (default) or plain Avro
+              --rules tumbling,sliding        fraud: the article's rules to start with (default both)
+              --rules-topic NAME|none         fraud: rule changes at run time (default fraud-rules; bad records go
+                                              to fraud-rules-dlq)
             %s
             %s
               --web-ui-port PORT              the local MiniCluster's Flink web UI and REST port
@@ -186,6 +194,16 @@ public final class Main {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
             return;
         }
+        for (String fraudOnly : List.of("--format", "--rules", "--rules-topic")) {
+            if (args.has(fraudOnly) && !command.equals("fraud")) {
+                throw new IllegalArgumentException(command + ": " + fraudOnly + " is an option of fraud only");
+            }
+        }
+        if (command.equals("fraud")) {
+            // Checked before anything starts or is written.
+            fraudConfluentFormat(args);
+            fraudRules(args.get("--rules", "tumbling,sliding"));
+        }
         int parallelism = (int) args.getLong("--parallelism", 2, 1);
         Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
         String groupId = args.get("--group-id", command);
@@ -257,9 +275,17 @@ public final class Main {
                         OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC,
                                 OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command, kafkaProperties))
                         .attach(env);
-                case "fraud" -> new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties),
-                        FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
-                                command, kafkaProperties)).attach(env);
+                case "fraud" -> {
+                    Map<String, String> registry = fraudConfluentFormat(args)
+                            ? registryConfig(command, registryUrl, registryProperties) : null;
+                    String rulesTopic = args.get("--rules-topic", FraudJob.RULES_TOPIC);
+                    new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties, registry),
+                            rulesTopic.equals("none") ? null
+                                    : FraudJob.kafkaRuleUpdates(bootstrap, rulesTopic, groupId, kafkaProperties, registry),
+                            FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                                    command, kafkaProperties, registry),
+                            fraudRules(args.get("--rules", "tumbling,sliding"))).attach(env);
+                }
                 default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start, kafkaProperties),
                         SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
                                 required(command, "--jdbc-user", jdbcUser),
@@ -291,7 +317,7 @@ public final class Main {
         } else {
             out.append(command).append(" on existing infrastructure:\n");
             out.append("  Kafka bootstrap servers  ").append(bootstrap).append('\n');
-            if (command.equals("order-stats") && registryUrl != null) {
+            if (!command.equals("sessions") && registryUrl != null) {
                 out.append("  Schema registry          ").append(registryUrl).append('\n');
             }
             if (command.equals("sessions") && jdbcUrl != null) {
@@ -304,7 +330,7 @@ public final class Main {
         String type = command.equals("order-stats") ? "orders" : command.equals("fraud") ? "transactions"
                 : "page-views";
         out.append("Feed it with: Main produce --type ").append(type);
-        if (command.equals("order-stats")) {
+        if (command.equals("order-stats") || command.equals("fraud") && registryUrl != null) {
             out.append(" --schema-registry-url ").append(registryUrl);
         }
         return out.append(" --bootstrap-servers ").append(bootstrap).toString();
@@ -388,14 +414,20 @@ public final class Main {
 
     static void produce(String[] rawArgs) throws InterruptedException {
         Args args = Args.parse("produce", rawArgs, union(Set.of("--bootstrap-servers", "--schema-registry-url", "--type",
-                "--topic", "--count", "--rate", "--seed", "--fraud-every"), ClientProperties.KAFKA_OPTIONS,
+                "--topic", "--count", "--rate", "--seed", "--fraud-every", "--format", "--rule", "--delete-rule"),
+                ClientProperties.KAFKA_OPTIONS,
                 ClientProperties.REGISTRY_OPTIONS), Set.of(), ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
                     Usage: Main produce --bootstrap-servers HOST:PORT [options]
                     Sends deterministic generated records with a delivery report for each.
-                      --type orders|transactions|page-views   what to generate (default orders)
-                      --schema-registry-url URL   required for orders (Avro, Confluent wire format)
+                      --type orders|transactions|page-views|rules   what to generate (default orders)
+                      --schema-registry-url URL   required for orders, transactions and rules in the
+                                       Confluent wire format (the default --format confluent; avro: plain)
+                      --rule JSON      rules: one fraud rule in Avro's JSON encoding, every field, e.g.
+                                       {"rule_id":"vip","alert_type":"VIP","window_kind":"SLIDING",
+                                        "amount_threshold":5000.0,"min_count":2,"window_millis":300000,"deleted":false}
+                      --delete-rule ID rules: remove the rule with this id
                       --topic NAME     default: orders, transactions or page-views
                       --count N        how many (default %d); 0 runs until Ctrl-C
                       --rate N         records per second (default: as fast as possible)
@@ -407,10 +439,25 @@ public final class Main {
                     ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP));
             return;
         }
+        if (args.get("--type", "orders").equals("rules")) {
+            RuleProducer.send(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)),
+                    fraudConfluentFormat(args)
+                            ? required("produce", "--schema-registry-url", args.get("--schema-registry-url").orElse(null))
+                            : null,
+                    args.get("--topic", FraudJob.RULES_TOPIC), args.get("--rule").orElse(null),
+                    args.get("--delete-rule").orElse(null), ClientProperties.kafka(args), ClientProperties.registry(args),
+                    System.out);
+            return;
+        }
         OrderProducer.Kind kind = OrderProducer.Kind.parse(args.get("--type", "orders"));
+        if (kind == OrderProducer.Kind.TRANSACTIONS && fraudConfluentFormat(args)) {
+            required("produce", "--schema-registry-url (or --format avro)",
+                    args.get("--schema-registry-url").orElse(null));
+        }
         OrderProducer.builder()
                 .setBootstrapServers(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)))
-                .setSchemaRegistryUrl(args.get("--schema-registry-url").orElse(null))
+                .setSchemaRegistryUrl(kind == OrderProducer.Kind.TRANSACTIONS && !fraudConfluentFormat(args) ? null
+                        : args.get("--schema-registry-url").orElse(null))
                 .setKind(kind)
                 .setTopic(args.get("--topic").orElse(null))
                 .setCount(args.getLong("--count", OrderProducer.DEFAULT_COUNT, 0))
@@ -469,7 +516,7 @@ public final class Main {
             case "order-stats" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC,
                     OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
             case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC,
-                    FraudJob.ALERTS_DEAD_LETTER_TOPIC);
+                    FraudJob.ALERTS_DEAD_LETTER_TOPIC, FraudJob.RULES_TOPIC, FraudJob.RULES_DEAD_LETTER_TOPIC);
             default -> List.of(SessionsJob.PAGE_VIEWS_TOPIC, SessionsJob.DEAD_LETTER_TOPIC);
         };
         try (KafkaTopics topics = KafkaTopics.builder().setBootstrapServers(stack.bootstrapServers()).build()) {
@@ -478,6 +525,28 @@ public final class Main {
                             .setConfig("retention.ms", "-1").build())
                     .toList());
         }
+    }
+
+    static boolean fraudConfluentFormat(Args args) {
+        String format = args.get("--format", "confluent");
+        if (!format.equals("confluent") && !format.equals("avro")) {
+            throw new IllegalArgumentException(args.command() + ": --format must be confluent or avro, was '"
+                    + format + "'");
+        }
+        return format.equals("confluent");
+    }
+
+    static List<FraudRule> fraudRules(String names) {
+        List<FraudRule> rules = new java.util.ArrayList<>();
+        for (String name : names.split(",")) {
+            rules.add(switch (name.trim()) {
+                case "tumbling" -> FraudRules.articleRule();
+                case "sliding" -> FraudRules.articleSlidingRule();
+                default -> throw new IllegalArgumentException("fraud: --rules takes tumbling and/or sliding"
+                        + " (comma-separated), was '" + names + "'");
+            });
+        }
+        return rules;
     }
 
     private static Map<String, String> registryConfig(String command, String registryUrl,

@@ -103,6 +103,25 @@ class MainTest {
                         Feed it with: Main produce --type page-views --bootstrap-servers broker:9092""");
     }
 
+    @Test
+    void fraudFormatRulesAndRuleRecordsAreCheckedWithSpecificMessages() {
+        assertThat(Main.fraudRules("tumbling, sliding")).extracting(r -> r.getRuleId())
+                .containsExactly("article-tumbling-1m", "article-sliding-1m");
+        assertThatThrownBy(() -> Main.fraudRules("hopping"))
+                .hasMessage("fraud: --rules takes tumbling and/or sliding (comma-separated), was 'hopping'");
+        assertThatThrownBy(() -> Main.job("fraud", new String[] {"--format", "json", "--bootstrap-servers", "b:1"}))
+                .hasMessage("fraud: --format must be confluent or avro, was 'json'");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "transactions"}))
+                .hasMessage("produce: --schema-registry-url (or --format avro) is required; try produce --help");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "rules",
+                "--format", "avro"}))
+                .hasMessage("produce --type rules: give exactly one of --rule JSON and --delete-rule ID");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "rules",
+                "--format", "avro", "--rule", "{\"rule_id\":\"r\",\"alert_type\":\"A\",\"window_kind\":\"SLIDING\","
+                        + "\"amount_threshold\":1.0,\"min_count\":0,\"window_millis\":1000,\"deleted\":false}"}))
+                .hasMessage("produce --type rules: rule 'r': min_count must be at least 1, was 0");
+    }
+
     interface Action {
         void run() throws Exception;
     }

@@ -9,13 +9,16 @@ import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
+import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -33,13 +36,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (Checkpointing may be enabled before or after {@code attach}. This snippet is compiled and run as
  * written by {@code JavadocExamplesITCase}; change both together.)
  *
- * <p>How to run: (1) {@code local-stack}; (2) {@code fraud --bootstrap-servers <from 1>};
- * (3) {@code produce --type transactions --bootstrap-servers <from 1> --count 1000 --fraud-every 100}.
+ * <p>How to run: (1) {@code local-stack}; (2) {@code fraud --bootstrap-servers <from 1> --schema-registry-url
+ * <from 1>}; (3) {@code produce --type transactions --bootstrap-servers <from 1> --schema-registry-url <from 1>
+ * --count 1000 --fraud-every 100}; (4) optionally {@code produce --type rules --rule '{...}'} to add a rule.
  * Expect one {@code HIGH_FREQUENCY_LARGE_TRANSACTIONS} alert per injected burst in
  * {@value #ALERTS_TOPIC}. Transactions on Kafka are plain Avro binary ({@link FraudSerdes}), keyed by
  * user id; records that are not, or whose values cannot be right ({@link FraudSerdes#transactionValidator()}:
  * a NaN or negative amount, a blank id), go to {@value #DEAD_LETTER_TOPIC}, and alerts the sink cannot write
  * (a serializer failure, a record over {@code max.request.size}) to {@value #ALERTS_DEAD_LETTER_TOPIC}.
+ *
+ * <p>The factory methods that take a registry config read and write the Confluent wire format instead
+ * ({@link FraudSerdes}), which {@code Main fraud} uses by default. {@code Main fraud} also runs
+ * {@link #DEFAULT_RULES} (the sliding rule catches bursts across a minute boundary) and takes rule
+ * changes at run time from {@value #RULES_TOPIC} ({@link #kafkaRuleUpdates}); the two-argument
+ * constructor keeps the article's single tumbling rule with no updates.
  */
 public final class FraudJob {
 
@@ -49,21 +59,69 @@ public final class FraudJob {
     /** Where alerts the sink cannot write (a serializer failure, too large a record) go. */
     public static final String ALERTS_DEAD_LETTER_TOPIC = "fraud-alerts-dlq";
     public static final String SOURCE_NAME = "transactions-source";
+    /** Rule changes at run time: records add, replace (same rule id) or delete rules. */
+    public static final String RULES_TOPIC = "fraud-rules";
+    /** Where rule records that cannot be read or could not run go. */
+    public static final String RULES_DEAD_LETTER_TOPIC = "fraud-rules-dlq";
+    public static final String RULES_SOURCE_NAME = "fraud-rules-source";
+    /** The article's rule over tumbling minutes and over any 60-second span. */
+    public static final List<FraudRule> DEFAULT_RULES =
+            List.of(FraudRules.articleRule(), FraudRules.articleSlidingRule());
 
     private final JobSource<Transaction> transactions;
+    private final JobSource<FraudRule> ruleUpdates;
     private final JobSink<Alert> alerts;
+    private final List<FraudRule> rules;
 
+    /** The article's job: its tumbling rule only, no rule changes at run time. */
     public FraudJob(JobSource<Transaction> transactions, JobSink<Alert> alerts) {
+        this(transactions, null, alerts, List.of(FraudRules.articleRule()));
+    }
+
+    /**
+     * Runs {@code rules} from the start, changed at run time by the records of {@code ruleUpdates}
+     * ({@code null}: no changes).
+     */
+    public FraudJob(JobSource<Transaction> transactions, JobSource<FraudRule> ruleUpdates, JobSink<Alert> alerts,
+            List<FraudRule> rules) {
         this.transactions = transactions;
+        this.ruleUpdates = ruleUpdates;
         this.alerts = alerts;
+        this.rules = List.copyOf(rules);
     }
 
     /** Wires the pipeline into {@code env}; the caller sets checkpointing and executes. */
     public void attach(StreamExecutionEnvironment env) {
-        alerts.attach(FraudDetection.builder()
-                .setRules(FraudRules.articleRule())
-                .build()
-                .detect(transactions.attach(env)));
+        FraudDetection.Pipeline pipeline = FraudDetection.builder().setRules(rules).build();
+        alerts.attach(ruleUpdates == null
+                ? pipeline.detect(transactions.attach(env))
+                : pipeline.detect(transactions.attach(env), ruleUpdates.attach(env)));
+    }
+
+    /**
+     * Rule records from {@code topic}, always from its earliest offset on a fresh start (the topic is the
+     * history of rule changes), in the Confluent wire format with {@code registryConfig}, or plain Avro
+     * when it is {@code null}. Records that cannot be read, and rules that could not run
+     * ({@link FraudSerdes#ruleValidator()}), go to {@value #RULES_DEAD_LETTER_TOPIC} and the job goes on.
+     */
+    public static JobSource<FraudRule> kafkaRuleUpdates(String bootstrapServers, String topic, String groupId,
+            Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
+        DeserializationSchema<FraudRule> values = registryConfig == null ? FraudSerdes.ruleDeserializer()
+                : FraudSerdes.ruleDeserializer(registryConfig);
+        TypedKafkaSource<FraudRule> source = ClientProperties.applyTo(TypedKafkaSource.<FraudRule>builder(),
+                        kafkaProperties)
+                .setName(RULES_SOURCE_NAME)
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setValueDeserializer(values)
+                .setRecordValidator(FraudSerdes.ruleValidator())
+                .setWatermarkStrategy(WatermarkStrategy.noWatermarks())
+                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic(RULES_DEAD_LETTER_TOPIC)
+                .setStartingOffsets(StartingOffsets.earliest())
+                .build();
+        return env -> source.attach(env).records();
     }
 
     /**
@@ -87,12 +145,17 @@ public final class FraudJob {
     /** As {@link #kafkaSourceBuilder(String, String)}, with the user's Kafka client settings (security...). */
     public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
             Map<String, String> kafkaProperties) {
+        return kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties, FraudSerdes.transactionDeserializer());
+    }
+
+    private static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
+            Map<String, String> kafkaProperties, DeserializationSchema<Transaction> values) {
         return ClientProperties.applyTo(TypedKafkaSource.<Transaction>builder(), kafkaProperties)
                 .setName(SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(TRANSACTIONS_TOPIC)
                 .setGroupId(groupId)
-                .setValueDeserializer(FraudSerdes.transactionDeserializer())
+                .setValueDeserializer(values)
                 .setRecordValidator(FraudSerdes.transactionValidator())
                 .setWatermarkStrategy(watermarks())
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
@@ -112,7 +175,18 @@ public final class FraudJob {
     /** As {@link #kafkaTransactions(String, String, StartingOffsets)}, with the user's Kafka client settings. */
     public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
             StartingOffsets start, Map<String, String> kafkaProperties) {
-        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties)
+        return kafkaTransactions(bootstrapServers, groupId, start, kafkaProperties, null);
+    }
+
+    /**
+     * As {@link #kafkaTransactions(String, String, StartingOffsets, Map)}, reading the Confluent wire
+     * format with {@code registryConfig} ({@code null}: plain Avro).
+     */
+    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
+            StartingOffsets start, Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
+        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties,
+                registryConfig == null ? FraudSerdes.transactionDeserializer()
+                        : FraudSerdes.transactionDeserializer(registryConfig))
                 .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
@@ -142,12 +216,22 @@ public final class FraudJob {
     /** As {@link #kafkaAlerts(String, String, String, String)}, with the user's Kafka client settings. */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName, Map<String, String> kafkaProperties) {
+        return kafkaAlerts(bootstrapServers, topic, deadLetterTopic, jobName, kafkaProperties, null);
+    }
+
+    /**
+     * As {@link #kafkaAlerts(String, String, String, String, Map)}, writing the Confluent wire format
+     * with {@code registryConfig} ({@code null}: plain Avro).
+     */
+    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
+            String jobName, Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
         ExactlyOnceKafkaSink<Alert> sink = ClientProperties.applyTo(ExactlyOnceKafkaSink.<Alert>builder(),
                         kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)
-                .setValueSerializationSchema(FraudSerdes.alertSerializer())
+                .setValueSerializationSchema(registryConfig == null ? FraudSerdes.alertSerializer()
+                        : FraudSerdes.alertSerializer(topic, registryConfig))
                 .setDeadLetterTopic(deadLetterTopic)
                 .setTransactionalIdPrefix(ExactlyOnceKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
                 .build();
