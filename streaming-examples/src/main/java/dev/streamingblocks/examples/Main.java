@@ -4,6 +4,7 @@ import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
 import dev.streamingblocks.examples.dashboard.Dashboard;
+import dev.streamingblocks.examples.clients.RuleProducer;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.internal.ClientProperties;
@@ -15,6 +16,9 @@ import dev.streamingblocks.examples.sessions.SessionsJob;
 import dev.streamingblocks.examples.sql.EnrichSql;
 import dev.streamingblocks.examples.sql.OrderStatsSql;
 import dev.streamingblocks.examples.sql.SessionsSql;
+import dev.streamingblocks.examples.streams.LargeOrdersApp;
+import dev.streamingblocks.fraud.rules.FraudRule;
+import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.admin.KafkaTopics;
 import dev.streamingblocks.kafka.admin.TopicSpec;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -76,14 +80,23 @@ public final class Main {
               sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions
               enrich        orders joined with the versioned products table as of their event time -> 'orders-enriched'
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
-              consume       read Avro orders with manual offset commits""";
+              consume       read Avro orders with manual offset commits
+              large-orders  Kafka Streams: orders with revenue >= $1000 -> 'large-orders' (library Avro serdes)""";
 
-    static final Set<String> STACK_OPTIONS = Set.of("--work-dir");
+    static final Set<String> PORT_OPTIONS = Set.of("--kafka-port", "--registry-port", "--postgres-port");
+    static final Set<String> STACK_OPTIONS = union(Set.of("--work-dir"), PORT_OPTIONS);
     static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
             "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port", "--dashboard-port", "--model", "--model-threshold"),
+            "--group-id", "--work-dir", "--web-ui-port", "--dashboard-port", "--model", "--model-threshold",
+            "--format", "--rules", "--rules-topic"), PORT_OPTIONS,
             ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
+
+    static final String PORT_HELP = """
+              --kafka-port PORT               the local stack's Kafka port (default %d; 0 picks a free one)
+              --registry-port PORT            the local stack's schema registry port (default %d; 0: free)
+              --postgres-port PORT            the local stack's PostgreSQL port (default %d; 0: free)"""
+            .formatted(LocalStack.KAFKA_PORT, LocalStack.REGISTRY_PORT, LocalStack.POSTGRES_PORT);
 
     static final String JOB_HELP = """
               --bootstrap-servers HOST:PORT   Kafka to use; without it a local stack starts in this JVM
@@ -94,15 +107,20 @@ public final class Main {
               --checkpoint-dir URI            durable checkpoint storage, e.g. file:///tmp/cp (default: JobManager memory)
               --parallelism N                 default 2
               --group-id ID                   Kafka consumer group (default: the command name)
+              --format confluent|avro         fraud: Confluent wire format with the registry (default) or plain Avro
+              --rules tumbling,sliding        fraud: the article's rules to start with (default both)
+              --rules-topic NAME|none         fraud: rule changes at run time (default fraud-rules; bad records go
+                                              to fraud-rules-dlq)
               --model FILE.onnx|builtin       fraud: also score every transaction with this ONNX model (builtin:
                                               the shipped one) and alert MODEL_SCORE with score and version
               --model-threshold P             fraud: alert when the model's score is over P (default 0.5)
             %s
             %s
-              --web-ui-port PORT              run in a local MiniCluster with the Flink web UI on PORT
-                                              (default with the local stack: a free port, printed)
+              --web-ui-port PORT              the local MiniCluster's Flink web UI and REST port
+                                              (default: a free port, printed; never the registry's 8081)
               --dashboard-port PORT           the live dashboard's port when running locally (default: a free
                                               port, printed); a fixed one lets an open page survive a restart
+            %s
               --work-dir DIR                  the local stack's data directory; a local job also keeps its
                                               checkpoints and savepoints there (jobs/<command>/)
               --wipe                          delete the local stack's data first
@@ -112,7 +130,7 @@ public final class Main {
 
             A job running locally stops with a savepoint on Ctrl-C and, started again with the same
             command, resumes from its newest savepoint or checkpoint, so no window loses what it read."""
-            .formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP);
+            .formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP, PORT_HELP);
 
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
@@ -138,11 +156,12 @@ public final class Main {
                 case "order-stats-sql" -> OrderStatsSql.main(rest);
                 case "sessions-sql" -> SessionsSql.main(rest);
                 case "enrich" -> EnrichSql.main(rest);
+                case "large-orders" -> LargeOrdersApp.main(rest);
                 case "produce" -> produce(rest);
                 case "consume" -> consume(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | LocalStack.PortInUseException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
@@ -154,12 +173,14 @@ public final class Main {
             System.out.println("""
                     Usage: Main local-stack [options]
                     Starts on loopback, with no Docker, a Kafka broker (KRaft), the Confluent-compatible schema
-                    registry and PostgreSQL; prints their addresses and runs until Ctrl-C. Kafka's topics, the
-                    registry's schemas and PostgreSQL's tables survive restarts in the work directory.
+                    registry and PostgreSQL on the article's addresses (localhost:9092, http://localhost:8081,
+                    localhost:5432); prints them and runs until Ctrl-C. Kafka's topics, the registry's schemas
+                    and PostgreSQL's tables survive restarts in the work directory.
                       --work-dir DIR   data directory (default %s)
                       --wipe           delete the data directory first
                       --no-postgres    do not start PostgreSQL
-                      --help           this text""".formatted(LocalStack.DEFAULT_WORK_DIRECTORY));
+                    %s
+                      --help           this text""".formatted(LocalStack.DEFAULT_WORK_DIRECTORY, PORT_HELP));
             return;
         }
         LocalStack stack = stackBuilder(args).setPostgres(!args.has("--no-postgres")).build().start();
@@ -184,6 +205,16 @@ public final class Main {
         if (!command.equals("fraud") && (args.has("--model") || args.has("--model-threshold"))) {
             throw new IllegalArgumentException(command + ": --model and --model-threshold are options of fraud only");
         }
+        for (String fraudOnly : List.of("--format", "--rules", "--rules-topic")) {
+            if (args.has(fraudOnly) && !command.equals("fraud")) {
+                throw new IllegalArgumentException(command + ": " + fraudOnly + " is an option of fraud only");
+            }
+        }
+        if (command.equals("fraud")) {
+            // Checked before anything starts or is written.
+            fraudConfluentFormat(args);
+            fraudRules(args.get("--rules", "tumbling,sliding"));
+        }
         int parallelism = (int) args.getLong("--parallelism", 2, 1);
         Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
         String groupId = args.get("--group-id", command);
@@ -205,6 +236,12 @@ public final class Main {
                 jdbcUser = args.get("--jdbc-user").orElse(null);
                 jdbcPassword = args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"));
             } else {
+                long registryPort = args.getLong("--registry-port", LocalStack.REGISTRY_PORT, 0);
+                if (webUiPort != null && webUiPort == registryPort) {
+                    throw new IllegalArgumentException(command + ": --web-ui-port " + webUiPort
+                            + " is the local stack's schema registry port; choose another (Flink's usual 8081 is"
+                            + " the registry's here)");
+                }
                 stack = stackBuilder(args).setPostgres(command.equals("sessions")).build().start();
                 bootstrap = stack.bootstrapServers();
                 registryUrl = args.get("--schema-registry-url").orElse(stack.schemaRegistryUrl());
@@ -212,24 +249,21 @@ public final class Main {
                 jdbcUser = stack.hasPostgres() ? stack.jdbcUser() : null;
                 jdbcPassword = stack.hasPostgres() ? stack.jdbcPassword() : null;
                 createTopics(stack, command);
-                if (webUiPort == null) {
-                    webUiPort = LocalStack.freePort();
-                }
-                System.out.println("Local stack for " + command + ":");
-                System.out.println(stack.describe());
-                System.out.println("  Flink web UI             http://localhost:" + webUiPort);
-                dashboard = dashboard(args, bootstrap, kafkaProperties, webUiPort, jdbcUrl, jdbcUser, jdbcPassword);
-                System.out.println("  Dashboard                " + dashboard.url());
-                System.out.println("Feed it with: Main produce --type "
-                        + (command.equals("order-stats") ? "orders --schema-registry-url " + registryUrl
-                                : command.equals("fraud") ? "transactions" : "page-views")
-                        + " --bootstrap-servers " + bootstrap);
             }
-            Configuration conf = new Configuration();
-            conf.set(PipelineOptions.GENERIC_TYPES, false);
             // Under `flink run` the cluster owns checkpoints and savepoints (`flink stop`, `flink run -s`).
             boolean local = webUiPort != null
                     || StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+            if (local && webUiPort == null) {
+                // Also against existing infrastructure: the progress line reads the MiniCluster's REST API.
+                webUiPort = LocalStack.freePort();
+            }
+            System.out.println(startupSummary(command, stack, bootstrap, registryUrl, jdbcUrl, webUiPort));
+            if (local) {
+                dashboard = dashboard(args, bootstrap, kafkaProperties, webUiPort, jdbcUrl, jdbcUser, jdbcPassword);
+                System.out.println("Dashboard: " + dashboard.url());
+            }
+            Configuration conf = new Configuration();
+            conf.set(PipelineOptions.GENERIC_TYPES, false);
             boolean fromScratch = args.has("--from-scratch");
             SavedJobState saved = null;
             if (local) {
@@ -258,9 +292,16 @@ public final class Main {
                                 OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command, kafkaProperties))
                         .attach(env);
                 case "fraud" -> {
-                    FraudJob fraud = new FraudJob(FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties),
+                    Map<String, String> registry = fraudConfluentFormat(args)
+                            ? registryConfig(command, registryUrl, registryProperties) : null;
+                    String rulesTopic = args.get("--rules-topic", FraudJob.RULES_TOPIC);
+                    FraudJob fraud = new FraudJob(
+                            FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties, registry),
+                            rulesTopic.equals("none") ? null
+                                    : FraudJob.kafkaRuleUpdates(bootstrap, rulesTopic, groupId, kafkaProperties, registry),
                             FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
-                                    command, kafkaProperties));
+                                    command, kafkaProperties, registry),
+                            fraudRules(args.get("--rules", "tumbling,sliding")));
                     double threshold = args.get("--model-threshold").map(Double::parseDouble)
                             .orElse(FraudJob.DEFAULT_MODEL_THRESHOLD);
                     args.get("--model").ifPresent(model -> fraud.withModelRule(model.equals("builtin")
@@ -300,6 +341,38 @@ public final class Main {
             builder.setSessionsDatabase(jdbcUrl, jdbcUser, jdbcPassword, PostgresSessionSink.DEFAULT_TABLE);
         }
         return builder.build().start();
+    }
+
+    /**
+     * What a user needs to watch and feed the job: the addresses it uses (the local stack's, or the
+     * given ones), the Flink web UI of a local run, and the command that produces its input. The same
+     * on the local stack and on existing infrastructure, so neither run is silent.
+     */
+    static String startupSummary(String command, LocalStack stack, String bootstrap, String registryUrl,
+            String jdbcUrl, Integer webUiPort) {
+        StringBuilder out = new StringBuilder();
+        if (stack != null) {
+            out.append("Local stack for ").append(command).append(":\n").append(stack.describe()).append('\n');
+        } else {
+            out.append(command).append(" on existing infrastructure:\n");
+            out.append("  Kafka bootstrap servers  ").append(bootstrap).append('\n');
+            if (!command.equals("sessions") && registryUrl != null) {
+                out.append("  Schema registry          ").append(registryUrl).append('\n');
+            }
+            if (command.equals("sessions") && jdbcUrl != null) {
+                out.append("  PostgreSQL JDBC URL      ").append(jdbcUrl).append('\n');
+            }
+        }
+        if (webUiPort != null) {
+            out.append("  Flink web UI             http://localhost:").append(webUiPort).append('\n');
+        }
+        String type = command.equals("order-stats") ? "orders" : command.equals("fraud") ? "transactions"
+                : "page-views";
+        out.append("Feed it with: Main produce --type ").append(type);
+        if (command.equals("order-stats") || command.equals("fraud") && registryUrl != null) {
+            out.append(" --schema-registry-url ").append(registryUrl);
+        }
+        return out.append(" --bootstrap-servers ").append(bootstrap).toString();
     }
 
     /**
@@ -380,14 +453,20 @@ public final class Main {
 
     static void produce(String[] rawArgs) throws InterruptedException {
         Args args = Args.parse("produce", rawArgs, union(Set.of("--bootstrap-servers", "--schema-registry-url", "--type",
-                "--topic", "--count", "--rate", "--seed", "--fraud-every"), ClientProperties.KAFKA_OPTIONS,
+                "--topic", "--count", "--rate", "--seed", "--fraud-every", "--format", "--rule", "--delete-rule"),
+                ClientProperties.KAFKA_OPTIONS,
                 ClientProperties.REGISTRY_OPTIONS), Set.of(), ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
                     Usage: Main produce --bootstrap-servers HOST:PORT [options]
                     Sends deterministic generated records with a delivery report for each.
-                      --type orders|transactions|page-views   what to generate (default orders)
-                      --schema-registry-url URL   required for orders (Avro, Confluent wire format)
+                      --type orders|transactions|page-views|rules   what to generate (default orders)
+                      --schema-registry-url URL   required for orders, transactions and rules in the
+                                       Confluent wire format (the default --format confluent; avro: plain)
+                      --rule JSON      rules: one fraud rule in Avro's JSON encoding, every field, e.g.
+                                       {"rule_id":"vip","alert_type":"VIP","window_kind":"SLIDING",
+                                        "amount_threshold":5000.0,"min_count":2,"window_millis":300000,"deleted":false}
+                      --delete-rule ID rules: remove the rule with this id
                       --topic NAME     default: orders, transactions or page-views
                       --count N        how many (default %d); 0 runs until Ctrl-C
                       --rate N         records per second (default: as fast as possible)
@@ -399,10 +478,25 @@ public final class Main {
                     ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP));
             return;
         }
+        if (args.get("--type", "orders").equals("rules")) {
+            RuleProducer.send(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)),
+                    fraudConfluentFormat(args)
+                            ? required("produce", "--schema-registry-url", args.get("--schema-registry-url").orElse(null))
+                            : null,
+                    args.get("--topic", FraudJob.RULES_TOPIC), args.get("--rule").orElse(null),
+                    args.get("--delete-rule").orElse(null), ClientProperties.kafka(args), ClientProperties.registry(args),
+                    System.out);
+            return;
+        }
         OrderProducer.Kind kind = OrderProducer.Kind.parse(args.get("--type", "orders"));
+        if (kind == OrderProducer.Kind.TRANSACTIONS && fraudConfluentFormat(args)) {
+            required("produce", "--schema-registry-url (or --format avro)",
+                    args.get("--schema-registry-url").orElse(null));
+        }
         OrderProducer.builder()
                 .setBootstrapServers(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)))
-                .setSchemaRegistryUrl(args.get("--schema-registry-url").orElse(null))
+                .setSchemaRegistryUrl(kind == OrderProducer.Kind.TRANSACTIONS && !fraudConfluentFormat(args) ? null
+                        : args.get("--schema-registry-url").orElse(null))
                 .setKind(kind)
                 .setTopic(args.get("--topic").orElse(null))
                 .setCount(args.getLong("--count", OrderProducer.DEFAULT_COUNT, 0))
@@ -445,7 +539,10 @@ public final class Main {
     }
 
     private static LocalStack.Builder stackBuilder(Args args) {
-        return LocalStack.builder().setWorkDirectory(workDirectory(args)).setWipe(args.has("--wipe"));
+        return LocalStack.builder().setWorkDirectory(workDirectory(args)).setWipe(args.has("--wipe"))
+                .setKafkaPort((int) args.getLong("--kafka-port", LocalStack.KAFKA_PORT, 0))
+                .setRegistryPort((int) args.getLong("--registry-port", LocalStack.REGISTRY_PORT, 0))
+                .setPostgresPort((int) args.getLong("--postgres-port", LocalStack.POSTGRES_PORT, 0));
     }
 
     private static Path workDirectory(Args args) {
@@ -458,7 +555,7 @@ public final class Main {
             case "order-stats" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC,
                     OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
             case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC,
-                    FraudJob.ALERTS_DEAD_LETTER_TOPIC);
+                    FraudJob.ALERTS_DEAD_LETTER_TOPIC, FraudJob.RULES_TOPIC, FraudJob.RULES_DEAD_LETTER_TOPIC);
             default -> List.of(SessionsJob.PAGE_VIEWS_TOPIC, SessionsJob.DEAD_LETTER_TOPIC);
         };
         try (KafkaTopics topics = KafkaTopics.builder().setBootstrapServers(stack.bootstrapServers()).build()) {
@@ -467,6 +564,28 @@ public final class Main {
                             .setConfig("retention.ms", "-1").build())
                     .toList());
         }
+    }
+
+    static boolean fraudConfluentFormat(Args args) {
+        String format = args.get("--format", "confluent");
+        if (!format.equals("confluent") && !format.equals("avro")) {
+            throw new IllegalArgumentException(args.command() + ": --format must be confluent or avro, was '"
+                    + format + "'");
+        }
+        return format.equals("confluent");
+    }
+
+    static List<FraudRule> fraudRules(String names) {
+        List<FraudRule> rules = new java.util.ArrayList<>();
+        for (String name : names.split(",")) {
+            rules.add(switch (name.trim()) {
+                case "tumbling" -> FraudRules.articleRule();
+                case "sliding" -> FraudRules.articleSlidingRule();
+                default -> throw new IllegalArgumentException("fraud: --rules takes tumbling and/or sliding"
+                        + " (comma-separated), was '" + names + "'");
+            });
+        }
+        return rules;
     }
 
     private static Map<String, String> registryConfig(String command, String registryUrl,

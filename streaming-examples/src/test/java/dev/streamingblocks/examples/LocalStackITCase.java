@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,10 +31,24 @@ class LocalStackITCase {
     Path workDir;
 
     @Test
-    void dataSurvivesARestartAndWipeStartsEmpty() throws Exception {
-        try (LocalStack stack = LocalStack.builder().setWorkDirectory(workDir).build().start()) {
-            assertThat(stack.describe()).contains(stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.jdbcUrl())
-                    .doesNotContain(stack.jdbcPassword());
+    void dataSurvivesARestartOnTheSamePortsAndWipeStartsEmpty() throws Exception {
+        // Fixed ports as Main sets the article's 9092/8081/5432, but free ones: tests never rely on those.
+        int kafkaPort = LocalStack.freePort();
+        int registryPort = LocalStack.freePort();
+        int postgresPort = LocalStack.freePort();
+        LocalStack.Builder fixedPorts = LocalStack.builder().setWorkDirectory(workDir).setKafkaPort(kafkaPort)
+                .setRegistryPort(registryPort).setPostgresPort(postgresPort);
+        try (LocalStack stack = fixedPorts.build().start()) {
+            assertThat(stack.bootstrapServers()).isEqualTo("localhost:" + kafkaPort);
+            assertThat(stack.schemaRegistryUrl()).isEqualTo("http://127.0.0.1:" + registryPort);
+            assertThat(stack.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:" + postgresPort + "/analytics");
+            // The stack's own local password, which psql users need; it never takes one from the user.
+            assertThat(stack.describe()).isEqualTo(String.join("\n",
+                    "  Kafka bootstrap servers  localhost:" + kafkaPort,
+                    "  Schema registry          http://127.0.0.1:" + registryPort,
+                    "  PostgreSQL JDBC URL      jdbc:postgresql://localhost:" + postgresPort
+                            + "/analytics  (user analytics, password analytics-secret)",
+                    "  Work directory           " + workDir));
             try (Connection c = connect(stack); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE kept (id INT PRIMARY KEY)");
                 s.execute("INSERT INTO kept VALUES (42)");
@@ -47,7 +63,8 @@ class LocalStackITCase {
             stack.kafka().produce(List.of(new ProducerRecord<>(TOPIC, "k".getBytes(UTF_8), "kept".getBytes(UTF_8))));
         }
 
-        try (LocalStack stack = LocalStack.builder().setWorkDirectory(workDir).build().start()) {
+        try (LocalStack stack = fixedPorts.build().start()) {
+            assertThat(stack.bootstrapServers()).isEqualTo("localhost:" + kafkaPort);
             try (Connection c = connect(stack); Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("SELECT id FROM kept")) {
                 assertThat(r.next()).isTrue();
@@ -78,6 +95,19 @@ class LocalStackITCase {
             assertThat(stack.hasPostgres()).isFalse();
             assertThatThrownBy(stack::jdbcUrl).isInstanceOf(IllegalStateException.class)
                     .hasMessage("PostgreSQL is not running in this LocalStack (not started, or disabled)");
+        }
+    }
+
+    @Test
+    void aTakenPortFailsTheStartSayingWhatToPassInstead() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> LocalStack.builder().setWorkDirectory(workDir).setPostgres(false)
+                    .setRegistryPort(port).build().start())
+                    .isInstanceOf(LocalStack.PortInUseException.class)
+                    .hasMessage("Port " + port + " for the schema registry is already in use (Address already in"
+                            + " use); stop what holds it (another local stack?), or pass --registry-port PORT with a"
+                            + " free port (0 picks one).");
         }
     }
 

@@ -71,6 +71,57 @@ class MainTest {
                         + " --schema-registry-properties; use --schema-registry-url");
     }
 
+    @Test
+    void theLocalStackDefaultsToTheArticlesPortsAndEachCanBeChanged() throws Exception {
+        String out = captured(() -> Main.main(new String[] {"local-stack", "--help"}));
+        assertThat(out).contains(
+                "--kafka-port PORT               the local stack's Kafka port (default 9092; 0 picks a free one)",
+                "--registry-port PORT            the local stack's schema registry port (default 8081; 0: free)",
+                "--postgres-port PORT            the local stack's PostgreSQL port (default 5432; 0: free)");
+        assertThat(captured(() -> Main.main(new String[] {"order-stats", "--help"}))).contains("--kafka-port PORT");
+        assertThatThrownBy(() -> Main.job("order-stats", new String[] {"--web-ui-port", "8081"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("order-stats: --web-ui-port 8081 is the local stack's schema registry port; choose"
+                        + " another (Flink's usual 8081 is the registry's here)");
+    }
+
+    @Test
+    void aJobOnExistingInfrastructurePrintsItsAddressesWebUiAndHowToFeedIt() {
+        assertThat(Main.startupSummary("order-stats", null, "broker:9092", "https://registry:8081", null, 40123))
+                .isEqualTo("""
+                        order-stats on existing infrastructure:
+                          Kafka bootstrap servers  broker:9092
+                          Schema registry          https://registry:8081
+                          Flink web UI             http://localhost:40123
+                        Feed it with: Main produce --type orders --schema-registry-url https://registry:8081\
+                         --bootstrap-servers broker:9092""");
+        assertThat(Main.startupSummary("sessions", null, "broker:9092", null, "jdbc:postgresql://db:5432/a", null))
+                .isEqualTo("""
+                        sessions on existing infrastructure:
+                          Kafka bootstrap servers  broker:9092
+                          PostgreSQL JDBC URL      jdbc:postgresql://db:5432/a
+                        Feed it with: Main produce --type page-views --bootstrap-servers broker:9092""");
+    }
+
+    @Test
+    void fraudFormatRulesAndRuleRecordsAreCheckedWithSpecificMessages() {
+        assertThat(Main.fraudRules("tumbling, sliding")).extracting(r -> r.getRuleId())
+                .containsExactly("article-tumbling-1m", "article-sliding-1m");
+        assertThatThrownBy(() -> Main.fraudRules("hopping"))
+                .hasMessage("fraud: --rules takes tumbling and/or sliding (comma-separated), was 'hopping'");
+        assertThatThrownBy(() -> Main.job("fraud", new String[] {"--format", "json", "--bootstrap-servers", "b:1"}))
+                .hasMessage("fraud: --format must be confluent or avro, was 'json'");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "transactions"}))
+                .hasMessage("produce: --schema-registry-url (or --format avro) is required; try produce --help");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "rules",
+                "--format", "avro"}))
+                .hasMessage("produce --type rules: give exactly one of --rule JSON and --delete-rule ID");
+        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "rules",
+                "--format", "avro", "--rule", "{\"rule_id\":\"r\",\"alert_type\":\"A\",\"window_kind\":\"SLIDING\","
+                        + "\"amount_threshold\":1.0,\"min_count\":0,\"window_millis\":1000,\"deleted\":false}"}))
+                .hasMessage("produce --type rules: rule 'r': min_count must be at least 1, was 0");
+    }
+
     interface Action {
         void run() throws Exception;
     }

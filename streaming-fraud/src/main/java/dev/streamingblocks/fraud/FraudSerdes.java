@@ -1,5 +1,7 @@
 package dev.streamingblocks.fraud;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.fraud.internal.PlainAvroDeserializationSchema;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
@@ -12,12 +14,16 @@ import org.apache.flink.formats.avro.AvroDeserializationSchema;
 import org.apache.flink.formats.avro.AvroSerializationSchema;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * How the fraud records look on Kafka: plain Avro binary of the generated classes (no registry
- * header), the record key being the user id as UTF-8 for transactions and alerts, so all of one
- * user's records share a partition. Readers need the schemas in {@code src/main/avro}.
+ * How the fraud records look on Kafka, the record key being the user id as UTF-8 for transactions
+ * and alerts, so all of one user's records share a partition. Two value formats: the Confluent wire
+ * format with the schema registry (the methods taking a registry config, Confluent's keys as in
+ * {@code AvroSerdeConfig}; what the examples' {@code fraud} job uses by default), so any Confluent
+ * consumer reads them and their schemas can evolve; or plain Avro binary of the generated classes (no
+ * registry header; the methods without a config), whose readers need the schemas in {@code src/main/avro}.
  *
  * <pre>{@code
  * TypedKafkaSink<Alert> alerts = TypedKafkaSink.<Alert>builder()
@@ -101,6 +107,33 @@ public final class FraudSerdes {
     /** Long ids are cut short in messages. */
     private static String cut(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...(" + s.length() + " characters)";
+    }
+
+    /** Reads Confluent-wire-format transactions, strictly (bad bytes fail; dead-letter them at the source). */
+    public static DeserializationSchema<Transaction> transactionDeserializer(Map<String, ?> registryConfig) {
+        return AvroRegistryDeserializationSchema.forSpecific(Transaction.class, registryConfig);
+    }
+
+    /** Writes transactions to {@code topic} in the Confluent wire format (subject {@code <topic>-value}). */
+    public static SerializationSchema<Transaction> transactionSerializer(String topic, Map<String, ?> registryConfig) {
+        return AvroRegistrySerializationSchema.forSpecific(Transaction.class, topic, registryConfig);
+    }
+
+    /** Reads Confluent-wire-format rule records, strictly; check them with {@link #ruleValidator()}. */
+    public static DeserializationSchema<FraudRule> ruleDeserializer(Map<String, ?> registryConfig) {
+        return AvroRegistryDeserializationSchema.forSpecific(FraudRule.class, registryConfig);
+    }
+
+    public static SerializationSchema<FraudRule> ruleSerializer(String topic, Map<String, ?> registryConfig) {
+        return AvroRegistrySerializationSchema.forSpecific(FraudRule.class, topic, registryConfig);
+    }
+
+    public static SerializationSchema<Alert> alertSerializer(String topic, Map<String, ?> registryConfig) {
+        return AvroRegistrySerializationSchema.forSpecific(Alert.class, topic, registryConfig);
+    }
+
+    public static DeserializationSchema<Alert> alertDeserializer(Map<String, ?> registryConfig) {
+        return AvroRegistryDeserializationSchema.forSpecific(Alert.class, registryConfig);
     }
 
     public static SerializationSchema<Transaction> transactionSerializer() {

@@ -108,12 +108,21 @@ public final class OrderProducer {
         return config;
     }
 
+    private Map<String, Object> registryConfig() {
+        Map<String, Object> config = new HashMap<>(b.registryProperties);
+        config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, b.schemaRegistryUrl);
+        return config;
+    }
+
     private long run(KafkaProducer<String, Object> producer, PrintStream out) throws InterruptedException {
         String topic = b.topic != null ? b.topic : b.kind.defaultTopic();
         OrderGenerator orders = new OrderGenerator(b.seed, b.start, Duration.ofMillis(100));
         TransactionGenerator transactions = new TransactionGenerator(b.seed, b.start, Duration.ofMillis(100), b.fraudEvery);
         PageViewGenerator views = new PageViewGenerator(b.seed, b.start, Duration.ofSeconds(5));
-        SerializationSchema<Transaction> txSerializer = FraudSerdes.transactionSerializer();
+        // With a registry, transactions use the Confluent wire format, as the fraud job reads them by default.
+        SerializationSchema<Transaction> txSerializer = b.schemaRegistryUrl == null
+                ? FraudSerdes.transactionSerializer()
+                : FraudSerdes.transactionSerializer(topic, registryConfig());
         PageViewJsonSerializationSchema viewSerializer = new PageViewJsonSerializationSchema();
 
         AtomicLong acked = new AtomicLong();

@@ -8,12 +8,12 @@ import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
+import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
-import dev.streamingblocks.fraud.rules.FraudRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,10 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -42,8 +44,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (Checkpointing may be enabled before or after {@code attach}. This snippet is compiled and run as
  * written by {@code JavadocExamplesITCase}; change both together.)
  *
- * <p>How to run: (1) {@code local-stack}; (2) {@code fraud --bootstrap-servers <from 1>};
- * (3) {@code produce --type transactions --bootstrap-servers <from 1> --count 1000 --fraud-every 100}.
+ * <p>How to run: (1) {@code local-stack}; (2) {@code fraud --bootstrap-servers <from 1> --schema-registry-url
+ * <from 1>}; (3) {@code produce --type transactions --bootstrap-servers <from 1> --schema-registry-url <from 1>
+ * --count 1000 --fraud-every 100}; (4) optionally {@code produce --type rules --rule '{...}'} to add a rule.
  * Expect one {@code HIGH_FREQUENCY_LARGE_TRANSACTIONS} alert per injected burst in
  * {@value #ALERTS_TOPIC}. Transactions on Kafka are plain Avro binary ({@link FraudSerdes}), keyed by
  * user id; records that are not, or whose values cannot be right ({@link FraudSerdes#transactionValidator()}:
@@ -54,6 +57,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * runs a model rule ({@value #MODEL_RULE_ID}): every transaction is scored by the ONNX model over the
  * user's features and alerts {@value dev.streamingblocks.fraud.rules.FraudRules#MODEL_SCORE} with its score
  * and model version when the score is over {@code --model-threshold} (default {@value #DEFAULT_MODEL_THRESHOLD}).
+ * <p>The factory methods that take a registry config read and write the Confluent wire format instead
+ * ({@link FraudSerdes}), which {@code Main fraud} uses by default. {@code Main fraud} also runs
+ * {@link #DEFAULT_RULES} (the sliding rule catches bursts across a minute boundary) and takes rule
+ * changes at run time from {@value #RULES_TOPIC} ({@link #kafkaRuleUpdates}); the two-argument
+ * constructor keeps the article's single tumbling rule with no updates.
  */
 public final class FraudJob {
 
@@ -69,26 +77,51 @@ public final class FraudJob {
     /** The id of the model rule {@link #withModelRule} adds. */
     public static final String MODEL_RULE_ID = "fraud-model";
     public static final double DEFAULT_MODEL_THRESHOLD = 0.5;
+    /** Rule changes at run time: records add, replace (same rule id) or delete rules. */
+    public static final String RULES_TOPIC = "fraud-rules";
+    /** Where rule records that cannot be read or could not run go. */
+    public static final String RULES_DEAD_LETTER_TOPIC = "fraud-rules-dlq";
+    public static final String RULES_SOURCE_NAME = "fraud-rules-source";
+    /** The article's rule over tumbling minutes and over any 60-second span. */
+    public static final List<FraudRule> DEFAULT_RULES =
+            List.of(FraudRules.articleRule(), FraudRules.articleSlidingRule());
 
     private final JobSource<Transaction> transactions;
+    private final JobSource<FraudRule> ruleUpdates;
     private final JobSink<Alert> alerts;
     private FraudRule modelRule;
+    private final List<FraudRule> rules;
 
+    /** The article's job: its tumbling rule only, no rule changes at run time. */
     public FraudJob(JobSource<Transaction> transactions, JobSink<Alert> alerts) {
+        this(transactions, null, alerts, List.of(FraudRules.articleRule()));
+    }
+
+    /**
+     * Runs {@code rules} from the start, changed at run time by the records of {@code ruleUpdates}
+     * ({@code null}: no changes).
+     */
+    public FraudJob(JobSource<Transaction> transactions, JobSource<FraudRule> ruleUpdates, JobSink<Alert> alerts,
+            List<FraudRule> rules) {
         this.transactions = transactions;
+        this.ruleUpdates = ruleUpdates;
         this.alerts = alerts;
+        this.rules = List.copyOf(rules);
     }
 
     /** Wires the pipeline into {@code env}; the caller sets checkpointing and executes. */
     public void attach(StreamExecutionEnvironment env) {
-        alerts.attach(FraudDetection.builder()
-                .setRules(modelRule == null ? List.of(FraudRules.articleRule())
-                        : List.of(FraudRules.articleRule(), modelRule))
-                .build()
-                .apply(transactions.attach(env)));
+        List<FraudRule> all = new ArrayList<>(rules);
+        if (modelRule != null) {
+            all.add(modelRule);
+        }
+        FraudDetection detection = FraudDetection.builder().setRules(all).build();
+        alerts.attach(ruleUpdates == null
+                ? detection.apply(transactions.attach(env))
+                : detection.apply(transactions.attach(env), ruleUpdates.attach(env)));
     }
 
-    /** Runs {@code rule} (from {@link #shippedModelRule} or {@link #modelRule}) next to the article's rule. */
+    /** Runs {@code rule} (from {@link #shippedModelRule} or {@link #modelRule}) next to the job's other rules. */
     public FraudJob withModelRule(FraudRule rule) {
         this.modelRule = rule;
         return this;
@@ -104,6 +137,32 @@ public final class FraudJob {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the shipped model " + SHIPPED_MODEL_RESOURCE, e);
         }
+    }
+
+    /**
+     * Rule records from {@code topic}, always from its earliest offset on a fresh start (the topic is the
+     * history of rule changes), in the Confluent wire format with {@code registryConfig}, or plain Avro
+     * when it is {@code null}. Records that cannot be read, and rules that could not run
+     * ({@link FraudSerdes#ruleValidator()}), go to {@value #RULES_DEAD_LETTER_TOPIC} and the job goes on.
+     */
+    public static JobSource<FraudRule> kafkaRuleUpdates(String bootstrapServers, String topic, String groupId,
+            Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
+        DeserializationSchema<FraudRule> values = registryConfig == null ? FraudSerdes.ruleDeserializer()
+                : FraudSerdes.ruleDeserializer(registryConfig);
+        TypedKafkaSource<FraudRule> source = ClientProperties.applyTo(TypedKafkaSource.<FraudRule>builder(),
+                        kafkaProperties)
+                .setName(RULES_SOURCE_NAME)
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setValueDeserializer(values)
+                .setRecordValidator(FraudSerdes.ruleValidator())
+                .setWatermarkStrategy(WatermarkStrategy.noWatermarks())
+                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic(RULES_DEAD_LETTER_TOPIC)
+                .setStartingOffsets(StartingOffsets.earliest())
+                .build();
+        return env -> source.attach(env).records();
     }
 
     /**
@@ -144,12 +203,17 @@ public final class FraudJob {
     /** As {@link #kafkaSourceBuilder(String, String)}, with the user's Kafka client settings (security...). */
     public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
             Map<String, String> kafkaProperties) {
+        return kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties, FraudSerdes.transactionDeserializer());
+    }
+
+    private static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
+            Map<String, String> kafkaProperties, DeserializationSchema<Transaction> values) {
         return ClientProperties.applyTo(TypedKafkaSource.<Transaction>builder(), kafkaProperties)
                 .setName(SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(TRANSACTIONS_TOPIC)
                 .setGroupId(groupId)
-                .setValueDeserializer(FraudSerdes.transactionDeserializer())
+                .setValueDeserializer(values)
                 .setRecordValidator(FraudSerdes.transactionValidator())
                 .setWatermarkStrategy(watermarks())
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
@@ -169,7 +233,18 @@ public final class FraudJob {
     /** As {@link #kafkaTransactions(String, String, StartingOffsets)}, with the user's Kafka client settings. */
     public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
             StartingOffsets start, Map<String, String> kafkaProperties) {
-        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties)
+        return kafkaTransactions(bootstrapServers, groupId, start, kafkaProperties, null);
+    }
+
+    /**
+     * As {@link #kafkaTransactions(String, String, StartingOffsets, Map)}, reading the Confluent wire
+     * format with {@code registryConfig} ({@code null}: plain Avro).
+     */
+    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
+            StartingOffsets start, Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
+        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties,
+                registryConfig == null ? FraudSerdes.transactionDeserializer()
+                        : FraudSerdes.transactionDeserializer(registryConfig))
                 .setStartingOffsets(start).build();
         return env -> source.attach(env).records();
     }
@@ -199,12 +274,22 @@ public final class FraudJob {
     /** As {@link #kafkaAlerts(String, String, String, String)}, with the user's Kafka client settings. */
     public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
             String jobName, Map<String, String> kafkaProperties) {
+        return kafkaAlerts(bootstrapServers, topic, deadLetterTopic, jobName, kafkaProperties, null);
+    }
+
+    /**
+     * As {@link #kafkaAlerts(String, String, String, String, Map)}, writing the Confluent wire format
+     * with {@code registryConfig} ({@code null}: plain Avro).
+     */
+    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
+            String jobName, Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
         TypedKafkaSink<Alert> sink = ClientProperties.applyTo(TypedKafkaSink.<Alert>builder(),
                         kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)
-                .setValueSerializationSchema(FraudSerdes.alertSerializer())
+                .setValueSerializationSchema(registryConfig == null ? FraudSerdes.alertSerializer()
+                        : FraudSerdes.alertSerializer(topic, registryConfig))
                 .setDeadLetterTopic(deadLetterTopic)
                 .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
                 .build();

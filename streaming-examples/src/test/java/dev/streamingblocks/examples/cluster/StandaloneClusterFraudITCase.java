@@ -110,7 +110,8 @@ class StandaloneClusterFraudITCase {
 
         Path jobJar = jobJar();
         String jobId = flink.submitJar(jobJar, Main.class.getName(), List.of(
-                "fraud",
+                // Plain Avro and the tumbling rule only, without a registry or rules topic on this cluster.
+                "fraud", "--format", "avro", "--rules", "tumbling", "--rules-topic", "none",
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--group-id", "fraud-standalone-it",
                 "--parallelism", "2",

@@ -103,6 +103,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final Map<String, String> brokerConfigs;
     private final Path dataDirectory;
     private final boolean saslPlainWithAcls;
+    private final int port;
+
+    /** The listener on {@link Builder#setPort(int)}'s port. */
+    static final String FIXED_PORT_LISTENER = "LOCAL";
 
     private KafkaClusterTestKit testKit;
     private State state = State.NEW;
@@ -117,6 +121,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this.brokerCount = builder.brokers;
         this.dataDirectory = builder.dataDirectory;
         this.saslPlainWithAcls = builder.saslPlainWithAcls;
+        this.port = builder.port;
         this.brokerConfigs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.effectiveConfigs()));
     }
 
@@ -276,7 +281,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:40123}. */
     public synchronized String bootstrapServers() {
-        return requireStarted().bootstrapServers();
+        return port != 0 ? "localhost:" + requirePort() : requireStarted().bootstrapServers();
     }
 
     public int brokerCount() {
@@ -558,6 +563,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    private int requirePort() {
+        requireStarted();
+        return port;
+    }
+
     private KafkaClusterTestKit requireStarted() {
         if (state != State.STARTED) {
             throw new IllegalStateException("EmbeddedKafkaCluster is " + state + "; call start() first");
@@ -607,8 +617,19 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private final Map<String, String> extraConfigs = new LinkedHashMap<>();
         private Path dataDirectory;
         private boolean saslPlainWithAcls;
+        private int port;
 
         Builder() {}
+
+        /**
+         * The client listener's port, e.g. 9092 so that clients configured for a default local
+         * Kafka reach this one (one broker only). Default 0 picks a free port on every start, which
+         * tests should keep: a fixed port fails the start when something else holds it.
+         */
+        public Builder setPort(int port) {
+            this.port = port;
+            return this;
+        }
 
         /**
          * Secures the client listener with SASL/PLAIN and turns on Kafka's StandardAuthorizer with
@@ -644,7 +665,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         /**
          * Keeps the broker's metadata and logs in {@code dataDirectory} and reuses them on the next
          * start, so topics and records survive a restart (one broker only). Without it the data
-         * lives in a temporary directory that {@code close()} deletes. Ports are new on every start.
+         * lives in a temporary directory that {@code close()} deletes. The port is new on every start unless set with {@link #setPort(int)}.
          */
         public Builder setDataDirectory(Path dataDirectory) {
             if (dataDirectory == null) {
@@ -673,6 +694,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "dataDirectory is supported with 1 broker only, but brokers is " + brokers);
             }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
+            }
+            if (port != 0 && (brokers != 1 || saslPlainWithAcls)) {
+                throw new IllegalArgumentException("port is supported with 1 broker without SASL only, but brokers is "
+                        + brokers + (saslPlainWithAcls ? " with SASL" : ""));
+            }
             return new EmbeddedKafkaCluster(this);
         }
 
@@ -686,6 +714,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             configs.put("transaction.state.log.min.isr", minIsr);
             configs.put("transaction.state.log.num.partitions", "5");
             configs.put("group.initial.rebalance.delay.ms", "0");
+            if (port != 0) {
+                // The test kit binds its EXTERNAL listener to a socket it opened on a free port, whatever the
+                // listeners config says; so clients get their own LOCAL listener on the fixed port.
+                configs.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,"
+                        + FIXED_PORT_LISTENER + "://localhost:" + port);
+                configs.put("listener.security.protocol.map",
+                        "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + FIXED_PORT_LISTENER + ":PLAINTEXT");
+            }
             configs.putAll(extraConfigs);
             return configs;
         }
