@@ -34,6 +34,8 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lake's post-commit step, one subtask for the whole sink: it receives what the FileSink committer
@@ -55,6 +57,7 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<CommittableMessage<FileSinkCommittable>, Void>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionCommitOperator.class);
 
     /** The prefix of the FileSink's committed but not yet compacted files; hidden, and not ending in .parquet. */
     public static final String STAGED_PREFIX = ".staged";
@@ -77,6 +80,8 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
     private transient ListState<byte[]> checkpointed;
     private transient long currentWatermark;
     private transient boolean inputEnded;
+    private transient boolean finished;
+    private transient long lastSnapshot;
     private transient Schema schema;
     private transient BulkWriter.Factory<GenericRecord> writerFactory;
     private transient Counter compactedFiles;
@@ -103,6 +108,7 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
             state = PartitionCommitState.deserialize(bytes);
         }
         currentWatermark = Long.MIN_VALUE;
+        lastSnapshot = context.getRestoredCheckpointId().orElse(Long.MIN_VALUE);
     }
 
     @Override
@@ -117,7 +123,7 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
     }
 
     @Override
-    public void processElement(StreamRecord<CommittableMessage<FileSinkCommittable>> element) {
+    public void processElement(StreamRecord<CommittableMessage<FileSinkCommittable>> element) throws IOException {
         CommittableMessage<FileSinkCommittable> message = element.getValue();
         if (message instanceof CommittableSummary<FileSinkCommittable> summary) {
             state.committerSubtasks = summary.getNumberOfSubtasks();
@@ -139,6 +145,7 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
             counts[1]++;
             arrived(committed.getCheckpointId(), committed.getSubtaskId(), counts);
         }
+        finishLakeOnceFinalFilesArrived();
     }
 
     /** A committer subtask's output for a checkpoint has fully arrived once its summary's count is reached. */
@@ -163,11 +170,8 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        if (inputEnded) {
-            planAtEnd(context.getCheckpointId());
-        } else {
-            plan(context.getCheckpointId(), state.arrivedThroughAll(), false);
-        }
+        lastSnapshot = context.getCheckpointId();
+        plan(context.getCheckpointId(), state.arrivedThroughAll(), false);
         state.watermarks.put(context.getCheckpointId(), currentWatermark);
         checkpointed.update(List.of(state.serialize()));
     }
@@ -180,19 +184,35 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
 
     @Override
     public void endInput() throws Exception {
+        LOG.info("Lake {}: end of input, watermark {}, staged {}", basePath, currentWatermark, state.staged.keySet());
         inputEnded = true;
         if (!CheckpointingOptions.isCheckpointingEnabled(getContainingTask().getJobConfiguration())) {
-            planAtEnd(Long.MIN_VALUE);
-            executeUpTo(Long.MAX_VALUE);
+            finishLake();
+        } else {
+            finishLakeOnceFinalFilesArrived();
         }
-        // Otherwise the final checkpoint, taken after this, plans the rest and runs it when it completes:
-        // a plan must never run at a checkpoint taken before it was decided.
+    }
+
+    /**
+     * With checkpointing, the committer commits the writers' last files when the final checkpoint
+     * completes, after this operator's input has ended, and they arrive after {@link #endInput}. Once
+     * they have (a checkpoint later than the last one this operator took), no restore can go back
+     * before them, so the rest is decided and done at once: an operator that has finished is never
+     * snapshotted again.
+     */
+    private void finishLakeOnceFinalFilesArrived() throws IOException {
+        if (inputEnded && !finished && state.arrivedThroughAll() > lastSnapshot) {
+            finishLake();
+        }
     }
 
     /** Every committed file has arrived; the final watermark decides which partitions close. */
-    private void planAtEnd(long checkpointId) {
+    private void finishLake() throws IOException {
+        finished = true;
         state.closableWatermark = Math.max(state.closableWatermark, currentWatermark);
-        plan(checkpointId, Long.MAX_VALUE, true);
+        executeUpTo(Long.MAX_VALUE);
+        plan(Long.MAX_VALUE, Long.MAX_VALUE, true);
+        executeUpTo(Long.MAX_VALUE);
     }
 
     /**
@@ -228,6 +248,7 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
             }
         }
         if (!decided.isEmpty()) {
+            LOG.info("Lake {} at checkpoint {}: {}", basePath, checkpointId, decided);
             state.plans.computeIfAbsent(checkpointId, c -> new ArrayList<>()).addAll(decided);
         }
     }
@@ -243,6 +264,10 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
     }
 
     private void executeUpTo(long checkpointId) throws IOException {
+        if (!state.plans.isEmpty()) {
+            LOG.info("Lake {}: running the plans up to checkpoint {} of {}", basePath, checkpointId,
+                    state.plans.keySet());
+        }
         for (Iterator<Map.Entry<Long, List<Plan>>> it = state.plans.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, List<Plan>> e = it.next();
             if (e.getKey() > checkpointId) {
