@@ -19,13 +19,13 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
-import org.apache.iceberg.flink.sink.FlinkSink;
+import org.apache.iceberg.flink.sink.IcebergSink;
 import org.apache.iceberg.hadoop.HadoopCatalog;
 
 /**
  * The same Avro records as an Apache Iceberg table (the option of issue 12): a Hadoop file-system catalog in
  * a folder, the table created on first use with the records' schema and partitioned by the hour of an
- * event-time field, written by Iceberg's own {@code FlinkSink}, which commits a snapshot per checkpoint
+ * event-time field, written by Iceberg's own {@code IcebergSink}, which commits a snapshot per checkpoint
  * (exactly once; readers see only committed snapshots). Checked on Flink 2.2.1 with
  * {@code iceberg-flink-runtime-2.0} 1.10.0, which users add themselves (it is {@code provided} here).
  *
@@ -69,10 +69,11 @@ public final class IcebergLakeSink<T> {
         DataStream<RowData> rows = stream
                 .map(new ToRowData<T>(config.schema.toString()), InternalTypeInfo.of(rowType))
                 .uid(config.name + CONVERT_SUFFIX).name(config.name + CONVERT_SUFFIX);
-        return FlinkSink.forRowData(rows)
+        // IcebergSink (Sink V2), not FlinkSink: FlinkSink ships its FlinkWriteResult as a Kryo generic type.
+        return IcebergSink.forRowData(rows)
                 .tableLoader(TableLoader.fromHadoopTable(config.warehouse + "/" + config.namespace + "/"
                         + config.table, new Configuration()))
-                .uidPrefix(config.name)
+                .uidSuffix(config.name)
                 .append();
     }
 
