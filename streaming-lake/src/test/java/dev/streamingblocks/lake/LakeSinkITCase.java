@@ -5,14 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
-import dev.streamingblocks.lake.iceberg.IcebergLakeSink;
 import dev.streamingblocks.lake.testutils.LakeOrder;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.hadoop.HadoopCatalog;
-import org.apache.iceberg.io.CloseableIterable;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.nio.file.Files;
@@ -166,40 +159,6 @@ class LakeSinkITCase {
         assertThat(LakeTables.totals(lake)).isEqualTo(expectedTotals(produced));
         assertOnlyFinalFiles(lake, List.of("dt=2026-02-06/hour=10", "dt=2026-02-06/hour=11", "dt=2026-02-06/hour=12",
                 "dt=2026-02-06/hour=13"));
-    }
-
-    /** The Iceberg option (iceberg-flink-runtime-2.0 1.10.0 on Flink 2.2.1): every order once, by hour. */
-    @Test
-    void writesTheSameOrdersAsAnIcebergTable() throws Exception {
-        List<LakeOrder> input = new ArrayList<>();
-        for (int i = 0; i < 2400; i++) {
-            input.add(orderOf(i));
-        }
-        String warehouse = temp.resolve("warehouse").toUri().toString();
-        StreamExecutionEnvironment env = environment(100);
-        IcebergLakeSink.<LakeOrder>builder().setName("orders-iceberg").setWarehouse(warehouse)
-                .setTable("lake", "orders").setSpecificRecordClass(LakeOrder.class).setHourPartitionField("timestamp")
-                .build()
-                .sinkTo(env.fromData(input, ORDER_TYPE));
-        env.execute("lake-iceberg");
-
-        Table table = new HadoopCatalog(new org.apache.hadoop.conf.Configuration(), warehouse)
-                .loadTable(TableIdentifier.of("lake", "orders"));
-        assertThat(table.spec().toString()).contains("timestamp_hour: hour(5)");
-        Map<String, long[]> counts = new TreeMap<>();
-        double revenue = 0;
-        try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-            for (Record r : records) {
-                String hour = LakePartitions.partitionOf(((java.time.LocalDateTime) r.getField("timestamp"))
-                        .toInstant(java.time.ZoneOffset.UTC));
-                counts.computeIfAbsent(hour, h -> new long[1])[0]++;
-                revenue += (Double) r.getField("price") * (Integer) r.getField("quantity");
-            }
-        }
-        Map<String, Long> actual = new TreeMap<>();
-        counts.forEach((h, c) -> actual.put(h, c[0]));
-        assertThat(actual).isEqualTo(Map.of("dt=2026-02-06/hour=10", 1200L, "dt=2026-02-06/hour=11", 1200L));
-        assertThat(revenue).isEqualTo(input.stream().mapToDouble(o -> o.getPrice() * o.getQuantity()).sum());
     }
 
     private static LakeSink<LakeOrder> lakeSink(Path lake, String dlq) {
