@@ -10,6 +10,8 @@ import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.internal.JobProgress;
 import dev.streamingblocks.examples.internal.SavedJobState;
+import dev.streamingblocks.examples.io.JobSink;
+import dev.streamingblocks.examples.lake.LakeJobs;
 import dev.streamingblocks.examples.orders.OrderStatsJob;
 import dev.streamingblocks.examples.quickstart.Quickstart;
 import dev.streamingblocks.examples.sessions.SessionsJob;
@@ -19,6 +21,7 @@ import dev.streamingblocks.examples.sql.SessionsSql;
 import dev.streamingblocks.examples.streams.LargeOrdersApp;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.kafka.admin.KafkaTopics;
 import dev.streamingblocks.kafka.admin.TopicSpec;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -60,6 +63,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  *
  * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code order-stats-sql}, {@code fraud},
+ * {@code orders-to-lake},
  * {@code sessions}, {@code sessions-sql}, {@code enrich}, {@code produce}, {@code consume}. The DataStream
  * jobs run against the local stack (started in this JVM) unless {@code --bootstrap-servers} is given, and
  * then against that infrastructure; the SQL jobs ({@code dev.streamingblocks.examples.sql}) take the
@@ -75,7 +79,8 @@ public final class Main {
               local-stack   start Kafka, the schema registry and PostgreSQL on loopback; print addresses; run until Ctrl-C
               order-stats   orders (Avro) -> per-product counts and revenue per minute -> 'order-stats' (upsert JSON)
               order-stats-sql  the same in the article's Flink SQL (avro-confluent in, upsert-kafka out)
-              fraud         transactions -> the article's fraud rule -> 'fraud-alerts', exactly once
+              fraud         transactions -> the article's fraud rule -> 'fraud-alerts', exactly once (--lake: also Parquet)
+              orders-to-lake  orders -> Parquet in <work-dir>/lake/orders/dt=.../hour=..., exactly once, hourly _SUCCESS
               sessions      page views (JSON) -> 30-minute sessions -> PostgreSQL user_sessions
               sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions
               enrich        orders joined with the versioned products table as of their event time -> 'orders-enriched'
@@ -124,6 +129,7 @@ public final class Main {
               --work-dir DIR                  the local stack's data directory; a local job also keeps its
                                               checkpoints and savepoints there (jobs/<command>/)
               --wipe                          delete the local stack's data first
+              --lake                          fraud: also write the alerts as Parquet to <work-dir>/lake/fraud_alerts
               --from-scratch                  ignore the saved state of an earlier run: empty windows and
                                               sessions, reading from the earliest offsets again
               --help                          this text
@@ -152,7 +158,7 @@ public final class Main {
             switch (args[0]) {
                 case "quickstart" -> Quickstart.main(rest);
                 case "local-stack" -> localStack(rest);
-                case "order-stats", "fraud", "sessions" -> job(args[0], rest);
+                case "order-stats", "fraud", "sessions", "orders-to-lake" -> job(args[0], rest);
                 case "order-stats-sql" -> OrderStatsSql.main(rest);
                 case "sessions-sql" -> SessionsSql.main(rest);
                 case "enrich" -> EnrichSql.main(rest);
@@ -196,7 +202,7 @@ public final class Main {
     }
 
     static void job(String command, String[] rawArgs) throws Exception {
-        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe", "--from-scratch"),
+        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe", "--from-scratch", "--lake"),
                 ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
@@ -295,12 +301,18 @@ public final class Main {
                     Map<String, String> registry = fraudConfluentFormat(args)
                             ? registryConfig(command, registryUrl, registryProperties) : null;
                     String rulesTopic = args.get("--rules-topic", FraudJob.RULES_TOPIC);
+                    JobSink<Alert> kafka = FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC,
+                            FraudJob.ALERTS_DEAD_LETTER_TOPIC, command, kafkaProperties, registry);
+                    JobSink<Alert> lake = args.has("--lake") ? LakeJobs.lakeAlerts(lakeDirectory(args), bootstrap,
+                            kafkaProperties) : stream -> { };
                     FraudJob fraud = new FraudJob(
                             FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties, registry),
                             rulesTopic.equals("none") ? null
                                     : FraudJob.kafkaRuleUpdates(bootstrap, rulesTopic, groupId, kafkaProperties, registry),
-                            FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
-                                    command, kafkaProperties, registry),
+                            stream -> {
+                                kafka.attach(stream);
+                                lake.attach(stream);
+                            },
                             fraudRules(args.get("--rules", "tumbling,sliding")));
                     double threshold = args.get("--model-threshold").map(Double::parseDouble)
                             .orElse(FraudJob.DEFAULT_MODEL_THRESHOLD);
@@ -309,11 +321,21 @@ public final class Main {
                             : FraudJob.modelRule(java.nio.file.Path.of(model), threshold)));
                     fraud.attach(env);
                 }
+                case "orders-to-lake" -> LakeJobs.ordersToLake(env, OrderStatsJob.kafkaOrders(bootstrap,
+                                registryConfig(command, registryUrl, registryProperties), groupId, start, kafkaProperties),
+                        LakeJobs.lakeOrders(lakeDirectory(args), bootstrap, kafkaProperties));
                 default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start, kafkaProperties),
                         SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
                                 required(command, "--jdbc-user", jdbcUser),
                                 required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
                                 PostgresSessionSink.DEFAULT_TABLE)).attach(env);
+            }
+            if (command.equals("orders-to-lake") || args.has("--lake")) {
+                boolean orders = command.equals("orders-to-lake");
+                System.out.println("Writing Parquet under " + lakeDirectory(args) + "; query it with DuckDB: SELECT"
+                        + (orders ? " count(*), sum(price * quantity)" : " alert_type, count(*)") + " FROM read_parquet('"
+                        + lakeDirectory(args).resolve(orders ? LakeJobs.ORDERS_TABLE : LakeJobs.FRAUD_ALERTS_TABLE)
+                        + "/**/*.parquet', hive_partitioning = true)" + (orders ? "" : " GROUP BY alert_type"));
             }
             if (!local) {
                 env.execute(command);
@@ -366,10 +388,10 @@ public final class Main {
         if (webUiPort != null) {
             out.append("  Flink web UI             http://localhost:").append(webUiPort).append('\n');
         }
-        String type = command.equals("order-stats") ? "orders" : command.equals("fraud") ? "transactions"
-                : "page-views";
+        boolean orders = command.equals("order-stats") || command.equals("orders-to-lake");
+        String type = orders ? "orders" : command.equals("fraud") ? "transactions" : "page-views";
         out.append("Feed it with: Main produce --type ").append(type);
-        if (command.equals("order-stats") || command.equals("fraud") && registryUrl != null) {
+        if (orders || command.equals("fraud") && registryUrl != null) {
             out.append(" --schema-registry-url ").append(registryUrl);
         }
         return out.append(" --bootstrap-servers ").append(bootstrap).toString();
@@ -545,6 +567,11 @@ public final class Main {
                 .setPostgresPort((int) args.getLong("--postgres-port", LocalStack.POSTGRES_PORT, 0));
     }
 
+    /** {@code <work-dir>/lake}: one directory per table. */
+    private static Path lakeDirectory(Args args) {
+        return workDirectory(args).resolve(LakeJobs.LAKE_DIRECTORY);
+    }
+
     private static Path workDirectory(Args args) {
         return args.get("--work-dir").map(Path::of).orElse(LocalStack.DEFAULT_WORK_DIRECTORY);
     }
@@ -555,7 +582,10 @@ public final class Main {
             case "order-stats" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC,
                     OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
             case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC,
-                    FraudJob.ALERTS_DEAD_LETTER_TOPIC, FraudJob.RULES_TOPIC, FraudJob.RULES_DEAD_LETTER_TOPIC);
+                    FraudJob.ALERTS_DEAD_LETTER_TOPIC, FraudJob.RULES_TOPIC, FraudJob.RULES_DEAD_LETTER_TOPIC,
+                    LakeJobs.FRAUD_ALERTS_DEAD_LETTER_TOPIC);
+            case "orders-to-lake" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC,
+                    LakeJobs.ORDERS_DEAD_LETTER_TOPIC);
             default -> List.of(SessionsJob.PAGE_VIEWS_TOPIC, SessionsJob.DEAD_LETTER_TOPIC);
         };
         try (KafkaTopics topics = KafkaTopics.builder().setBootstrapServers(stack.bootstrapServers()).build()) {
