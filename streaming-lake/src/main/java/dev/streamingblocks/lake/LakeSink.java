@@ -1,8 +1,8 @@
 package dev.streamingblocks.lake;
 
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSinkBuilder;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
 import dev.streamingblocks.kafka.source.RecordValidator;
 import dev.streamingblocks.lake.internal.CommittingFileSink;
@@ -36,7 +36,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * records it cannot write, Flink's {@link FileSink} with bulk Parquet writers (uid {@code name}; its
  * files are hidden until compacted), the post-commit step that compacts and marks partitions
  * ({@value #PARTITION_COMMIT_UID}, one subtask) and, with a dead-letter topic, an
- * {@link ExactlyOnceKafkaSink} for the dead letters ({@code name + }{@value #DEAD_LETTER_SINK_SUFFIX}).
+ * {@link TypedKafkaSink} for the dead letters ({@code name + }{@value #DEAD_LETTER_SINK_SUFFIX}).
  * Checkpointing must be on: files are committed with checkpoints.
  */
 public final class LakeSink<T> {
@@ -78,7 +78,7 @@ public final class LakeSink<T> {
      * The lake's counterpart of {@link SinkDeadLetterHeaders#SINK_TOPIC}: the partition directory the
      * record was meant for (relative to the base path); absent when its event time could not be read.
      * The other headers are the {@link SinkDeadLetterHeaders}, and the value is a description
-     * ({@link SinkDeadLetterHeaders#VALUE_KIND} {@value ExactlyOnceKafkaSink#DEAD_LETTER_VALUE_DESCRIPTION}).
+     * ({@link SinkDeadLetterHeaders#VALUE_KIND} {@value TypedKafkaSink#DEAD_LETTER_VALUE_DESCRIPTION}).
      */
     public static final String DEAD_LETTER_PATH_HEADER = "dlq.sink.path";
 
@@ -136,8 +136,8 @@ public final class LakeSink<T> {
                 .name(config.name);
     }
 
-    private ExactlyOnceKafkaSink<LakeDeadLetter> deadLetterSink() {
-        ExactlyOnceKafkaSinkBuilder<LakeDeadLetter> builder = ExactlyOnceKafkaSink.<LakeDeadLetter>builder()
+    private TypedKafkaSink<LakeDeadLetter> deadLetterSink() {
+        TypedKafkaSinkBuilder<LakeDeadLetter> builder = TypedKafkaSink.<LakeDeadLetter>builder()
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopic(config.deadLetterTopic)
                 .setValueSerializationSchema(LakeDeadLetter.VALUE)

@@ -1,7 +1,7 @@
 package dev.streamingblocks.lake;
 
 import dev.streamingblocks.core.time.EventTimeExtractor;
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.RecordValidator;
 import java.time.Duration;
 import java.util.Properties;
@@ -237,7 +237,7 @@ public final class LakeSinkBuilder<T> {
                     + " setDeadLetterTopic(...), or leave both out to fail the job on a record it cannot write");
         }
         if (deadLetterTopic != null && deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
-                && !ExactlyOnceKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN
+                && !TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN
                         .matcher(name + LakeSink.DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX).matches()) {
             throw new IllegalStateException("name '" + name + "' derives the dead letters' transactional id prefix"
                     + " and may then only contain ASCII letters, digits, '.', '_' and '-'");

@@ -3,7 +3,7 @@ package dev.streamingblocks.lake;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
 import dev.streamingblocks.lake.testutils.LakeOrder;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
@@ -125,7 +125,7 @@ class LakeSinkITCase {
                 .findFirst().orElseThrow();
         assertThat(new String(late.value(), UTF_8)).isEqualTo(tooLate.toString());
         assertThat(header(late, SinkDeadLetterHeaders.VALUE_KIND))
-                .isEqualTo(ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION);
+                .isEqualTo(TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION);
         assertThat(header(late, SinkDeadLetterHeaders.VALUE_TRUNCATED)).isEqualTo("false");
     }
 

@@ -2,7 +2,7 @@ package dev.streamingblocks.lake.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.streamingblocks.kafka.sink.ExactlyOnceKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
 import dev.streamingblocks.lake.LakeSink;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -14,7 +14,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * A record the lake sink could not write, already in the shape of a sink dead letter
  * ({@link SinkDeadLetterHeaders}): the value is the record's description, {@code String.valueOf(record)}
- * (an Avro record's JSON), cut to {@link ExactlyOnceKafkaSink#MAX_DEAD_LETTER_DESCRIPTION_BYTES}. A Flink
+ * (an Avro record's JSON), cut to {@link TypedKafkaSink#MAX_DEAD_LETTER_DESCRIPTION_BYTES}. A Flink
  * POJO, so it travels to the dead-letter sink without Kryo.
  */
 public class LakeDeadLetter {
@@ -38,13 +38,13 @@ public class LakeDeadLetter {
     /** The dead letter for {@code record}, which could not be written for {@code error}. */
     public static LakeDeadLetter of(Object record, String path, Exception error) {
         LakeDeadLetter letter = new LakeDeadLetter();
-        Utf8.Prefix description = Utf8.prefix(describe(record), ExactlyOnceKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
+        Utf8.Prefix description = Utf8.prefix(describe(record), TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
         letter.value = description.bytes();
         letter.truncated = description.truncated();
         letter.path = path;
         letter.errorClass = error.getClass().getName();
         letter.errorMessage = new String(Utf8.prefix(error.getMessage() == null ? "" : error.getMessage(),
-                ExactlyOnceKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes(), UTF_8);
+                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes(), UTF_8);
         return letter;
     }
 
@@ -63,7 +63,7 @@ public class LakeDeadLetter {
         }
         headers.add(SinkDeadLetterHeaders.ERROR_CLASS, letter.errorClass.getBytes(UTF_8));
         headers.add(SinkDeadLetterHeaders.ERROR_MESSAGE, letter.errorMessage.getBytes(UTF_8));
-        headers.add(SinkDeadLetterHeaders.VALUE_KIND, ExactlyOnceKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION.getBytes(UTF_8));
+        headers.add(SinkDeadLetterHeaders.VALUE_KIND, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION.getBytes(UTF_8));
         headers.add(SinkDeadLetterHeaders.VALUE_TRUNCATED, Boolean.toString(letter.truncated).getBytes(UTF_8));
         return headers;
     }
