@@ -1,5 +1,6 @@
 package dev.streamingblocks.examples;
 
+import dev.streamingblocks.examples.cdc.ProductsTable;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
@@ -8,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -30,7 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * runs ({@link Builder#setWipe(boolean)} deletes it first), PostgreSQL on. Kafka's metadata and
  * logs ({@code kafka/}), the registry's schemas ({@code registry/schemas.jsonl}) and PostgreSQL's
  * data ({@code postgres/}) live in the work directory and survive a restart; the ports are new on
- * every start.
+ * every start. PostgreSQL has the {@code products} table of {@link ProductsTable} (created with its
+ * seed rows if missing), ready for {@code Main cdc} to capture.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -68,6 +72,9 @@ public final class LocalStack implements AutoCloseable {
             if (postgresEnabled) {
                 Files.createDirectories(workDirectory.resolve("postgres"));
                 postgres = EmbeddedPostgres.builder().setDataDirectory(workDirectory.resolve("postgres")).build().start();
+                try (Connection connection = postgres.connect()) {
+                    ProductsTable.create(connection);
+                }
             }
             registry = EmbeddedSchemaRegistry.builder()
                     .setStorageFile(workDirectory.resolve("registry").resolve("schemas.jsonl"))
@@ -79,6 +86,10 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("Could not prepare the local stack's work directory " + workDirectory, e);
+        } catch (SQLException e) {
+            close();
+            throw new IllegalStateException("Could not create the '" + ProductsTable.TABLE + "' table in the local"
+                    + " stack's PostgreSQL", e);
         } catch (RuntimeException e) {
             close();
             throw e;
