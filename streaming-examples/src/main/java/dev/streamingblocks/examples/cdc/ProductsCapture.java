@@ -216,11 +216,13 @@ public final class ProductsCapture implements AutoCloseable {
     @Override
     public synchronized void close() {
         Exception problem = null;
-        if (engine != null) {
+        if (engine != null && !stopped()) {
             try {
                 engine.close();
             } catch (IOException e) {
                 problem = e;
+            } catch (IllegalStateException alreadyShutDown) {
+                // it stopped on its own, on an error that failure() reports
             }
         }
         if (executor != null) {
