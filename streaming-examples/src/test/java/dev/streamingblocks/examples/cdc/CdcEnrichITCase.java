@@ -23,7 +23,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.streamingblocks.cdc.ChangeRecord;
+import dev.streamingblocks.cdc.LatestVersionJoin;
+import dev.streamingblocks.examples.orders.OrderStatsJob;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -162,6 +168,76 @@ class CdcEnrichITCase {
             values.add(new String(r.value(), StandardCharsets.UTF_8));
         }
         assertThat(values).containsExactlyInAnyOrder(EXPECTED_ENRICHED.toArray(String[]::new));
+    }
+
+    @Test
+    void dataStreamEnrichJoinsLikeTheSqlJobAndDeadLettersMalformedEnvelopes() throws Exception {
+        EmbeddedKafkaCluster kafka = KAFKA.cluster();
+        String orders = EmbeddedKafkaCluster.uniqueTopicName("orders");
+        String ordersDlq = EmbeddedKafkaCluster.uniqueTopicName("orders-dlq");
+        String changes = EmbeddedKafkaCluster.uniqueTopicName("products-cdc");
+        String changesDlq = EmbeddedKafkaCluster.uniqueTopicName("products-cdc-dlq");
+        for (String topic : List.of(orders, ordersDlq, changes, changesDlq)) {
+            kafka.createTopic(topic, 1, (short) 1, Map.of("retention.ms", "-1"));
+        }
+        produce(orders, testOrders());
+        // The captured changes, with two records that are no product change after the snapshot.
+        List<ProducerRecord<byte[], byte[]>> copy = new ArrayList<>();
+        for (int i = 0; i < captured.size(); i++) {
+            copy.add(new ProducerRecord<>(changes, captured.get(i).key(), captured.get(i).value()));
+            if (i == 2) {
+                copy.add(new ProducerRecord<>(changes, bytes("{\"id\":\"prod-9\"}"), bytes("{\"op\":\"c\"")));
+                copy.add(new ProducerRecord<>(changes, bytes("{\"id\":\"prod-9\"}"), bytes("{\"op\":\"c\","
+                        + "\"after\":{\"id\":\"prod-9\",\"name\":\"Gear\",\"price\":\"ten\","
+                        + "\"updated_at\":\"2026-12-02T12:00:00Z\"},\"source\":{\"ts_ms\":1}}")));
+            }
+        }
+        kafka.produce(copy);
+
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        DataStream<Order> orderStream = OrderStatsJob.kafkaSourceBuilder(KAFKA.bootstrapServers(),
+                        Map.of("schema.registry.url", REGISTRY.url()), "enrich-cdc-it")
+                .setTopics(orders).setDeadLetterTopic(ordersDlq).setBoundedToLatest().build().attach(env).records();
+        DataStream<ChangeRecord<Product>> productStream = CdcEnrichJob.productChanges(KAFKA.bootstrapServers(),
+                        changes, "enrich-cdc-it")
+                .setDeadLetterTopic(changesDlq).setBoundedToLatest().build().attach(env).records();
+        LatestVersionJoin.Result<Order, EnrichedOrder> enriched = CdcEnrichJob.enrich(orderStream, productStream);
+        DataStream<String> results = enriched.matched()
+                .map(e -> e.orderId() + " " + e.productName() + " " + e.price() + " x" + e.quantity() + " = " + e.total())
+                .returns(Types.STRING)
+                .union(enriched.unmatched().map(u -> u.left().getOrderId() + " " + u.reason()).returns(Types.STRING));
+        List<String> out = new ArrayList<>();
+        try (CloseableIterator<String> it = results.executeAndCollect("enrich-cdc-it")) {
+            it.forEachRemaining(out::add);
+        }
+
+        // The same versions as the SQL job: old price just before each change, new price from it on.
+        assertThat(out).containsExactlyInAnyOrder(
+                "ord-1 Widget 10.00 x2 = 20.00",
+                "ord-2 Widget 12.50 x2 = 25.00",
+                "ord-3 Gadget 20.00 x1 = 20.00",
+                "ord-5 Gizmo 30.00 x3 = 90.00",
+                "ord-6 Gizmo 35.00 x3 = 105.00",
+                "ord-0 NO_VERSION",        // before the snapshot read prod-1
+                "ord-4 NO_VERSION",        // prod-2 was deleted at the order's time
+                "ord-7 NO_VERSION");       // prod-9 never existed
+        List<String> deadLetters = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.consume(changesDlq, 2, TIMEOUT)) {
+            deadLetters.add(new String(r.headers().lastHeader("dlq.error.message").value(), StandardCharsets.UTF_8)
+                    + " @" + new String(r.headers().lastHeader("dlq.source.offset").value(), StandardCharsets.UTF_8));
+        }
+        assertThat(deadLetters).containsExactly(
+                "not a Debezium change event: the value is not JSON (Unexpected end-of-input: expected close marker"
+                        + " for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`"
+                        + " disabled); line: 1, column: 1])) @3",
+                "'after.price' must be a decimal, but was \"ten\" @4");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** What both enrich jobs must write: no result for ord-0 (before the snapshot), ord-4 (deleted), ord-7 (unknown). */
