@@ -1,5 +1,6 @@
 package dev.streamingblocks.examples;
 
+import dev.streamingblocks.examples.cdc.ProductsTable;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
@@ -11,6 +12,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -38,6 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link #REGISTRY_PORT} and {@link #POSTGRES_PORT}, so the article's clients and a user's configs
  * reach the stack after every restart; tests keep the free ones. A set port that is taken fails
  * {@link #start()} with a {@link PortInUseException} before anything starts.
+ * PostgreSQL has the {@code products} table of {@link ProductsTable} (created with its seed rows if
+ * missing), ready for {@code Main cdc} to capture.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -102,6 +107,9 @@ public final class LocalStack implements AutoCloseable {
                 Files.createDirectories(workDirectory.resolve("postgres"));
                 postgres = EmbeddedPostgres.builder().setDataDirectory(workDirectory.resolve("postgres"))
                         .setPort(postgresPort).build().start();
+                try (Connection connection = postgres.connect()) {
+                    ProductsTable.create(connection);
+                }
             }
             registry = EmbeddedSchemaRegistry.builder()
                     .setStorageFile(workDirectory.resolve("registry").resolve("schemas.jsonl"))
@@ -115,6 +123,10 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("Could not prepare the local stack's work directory " + workDirectory, e);
+        } catch (SQLException e) {
+            close();
+            throw new IllegalStateException("Could not create the '" + ProductsTable.TABLE + "' table in the local"
+                    + " stack's PostgreSQL", e);
         } catch (RuntimeException e) {
             close();
             throw e;

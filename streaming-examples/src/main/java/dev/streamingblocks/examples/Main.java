@@ -1,6 +1,8 @@
 package dev.streamingblocks.examples;
 
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
+import dev.streamingblocks.examples.cdc.ProductsCapture;
+import dev.streamingblocks.examples.cdc.ProductsTable;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
 import dev.streamingblocks.examples.dashboard.Dashboard;
@@ -64,7 +66,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Commands: {@code quickstart}, {@code local-stack}, {@code order-stats}, {@code order-stats-sql}, {@code fraud},
  * {@code orders-to-lake},
- * {@code sessions}, {@code sessions-sql}, {@code enrich}, {@code produce}, {@code consume}. The DataStream
+ * {@code sessions}, {@code sessions-sql}, {@code enrich}, {@code produce}, {@code consume}, {@code cdc}. The DataStream
  * jobs run against the local stack (started in this JVM) unless {@code --bootstrap-servers} is given, and
  * then against that infrastructure; the SQL jobs ({@code dev.streamingblocks.examples.sql}) take the
  * addresses as options (see their {@code --help}).
@@ -84,6 +86,7 @@ public final class Main {
               sessions      page views (JSON) -> 30-minute sessions -> PostgreSQL user_sessions
               sessions-sql  the article's SQL (jdbc connector) -> PostgreSQL user_sessions
               enrich        orders joined with the versioned products table as of their event time -> 'orders-enriched'
+              cdc           capture PostgreSQL's products table with Debezium into 'products-cdc' (Debezium JSON)
               produce       generate orders, transactions (with fraud bursts) or page views into Kafka
               consume       read Avro orders with manual offset commits
               large-orders  Kafka Streams: orders with revenue >= $1000 -> 'large-orders' (library Avro serdes)""";
@@ -165,6 +168,7 @@ public final class Main {
                 case "large-orders" -> LargeOrdersApp.main(rest);
                 case "produce" -> produce(rest);
                 case "consume" -> consume(rest);
+                case "cdc" -> cdc(rest);
                 default -> throw new IllegalArgumentException("Unknown command '" + args[0] + "'\n\n" + USAGE);
             }
         } catch (IllegalArgumentException | LocalStack.PortInUseException e) {
@@ -558,6 +562,68 @@ public final class Main {
                 ClientProperties.registry(args))
                 .consume(args.getLong("--max", 0, 0), args.getDuration("--idle-timeout", Duration.ofSeconds(30)),
                         System.out);
+    }
+
+    static void cdc(String[] rawArgs) throws InterruptedException {
+        Args args = Args.parse("cdc", rawArgs, union(Set.of("--bootstrap-servers", "--jdbc-url", "--jdbc-user",
+                "--jdbc-password", "--topic", "--name", "--work-dir"), ClientProperties.KAFKA_OPTIONS), Set.of(),
+                ClientProperties.REPEATABLE);
+        if (args.has("--help")) {
+            System.out.println("""
+                    Usage: Main cdc --bootstrap-servers HOST:PORT --jdbc-url URL --jdbc-user USER [options]
+                    Captures PostgreSQL's '%s' table with Debezium (pgoutput; initial snapshot, then every
+                    insert, update and delete) into a Kafka topic in Debezium's JSON envelope, keyed by id.
+                    Runs until Ctrl-C, which stops it cleanly; started again it continues where it stopped.
+                      --jdbc-password PASSWORD  or the PGPASSWORD variable (preferred); never printed
+                      --topic NAME     default %s
+                      --name NAME      replication slot and publication (default %s)
+                      --work-dir DIR   keeps the capture's offsets in DIR/cdc/ (default %s)
+                    %s
+                      --help           this text""".formatted(ProductsTable.TABLE, ProductsCapture.DEFAULT_TOPIC,
+                    ProductsCapture.DEFAULT_NAME, LocalStack.DEFAULT_WORK_DIRECTORY, ClientProperties.KAFKA_HELP));
+            return;
+        }
+        String bootstrap = required("cdc", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null));
+        String topic = args.get("--topic", ProductsCapture.DEFAULT_TOPIC);
+        String name = args.get("--name", ProductsCapture.DEFAULT_NAME);
+        Map<String, String> kafkaProperties = ClientProperties.kafka(args);
+        KafkaTopics.Builder admin = KafkaTopics.builder().setBootstrapServers(bootstrap);
+        kafkaProperties.forEach(admin::setProperty);
+        try (KafkaTopics topics = admin.build()) {
+            // One partition keeps every product's changes in commit order; the history is the versioned table.
+            topics.ensureTopics(List.of(TopicSpec.builder(topic).setPartitions(1).setConfig("retention.ms", "-1")
+                    .build()));
+        }
+        Path offsets = workDirectory(args).resolve("cdc").resolve(name + ".offsets");
+        ProductsCapture capture = ProductsCapture.builder()
+                .setBootstrapServers(bootstrap)
+                .setTopic(topic)
+                .setJdbcUrl(required("cdc", "--jdbc-url", args.get("--jdbc-url").orElse(null)))
+                .setUser(required("cdc", "--jdbc-user", args.get("--jdbc-user").orElse(null)))
+                .setPassword(required("cdc", "--jdbc-password (or PGPASSWORD)",
+                        args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"))))
+                .setName(name)
+                .setOffsetsFile(offsets)
+                .setKafkaProperties(kafkaProperties)
+                .build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            capture.close();
+            System.out.println("Capture stopped; offsets kept in " + offsets);
+            stopped.countDown();
+        }, "cdc-shutdown"));
+        capture.start();
+        System.out.println("Capturing '" + ProductsTable.TABLE + "' into '" + topic + "' (offsets in " + offsets
+                + "); Ctrl-C stops it.");
+        long start = System.nanoTime();
+        while (!stopped.await(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (capture.stopped() && capture.failure() != null) {
+                System.err.println("The capture failed: " + capture.failure());
+                System.exit(1);
+            }
+            System.out.printf(Locale.ROOT, "[%6.0fs] cdc | changes written %d, tombstones %d%n",
+                    (System.nanoTime() - start) / 1e9, capture.written(), capture.tombstones());
+        }
     }
 
     private static LocalStack.Builder stackBuilder(Args args) {

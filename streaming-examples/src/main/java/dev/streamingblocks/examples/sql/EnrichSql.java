@@ -18,36 +18,43 @@ import org.apache.flink.table.api.config.ExecutionConfigOptions;
  * <pre>{@code
  * EnrichSql.execute(tEnv, SqlJobOptions.builder().setBootstrapServers("localhost:9092")
  *         .setSchemaRegistryUrl("http://localhost:8081").build(),
- *         "orders", "products", "orders-enriched").await();
+ *         "orders", "products-cdc", "orders-enriched").await();
  * }</pre>
  *
- * <p>{@code products} is a versioned table: an {@code upsert-kafka} table over a compacted topic,
- * JSON key {@code {"id":...}}, JSON value {@code {"id":...,"name":...,"price":...,"update_time":
- * <epoch millis>}}, primary key {@code id} and a watermark on {@code update_ts AS
- * TO_TIMESTAMP_LTZ(update_time, 3)}. Its time attribute is a {@code TIMESTAMP_LTZ(3)} like the
- * orders' {@code event_time} (see {@link OrderStatsSql}), as an event-time temporal join needs both
- * sides to have the same time type. A version is valid from its {@code update_time} (inclusive)
- * until the next; an order with no valid version (unknown product, or before the product's first
- * version) has no result, as in the article's inner {@code JOIN}. Results appear once both the
- * orders' and the products' watermarks pass the order's time; {@link #main} therefore lets an
- * idle products topic drop out of the watermark after {@link #SOURCE_IDLE_TIMEOUT}.
+ * <p>{@code products} is a versioned table read from the CDC topic {@value #PRODUCTS_TOPIC}, which
+ * {@code Main cdc} fills from PostgreSQL's {@code products} table with Debezium ({@code 'format' =
+ * 'debezium-json'}, primary key {@code id}). A version's time is its {@code change_time}, the
+ * commit time in PostgreSQL (Debezium's {@code source.ts_ms}, the metadata column
+ * {@code value.source.timestamp}), with the watermark on it. The commit time and not the row's
+ * {@code updated_at}: a delete carries the old row, so its {@code updated_at} is that of the last
+ * version and would end the product retroactively. Its time attribute is a {@code TIMESTAMP_LTZ(3)}
+ * like the orders' {@code event_time} (see {@link OrderStatsSql}), as an event-time temporal join
+ * needs both sides to have the same time type. A version is valid from its commit (inclusive) until
+ * the next change of the row; an order with no valid version (unknown product, before the product's
+ * first version, or after its delete) has no result, as in the article's inner {@code JOIN}. Rows of
+ * the initial snapshot are valid from when the snapshot read them. Results appear once both the
+ * orders' and the products' watermarks pass the order's time; {@link #main} therefore lets an idle
+ * products topic drop out of the watermark after {@link #SOURCE_IDLE_TIMEOUT}. The table reads
+ * {@code read_committed} and from the earliest offset, as the history is what makes it versioned.
  *
- * <p><b>How to run</b> (Avro orders in {@code orders}, products in the compacted {@code products},
- * e.g. key {@code {"id":"prod-1"}} value {@code
- * {"id":"prod-1","name":"Widget","price":12.5,"update_time":1770379200000}}):
+ * <p><b>How to run</b> (see the README's "CDC" section for the whole walk-through):
  * <ol>
- *   <li>{@code java -cp streaming-examples.jar dev.streamingblocks.examples.sql.EnrichSql
- *       --bootstrap-servers localhost:9092 --schema-registry-url http://localhost:8081}</li>
+ *   <li>{@code Main local-stack}, which creates PostgreSQL's {@code products} table;</li>
+ *   <li>{@code Main cdc --bootstrap-servers ... --jdbc-url ...}, which captures it into
+ *       {@value #PRODUCTS_TOPIC};</li>
+ *   <li>{@code Main enrich --bootstrap-servers ... --schema-registry-url ...} and
+ *       {@code Main produce --type orders --rate 5 ...};</li>
  *   <li>Read {@code orders-enriched}: one record per order with a known product, e.g. {@code
  *       {"order_id":"ord-1","product_id":"prod-1","quantity":2,"product_name":"Widget",
- *       "price":10.0,"total":20.0}}.</li>
+ *       "price":9.99,"total":19.98}}; after {@code UPDATE products SET price = 12.50 WHERE id = 'prod-1'}
+ *       orders placed from then on show {@code "price":12.5}.</li>
  * </ol>
  */
 public final class EnrichSql {
 
     public static final String JOB_NAME = "enrich";
     public static final String GROUP_ID = "enrich-sql";
-    public static final String PRODUCTS_TOPIC = "products";
+    public static final String PRODUCTS_TOPIC = "products-cdc";
     public static final String ORDERS_ENRICHED_TOPIC = "orders-enriched";
     public static final String ORDERS_TABLE = "orders";
     public static final String PRODUCTS_TABLE = "products";
@@ -81,21 +88,23 @@ public final class EnrichSql {
         OrderStatsSql.createOrdersTable(tEnv, options, ORDERS_TABLE, ordersTopic, GROUP_ID);
 
         Map<String, String> products = SqlText.options();
-        products.put("connector", "upsert-kafka");
+        products.put("connector", "kafka");
         products.put("topic", productsTopic);
         products.put("properties.bootstrap.servers", options.bootstrapServers());
+        products.put("properties.group.id", GROUP_ID);
+        // Only changes whose capture batch was acknowledged; and all of them: a versioned table needs its history.
+        products.put("properties.isolation.level", "read_committed");
+        products.put("scan.startup.mode", "earliest-offset");
         products.put("scan.bounded.mode", options.bounded() ? "latest-offset" : null);
-        products.put("key.format", "json");
-        products.put("value.format", "json");
+        products.put("format", "debezium-json");
         options.withKafkaProperties(products);
         tEnv.executeSql("CREATE TEMPORARY TABLE " + PRODUCTS_TABLE + " (\n"
                 + "    id STRING,\n"
                 + "    name STRING,\n"
-                + "    price DOUBLE,\n"
-                + "    update_time BIGINT,\n"
-                + "    update_ts AS TO_TIMESTAMP_LTZ(update_time, 3),\n"
+                + "    price DECIMAL(10, 2),\n"
+                + "    change_time TIMESTAMP_LTZ(3) METADATA FROM 'value.source.timestamp' VIRTUAL,\n"
                 + "    PRIMARY KEY (id) NOT ENFORCED,\n"
-                + "    WATERMARK FOR update_ts AS update_ts\n"
+                + "    WATERMARK FOR change_time AS change_time\n"
                 + ") " + SqlText.with(products));
 
         Map<String, String> enriched = SqlText.options();
@@ -122,8 +131,8 @@ public final class EnrichSql {
                 + "       o.product_id,\n"
                 + "       o.quantity,\n"
                 + "       p.name AS product_name,\n"
-                + "       p.price,\n"
-                + "       p.price * o.quantity AS total\n"
+                + "       CAST(p.price AS DOUBLE) AS price,\n"
+                + "       CAST(p.price * o.quantity AS DOUBLE) AS total\n"
                 + "FROM " + ORDERS_TABLE + " AS o\n"
                 + "JOIN " + PRODUCTS_TABLE + " FOR SYSTEM_TIME AS OF o.event_time AS p\n"
                 + "    ON o.product_id = p.id";

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@link #close()}. With {@link Builder#setDataDirectory(Path)} the data survives a close, so a
  * second instance on the same directory sees the same tables (and the same password).
  *
+ * <p>The server runs with {@code wal_level=logical} (and {@value #MAX_REPLICATION_SLOTS} replication
+ * slots and WAL senders), and the application user has the {@code REPLICATION} attribute, so a
+ * change-data-capture client such as Debezium's PostgreSQL connector ({@code pgoutput}) can create
+ * a publication for the user's own tables and a logical replication slot, as it would against a
+ * production server set up for CDC. Logical WAL only adds the old key (or the whole old row, with
+ * {@code REPLICA IDENTITY FULL}) to the WAL of updates and deletes; start-up time is unchanged.
+ *
  * <p>{@link #close()} may be called any number of times. {@link #toString()} never shows the password.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
@@ -45,6 +52,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static final String DEFAULT_DATABASE = "analytics";
     public static final String DEFAULT_USER = "analytics";
     public static final String DEFAULT_PASSWORD = "analytics-secret";
+
+    /** Replication slots and WAL senders the server allows: a few CDC clients at once, each with its own slot. */
+    public static final int MAX_REPLICATION_SLOTS = 10;
 
     /** The superuser that initdb creates; it may log in from loopback without a password. */
     private static final String SUPERUSER = "postgres";
@@ -93,7 +103,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder zonky =
                 io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                         .setDataDirectoryCustomizer(EmbeddedPostgres::requirePasswords)
-                        .setServerConfig("password_encryption", "scram-sha-256");
+                        .setServerConfig("password_encryption", "scram-sha-256")
+                        // Logical decoding for CDC (Debezium's pgoutput); one slot and one sender per client.
+                        .setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_replication_slots", String.valueOf(MAX_REPLICATION_SLOTS))
+                        .setServerConfig("max_wal_senders", String.valueOf(MAX_REPLICATION_SLOTS));
         if (port > 0) {
             zonky.setPort(port);
         }
@@ -185,6 +199,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     statement.execute("CREATE ROLE " + user + " LOGIN");
                 }
                 admin.unwrap(PGConnection.class).alterUserPassword(user, password.toCharArray(), "scram-sha-256");
+            }
+            try (Statement statement = admin.createStatement()) {
+                // Also for users created before CDC was supported (a kept data directory).
+                statement.execute("ALTER ROLE " + user + " REPLICATION");
             }
             if (!exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
                 try (Statement statement = admin.createStatement()) {

@@ -35,6 +35,27 @@ class EmbeddedPostgresITCase {
     }
 
     @Test
+    void applicationUserCanCaptureChangesOfItsTablesByLogicalReplication() throws SQLException {
+        try (Connection connection = POSTGRES.postgres().connect(); Statement statement = connection.createStatement()) {
+            assertThat(rows(statement, "SHOW wal_level")).containsExactly("logical");
+            assertThat(rows(statement, "SHOW max_replication_slots")).containsExactly("10");
+            assertThat(rows(statement, "SHOW max_wal_senders")).containsExactly("10");
+            // What Debezium's pgoutput mode does first: a publication for the table and a logical slot (which
+            // fails without wal_level=logical or without the REPLICATION attribute).
+            statement.execute("CREATE TABLE captured (id INT PRIMARY KEY, name TEXT)");
+            statement.execute("CREATE PUBLICATION captured_pub FOR TABLE captured");
+            assertThat(rows(statement, "SELECT slot_name FROM"
+                            + " pg_create_logical_replication_slot('captured_slot', 'pgoutput')"))
+                    .containsExactly("captured_slot");
+            assertThat(rows(statement, "SELECT plugin || ':' || slot_type FROM pg_replication_slots"
+                            + " WHERE slot_name = 'captured_slot'"))
+                    .containsExactly("pgoutput:logical");
+            // Debezium's own streaming through such a slot is tested end to end in streaming-examples (CdcEnrichITCase).
+            statement.execute("SELECT pg_drop_replication_slot('captured_slot')");
+        }
+    }
+
+    @Test
     void wrongPasswordIsRejected() {
         EmbeddedPostgres postgres = POSTGRES.postgres();
         assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), "wrong"))
