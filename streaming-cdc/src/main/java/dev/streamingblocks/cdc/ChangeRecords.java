@@ -18,6 +18,7 @@ public final class ChangeRecords {
     public static <T> WatermarkStrategy<ChangeRecord<T>> watermarks(Duration maxOutOfOrderness) {
         Objects.requireNonNull(maxOutOfOrderness, "maxOutOfOrderness must not be null");
         return WatermarkStrategy.<ChangeRecord<T>>forBoundedOutOfOrderness(maxOutOfOrderness)
-                .withTimestampAssigner((change, kafkaTimestamp) -> change.sourceTimestamp().toEpochMilli());
+                .withTimestampAssigner(
+                        (change, kafkaTimestamp) -> change.sourceTimestamp().toEpochMilli());
     }
 }

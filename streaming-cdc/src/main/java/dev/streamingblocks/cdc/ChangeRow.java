@@ -1,11 +1,10 @@
 package dev.streamingblocks.cdc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Read access to one row image ({@code before} or {@code after}) of a Debezium JSON envelope, for a

@@ -1,13 +1,12 @@
 package dev.streamingblocks.cdc;
 
-import java.io.IOException;
-import java.time.Instant;
-import java.util.Objects;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Objects;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -86,8 +85,8 @@ public final class DebeziumJsonDeserializationSchema<T> implements Deserializati
         try {
             envelope = MAPPER.readTree(message);
         } catch (JsonProcessingException e) {
-            throw new MalformedChangeEventException("not a Debezium change event: the value is not JSON ("
-                    + e.getOriginalMessage() + ")", e);
+            throw new MalformedChangeEventException(
+                    "not a Debezium change event: the value is not JSON (" + e.getOriginalMessage() + ")", e);
         }
         if (envelope == null || !envelope.isObject()) {
             throw new MalformedChangeEventException("not a Debezium change event: the value is no JSON object");
@@ -101,7 +100,8 @@ public final class DebeziumJsonDeserializationSchema<T> implements Deserializati
         }
         JsonNode source = envelope.get("source");
         if (source == null || !source.isObject()) {
-            throw new MalformedChangeEventException("'source' is missing or not an object (op '" + op.textValue() + "')");
+            throw new MalformedChangeEventException(
+                    "'source' is missing or not an object (op '" + op.textValue() + "')");
         }
         JsonNode tsMs = source.get("ts_ms");
         if (tsMs == null || !tsMs.isIntegralNumber()) {
@@ -111,13 +111,15 @@ public final class DebeziumJsonDeserializationSchema<T> implements Deserializati
         JsonNode lsnNode = source.get("lsn");
         long lsn = lsnNode != null && lsnNode.isIntegralNumber() ? lsnNode.longValue() : ChangeRecord.NO_LSN;
         JsonNode snapshotNode = source.get("snapshot");
-        boolean snapshot = snapshotNode != null && snapshotNode.isTextual()
+        boolean snapshot = snapshotNode != null
+                && snapshotNode.isTextual()
                 && !snapshotNode.textValue().equals("false");
         switch (op.textValue()) {
             case "c" -> out.collect(record(ChangeKind.INSERT, envelope, "after", sourceTimestamp, lsn, snapshot));
             case "r" -> out.collect(record(ChangeKind.INSERT, envelope, "after", sourceTimestamp, lsn, true));
             case "u" -> {
-                ChangeRecord<T> after = record(ChangeKind.UPDATE_AFTER, envelope, "after", sourceTimestamp, lsn, snapshot);
+                ChangeRecord<T> after =
+                        record(ChangeKind.UPDATE_AFTER, envelope, "after", sourceTimestamp, lsn, snapshot);
                 JsonNode before = envelope.get("before");
                 if (before != null && !before.isNull()) {
                     out.collect(record(ChangeKind.UPDATE_BEFORE, envelope, "before", sourceTimestamp, lsn, snapshot));
@@ -125,13 +127,15 @@ public final class DebeziumJsonDeserializationSchema<T> implements Deserializati
                 out.collect(after);
             }
             case "d" -> out.collect(record(ChangeKind.DELETE, envelope, "before", sourceTimestamp, lsn, snapshot));
-            default -> throw new MalformedChangeEventException("'op' must be one of c, r, u, d, but was '"
-                    + abbreviate(op.textValue()) + "'");
+            default ->
+                throw new MalformedChangeEventException(
+                        "'op' must be one of c, r, u, d, but was '" + abbreviate(op.textValue()) + "'");
         }
     }
 
-    private ChangeRecord<T> record(ChangeKind kind, JsonNode envelope, String image, Instant sourceTimestamp,
-            long lsn, boolean snapshot) throws MalformedChangeEventException {
+    private ChangeRecord<T> record(
+            ChangeKind kind, JsonNode envelope, String image, Instant sourceTimestamp, long lsn, boolean snapshot)
+            throws MalformedChangeEventException {
         JsonNode row = envelope.get(image);
         if (row == null || !row.isObject()) {
             throw new MalformedChangeEventException("'" + image + "' is missing or not an object (op '"

@@ -1,12 +1,11 @@
 package dev.streamingblocks.cdc;
 
-import java.util.Objects;
-
+import dev.streamingblocks.cdc.internal.ChangeRecordKeySelector;
 import dev.streamingblocks.cdc.internal.LatestVersionJoinFunction;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.JoinFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
-import dev.streamingblocks.cdc.internal.ChangeRecordKeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -84,7 +83,8 @@ public final class LatestVersionJoin<K, L, R, O> {
         KeySelector<R, K> rightKey = config.rightKey;
         SingleOutputStreamOperator<O> matched = left.keyBy(config.leftKey, config.keyType)
                 .connect(changes.keyBy(new ChangeRecordKeySelector<>(rightKey), config.keyType))
-                .process(new LatestVersionJoinFunction<>(config.joinFunction, leftType, rowType, unmatchedTag),
+                .process(
+                        new LatestVersionJoinFunction<>(config.joinFunction, leftType, rowType, unmatchedTag),
                         config.outputType)
                 .uid(config.name)
                 .name(config.name);

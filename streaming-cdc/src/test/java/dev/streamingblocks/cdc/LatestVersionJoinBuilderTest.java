@@ -20,7 +20,8 @@ class LatestVersionJoinBuilderTest {
     @Test
     void eachMissingPropertyIsNamed() {
         assertThatThrownBy(() -> complete().setName(" ").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("name must be set (it is the operator's uid)");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must be set (it is the operator's uid)");
         assertThatThrownBy(() -> complete().setKeyType(null).build()).hasMessage("keyType must be set");
         assertThatThrownBy(() -> complete().setLeftKey(null).build()).hasMessage("leftKey must be set");
         assertThatThrownBy(() -> complete().setRightKey(null).build()).hasMessage("rightKey must be set");

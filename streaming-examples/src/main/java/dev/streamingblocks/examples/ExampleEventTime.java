@@ -1,8 +1,7 @@
 package dev.streamingblocks.examples;
 
-import java.time.Duration;
-
 import dev.streamingblocks.core.time.EventTimeGuard;
+import java.time.Duration;
 
 /**
  * The event-time guard of the example jobs: a record more than {@link #MAX_AHEAD_OF_WALL_CLOCK}
@@ -26,6 +25,8 @@ public final class ExampleEventTime {
 
     /** The guard the example jobs' watermark strategies use. */
     public static EventTimeGuard guard() {
-        return EventTimeGuard.builder().setMaxAheadOfWallClock(MAX_AHEAD_OF_WALL_CLOCK).build();
+        return EventTimeGuard.builder()
+                .setMaxAheadOfWallClock(MAX_AHEAD_OF_WALL_CLOCK)
+                .build();
     }
 }

@@ -11,9 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -105,8 +105,11 @@ public final class LocalStack implements AutoCloseable {
             Files.createDirectories(workDirectory.resolve("registry"));
             if (postgresEnabled) {
                 Files.createDirectories(workDirectory.resolve("postgres"));
-                postgres = EmbeddedPostgres.builder().setDataDirectory(workDirectory.resolve("postgres"))
-                        .setPort(postgresPort).build().start();
+                postgres = EmbeddedPostgres.builder()
+                        .setDataDirectory(workDirectory.resolve("postgres"))
+                        .setPort(postgresPort)
+                        .build()
+                        .start();
                 try (Connection connection = postgres.connect()) {
                     ProductsTable.create(connection);
                 }
@@ -116,8 +119,10 @@ public final class LocalStack implements AutoCloseable {
                     .setPort(registryPort)
                     .build();
             registry.start();
-            kafka = EmbeddedKafkaCluster.builder().setDataDirectory(workDirectory.resolve("kafka"))
-                    .setPort(kafkaPort).build();
+            kafka = EmbeddedKafkaCluster.builder()
+                    .setDataDirectory(workDirectory.resolve("kafka"))
+                    .setPort(kafkaPort)
+                    .build();
             kafka.start();
             return this;
         } catch (IOException e) {
@@ -125,8 +130,8 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException("Could not prepare the local stack's work directory " + workDirectory, e);
         } catch (SQLException e) {
             close();
-            throw new IllegalStateException("Could not create the '" + ProductsTable.TABLE + "' table in the local"
-                    + " stack's PostgreSQL", e);
+            throw new IllegalStateException(
+                    "Could not create the '" + ProductsTable.TABLE + "' table in the local" + " stack's PostgreSQL", e);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -176,8 +181,13 @@ public final class LocalStack implements AutoCloseable {
         out.append("  Kafka bootstrap servers  ").append(bootstrapServers()).append('\n');
         out.append("  Schema registry          ").append(schemaRegistryUrl()).append('\n');
         if (hasPostgres()) {
-            out.append("  PostgreSQL JDBC URL      ").append(jdbcUrl()).append("  (user ").append(jdbcUser())
-                    .append(", password ").append(EmbeddedPostgres.DEFAULT_PASSWORD).append(")\n");
+            out.append("  PostgreSQL JDBC URL      ")
+                    .append(jdbcUrl())
+                    .append("  (user ")
+                    .append(jdbcUser())
+                    .append(", password ")
+                    .append(EmbeddedPostgres.DEFAULT_PASSWORD)
+                    .append(")\n");
         }
         out.append("  Work directory           ").append(workDirectory);
         return out.toString();

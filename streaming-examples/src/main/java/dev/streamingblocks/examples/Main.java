@@ -5,8 +5,8 @@ import dev.streamingblocks.examples.cdc.ProductsCapture;
 import dev.streamingblocks.examples.cdc.ProductsTable;
 import dev.streamingblocks.examples.clients.OrderConsumer;
 import dev.streamingblocks.examples.clients.OrderProducer;
-import dev.streamingblocks.examples.dashboard.Dashboard;
 import dev.streamingblocks.examples.clients.RuleProducer;
+import dev.streamingblocks.examples.dashboard.Dashboard;
 import dev.streamingblocks.examples.fraud.FraudJob;
 import dev.streamingblocks.examples.internal.Args;
 import dev.streamingblocks.examples.internal.ClientProperties;
@@ -21,9 +21,9 @@ import dev.streamingblocks.examples.sql.EnrichSql;
 import dev.streamingblocks.examples.sql.OrderStatsSql;
 import dev.streamingblocks.examples.sql.SessionsSql;
 import dev.streamingblocks.examples.streams.LargeOrdersApp;
+import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.fraud.Alert;
 import dev.streamingblocks.kafka.admin.KafkaTopics;
 import dev.streamingblocks.kafka.admin.TopicSpec;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -93,20 +93,37 @@ public final class Main {
 
     static final Set<String> PORT_OPTIONS = Set.of("--kafka-port", "--registry-port", "--postgres-port");
     static final Set<String> STACK_OPTIONS = union(Set.of("--work-dir"), PORT_OPTIONS);
-    static final Set<String> JOB_OPTIONS = union(Set.of("--bootstrap-servers", "--schema-registry-url", "--jdbc-url",
-            "--jdbc-user", "--jdbc-password", "--checkpoint-interval", "--checkpoint-dir", "--parallelism",
-            "--group-id", "--work-dir", "--web-ui-port", "--dashboard-port", "--model", "--model-threshold",
-            "--format", "--rules", "--rules-topic"), PORT_OPTIONS,
+    static final Set<String> JOB_OPTIONS = union(
+            Set.of(
+                    "--bootstrap-servers",
+                    "--schema-registry-url",
+                    "--jdbc-url",
+                    "--jdbc-user",
+                    "--jdbc-password",
+                    "--checkpoint-interval",
+                    "--checkpoint-dir",
+                    "--parallelism",
+                    "--group-id",
+                    "--work-dir",
+                    "--web-ui-port",
+                    "--dashboard-port",
+                    "--model",
+                    "--model-threshold",
+                    "--format",
+                    "--rules",
+                    "--rules-topic"),
+            PORT_OPTIONS,
             ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
 
-    static final String PORT_HELP = """
+    static final String PORT_HELP =
+            """
               --kafka-port PORT               the local stack's Kafka port (default %d; 0 picks a free one)
               --registry-port PORT            the local stack's schema registry port (default %d; 0: free)
-              --postgres-port PORT            the local stack's PostgreSQL port (default %d; 0: free)"""
-            .formatted(LocalStack.KAFKA_PORT, LocalStack.REGISTRY_PORT, LocalStack.POSTGRES_PORT);
+              --postgres-port PORT            the local stack's PostgreSQL port (default %d; 0: free)""".formatted(LocalStack.KAFKA_PORT, LocalStack.REGISTRY_PORT, LocalStack.POSTGRES_PORT);
 
-    static final String JOB_HELP = """
+    static final String JOB_HELP =
+            """
               --bootstrap-servers HOST:PORT   Kafka to use; without it a local stack starts in this JVM
               --schema-registry-url URL       registry for Avro orders (default: the local stack's)
               --jdbc-url URL                  PostgreSQL for sessions (default: the local stack's)
@@ -138,8 +155,7 @@ public final class Main {
               --help                          this text
 
             A job running locally stops with a savepoint on Ctrl-C and, started again with the same
-            command, resumes from its newest savepoint or checkpoint, so no window loses what it read."""
-            .formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP, PORT_HELP);
+            command, resumes from its newest savepoint or checkpoint, so no window loses what it read.""".formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP, PORT_HELP);
 
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
@@ -193,12 +209,18 @@ public final class Main {
                       --help           this text""".formatted(LocalStack.DEFAULT_WORK_DIRECTORY, PORT_HELP));
             return;
         }
-        LocalStack stack = stackBuilder(args).setPostgres(!args.has("--no-postgres")).build().start();
+        LocalStack stack = stackBuilder(args)
+                .setPostgres(!args.has("--no-postgres"))
+                .build()
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "local-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "local-stack-shutdown"));
         System.out.println("Local stack is up:");
         System.out.println(stack.describe());
         System.out.println("Press Ctrl-C to stop.");
@@ -206,7 +228,11 @@ public final class Main {
     }
 
     static void job(String command, String[] rawArgs) throws Exception {
-        Args args = Args.parse(command, rawArgs, JOB_OPTIONS, Set.of("--wipe", "--from-scratch", "--lake"),
+        Args args = Args.parse(
+                command,
+                rawArgs,
+                JOB_OPTIONS,
+                Set.of("--wipe", "--from-scratch", "--lake"),
                 ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("Usage: Main " + command + " [options]\n" + JOB_HELP);
@@ -252,7 +278,10 @@ public final class Main {
                             + " is the local stack's schema registry port; choose another (Flink's usual 8081 is"
                             + " the registry's here)");
                 }
-                stack = stackBuilder(args).setPostgres(command.equals("sessions")).build().start();
+                stack = stackBuilder(args)
+                        .setPostgres(command.equals("sessions"))
+                        .build()
+                        .start();
                 bootstrap = stack.bootstrapServers();
                 registryUrl = args.get("--schema-registry-url").orElse(stack.schemaRegistryUrl());
                 jdbcUrl = stack.hasPostgres() ? stack.jdbcUrl() : null;
@@ -280,12 +309,13 @@ public final class Main {
                 saved = SavedJobState.of(workDirectory(args), command);
                 Optional<Path> resumeFrom = saved.configure(conf, fromScratch);
                 System.out.println(resumeFrom
-                        .map(path -> "Resuming " + command + " from " + path
-                                + " (--from-scratch starts without it)")
-                        .orElse(fromScratch ? "Starting " + command + " from scratch: saved state deleted,"
-                                + " reading from the earliest offsets"
-                                : "Starting " + command + " without saved state; it is kept in "
-                                        + saved.directory()));
+                        .map(path -> "Resuming " + command + " from " + path + " (--from-scratch starts without it)")
+                        .orElse(
+                                fromScratch
+                                        ? "Starting " + command + " from scratch: saved state deleted,"
+                                                + " reading from the earliest offsets"
+                                        : "Starting " + command + " without saved state; it is kept in "
+                                                + saved.directory()));
             }
             args.get("--checkpoint-dir").ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
             StreamExecutionEnvironment env = webUiPort != null
@@ -293,51 +323,85 @@ public final class Main {
                     : StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(parallelism);
             env.enableCheckpointing(checkpointInterval.toMillis());
-            StartingOffsets start = fromScratch ? StartingOffsets.earliest() : TypedKafkaSource.DEFAULT_STARTING_OFFSETS;
+            StartingOffsets start =
+                    fromScratch ? StartingOffsets.earliest() : TypedKafkaSource.DEFAULT_STARTING_OFFSETS;
             switch (command) {
-                case "order-stats" -> new OrderStatsJob(
-                        OrderStatsJob.kafkaOrders(bootstrap, registryConfig(command, registryUrl, registryProperties),
-                                groupId, start, kafkaProperties),
-                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC,
-                                OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC, command, kafkaProperties))
-                        .attach(env);
+                case "order-stats" ->
+                    new OrderStatsJob(
+                                    OrderStatsJob.kafkaOrders(
+                                            bootstrap,
+                                            registryConfig(command, registryUrl, registryProperties),
+                                            groupId,
+                                            start,
+                                            kafkaProperties),
+                                    OrderStatsJob.kafkaOrderStats(
+                                            bootstrap,
+                                            OrderStatsJob.ORDER_STATS_TOPIC,
+                                            OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC,
+                                            command,
+                                            kafkaProperties))
+                            .attach(env);
                 case "fraud" -> {
                     Map<String, String> registry = fraudConfluentFormat(args)
-                            ? registryConfig(command, registryUrl, registryProperties) : null;
+                            ? registryConfig(command, registryUrl, registryProperties)
+                            : null;
                     String rulesTopic = args.get("--rules-topic", FraudJob.RULES_TOPIC);
-                    JobSink<Alert> kafka = FraudJob.kafkaAlerts(bootstrap, FraudJob.ALERTS_TOPIC,
-                            FraudJob.ALERTS_DEAD_LETTER_TOPIC, command, kafkaProperties, registry);
-                    JobSink<Alert> lake = args.has("--lake") ? LakeJobs.lakeAlerts(lakeDirectory(args), bootstrap,
-                            kafkaProperties) : stream -> { };
+                    JobSink<Alert> kafka = FraudJob.kafkaAlerts(
+                            bootstrap,
+                            FraudJob.ALERTS_TOPIC,
+                            FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                            command,
+                            kafkaProperties,
+                            registry);
+                    JobSink<Alert> lake = args.has("--lake")
+                            ? LakeJobs.lakeAlerts(lakeDirectory(args), bootstrap, kafkaProperties)
+                            : stream -> {};
                     FraudJob fraud = new FraudJob(
                             FraudJob.kafkaTransactions(bootstrap, groupId, start, kafkaProperties, registry),
-                            rulesTopic.equals("none") ? null
-                                    : FraudJob.kafkaRuleUpdates(bootstrap, rulesTopic, groupId, kafkaProperties, registry),
+                            rulesTopic.equals("none")
+                                    ? null
+                                    : FraudJob.kafkaRuleUpdates(
+                                            bootstrap, rulesTopic, groupId, kafkaProperties, registry),
                             stream -> {
                                 kafka.attach(stream);
                                 lake.attach(stream);
                             },
                             fraudRules(args.get("--rules", "tumbling,sliding")));
-                    double threshold = args.get("--model-threshold").map(Double::parseDouble)
+                    double threshold = args.get("--model-threshold")
+                            .map(Double::parseDouble)
                             .orElse(FraudJob.DEFAULT_MODEL_THRESHOLD);
-                    args.get("--model").ifPresent(model -> fraud.withModelRule(model.equals("builtin")
-                            ? FraudJob.shippedModelRule(threshold)
-                            : FraudJob.modelRule(java.nio.file.Path.of(model), threshold)));
+                    args.get("--model")
+                            .ifPresent(model -> fraud.withModelRule(
+                                    model.equals("builtin")
+                                            ? FraudJob.shippedModelRule(threshold)
+                                            : FraudJob.modelRule(java.nio.file.Path.of(model), threshold)));
                     fraud.attach(env);
                 }
-                case "orders-to-lake" -> LakeJobs.ordersToLake(env, OrderStatsJob.kafkaOrders(bootstrap,
-                                registryConfig(command, registryUrl, registryProperties), groupId, start, kafkaProperties),
-                        LakeJobs.lakeOrders(lakeDirectory(args), bootstrap, kafkaProperties));
-                default -> new SessionsJob(SessionsJob.kafkaPageViews(bootstrap, groupId, start, kafkaProperties),
-                        SessionsJob.postgresSessions(required(command, "--jdbc-url", jdbcUrl),
-                                required(command, "--jdbc-user", jdbcUser),
-                                required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
-                                PostgresSessionSink.DEFAULT_TABLE)).attach(env);
+                case "orders-to-lake" ->
+                    LakeJobs.ordersToLake(
+                            env,
+                            OrderStatsJob.kafkaOrders(
+                                    bootstrap,
+                                    registryConfig(command, registryUrl, registryProperties),
+                                    groupId,
+                                    start,
+                                    kafkaProperties),
+                            LakeJobs.lakeOrders(lakeDirectory(args), bootstrap, kafkaProperties));
+                default ->
+                    new SessionsJob(
+                                    SessionsJob.kafkaPageViews(bootstrap, groupId, start, kafkaProperties),
+                                    SessionsJob.postgresSessions(
+                                            required(command, "--jdbc-url", jdbcUrl),
+                                            required(command, "--jdbc-user", jdbcUser),
+                                            required(command, "--jdbc-password (or PGPASSWORD)", jdbcPassword),
+                                            PostgresSessionSink.DEFAULT_TABLE))
+                            .attach(env);
             }
             if (command.equals("orders-to-lake") || args.has("--lake")) {
                 boolean orders = command.equals("orders-to-lake");
                 System.out.println("Writing Parquet under " + lakeDirectory(args) + "; query it with DuckDB: SELECT"
-                        + (orders ? " count(*), sum(price * quantity)" : " alert_type, count(*)") + " FROM read_parquet('"
+                        + (orders ? " count(*), sum(price * quantity)" : " alert_type, count(*)")
+                        + " FROM read_parquet('"
                         + lakeDirectory(args).resolve(orders ? LakeJobs.ORDERS_TABLE : LakeJobs.FRAUD_ALERTS_TABLE)
                         + "/**/*.parquet', hive_partitioning = true)" + (orders ? "" : " GROUP BY alert_type"));
             }
@@ -357,9 +421,17 @@ public final class Main {
     }
 
     /** The live page of the job's committed output and health (dev.streamingblocks.examples.dashboard). */
-    private static Dashboard dashboard(Args args, String bootstrap, Map<String, String> kafkaProperties,
-            int webUiPort, String jdbcUrl, String jdbcUser, String jdbcPassword) throws IOException {
-        Dashboard.Builder builder = Dashboard.builder().setBootstrapServers(bootstrap)
+    private static Dashboard dashboard(
+            Args args,
+            String bootstrap,
+            Map<String, String> kafkaProperties,
+            int webUiPort,
+            String jdbcUrl,
+            String jdbcUser,
+            String jdbcPassword)
+            throws IOException {
+        Dashboard.Builder builder = Dashboard.builder()
+                .setBootstrapServers(bootstrap)
                 .setKafkaProperties(kafkaProperties)
                 .setFlinkRestUrl("http://localhost:" + webUiPort)
                 .setPort((int) args.getLong("--dashboard-port", 0, 0));
@@ -374,11 +446,15 @@ public final class Main {
      * given ones), the Flink web UI of a local run, and the command that produces its input. The same
      * on the local stack and on existing infrastructure, so neither run is silent.
      */
-    static String startupSummary(String command, LocalStack stack, String bootstrap, String registryUrl,
-            String jdbcUrl, Integer webUiPort) {
+    static String startupSummary(
+            String command, LocalStack stack, String bootstrap, String registryUrl, String jdbcUrl, Integer webUiPort) {
         StringBuilder out = new StringBuilder();
         if (stack != null) {
-            out.append("Local stack for ").append(command).append(":\n").append(stack.describe()).append('\n');
+            out.append("Local stack for ")
+                    .append(command)
+                    .append(":\n")
+                    .append(stack.describe())
+                    .append('\n');
         } else {
             out.append(command).append(" on existing infrastructure:\n");
             out.append("  Kafka bootstrap servers  ").append(bootstrap).append('\n');
@@ -390,7 +466,9 @@ public final class Main {
             }
         }
         if (webUiPort != null) {
-            out.append("  Flink web UI             http://localhost:").append(webUiPort).append('\n');
+            out.append("  Flink web UI             http://localhost:")
+                    .append(webUiPort)
+                    .append('\n');
         }
         boolean orders = command.equals("order-stats") || command.equals("orders-to-lake");
         String type = orders ? "orders" : command.equals("fraud") ? "transactions" : "page-views";
@@ -408,31 +486,36 @@ public final class Main {
      * {@code interval}, so a user sees what an unbounded job is doing; on a real cluster the web UI and
      * metrics do that instead.
      */
-    static void runLocally(StreamExecutionEnvironment env, String command, Integer webUiPort, Duration interval,
-            SavedJobState saved) throws Exception {
+    static void runLocally(
+            StreamExecutionEnvironment env, String command, Integer webUiPort, Duration interval, SavedJobState saved)
+            throws Exception {
         JobClient job = env.executeAsync(command);
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
         CountDownLatch cleanedUp = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
-        Thread stopper = new Thread(() -> {
-            stopping.set(true);
-            stopWithSavepoint(job, result, saved, cleanedUp);
-        }, command + "-stop");
+        Thread stopper = new Thread(
+                () -> {
+                    stopping.set(true);
+                    stopWithSavepoint(job, result, saved, cleanedUp);
+                },
+                command + "-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            JobProgress progress = webUiPort == null ? null
-                    : new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+            JobProgress progress = webUiPort == null
+                    ? null
+                    : new JobProgress(
+                            "http://localhost:" + webUiPort, job.getJobID().toString());
             long start = System.nanoTime();
-            System.out.println("Job " + command + " (" + job.getJobID() + ") is running; Ctrl-C stops it with a"
-                    + " savepoint.");
+            System.out.println(
+                    "Job " + command + " (" + job.getJobID() + ") is running; Ctrl-C stops it with a" + " savepoint.");
             while (!result.isDone()) {
                 try {
                     result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     String line = progress == null ? "" : progress.line();
                     if (!line.isEmpty()) {
-                        System.out.printf(Locale.ROOT, "[%6.0fs] %s | %s%n",
-                                (System.nanoTime() - start) / 1e9, command, line);
+                        System.out.printf(
+                                Locale.ROOT, "[%6.0fs] %s | %s%n", (System.nanoTime() - start) / 1e9, command, line);
                     }
                 }
             }
@@ -453,15 +536,18 @@ public final class Main {
         }
     }
 
-    private static void stopWithSavepoint(JobClient job, CompletableFuture<JobExecutionResult> result,
-            SavedJobState saved, CountDownLatch cleanedUp) {
+    private static void stopWithSavepoint(
+            JobClient job,
+            CompletableFuture<JobExecutionResult> result,
+            SavedJobState saved,
+            CountDownLatch cleanedUp) {
         if (result.isDone()) {
             return;
         }
         System.out.println("Stopping " + job.getJobID() + " with a savepoint in " + saved.savepoints() + " ...");
         try {
-            String path = job.stopWithSavepoint(false, saved.savepoints().toUri().toString(),
-                            SavepointFormatType.CANONICAL)
+            String path = job.stopWithSavepoint(
+                            false, saved.savepoints().toUri().toString(), SavepointFormatType.CANONICAL)
                     .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             System.out.println("Stopped with a savepoint at " + path + "; the same command resumes from it.");
         } catch (Exception e) {
@@ -478,10 +564,26 @@ public final class Main {
     }
 
     static void produce(String[] rawArgs) throws InterruptedException {
-        Args args = Args.parse("produce", rawArgs, union(Set.of("--bootstrap-servers", "--schema-registry-url", "--type",
-                "--topic", "--count", "--rate", "--seed", "--fraud-every", "--format", "--rule", "--delete-rule"),
-                ClientProperties.KAFKA_OPTIONS,
-                ClientProperties.REGISTRY_OPTIONS), Set.of(), ClientProperties.REPEATABLE);
+        Args args = Args.parse(
+                "produce",
+                rawArgs,
+                union(
+                        Set.of(
+                                "--bootstrap-servers",
+                                "--schema-registry-url",
+                                "--type",
+                                "--topic",
+                                "--count",
+                                "--rate",
+                                "--seed",
+                                "--fraud-every",
+                                "--format",
+                                "--rule",
+                                "--delete-rule"),
+                        ClientProperties.KAFKA_OPTIONS,
+                        ClientProperties.REGISTRY_OPTIONS),
+                Set.of(),
+                ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
                     Usage: Main produce --bootstrap-servers HOST:PORT [options]
@@ -500,29 +602,49 @@ public final class Main {
                       --fraud-every N  transactions: a burst of 3 over $1000 every N records (default 100; 0 never)
                     %s
                     %s
-                      --help           this text""".formatted(OrderProducer.DEFAULT_COUNT, OrderProducer.DEFAULT_SEED,
-                    ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP));
+                      --help           this text""".formatted(
+                            OrderProducer.DEFAULT_COUNT,
+                            OrderProducer.DEFAULT_SEED,
+                            ClientProperties.KAFKA_HELP,
+                            ClientProperties.REGISTRY_HELP));
             return;
         }
         if (args.get("--type", "orders").equals("rules")) {
-            RuleProducer.send(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)),
+            RuleProducer.send(
+                    required(
+                            "produce",
+                            "--bootstrap-servers",
+                            args.get("--bootstrap-servers").orElse(null)),
                     fraudConfluentFormat(args)
-                            ? required("produce", "--schema-registry-url", args.get("--schema-registry-url").orElse(null))
+                            ? required(
+                                    "produce",
+                                    "--schema-registry-url",
+                                    args.get("--schema-registry-url").orElse(null))
                             : null,
-                    args.get("--topic", FraudJob.RULES_TOPIC), args.get("--rule").orElse(null),
-                    args.get("--delete-rule").orElse(null), ClientProperties.kafka(args), ClientProperties.registry(args),
+                    args.get("--topic", FraudJob.RULES_TOPIC),
+                    args.get("--rule").orElse(null),
+                    args.get("--delete-rule").orElse(null),
+                    ClientProperties.kafka(args),
+                    ClientProperties.registry(args),
                     System.out);
             return;
         }
         OrderProducer.Kind kind = OrderProducer.Kind.parse(args.get("--type", "orders"));
         if (kind == OrderProducer.Kind.TRANSACTIONS && fraudConfluentFormat(args)) {
-            required("produce", "--schema-registry-url (or --format avro)",
+            required(
+                    "produce",
+                    "--schema-registry-url (or --format avro)",
                     args.get("--schema-registry-url").orElse(null));
         }
         OrderProducer.builder()
-                .setBootstrapServers(required("produce", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)))
-                .setSchemaRegistryUrl(kind == OrderProducer.Kind.TRANSACTIONS && !fraudConfluentFormat(args) ? null
-                        : args.get("--schema-registry-url").orElse(null))
+                .setBootstrapServers(required(
+                        "produce",
+                        "--bootstrap-servers",
+                        args.get("--bootstrap-servers").orElse(null)))
+                .setSchemaRegistryUrl(
+                        kind == OrderProducer.Kind.TRANSACTIONS && !fraudConfluentFormat(args)
+                                ? null
+                                : args.get("--schema-registry-url").orElse(null))
                 .setKind(kind)
                 .setTopic(args.get("--topic").orElse(null))
                 .setCount(args.getLong("--count", OrderProducer.DEFAULT_COUNT, 0))
@@ -536,9 +658,21 @@ public final class Main {
     }
 
     static void consume(String[] rawArgs) {
-        Args args = Args.parse("consume", rawArgs, union(Set.of("--bootstrap-servers", "--schema-registry-url", "--topic",
-                "--group-id", "--max", "--idle-timeout"), ClientProperties.KAFKA_OPTIONS,
-                ClientProperties.REGISTRY_OPTIONS), Set.of(), ClientProperties.REPEATABLE);
+        Args args = Args.parse(
+                "consume",
+                rawArgs,
+                union(
+                        Set.of(
+                                "--bootstrap-servers",
+                                "--schema-registry-url",
+                                "--topic",
+                                "--group-id",
+                                "--max",
+                                "--idle-timeout"),
+                        ClientProperties.KAFKA_OPTIONS,
+                        ClientProperties.REGISTRY_OPTIONS),
+                Set.of(),
+                ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
                     Usage: Main consume --bootstrap-servers HOST:PORT --schema-registry-url URL [options]
@@ -549,24 +683,43 @@ public final class Main {
                       --idle-timeout DURATION stop after this long without records (default 30s)
                     %s
                     %s
-                      --help                  this text""".formatted(ClientProperties.KAFKA_HELP,
-                    ClientProperties.REGISTRY_HELP));
+                      --help                  this text""".formatted(ClientProperties.KAFKA_HELP, ClientProperties.REGISTRY_HELP));
             return;
         }
         new OrderConsumer(
-                required("consume", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null)),
-                required("consume", "--schema-registry-url", args.get("--schema-registry-url").orElse(null)),
-                args.get("--topic", OrderStatsJob.ORDERS_TOPIC),
-                args.get("--group-id", "order-reader"),
-                ClientProperties.kafka(args),
-                ClientProperties.registry(args))
-                .consume(args.getLong("--max", 0, 0), args.getDuration("--idle-timeout", Duration.ofSeconds(30)),
+                        required(
+                                "consume",
+                                "--bootstrap-servers",
+                                args.get("--bootstrap-servers").orElse(null)),
+                        required(
+                                "consume",
+                                "--schema-registry-url",
+                                args.get("--schema-registry-url").orElse(null)),
+                        args.get("--topic", OrderStatsJob.ORDERS_TOPIC),
+                        args.get("--group-id", "order-reader"),
+                        ClientProperties.kafka(args),
+                        ClientProperties.registry(args))
+                .consume(
+                        args.getLong("--max", 0, 0),
+                        args.getDuration("--idle-timeout", Duration.ofSeconds(30)),
                         System.out);
     }
 
     static void cdc(String[] rawArgs) throws InterruptedException {
-        Args args = Args.parse("cdc", rawArgs, union(Set.of("--bootstrap-servers", "--jdbc-url", "--jdbc-user",
-                "--jdbc-password", "--topic", "--name", "--work-dir"), ClientProperties.KAFKA_OPTIONS), Set.of(),
+        Args args = Args.parse(
+                "cdc",
+                rawArgs,
+                union(
+                        Set.of(
+                                "--bootstrap-servers",
+                                "--jdbc-url",
+                                "--jdbc-user",
+                                "--jdbc-password",
+                                "--topic",
+                                "--name",
+                                "--work-dir"),
+                        ClientProperties.KAFKA_OPTIONS),
+                Set.of(),
                 ClientProperties.REPEATABLE);
         if (args.has("--help")) {
             System.out.println("""
@@ -579,11 +732,16 @@ public final class Main {
                       --name NAME      replication slot and publication (default %s)
                       --work-dir DIR   keeps the capture's offsets in DIR/cdc/ (default %s)
                     %s
-                      --help           this text""".formatted(ProductsTable.TABLE, ProductsCapture.DEFAULT_TOPIC,
-                    ProductsCapture.DEFAULT_NAME, LocalStack.DEFAULT_WORK_DIRECTORY, ClientProperties.KAFKA_HELP));
+                      --help           this text""".formatted(
+                            ProductsTable.TABLE,
+                            ProductsCapture.DEFAULT_TOPIC,
+                            ProductsCapture.DEFAULT_NAME,
+                            LocalStack.DEFAULT_WORK_DIRECTORY,
+                            ClientProperties.KAFKA_HELP));
             return;
         }
-        String bootstrap = required("cdc", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null));
+        String bootstrap = required(
+                "cdc", "--bootstrap-servers", args.get("--bootstrap-servers").orElse(null));
         String topic = args.get("--topic", ProductsCapture.DEFAULT_TOPIC);
         String name = args.get("--name", ProductsCapture.DEFAULT_NAME);
         Map<String, String> kafkaProperties = ClientProperties.kafka(args);
@@ -591,7 +749,9 @@ public final class Main {
         kafkaProperties.forEach(admin::setProperty);
         try (KafkaTopics topics = admin.build()) {
             // One partition keeps every product's changes in commit order; the history is the versioned table.
-            topics.ensureTopics(List.of(TopicSpec.builder(topic).setPartitions(1).setConfig("retention.ms", "-1")
+            topics.ensureTopics(List.of(TopicSpec.builder(topic)
+                    .setPartitions(1)
+                    .setConfig("retention.ms", "-1")
                     .build()));
         }
         Path offsets = workDirectory(args).resolve("cdc").resolve(name + ".offsets");
@@ -600,18 +760,23 @@ public final class Main {
                 .setTopic(topic)
                 .setJdbcUrl(required("cdc", "--jdbc-url", args.get("--jdbc-url").orElse(null)))
                 .setUser(required("cdc", "--jdbc-user", args.get("--jdbc-user").orElse(null)))
-                .setPassword(required("cdc", "--jdbc-password (or PGPASSWORD)",
+                .setPassword(required(
+                        "cdc",
+                        "--jdbc-password (or PGPASSWORD)",
                         args.get("--jdbc-password").orElse(System.getenv("PGPASSWORD"))))
                 .setName(name)
                 .setOffsetsFile(offsets)
                 .setKafkaProperties(kafkaProperties)
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            capture.close();
-            System.out.println("Capture stopped; offsets kept in " + offsets);
-            stopped.countDown();
-        }, "cdc-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            capture.close();
+                            System.out.println("Capture stopped; offsets kept in " + offsets);
+                            stopped.countDown();
+                        },
+                        "cdc-shutdown"));
         capture.start();
         System.out.println("Capturing '" + ProductsTable.TABLE + "' into '" + topic + "' (offsets in " + offsets
                 + "); Ctrl-C stops it.");
@@ -621,13 +786,19 @@ public final class Main {
                 System.err.println("The capture failed: " + capture.failure());
                 System.exit(1);
             }
-            System.out.printf(Locale.ROOT, "[%6.0fs] cdc | changes written %d, tombstones %d%n",
-                    (System.nanoTime() - start) / 1e9, capture.written(), capture.tombstones());
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%6.0fs] cdc | changes written %d, tombstones %d%n",
+                    (System.nanoTime() - start) / 1e9,
+                    capture.written(),
+                    capture.tombstones());
         }
     }
 
     private static LocalStack.Builder stackBuilder(Args args) {
-        return LocalStack.builder().setWorkDirectory(workDirectory(args)).setWipe(args.has("--wipe"))
+        return LocalStack.builder()
+                .setWorkDirectory(workDirectory(args))
+                .setWipe(args.has("--wipe"))
                 .setKafkaPort((int) args.getLong("--kafka-port", LocalStack.KAFKA_PORT, 0))
                 .setRegistryPort((int) args.getLong("--registry-port", LocalStack.REGISTRY_PORT, 0))
                 .setPostgresPort((int) args.getLong("--postgres-port", LocalStack.POSTGRES_PORT, 0));
@@ -645,19 +816,36 @@ public final class Main {
     /** Idempotent: the local stack keeps its topics between runs. */
     private static void createTopics(LocalStack stack, String command) {
         List<String> names = switch (command) {
-            case "order-stats" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC,
-                    OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC, OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
-            case "fraud" -> List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC,
-                    FraudJob.ALERTS_DEAD_LETTER_TOPIC, FraudJob.RULES_TOPIC, FraudJob.RULES_DEAD_LETTER_TOPIC,
-                    LakeJobs.FRAUD_ALERTS_DEAD_LETTER_TOPIC);
-            case "orders-to-lake" -> List.of(OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC,
-                    LakeJobs.ORDERS_DEAD_LETTER_TOPIC);
+            case "order-stats" ->
+                List.of(
+                        OrderStatsJob.ORDERS_TOPIC,
+                        OrderStatsJob.ORDER_STATS_TOPIC,
+                        OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC,
+                        OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC);
+            case "fraud" ->
+                List.of(
+                        FraudJob.TRANSACTIONS_TOPIC,
+                        FraudJob.ALERTS_TOPIC,
+                        FraudJob.DEAD_LETTER_TOPIC,
+                        FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                        FraudJob.RULES_TOPIC,
+                        FraudJob.RULES_DEAD_LETTER_TOPIC,
+                        LakeJobs.FRAUD_ALERTS_DEAD_LETTER_TOPIC);
+            case "orders-to-lake" ->
+                List.of(
+                        OrderStatsJob.ORDERS_TOPIC,
+                        OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC,
+                        LakeJobs.ORDERS_DEAD_LETTER_TOPIC);
             default -> List.of(SessionsJob.PAGE_VIEWS_TOPIC, SessionsJob.DEAD_LETTER_TOPIC);
         };
-        try (KafkaTopics topics = KafkaTopics.builder().setBootstrapServers(stack.bootstrapServers()).build()) {
+        try (KafkaTopics topics = KafkaTopics.builder()
+                .setBootstrapServers(stack.bootstrapServers())
+                .build()) {
             topics.ensureTopics(names.stream()
-                    .map(name -> TopicSpec.builder(name).setPartitions(LOCAL_PARTITIONS)
-                            .setConfig("retention.ms", "-1").build())
+                    .map(name -> TopicSpec.builder(name)
+                            .setPartitions(LOCAL_PARTITIONS)
+                            .setConfig("retention.ms", "-1")
+                            .build())
                     .toList());
         }
     }
@@ -665,8 +853,8 @@ public final class Main {
     static boolean fraudConfluentFormat(Args args) {
         String format = args.get("--format", "confluent");
         if (!format.equals("confluent") && !format.equals("avro")) {
-            throw new IllegalArgumentException(args.command() + ": --format must be confluent or avro, was '"
-                    + format + "'");
+            throw new IllegalArgumentException(
+                    args.command() + ": --format must be confluent or avro, was '" + format + "'");
         }
         return format.equals("confluent");
     }
@@ -674,18 +862,20 @@ public final class Main {
     static List<FraudRule> fraudRules(String names) {
         List<FraudRule> rules = new java.util.ArrayList<>();
         for (String name : names.split(",")) {
-            rules.add(switch (name.trim()) {
-                case "tumbling" -> FraudRules.articleRule();
-                case "sliding" -> FraudRules.articleSlidingRule();
-                default -> throw new IllegalArgumentException("fraud: --rules takes tumbling and/or sliding"
-                        + " (comma-separated), was '" + names + "'");
-            });
+            rules.add(
+                    switch (name.trim()) {
+                        case "tumbling" -> FraudRules.articleRule();
+                        case "sliding" -> FraudRules.articleSlidingRule();
+                        default ->
+                            throw new IllegalArgumentException("fraud: --rules takes tumbling and/or sliding"
+                                    + " (comma-separated), was '" + names + "'");
+                    });
         }
         return rules;
     }
 
-    private static Map<String, String> registryConfig(String command, String registryUrl,
-            Map<String, String> registryProperties) {
+    private static Map<String, String> registryConfig(
+            String command, String registryUrl, Map<String, String> registryProperties) {
         Map<String, String> config = new LinkedHashMap<>(registryProperties);
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, required(command, "--schema-registry-url", registryUrl));
         return config;

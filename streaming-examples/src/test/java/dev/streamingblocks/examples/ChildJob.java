@@ -41,8 +41,9 @@ final class ChildJob implements AutoCloseable {
     }
 
     /** As {@link #start(String, Map, String...)} with another log4j2 configuration; {@code echo} copies the output here. */
-    static ChildJob start(String name, Map<String, String> environment, String log4jConfiguration, boolean echo,
-            String... args) throws IOException {
+    static ChildJob start(
+            String name, Map<String, String> environment, String log4jConfiguration, boolean echo, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx768m");
@@ -63,8 +64,8 @@ final class ChildJob implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 output.append(line).append('\n');
                 if (echo) {

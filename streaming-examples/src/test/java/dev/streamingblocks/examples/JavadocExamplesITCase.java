@@ -54,14 +54,17 @@ class JavadocExamplesITCase {
         RunBriefly env = new RunBriefly(savepoints);
 
         // From the class Javadoc of OrderStatsJob, as written:
-        new OrderStatsJob(OrderStatsJob.kafkaOrders(bootstrap, Map.of("schema.registry.url", url), "order-stats"),
-                OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, "order-stats")).attach(env);
+        new OrderStatsJob(
+                        OrderStatsJob.kafkaOrders(bootstrap, Map.of("schema.registry.url", url), "order-stats"),
+                        OrderStatsJob.kafkaOrderStats(bootstrap, OrderStatsJob.ORDER_STATS_TOPIC, "order-stats"))
+                .attach(env);
         env.enableCheckpointing(10_000);
         env.execute("order-stats");
 
         assertThat(env.uids).contains("kafka-sink-order-stats.order-stats", OrderStatsJob.WINDOW_UID);
         assertThat(env.savepoint).isNotNull();
-        assertThat(Files.exists(Path.of(java.net.URI.create(env.savepoint)).resolve("_metadata"))).isTrue();
+        assertThat(Files.exists(Path.of(java.net.URI.create(env.savepoint)).resolve("_metadata")))
+                .isTrue();
     }
 
     @Test
@@ -80,7 +83,8 @@ class JavadocExamplesITCase {
 
         assertThat(env.uids).contains("kafka-sink-fraud.alerts", FraudJob.SOURCE_NAME);
         assertThat(env.savepoint).isNotNull();
-        assertThat(Files.exists(Path.of(java.net.URI.create(env.savepoint)).resolve("_metadata"))).isTrue();
+        assertThat(Files.exists(Path.of(java.net.URI.create(env.savepoint)).resolve("_metadata")))
+                .isTrue();
     }
 
     /**
@@ -122,8 +126,9 @@ class JavadocExamplesITCase {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
             while (savepoint == null) {
                 try {
-                    savepoint = job.stopWithSavepoint(false, savepoints.toUri().toString(),
-                            SavepointFormatType.CANONICAL).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    savepoint = job.stopWithSavepoint(
+                                    false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException notYetRunning) {
                     if (job.getJobStatus().get().isGloballyTerminalState() || System.nanoTime() > deadline) {
                         // A failed job says why in its result.

@@ -36,28 +36,35 @@ class LocalStackITCase {
         int kafkaPort = LocalStack.freePort();
         int registryPort = LocalStack.freePort();
         int postgresPort = LocalStack.freePort();
-        LocalStack.Builder fixedPorts = LocalStack.builder().setWorkDirectory(workDir).setKafkaPort(kafkaPort)
-                .setRegistryPort(registryPort).setPostgresPort(postgresPort);
+        LocalStack.Builder fixedPorts = LocalStack.builder()
+                .setWorkDirectory(workDir)
+                .setKafkaPort(kafkaPort)
+                .setRegistryPort(registryPort)
+                .setPostgresPort(postgresPort);
         try (LocalStack stack = fixedPorts.build().start()) {
             assertThat(stack.bootstrapServers()).isEqualTo("localhost:" + kafkaPort);
             assertThat(stack.schemaRegistryUrl()).isEqualTo("http://127.0.0.1:" + registryPort);
             assertThat(stack.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:" + postgresPort + "/analytics");
             // The stack's own local password, which psql users need; it never takes one from the user.
-            assertThat(stack.describe()).isEqualTo(String.join("\n",
-                    "  Kafka bootstrap servers  localhost:" + kafkaPort,
-                    "  Schema registry          http://127.0.0.1:" + registryPort,
-                    "  PostgreSQL JDBC URL      jdbc:postgresql://localhost:" + postgresPort
-                            + "/analytics  (user analytics, password analytics-secret)",
-                    "  Work directory           " + workDir));
-            try (Connection c = connect(stack); Statement s = c.createStatement()) {
+            assertThat(stack.describe())
+                    .isEqualTo(String.join(
+                            "\n",
+                            "  Kafka bootstrap servers  localhost:" + kafkaPort,
+                            "  Schema registry          http://127.0.0.1:" + registryPort,
+                            "  PostgreSQL JDBC URL      jdbc:postgresql://localhost:" + postgresPort
+                                    + "/analytics  (user analytics, password analytics-secret)",
+                            "  Work directory           " + workDir));
+            try (Connection c = connect(stack);
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE kept (id INT PRIMARY KEY)");
                 s.execute("INSERT INTO kept VALUES (42)");
             }
-            HttpResponse<String> registered = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(stack.schemaRegistryUrl() + "/subjects/orders-value/versions"))
-                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"schema\": \"\\\"string\\\"\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> registered = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/subjects/orders-value/versions"))
+                            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"schema\": \"\\\"string\\\"\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
             stack.kafka().createTopic(TOPIC, 1);
             stack.kafka().produce(List.of(new ProducerRecord<>(TOPIC, "k".getBytes(UTF_8), "kept".getBytes(UTF_8))));
@@ -65,7 +72,8 @@ class LocalStackITCase {
 
         try (LocalStack stack = fixedPorts.build().start()) {
             assertThat(stack.bootstrapServers()).isEqualTo("localhost:" + kafkaPort);
-            try (Connection c = connect(stack); Statement s = c.createStatement();
+            try (Connection c = connect(stack);
+                    Statement s = c.createStatement();
                     ResultSet r = s.executeQuery("SELECT id FROM kept")) {
                 assertThat(r.next()).isTrue();
                 assertThat(r.getInt(1)).isEqualTo(42);
@@ -77,8 +85,13 @@ class LocalStackITCase {
                     .containsExactly("kept");
         }
 
-        try (LocalStack stack = LocalStack.builder().setWorkDirectory(workDir).setWipe(true).build().start()) {
-            try (Connection c = connect(stack); Statement s = c.createStatement()) {
+        try (LocalStack stack = LocalStack.builder()
+                .setWorkDirectory(workDir)
+                .setWipe(true)
+                .build()
+                .start()) {
+            try (Connection c = connect(stack);
+                    Statement s = c.createStatement()) {
                 assertThatThrownBy(() -> s.executeQuery("SELECT id FROM kept"))
                         .hasMessageContaining("relation \"kept\" does not exist");
             }
@@ -91,9 +104,14 @@ class LocalStackITCase {
 
     @Test
     void withoutPostgresItsAddressIsAClearError() {
-        try (LocalStack stack = LocalStack.builder().setWorkDirectory(workDir).setPostgres(false).build().start()) {
+        try (LocalStack stack = LocalStack.builder()
+                .setWorkDirectory(workDir)
+                .setPostgres(false)
+                .build()
+                .start()) {
             assertThat(stack.hasPostgres()).isFalse();
-            assertThatThrownBy(stack::jdbcUrl).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(stack::jdbcUrl)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessage("PostgreSQL is not running in this LocalStack (not started, or disabled)");
         }
     }
@@ -102,8 +120,12 @@ class LocalStackITCase {
     void aTakenPortFailsTheStartSayingWhatToPassInstead() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> LocalStack.builder().setWorkDirectory(workDir).setPostgres(false)
-                    .setRegistryPort(port).build().start())
+            assertThatThrownBy(() -> LocalStack.builder()
+                            .setWorkDirectory(workDir)
+                            .setPostgres(false)
+                            .setRegistryPort(port)
+                            .build()
+                            .start())
                     .isInstanceOf(LocalStack.PortInUseException.class)
                     .hasMessage("Port " + port + " for the schema registry is already in use (Address already in"
                             + " use); stop what holds it (another local stack?), or pass --registry-port PORT with a"
@@ -112,8 +134,11 @@ class LocalStackITCase {
     }
 
     private static String subjects(LocalStack stack) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/subjects")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(stack.schemaRegistryUrl() + "/subjects"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static Connection connect(LocalStack stack) throws Exception {

@@ -49,24 +49,35 @@ class MainTest {
     @ValueSource(strings = {"order-stats", "fraud", "sessions", "produce", "consume"})
     void commandsTalkingToKafkaTakeTheUsersClientSettings(String command) throws Exception {
         String out = captured(() -> Main.main(new String[] {command, "--help"}));
-        assertThat(out).contains("--kafka-property KEY=VALUE", "--kafka-properties FILE",
-                "--schema-registry-property KEY=VALUE", "--schema-registry-properties FILE");
+        assertThat(out)
+                .contains(
+                        "--kafka-property KEY=VALUE",
+                        "--kafka-properties FILE",
+                        "--schema-registry-property KEY=VALUE",
+                        "--schema-registry-properties FILE");
     }
 
     @Test
     void aClientSettingTheCommandOwnsIsRefusedWithoutItsValue() {
-        assertThatThrownBy(() -> Main.job("fraud", new String[] {"--bootstrap-servers", "b:1",
-                "--kafka-property", "bootstrap.servers=other:1"}))
+        assertThatThrownBy(() -> Main.job(
+                        "fraud",
+                        new String[] {"--bootstrap-servers", "b:1", "--kafka-property", "bootstrap.servers=other:1"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("fraud: bootstrap.servers cannot be set with --kafka-property or --kafka-properties;"
                         + " use --bootstrap-servers");
-        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1",
-                "--kafka-property", "s3cr3t-pa55"}))
+        assertThatThrownBy(() ->
+                        Main.produce(new String[] {"--bootstrap-servers", "b:1", "--kafka-property", "s3cr3t-pa55"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("produce: --kafka-property needs KEY=VALUE, but a value had no '=' (not shown, it may"
                         + " hold a secret)");
-        assertThatThrownBy(() -> Main.consume(new String[] {"--bootstrap-servers", "b:1", "--schema-registry-url",
-                "http://r", "--schema-registry-property", "schema.registry.url=http://x"}))
+        assertThatThrownBy(() -> Main.consume(new String[] {
+                    "--bootstrap-servers",
+                    "b:1",
+                    "--schema-registry-url",
+                    "http://r",
+                    "--schema-registry-property",
+                    "schema.registry.url=http://x"
+                }))
                 .hasMessage("consume: schema.registry.url cannot be set with --schema-registry-property or"
                         + " --schema-registry-properties; use --schema-registry-url");
     }
@@ -74,11 +85,13 @@ class MainTest {
     @Test
     void theLocalStackDefaultsToTheArticlesPortsAndEachCanBeChanged() throws Exception {
         String out = captured(() -> Main.main(new String[] {"local-stack", "--help"}));
-        assertThat(out).contains(
-                "--kafka-port PORT               the local stack's Kafka port (default 9092; 0 picks a free one)",
-                "--registry-port PORT            the local stack's schema registry port (default 8081; 0: free)",
-                "--postgres-port PORT            the local stack's PostgreSQL port (default 5432; 0: free)");
-        assertThat(captured(() -> Main.main(new String[] {"order-stats", "--help"}))).contains("--kafka-port PORT");
+        assertThat(out)
+                .contains(
+                        "--kafka-port PORT               the local stack's Kafka port (default 9092; 0 picks a free one)",
+                        "--registry-port PORT            the local stack's schema registry port (default 8081; 0: free)",
+                        "--postgres-port PORT            the local stack's PostgreSQL port (default 5432; 0: free)");
+        assertThat(captured(() -> Main.main(new String[] {"order-stats", "--help"})))
+                .contains("--kafka-port PORT");
         assertThatThrownBy(() -> Main.job("order-stats", new String[] {"--web-ui-port", "8081"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("order-stats: --web-ui-port 8081 is the local stack's schema registry port; choose"
@@ -105,7 +118,8 @@ class MainTest {
 
     @Test
     void fraudFormatRulesAndRuleRecordsAreCheckedWithSpecificMessages() {
-        assertThat(Main.fraudRules("tumbling, sliding")).extracting(r -> r.getRuleId())
+        assertThat(Main.fraudRules("tumbling, sliding"))
+                .extracting(r -> r.getRuleId())
                 .containsExactly("article-tumbling-1m", "article-sliding-1m");
         assertThatThrownBy(() -> Main.fraudRules("hopping"))
                 .hasMessage("fraud: --rules takes tumbling and/or sliding (comma-separated), was 'hopping'");
@@ -113,12 +127,20 @@ class MainTest {
                 .hasMessage("fraud: --format must be confluent or avro, was 'json'");
         assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "transactions"}))
                 .hasMessage("produce: --schema-registry-url (or --format avro) is required; try produce --help");
-        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "rules",
-                "--format", "avro"}))
+        assertThatThrownBy(() -> Main.produce(
+                        new String[] {"--bootstrap-servers", "b:1", "--type", "rules", "--format", "avro"}))
                 .hasMessage("produce --type rules: give exactly one of --rule JSON and --delete-rule ID");
-        assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "rules",
-                "--format", "avro", "--rule", "{\"rule_id\":\"r\",\"alert_type\":\"A\",\"window_kind\":\"SLIDING\","
-                        + "\"amount_threshold\":1.0,\"min_count\":0,\"window_millis\":1000,\"deleted\":false}"}))
+        assertThatThrownBy(() -> Main.produce(new String[] {
+                    "--bootstrap-servers",
+                    "b:1",
+                    "--type",
+                    "rules",
+                    "--format",
+                    "avro",
+                    "--rule",
+                    "{\"rule_id\":\"r\",\"alert_type\":\"A\",\"window_kind\":\"SLIDING\","
+                            + "\"amount_threshold\":1.0,\"min_count\":0,\"window_millis\":1000,\"deleted\":false}"
+                }))
                 .hasMessage("produce --type rules: rule 'r': min_count must be at least 1, was 0");
     }
 

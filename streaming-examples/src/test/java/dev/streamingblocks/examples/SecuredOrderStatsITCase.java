@@ -79,7 +79,8 @@ class SecuredOrderStatsITCase {
         AbstractAppender appender = new AbstractAppender("secret-watch", null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
-                StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ')
+                StringBuilder line = new StringBuilder(event.getLoggerName())
+                        .append(' ')
                         .append(event.getMessage().getFormattedMessage());
                 if (event.getThrown() != null) {
                     StringWriter trace = new StringWriter();
@@ -90,9 +91,11 @@ class SecuredOrderStatsITCase {
             }
         };
         appender.start();
-        org.apache.logging.log4j.core.config.LoggerConfig root = context.getConfiguration().getRootLogger();
+        org.apache.logging.log4j.core.config.LoggerConfig root =
+                context.getConfiguration().getRootLogger();
         // The console keeps showing warnings only; the watch sees everything from INFO up.
-        for (org.apache.logging.log4j.core.Appender console : List.copyOf(root.getAppenders().values())) {
+        for (org.apache.logging.log4j.core.Appender console :
+                List.copyOf(root.getAppenders().values())) {
             root.removeAppender(console.getName());
             root.addAppender(console, Level.WARN, null);
         }
@@ -107,8 +110,8 @@ class SecuredOrderStatsITCase {
     }
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(
-            EmbeddedKafkaCluster.builder().setSaslPlainWithAcls());
+    static final KafkaClusterExtension KAFKA =
+            new KafkaClusterExtension(EmbeddedKafkaCluster.builder().setSaslPlainWithAcls());
 
     private static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
     private static final String REGISTRY_USER = "flink";
@@ -130,13 +133,51 @@ class SecuredOrderStatsITCase {
         Path keyStore = dir.resolve("registry.p12");
         Path certificate = dir.resolve("registry.cer");
         trustStore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keyStore.toString(),
-                "-storetype", "PKCS12", "-storepass", KEY_STORE_PASSWORD, "-keypass", KEY_STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "registry", "-keystore", keyStore.toString(), "-storepass",
-                KEY_STORE_PASSWORD, "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(), "-keystore",
-                trustStore.toString(), "-storetype", "PKCS12", "-storepass", TRUST_STORE_PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "registry",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                KEY_STORE_PASSWORD,
+                "-keypass",
+                KEY_STORE_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "registry",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                KEY_STORE_PASSWORD,
+                "-file",
+                certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "registry",
+                "-file",
+                certificate.toString(),
+                "-keystore",
+                trustStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                TRUST_STORE_PASSWORD);
         registry = EmbeddedSchemaRegistry.builder()
                 .setBasicAuth(REGISTRY_USER, REGISTRY_PASSWORD)
                 .setHttps(keyStore, KEY_STORE_PASSWORD)
@@ -163,43 +204,67 @@ class SecuredOrderStatsITCase {
 
         Map<String, String> sasl = KAFKA.cluster().restrictedUserProperties();
         Map<String, String> registryProperties = Map.of(
-                "basic.auth.credentials.source", "USER_INFO",
-                "basic.auth.user.info", REGISTRY_USER + ":" + REGISTRY_PASSWORD,
-                "schema.registry.ssl.truststore.location", trustStore.toString(),
-                "schema.registry.ssl.truststore.password", TRUST_STORE_PASSWORD,
-                "schema.registry.ssl.truststore.type", "PKCS12");
+                "basic.auth.credentials.source",
+                "USER_INFO",
+                "basic.auth.user.info",
+                REGISTRY_USER + ":" + REGISTRY_PASSWORD,
+                "schema.registry.ssl.truststore.location",
+                trustStore.toString(),
+                "schema.registry.ssl.truststore.password",
+                TRUST_STORE_PASSWORD,
+                "schema.registry.ssl.truststore.type",
+                "PKCS12");
 
         List<Order> orders = new OrderGenerator(7, START, Duration.ofMillis(100)).next(1200);
         produce(orders, sasl, registryProperties);
         // The example's own consumer, configured the same way, reads them back through the registry.
-        List<Order> readBack = new OrderConsumer(KAFKA.bootstrapServers(), registry.url(),
-                OrderStatsJob.ORDERS_TOPIC, "secured-reader", sasl, registryProperties)
-                .consume(orders.size() + 2, Duration.ofSeconds(20), new PrintStream(new ByteArrayOutputStream(),
-                        true, StandardCharsets.UTF_8));
+        List<Order> readBack = new OrderConsumer(
+                        KAFKA.bootstrapServers(),
+                        registry.url(),
+                        OrderStatsJob.ORDERS_TOPIC,
+                        "secured-reader",
+                        sasl,
+                        registryProperties)
+                .consume(
+                        orders.size() + 2,
+                        Duration.ofSeconds(20),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertThat(readBack).hasSize(orders.size() + 2);
 
-        List<String> command = new ArrayList<>(List.of(JOB, "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--schema-registry-url", registry.url(), "--work-dir", dir.resolve("work").toString(),
-                "--checkpoint-interval", "1s", "--web-ui-port", Integer.toString(LocalStack.freePort())));
+        List<String> command = new ArrayList<>(List.of(
+                JOB,
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--schema-registry-url",
+                registry.url(),
+                "--work-dir",
+                dir.resolve("work").toString(),
+                "--checkpoint-interval",
+                "1s",
+                "--web-ui-port",
+                Integer.toString(LocalStack.freePort())));
         sasl.forEach((key, value) -> command.addAll(List.of("--kafka-property", key + "=" + value)));
-        registryProperties.forEach((key, value) -> command.addAll(List.of("--schema-registry-property",
-                key + "=" + value)));
+        registryProperties.forEach(
+                (key, value) -> command.addAll(List.of("--schema-registry-property", key + "=" + value)));
         String output;
-        try (ChildJob job = ChildJob.start("secured-order-stats", Map.of(), "log4j2-secured-child.xml", false,
-                command.toArray(String[]::new))) {
+        try (ChildJob job = ChildJob.start(
+                "secured-order-stats", Map.of(), "log4j2-secured-child.xml", false, command.toArray(String[]::new))) {
             job.awaitLine(line -> line.startsWith("Starting order-stats without saved state"), Duration.ofSeconds(60));
             Map<String, String> expected = OrderStatsJob.expectedStats(orders).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> describe(e.getValue()), (a, b) -> a,
-                            TreeMap::new));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> describe(e.getValue()), (a, b) -> a, TreeMap::new));
             assertThat(awaitResults(expected, Duration.ofSeconds(90))).isEqualTo(expected);
             job.stop();
             output = job.output();
         }
 
         // The sink's broker check could not read transaction.max.timeout.ms (no DescribeConfigs): one warning.
-        assertThat(output.lines().filter(line -> line.contains("Could not check the Kafka sink's"
-                + " transaction.timeout.ms"))).hasSize(1).allSatisfy(line -> assertThat(line)
-                .contains("ClusterAuthorizationException").contains("needs DescribeConfigs on the cluster resource"));
+        assertThat(output.lines()
+                        .filter(line -> line.contains("Could not check the Kafka sink's" + " transaction.timeout.ms")))
+                .hasSize(1)
+                .allSatisfy(line -> assertThat(line)
+                        .contains("ClusterAuthorizationException")
+                        .contains("needs DescribeConfigs on the cluster resource"));
         // Kafka's own configuration dumps were in the output, with the JAAS line masked.
         assertThat(output).contains("sasl.jaas.config = [hidden]").contains("Stopped with a savepoint at ");
         List<String> secrets = List.of(SASL_PASSWORD, REGISTRY_PASSWORD, TRUST_STORE_PASSWORD, KEY_STORE_PASSWORD);
@@ -208,14 +273,22 @@ class SecuredOrderStatsITCase {
             String secret = secrets.get(s);
             // Line numbers only: a failure must not print the password it found.
             List<Integer> inOutput = java.util.stream.IntStream.range(0, outputLines.size())
-                    .filter(i -> outputLines.get(i).contains(secret)).boxed().toList();
-            assertThat(inOutput).as("lines of the job's output holding password #%d", s).isEmpty();
+                    .filter(i -> outputLines.get(i).contains(secret))
+                    .boxed()
+                    .toList();
+            assertThat(inOutput)
+                    .as("lines of the job's output holding password #%d", s)
+                    .isEmpty();
             List<String> inLog;
             synchronized (LOG_LINES) {
-                inLog = LOG_LINES.stream().filter(line -> line.contains(secret))
-                        .map(line -> line.substring(0, line.indexOf(' '))).toList();
+                inLog = LOG_LINES.stream()
+                        .filter(line -> line.contains(secret))
+                        .map(line -> line.substring(0, line.indexOf(' ')))
+                        .toList();
             }
-            assertThat(inLog).as("loggers of this JVM that logged password #%d", s).isEmpty();
+            assertThat(inLog)
+                    .as("loggers of this JVM that logged password #%d", s)
+                    .isEmpty();
         }
         // This JVM's Kafka clients logged their configuration too, and were captured.
         synchronized (LOG_LINES) {
@@ -227,12 +300,14 @@ class SecuredOrderStatsITCase {
     private static void grantWhatTheJobNeeds() throws Exception {
         String principal = "User:" + EmbeddedKafkaCluster.RESTRICTED_USER;
         List<AclBinding> acls = new ArrayList<>();
-        acls.add(allow(ResourceType.TOPIC, OrderStatsJob.ORDERS_TOPIC, PatternType.LITERAL, principal,
-                AclOperation.READ));
+        acls.add(allow(
+                ResourceType.TOPIC, OrderStatsJob.ORDERS_TOPIC, PatternType.LITERAL, principal, AclOperation.READ));
         // The test produces the orders as the same user.
-        acls.add(allow(ResourceType.TOPIC, OrderStatsJob.ORDERS_TOPIC, PatternType.LITERAL, principal,
-                AclOperation.WRITE));
-        for (String topic : List.of(OrderStatsJob.ORDER_STATS_TOPIC, OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC,
+        acls.add(allow(
+                ResourceType.TOPIC, OrderStatsJob.ORDERS_TOPIC, PatternType.LITERAL, principal, AclOperation.WRITE));
+        for (String topic : List.of(
+                OrderStatsJob.ORDER_STATS_TOPIC,
+                OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC,
                 OrderStatsJob.ORDER_STATS_DEAD_LETTER_TOPIC)) {
             acls.add(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, principal, AclOperation.WRITE));
             acls.add(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, principal, AclOperation.DESCRIBE));
@@ -241,16 +316,16 @@ class SecuredOrderStatsITCase {
         acls.add(allow(ResourceType.GROUP, "secured-reader", PatternType.LITERAL, principal, AclOperation.READ));
         String prefix = TypedKafkaSink.suggestTransactionalIdPrefix(JOB, "order-stats");
         acls.add(allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, principal, AclOperation.WRITE));
-        acls.add(allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, principal,
-                AclOperation.DESCRIBE));
+        acls.add(allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, principal, AclOperation.DESCRIBE));
         try (Admin admin = KAFKA.cluster().createAdmin()) {
             admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
         }
     }
 
-    private static AclBinding allow(ResourceType type, String name, PatternType pattern, String principal,
-            AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
+    private static AclBinding allow(
+            ResourceType type, String name, PatternType pattern, String principal, AclOperation operation) {
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
                 new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
     }
 
@@ -265,12 +340,18 @@ class SecuredOrderStatsITCase {
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
             for (Order o : orders) {
-                producer.send(new ProducerRecord<>(OrderStatsJob.ORDERS_TOPIC, o.getOrderId(), o)).get();
+                producer.send(new ProducerRecord<>(OrderStatsJob.ORDERS_TOPIC, o.getOrderId(), o))
+                        .get();
             }
             for (int partition = 0; partition < 2; partition++) {
-                Order flush = Order.newBuilder().setOrderId("flush-" + partition).setUserId("flush")
-                        .setProductId("prod-1").setQuantity(1).setPrice(1.0)
-                        .setTimestamp(START.plus(Duration.ofMinutes(10)).toEpochMilli()).build();
+                Order flush = Order.newBuilder()
+                        .setOrderId("flush-" + partition)
+                        .setUserId("flush")
+                        .setProductId("prod-1")
+                        .setQuantity(1)
+                        .setPrice(1.0)
+                        .setTimestamp(START.plus(Duration.ofMinutes(10)).toEpochMilli())
+                        .build();
                 producer.send(new ProducerRecord<>(OrderStatsJob.ORDERS_TOPIC, partition, flush.getOrderId(), flush))
                         .get();
             }
@@ -281,8 +362,8 @@ class SecuredOrderStatsITCase {
     private static Map<String, String> awaitResults(Map<String, String> expected, Duration timeout) {
         ObjectMapper json = new ObjectMapper();
         Map<String, String> latest = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KAFKA.cluster().createConsumer(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KAFKA.cluster().createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(OrderStatsJob.ORDER_STATS_TOPIC)
                     .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
@@ -293,10 +374,16 @@ class SecuredOrderStatsITCase {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     try {
                         JsonNode value = json.readTree(r.value());
-                        Instant start = LocalDateTime.parse(value.get("window_start").asText().replace(' ', 'T')).toInstant(ZoneOffset.UTC);
-                        latest.put(OrderStatsJob.key(start, value.get("product_id").asText()),
-                                String.format(Locale.ROOT, "%d orders, revenue %.2f",
-                                        value.get("order_count").asLong(), value.get("total_revenue").asDouble()));
+                        Instant start = LocalDateTime.parse(
+                                        value.get("window_start").asText().replace(' ', 'T'))
+                                .toInstant(ZoneOffset.UTC);
+                        latest.put(
+                                OrderStatsJob.key(start, value.get("product_id").asText()),
+                                String.format(
+                                        Locale.ROOT,
+                                        "%d orders, revenue %.2f",
+                                        value.get("order_count").asLong(),
+                                        value.get("total_revenue").asDouble()));
                     } catch (java.io.IOException e) {
                         throw new AssertionError("unreadable order-stats record", e);
                     }

@@ -1,6 +1,5 @@
 package dev.streamingblocks.examples;
 
-import dev.streamingblocks.testkit.await.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +20,7 @@ import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import dev.streamingblocks.testkit.await.Await;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.postgres.PostgresExtension;
@@ -86,14 +86,26 @@ class StopAndResumeITCase {
         List<Order> orders = new OrderGenerator(7, START, Duration.ofMillis(100)).next(1800);
         List<Order> beforeStop = orders.subList(0, 1000);
         List<Order> afterStop = orders.subList(1000, orders.size());
-        String[] command = {"order-stats", "--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--schema-registry-url", REGISTRY.url(), "--work-dir", workDir.toString(),
-                "--checkpoint-interval", "1s", "--web-ui-port", Integer.toString(LocalStack.freePort())};
+        String[] command = {
+            "order-stats",
+            "--bootstrap-servers",
+            KAFKA.bootstrapServers(),
+            "--schema-registry-url",
+            REGISTRY.url(),
+            "--work-dir",
+            workDir.toString(),
+            "--checkpoint-interval",
+            "1s",
+            "--web-ui-port",
+            Integer.toString(LocalStack.freePort())
+        };
 
         produce(beforeStop, List.of());
         try (ChildJob first = ChildJob.start("order-stats-1", Map.of(), command)) {
-            first.awaitLine(line -> line.startsWith("Starting order-stats without saved state"), Duration.ofSeconds(60));
-            CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "order-stats", OrderStatsJob.ORDERS_TOPIC, Duration.ofSeconds(120));
+            first.awaitLine(
+                    line -> line.startsWith("Starting order-stats without saved state"), Duration.ofSeconds(60));
+            CommittedOffsets.awaitAtEnd(
+                    KAFKA.cluster(), "order-stats", OrderStatsJob.ORDERS_TOPIC, Duration.ofSeconds(120));
             first.stop();
             assertThat(first.output()).contains("Stopped with a savepoint at ");
         }
@@ -101,13 +113,14 @@ class StopAndResumeITCase {
         // Later orders, then one far ahead in each partition so every window of the data closes.
         produce(afterStop, List.of(flushOrder(0), flushOrder(1)));
         try (ChildJob second = ChildJob.start("order-stats-2", Map.of(), command)) {
-            String resumed = second.awaitLine(line -> line.startsWith("Resuming order-stats from "),
-                    Duration.ofSeconds(60));
-            assertThat(resumed).contains(workDir.resolve("jobs/order-stats/savepoints").toString());
+            String resumed =
+                    second.awaitLine(line -> line.startsWith("Resuming order-stats from "), Duration.ofSeconds(60));
+            assertThat(resumed)
+                    .contains(workDir.resolve("jobs/order-stats/savepoints").toString());
 
             Map<String, String> expected = OrderStatsJob.expectedStats(orders).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> describe(e.getValue()), (a, b) -> a,
-                            TreeMap::new));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> describe(e.getValue()), (a, b) -> a, TreeMap::new));
             assertThat(awaitResults(expected, Duration.ofSeconds(180))).isEqualTo(expected);
             second.stop();
         }
@@ -121,16 +134,33 @@ class StopAndResumeITCase {
         KAFKA.cluster().createTopic(FraudJob.DEAD_LETTER_TOPIC, 1, (short) 1, keep);
         // The article's plain-Avro, tumbling-only job (Main's defaults add the registry format, the sliding rule and
         // the rules topic; FraudRulesTopicITCase covers those): what this test checks is the resumed window.
-        String[] command = {"fraud", "--format", "avro", "--rules", "tumbling", "--rules-topic", "none",
-                "--bootstrap-servers", KAFKA.bootstrapServers(), "--work-dir", workDir.toString(),
-                "--checkpoint-interval", "1s", "--web-ui-port", Integer.toString(LocalStack.freePort())};
+        String[] command = {
+            "fraud",
+            "--format",
+            "avro",
+            "--rules",
+            "tumbling",
+            "--rules-topic",
+            "none",
+            "--bootstrap-servers",
+            KAFKA.bootstrapServers(),
+            "--work-dir",
+            workDir.toString(),
+            "--checkpoint-interval",
+            "1s",
+            "--web-ui-port",
+            Integer.toString(LocalStack.freePort())
+        };
         SerializationSchema<Transaction> serializer = FraudSerdes.transactionSerializer();
 
         // alice's first two large transactions of minute 0, and someone else's small one
-        produceTransactions(serializer, List.of(
-                TransactionGenerator.transaction("a1", "alice", 1200.0, START.plusSeconds(5)),
-                TransactionGenerator.transaction("a2", "alice", 1000.01, START.plusSeconds(20)),
-                TransactionGenerator.transaction("b1", "bob", 20.0, START.plusSeconds(25))), false);
+        produceTransactions(
+                serializer,
+                List.of(
+                        TransactionGenerator.transaction("a1", "alice", 1200.0, START.plusSeconds(5)),
+                        TransactionGenerator.transaction("a2", "alice", 1000.01, START.plusSeconds(20)),
+                        TransactionGenerator.transaction("b1", "bob", 20.0, START.plusSeconds(25))),
+                false);
         try (ChildJob first = ChildJob.start("fraud-1", Map.of(), command)) {
             first.awaitLine(line -> line.startsWith("Starting fraud without saved state"), Duration.ofSeconds(60));
             CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
@@ -139,22 +169,25 @@ class StopAndResumeITCase {
         }
 
         // the third one, then event time moves past minute 0 in every partition
-        produceTransactions(serializer, List.of(
-                TransactionGenerator.transaction("a3", "alice", 5000.0, START.plusSeconds(50))), true);
+        produceTransactions(
+                serializer,
+                List.of(TransactionGenerator.transaction("a3", "alice", 5000.0, START.plusSeconds(50))),
+                true);
         try (ChildJob second = ChildJob.start("fraud-2", Map.of(), command)) {
             second.awaitLine(line -> line.startsWith("Resuming fraud from "), Duration.ofSeconds(60));
             CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "fraud", FraudJob.TRANSACTIONS_TOPIC, Duration.ofSeconds(120));
             // consume() reads read_committed and fails on a record beyond the one expected.
             List<ConsumerRecord<byte[], byte[]>> alerts =
                     KAFKA.cluster().consume(FraudJob.ALERTS_TOPIC, 1, Duration.ofSeconds(60));
-            assertThat(FraudSerdes.alertDeserializer().deserialize(alerts.get(0).value())).isEqualTo(Alert.newBuilder()
-                    .setUserId("alice")
-                    .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
-                    .setRuleId(FraudRules.ARTICLE_RULE_ID)
-                    .setWindowStart(START)
-                    .setWindowEnd(START.plusSeconds(60))
-                    .setTransactionCount(3)
-                    .build());
+            assertThat(FraudSerdes.alertDeserializer().deserialize(alerts.get(0).value()))
+                    .isEqualTo(Alert.newBuilder()
+                            .setUserId("alice")
+                            .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
+                            .setRuleId(FraudRules.ARTICLE_RULE_ID)
+                            .setWindowStart(START)
+                            .setWindowEnd(START.plusSeconds(60))
+                            .setTransactionCount(3)
+                            .build());
             second.stop();
         }
     }
@@ -165,32 +198,51 @@ class StopAndResumeITCase {
         KAFKA.cluster().createTopic(SessionsJob.PAGE_VIEWS_TOPIC, 2, (short) 1, keep);
         KAFKA.cluster().createTopic(SessionsJob.DEAD_LETTER_TOPIC, 1, (short) 1, keep);
         EmbeddedPostgres pg = POSTGRES.postgres();
-        String[] command = {"sessions", "--bootstrap-servers", KAFKA.bootstrapServers(), "--jdbc-url", pg.jdbcUrl(),
-                "--jdbc-user", pg.user(), "--work-dir", workDir.toString(), "--checkpoint-interval", "1s",
-                "--web-ui-port", Integer.toString(LocalStack.freePort())};
+        String[] command = {
+            "sessions",
+            "--bootstrap-servers",
+            KAFKA.bootstrapServers(),
+            "--jdbc-url",
+            pg.jdbcUrl(),
+            "--jdbc-user",
+            pg.user(),
+            "--work-dir",
+            workDir.toString(),
+            "--checkpoint-interval",
+            "1s",
+            "--web-ui-port",
+            Integer.toString(LocalStack.freePort())
+        };
         Map<String, String> environment = Map.of("PGPASSWORD", pg.password());
 
-        produceViews(List.of(
-                new PageView("alice", "/a", START),
-                new PageView("alice", "/b", START.plus(Duration.ofMinutes(10))),
-                new PageView("bob", "/x", START.plus(Duration.ofMinutes(5)))), false);
+        produceViews(
+                List.of(
+                        new PageView("alice", "/a", START),
+                        new PageView("alice", "/b", START.plus(Duration.ofMinutes(10))),
+                        new PageView("bob", "/x", START.plus(Duration.ofMinutes(5)))),
+                false);
         try (ChildJob first = ChildJob.start("sessions-1", environment, command)) {
             first.awaitLine(line -> line.startsWith("Starting sessions without saved state"), Duration.ofSeconds(60));
-            CommittedOffsets.awaitAtEnd(KAFKA.cluster(), "sessions", SessionsJob.PAGE_VIEWS_TOPIC, Duration.ofSeconds(120));
+            CommittedOffsets.awaitAtEnd(
+                    KAFKA.cluster(), "sessions", SessionsJob.PAGE_VIEWS_TOPIC, Duration.ofSeconds(120));
             first.stop();
             assertThat(first.output()).contains("Stopped with a savepoint at ");
         }
 
-        produceViews(List.of(
-                new PageView("alice", "/c", START.plus(Duration.ofMinutes(25))),
-                new PageView("bob", "/y", START.plus(Duration.ofMinutes(35)))), true);
+        produceViews(
+                List.of(
+                        new PageView("alice", "/c", START.plus(Duration.ofMinutes(25))),
+                        new PageView("bob", "/y", START.plus(Duration.ofMinutes(35)))),
+                true);
         try (ChildJob second = ChildJob.start("sessions-2", environment, command)) {
             second.awaitLine(line -> line.startsWith("Resuming sessions from "), Duration.ofSeconds(60));
             List<String> expected = List.of(
                     "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
                     "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
             try {
-                Await.until(Duration.ofSeconds(120), "user_sessions holds the expected rows",
+                Await.until(
+                        Duration.ofSeconds(120),
+                        "user_sessions holds the expected rows",
                         () -> sessionRows(pg).equals(expected));
             } catch (AssertionError timedOut) {
                 assertThat(sessionRows(pg)).isEqualTo(expected); // says how the rows differ
@@ -200,17 +252,18 @@ class StopAndResumeITCase {
         }
     }
 
-    private static void produceTransactions(SerializationSchema<Transaction> serializer, List<Transaction> txs,
-            boolean flush) {
+    private static void produceTransactions(
+            SerializationSchema<Transaction> serializer, List<Transaction> txs, boolean flush) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (Transaction tx : txs) {
-            records.add(new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, utf8(tx.getUserId()), serializer.serialize(tx)));
+            records.add(
+                    new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, utf8(tx.getUserId()), serializer.serialize(tx)));
         }
         for (int partition = 0; flush && partition < 2; partition++) {
-            Transaction tx = TransactionGenerator.transaction("flush-" + partition, "flush-" + partition, 1.0,
-                    START.plus(STEP));
-            records.add(new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, partition, utf8(tx.getUserId()),
-                    serializer.serialize(tx)));
+            Transaction tx =
+                    TransactionGenerator.transaction("flush-" + partition, "flush-" + partition, 1.0, START.plus(STEP));
+            records.add(new ProducerRecord<>(
+                    FraudJob.TRANSACTIONS_TOPIC, partition, utf8(tx.getUserId()), serializer.serialize(tx)));
         }
         KAFKA.cluster().produce(records);
     }
@@ -223,8 +276,8 @@ class StopAndResumeITCase {
         }
         for (int partition = 0; flush && partition < 2; partition++) {
             PageView v = new PageView("flush-" + partition, "/", START.plus(Duration.ofHours(5)));
-            records.add(new ProducerRecord<>(SessionsJob.PAGE_VIEWS_TOPIC, partition, utf8(v.userId()),
-                    serializer.serialize(v)));
+            records.add(new ProducerRecord<>(
+                    SessionsJob.PAGE_VIEWS_TOPIC, partition, utf8(v.userId()), serializer.serialize(v)));
         }
         KAFKA.cluster().produce(records);
     }
@@ -240,8 +293,9 @@ class StopAndResumeITCase {
         }
         try (Connection c = pg.connect();
                 Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT user_id, session_start, session_end, page_count, first_page,"
-                        + " last_page FROM " + PostgresSessionSink.DEFAULT_TABLE + " ORDER BY user_id, session_start")) {
+                ResultSet r = s.executeQuery(
+                        "SELECT user_id, session_start, session_end, page_count, first_page," + " last_page FROM "
+                                + PostgresSessionSink.DEFAULT_TABLE + " ORDER BY user_id, session_start")) {
             while (r.next()) {
                 rows.add(r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getLong(4) + "|"
                         + r.getString(5) + "|" + r.getString(6));
@@ -255,8 +309,14 @@ class StopAndResumeITCase {
     }
 
     private static Order flushOrder(int partition) {
-        return Order.newBuilder().setOrderId("flush-" + partition).setUserId("flush").setProductId("prod-1")
-                .setQuantity(1).setPrice(1.0).setTimestamp(START.plus(STEP).plus(STEP).toEpochMilli()).build();
+        return Order.newBuilder()
+                .setOrderId("flush-" + partition)
+                .setUserId("flush")
+                .setProductId("prod-1")
+                .setQuantity(1)
+                .setPrice(1.0)
+                .setTimestamp(START.plus(STEP).plus(STEP).toEpochMilli())
+                .build();
     }
 
     private static void produce(List<Order> orders, List<Order> flushes) throws Exception {
@@ -281,8 +341,8 @@ class StopAndResumeITCase {
     private static Map<String, String> awaitResults(Map<String, String> expected, Duration timeout) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, String> latest = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KAFKA.cluster().createConsumer(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KAFKA.cluster().createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(OrderStatsJob.ORDER_STATS_TOPIC)
                     .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
@@ -292,10 +352,15 @@ class StopAndResumeITCase {
             while (Instant.now().isBefore(deadline) && !latest.equals(expected)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     JsonNode v = json.readTree(new String(r.value(), StandardCharsets.UTF_8));
-                    Instant start = LocalDateTime.parse(v.get("window_start").asText().replace(' ', 'T'))
+                    Instant start = LocalDateTime.parse(
+                                    v.get("window_start").asText().replace(' ', 'T'))
                             .toInstant(ZoneOffset.UTC);
-                    latest.put(OrderStatsJob.key(start, v.get("product_id").asText()),
-                            String.format(Locale.ROOT, "%d orders, revenue %.2f", v.get("order_count").asLong(),
+                    latest.put(
+                            OrderStatsJob.key(start, v.get("product_id").asText()),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%d orders, revenue %.2f",
+                                    v.get("order_count").asLong(),
                                     v.get("total_revenue").asDouble()));
                 }
             }

@@ -6,16 +6,14 @@ import dev.streamingblocks.fraud.internal.PlainAvroDeserializationSchema;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.source.RecordValidator;
-
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.formats.avro.AvroDeserializationSchema;
 import org.apache.flink.formats.avro.AvroSerializationSchema;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * How the fraud records look on Kafka, the record key being the user id as UTF-8 for transactions
@@ -72,20 +70,20 @@ public final class FraudSerdes {
 
     static Optional<String> transactionProblem(Transaction tx) {
         if (tx.getTransactionId() == null || tx.getTransactionId().isBlank()) {
-            return Optional.of("Transaction field 'transaction_id' must not be blank, but was "
-                    + quoted(tx.getTransactionId()));
+            return Optional.of(
+                    "Transaction field 'transaction_id' must not be blank, but was " + quoted(tx.getTransactionId()));
         }
         if (tx.getTransactionId().length() > MAX_ID_LENGTH) {
-            return Optional.of("Transaction field 'transaction_id' is " + tx.getTransactionId().length()
-                    + " characters long, more than " + MAX_ID_LENGTH);
+            return Optional.of("Transaction field 'transaction_id' is "
+                    + tx.getTransactionId().length() + " characters long, more than " + MAX_ID_LENGTH);
         }
         String where = "Transaction '" + cut(tx.getTransactionId()) + "': ";
         if (tx.getUserId() == null || tx.getUserId().isBlank()) {
             return Optional.of(where + "field 'user_id' must not be blank, but was " + quoted(tx.getUserId()));
         }
         if (tx.getUserId().length() > MAX_ID_LENGTH) {
-            return Optional.of(where + "field 'user_id' is " + tx.getUserId().length()
-                    + " characters long, more than " + MAX_ID_LENGTH);
+            return Optional.of(where + "field 'user_id' is " + tx.getUserId().length() + " characters long, more than "
+                    + MAX_ID_LENGTH);
         }
         double amount = tx.getAmount();
         if (!Double.isFinite(amount) || amount < 0) {

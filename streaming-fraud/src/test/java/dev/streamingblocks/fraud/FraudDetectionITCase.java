@@ -1,5 +1,10 @@
 package dev.streamingblocks.fraud;
 
+import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_RULE_ID;
+import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_SLIDING_RULE_ID;
+import static dev.streamingblocks.fraud.rules.FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
@@ -8,7 +13,12 @@ import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
-
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.Configuration;
@@ -20,18 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_RULE_ID;
-import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_SLIDING_RULE_ID;
-import static dev.streamingblocks.fraud.rules.FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Transactions in Kafka (three partitions, one left empty) through the detector at parallelism 2
@@ -134,10 +132,11 @@ class FraudDetectionITCase {
             received.add(alertSchema.deserialize(record.value()));
             keys.add(new String(record.key(), StandardCharsets.UTF_8));
         }
-        assertThat(received).containsExactlyInAnyOrder(
-                alert("alice", ARTICLE_RULE_ID, 0, 60, 3),
-                alert("alice", ARTICLE_SLIDING_RULE_ID, 10, 70, 3),
-                alert("bob", ARTICLE_SLIDING_RULE_ID, 50, 110, 3));
+        assertThat(received)
+                .containsExactlyInAnyOrder(
+                        alert("alice", ARTICLE_RULE_ID, 0, 60, 3),
+                        alert("alice", ARTICLE_SLIDING_RULE_ID, 10, 70, 3),
+                        alert("bob", ARTICLE_SLIDING_RULE_ID, 50, 110, 3));
         assertThat(keys).containsExactlyInAnyOrder("alice", "alice", "bob");
     }
 
@@ -155,12 +154,19 @@ class FraudDetectionITCase {
         Instant at = BEGINNING.plusSeconds(seconds);
         Transaction tx = new Transaction("tx-" + nextId++, user, amount, at);
         SerializationSchema<Transaction> serializer = FraudSerdes.transactionSerializer();
-        return new ProducerRecord<>(topic, partition, at.toEpochMilli(),
-                user.getBytes(StandardCharsets.UTF_8), serializer.serialize(tx));
+        return new ProducerRecord<>(
+                topic, partition, at.toEpochMilli(), user.getBytes(StandardCharsets.UTF_8), serializer.serialize(tx));
     }
 
     private static Alert alert(String user, String ruleId, long startSeconds, long endSeconds, int count) {
-        return new Alert(user, HIGH_FREQUENCY_LARGE_TRANSACTIONS, ruleId, BEGINNING.plusSeconds(startSeconds),
-                BEGINNING.plusSeconds(endSeconds), count, null, null);
+        return new Alert(
+                user,
+                HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                ruleId,
+                BEGINNING.plusSeconds(startSeconds),
+                BEGINNING.plusSeconds(endSeconds),
+                count,
+                null,
+                null);
     }
 }

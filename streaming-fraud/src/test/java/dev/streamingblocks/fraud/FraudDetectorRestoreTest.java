@@ -1,10 +1,18 @@
 package dev.streamingblocks.fraud;
 
+import static dev.streamingblocks.fraud.FraudDetectorTest.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.RuleProgress;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,16 +31,6 @@ import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static dev.streamingblocks.fraud.FraudDetectorTest.t;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The detector's state (pending transactions, per-rule progress, rule updates) survives a
@@ -66,17 +64,26 @@ class FraudDetectorRestoreTest {
                 open(detectorFunction(pipeline), snapshot)) {
             after.processWatermark(t(300));
 
-            assertThat(after.extractOutputValues()).containsExactlyInAnyOrder(
-                    new Alert("alice", "TWO_LARGE", "two-large", at(0), at(60), 2, null, null),
-                    new Alert("alice", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
-                            FraudRules.ARTICLE_SLIDING_RULE_ID, at(50), at(110), 3, null, null));
+            assertThat(after.extractOutputValues())
+                    .containsExactlyInAnyOrder(
+                            new Alert("alice", "TWO_LARGE", "two-large", at(0), at(60), 2, null, null),
+                            new Alert(
+                                    "alice",
+                                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                                    FraudRules.ARTICLE_SLIDING_RULE_ID,
+                                    at(50),
+                                    at(110),
+                                    3,
+                                    null,
+                                    null));
             assertThat(after.numEventTimeTimers()).isZero();
         }
     }
 
     @Test
     void aTransactionLateBeforeTheRestoreIsLateAfterItAndLeavesTheOpenTumblingWindowAlone() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
                 open(detectorFunction(pipeline), null)) {
@@ -99,19 +106,35 @@ class FraudDetectorRestoreTest {
             after.processWatermark(t(120) - 2);
             assertThat(after.extractOutputValues()).isEmpty();
             after.processWatermark(t(120) - 1);
-            assertThat(after.extractOutputValues()).containsExactly(new Alert("alice",
-                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(60), at(120), 3, null, null));
+            assertThat(after.extractOutputValues())
+                    .containsExactly(new Alert(
+                            "alice",
+                            FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                            FraudRules.ARTICLE_RULE_ID,
+                            at(60),
+                            at(120),
+                            3,
+                            null,
+                            null));
             assertThat(keyedStateEntries(after)).isZero();
             assertThat(after.numEventTimeTimers()).isZero();
         }
     }
 
     @Test
-    void aTransactionLateBeforeTheRestoreIsLateAfterItAndTheSlidingRuleAlertsAsWithoutTheFailure()
-            throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleSlidingRule()).build();
-        Alert expected = new Alert("alice", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
-                FraudRules.ARTICLE_SLIDING_RULE_ID, at(65), at(125), 3, null, null);
+    void aTransactionLateBeforeTheRestoreIsLateAfterItAndTheSlidingRuleAlertsAsWithoutTheFailure() throws Exception {
+        FraudDetection pipeline = FraudDetection.builder()
+                .setRules(FraudRules.articleSlidingRule())
+                .build();
+        Alert expected = new Alert(
+                "alice",
+                FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                FraudRules.ARTICLE_SLIDING_RULE_ID,
+                at(65),
+                at(125),
+                3,
+                null,
+                null);
 
         // The same input without a failure, as the reference.
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> reference =
@@ -163,7 +186,8 @@ class FraudDetectorRestoreTest {
 
     @Test
     void aSnapshotWithoutTheWatermarkStateStillRestoresAndJudgesLatenessAsBefore() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState snapshot;
         try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
                 open(detectorFunction(pipeline), null)) {
@@ -180,16 +204,24 @@ class FraudDetectorRestoreTest {
             after.processWatermark(t(60) - 1);
 
             assertThat(restored.lateTransactionCount()).isZero();
-            assertThat(after.extractOutputValues()).containsExactly(new Alert("alice",
-                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_RULE_ID, at(0), at(60), 3, null, null));
+            assertThat(after.extractOutputValues())
+                    .containsExactly(new Alert(
+                            "alice",
+                            FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                            FraudRules.ARTICLE_RULE_ID,
+                            at(0),
+                            at(60),
+                            3,
+                            null,
+                            null));
         }
     }
 
     @ParameterizedTest(name = "parallelism 2 to {0}")
     @ValueSource(ints = {1, 3})
-    void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism)
-            throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+    void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism) throws Exception {
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         long[] watermarks = {t(100), t(90)}; // can differ with unaligned checkpoints
         for (int subtask = 0; subtask < 2; subtask++) {
@@ -241,7 +273,11 @@ class FraudDetectorRestoreTest {
         KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
-                        Transaction::getUserId, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+                        Transaction::getUserId,
+                        Types.STRING,
+                        MAX_PARALLELISM,
+                        parallelism,
+                        subtask);
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         harness.setup();
         if (restoreFrom != null) {

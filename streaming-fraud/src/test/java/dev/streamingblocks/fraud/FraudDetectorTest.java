@@ -1,25 +1,23 @@
 package dev.streamingblocks.fraud;
 
+import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_RULE_ID;
+import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_SLIDING_RULE_ID;
+import static dev.streamingblocks.fraud.rules.FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_RULE_ID;
-import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_SLIDING_RULE_ID;
-import static dev.streamingblocks.fraud.rules.FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Drives the detector operator with explicit watermarks; time is anchored at {@link #BEGINNING}. */
 class FraudDetectorTest {
@@ -47,8 +45,7 @@ class FraudDetectorTest {
             assertThat(h.alerts()).isEmpty();
 
             h.watermark(t(60) - 1);
-            assertThat(h.alerts()).containsExactly(
-                    alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3));
+            assertThat(h.alerts()).containsExactly(alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3));
         }
     }
 
@@ -113,8 +110,7 @@ class FraudDetectorTest {
 
             h.watermark(t(300));
 
-            assertThat(h.alerts()).containsExactly(
-                    alert("alice", ARTICLE_SLIDING_RULE_ID, t(50), t(110), 3));
+            assertThat(h.alerts()).containsExactly(alert("alice", ARTICLE_SLIDING_RULE_ID, t(50), t(110), 3));
         }
     }
 
@@ -181,10 +177,18 @@ class FraudDetectorTest {
 
             h.watermark(t(60) - 1);
 
-            assertThat(h.alerts()).containsExactlyInAnyOrder(
-                    alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3),
-                    new Alert("alice", "MANY_SMALL", "many-small", Instant.ofEpochMilli(t(0)),
-                            Instant.ofEpochMilli(t(60)), 4, null, null));
+            assertThat(h.alerts())
+                    .containsExactlyInAnyOrder(
+                            alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3),
+                            new Alert(
+                                    "alice",
+                                    "MANY_SMALL",
+                                    "many-small",
+                                    Instant.ofEpochMilli(t(0)),
+                                    Instant.ofEpochMilli(t(60)),
+                                    4,
+                                    null,
+                                    null));
         }
     }
 
@@ -201,11 +205,26 @@ class FraudDetectorTest {
             h.tx("alice", 40, 600);
             h.watermark(t(60) - 1);
 
-            assertThat(h.alerts()).containsExactlyInAnyOrder(
-                    new Alert("alice", "TWO_LARGE", ARTICLE_RULE_ID, Instant.ofEpochMilli(t(0)),
-                            Instant.ofEpochMilli(t(60)), 2, null, null),
-                    new Alert("alice", "NEW", "new-rule", Instant.ofEpochMilli(t(40)),
-                            Instant.ofEpochMilli(t(70)), 1, null, null));
+            assertThat(h.alerts())
+                    .containsExactlyInAnyOrder(
+                            new Alert(
+                                    "alice",
+                                    "TWO_LARGE",
+                                    ARTICLE_RULE_ID,
+                                    Instant.ofEpochMilli(t(0)),
+                                    Instant.ofEpochMilli(t(60)),
+                                    2,
+                                    null,
+                                    null),
+                            new Alert(
+                                    "alice",
+                                    "NEW",
+                                    "new-rule",
+                                    Instant.ofEpochMilli(t(40)),
+                                    Instant.ofEpochMilli(t(70)),
+                                    1,
+                                    null,
+                                    null));
         }
     }
 
@@ -228,7 +247,9 @@ class FraudDetectorTest {
     @Test
     void anInvalidRuleUpdateIsRejectedByNameAndChangesNothing() throws Exception {
         try (Harness h = harness(FraudRules.articleRule())) {
-            FraudRule broken = FraudRule.newBuilder(FraudRules.articleRule()).setMinCount(0).build();
+            FraudRule broken = FraudRule.newBuilder(FraudRules.articleRule())
+                    .setMinCount(0)
+                    .build();
             h.rule(broken);
 
             h.tx("alice", 10, 2000);
@@ -236,8 +257,9 @@ class FraudDetectorTest {
             h.tx("alice", 30, 2000);
             h.watermark(t(60) - 1);
 
-            assertThat(h.harness.getSideOutput(FraudDetection.REJECTED_RULES)).containsExactly(
-                    new StreamRecord<>("rule '" + ARTICLE_RULE_ID + "': min_count must be at least 1, was 0", t(0)));
+            assertThat(h.harness.getSideOutput(FraudDetection.REJECTED_RULES))
+                    .containsExactly(new StreamRecord<>(
+                            "rule '" + ARTICLE_RULE_ID + "': min_count must be at least 1, was 0", t(0)));
             assertThat(h.alerts()).containsExactly(alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3));
         }
     }
@@ -258,15 +280,20 @@ class FraudDetectorTest {
         assertThatThrownBy(() -> FraudDetection.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rules must contain at least one rule");
-        assertThatThrownBy(() -> FraudDetection.builder().setRules(FraudRules.articleRule())
-                        .setAllowedLateness(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> FraudDetection.builder()
+                        .setRules(FraudRules.articleRule())
+                        .setAllowedLateness(Duration.ofSeconds(-1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedLateness must not be negative, was PT-1S");
         assertThatThrownBy(() -> FraudDetection.builder()
-                        .setRules(FraudRules.articleRule(), FraudRules.articleRule()).build())
+                        .setRules(FraudRules.articleRule(), FraudRules.articleRule())
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rules: rule id 'article-tumbling-1m' is used twice");
-        assertThatThrownBy(() -> FraudDetection.builder().setRules(FraudRules.deletion("x")).build())
+        assertThatThrownBy(() -> FraudDetection.builder()
+                        .setRules(FraudRules.deletion("x"))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rules: rule 'x' is a deletion, not a rule");
         assertThatThrownBy(() -> FraudRules.tumbling("r", "A", 1.0, 3, Duration.ZERO))
@@ -287,8 +314,15 @@ class FraudDetectorTest {
     }
 
     private static Alert alert(String user, String ruleId, long start, long end, int count) {
-        return new Alert(user, HIGH_FREQUENCY_LARGE_TRANSACTIONS, ruleId, Instant.ofEpochMilli(start),
-                Instant.ofEpochMilli(end), count, null, null);
+        return new Alert(
+                user,
+                HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                ruleId,
+                Instant.ofEpochMilli(start),
+                Instant.ofEpochMilli(end),
+                count,
+                null,
+                null);
     }
 
     private Harness harness(FraudRule... rules) throws Exception {
@@ -313,7 +347,8 @@ class FraudDetectorTest {
         final FraudDetectorFunction function;
         final KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness;
 
-        Harness(FraudDetectorFunction function,
+        Harness(
+                FraudDetectorFunction function,
                 KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) {
             this.function = function;
             this.harness = harness;
@@ -348,8 +383,7 @@ class FraudDetectorTest {
         }
 
         int stateEntries() {
-            return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
-                    .numKeyValueStateEntries();
+            return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
         }
 
         @Override

@@ -1,21 +1,19 @@
 package dev.streamingblocks.fraud;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
 import dev.streamingblocks.fraud.model.FraudModel;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.rules.ModelSpec;
 import dev.streamingblocks.fraud.testutils.OnnxModels;
 import dev.streamingblocks.fraud.testutils.TribuoModels;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.withinPercentage;
+import org.junit.jupiter.api.Test;
 
 /** Loading, checking and scoring ONNX models with ONNX Runtime. */
 class FraudModelTest {
@@ -39,7 +37,9 @@ class FraudModelTest {
                 // Tribuo computes in double, ONNX Runtime in float: the softmax's exp of a logit near
                 // -20 carries the logit's float rounding (a few 1e-7 relative) into the probability.
                 assertThat(onnx).as("vector %d", i).isCloseTo((float) tribuo, withinPercentage(0.001));
-                assertThat(onnx > 0.5f).as("vector %d decided as Tribuo does", i).isEqualTo(tribuo > 0.5);
+                assertThat(onnx > 0.5f)
+                        .as("vector %d decided as Tribuo does", i)
+                        .isEqualTo(tribuo > 0.5);
                 assertThat(batchScores[i]).as("vector %d in a batch", i).isEqualTo(onnx);
                 if (onnx > 0.5f) {
                     fraudLike++;
@@ -51,8 +51,8 @@ class FraudModelTest {
 
     @Test
     void aLinearModelScoresItsDotProduct() throws Exception {
-        try (FraudModel model = FraudModel.load(bytes("v1", OnnxModels.linear(
-                new float[] {1, 2, 0, 0, 0, 0, -1}, 0.5f)))) {
+        try (FraudModel model =
+                FraudModel.load(bytes("v1", OnnxModels.linear(new float[] {1, 2, 0, 0, 0, 0, -1}, 0.5f)))) {
             assertThat(model.score(new float[] {1, 2, 3, 4, 5, 6, 7})).isEqualTo(1 + 4 - 7 + 0.5f);
             assertThat(model.version()).isEqualTo("v1");
         }
@@ -87,7 +87,10 @@ class FraudModelTest {
 
     @Test
     void aScoreColumnTheOutputDoesNotHaveIsRefused() {
-        byte[] model = OnnxModels.linear(new float[TransactionFeatures.COUNT], 0f, TransactionFeatures.COUNT,
+        byte[] model = OnnxModels.linear(
+                new float[TransactionFeatures.COUNT],
+                0f,
+                TransactionFeatures.COUNT,
                 Map.of(FraudModel.SCORE_COLUMN_METADATA, "1"));
         assertThatThrownBy(() -> FraudModel.load(bytes("v4", model)))
                 .isInstanceOf(FraudModel.InvalidModelException.class)

@@ -3,13 +3,12 @@ package dev.streamingblocks.fraud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Optional;
-
 import dev.streamingblocks.core.avro.TombstoneException;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,11 @@ class FraudSerdesTest {
     private static final Instant T = Instant.parse("2026-02-06T12:00:00Z");
 
     private static Transaction tx(String id, String user, double amount, Instant time) {
-        return Transaction.newBuilder().setTransactionId(id).setUserId(user).setAmount(amount).setTimestamp(time)
+        return Transaction.newBuilder()
+                .setTransactionId(id)
+                .setUserId(user)
+                .setAmount(amount)
+                .setTimestamp(time)
                 .build();
     }
 
@@ -69,7 +72,8 @@ class FraudSerdesTest {
 
     @Test
     void theDeserializersSurviveJavaSerialization() throws Exception {
-        DeserializationSchema<Transaction> copy = InstantiationUtil.clone(reader, getClass().getClassLoader());
+        DeserializationSchema<Transaction> copy =
+                InstantiationUtil.clone(reader, getClass().getClassLoader());
         assertThat(copy.deserialize(good)).isEqualTo(tx("t1", "alice", 12.5, T));
         assertThat(copy.getProducedType()).isEqualTo(reader.getProducedType());
     }
@@ -94,15 +98,18 @@ class FraudSerdesTest {
                 .contains("Transaction field 'transaction_id' is 1025 characters long, more than 1024");
         assertThat(validator.problem(tx("t1", "a".repeat(1024), 1.0, T))).isEmpty();
         assertThat(validator.problem(tx("t1", "alice", 1.0, Instant.ofEpochMilli(-1))))
-                .contains("Transaction 't1': field 'timestamp' must not be before 1970, but was 1969-12-31T23:59:59.999Z");
+                .contains(
+                        "Transaction 't1': field 'timestamp' must not be before 1970, but was 1969-12-31T23:59:59.999Z");
     }
 
     @Test
     void theRuleValidatorIsTheDetectorsRuleCheck() throws Exception {
-        var validator = InstantiationUtil.clone(FraudSerdes.ruleValidator(), getClass().getClassLoader());
+        var validator =
+                InstantiationUtil.clone(FraudSerdes.ruleValidator(), getClass().getClassLoader());
         assertThat(validator.problem(FraudRules.articleRule())).isEmpty();
         assertThat(validator.problem(FraudRules.deletion("r1"))).isEmpty();
-        FraudRule noCount = FraudRule.newBuilder(FraudRules.articleRule()).setMinCount(0).build();
+        FraudRule noCount =
+                FraudRule.newBuilder(FraudRules.articleRule()).setMinCount(0).build();
         assertThat(validator.problem(noCount))
                 .isEqualTo(Optional.of("rule 'article-tumbling-1m': min_count must be at least 1, was 0"));
         byte[] rule = FraudSerdes.ruleSerializer().serialize(FraudRules.articleRule());

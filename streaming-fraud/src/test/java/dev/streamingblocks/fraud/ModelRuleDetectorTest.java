@@ -1,12 +1,20 @@
 package dev.streamingblocks.fraud;
 
+import static dev.streamingblocks.fraud.FraudDetectorTest.t;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.model.FraudModel;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.testutils.OnnxModels;
-
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -16,16 +24,6 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static dev.streamingblocks.fraud.FraudDetectorTest.t;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Model rules in the detector operator: features in keyed state on event time, alerts with score
@@ -47,16 +45,17 @@ class ModelRuleDetectorTest {
 
     @Test
     void alertsCarryScoreAndVersionAndTheFeaturesGoAnHourAfterTheUsersLastTransaction() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(minuteCountRule("v1")).build();
-        try (Harness h = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(minuteCountRule("v1")).build();
+        try (Harness h =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 30);
             h.tx("alice", 30, 40);
             h.tx("bob", 40, 5000);
             h.harness.processWatermark(t(40));
 
-            assertThat(h.harness.extractOutputValues()).containsExactly(
-                    modelAlert("alice", 30, 3, 3.0, "v1"));
+            assertThat(h.harness.extractOutputValues()).containsExactly(modelAlert("alice", 30, 3, 3.0, "v1"));
             assertThat(h.stateEntries()).isEqualTo(2); // the features of alice and bob
             assertThat(h.harness.numEventTimeTimers()).isEqualTo(2); // one cleanup timer each
 
@@ -73,8 +72,10 @@ class ModelRuleDetectorTest {
     @Test
     void aBurstStraddlingAMinuteBoundaryIsOneMinuteOfActivityForTheModel() throws Exception {
         FraudDetection pipeline = FraudDetection.builder()
-                .setRules(FraudRules.articleRule(), minuteCountRule("v1")).build();
-        try (Harness h = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+                .setRules(FraudRules.articleRule(), minuteCountRule("v1"))
+                .build();
+        try (Harness h =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             h.tx("alice", 59.9, 1500);
             h.tx("alice", 60.0, 1501);
             h.tx("alice", 60.1, 1502);
@@ -89,29 +90,39 @@ class ModelRuleDetectorTest {
     void nanAndInfiniteScoresNeverAlertAndAreCounted() throws Exception {
         float[] huge = new float[TransactionFeatures.COUNT];
         huge[0] = Float.MAX_VALUE; // ln(1 + amount) > 1 overflows to infinity
-        FraudDetection pipeline = FraudDetection.builder().setRules(
-                FraudRules.model("nan", "NAN", "n1", OnnxModels.linear(new float[TransactionFeatures.COUNT],
-                        Float.NaN), ALWAYS),
-                FraudRules.model("inf", "INF", "i1", OnnxModels.linear(huge, 0f), ALWAYS)).build();
+        FraudDetection pipeline = FraudDetection.builder()
+                .setRules(
+                        FraudRules.model(
+                                "nan",
+                                "NAN",
+                                "n1",
+                                OnnxModels.linear(new float[TransactionFeatures.COUNT], Float.NaN),
+                                ALWAYS),
+                        FraudRules.model("inf", "INF", "i1", OnnxModels.linear(huge, 0f), ALWAYS))
+                .build();
         FraudDetectorFunction function = new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness());
         try (Harness h = new Harness(function, null, 1, 0)) {
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 0.5); // ln(1.5) * MAX_VALUE is finite: only this one alerts
             h.harness.processWatermark(t(100));
 
-            assertThat(h.harness.extractOutputValues()).extracting(Alert::getRuleId).containsExactly("inf");
+            assertThat(h.harness.extractOutputValues())
+                    .extracting(Alert::getRuleId)
+                    .containsExactly("inf");
             assertThat(function.nonFiniteScoreCount()).isEqualTo(3);
         }
     }
 
     @Test
     void aNewModelVersionReplacesTheOldAndKeepsTheUsersFeatures() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(minuteCountRule("v1")).build();
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(minuteCountRule("v1")).build();
         float[] hourCount = new float[TransactionFeatures.COUNT];
         hourCount[3] = 1f;
-        FraudRule v2 = FraudRules.model(MODEL_RULE, FraudRules.MODEL_SCORE, "v2",
-                OnnxModels.linear(hourCount, 10f), 12.5);
-        try (Harness h = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        FraudRule v2 =
+                FraudRules.model(MODEL_RULE, FraudRules.MODEL_SCORE, "v2", OnnxModels.linear(hourCount, 10f), 12.5);
+        try (Harness h =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 30);
             h.harness.processWatermark(t(25));
@@ -125,7 +136,8 @@ class ModelRuleDetectorTest {
 
     @Test
     void aModelThatDoesNotFitIsRefusedWhenItArrivesAndTheOldOneKeepsScoring() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(minuteCountRule("v1")).build();
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(minuteCountRule("v1")).build();
         byte[] threeFeatures = OnnxModels.linear(new float[] {1, 1, 1}, 0f, 3, Map.of());
         FraudRule misfit = FraudRules.model(MODEL_RULE, FraudRules.MODEL_SCORE, "v2", threeFeatures, 0.5);
         FraudDetectorFunction function = new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness());
@@ -137,7 +149,8 @@ class ModelRuleDetectorTest {
             h.harness.processWatermark(t(100));
 
             assertThat(h.harness.extractOutputValues()).containsExactly(modelAlert("alice", 30, 3, 3.0, "v1"));
-            assertThat(h.harness.getSideOutput(FraudDetection.REJECTED_RULES)).extracting(r -> r.getValue())
+            assertThat(h.harness.getSideOutput(FraudDetection.REJECTED_RULES))
+                    .extracting(r -> r.getValue())
                     .containsExactly("rule 'model': Model of " + threeFeatures.length + " bytes (version 'v2') "
                             + "does not fit the transaction features: it has inputs [features: FLOAT[-1, 3]] and "
                             + "outputs [score: FLOAT[-1, 1]]; expected " + FraudModel.EXPECTED
@@ -150,8 +163,10 @@ class ModelRuleDetectorTest {
     void aModelFileThatDoesNotLoadFailsTheJobAtStartNamingTheFileAndTheExpectedModel() {
         String path = Path.of("target", "missing-model.onnx").toString();
         FraudDetection pipeline = FraudDetection.builder()
-                .setRules(FraudRules.model("m", "M", "v7", Path.of(path), 0.5)).build();
-        assertThatThrownBy(() -> new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0))
+                .setRules(FraudRules.model("m", "M", "v7", Path.of(path), 0.5))
+                .build();
+        assertThatThrownBy(() -> new Harness(
+                        new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("Fraud rule 'm': Model '" + path + "' (version 'v7') does not load (")
                 .hasMessageEndingWith("); expected an ONNX model with " + FraudModel.EXPECTED);
@@ -159,9 +174,11 @@ class ModelRuleDetectorTest {
 
     @Test
     void featuresAndModelRulesFromTheBroadcastAreExactAfterARestore() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         List<Alert> reference;
-        try (Harness h = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (Harness h =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             sendFeatureRules(h);
             sendBeforeTheFailure(h);
             sendAfterTheFailure(h);
@@ -171,13 +188,15 @@ class ModelRuleDetectorTest {
 
         OperatorSubtaskState snapshot;
         List<Alert> alerts = new ArrayList<>();
-        try (Harness before = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (Harness before =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             sendFeatureRules(before);
             sendBeforeTheFailure(before);
             snapshot = before.harness.snapshot(1L, 1L);
             alerts.addAll(before.harness.extractOutputValues());
         }
-        try (Harness after = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), snapshot, 1, 0)) {
+        try (Harness after =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), snapshot, 1, 0)) {
             sendAfterTheFailure(after);
             alerts.addAll(after.harness.extractOutputValues());
             assertThat(after.stateEntries()).isZero();
@@ -188,11 +207,13 @@ class ModelRuleDetectorTest {
 
     @Test
     void featuresFollowTheirUsersWhenParallelismTwoIsRestoredAtOne() throws Exception {
-        FraudDetection pipeline = FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         String[] users = {userOf(0, 2), userOf(1, 2)};
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         for (int subtask = 0; subtask < 2; subtask++) {
-            try (Harness old = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 2, subtask)) {
+            try (Harness old = new Harness(
+                    new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 2, subtask)) {
                 old.harness.processBroadcastElement(hourCountRule(), t(0));
                 old.tx(users[subtask], 10 + subtask, 100);
                 old.tx(users[subtask], 20 + subtask, 100);
@@ -202,16 +223,18 @@ class ModelRuleDetectorTest {
             }
         }
         OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(snapshots);
-        OperatorSubtaskState share = AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                packed, MAX_PARALLELISM, 2, 1, 0);
-        try (Harness rescaled = new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), share, 1, 0)) {
+        OperatorSubtaskState share =
+                AbstractStreamOperatorTestHarness.repartitionOperatorState(packed, MAX_PARALLELISM, 2, 1, 0);
+        try (Harness rescaled =
+                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), share, 1, 0)) {
             assertThat(rescaled.stateEntries()).isEqualTo(2);
             assertThat(rescaled.harness.numEventTimeTimers()).isEqualTo(2);
             rescaled.tx(users[0], 40, 100);
             rescaled.tx(users[1], 50, 100);
             rescaled.harness.processWatermark(t(50) + HOUR);
 
-            assertThat(rescaled.harness.extractOutputValues()).extracting(Alert::getUserId, Alert::getScore)
+            assertThat(rescaled.harness.extractOutputValues())
+                    .extracting(Alert::getUserId, Alert::getScore)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple(users[0], 3.0),
                             org.assertj.core.groups.Tuple.tuple(users[1], 3.0));
@@ -228,8 +251,8 @@ class ModelRuleDetectorTest {
     /** One rule per feature, each alerting on every transaction with that feature as its score. */
     private static void sendFeatureRules(Harness h) throws Exception {
         for (int i = 0; i < TransactionFeatures.COUNT; i++) {
-            h.harness.processBroadcastElement(FraudRules.model("feature-" + i, "FEATURE", "f" + i,
-                    OnnxModels.feature(i), ALWAYS), t(0));
+            h.harness.processBroadcastElement(
+                    FraudRules.model("feature-" + i, "FEATURE", "f" + i, OnnxModels.feature(i), ALWAYS), t(0));
         }
     }
 
@@ -248,9 +271,15 @@ class ModelRuleDetectorTest {
     }
 
     private static Alert modelAlert(String user, double seconds, int minuteCount, double score, String version) {
-        return new Alert(user, FraudRules.MODEL_SCORE, MODEL_RULE,
+        return new Alert(
+                user,
+                FraudRules.MODEL_SCORE,
+                MODEL_RULE,
                 Instant.ofEpochMilli(t(seconds) + 1 - TransactionFeatures.MINUTE.toMillis()),
-                Instant.ofEpochMilli(t(seconds) + 1), minuteCount, score, version);
+                Instant.ofEpochMilli(t(seconds) + 1),
+                minuteCount,
+                score,
+                version);
     }
 
     /** A user whose key group belongs to the given subtask. */
@@ -270,7 +299,11 @@ class ModelRuleDetectorTest {
                 throws Exception {
             harness = new KeyedBroadcastOperatorTestHarness<>(
                     new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
-                    Transaction::getUserId, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+                    Transaction::getUserId,
+                    Types.STRING,
+                    MAX_PARALLELISM,
+                    parallelism,
+                    subtask);
             ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
             harness.setup();
             if (restoreFrom != null) {
@@ -286,13 +319,13 @@ class ModelRuleDetectorTest {
         }
 
         void tx(String user, double seconds, double amount) throws Exception {
-            harness.processElement(new Transaction("tx-" + user + "-" + seconds, user, amount,
-                    Instant.ofEpochMilli(t(seconds))), t(seconds));
+            harness.processElement(
+                    new Transaction("tx-" + user + "-" + seconds, user, amount, Instant.ofEpochMilli(t(seconds))),
+                    t(seconds));
         }
 
         int stateEntries() {
-            return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend())
-                    .numKeyValueStateEntries();
+            return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
         }
 
         @Override

@@ -1,12 +1,11 @@
 package dev.streamingblocks.fraud;
 
-import dev.streamingblocks.fraud.model.TransactionFeatures;
-import dev.streamingblocks.fraud.model.UserFeatures;
-
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streamingblocks.fraud.model.TransactionFeatures;
+import dev.streamingblocks.fraud.model.UserFeatures;
+import org.junit.jupiter.api.Test;
 
 /** The feature vectors, exactly, as transactions enter and leave the minute and the hour. */
 class UserFeaturesTest {
@@ -55,11 +54,22 @@ class UserFeaturesTest {
         assertThat(new UserFeatures().add(0, 1)).hasSize(TransactionFeatures.COUNT);
     }
 
-    static float[] vector(double amount, int minuteCount, double minuteSum, int hourCount, double hourSum,
-            double secondsSincePrevious, double amountToMean) {
+    static float[] vector(
+            double amount,
+            int minuteCount,
+            double minuteSum,
+            int hourCount,
+            double hourSum,
+            double secondsSincePrevious,
+            double amountToMean) {
         return new float[] {
-            (float) Math.log1p(amount), minuteCount, (float) Math.log1p(minuteSum), hourCount,
-            (float) Math.log1p(hourSum), (float) Math.log1p(secondsSincePrevious), (float) amountToMean
+            (float) Math.log1p(amount),
+            minuteCount,
+            (float) Math.log1p(minuteSum),
+            hourCount,
+            (float) Math.log1p(hourSum),
+            (float) Math.log1p(secondsSincePrevious),
+            (float) amountToMean
         };
     }
 }

@@ -69,12 +69,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SecuredClientsITCase {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(
-            EmbeddedKafkaCluster.builder().setSaslPlainWithAcls());
+    static final KafkaClusterExtension KAFKA =
+            new KafkaClusterExtension(EmbeddedKafkaCluster.builder().setSaslPlainWithAcls());
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final String USER = "User:" + EmbeddedKafkaCluster.RESTRICTED_USER;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -150,7 +152,8 @@ class SecuredClientsITCase {
             assertThat(TransactionTimeoutCheck.checkAgainstBrokers(producer, timeout, Duration.ofSeconds(20)))
                     .isEqualTo(TransactionTimeoutCheck.Outcome.NOT_VERIFIED);
             assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0)).contains("ClusterAuthorizationException")
+            assertThat(warnings.get(0))
+                    .contains("ClusterAuthorizationException")
                     .doesNotContain(JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
 
             grant(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.DESCRIBE_CONFIGS);
@@ -160,7 +163,8 @@ class SecuredClientsITCase {
             do {
                 warnings.clear();
                 outcome = TransactionTimeoutCheck.checkAgainstBrokers(producer, timeout, Duration.ofSeconds(20));
-            } while (outcome != TransactionTimeoutCheck.Outcome.WITHIN_MAXIMUM && System.nanoTime() < deadline
+            } while (outcome != TransactionTimeoutCheck.Outcome.WITHIN_MAXIMUM
+                    && System.nanoTime() < deadline
                     && pause());
             assertThat(outcome).isEqualTo(TransactionTimeoutCheck.Outcome.WITHIN_MAXIMUM);
             assertThat(warnings).isEmpty();
@@ -188,7 +192,8 @@ class SecuredClientsITCase {
             List<String> created = null;
             while (created == null) {
                 try {
-                    created = topics.ensureTopics(TopicSpec.builder(topic).setPartitions(1).build());
+                    created = topics.ensureTopics(
+                            TopicSpec.builder(topic).setPartitions(1).build());
                 } catch (RuntimeException notYetAllowed) {
                     // the new ACLs reach the broker shortly after the controller accepted them
                     if (System.nanoTime() > deadline) {
@@ -198,13 +203,18 @@ class SecuredClientsITCase {
                 }
             }
             assertThat(created).containsExactly(topic);
-            assertThat(topics.ensureTopics(TopicSpec.builder(topic).setPartitions(1).build())).isEmpty();
+            assertThat(topics.ensureTopics(
+                            TopicSpec.builder(topic).setPartitions(1).build()))
+                    .isEmpty();
         }
 
         String transactionalId = prefix + "-sink-0-1";
-        try (KafkaProducer<byte[], byte[]> dead = KAFKA.cluster().createProducer(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(15).toMillis()))) {
+        try (KafkaProducer<byte[], byte[]> dead = KAFKA.cluster()
+                .createProducer(Map.of(
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        transactionalId,
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        (int) Duration.ofMinutes(15).toMillis()))) {
             dead.initTransactions();
             dead.beginTransaction();
             dead.send(record(topic, "stuck"));
@@ -226,14 +236,22 @@ class SecuredClientsITCase {
             }
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-            int exit = LingeringTransactions.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(),
-                            "--prefix", prefix, "--command-config", commandConfig.toString(), "--abort"},
+            int exit = LingeringTransactions.run(
+                    new String[] {
+                        "--bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "--prefix",
+                        prefix,
+                        "--command-config",
+                        commandConfig.toString(),
+                        "--abort"
+                    },
                     new PrintStream(stdout, true, StandardCharsets.UTF_8),
                     new PrintStream(stderr, true, StandardCharsets.UTF_8));
             assertThat(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
             assertThat(exit).isZero();
-            assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(LingeringTransactions.table(open)
-                    + "Aborted 1 transaction(s)" + System.lineSeparator());
+            assertThat(stdout.toString(StandardCharsets.UTF_8))
+                    .isEqualTo(LingeringTransactions.table(open) + "Aborted 1 transaction(s)" + System.lineSeparator());
             try (Admin restricted = Admin.create(admin)) {
                 assertThat(LingeringTransactions.list(restricted, prefix)).isEmpty();
             }
@@ -270,15 +288,18 @@ class SecuredClientsITCase {
 
     private static List<String> values(String topic) {
         return Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)).stream()
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
     }
 
     private static void grant(ResourceType type, String name, PatternType pattern, AclOperation operation)
             throws Exception {
         try (Admin admin = KAFKA.cluster().createAdmin()) {
-            admin.createAcls(List.of(new AclBinding(new ResourcePattern(type, name, pattern),
-                    new AccessControlEntry(USER, "*", operation, AclPermissionType.ALLOW))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(List.of(new AclBinding(
+                            new ResourcePattern(type, name, pattern),
+                            new AccessControlEntry(USER, "*", operation, AclPermissionType.ALLOW))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 

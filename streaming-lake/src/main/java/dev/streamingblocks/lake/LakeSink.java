@@ -1,10 +1,9 @@
 package dev.streamingblocks.lake;
 
 import dev.streamingblocks.kafka.internal.KafkaClientProperties;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
-import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
-import dev.streamingblocks.kafka.source.RecordValidator;
 import dev.streamingblocks.lake.internal.CommittingFileSink;
 import dev.streamingblocks.lake.internal.EventTimePartitionAssigner;
 import dev.streamingblocks.lake.internal.LakeDeadLetter;
@@ -109,29 +108,43 @@ public final class LakeSink<T> {
             throw new IllegalArgumentException("stream must not be null");
         }
         boolean deadLetters = config.deadLetterTopic != null;
-        SingleOutputStreamOperator<T> routed = stream
-                .process(new LakeRecordRouter<>(config.schema, config.specificClass, config.eventTime,
-                        config.validator, config.allowedLateness, deadLetters), stream.getType())
+        SingleOutputStreamOperator<T> routed = stream.process(
+                        new LakeRecordRouter<>(
+                                config.schema,
+                                config.specificClass,
+                                config.eventTime,
+                                config.validator,
+                                config.allowedLateness,
+                                deadLetters),
+                        stream.getType())
                 .uid(config.name + ROUTE_SUFFIX)
                 .name(config.name + ROUTE_SUFFIX);
         if (deadLetters) {
-            deadLetterSink().sinkTo(routed.getSideOutput(LakeRecordRouter.DEAD_LETTERS))
+            deadLetterSink()
+                    .sinkTo(routed.getSideOutput(LakeRecordRouter.DEAD_LETTERS))
                     .uid(config.name + DEAD_LETTER_SINK_SUFFIX)
                     .name(config.name + DEAD_LETTER_SINK_SUFFIX);
         }
-        FileSink<T> files = FileSink
-                .<T>forBulkFormat(new Path(config.basePath),
+        FileSink<T> files = FileSink.<T>forBulkFormat(
+                        new Path(config.basePath),
                         LakeParquet.writerFactory(config.schema, config.specificClass, config.compression))
                 .withBucketAssigner(new EventTimePartitionAssigner<>(config.eventTime))
                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(OutputFileConfig.builder()
-                        .withPartPrefix(PartitionCommitOperator.STAGED_PREFIX).withPartSuffix("").build())
+                        .withPartPrefix(PartitionCommitOperator.STAGED_PREFIX)
+                        .withPartSuffix("")
+                        .build())
                 .build();
-        PartitionCommitOperator commit = new PartitionCommitOperator(config.basePath, config.schema,
-                config.compression, config.allowedLateness, config.targetFileSize.getBytes(),
-                config.maxCheckpointsBeforeCompaction, config.successMarkers);
-        return routed.sinkTo(new CommittingFileSink<>(files, commit, PARTITION_COMMIT_UID,
-                        config.name + "-" + PARTITION_COMMIT_UID))
+        PartitionCommitOperator commit = new PartitionCommitOperator(
+                config.basePath,
+                config.schema,
+                config.compression,
+                config.allowedLateness,
+                config.targetFileSize.getBytes(),
+                config.maxCheckpointsBeforeCompaction,
+                config.successMarkers);
+        return routed.sinkTo(new CommittingFileSink<>(
+                        files, commit, PARTITION_COMMIT_UID, config.name + "-" + PARTITION_COMMIT_UID))
                 .uid(config.name)
                 .name(config.name);
     }

@@ -101,8 +101,8 @@ public final class LakeSinkBuilder<T> {
             throw new IllegalStateException("genericRecordSchema cannot be set: a record type is already set");
         }
         if (schema.getType() != Schema.Type.RECORD) {
-            throw new IllegalArgumentException("genericRecordSchema must be a record schema, but is a "
-                    + schema.getType());
+            throw new IllegalArgumentException(
+                    "genericRecordSchema must be a record schema, but is a " + schema.getType());
         }
         this.schema = schema;
         return this;
@@ -146,8 +146,8 @@ public final class LakeSinkBuilder<T> {
     /** ...or once its oldest staged file is this many checkpoints old (at least 1). */
     public LakeSinkBuilder<T> setMaxCheckpointsBeforeCompaction(int checkpoints) {
         if (checkpoints < 1) {
-            throw new IllegalArgumentException("maxCheckpointsBeforeCompaction must be at least 1, but is "
-                    + checkpoints);
+            throw new IllegalArgumentException(
+                    "maxCheckpointsBeforeCompaction must be at least 1, but is " + checkpoints);
         }
         this.maxCheckpointsBeforeCompaction = checkpoints;
         return this;
@@ -185,8 +185,8 @@ public final class LakeSinkBuilder<T> {
         requireText(key, "kafka property key");
         requireNonNull(value, "kafka property '" + key + "'");
         if (key.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-            throw new IllegalArgumentException("kafka property '" + key + "' is set by the builder: use"
-                    + " setBootstrapServers(...) instead");
+            throw new IllegalArgumentException(
+                    "kafka property '" + key + "' is set by the builder: use" + " setBootstrapServers(...) instead");
         }
         kafkaProperties.setProperty(key, value);
         return this;
@@ -229,16 +229,18 @@ public final class LakeSinkBuilder<T> {
                     + " setGenericRecordSchema(...)");
         }
         if (deadLetterTopic != null && bootstrapServers == null) {
-            throw new IllegalStateException("bootstrapServers is required with a deadLetterTopic: call"
-                    + " setBootstrapServers(...)");
+            throw new IllegalStateException(
+                    "bootstrapServers is required with a deadLetterTopic: call" + " setBootstrapServers(...)");
         }
         if (deadLetterTopic == null && bootstrapServers != null) {
             throw new IllegalStateException("bootstrapServers is set but deadLetterTopic is not: call"
                     + " setDeadLetterTopic(...), or leave both out to fail the job on a record it cannot write");
         }
-        if (deadLetterTopic != null && deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+        if (deadLetterTopic != null
+                && deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
                 && !TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN
-                        .matcher(name + LakeSink.DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX).matches()) {
+                        .matcher(name + LakeSink.DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX)
+                        .matches()) {
             throw new IllegalStateException("name '" + name + "' derives the dead letters' transactional id prefix"
                     + " and may then only contain ASCII letters, digits, '.', '_' and '-'");
         }

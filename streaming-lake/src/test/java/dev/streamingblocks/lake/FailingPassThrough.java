@@ -50,7 +50,10 @@ final class FailingPassThrough<T> extends RichMapFunction<T, T> {
     public T map(T value) {
         seen++;
         int k = failures.get();
-        if (k < recordsBefore.length && k == failuresAtOpen && k % parallelism == subtask && seen > recordsBefore[k]
+        if (k < recordsBefore.length
+                && k == failuresAtOpen
+                && k % parallelism == subtask
+                && seen > recordsBefore[k]
                 && failures.compareAndSet(k, k + 1)) {
             throw new IllegalStateException("Injected failure " + (k + 1) + " of " + recordsBefore.length
                     + " in subtask " + subtask + " after " + (seen - 1) + " records");

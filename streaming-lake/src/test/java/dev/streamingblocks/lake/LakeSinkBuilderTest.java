@@ -15,31 +15,43 @@ import org.junit.jupiter.api.Test;
 class LakeSinkBuilderTest {
 
     private static LakeSinkBuilder<LakeOrder> valid() {
-        return LakeSink.<LakeOrder>builder().setName("orders-lake").setBasePath("file:///tmp/lake/orders")
+        return LakeSink.<LakeOrder>builder()
+                .setName("orders-lake")
+                .setBasePath("file:///tmp/lake/orders")
                 .setSpecificRecordClass(LakeOrder.class);
     }
 
     @Test
     void defaultsAreTheNamedConstants() {
         LakeSinkBuilder<LakeOrder> builder = valid();
-        assertThat(builder.allowedLateness).isEqualTo(LakeSink.DEFAULT_ALLOWED_LATENESS).isEqualTo(Duration.ZERO);
+        assertThat(builder.allowedLateness)
+                .isEqualTo(LakeSink.DEFAULT_ALLOWED_LATENESS)
+                .isEqualTo(Duration.ZERO);
         assertThat(builder.targetFileSize).isEqualTo(LakeSink.DEFAULT_TARGET_FILE_SIZE);
-        assertThat(builder.maxCheckpointsBeforeCompaction).isEqualTo(LakeSink.DEFAULT_MAX_CHECKPOINTS_BEFORE_COMPACTION);
+        assertThat(builder.maxCheckpointsBeforeCompaction)
+                .isEqualTo(LakeSink.DEFAULT_MAX_CHECKPOINTS_BEFORE_COMPACTION);
         assertThat(builder.compression).isEqualTo(LakeSink.DEFAULT_COMPRESSION);
-        assertThat(builder.successMarkers).isEqualTo(LakeSink.DEFAULT_SUCCESS_MARKERS).isTrue();
+        assertThat(builder.successMarkers)
+                .isEqualTo(LakeSink.DEFAULT_SUCCESS_MARKERS)
+                .isTrue();
         assertThat(builder.deadLetterDeliveryGuarantee).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(builder.deadLetterTransactionTimeout).isEqualTo(Duration.ofMinutes(15));
-        assertThat(builder.build().toString()).isEqualTo("LakeSink{name='orders-lake', basePath='file:///tmp/lake/orders',"
-                + " schema=dev.streamingblocks.lake.testutils.LakeOrder, allowedLateness=PT0S}");
+        assertThat(builder.build().toString())
+                .isEqualTo("LakeSink{name='orders-lake', basePath='file:///tmp/lake/orders',"
+                        + " schema=dev.streamingblocks.lake.testutils.LakeOrder, allowedLateness=PT0S}");
     }
 
     @Test
     void buildNamesTheMissingProperty() {
         assertThatThrownBy(() -> LakeSink.<LakeOrder>builder().build())
-                .isInstanceOf(IllegalStateException.class).hasMessage("name is required: call setName(...)");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("name is required: call setName(...)");
         assertThatThrownBy(() -> LakeSink.<LakeOrder>builder().setName("n").build())
                 .hasMessage("basePath is required: call setBasePath(...)");
-        assertThatThrownBy(() -> LakeSink.<LakeOrder>builder().setName("n").setBasePath("/tmp/x").build())
+        assertThatThrownBy(() -> LakeSink.<LakeOrder>builder()
+                        .setName("n")
+                        .setBasePath("/tmp/x")
+                        .build())
                 .hasMessage("the record type is required: call setSpecificRecordClass(...) or"
                         + " setGenericRecordSchema(...)");
         assertThatThrownBy(() -> valid().setDeadLetterTopic("dlq").build())
@@ -47,16 +59,19 @@ class LakeSinkBuilderTest {
         assertThatThrownBy(() -> valid().setBootstrapServers("broker:9092").build())
                 .hasMessage("bootstrapServers is set but deadLetterTopic is not: call setDeadLetterTopic(...), or"
                         + " leave both out to fail the job on a record it cannot write");
-        assertThatThrownBy(() -> valid().setName("orders lake").setDeadLetterTopic("dlq")
-                .setBootstrapServers("broker:9092").setDeadLetterDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .build())
+        assertThatThrownBy(() -> valid().setName("orders lake")
+                        .setDeadLetterTopic("dlq")
+                        .setBootstrapServers("broker:9092")
+                        .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .build())
                 .hasMessage("name 'orders lake' derives the dead letters' transactional id prefix and may then only"
                         + " contain ASCII letters, digits, '.', '_' and '-'");
     }
 
     @Test
     void settersRejectBadValuesNamingTheProperty() {
-        assertThatThrownBy(() -> valid().setName(" ")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> valid().setName(" "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("name must not be blank");
         assertThatThrownBy(() -> valid().setBasePath(null)).hasMessage("basePath must not be null");
         assertThatThrownBy(() -> valid().setSpecificRecordClass(LakeOrder.class))
@@ -70,7 +85,8 @@ class LakeSinkBuilderTest {
         assertThatThrownBy(() -> LakeSink.<LakeOrder>builder().setSpecificRecordClass(notAvro))
                 .hasMessage("specificRecordClass needs a generated Avro SpecificRecord class, but java.lang.String is"
                         + " not one; use setGenericRecordSchema(...) for GenericRecords");
-        assertThatThrownBy(() -> LakeSink.<GenericRecord>builder().setGenericRecordSchema(Schema.create(Schema.Type.LONG)))
+        assertThatThrownBy(
+                        () -> LakeSink.<GenericRecord>builder().setGenericRecordSchema(Schema.create(Schema.Type.LONG)))
                 .hasMessage("genericRecordSchema must be a record schema, but is a LONG");
         assertThatThrownBy(() -> valid().setEventTimeExtractor(null)).hasMessage("eventTimeExtractor must not be null");
         assertThatThrownBy(() -> valid().setRecordValidator(null)).hasMessage("recordValidator must not be null");
@@ -86,7 +102,8 @@ class LakeSinkBuilderTest {
         assertThatThrownBy(() -> valid().setKafkaProperty("bootstrap.servers", "x"))
                 .hasMessage("kafka property 'bootstrap.servers' is set by the builder: use setBootstrapServers(...)"
                         + " instead");
-        assertThatThrownBy(() -> valid().setKafkaProperty("acks", null)).hasMessage("kafka property 'acks' must not be null");
+        assertThatThrownBy(() -> valid().setKafkaProperty("acks", null))
+                .hasMessage("kafka property 'acks' must not be null");
         assertThatThrownBy(() -> valid().setDeadLetterDeliveryGuarantee(DeliveryGuarantee.NONE))
                 .hasMessage("deadLetterDeliveryGuarantee NONE is not supported: it may lose dead letters silently;"
                         + " use AT_LEAST_ONCE or EXACTLY_ONCE");
@@ -96,9 +113,13 @@ class LakeSinkBuilderTest {
 
     @Test
     void aGenericSinkBuildsFromItsSchema() {
-        Schema schema = SchemaBuilder.record("Reading").fields().requiredLong("ts").endRecord();
-        LakeSink<GenericRecord> sink = LakeSink.<GenericRecord>builder().setName("readings").setBasePath("/tmp/r")
-                .setGenericRecordSchema(schema).build();
+        Schema schema =
+                SchemaBuilder.record("Reading").fields().requiredLong("ts").endRecord();
+        LakeSink<GenericRecord> sink = LakeSink.<GenericRecord>builder()
+                .setName("readings")
+                .setBasePath("/tmp/r")
+                .setGenericRecordSchema(schema)
+                .build();
         assertThat(sink.name()).isEqualTo("readings");
     }
 

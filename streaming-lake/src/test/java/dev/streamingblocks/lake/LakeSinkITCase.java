@@ -3,9 +3,10 @@ package dev.streamingblocks.lake;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.lake.testutils.LakeOrder;
+import dev.streamingblocks.testkit.await.Await;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.nio.file.Files;
@@ -26,13 +27,12 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.core.execution.JobClient;
-import dev.streamingblocks.testkit.await.Await;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -61,7 +61,9 @@ class LakeSinkITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1).build());
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     @TempDir
     Path temp;
@@ -94,35 +96,46 @@ class LakeSinkITCase {
 
         StreamExecutionEnvironment env = environment(100);
         Instant last = input.get(input.size() - 1).getTimestamp();
-        DataStream<LakeOrder> orders = endless(env, i -> i < input.size() ? input.get((int) i).getTimestamp()
-                        : last.plus(Duration.ofMinutes(i - input.size() + 1)), Duration.ZERO)
-                .filter(i -> i < input.size()).setParallelism(1)
-                .map(i -> input.get((int) (long) i), ORDER_TYPE).setParallelism(1);
+        DataStream<LakeOrder> orders = endless(
+                        env,
+                        i -> i < input.size()
+                                ? input.get((int) i).getTimestamp()
+                                : last.plus(Duration.ofMinutes(i - input.size() + 1)),
+                        Duration.ZERO)
+                .filter(i -> i < input.size())
+                .setParallelism(1)
+                .map(i -> input.get((int) (long) i), ORDER_TYPE)
+                .setParallelism(1);
         lakeSink(lake, dlq).sinkTo(orders.rebalance());
         runUntilClosed(env, lake, List.of("dt=2026-02-06/hour=10", "dt=2026-02-06/hour=11", "dt=2026-02-06/hour=12"));
 
         Map<String, String> expected = expectedTotals(input.stream()
-                .filter(o -> o != tooLate && o != negative && o != noPrice).toList());
+                .filter(o -> o != tooLate && o != negative && o != noPrice)
+                .toList());
         assertThat(expected).containsEntry("dt=2026-02-06/hour=11", LakeTables.describe(101, totalOf(input, 11)));
         assertThat(LakeTables.totals(lake)).isEqualTo(expected);
         assertOnlyFinalFiles(lake, List.of("dt=2026-02-06/hour=10", "dt=2026-02-06/hour=11", "dt=2026-02-06/hour=12"));
 
         Map<String, ConsumerRecord<byte[], byte[]>> deadLetters = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : KAFKA.cluster().consume(dlq, 3, Duration.ofSeconds(30))) {
-            deadLetters.put(header(r, SinkDeadLetterHeaders.ERROR_CLASS) + " " + header(r, LakeSink.DEAD_LETTER_PATH_HEADER)
-                    + " " + header(r, SinkDeadLetterHeaders.ERROR_MESSAGE), r);
+            deadLetters.put(
+                    header(r, SinkDeadLetterHeaders.ERROR_CLASS) + " " + header(r, LakeSink.DEAD_LETTER_PATH_HEADER)
+                            + " " + header(r, SinkDeadLetterHeaders.ERROR_MESSAGE),
+                    r);
         }
-        assertThat(deadLetters.keySet()).containsExactly(
-                "dev.streamingblocks.lake.InvalidLakeRecordException dt=2026-02-06/hour=12 field 'price' must be"
-                        + " a finite number, but was NaN",
-                "dev.streamingblocks.lake.InvalidLakeRecordException dt=2026-02-06/hour=12 field 'quantity' must be"
-                        + " positive, but was -1",
-                "dev.streamingblocks.lake.LateRecordException dt=2026-02-06/hour=10 The record's event time"
-                        + " 2026-02-06T10:30:00Z belongs to partition dt=2026-02-06/hour=10, which is closed: the"
-                        + " watermark is at 2026-02-06T12:04:59.999Z and the allowed lateness is PT10M");
+        assertThat(deadLetters.keySet())
+                .containsExactly(
+                        "dev.streamingblocks.lake.InvalidLakeRecordException dt=2026-02-06/hour=12 field 'price' must be"
+                                + " a finite number, but was NaN",
+                        "dev.streamingblocks.lake.InvalidLakeRecordException dt=2026-02-06/hour=12 field 'quantity' must be"
+                                + " positive, but was -1",
+                        "dev.streamingblocks.lake.LateRecordException dt=2026-02-06/hour=10 The record's event time"
+                                + " 2026-02-06T10:30:00Z belongs to partition dt=2026-02-06/hour=10, which is closed: the"
+                                + " watermark is at 2026-02-06T12:04:59.999Z and the allowed lateness is PT10M");
         ConsumerRecord<byte[], byte[]> late = deadLetters.values().stream()
                 .filter(r -> header(r, SinkDeadLetterHeaders.ERROR_CLASS).endsWith("LateRecordException"))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(new String(late.value(), UTF_8)).isEqualTo(tooLate.toString());
         assertThat(header(late, SinkDeadLetterHeaders.VALUE_KIND))
                 .isEqualTo(TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION);
@@ -137,19 +150,29 @@ class LakeSinkITCase {
 
         StreamExecutionEnvironment env = environment(100);
         DataStream<LakeOrder> orders = endless(env, LakeSinkITCase::timeOf, Duration.ofSeconds(5))
-                .filter(i -> i < count).setParallelism(1)
-                .map(LakeSinkITCase::orderOf, ORDER_TYPE).setParallelism(1)
+                .filter(i -> i < count)
+                .setParallelism(1)
+                .map(LakeSinkITCase::orderOf, ORDER_TYPE)
+                .setParallelism(1)
                 .rebalance()
-                .map(failures, ORDER_TYPE).uid("injected-failures");
+                .map(failures, ORDER_TYPE)
+                .uid("injected-failures");
         LakeSink.<LakeOrder>builder()
-                .setName("orders-lake").setBasePath(lake.toUri().toString())
+                .setName("orders-lake")
+                .setBasePath(lake.toUri().toString())
                 .setSpecificRecordClass(LakeOrder.class)
                 .setEventTimeExtractor(o -> o.getTimestamp())
                 .setMaxCheckpointsBeforeCompaction(3)
                 .build()
                 .sinkTo(orders);
-        runUntilClosed(env, lake, List.of("dt=2026-02-06/hour=10", "dt=2026-02-06/hour=11", "dt=2026-02-06/hour=12",
-                "dt=2026-02-06/hour=13"));
+        runUntilClosed(
+                env,
+                lake,
+                List.of(
+                        "dt=2026-02-06/hour=10",
+                        "dt=2026-02-06/hour=11",
+                        "dt=2026-02-06/hour=12",
+                        "dt=2026-02-06/hour=13"));
 
         assertThat(failures.failures()).isEqualTo(5);
         List<LakeOrder> produced = new ArrayList<>();
@@ -157,8 +180,13 @@ class LakeSinkITCase {
             produced.add(orderOf(i));
         }
         assertThat(LakeTables.totals(lake)).isEqualTo(expectedTotals(produced));
-        assertOnlyFinalFiles(lake, List.of("dt=2026-02-06/hour=10", "dt=2026-02-06/hour=11", "dt=2026-02-06/hour=12",
-                "dt=2026-02-06/hour=13"));
+        assertOnlyFinalFiles(
+                lake,
+                List.of(
+                        "dt=2026-02-06/hour=10",
+                        "dt=2026-02-06/hour=11",
+                        "dt=2026-02-06/hour=12",
+                        "dt=2026-02-06/hour=13"));
     }
 
     private static LakeSink<LakeOrder> lakeSink(Path lake, String dlq) {
@@ -170,9 +198,11 @@ class LakeSinkITCase {
                 .setAllowedLateness(Duration.ofMinutes(10))
                 .setRecordValidator(o -> o.getQuantity() <= 0
                         ? Optional.of("field 'quantity' must be positive, but was " + o.getQuantity())
-                        : Double.isFinite(o.getPrice()) ? Optional.empty()
-                        : Optional.of("field 'price' must be a finite number, but was " + o.getPrice()))
-                .setDeadLetterTopic(dlq).setBootstrapServers(KAFKA.bootstrapServers())
+                        : Double.isFinite(o.getPrice())
+                                ? Optional.empty()
+                                : Optional.of("field 'price' must be a finite number, but was " + o.getPrice()))
+                .setDeadLetterTopic(dlq)
+                .setBootstrapServers(KAFKA.bootstrapServers())
                 .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .build();
     }
@@ -188,7 +218,9 @@ class LakeSinkITCase {
             parts.merge(partition, name.equals("_SUCCESS") ? 1000 : 1, Integer::sum);
         }
         assertThat(parts.keySet()).containsExactlyElementsOf(partitions);
-        assertThat(parts.values()).allSatisfy(n -> assertThat(n).as("a marker and at least one file").isGreaterThan(1000));
+        assertThat(parts.values())
+                .allSatisfy(
+                        n -> assertThat(n).as("a marker and at least one file").isGreaterThan(1000));
     }
 
     private static StreamExecutionEnvironment environment(long checkpointMillis) {
@@ -204,8 +236,13 @@ class LakeSinkITCase {
     }
 
     static LakeOrder order(String id, Instant time, int i) {
-        return LakeOrder.newBuilder().setOrderId(id).setProductId("prod-" + (i % 3)).setQuantity(1 + i % 4)
-                .setPrice(1.0 + (i % 40) * 0.25).setTimestamp(time).build();
+        return LakeOrder.newBuilder()
+                .setOrderId(id)
+                .setProductId("prod-" + (i % 3))
+                .setQuantity(1 + i % 4)
+                .setPrice(1.0 + (i % 40) * 0.25)
+                .setTimestamp(time)
+                .build();
     }
 
     /** 3 s apart from 10:00 on, every fifth record 4 s behind: within the 5 s out-of-orderness. */
@@ -226,14 +263,19 @@ class LakeSinkITCase {
      * see its last files.
      */
     private static DataStream<Long> endless(StreamExecutionEnvironment env, TimeOf time, Duration outOfOrderness) {
-        return env.fromSource(new NumberSequenceSource(0, Long.MAX_VALUE - 1),
+        return env.fromSource(
+                        new NumberSequenceSource(0, Long.MAX_VALUE - 1),
                         WatermarkStrategy.<Long>forGenerator(c -> new Punctuated<>(outOfOrderness))
-                                .withTimestampAssigner((i, ts) -> time.of(i).toEpochMilli()), "numbers")
+                                .withTimestampAssigner((i, ts) -> time.of(i).toEpochMilli()),
+                        "numbers")
                 .setParallelism(1)
-                .map(i -> {
-                    LockSupport.parkNanos(1_000_000);
-                    return i;
-                }, Types.LONG).setParallelism(1);
+                .map(
+                        i -> {
+                            LockSupport.parkNanos(1_000_000);
+                            return i;
+                        },
+                        Types.LONG)
+                .setParallelism(1);
     }
 
     @FunctionalInterface
@@ -246,8 +288,11 @@ class LakeSinkITCase {
             throws Exception {
         JobClient job = env.executeAsync("lake-sink");
         try {
-            Await.until(Duration.ofSeconds(60), "every partition's _SUCCESS marker", () -> partitions.stream()
-                    .allMatch(p -> Files.exists(lake.resolve(p).resolve(LakePartitions.SUCCESS_MARKER))));
+            Await.until(
+                    Duration.ofSeconds(60),
+                    "every partition's _SUCCESS marker",
+                    () -> partitions.stream()
+                            .allMatch(p -> Files.exists(lake.resolve(p).resolve(LakePartitions.SUCCESS_MARKER))));
         } finally {
             job.cancel().get();
         }
@@ -263,17 +308,25 @@ class LakeSinkITCase {
         }
         Map<String, String> totals = new TreeMap<>();
         counts.forEach((p, c) -> totals.put(p, LakeTables.describe(c[0], sums.get(p))));
-        totals.put("total", LakeTables.describe(orders.size(),
-                orders.stream().mapToDouble(o -> o.getPrice() * o.getQuantity()).sum()));
+        totals.put(
+                "total",
+                LakeTables.describe(
+                        orders.size(),
+                        orders.stream()
+                                .mapToDouble(o -> o.getPrice() * o.getQuantity())
+                                .sum()));
         totals.put("distinct order ids", Long.toString(orders.size()));
         return totals;
     }
 
     private static double totalOf(List<LakeOrder> input, int hour) {
-        return input.stream().filter(o -> o.getQuantity() > 0 && Double.isFinite(o.getPrice()))
-                .filter(o -> LakePartitions.partitionOf(o.getTimestamp()).endsWith(String.format(Locale.ROOT, "%02d", hour)))
+        return input.stream()
+                .filter(o -> o.getQuantity() > 0 && Double.isFinite(o.getPrice()))
+                .filter(o ->
+                        LakePartitions.partitionOf(o.getTimestamp()).endsWith(String.format(Locale.ROOT, "%02d", hour)))
                 .filter(o -> !o.getOrderId().equals("late-10"))
-                .mapToDouble(o -> o.getPrice() * o.getQuantity()).sum();
+                .mapToDouble(o -> o.getPrice() * o.getQuantity())
+                .sum();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {

@@ -22,9 +22,10 @@ final class LakeTables {
     static Map<String, String> totals(Path lake) throws SQLException {
         Map<String, String> totals = new TreeMap<>();
         String files = "read_parquet('" + lake + "/**/*.parquet', hive_partitioning = true)";
-        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
-            try (ResultSet r = sql.executeQuery("SELECT count(*), sum(price * quantity), count(DISTINCT order_id)"
-                    + " FROM " + files)) {
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = db.createStatement()) {
+            try (ResultSet r = sql.executeQuery(
+                    "SELECT count(*), sum(price * quantity), count(DISTINCT order_id)" + " FROM " + files)) {
                 r.next();
                 totals.put("total", r.getLong(1) + " | " + r.getDouble(2));
                 totals.put("distinct order ids", Long.toString(r.getLong(3)));
@@ -32,7 +33,8 @@ final class LakeTables {
             try (ResultSet r = sql.executeQuery("SELECT strftime(dt, '%Y-%m-%d'), hour, count(*),"
                     + " sum(price * quantity) FROM " + files + " GROUP BY ALL ORDER BY ALL")) {
                 while (r.next()) {
-                    totals.put(String.format("dt=%s/hour=%02d", r.getString(1), r.getInt(2)),
+                    totals.put(
+                            String.format("dt=%s/hour=%02d", r.getString(1), r.getInt(2)),
                             r.getLong(3) + " | " + r.getDouble(4));
                 }
             }
@@ -47,7 +49,10 @@ final class LakeTables {
     /** Every file under the lake, relative, sorted. */
     static List<String> files(Path lake) throws IOException {
         try (Stream<Path> walk = Files.walk(lake)) {
-            return walk.filter(Files::isRegularFile).map(p -> lake.relativize(p).toString()).sorted().toList();
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> lake.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.streamingblocks.sessions;
 
-import java.time.Duration;
-
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.sessions.internal.SessionizeFunction;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -65,6 +64,7 @@ public final class Sessionizer {
 
     /** Operator uid; never change it once released, savepoints find the session state by it. */
     public static final String UID = "user-sessions";
+
     public static final String NAME = "User sessions";
 
     /** Views that arrived after the allowed lateness; they change no session. */
@@ -137,8 +137,8 @@ public final class Sessionizer {
         @Override
         public String getKey(PageView view) {
             if (view.userId() == null) {
-                throw new IllegalArgumentException("PageView.userId must not be null (page " + view.pageUrl()
-                        + " at " + view.viewTime() + ")");
+                throw new IllegalArgumentException(
+                        "PageView.userId must not be null (page " + view.pageUrl() + " at " + view.viewTime() + ")");
             }
             return view.userId();
         }
@@ -198,7 +198,8 @@ public final class Sessionizer {
             }
             requireMillis("maxOutOfOrderness", maxOutOfOrderness);
             if (maxOutOfOrderness.isNegative()) {
-                throw new IllegalArgumentException("maxOutOfOrderness must not be negative, but was " + maxOutOfOrderness);
+                throw new IllegalArgumentException(
+                        "maxOutOfOrderness must not be negative, but was " + maxOutOfOrderness);
             }
             requireMillis("allowedLateness", allowedLateness);
             if (allowedLateness.isNegative()) {

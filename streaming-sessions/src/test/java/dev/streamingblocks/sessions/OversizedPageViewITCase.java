@@ -3,22 +3,11 @@ package dev.streamingblocks.sessions;
 import static dev.streamingblocks.sessions.SessionizeFunctionTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import dev.streamingblocks.kafka.source.DeadLetterHeaders;
-import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
 import dev.streamingblocks.sessions.json.PageViewJsonDeserializationSchema;
 import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
@@ -26,6 +15,16 @@ import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.postgres.PostgresExtension;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.Configuration;
@@ -85,8 +84,8 @@ class OversizedPageViewITCase {
     @Test
     void withTheSourceLimitRaisedTheOversizedViewIsRejectedByTheSink(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        Run run = run(cluster, new PageViewJsonDeserializationSchema(
-                PageViewLimits.DEFAULTS.withMaxUserIdLength(1_000_000)));
+        Run run = run(
+                cluster, new PageViewJsonDeserializationSchema(PageViewLimits.DEFAULTS.withMaxUserIdLength(1_000_000)));
 
         assertThat(PostgresRows.of(POSTGRES.postgres(), run.table)).containsExactlyElementsOf(GOOD_SESSIONS);
         KAFKA.cluster().consume(run.deadLetters, 0, Duration.ofSeconds(5));
@@ -133,9 +132,11 @@ class OversizedPageViewITCase {
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(TestPipelines.PARALLELISM);
-        Sessionizer sessionizer = Sessionizer.builder().setGap(Duration.ofMinutes(30)).build();
+        Sessionizer sessionizer =
+                Sessionizer.builder().setGap(Duration.ofMinutes(30)).build();
         EmbeddedPostgres postgres = POSTGRES.postgres();
-        sessionizer.apply(TypedKafkaSource.<PageView>builder()
+        sessionizer
+                .apply(TypedKafkaSource.<PageView>builder()
                         .setName("page-views")
                         .setBootstrapServers(kafka.bootstrapServers())
                         .setTopics(topic)
@@ -177,8 +178,8 @@ class OversizedPageViewITCase {
         return max;
     }
 
-    private static ProducerRecord<byte[], byte[]> view(String topic, int partition, String user, String page,
-            Instant time) {
+    private static ProducerRecord<byte[], byte[]> view(
+            String topic, int partition, String user, String page, Instant time) {
         return new ProducerRecord<>(topic, partition, user.getBytes(StandardCharsets.UTF_8), json(user, page, time));
     }
 

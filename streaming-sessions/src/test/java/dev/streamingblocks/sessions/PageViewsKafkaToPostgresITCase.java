@@ -1,15 +1,7 @@
 package dev.streamingblocks.sessions;
 
-import dev.streamingblocks.testkit.await.Await;
 import static dev.streamingblocks.sessions.SessionizeFunctionTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
@@ -17,10 +9,17 @@ import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.sessions.json.PageViewJsonDeserializationSchema;
 import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import dev.streamingblocks.testkit.await.Await;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.postgres.PostgresExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -70,8 +69,8 @@ class PageViewsKafkaToPostgresITCase {
         kafka.createTopic(topic, 2, (short) 1, Map.of("retention.ms", "-1"));
         kafka.createTopic(deadLetters, 1, (short) 1, Map.of("retention.ms", "-1"));
 
-        byte[] malformed = "{\"user_id\":\"mallory\",\"page_url\":\"/x\",\"view_time\":\"noon\"}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] malformed =
+                "{\"user_id\":\"mallory\",\"page_url\":\"/x\",\"view_time\":\"noon\"}".getBytes(StandardCharsets.UTF_8);
         List<ProducerRecord<byte[], byte[]>> firstHalf = new ArrayList<>(List.of(
                 view(topic, 0, "alice", "/a", t(0)),
                 view(topic, 1, "bob", "/x", t(5)),
@@ -108,25 +107,33 @@ class PageViewsKafkaToPostgresITCase {
                 .uid("crash-on-first-attempt")
                 .name("crash-on-first-attempt");
         EmbeddedPostgres postgres = POSTGRES.postgres();
-        sessionizer.apply(views).changes().sinkTo(PostgresSessionSink.builder()
-                .setJdbcUrl(postgres.jdbcUrl())
-                .setUser(postgres.user())
-                .setPassword(postgres.password())
-                .setTable(TABLE)
-                .setCreateTable(true)
-                .build()).uid("user-sessions-postgres").name("user_sessions");
+        sessionizer
+                .apply(views)
+                .changes()
+                .sinkTo(PostgresSessionSink.builder()
+                        .setJdbcUrl(postgres.jdbcUrl())
+                        .setUser(postgres.user())
+                        .setPassword(postgres.password())
+                        .setTable(TABLE)
+                        .setCreateTable(true)
+                        .build())
+                .uid("user-sessions-postgres")
+                .name("user_sessions");
         JobClient job = env.executeAsync("page views to postgres");
         try {
             // Written at a checkpoint: the watermark (erin at 100 min - 10 s) closed these four.
-            awaitRows(postgres, List.of(
-                    "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/a|/a",
-                    "alice|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/c|/c",
-                    "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y",
-                    "dave|2026-02-06 12:50:00|2026-02-06 13:20:00|1|/d1|/d1"));
+            awaitRows(
+                    postgres,
+                    List.of(
+                            "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/a|/a",
+                            "alice|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/c|/c",
+                            "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y",
+                            "dave|2026-02-06 12:50:00|2026-02-06 13:20:00|1|/d1|/d1"));
             // One more completed checkpoint, so the job restores state that emitted these rows and
             // source offsets past the malformed record (its dead letter is then written once).
             long checkpointsSoFar = completedCheckpoints(cluster, job);
-            awaitCondition(() -> completedCheckpoints(cluster, job) > checkpointsSoFar,
+            awaitCondition(
+                    () -> completedCheckpoints(cluster, job) > checkpointsSoFar,
                     "a checkpoint completes after the first sessions were written");
 
             kafka.produce(List.of(
@@ -139,14 +146,20 @@ class PageViewsKafkaToPostgresITCase {
                     view(topic, 0, "zoe", "/end", t(1000)),
                     view(topic, 1, "zoe", "/end", t(1000))));
 
-            awaitRows(postgres, List.of(
-                    "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/a|/c",
-                    "bob|2026-02-06 12:00:00|2026-02-06 13:05:00|3|/w|/y",
-                    "dave|2026-02-06 12:50:00|2026-02-06 13:20:00|1|/d1|/d1",
-                    "dave|2026-02-06 14:00:00|2026-02-06 14:30:00|1|/d2|/d2",
-                    "erin|2026-02-06 13:40:00|2026-02-06 14:10:00|1|/e|/e"));
-            assertThat(maxAttemptNumber(cluster, job)).as("the job failed and was restarted").isGreaterThan(0);
-            assertThat(cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot()
+            awaitRows(
+                    postgres,
+                    List.of(
+                            "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/a|/c",
+                            "bob|2026-02-06 12:00:00|2026-02-06 13:05:00|3|/w|/y",
+                            "dave|2026-02-06 12:50:00|2026-02-06 13:20:00|1|/d1|/d1",
+                            "dave|2026-02-06 14:00:00|2026-02-06 14:30:00|1|/d2|/d2",
+                            "erin|2026-02-06 13:40:00|2026-02-06 14:10:00|1|/e|/e"));
+            assertThat(maxAttemptNumber(cluster, job))
+                    .as("the job failed and was restarted")
+                    .isGreaterThan(0);
+            assertThat(cluster.getExecutionGraph(job.getJobID())
+                            .get()
+                            .getCheckpointStatsSnapshot()
                             .getLatestRestoredCheckpoint())
                     .as("the job restored a checkpoint")
                     .isNotNull();
@@ -169,17 +182,25 @@ class PageViewsKafkaToPostgresITCase {
         return env;
     }
 
-    private static ProducerRecord<byte[], byte[]> view(String topic, int partition, String user, String page,
-            Instant time) {
-        return new ProducerRecord<>(topic, partition, user.getBytes(StandardCharsets.UTF_8),
+    private static ProducerRecord<byte[], byte[]> view(
+            String topic, int partition, String user, String page, Instant time) {
+        return new ProducerRecord<>(
+                topic,
+                partition,
+                user.getBytes(StandardCharsets.UTF_8),
                 new PageViewJsonSerializationSchema().serialize(new PageView(user, page, time)));
     }
 
     private static void awaitRows(EmbeddedPostgres postgres, List<String> expected) throws Exception {
         try {
-            Await.until(TIMEOUT, "table " + TABLE + " holds the expected rows", () -> tryRows(postgres).equals(expected));
+            Await.until(
+                    TIMEOUT,
+                    "table " + TABLE + " holds the expected rows",
+                    () -> tryRows(postgres).equals(expected));
         } catch (AssertionError timedOut) {
-            assertThat(tryRows(postgres)).as("table %s after %s", TABLE, TIMEOUT).containsExactlyElementsOf(expected);
+            assertThat(tryRows(postgres))
+                    .as("table %s after %s", TABLE, TIMEOUT)
+                    .containsExactlyElementsOf(expected);
             throw timedOut;
         }
     }
@@ -194,7 +215,10 @@ class PageViewsKafkaToPostgresITCase {
     }
 
     private static long completedCheckpoints(MiniCluster cluster, JobClient job) throws Exception {
-        return cluster.getExecutionGraph(job.getJobID()).get().getCheckpointStatsSnapshot().getCounts()
+        return cluster.getExecutionGraph(job.getJobID())
+                .get()
+                .getCheckpointStatsSnapshot()
+                .getCounts()
                 .getNumberOfCompletedCheckpoints();
     }
 
@@ -204,7 +228,8 @@ class PageViewsKafkaToPostgresITCase {
 
     private static int maxAttemptNumber(MiniCluster cluster, JobClient job) throws Exception {
         int max = 0;
-        for (AccessExecutionVertex vertex : cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+        for (AccessExecutionVertex vertex :
+                cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
             max = Math.max(max, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
         return max;

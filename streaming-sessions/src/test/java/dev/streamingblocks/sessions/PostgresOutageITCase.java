@@ -1,9 +1,17 @@
 package dev.streamingblocks.sessions;
 
-import dev.streamingblocks.testkit.await.Await;
 import static dev.streamingblocks.sessions.SessionizeFunctionTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.source.StartingOffsets;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import dev.streamingblocks.sessions.json.PageViewJsonDeserializationSchema;
+import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
+import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import dev.streamingblocks.testkit.await.Await;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
+import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,15 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import dev.streamingblocks.kafka.source.StartingOffsets;
-import dev.streamingblocks.kafka.source.TypedKafkaSource;
-import dev.streamingblocks.sessions.json.PageViewJsonDeserializationSchema;
-import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
-import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
-import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -87,6 +86,7 @@ class PostgresOutageITCase {
     private static final int USERS = 12;
     /** Minutes between a user's views in turn; none is exactly the gap, so no session boundary is ambiguous. */
     private static final int[] STEPS = {5, 45, 12, 70, 3, 31, 20, 95};
+
     private static final int HALF = 300;
     private static final int END = 600;
     private static final String FLUSH_USER = "flush";
@@ -94,8 +94,8 @@ class PostgresOutageITCase {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @Test
-    void tableIsExactAfterAnOutageThatTheSinkRetriesBridge(@InjectMiniCluster MiniCluster cluster,
-            @TempDir Path dir) throws Exception {
+    void tableIsExactAfterAnOutageThatTheSinkRetriesBridge(@InjectMiniCluster MiniCluster cluster, @TempDir Path dir)
+            throws Exception {
         EmbeddedKafkaCluster kafka = KAFKA.cluster();
         String topic = EmbeddedKafkaCluster.uniqueTopicName("page-views-outage");
         // Article dates lie in the past: keep Kafka from deleting the records by age.
@@ -131,13 +131,18 @@ class PostgresOutageITCase {
                 .build()
                 .attach(env)
                 .records();
-        sessionizer.apply(views).changes().sinkTo(PostgresSessionSink.builder()
-                .setJdbcUrl(postgres.jdbcUrl())
-                .setUser(postgres.user())
-                .setPassword(postgres.password())
-                .setTable(table)
-                .setCreateTable(true)
-                .build()).uid("user-sessions-postgres").name("user_sessions");
+        sessionizer
+                .apply(views)
+                .changes()
+                .sinkTo(PostgresSessionSink.builder()
+                        .setJdbcUrl(postgres.jdbcUrl())
+                        .setUser(postgres.user())
+                        .setPassword(postgres.password())
+                        .setTable(table)
+                        .setCreateTable(true)
+                        .build())
+                .uid("user-sessions-postgres")
+                .name("user_sessions");
 
         kafka.produce(records(topic, firstHalf));
         JobClient job = env.executeAsync("page views to postgres through an outage");
@@ -149,13 +154,15 @@ class PostgresOutageITCase {
                     .toList();
             assertThat(writtenBeforeOutage).hasSizeGreaterThan(USERS);
             EmbeddedPostgres first = postgres;
-            await(() -> tryRows(first, table).containsAll(writtenBeforeOutage),
+            await(
+                    () -> tryRows(first, table).containsAll(writtenBeforeOutage),
                     "the first half's closed sessions are written");
             assertThat(retries(job)).as("writer retries before the outage").isZero();
 
             postgres.close();
             kafka.produce(records(topic, secondHalf));
-            await(() -> retries(job) >= RETRIES_DURING_OUTAGE,
+            await(
+                    () -> retries(job) >= RETRIES_DURING_OUTAGE,
                     "the sink retries " + RETRIES_DURING_OUTAGE + " times while PostgreSQL is down");
             postgres = server.build().start();
             kafka.produce(List.of(
@@ -169,14 +176,19 @@ class PostgresOutageITCase {
             try {
                 await(() -> tryRows(second, table).equals(expected), "the table holds exactly the input's sessions");
             } finally {
-                assertThat(PostgresRows.of(postgres, table)).as("table %s", table).containsExactlyElementsOf(expected);
+                assertThat(PostgresRows.of(postgres, table))
+                        .as("table %s", table)
+                        .containsExactlyElementsOf(expected);
             }
 
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
-            assertThat(maxAttemptNumber(cluster, job)).as("no task was restarted: the sink's retries bridged"
-                    + " the outage").isZero();
-            assertThat(retries(job)).as("retries, within the sink's budget per writer")
-                    .isBetween((long) RETRIES_DURING_OUTAGE,
+            assertThat(maxAttemptNumber(cluster, job))
+                    .as("no task was restarted: the sink's retries bridged" + " the outage")
+                    .isZero();
+            assertThat(retries(job))
+                    .as("retries, within the sink's budget per writer")
+                    .isBetween(
+                            (long) RETRIES_DURING_OUTAGE,
                             (long) TestPipelines.PARALLELISM * PostgresSessionSink.DEFAULT_MAX_RETRIES);
         } finally {
             job.cancel().get();
@@ -232,11 +244,19 @@ class PostgresOutageITCase {
             own.sort(Comparator.comparing(PageView::viewTime));
             int first = 0;
             for (int i = 1; i <= own.size(); i++) {
-                if (i == own.size() || !own.get(i).viewTime().isBefore(own.get(i - 1).viewTime().plus(GAP))) {
+                if (i == own.size()
+                        || !own.get(i)
+                                .viewTime()
+                                .isBefore(own.get(i - 1).viewTime().plus(GAP))) {
                     PageView start = own.get(first);
                     PageView last = own.get(i - 1);
-                    rows.add(new Row(user, start.viewTime(), last.viewTime().plus(GAP), i - first,
-                            start.pageUrl(), last.pageUrl()));
+                    rows.add(new Row(
+                            user,
+                            start.viewTime(),
+                            last.viewTime().plus(GAP),
+                            i - first,
+                            start.pageUrl(),
+                            last.pageUrl()));
                     first = i;
                 }
             }
@@ -251,7 +271,10 @@ class PostgresOutageITCase {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, int partition, PageView view) {
-        return new ProducerRecord<>(topic, partition, view.userId().getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(
+                topic,
+                partition,
+                view.userId().getBytes(StandardCharsets.UTF_8),
                 new PageViewJsonSerializationSchema().serialize(view));
     }
 
@@ -267,7 +290,8 @@ class PostgresOutageITCase {
     /** Retries of all the sink's writers so far. */
     private static long retries(JobClient job) {
         long sum = 0;
-        for (Map.Entry<String, Metric> metric : METRICS.getMetricsByIdentifiers(job.getJobID()).entrySet()) {
+        for (Map.Entry<String, Metric> metric :
+                METRICS.getMetricsByIdentifiers(job.getJobID()).entrySet()) {
             if (metric.getKey().endsWith("." + PostgresSessionSink.WRITE_RETRIES_METRIC)) {
                 sum += ((Counter) metric.getValue()).getCount();
             }
@@ -277,7 +301,8 @@ class PostgresOutageITCase {
 
     private static int maxAttemptNumber(MiniCluster cluster, JobClient job) throws Exception {
         int max = 0;
-        for (AccessExecutionVertex vertex : cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+        for (AccessExecutionVertex vertex :
+                cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
             max = Math.max(max, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
         return max;

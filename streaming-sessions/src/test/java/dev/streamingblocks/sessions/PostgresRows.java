@@ -1,13 +1,12 @@
 package dev.streamingblocks.sessions;
 
+import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 
 /** Reads a sessions table as sorted {@code user|start|end|count|first|last} lines. */
 public final class PostgresRows {

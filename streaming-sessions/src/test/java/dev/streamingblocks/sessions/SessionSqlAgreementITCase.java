@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,7 +75,8 @@ class SessionSqlAgreementITCase {
         StreamExecutionEnvironment env = environment();
         Sessionizer sessionizer = Sessionizer.builder().build();
         List<SessionChange> changes = new ArrayList<>();
-        try (CloseableIterator<SessionChange> it = sessionizer.apply(views(env, sessionizer)).changes().executeAndCollect()) {
+        try (CloseableIterator<SessionChange> it =
+                sessionizer.apply(views(env, sessionizer)).changes().executeAndCollect()) {
             it.forEachRemaining(changes::add);
         }
         return TestPipelines.apply(changes).values().stream()
@@ -88,10 +88,13 @@ class SessionSqlAgreementITCase {
     private static List<String> sql(String query) throws Exception {
         StreamExecutionEnvironment env = environment();
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
-        tableEnv.createTemporaryView("page_views", views(env, Sessionizer.builder().build()), Schema.newBuilder()
-                .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
-                .watermark("rowtime", "SOURCE_WATERMARK()")
-                .build());
+        tableEnv.createTemporaryView(
+                "page_views",
+                views(env, Sessionizer.builder().build()),
+                Schema.newBuilder()
+                        .columnByMetadata("rowtime", "TIMESTAMP_LTZ(3)")
+                        .watermark("rowtime", "SOURCE_WATERMARK()")
+                        .build());
         List<String> rows = new ArrayList<>();
         TableResult result = tableEnv.executeSql(query);
         try (CloseableIterator<Row> it = result.collect()) {
@@ -110,7 +113,8 @@ class SessionSqlAgreementITCase {
     }
 
     private static StreamExecutionEnvironment environment() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(TestPipelines.configuration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TestPipelines.configuration());
         env.setParallelism(TestPipelines.PARALLELISM);
         return env;
     }

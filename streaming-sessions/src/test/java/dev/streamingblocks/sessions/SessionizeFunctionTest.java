@@ -1,22 +1,20 @@
 package dev.streamingblocks.sessions;
 
-import dev.streamingblocks.sessions.internal.SessionizeFunction;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.sessions.internal.SessionizeFunction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
-
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,9 +56,10 @@ class SessionizeFunctionTest {
         view("alice", "/a", t(0));
         view("alice", "/b", t(30).plus(MS));
         watermark(t(61));
-        assertThat(changes()).containsExactly(
-                SessionChange.insert(new UserSession("alice", t(0), t(30), 1, "/a", "/a")),
-                SessionChange.insert(new UserSession("alice", t(30).plus(MS), t(60).plus(MS), 1, "/b", "/b")));
+        assertThat(changes())
+                .containsExactly(
+                        SessionChange.insert(new UserSession("alice", t(0), t(30), 1, "/a", "/a")),
+                        SessionChange.insert(new UserSession("alice", t(30).plus(MS), t(60).plus(MS), 1, "/b", "/b")));
     }
 
     @Test
@@ -80,9 +79,8 @@ class SessionizeFunctionTest {
         view("bob", "/x", t(10));
         view("alice", "/b", t(20));
         watermark(t(100));
-        assertThat(changes()).containsExactlyInAnyOrder(
-                insert("alice", 0, 50, 2, "/a", "/b"),
-                insert("bob", 10, 40, 1, "/x", "/x"));
+        assertThat(changes())
+                .containsExactlyInAnyOrder(insert("alice", 0, 50, 2, "/a", "/b"), insert("bob", 10, 40, 1, "/x", "/x"));
     }
 
     @Test
@@ -110,14 +108,12 @@ class SessionizeFunctionTest {
         view("alice", "/a", t(0));
         view("alice", "/c", t(40));
         watermark(t(71));
-        assertThat(changes()).containsExactly(
-                insert("alice", 0, 30, 1, "/a", "/a"),
-                insert("alice", 40, 70, 1, "/c", "/c"));
+        assertThat(changes())
+                .containsExactly(insert("alice", 0, 30, 1, "/a", "/a"), insert("alice", 40, 70, 1, "/c", "/c"));
 
         view("alice", "/b", t(20));
-        assertThat(changes()).containsExactly(
-                delete("alice", 40, 70, 1, "/c", "/c"),
-                update("alice", 0, 70, 3, "/a", "/c"));
+        assertThat(changes())
+                .containsExactly(delete("alice", 40, 70, 1, "/c", "/c"), update("alice", 0, 70, 3, "/a", "/c"));
     }
 
     @Test
@@ -128,9 +124,8 @@ class SessionizeFunctionTest {
         assertThat(changes()).containsExactly(insert("alice", 10, 40, 1, "/b", "/b"));
 
         view("alice", "/a", t(0));
-        assertThat(changes()).containsExactly(
-                delete("alice", 10, 40, 1, "/b", "/b"),
-                insert("alice", 0, 40, 2, "/a", "/b"));
+        assertThat(changes())
+                .containsExactly(delete("alice", 10, 40, 1, "/b", "/b"), insert("alice", 0, 40, 2, "/a", "/b"));
     }
 
     @Test
@@ -204,9 +199,8 @@ class SessionizeFunctionTest {
         // The restored state still knows both of alice's sessions were emitted, and the restored
         // watermark (71) that the merged session has closed: it is emitted at once.
         view("alice", "/b", t(20));
-        assertThat(changes()).containsExactly(
-                delete("alice", 40, 70, 1, "/c", "/c"),
-                update("alice", 0, 70, 3, "/a", "/c"));
+        assertThat(changes())
+                .containsExactly(delete("alice", 40, 70, 1, "/c", "/c"), update("alice", 0, 70, 3, "/a", "/c"));
         watermark(t(90));
         assertThat(changes()).containsExactly(insert("bob", 60, 90, 1, "/x", "/x"));
     }
@@ -278,8 +272,7 @@ class SessionizeFunctionTest {
 
     @ParameterizedTest(name = "parallelism 2 to {0}")
     @ValueSource(ints = {1, 3})
-    void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism)
-            throws Exception {
+    void aRescaledRestoreJudgesLatenessAgainstTheLowestWatermarkOfTheOldSubtasks(int newParallelism) throws Exception {
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         Instant[] watermarks = {t(100), t(90)}; // can differ with unaligned checkpoints
         for (int subtask = 0; subtask < 2; subtask++) {
@@ -341,10 +334,19 @@ class SessionizeFunctionTest {
     }
 
     private void create(Duration allowedLateness, int parallelism, int subtask) throws Exception {
-        Sessionizer sessionizer = Sessionizer.builder().setGap(GAP).setAllowedLateness(allowedLateness).build();
-        function = new SessionizeFunction(sessionizer.gap().toMillis(), sessionizer.allowedLateness().toMillis());
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
-                new Sessionizer.UserIdSelector(), Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        Sessionizer sessionizer = Sessionizer.builder()
+                .setGap(GAP)
+                .setAllowedLateness(allowedLateness)
+                .build();
+        function = new SessionizeFunction(
+                sessionizer.gap().toMillis(), sessionizer.allowedLateness().toMillis());
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(function),
+                new Sessionizer.UserIdSelector(),
+                Types.STRING,
+                MAX_PARALLELISM,
+                parallelism,
+                subtask);
         harness.setup();
     }
 

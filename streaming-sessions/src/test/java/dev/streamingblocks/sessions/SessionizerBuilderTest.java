@@ -3,14 +3,12 @@ package dev.streamingblocks.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.sessions.internal.SessionAccumulator;
 import java.time.Duration;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EnumTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.junit.jupiter.api.Test;
-
-import dev.streamingblocks.sessions.internal.SessionAccumulator;
 
 class SessionizerBuilderTest {
 
@@ -38,29 +36,35 @@ class SessionizerBuilderTest {
 
     @Test
     void rejectsSubMillisecondGap() {
-        assertThatThrownBy(() -> Sessionizer.builder().setGap(Duration.ofNanos(1_500_000)).build())
+        assertThatThrownBy(() -> Sessionizer.builder()
+                        .setGap(Duration.ofNanos(1_500_000))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("gap must be whole milliseconds, but was PT0.0015S");
     }
 
     @Test
     void rejectsNegativeOutOfOrderness() {
-        assertThatThrownBy(() -> Sessionizer.builder().setMaxOutOfOrderness(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> Sessionizer.builder()
+                        .setMaxOutOfOrderness(Duration.ofSeconds(-1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxOutOfOrderness must not be negative, but was PT-1S");
     }
 
     @Test
     void rejectsNegativeAllowedLateness() {
-        assertThatThrownBy(() -> Sessionizer.builder().setAllowedLateness(Duration.ofMinutes(-5)).build())
+        assertThatThrownBy(() -> Sessionizer.builder()
+                        .setAllowedLateness(Duration.ofMinutes(-5))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedLateness must not be negative, but was PT-5M");
     }
 
     @Test
     void rejectsMissingUserId() {
-        assertThatThrownBy(() -> new Sessionizer.UserIdSelector()
-                        .getKey(new PageView(null, "/a", SessionizeFunctionTest.t(0))))
+        assertThatThrownBy(() ->
+                        new Sessionizer.UserIdSelector().getKey(new PageView(null, "/a", SessionizeFunctionTest.t(0))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("PageView.userId must not be null (page /a at 2026-02-06T12:00:00Z)");
     }

@@ -3,13 +3,12 @@ package dev.streamingblocks.sessions;
 import static dev.streamingblocks.sessions.SessionizeFunctionTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
 import dev.streamingblocks.testkit.postgres.PostgresExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -30,14 +29,16 @@ class SessionsToPostgresITCase {
 
     @Test
     void lateViewBridgingTwoWrittenSessionsLeavesOneMergedRowAndNoStaleOne() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(TestPipelines.configuration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TestPipelines.configuration());
         env.setParallelism(TestPipelines.PARALLELISM);
         Sessionizer sessionizer = Sessionizer.builder()
                 .setGap(Duration.ofMinutes(30))
                 .setMaxOutOfOrderness(Duration.ofSeconds(10))
                 .setAllowedLateness(Duration.ofHours(6))
                 .build();
-        DataStream<PageView> views = env.fromData(TypeInformation.of(PageView.class),
+        DataStream<PageView> views = env.fromData(
+                        TypeInformation.of(PageView.class),
                         new PageView("alice", "/a", t(0)),
                         new PageView("alice", "/c", t(40)),
                         // Moves the watermark past both of alice's sessions: both are written.
@@ -57,14 +58,17 @@ class SessionsToPostgresITCase {
         EmbeddedPostgres postgres = POSTGRES.postgres();
         String table = "bridged_sessions";
         // Batch size 1: every change reaches the table at once, so a stale row would be seen.
-        result.changes().sinkTo(PostgresSessionSink.builder()
-                .setJdbcUrl(postgres.jdbcUrl())
-                .setUser(postgres.user())
-                .setPassword(postgres.password())
-                .setTable(table)
-                .setCreateTable(true)
-                .setBatchSize(1)
-                .build()).name("user_sessions").uid("user-sessions-postgres");
+        result.changes()
+                .sinkTo(PostgresSessionSink.builder()
+                        .setJdbcUrl(postgres.jdbcUrl())
+                        .setUser(postgres.user())
+                        .setPassword(postgres.password())
+                        .setTable(table)
+                        .setCreateTable(true)
+                        .setBatchSize(1)
+                        .build())
+                .name("user_sessions")
+                .uid("user-sessions-postgres");
 
         CloseableIterator<SessionChange> changes = result.changes().collectAsync();
         CloseableIterator<PageView> late = result.lateViews().collectAsync();
@@ -72,19 +76,24 @@ class SessionsToPostgresITCase {
         job.getJobExecutionResult().get();
 
         List<SessionChange> all = drain(changes);
-        assertThat(all.stream().filter(c -> c.session().userId().equals("alice")).toList()).containsExactly(
-                SessionizeFunctionTest.insert("alice", 0, 30, 1, "/a", "/a"),
-                SessionizeFunctionTest.insert("alice", 40, 70, 1, "/c", "/c"),
-                SessionizeFunctionTest.delete("alice", 40, 70, 1, "/c", "/c"),
-                SessionizeFunctionTest.update("alice", 0, 70, 3, "/a", "/c"));
+        assertThat(all.stream()
+                        .filter(c -> c.session().userId().equals("alice"))
+                        .toList())
+                .containsExactly(
+                        SessionizeFunctionTest.insert("alice", 0, 30, 1, "/a", "/a"),
+                        SessionizeFunctionTest.insert("alice", 40, 70, 1, "/c", "/c"),
+                        SessionizeFunctionTest.delete("alice", 40, 70, 1, "/c", "/c"),
+                        SessionizeFunctionTest.update("alice", 0, 70, 3, "/a", "/c"));
         assertThat(drain(late)).containsExactly(new PageView("alice", "/too-late", t(1)));
-        assertThat(PostgresRows.of(postgres, table)).containsExactly(
-                "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/a|/c",
-                "bob|2026-02-06 17:00:00|2026-02-06 18:00:00|2|/x|/y",
-                "bob|2026-02-07 01:20:00|2026-02-07 01:50:00|1|/z|/z",
-                "carol|2026-02-06 18:40:00|2026-02-06 19:10:00|1|/p|/p",
-                "carol|2026-02-06 19:11:00|2026-02-06 19:41:00|1|/q|/q");
-        assertThat(PostgresRows.of(postgres, table)).hasSize(TestPipelines.apply(all).size());
+        assertThat(PostgresRows.of(postgres, table))
+                .containsExactly(
+                        "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/a|/c",
+                        "bob|2026-02-06 17:00:00|2026-02-06 18:00:00|2|/x|/y",
+                        "bob|2026-02-07 01:20:00|2026-02-07 01:50:00|1|/z|/z",
+                        "carol|2026-02-06 18:40:00|2026-02-06 19:10:00|1|/p|/p",
+                        "carol|2026-02-06 19:11:00|2026-02-06 19:41:00|1|/q|/q");
+        assertThat(PostgresRows.of(postgres, table))
+                .hasSize(TestPipelines.apply(all).size());
     }
 
     private static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {

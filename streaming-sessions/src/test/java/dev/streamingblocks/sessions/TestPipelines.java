@@ -3,7 +3,6 @@ package dev.streamingblocks.sessions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;

@@ -8,7 +8,14 @@ import dev.streamingblocks.fraud.model.UserFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.rules.ModelSpec;
-
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -25,15 +32,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 /**
  * What a model rule costs: ONNX Runtime scoring of one feature vector and of batches (does
  * micro-batching pay?), the feature update, and the fraud job on a MiniCluster with and without
@@ -42,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public class FraudScoringBenchmark {
 
-    static final String MODEL = System.getProperty("fraud.model",
-            "streaming-examples/src/main/resources/dev/streamingblocks/examples/fraud/fraud-model.onnx");
+    static final String MODEL = System.getProperty(
+            "fraud.model", "streaming-examples/src/main/resources/dev/streamingblocks/examples/fraud/fraud-model.onnx");
 
     static byte[] model() throws Exception {
         return Files.readAllBytes(Path.of(MODEL));
@@ -147,12 +145,17 @@ public class FraudScoringBenchmark {
             Instant start = Instant.parse("2026-02-06T12:00:00Z");
             transactions = new ArrayList<>(TRANSACTIONS);
             for (int i = 0; i < TRANSACTIONS; i++) {
-                transactions.add(new Transaction("tx-" + i, "user-" + random.nextInt(1000),
-                        Math.round(random.nextDouble(1, 2000) * 100) / 100.0, start.plusMillis(100L * i)));
+                transactions.add(new Transaction(
+                        "tx-" + i,
+                        "user-" + random.nextInt(1000),
+                        Math.round(random.nextDouble(1, 2000) * 100) / 100.0,
+                        start.plusMillis(100L * i)));
             }
             ruleSet = rules.equals("rules")
                     ? List.of(FraudRules.articleRule(), FraudRules.articleSlidingRule())
-                    : List.of(FraudRules.articleRule(), FraudRules.articleSlidingRule(),
+                    : List.of(
+                            FraudRules.articleRule(),
+                            FraudRules.articleSlidingRule(),
                             FraudRules.model("model", FraudRules.MODEL_SCORE, "bench", model(), 0.5));
         }
     }
@@ -166,7 +169,9 @@ public class FraudScoringBenchmark {
         config.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
-        FraudDetection.builder().setRules(job.ruleSet).build()
+        FraudDetection.builder()
+                .setRules(job.ruleSet)
+                .build()
                 .apply(env.fromData(TypeInformation.of(Transaction.class), job.transactions.toArray(new Transaction[0]))
                         .assignTimestampsAndWatermarks(FraudDetection.watermarkStrategy())
                         .setParallelism(1))

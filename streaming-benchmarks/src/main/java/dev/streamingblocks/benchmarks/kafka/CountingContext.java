@@ -15,8 +15,8 @@ import org.apache.flink.util.UserCodeClassLoader;
  * The open() context a Flink task would pass, with counters kept so a trial can check afterwards
  * that no record took a failure path (dead letter, rejected event time) while measured.
  */
-final class CountingContext implements SerializationSchema.InitializationContext,
-        DeserializationSchema.InitializationContext {
+final class CountingContext
+        implements SerializationSchema.InitializationContext, DeserializationSchema.InitializationContext {
 
     private final Map<String, Counter> counters = new HashMap<>();
     private final MetricGroup group = new UnregisteredMetricsGroup() {

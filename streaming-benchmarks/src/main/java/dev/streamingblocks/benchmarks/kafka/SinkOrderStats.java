@@ -9,8 +9,7 @@ import java.time.ZoneOffset;
  * streaming-examples' {@code OrderStats} and {@code OrderStatsJob.UPSERT_LAYOUT}, copied: the
  * examples module is a shaded application jar, not something to depend on from here.
  */
-record SinkOrderStats(
-        Instant windowStart, Instant windowEnd, String productId, long orderCount, double totalRevenue) {
+record SinkOrderStats(Instant windowStart, Instant windowEnd, String productId, long orderCount, double totalRevenue) {
 
     /** As OrderStatsJob.UPSERT_LAYOUT (same columns, types, order and primary key). */
     static final UpsertJsonLayout<SinkOrderStats> UPSERT_LAYOUT = UpsertJsonLayout.<SinkOrderStats>builder()

@@ -62,8 +62,7 @@ public class SinkSerializationBenchmark {
         final Long timestamp = element.windowEnd().toEpochMilli() - 1;
         final TopicSelector<SinkOrderStats> topicSelector = e -> TOPIC;
         final SerializationSchema<SinkOrderStats> keySchema = SinkOrderStats.UPSERT_LAYOUT.keySerializationSchema();
-        final SerializationSchema<SinkOrderStats> valueSchema =
-                SinkOrderStats.UPSERT_LAYOUT.valueSerializationSchema();
+        final SerializationSchema<SinkOrderStats> valueSchema = SinkOrderStats.UPSERT_LAYOUT.valueSerializationSchema();
 
         @Setup(Level.Trial)
         public void open() throws Exception {
@@ -98,12 +97,16 @@ public class SinkSerializationBenchmark {
             producer.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
             TopicSelector<SinkOrderStats> topicSelector = e -> TOPIC;
             // No transaction timeout: the start-up broker check is off, as with setVerifyBrokerOnStart(false).
-            schema = new GuardedRecordSerializationSchema<SinkOrderStats>(topicSelector,
-                    SinkOrderStats.UPSERT_LAYOUT.keySerializationSchema(),
-                    SinkOrderStats.UPSERT_LAYOUT.valueSerializationSchema(), null, null, producer,
-                    Duration.ofSeconds(30))
-                    .withRecordHandling(DEAD_LETTER_TOPIC, GuardedRecordSerializationSchema.maxRequestSize(producer),
-                            true);
+            schema = new GuardedRecordSerializationSchema<SinkOrderStats>(
+                            topicSelector,
+                            SinkOrderStats.UPSERT_LAYOUT.keySerializationSchema(),
+                            SinkOrderStats.UPSERT_LAYOUT.valueSerializationSchema(),
+                            null,
+                            null,
+                            producer,
+                            Duration.ofSeconds(30))
+                    .withRecordHandling(
+                            DEAD_LETTER_TOPIC, GuardedRecordSerializationSchema.maxRequestSize(producer), true);
             schema.open(context, null);
             requireSame(raw.serialize(), serialize());
         }
@@ -157,8 +160,10 @@ public class SinkSerializationBenchmark {
     }
 
     private static void requireSame(ProducerRecord<byte[], byte[]> raw, ProducerRecord<byte[], byte[]> guarded) {
-        if (!TOPIC.equals(guarded.topic()) || !Arrays.equals(raw.key(), guarded.key())
-                || !Arrays.equals(raw.value(), guarded.value()) || !raw.timestamp().equals(guarded.timestamp())
+        if (!TOPIC.equals(guarded.topic())
+                || !Arrays.equals(raw.key(), guarded.key())
+                || !Arrays.equals(raw.value(), guarded.value())
+                || !raw.timestamp().equals(guarded.timestamp())
                 || guarded.headers().toArray().length != 0) {
             throw new IllegalStateException("the guarded record differs from the raw one: " + guarded);
         }

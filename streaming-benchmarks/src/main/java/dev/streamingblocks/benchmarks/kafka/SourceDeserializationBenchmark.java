@@ -73,6 +73,7 @@ public class SourceDeserializationBenchmark {
     static final String TOPIC = "orders";
     /** The article's order time; 6-byte varint in Avro up to 2039, so the value keeps its length. */
     static final long FIRST_EVENT_TIME = 1707235200000L;
+
     static final long LAST_SIX_BYTE_TIME = (1L << 41) - 1;
     static final int TIME_BYTES = 6;
 
@@ -120,16 +121,27 @@ public class SourceDeserializationBenchmark {
                 throws Exception {
             this.variant = variant;
             this.registry = registry;
-            deserializer = deserializerFor(strategy,
-                    AvroRegistryDeserializationSchema.forSpecific(Order.class, registry.config));
+            deserializer = deserializerFor(
+                    strategy, AvroRegistryDeserializationSchema.forSpecific(Order.class, registry.config));
             deserializer.open(context);
             value = registry.encoded.clone();
-            record = new ConsumerRecord<>(TOPIC, 0, 0L, FIRST_EVENT_TIME, TimestampType.CREATE_TIME, -1,
-                    value.length, null, value, new RecordHeaders(), Optional.empty());
+            record = new ConsumerRecord<>(
+                    TOPIC,
+                    0,
+                    0L,
+                    FIRST_EVENT_TIME,
+                    TimestampType.CREATE_TIME,
+                    -1,
+                    value.length,
+                    null,
+                    value,
+                    new RecordHeaders(),
+                    Optional.empty());
             // warm: registry lookup done, and the output is the order with its (advanced) time
             List<Either<DeadLetter, Order>> collected = new ArrayList<>();
             deserializer.deserialize(nextRecord(), collector(collected::add));
-            if (collected.size() != 1 || !collected.get(0).isRight()
+            if (collected.size() != 1
+                    || !collected.get(0).isRight()
                     || !collected.get(0).right().equals(order(eventTime))) {
                 throw new IllegalStateException(variant + " did not decode the order: " + collected);
             }
@@ -160,15 +172,18 @@ public class SourceDeserializationBenchmark {
     }
 
     /** As TypedKafkaSource builds its deserializer for the strategy. */
-    static FailureHandlingDeserializationSchema<Order> deserializerFor(WatermarkStrategy<Order> strategy,
-            AvroRegistryDeserializationSchema<Order> value) {
+    static FailureHandlingDeserializationSchema<Order> deserializerFor(
+            WatermarkStrategy<Order> strategy, AvroRegistryDeserializationSchema<Order> value) {
         if (strategy instanceof EventTimeWatermarkStrategy<Order> eventTime) {
-            return new FailureHandlingDeserializationSchema<>(value, DeserializationFailurePolicy.DEAD_LETTER,
-                    TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC, eventTime.timestampAssigner(),
+            return new FailureHandlingDeserializationSchema<>(
+                    value,
+                    DeserializationFailurePolicy.DEAD_LETTER,
+                    TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC,
+                    eventTime.timestampAssigner(),
                     eventTime.guard().orElse(null));
         }
-        return new FailureHandlingDeserializationSchema<>(value, DeserializationFailurePolicy.DEAD_LETTER,
-                TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC);
+        return new FailureHandlingDeserializationSchema<>(
+                value, DeserializationFailurePolicy.DEAD_LETTER, TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC);
     }
 
     static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
@@ -218,8 +233,11 @@ public class SourceDeserializationBenchmark {
 
         @Setup(Level.Trial)
         public void open(Registry registry, Blackhole blackhole) throws Exception {
-            pipeline = new Pipeline("guarded", registry,
-                    exampleExtractor().setGuard(EventTimeGuard.defaults()).build(), blackhole);
+            pipeline = new Pipeline(
+                    "guarded",
+                    registry,
+                    exampleExtractor().setGuard(EventTimeGuard.defaults()).build(),
+                    blackhole);
         }
 
         @TearDown(Level.Trial)
@@ -234,11 +252,15 @@ public class SourceDeserializationBenchmark {
 
         @Setup(Level.Trial)
         public void open(Registry registry, Blackhole blackhole) throws Exception {
-            pipeline = new Pipeline("guardedAvroField", registry, EventTimeWatermarkStrategy.<Order>builder()
-                    .setAvroTimestampField("timestamp")
-                    .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
-                    .setGuard(EventTimeGuard.defaults())
-                    .build(), blackhole);
+            pipeline = new Pipeline(
+                    "guardedAvroField",
+                    registry,
+                    EventTimeWatermarkStrategy.<Order>builder()
+                            .setAvroTimestampField("timestamp")
+                            .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+                            .setGuard(EventTimeGuard.defaults())
+                            .build(),
+                    blackhole);
         }
 
         @TearDown(Level.Trial)

@@ -1,14 +1,13 @@
 package dev.streamingblocks.cdc.internal;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import dev.streamingblocks.cdc.ChangeKind;
 import dev.streamingblocks.cdc.ChangeRecord;
 import dev.streamingblocks.cdc.LatestVersionJoin;
 import dev.streamingblocks.cdc.Unmatched;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.JoinFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -47,8 +46,11 @@ public final class LatestVersionJoinFunction<K, L, R, O> extends KeyedCoProcessF
     private transient Counter duplicates;
     private transient Counter lateChanges;
 
-    public LatestVersionJoinFunction(JoinFunction<L, R, O> joinFunction, TypeInformation<L> leftType,
-            TypeInformation<R> rowType, OutputTag<Unmatched<L>> unmatchedTag) {
+    public LatestVersionJoinFunction(
+            JoinFunction<L, R, O> joinFunction,
+            TypeInformation<L> leftType,
+            TypeInformation<R> rowType,
+            OutputTag<Unmatched<L>> unmatchedTag) {
         this.joinFunction = joinFunction;
         this.leftType = leftType;
         this.rowType = rowType;
@@ -57,10 +59,10 @@ public final class LatestVersionJoinFunction<K, L, R, O> extends KeyedCoProcessF
 
     @Override
     public void open(OpenContext openContext) {
-        versions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("versions", Types.LONG, ChangeRecord.typeInfo(rowType)));
-        pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(leftType)));
+        versions = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("versions", Types.LONG, ChangeRecord.typeInfo(rowType)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("pending", Types.LONG, new ListTypeInfo<>(leftType)));
         lastLsn = getRuntimeContext().getState(new ValueStateDescriptor<>("last-lsn", Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter(LatestVersionJoin.DUPLICATE_CHANGES_METRIC);
         lateChanges = getRuntimeContext().getMetricGroup().counter(LatestVersionJoin.LATE_CHANGES_METRIC);
@@ -114,7 +116,8 @@ public final class LatestVersionJoinFunction<K, L, R, O> extends KeyedCoProcessF
             ChangeRecord<R> valid = newestAtOrBefore(timestamp);
             for (L left : due) {
                 if (valid == null || valid.kind() == ChangeKind.DELETE) {
-                    ctx.output(unmatchedTag,
+                    ctx.output(
+                            unmatchedTag,
                             new Unmatched<>(left, Instant.ofEpochMilli(timestamp), Unmatched.Reason.NO_VERSION));
                 } else {
                     out.collect(joinFunction.join(left, valid.row()));
@@ -154,7 +157,8 @@ public final class LatestVersionJoinFunction<K, L, R, O> extends KeyedCoProcessF
         List<Long> obsolete = new ArrayList<>();
         for (Map.Entry<Long, ChangeRecord<R>> version : versions.entries()) {
             long versionTime = version.getKey();
-            if (versionTime < newest || (versionTime == newest && version.getValue().kind() == ChangeKind.DELETE)) {
+            if (versionTime < newest
+                    || (versionTime == newest && version.getValue().kind() == ChangeKind.DELETE)) {
                 obsolete.add(versionTime);
             }
         }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class LatestVersionJoinFunctionTest {
 
     static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
-    static final OutputTag<Unmatched<String>> UNMATCHED = new OutputTag<>("unmatched", Unmatched.typeInfo(Types.STRING));
+    static final OutputTag<Unmatched<String>> UNMATCHED =
+            new OutputTag<>("unmatched", Unmatched.typeInfo(Types.STRING));
 
     private KeyedTwoInputStreamOperatorTestHarness<String, String, ChangeRecord<Product>, String> harness;
     private long lsn = 100;
@@ -43,7 +44,7 @@ class LatestVersionJoinFunctionTest {
         change(ChangeKind.UPDATE_BEFORE, "prod-1", "10.00", t(5));
         change(ChangeKind.UPDATE_AFTER, "prod-1", "12.50", t(5));
         order("ord-1/prod-1", t(4).plusSeconds(59));
-        order("ord-2/prod-1", t(5));                 // valid from the change time, inclusive
+        order("ord-2/prod-1", t(5)); // valid from the change time, inclusive
         order("ord-3/prod-1", t(6));
         assertThat(harness.extractOutputValues()).isEmpty();
 
@@ -64,10 +65,11 @@ class LatestVersionJoinFunctionTest {
         order("ord-3/prod-9", t(2));
         watermark(t(4));
         assertThat(harness.extractOutputValues()).containsExactly("ord-1:Widget@10.00");
-        assertThat(unmatched()).containsExactlyInAnyOrder(
-                new Unmatched<>("ord-0/prod-1", t(0), Unmatched.Reason.NO_VERSION),
-                new Unmatched<>("ord-2/prod-1", t(3), Unmatched.Reason.NO_VERSION),
-                new Unmatched<>("ord-3/prod-9", t(2), Unmatched.Reason.NO_VERSION));
+        assertThat(unmatched())
+                .containsExactlyInAnyOrder(
+                        new Unmatched<>("ord-0/prod-1", t(0), Unmatched.Reason.NO_VERSION),
+                        new Unmatched<>("ord-2/prod-1", t(3), Unmatched.Reason.NO_VERSION),
+                        new Unmatched<>("ord-3/prod-9", t(2), Unmatched.Reason.NO_VERSION));
     }
 
     @Test
@@ -127,10 +129,15 @@ class LatestVersionJoinFunctionTest {
             OperatorSubtaskState restoreFrom) throws Exception {
         LatestVersionJoinFunction<String, String, Product, String> function = new LatestVersionJoinFunction<>(
                 (order, product) -> order.split("/")[0] + ":" + product.name() + "@" + product.price(),
-                Types.STRING, Product.TYPE_INFO, UNMATCHED);
+                Types.STRING,
+                Product.TYPE_INFO,
+                UNMATCHED);
         KeyedTwoInputStreamOperatorTestHarness<String, String, ChangeRecord<Product>, String> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(function),
-                        order -> order.split("/")[1], change -> change.row().id(), Types.STRING);
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(function),
+                        order -> order.split("/")[1],
+                        change -> change.row().id(),
+                        Types.STRING);
         h.setup();
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
@@ -143,8 +150,8 @@ class LatestVersionJoinFunctionTest {
         harness.processElement2(record(kind, id, price, time, ++lsn));
     }
 
-    private static StreamRecord<ChangeRecord<Product>> record(ChangeKind kind, String id, String price, Instant time,
-            long lsn) {
+    private static StreamRecord<ChangeRecord<Product>> record(
+            ChangeKind kind, String id, String price, Instant time, long lsn) {
         Product product = new Product(id, id.equals("prod-1") ? "Widget" : "Gadget", new BigDecimal(price), time);
         return new StreamRecord<>(new ChangeRecord<>(kind, product, time, lsn, false), time.toEpochMilli());
     }
@@ -159,7 +166,9 @@ class LatestVersionJoinFunctionTest {
 
     private List<Unmatched<String>> unmatched() {
         ConcurrentLinkedQueue<StreamRecord<Unmatched<String>>> out = harness.getSideOutput(UNMATCHED);
-        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+        return out == null
+                ? List.of()
+                : out.stream().map(StreamRecord::getValue).toList();
     }
 
     static Instant t(int minutes) {

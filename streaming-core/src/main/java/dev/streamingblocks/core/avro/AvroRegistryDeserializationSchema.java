@@ -137,10 +137,9 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
 
     private T decode(byte[] message) {
         if (message == null) {
-            throw new TombstoneException(
-                    "Cannot decode a null value (Kafka tombstone) into "
-                            + readerName()
-                            + ": a DeserializationSchema must produce a record; filter tombstones before this schema");
+            throw new TombstoneException("Cannot decode a null value (Kafka tombstone) into "
+                    + readerName()
+                    + ": a DeserializationSchema must produce a record; filter tombstones before this schema");
         }
         if (core == null) {
             ensureOpen();
@@ -180,10 +179,9 @@ public final class AvroRegistryDeserializationSchema<T> implements Deserializati
             throw new IllegalStateException("The SchemaRegistryClientProvider returned null");
         }
         client = created;
-        core =
-                specificClass != null
-                        ? specificCore(created)
-                        : AvroRegistryDeserializer.forGeneric(created, readerSchema());
+        core = specificClass != null
+                ? specificCore(created)
+                : AvroRegistryDeserializer.forGeneric(created, readerSchema());
         state = new DecoderState();
     }
 

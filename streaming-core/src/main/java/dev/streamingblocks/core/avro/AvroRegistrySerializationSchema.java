@@ -126,8 +126,7 @@ public final class AvroRegistrySerializationSchema<T> implements SerializationSc
      * ({@code <topic>-key} by default).
      */
     public AvroRegistrySerializationSchema<T> forKeys() {
-        return new AvroRegistrySerializationSchema<>(
-                specificClass, schema(), topic, true, config, clientProvider);
+        return new AvroRegistrySerializationSchema<>(specificClass, schema(), topic, true, config, clientProvider);
     }
 
     @Override
@@ -139,12 +138,11 @@ public final class AvroRegistrySerializationSchema<T> implements SerializationSc
     public byte[] serialize(T element) {
         try {
             if (element == null) {
-                throw new InvalidRecordException(
-                        "Cannot serialize a null "
-                                + (isKey ? "key" : "record")
-                                + " of schema "
-                                + schema().getFullName()
-                                + ": a tombstone needs a null value written by the sink, not by this schema");
+                throw new InvalidRecordException("Cannot serialize a null "
+                        + (isKey ? "key" : "record")
+                        + " of schema "
+                        + schema().getFullName()
+                        + ": a tombstone needs a null value written by the sink, not by this schema");
             }
             if (writer == null) {
                 ensureOpen();
@@ -183,10 +181,9 @@ public final class AvroRegistrySerializationSchema<T> implements SerializationSc
     private Schema schema() {
         if (schema == null) {
             // The class's own schema instance, so records and writer share one Schema object.
-            schema =
-                    specificClass != null
-                            ? SpecificData.getForClass(specificClass).getSchema(specificClass)
-                            : new Schema.Parser().parse(schemaJson);
+            schema = specificClass != null
+                    ? SpecificData.getForClass(specificClass).getSchema(specificClass)
+                    : new Schema.Parser().parse(schemaJson);
         }
         return schema;
     }

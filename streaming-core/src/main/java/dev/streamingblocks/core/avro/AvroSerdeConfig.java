@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * AvroSerdeConfig parsed = AvroSerdeConfig.fromMap(config);
  * }</pre>
  *
-* <p>Supported keys (values may be strings or typed values):
+ * <p>Supported keys (values may be strings or typed values):
  *
  * <table>
  *   <caption>Serde keys</caption>
@@ -115,27 +115,22 @@ public final class AvroSerdeConfig {
      * implement: rejected so a migrated config never silently behaves differently.
      */
     public static final Set<String> UNSUPPORTED_CONFLUENT_KEYS =
-            Collections.unmodifiableSet(
-                    new LinkedHashSet<>(
-                            List.of(
-                                    "use.schema.id",
-                                    "use.latest.with.metadata",
-                                    "schema.reflection",
-                                    "avro.reflection.allow.null",
-                                    "avro.use.logical.type.converters",
-                                    "avro.remove.java.properties",
-                                    "normalize.schemas")));
+            Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+                    "use.schema.id",
+                    "use.latest.with.metadata",
+                    "schema.reflection",
+                    "avro.reflection.allow.null",
+                    "avro.use.logical.type.converters",
+                    "avro.remove.java.properties",
+                    "normalize.schemas")));
 
-    private static final Set<String> SERDE_KEYS =
-            Collections.unmodifiableSet(
-                    new LinkedHashSet<>(
-                            List.of(
-                                    SCHEMA_REGISTRY_URL_CONFIG,
-                                    AUTO_REGISTER_SCHEMAS,
-                                    USE_LATEST_VERSION,
-                                    SPECIFIC_AVRO_READER_CONFIG,
-                                    KEY_SUBJECT_NAME_STRATEGY,
-                                    VALUE_SUBJECT_NAME_STRATEGY)));
+    private static final Set<String> SERDE_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+            SCHEMA_REGISTRY_URL_CONFIG,
+            AUTO_REGISTER_SCHEMAS,
+            USE_LATEST_VERSION,
+            SPECIFIC_AVRO_READER_CONFIG,
+            KEY_SUBJECT_NAME_STRATEGY,
+            VALUE_SUBJECT_NAME_STRATEGY)));
 
     private final Map<String, Object> originals;
     private final boolean autoRegisterSchemas;
@@ -149,18 +144,16 @@ public final class AvroSerdeConfig {
         validateClientKeys(config);
         for (String key : UNSUPPORTED_CONFLUENT_KEYS) {
             if (config.containsKey(key)) {
-                throw new IllegalArgumentException(
-                        "Configuration '"
-                                + key
-                                + "' is a Confluent serde setting that this serde does not support;"
-                                + " remove it. Supported serde keys: "
-                                + SERDE_KEYS);
+                throw new IllegalArgumentException("Configuration '"
+                        + key
+                        + "' is a Confluent serde setting that this serde does not support;"
+                        + " remove it. Supported serde keys: "
+                        + SERDE_KEYS);
             }
         }
         this.autoRegisterSchemas = bool(config, AUTO_REGISTER_SCHEMAS, AUTO_REGISTER_SCHEMAS_DEFAULT);
         this.useLatestVersion = bool(config, USE_LATEST_VERSION, USE_LATEST_VERSION_DEFAULT);
-        this.specificAvroReader =
-                bool(config, SPECIFIC_AVRO_READER_CONFIG, SPECIFIC_AVRO_READER_DEFAULT);
+        this.specificAvroReader = bool(config, SPECIFIC_AVRO_READER_CONFIG, SPECIFIC_AVRO_READER_DEFAULT);
         this.keySubjectNameStrategy = strategy(config, KEY_SUBJECT_NAME_STRATEGY);
         this.valueSubjectNameStrategy = strategy(config, VALUE_SUBJECT_NAME_STRATEGY);
     }
@@ -259,8 +252,7 @@ public final class AvroSerdeConfig {
         try {
             return SubjectNameStrategies.of(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "Invalid value for configuration '" + key + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("Invalid value for configuration '" + key + "': " + e.getMessage(), e);
         }
     }
 

@@ -58,7 +58,8 @@ public class AvroSerdeException extends RuntimeException {
         if (topic == null) {
             return base;
         }
-        StringBuilder where = new StringBuilder(base).append(" (topic '").append(topic).append('\'');
+        StringBuilder where =
+                new StringBuilder(base).append(" (topic '").append(topic).append('\'');
         if (partition >= 0) {
             where.append(", partition ").append(partition);
         }

@@ -66,9 +66,8 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
         this.client = c;
         if (config.specificAvroReader()) {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            this.core =
-                    AvroRegistryDeserializer.forSpecificByWriterName(
-                            c, loader != null ? loader : KafkaAvroDeserializer.class.getClassLoader());
+            this.core = AvroRegistryDeserializer.forSpecificByWriterName(
+                    c, loader != null ? loader : KafkaAvroDeserializer.class.getClassLoader());
         } else {
             this.core = AvroRegistryDeserializer.forGeneric(c, null);
         }

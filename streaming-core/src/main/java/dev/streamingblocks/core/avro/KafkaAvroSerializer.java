@@ -138,12 +138,11 @@ public class KafkaAvroSerializer implements Serializer<Object> {
         if (data instanceof byte[] || data instanceof ByteBuffer) {
             return BYTES;
         }
-        throw new InvalidRecordException(
-                "KafkaAvroSerializer cannot write a "
-                        + data.getClass().getName()
-                        + " as a "
-                        + (isKey ? "key" : "value")
-                        + ": it writes SpecificRecord, GenericRecord, Boolean, Integer, Long, Float, Double,"
-                        + " CharSequence and byte[]");
+        throw new InvalidRecordException("KafkaAvroSerializer cannot write a "
+                + data.getClass().getName()
+                + " as a "
+                + (isKey ? "key" : "value")
+                + ": it writes SpecificRecord, GenericRecord, Boolean, Integer, Long, Float, Double,"
+                + " CharSequence and byte[]");
     }
 }

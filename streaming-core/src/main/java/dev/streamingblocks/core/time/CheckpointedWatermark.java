@@ -2,7 +2,6 @@ package dev.streamingblocks.core.time;
 
 import java.io.Serializable;
 import java.util.List;
-
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -61,8 +60,7 @@ public final class CheckpointedWatermark implements Serializable {
 
     /** Call from {@code CheckpointedFunction#initializeState}. */
     public void initialize(FunctionInitializationContext context) throws Exception {
-        state = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>(stateName, Types.LONG));
+        state = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(stateName, Types.LONG));
         highest = lowest(state.get());
     }
 

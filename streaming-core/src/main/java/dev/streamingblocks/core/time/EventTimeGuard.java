@@ -110,8 +110,10 @@ public final class EventTimeGuard implements Serializable {
     public Optional<String> violation(Instant eventTime, Instant highestSeen, Instant now) {
         Objects.requireNonNull(eventTime, "eventTime must not be null");
         Objects.requireNonNull(now, "now must not be null");
-        EventTimeOutOfBoundsException e = check(eventTime.toEpochMilli(),
-                highestSeen == null ? Long.MIN_VALUE : highestSeen.toEpochMilli(), now.toEpochMilli());
+        EventTimeOutOfBoundsException e = check(
+                eventTime.toEpochMilli(),
+                highestSeen == null ? Long.MIN_VALUE : highestSeen.toEpochMilli(),
+                now.toEpochMilli());
         return e == null ? Optional.empty() : Optional.of(e.getMessage());
     }
 
@@ -128,7 +130,9 @@ public final class EventTimeGuard implements Serializable {
         if (eventTimeMillis <= highestSeenMillis) {
             return checkBehind(eventTimeMillis, highestSeenMillis);
         }
-        return check(eventTimeMillis, highestSeenMillis,
+        return check(
+                eventTimeMillis,
+                highestSeenMillis,
                 maxAheadOfWallClockMillis == UNSET ? Long.MIN_VALUE : wallClock.millis());
     }
 
@@ -186,9 +190,11 @@ public final class EventTimeGuard implements Serializable {
     }
 
     private EventTimeOutOfBoundsException aheadOfWallClock(long eventTime, long now) {
-        return new EventTimeOutOfBoundsException(Instant.ofEpochMilli(eventTime),
+        return new EventTimeOutOfBoundsException(
+                Instant.ofEpochMilli(eventTime),
                 Duration.ofMillis(maxAheadOfWallClockMillis),
-                EventTimeOutOfBoundsException.Reference.WALL_CLOCK, Instant.ofEpochMilli(now));
+                EventTimeOutOfBoundsException.Reference.WALL_CLOCK,
+                Instant.ofEpochMilli(now));
     }
 
     private EventTimeOutOfBoundsException checkAgainstHighestSeen(long eventTime, long highestSeen) {
@@ -197,19 +203,24 @@ public final class EventTimeGuard implements Serializable {
         }
         if (maxAheadOfHighestSeenMillis != UNSET
                 && eventTime > saturatedAdd(highestSeen, maxAheadOfHighestSeenMillis)) {
-            return new EventTimeOutOfBoundsException(Instant.ofEpochMilli(eventTime),
+            return new EventTimeOutOfBoundsException(
+                    Instant.ofEpochMilli(eventTime),
                     Duration.ofMillis(maxAheadOfHighestSeenMillis),
-                    EventTimeOutOfBoundsException.Reference.AHEAD_OF_HIGHEST_SEEN, Instant.ofEpochMilli(highestSeen));
+                    EventTimeOutOfBoundsException.Reference.AHEAD_OF_HIGHEST_SEEN,
+                    Instant.ofEpochMilli(highestSeen));
         }
         return checkBehind(eventTime, highestSeen);
     }
 
     private EventTimeOutOfBoundsException checkBehind(long eventTime, long highestSeen) {
-        if (maxBehindHighestSeenMillis != UNSET && highestSeen != Long.MIN_VALUE
+        if (maxBehindHighestSeenMillis != UNSET
+                && highestSeen != Long.MIN_VALUE
                 && eventTime < saturatedSubtract(highestSeen, maxBehindHighestSeenMillis)) {
-            return new EventTimeOutOfBoundsException(Instant.ofEpochMilli(eventTime),
+            return new EventTimeOutOfBoundsException(
+                    Instant.ofEpochMilli(eventTime),
                     Duration.ofMillis(maxBehindHighestSeenMillis),
-                    EventTimeOutOfBoundsException.Reference.BEHIND_HIGHEST_SEEN, Instant.ofEpochMilli(highestSeen));
+                    EventTimeOutOfBoundsException.Reference.BEHIND_HIGHEST_SEEN,
+                    Instant.ofEpochMilli(highestSeen));
         }
         return null;
     }
@@ -249,15 +260,18 @@ public final class EventTimeGuard implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxAheadOfWallClockMillis, maxAheadOfHighestSeenMillis, maxBehindHighestSeenMillis,
-                wallClock);
+        return Objects.hash(
+                maxAheadOfWallClockMillis, maxAheadOfHighestSeenMillis, maxBehindHighestSeenMillis, wallClock);
     }
 
     @Override
     public String toString() {
-        return "EventTimeGuard{maxAheadOfWallClock=" + maxAheadOfWallClock().map(Duration::toString).orElse("off")
-                + ", maxAheadOfHighestSeen=" + maxAheadOfHighestSeen().map(Duration::toString).orElse("off")
-                + ", maxBehindHighestSeen=" + maxBehindHighestSeen().map(Duration::toString).orElse("off")
+        return "EventTimeGuard{maxAheadOfWallClock="
+                + maxAheadOfWallClock().map(Duration::toString).orElse("off")
+                + ", maxAheadOfHighestSeen="
+                + maxAheadOfHighestSeen().map(Duration::toString).orElse("off")
+                + ", maxBehindHighestSeen="
+                + maxBehindHighestSeen().map(Duration::toString).orElse("off")
                 + ", wallClock=" + wallClock + "}";
     }
 

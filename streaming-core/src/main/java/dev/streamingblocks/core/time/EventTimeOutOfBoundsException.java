@@ -36,10 +36,11 @@ public class EventTimeOutOfBoundsException extends InvalidEventTimeException {
     private final Reference reference;
     private final Instant referenceTime;
 
-    public EventTimeOutOfBoundsException(Instant eventTime, Duration bound, Reference reference,
-            Instant referenceTime) {
-        super("Event time " + eventTime + " is more than " + bound + " " + reference.phrase + " "
-                + referenceTime, false);
+    public EventTimeOutOfBoundsException(
+            Instant eventTime, Duration bound, Reference reference, Instant referenceTime) {
+        super(
+                "Event time " + eventTime + " is more than " + bound + " " + reference.phrase + " " + referenceTime,
+                false);
         this.eventTime = eventTime;
         this.bound = bound;
         this.reference = reference;

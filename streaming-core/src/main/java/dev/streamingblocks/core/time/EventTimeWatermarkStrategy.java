@@ -3,7 +3,9 @@ package dev.streamingblocks.core.time;
 import dev.streamingblocks.core.time.internal.AvroFieldTimestampAssigner;
 import dev.streamingblocks.core.time.internal.ExtractorTimestampAssigner;
 import dev.streamingblocks.core.time.internal.GuardedWatermarkGeneratorSupplier;
-
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
@@ -11,10 +13,6 @@ import org.apache.flink.api.common.eventtime.WatermarkAlignmentParams;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-
-import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A {@link WatermarkStrategy} that reads the event time from the record itself, built with
@@ -86,8 +84,11 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
     private final SerializableTimestampAssigner<T> timestampAssigner;
     private final EventTimeGuard guard;
 
-    EventTimeWatermarkStrategy(WatermarkStrategy<T> guarded, WatermarkStrategy<T> unguarded,
-            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard) {
+    EventTimeWatermarkStrategy(
+            WatermarkStrategy<T> guarded,
+            WatermarkStrategy<T> unguarded,
+            SerializableTimestampAssigner<T> timestampAssigner,
+            EventTimeGuard guard) {
         this.guarded = guarded;
         this.unguarded = unguarded;
         this.timestampAssigner = timestampAssigner;
@@ -154,8 +155,8 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
         public Builder<T> setEventTimeExtractor(EventTimeExtractor<T> extractor) {
             if (avroTimestampField != null) {
                 throw new IllegalStateException(
-                        "eventTimeExtractor cannot be set: avroTimestampField is already set to '"
-                                + avroTimestampField + "'");
+                        "eventTimeExtractor cannot be set: avroTimestampField is already set to '" + avroTimestampField
+                                + "'");
             }
             this.extractor = Objects.requireNonNull(extractor, "eventTimeExtractor must not be null");
             return this;
@@ -164,8 +165,7 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
         /** Reads the event time from a named Avro field; excludes {@link #setEventTimeExtractor}. */
         public Builder<T> setAvroTimestampField(String fieldName) {
             if (extractor != null) {
-                throw new IllegalStateException(
-                        "avroTimestampField cannot be set: eventTimeExtractor is already set");
+                throw new IllegalStateException("avroTimestampField cannot be set: eventTimeExtractor is already set");
             }
             if (fieldName == null || fieldName.isBlank()) {
                 throw new IllegalArgumentException("avroTimestampField must not be blank");
@@ -205,8 +205,7 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
 
         public EventTimeWatermarkStrategy<T> build() {
             if (extractor == null && avroTimestampField == null) {
-                throw new IllegalArgumentException(
-                        "eventTimeExtractor or avroTimestampField must be set");
+                throw new IllegalArgumentException("eventTimeExtractor or avroTimestampField must be set");
             }
             if (maxOutOfOrderness == null || maxOutOfOrderness.isNegative()) {
                 throw new IllegalArgumentException(
@@ -217,8 +216,7 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
                     throw new IllegalArgumentException("alignment group must not be blank");
                 }
                 if (alignmentMaxDrift == null || alignmentMaxDrift.isZero() || alignmentMaxDrift.isNegative()) {
-                    throw new IllegalArgumentException(
-                            "alignment maxDrift must be positive, was " + alignmentMaxDrift);
+                    throw new IllegalArgumentException("alignment maxDrift must be positive, was " + alignmentMaxDrift);
                 }
                 if (alignmentUpdateInterval == null
                         || alignmentUpdateInterval.isZero()
@@ -227,24 +225,25 @@ public final class EventTimeWatermarkStrategy<T> implements WatermarkStrategy<T>
                             "alignmentUpdateInterval must be positive, was " + alignmentUpdateInterval);
                 }
             }
-            SerializableTimestampAssigner<T> assigner =
-                    extractor != null
-                            ? new ExtractorTimestampAssigner<>(extractor)
-                            : new AvroFieldTimestampAssigner<>(avroTimestampField);
-            WatermarkStrategy<T> unguarded = complete(
-                    WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness), assigner);
+            SerializableTimestampAssigner<T> assigner = extractor != null
+                    ? new ExtractorTimestampAssigner<>(extractor)
+                    : new AvroFieldTimestampAssigner<>(avroTimestampField);
+            WatermarkStrategy<T> unguarded =
+                    complete(WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness), assigner);
             WatermarkStrategy<T> guarded = guard == null
                     ? unguarded
-                    : complete(WatermarkStrategy.forGenerator(new GuardedWatermarkGeneratorSupplier<>(
-                            WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness), guard)), assigner);
+                    : complete(
+                            WatermarkStrategy.forGenerator(new GuardedWatermarkGeneratorSupplier<>(
+                                    WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness), guard)),
+                            assigner);
             return new EventTimeWatermarkStrategy<>(guarded, unguarded, assigner, guard);
         }
 
-        private WatermarkStrategy<T> complete(WatermarkStrategy<T> generator, SerializableTimestampAssigner<T> assigner) {
+        private WatermarkStrategy<T> complete(
+                WatermarkStrategy<T> generator, SerializableTimestampAssigner<T> assigner) {
             WatermarkStrategy<T> strategy = generator.withTimestampAssigner(assigner);
             if (alignmentGroup != null) {
-                strategy = strategy.withWatermarkAlignment(
-                        alignmentGroup, alignmentMaxDrift, alignmentUpdateInterval);
+                strategy = strategy.withWatermarkAlignment(alignmentGroup, alignmentMaxDrift, alignmentUpdateInterval);
             }
             return strategy;
         }

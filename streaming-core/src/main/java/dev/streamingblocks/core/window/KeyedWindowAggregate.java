@@ -1,13 +1,11 @@
 package dev.streamingblocks.core.window;
 
 import dev.streamingblocks.core.window.internal.ResultWindowFunction;
-
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
 
 /**
  * A keyed tumbling or sliding event-time aggregate that aggregates incrementally (one accumulator
@@ -65,20 +63,18 @@ public final class KeyedWindowAggregate<T, R> {
     private <K, ACC> WindowedOutput<WindowResult<K, R>, T> applyTyped(
             KeyedStream<T, K> input, WindowAggregation<T, ACC, R> agg) {
         OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
-        TypeInformation<WindowResult<K, R>> resultType =
-                WindowResult.typeInfo(input.getKeyType(), agg.resultType());
-        SingleOutputStreamOperator<WindowResult<K, R>> results =
-                input.window(window.assigner())
-                        .allowedLateness(allowedLateness)
-                        .sideOutputLateData(lateTag)
-                        .aggregate(
-                                agg.function(),
-                                new ResultWindowFunction<K, R>(),
-                                agg.accumulatorType(),
-                                agg.resultType(),
-                                resultType)
-                        .uid(uid)
-                        .name(name);
+        TypeInformation<WindowResult<K, R>> resultType = WindowResult.typeInfo(input.getKeyType(), agg.resultType());
+        SingleOutputStreamOperator<WindowResult<K, R>> results = input.window(window.assigner())
+                .allowedLateness(allowedLateness)
+                .sideOutputLateData(lateTag)
+                .aggregate(
+                        agg.function(),
+                        new ResultWindowFunction<K, R>(),
+                        agg.accumulatorType(),
+                        agg.resultType(),
+                        resultType)
+                .uid(uid)
+                .name(name);
         return new WindowedOutput<>(results, LateData.counted(results, lateTag, uid));
     }
 

@@ -1,7 +1,6 @@
 package dev.streamingblocks.core.window;
 
 import dev.streamingblocks.core.window.internal.LateRecordCounter;
-
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -26,8 +25,7 @@ public final class LateData {
     private LateData() {}
 
     /** The side output {@code tag} of {@code operator}, passed through a counting operator. */
-    public static <T> DataStream<T> counted(
-            SingleOutputStreamOperator<?> operator, OutputTag<T> tag, String uid) {
+    public static <T> DataStream<T> counted(SingleOutputStreamOperator<?> operator, OutputTag<T> tag, String uid) {
         return operator.getSideOutput(tag)
                 .process(new LateRecordCounter<T>(), tag.getTypeInfo())
                 .uid(uid + LATE_UID_SUFFIX)

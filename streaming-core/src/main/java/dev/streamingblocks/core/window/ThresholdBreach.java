@@ -1,10 +1,9 @@
 package dev.streamingblocks.core.window;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-
 import java.time.Instant;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * A window in which at least the threshold number of records matched the predicate.
@@ -21,7 +20,14 @@ public record ThresholdBreach<K>(K key, Instant windowStart, Instant windowEnd, 
     public static <K> TypeInformation<ThresholdBreach<K>> typeInfo(TypeInformation<K> keyType) {
         return (TypeInformation) Types.POJO(
                 ThresholdBreach.class,
-                Map.of("key", keyType, "windowStart", Types.INSTANT, "windowEnd", Types.INSTANT,
-                        "matchCount", Types.LONG));
+                Map.of(
+                        "key",
+                        keyType,
+                        "windowStart",
+                        Types.INSTANT,
+                        "windowEnd",
+                        Types.INSTANT,
+                        "matchCount",
+                        Types.LONG));
     }
 }

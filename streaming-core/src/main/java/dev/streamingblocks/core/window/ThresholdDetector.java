@@ -2,13 +2,11 @@ package dev.streamingblocks.core.window;
 
 import dev.streamingblocks.core.window.internal.MatchCountAggregate;
 import dev.streamingblocks.core.window.internal.ThresholdWindowFunction;
-
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
 
 /**
  * "At least N records matching a predicate within a window", per key, emitted once per window.
@@ -59,18 +57,17 @@ public final class ThresholdDetector<T> {
     /** Adds the window operator (uid and name as set) and the late-record counter to {@code input}. */
     public <K> WindowedOutput<ThresholdBreach<K>, T> apply(KeyedStream<T, K> input) {
         OutputTag<T> lateTag = new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, input.getType());
-        SingleOutputStreamOperator<ThresholdBreach<K>> breaches =
-                input.window(window.assigner())
-                        .allowedLateness(allowedLateness)
-                        .sideOutputLateData(lateTag)
-                        .aggregate(
-                                new MatchCountAggregate<>(predicate),
-                                new ThresholdWindowFunction<K>(minCount),
-                                Types.LONG,
-                                Types.LONG,
-                                ThresholdBreach.typeInfo(input.getKeyType()))
-                        .uid(uid)
-                        .name(name);
+        SingleOutputStreamOperator<ThresholdBreach<K>> breaches = input.window(window.assigner())
+                .allowedLateness(allowedLateness)
+                .sideOutputLateData(lateTag)
+                .aggregate(
+                        new MatchCountAggregate<>(predicate),
+                        new ThresholdWindowFunction<K>(minCount),
+                        Types.LONG,
+                        Types.LONG,
+                        ThresholdBreach.typeInfo(input.getKeyType()))
+                .uid(uid)
+                .name(name);
         return new WindowedOutput<>(breaches, LateData.counted(breaches, lateTag, uid));
     }
 

@@ -3,13 +3,11 @@ package dev.streamingblocks.core.window;
 import dev.streamingblocks.core.window.internal.CountAggregate;
 import dev.streamingblocks.core.window.internal.ExtremumAggregate;
 import dev.streamingblocks.core.window.internal.SumAggregate;
-
+import java.io.Serializable;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-
-import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * An incremental aggregation: the window keeps one accumulator per key and window, never a buffer

@@ -15,8 +15,7 @@ final class WindowChecks {
 
     static void requireLatenessAndUid(Duration allowedLateness, String uid) {
         if (allowedLateness == null || allowedLateness.isNegative()) {
-            throw new IllegalArgumentException(
-                    "allowedLateness must not be negative, was " + allowedLateness);
+            throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
         }
         if (uid == null || uid.isBlank()) {
             throw new IllegalArgumentException("uid must be set: the window state is restored by it");

@@ -1,10 +1,9 @@
 package dev.streamingblocks.core.window;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-
 import java.time.Instant;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * The result of one window for one key.
@@ -22,7 +21,6 @@ public record WindowResult<K, R>(K key, Instant windowStart, Instant windowEnd, 
             TypeInformation<K> keyType, TypeInformation<R> valueType) {
         return (TypeInformation) Types.POJO(
                 WindowResult.class,
-                Map.of("key", keyType, "windowStart", Types.INSTANT, "windowEnd", Types.INSTANT,
-                        "value", valueType));
+                Map.of("key", keyType, "windowStart", Types.INSTANT, "windowEnd", Types.INSTANT, "value", valueType));
     }
 }

@@ -1,12 +1,11 @@
 package dev.streamingblocks.core.window;
 
+import java.io.Serializable;
+import java.time.Duration;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-
-import java.io.Serializable;
-import java.time.Duration;
 
 /**
  * The event-time window of a windowed building block: tumbling or sliding, aligned to the epoch.
@@ -39,8 +38,7 @@ public final class WindowSpec implements Serializable {
         requirePositive("size", size);
         requirePositive("slide", slide);
         if (slide.compareTo(size) > 0) {
-            throw new IllegalArgumentException(
-                    "slide must not exceed size, was slide " + slide + " and size " + size);
+            throw new IllegalArgumentException("slide must not exceed size, was slide " + slide + " and size " + size);
         }
         return new WindowSpec(size, slide);
     }

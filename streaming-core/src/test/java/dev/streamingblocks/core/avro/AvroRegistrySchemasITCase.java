@@ -38,11 +38,10 @@ class AvroRegistrySchemasITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
 
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
@@ -53,7 +52,8 @@ class AvroRegistrySchemasITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         // The point of the test: the job must not fall back to Kryo anywhere.
-        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled())
+                .isTrue();
         return env;
     }
 
@@ -63,22 +63,22 @@ class AvroRegistrySchemasITCase {
         CountingRegistryClient registry = SharedRegistries.create(name);
         Map<String, String> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://registry.invalid");
         List<Order> input = IntStream.range(0, RECORDS).mapToObj(i -> order(i)).collect(Collectors.toList());
-        AvroRegistrySerializationSchema<Order> writer =
-                AvroRegistrySerializationSchema.forSpecific(Order.class, "it-orders-specific", config, SharedRegistries.provider(name));
+        AvroRegistrySerializationSchema<Order> writer = AvroRegistrySerializationSchema.forSpecific(
+                Order.class, "it-orders-specific", config, SharedRegistries.provider(name));
         AvroRegistryDeserializationSchema<Order> reader =
                 AvroRegistryDeserializationSchema.forSpecific(Order.class, config, SharedRegistries.provider(name));
 
-        List<Order> output =
-                env().fromData(input, new AvroTypeInfo<>(Order.class))
-                        .map(new Encode<>(writer))
-                        .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                        .rebalance()
-                        .map(new Decode<>(reader))
-                        .returns(reader.getProducedType())
-                        .executeAndCollect(RECORDS + 1);
+        List<Order> output = env().fromData(input, new AvroTypeInfo<>(Order.class))
+                .map(new Encode<>(writer))
+                .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .rebalance()
+                .map(new Decode<>(reader))
+                .returns(reader.getProducedType())
+                .executeAndCollect(RECORDS + 1);
 
         List<Order> sorted = new ArrayList<>(output);
-        sorted.sort(Comparator.comparing(Order::getOrderId, Comparator.comparingInt(id -> Integer.parseInt(id.substring(4)))));
+        sorted.sort(Comparator.comparing(
+                Order::getOrderId, Comparator.comparingInt(id -> Integer.parseInt(id.substring(4)))));
         assertThat(sorted).isEqualTo(input);
         assertThat(registry.getSubjects()).containsExactly("it-orders-specific-value");
     }
@@ -89,24 +89,25 @@ class AvroRegistrySchemasITCase {
         SharedRegistries.create(name);
         Map<String, String> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://registry.invalid");
         List<Order> input = IntStream.range(0, RECORDS).mapToObj(i -> order(i)).collect(Collectors.toList());
-        AvroRegistrySerializationSchema<Order> writer =
-                AvroRegistrySerializationSchema.forSpecific(Order.class, "it-orders-generic", config, SharedRegistries.provider(name));
+        AvroRegistrySerializationSchema<Order> writer = AvroRegistrySerializationSchema.forSpecific(
+                Order.class, "it-orders-generic", config, SharedRegistries.provider(name));
         AvroRegistryDeserializationSchema<GenericRecord> reader =
                 AvroRegistryDeserializationSchema.forGeneric(ORDER_V2, config, SharedRegistries.provider(name));
 
-        List<GenericRecord> output =
-                env().fromData(input, new AvroTypeInfo<>(Order.class))
-                        .map(new Encode<>(writer))
-                        .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                        .rebalance()
-                        .map(new Decode<>(reader))
-                        .returns(reader.getProducedType())
-                        .executeAndCollect(RECORDS + 1);
+        List<GenericRecord> output = env().fromData(input, new AvroTypeInfo<>(Order.class))
+                .map(new Encode<>(writer))
+                .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .rebalance()
+                .map(new Decode<>(reader))
+                .returns(reader.getProducedType())
+                .executeAndCollect(RECORDS + 1);
 
         assertThat(output).hasSize(RECORDS);
-        assertThat(output).allSatisfy(r -> assertThat(r.get("currency").toString()).isEqualTo("EUR"));
+        assertThat(output)
+                .allSatisfy(r -> assertThat(r.get("currency").toString()).isEqualTo("EUR"));
         assertThat(output.stream().map(r -> r.get("order_id").toString()).sorted())
-                .containsExactlyElementsOf(input.stream().map(Order::getOrderId).sorted().collect(Collectors.toList()));
+                .containsExactlyElementsOf(
+                        input.stream().map(Order::getOrderId).sorted().collect(Collectors.toList()));
     }
 
     @Test
@@ -118,14 +119,13 @@ class AvroRegistrySchemasITCase {
         AvroRegistryDeserializationSchema<Order> reader =
                 AvroRegistryDeserializationSchema.forSpecific(Order.class, config);
 
-        List<Order> output =
-                env().fromData(input, new AvroTypeInfo<>(Order.class))
-                        .map(new Encode<>(writer))
-                        .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-                        .rebalance()
-                        .map(new Decode<>(reader))
-                        .returns(reader.getProducedType())
-                        .executeAndCollect(RECORDS + 1);
+        List<Order> output = env().fromData(input, new AvroTypeInfo<>(Order.class))
+                .map(new Encode<>(writer))
+                .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .rebalance()
+                .map(new Decode<>(reader))
+                .returns(reader.getProducedType())
+                .executeAndCollect(RECORDS + 1);
 
         assertThat(output).containsExactlyInAnyOrderElementsOf(input);
     }

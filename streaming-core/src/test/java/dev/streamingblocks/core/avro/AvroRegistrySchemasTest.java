@@ -62,8 +62,7 @@ class AvroRegistrySchemasTest {
     }
 
     private AvroRegistryDeserializationSchema<GenericRecord> genericReader(org.apache.avro.Schema reader) {
-        return AvroRegistryDeserializationSchema.forGeneric(
-                reader, config, SharedRegistries.provider(registryName));
+        return AvroRegistryDeserializationSchema.forGeneric(reader, config, SharedRegistries.provider(registryName));
     }
 
     private AvroRegistrySerializationSchema<GenericRecord> genericWriter(org.apache.avro.Schema schema) {
@@ -192,12 +191,11 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> specificWriter().serialize(order(1)))
                 .isExactlyInstanceOf(AvroSerdeException.class)
-                .hasMessage(
-                        "use.latest.version: the latest version 2 (schema id 2) of subject 'orders-value' is"
-                                + " not the record's schema "
-                                + ORDER_NAME
-                                + "; register the record's schema or turn on auto.register.schemas"
-                                + " (topic 'orders')");
+                .hasMessage("use.latest.version: the latest version 2 (schema id 2) of subject 'orders-value' is"
+                        + " not the record's schema "
+                        + ORDER_NAME
+                        + "; register the record's schema or turn on auto.register.schemas"
+                        + " (topic 'orders')");
     }
 
     @Test
@@ -206,9 +204,8 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> genericWriter(ORDER_NO_DEFAULT).serialize(genericV1(1)))
                 .isInstanceOf(IncompatibleSchemaException.class)
-                .hasMessageStartingWith(
-                        "Schema registry rejected the schema for subject 'orders-value' as incompatible"
-                                + " under compatibility level BACKWARD")
+                .hasMessageStartingWith("Schema registry rejected the schema for subject 'orders-value' as incompatible"
+                        + " under compatibility level BACKWARD")
                 .hasMessageEndingWith("(topic 'orders')");
     }
 
@@ -236,18 +233,16 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> specificReader().deserialize(bytes, "orders", 2, 42L))
                 .isInstanceOf(InvalidWireFormatException.class)
-                .hasMessage(
-                        "Unknown magic byte 0x07 in Avro record: expected 0x00 (Confluent wire format)"
-                                + " (topic 'orders', partition 2, offset 42)");
+                .hasMessage("Unknown magic byte 0x07 in Avro record: expected 0x00 (Confluent wire format)"
+                        + " (topic 'orders', partition 2, offset 42)");
     }
 
     @Test
     void fewerThanFiveBytesIsAnInvalidWireFormat() {
         assertThatThrownBy(() -> specificReader().deserialize(new byte[] {0, 0, 1}))
                 .isInstanceOf(InvalidWireFormatException.class)
-                .hasMessage(
-                        "Avro record has 3 byte(s), fewer than the 5 bytes of the Confluent wire-format header"
-                                + " (magic byte 0 and a 4-byte schema id)");
+                .hasMessage("Avro record has 3 byte(s), fewer than the 5 bytes of the Confluent wire-format header"
+                        + " (magic byte 0 and a 4-byte schema id)");
         assertThatThrownBy(() -> specificReader().deserialize(new byte[0]))
                 .isInstanceOf(InvalidWireFormatException.class)
                 .hasMessageStartingWith("Avro record has 0 byte(s), fewer than the 5 bytes");
@@ -260,10 +255,10 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> specificReader().deserialize(truncated, "orders", 0, 9L))
                 .isInstanceOf(MalformedAvroDataException.class)
-                .hasMessage(
-                        "Avro record with writer schema id 1 could not be decoded: the body ends early"
-                                + " (truncated) (topic 'orders', partition 0, offset 9)")
-                .satisfies(e -> assertThat(((MalformedAvroDataException) e).schemaId()).isEqualTo(1));
+                .hasMessage("Avro record with writer schema id 1 could not be decoded: the body ends early"
+                        + " (truncated) (topic 'orders', partition 0, offset 9)")
+                .satisfies(e ->
+                        assertThat(((MalformedAvroDataException) e).schemaId()).isEqualTo(1));
     }
 
     @Test
@@ -273,9 +268,8 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> specificReader().deserialize(longer))
                 .isInstanceOf(MalformedAvroDataException.class)
-                .hasMessage(
-                        "Avro record with writer schema id 1 could not be decoded: 2 byte(s) left after the"
-                                + " record (not written with this schema?)");
+                .hasMessage("Avro record with writer schema id 1 could not be decoded: 2 byte(s) left after the"
+                        + " record (not written with this schema?)");
     }
 
     @Test
@@ -293,12 +287,11 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> genericReader(ORDER_NO_DEFAULT).deserialize(v1))
                 .isInstanceOf(IncompatibleReaderSchemaException.class)
-                .hasMessage(
-                        "Reader schema "
-                                + ORDER_NAME
-                                + " cannot read data written with schema id 1 ("
-                                + ORDER_NAME
-                                + "): READER_FIELD_MISSING_DEFAULT_VALUE at /fields/6: channel");
+                .hasMessage("Reader schema "
+                        + ORDER_NAME
+                        + " cannot read data written with schema id 1 ("
+                        + ORDER_NAME
+                        + "): READER_FIELD_MISSING_DEFAULT_VALUE at /fields/6: channel");
     }
 
     @Test
@@ -319,22 +312,20 @@ class AvroRegistrySchemasTest {
     void tombstoneIsRefusedByTheFlinkDeserializer() {
         assertThatThrownBy(() -> specificReader().deserialize(null, "orders", 3, 7L))
                 .isInstanceOf(TombstoneException.class)
-                .hasMessage(
-                        "Cannot decode a null value (Kafka tombstone) into "
-                                + ORDER_NAME
-                                + ": a DeserializationSchema must produce a record; filter tombstones before"
-                                + " this schema (topic 'orders', partition 3, offset 7)");
+                .hasMessage("Cannot decode a null value (Kafka tombstone) into "
+                        + ORDER_NAME
+                        + ": a DeserializationSchema must produce a record; filter tombstones before"
+                        + " this schema (topic 'orders', partition 3, offset 7)");
     }
 
     @Test
     void nullRecordIsRefusedByTheSerializer() {
         assertThatThrownBy(() -> specificWriter().serialize(null))
                 .isInstanceOf(InvalidRecordException.class)
-                .hasMessage(
-                        "Cannot serialize a null record of schema "
-                                + ORDER_NAME
-                                + ": a tombstone needs a null value written by the sink, not by this schema"
-                                + " (topic 'orders')");
+                .hasMessage("Cannot serialize a null record of schema "
+                        + ORDER_NAME
+                        + ": a tombstone needs a null value written by the sink, not by this schema"
+                        + " (topic 'orders')");
     }
 
     @Test
@@ -345,10 +336,9 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> writer.serialize(broken))
                 .isInstanceOf(InvalidRecordException.class)
-                .hasMessageStartingWith(
-                        "Could not serialize a record of schema "
-                                + ORDER_NAME
-                                + " for subject 'orders-value' (schema id 1): ")
+                .hasMessageStartingWith("Could not serialize a record of schema "
+                        + ORDER_NAME
+                        + " for subject 'orders-value' (schema id 1): ")
                 .hasMessageContaining("user_id");
 
         byte[] next = writer.serialize(genericV1(2));
@@ -378,9 +368,8 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(() -> specificReader().deserialize(bytes))
                 .isInstanceOf(MalformedAvroDataException.class)
-                .hasMessage(
-                        "Avro record with writer schema id 1 could not be decoded: the body ends early"
-                                + " (truncated): the string claims 1073741824 byte(s) but the body has only 7");
+                .hasMessage("Avro record with writer schema id 1 could not be decoded: the body ends early"
+                        + " (truncated): the string claims 1073741824 byte(s) but the body has only 7");
     }
 
     @Test
@@ -439,14 +428,15 @@ class AvroRegistrySchemasTest {
 
     @Test
     void invalidFactoryArgumentsAreNamed() {
-        assertThatThrownBy(() -> AvroRegistryDeserializationSchema.forGeneric(null, config, SharedRegistries.provider(registryName)))
+        assertThatThrownBy(() -> AvroRegistryDeserializationSchema.forGeneric(
+                        null, config, SharedRegistries.provider(registryName)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("forGeneric needs a reader schema: Flink's GenericRecordAvroTypeInfo is built from it");
-        assertThatThrownBy(() -> AvroRegistrySerializationSchema.forSpecific(Order.class, null, config, SharedRegistries.provider(registryName)))
+        assertThatThrownBy(() -> AvroRegistrySerializationSchema.forSpecific(
+                        Order.class, null, config, SharedRegistries.provider(registryName)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Invalid topic for the subject name strategy: TopicNameStrategy needs a topic to name"
-                                + " the subject (<topic>-value)");
+                .hasMessage("Invalid topic for the subject name strategy: TopicNameStrategy needs a topic to name"
+                        + " the subject (<topic>-value)");
         config.put(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "yes");
         assertThatThrownBy(this::specificReader)
                 .isInstanceOf(IllegalArgumentException.class)
@@ -459,10 +449,9 @@ class AvroRegistrySchemasTest {
 
         assertThatThrownBy(this::specificReader)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Configuration 'some.key' has a value of type java.lang.Object that is not Serializable;"
-                                + " a Flink schema ships its configuration to the task managers, so pass a String"
-                                + " or another Serializable value");
+                .hasMessage("Configuration 'some.key' has a value of type java.lang.Object that is not Serializable;"
+                        + " a Flink schema ships its configuration to the task managers, so pass a String"
+                        + " or another Serializable value");
     }
 
     private static byte[] rawAvro(Order order) throws Exception {

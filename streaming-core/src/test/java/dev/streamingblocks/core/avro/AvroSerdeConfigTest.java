@@ -25,16 +25,14 @@ class AvroSerdeConfigTest {
 
     @Test
     void aConfluentProducerConfigParsesUnchanged() {
-        Map<String, Object> confluent =
-                Map.of(
-                        "bootstrap.servers", "localhost:9092",
-                        "schema.registry.url", "http://localhost:8081",
-                        "auto.register.schemas", "false",
-                        "use.latest.version", " TRUE ",
-                        "specific.avro.reader", true,
-                        "key.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy",
-                        "value.subject.name.strategy",
-                                "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy");
+        Map<String, Object> confluent = Map.of(
+                "bootstrap.servers", "localhost:9092",
+                "schema.registry.url", "http://localhost:8081",
+                "auto.register.schemas", "false",
+                "use.latest.version", " TRUE ",
+                "specific.avro.reader", true,
+                "key.subject.name.strategy", "io.confluent.kafka.serializers.subject.RecordNameStrategy",
+                "value.subject.name.strategy", "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy");
 
         AvroSerdeConfig config = AvroSerdeConfig.fromMap(confluent);
 
@@ -62,24 +60,20 @@ class AvroSerdeConfigTest {
     void confluentKeysThisSerdeDoesNotImplementAreRejected() {
         assertThatThrownBy(() -> AvroSerdeConfig.fromMap(Map.of("use.schema.id", 3)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Configuration 'use.schema.id' is a Confluent serde setting that this serde does not"
-                                + " support; remove it. Supported serde keys: [schema.registry.url,"
-                                + " auto.register.schemas, use.latest.version, specific.avro.reader,"
-                                + " key.subject.name.strategy, value.subject.name.strategy]");
+                .hasMessage("Configuration 'use.schema.id' is a Confluent serde setting that this serde does not"
+                        + " support; remove it. Supported serde keys: [schema.registry.url,"
+                        + " auto.register.schemas, use.latest.version, specific.avro.reader,"
+                        + " key.subject.name.strategy, value.subject.name.strategy]");
     }
 
     @Test
     void unknownRegistryKeysAreRejectedByTheClientConfigEvenWithoutAUrl() {
         assertThatThrownBy(() -> AvroSerdeConfig.fromMap(Map.of("schema.registry.urls", "http://r:8081")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Unknown schema registry configuration key(s) [schema.registry.urls]; supported keys: "
-                                + SchemaRegistryClientConfig.supportedKeys());
-        assertThatThrownBy(
-                        () ->
-                                AvroSerdeConfig.fromMap(
-                                        Map.of("schema.registry.url", "http://r:8081", "basic.auth.password", "x")))
+                .hasMessage("Unknown schema registry configuration key(s) [schema.registry.urls]; supported keys: "
+                        + SchemaRegistryClientConfig.supportedKeys());
+        assertThatThrownBy(() -> AvroSerdeConfig.fromMap(
+                        Map.of("schema.registry.url", "http://r:8081", "basic.auth.password", "x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Unknown schema registry configuration key(s) [basic.auth.password]");
     }
@@ -89,7 +83,9 @@ class AvroSerdeConfigTest {
         assertThat(AvroSerdeConfig.supportedKeys())
                 .containsAll(AvroSerdeConfig.serdeKeys())
                 .containsAll(SchemaRegistryClientConfig.supportedKeys())
-                .hasSize(AvroSerdeConfig.serdeKeys().size() + SchemaRegistryClientConfig.supportedKeys().size() - 1);
+                .hasSize(AvroSerdeConfig.serdeKeys().size()
+                        + SchemaRegistryClientConfig.supportedKeys().size()
+                        - 1);
     }
 
     @Test
@@ -101,17 +97,14 @@ class AvroSerdeConfigTest {
 
     @Test
     void toStringShowsSettingsButNeverTheOriginals() {
-        AvroSerdeConfig config =
-                AvroSerdeConfig.fromMap(
-                        Map.of(
-                                "schema.registry.url", "http://r:8081",
-                                "basic.auth.credentials.source", "USER_INFO",
-                                "basic.auth.user.info", "user:s3cret"));
+        AvroSerdeConfig config = AvroSerdeConfig.fromMap(Map.of(
+                "schema.registry.url", "http://r:8081",
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "user:s3cret"));
 
         assertThat(config.toString())
-                .isEqualTo(
-                        "AvroSerdeConfig{autoRegisterSchemas=true, useLatestVersion=false,"
-                                + " specificAvroReader=false, keySubjectNameStrategy=TopicNameStrategy,"
-                                + " valueSubjectNameStrategy=TopicNameStrategy}");
+                .isEqualTo("AvroSerdeConfig{autoRegisterSchemas=true, useLatestVersion=false,"
+                        + " specificAvroReader=false, keySubjectNameStrategy=TopicNameStrategy,"
+                        + " valueSubjectNameStrategy=TopicNameStrategy}");
     }
 }

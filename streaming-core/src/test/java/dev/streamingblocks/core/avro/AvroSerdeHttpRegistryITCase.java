@@ -52,12 +52,17 @@ class AvroSerdeHttpRegistryITCase {
         newerReader.open(null);
 
         assertThat(reader.deserialize(writer.serialize(order(0)))).isEqualTo(order(0));
-        assertThat(newerReader.deserialize(writer.serialize(order(1))).get("currency").toString()).isEqualTo("EUR");
+        assertThat(newerReader
+                        .deserialize(writer.serialize(order(1)))
+                        .get("currency")
+                        .toString())
+                .isEqualTo("EUR");
         long warm = REGISTRY.registry().requestCount();
         for (int i = 0; i < 200; i++) {
             byte[] bytes = writer.serialize(order(i));
             assertThat(reader.deserialize(bytes)).isEqualTo(order(i));
-            assertThat(newerReader.deserialize(bytes).get("order_id").toString()).isEqualTo("ord-" + i);
+            assertThat(newerReader.deserialize(bytes).get("order_id").toString())
+                    .isEqualTo("ord-" + i);
         }
 
         assertThat(REGISTRY.registry().requestCount()).isEqualTo(warm);
@@ -69,10 +74,13 @@ class AvroSerdeHttpRegistryITCase {
     @Test
     void aNewerWriterIsReadByTheOlderReaderOverHttp() throws Exception {
         String topic = uniqueTopic("orders");
-        AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config()).serialize(order(0));
-        byte[] v2 = AvroRegistrySerializationSchema.forGeneric(ORDER_V2, topic, config()).serialize(genericV2(3, "USD"));
+        AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config())
+                .serialize(order(0));
+        byte[] v2 = AvroRegistrySerializationSchema.forGeneric(ORDER_V2, topic, config())
+                .serialize(genericV2(3, "USD"));
 
-        assertThat(AvroRegistryDeserializationSchema.forSpecific(Order.class, config()).deserialize(v2))
+        assertThat(AvroRegistryDeserializationSchema.forSpecific(Order.class, config())
+                        .deserialize(v2))
                 .isEqualTo(order(3));
     }
 
@@ -91,8 +99,10 @@ class AvroSerdeHttpRegistryITCase {
             serializer.configure(producerConfig, false);
             deserializer.configure(consumerConfig, false);
 
-            assertThat(deserializer.deserialize(topic, serializer.serialize(topic, order(5)))).isEqualTo(order(5));
-            assertThat(deserializer.deserialize(topic, serializer.serialize(topic, genericV1(6)))).isEqualTo(order(6));
+            assertThat(deserializer.deserialize(topic, serializer.serialize(topic, order(5))))
+                    .isEqualTo(order(5));
+            assertThat(deserializer.deserialize(topic, serializer.serialize(topic, genericV1(6))))
+                    .isEqualTo(order(6));
         }
         try (var client = new dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient(
                 dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig.fromMap(config()))) {
@@ -104,25 +114,21 @@ class AvroSerdeHttpRegistryITCase {
     void anUnknownSchemaIdIsTheClientsSchemaNotFoundWithRecordCoordinates() {
         byte[] bytes = {0, 0, 0x0F, 0x42, 0x3F, 2, 3};
 
-        assertThatThrownBy(
-                        () ->
-                                AvroRegistryDeserializationSchema.forSpecific(Order.class, config())
-                                        .deserialize(bytes, "orders-in", 4, 1234L))
+        assertThatThrownBy(() -> AvroRegistryDeserializationSchema.forSpecific(Order.class, config())
+                        .deserialize(bytes, "orders-in", 4, 1234L))
                 .isInstanceOf(SchemaNotFoundException.class)
-                .hasMessage(
-                        "Schema registry has no schema with id 999999 (GET /schemas/ids/999999 answered 404,"
-                                + " error 40403) (topic 'orders-in', partition 4, offset 1234)");
+                .hasMessage("Schema registry has no schema with id 999999 (GET /schemas/ids/999999 answered 404,"
+                        + " error 40403) (topic 'orders-in', partition 4, offset 1234)");
     }
 
     @Test
     void anIncompatibleSchemaIsRefusedNamingTheSubject() {
         String topic = uniqueTopic("orders");
-        AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config()).serialize(order(0));
+        AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config())
+                .serialize(order(0));
 
-        assertThatThrownBy(
-                        () ->
-                                AvroRegistrySerializationSchema.forGeneric(ORDER_NO_DEFAULT, topic, config())
-                                        .serialize(genericV1(1)))
+        assertThatThrownBy(() -> AvroRegistrySerializationSchema.forGeneric(ORDER_NO_DEFAULT, topic, config())
+                        .serialize(genericV1(1)))
                 .isInstanceOf(IncompatibleSchemaException.class)
                 .hasMessageStartingWith(
                         "Schema registry rejected the schema for subject '" + topic + "-value' as incompatible")
@@ -134,9 +140,11 @@ class AvroSerdeHttpRegistryITCase {
         String topic = uniqueTopic("orders");
         REGISTRY.registry().failNextRequests(1, 503);
 
-        byte[] bytes = AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config()).serialize(order(2));
+        byte[] bytes = AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config())
+                .serialize(order(2));
 
-        assertThat(AvroRegistryDeserializationSchema.forSpecific(Order.class, config()).deserialize(bytes))
+        assertThat(AvroRegistryDeserializationSchema.forSpecific(Order.class, config())
+                        .deserialize(bytes))
                 .isEqualTo(order(2));
     }
 
@@ -151,7 +159,8 @@ class AvroSerdeHttpRegistryITCase {
         config.put("max.retries", 0);
         String topic = uniqueTopic("orders");
 
-        assertThatThrownBy(() -> AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config).serialize(order(1)))
+        assertThatThrownBy(() -> AvroRegistrySerializationSchema.forSpecific(Order.class, topic, config)
+                        .serialize(order(1)))
                 .isInstanceOf(SchemaRegistryUnavailableException.class)
                 .hasMessageContaining("'" + topic + "-value'")
                 .hasMessageEndingWith("(topic '" + topic + "')");
@@ -168,7 +177,8 @@ class AvroSerdeHttpRegistryITCase {
         config.put("max.retries", 0);
         byte[] bytes = {0, 0, 0, 0, 7, 2};
 
-        assertThatThrownBy(() -> AvroRegistryDeserializationSchema.forSpecific(Order.class, config).deserialize(bytes, "t", 0, 1L))
+        assertThatThrownBy(() -> AvroRegistryDeserializationSchema.forSpecific(Order.class, config)
+                        .deserialize(bytes, "t", 0, 1L))
                 .isInstanceOf(SchemaRegistryUnavailableException.class)
                 .hasMessageEndingWith("(topic 't', partition 0, offset 1)")
                 .hasMessageNotContaining("s3cret-pw")
@@ -189,6 +199,7 @@ class AvroSerdeHttpRegistryITCase {
                 .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> new KafkaAvroSerializer().configure(config, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Unknown schema registry configuration key(s) [schema.registry.basic.auth.password]");
+                .hasMessageStartingWith(
+                        "Unknown schema registry configuration key(s) [schema.registry.basic.auth.password]");
     }
 }

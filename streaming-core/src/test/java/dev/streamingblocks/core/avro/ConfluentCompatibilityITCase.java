@@ -229,7 +229,9 @@ class ConfluentCompatibilityITCase {
                 .containsExactlyEntriesOf(articleOrderFields());
         // the registry really is secured: without credentials it answers 401
         HttpResponse<String> anonymous = HTTP.send(
-                HttpRequest.newBuilder(URI.create(SECURED_REGISTRY.url() + "/subjects")).GET().build(),
+                HttpRequest.newBuilder(URI.create(SECURED_REGISTRY.url() + "/subjects"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
     }
@@ -276,7 +278,9 @@ class ConfluentCompatibilityITCase {
     }
 
     private static int idOf(String subject, int version) throws IOException, InterruptedException {
-        return registryGet("/subjects/" + subject + "/versions/" + version).get("id").asInt();
+        return registryGet("/subjects/" + subject + "/versions/" + version)
+                .get("id")
+                .asInt();
     }
 
     private static List<String> subjects() throws IOException, InterruptedException {
@@ -289,7 +293,9 @@ class ConfluentCompatibilityITCase {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(REGISTRY.url() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 

@@ -31,15 +31,16 @@ class HotPathAllocationTest {
     private static final double SLACK_BYTES_PER_RECORD = 4.0;
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-    private final Map<String, String> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused.invalid");
+    private final Map<String, String> config =
+            Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://unused.invalid");
     private final Order order = order(123);
 
     @Test
     void decodingAllocatesNoMoreThanRawAvro() throws Exception {
         AvroRegistryDeserializationSchema<Order> ours =
                 AvroRegistryDeserializationSchema.forSpecific(Order.class, config, c -> registry);
-        byte[] framed =
-                AvroRegistrySerializationSchema.forSpecific(Order.class, "orders", config, c -> registry).serialize(order);
+        byte[] framed = AvroRegistrySerializationSchema.forSpecific(Order.class, "orders", config, c -> registry)
+                .serialize(order);
         byte[] body = Arrays.copyOfRange(framed, 5, framed.length);
         RawAvro raw = new RawAvro();
 
@@ -67,8 +68,7 @@ class HotPathAllocationTest {
     }
 
     private static double bytesPerRecord(Work work) throws Exception {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sink = 0;
         for (int i = 0; i < WARM_UP; i++) {
             sink += work.run() == null ? 0 : 1;

@@ -80,7 +80,8 @@ class KafkaAvroSerdeITCase {
                 values.add((Order) record.value());
             }
         }
-        values.sort(java.util.Comparator.comparingInt(o -> Integer.parseInt(o.getOrderId().substring(4))));
+        values.sort(java.util.Comparator.comparingInt(
+                o -> Integer.parseInt(o.getOrderId().substring(4))));
         List<Order> expected = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
             expected.add(order(i));

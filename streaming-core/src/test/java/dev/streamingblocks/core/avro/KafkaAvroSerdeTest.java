@@ -87,9 +87,8 @@ class KafkaAvroSerdeTest {
     @Test
     void kafkaAndFlinkSerializersWriteIdenticalBytes() {
         byte[] kafka = serializer(false).serialize(TOPIC, order(4));
-        byte[] flink =
-                AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config, c -> registry)
-                        .serialize(order(4));
+        byte[] flink = AvroRegistrySerializationSchema.forSpecific(Order.class, TOPIC, config, c -> registry)
+                .serialize(order(4));
 
         assertThat(kafka).isEqualTo(flink);
         assertThat(registry.registerCalls.get()).isEqualTo(2);
@@ -103,17 +102,27 @@ class KafkaAvroSerdeTest {
 
         // "ord-1" as Avro: magic, id 1, zigzag length 5, the UTF-8 bytes.
         assertThat(keys.serialize("strings", "ord-1")).containsExactly(0, 0, 0, 0, 1, 10, 'o', 'r', 'd', '-', '1');
-        assertThat(keyReader.deserialize("strings", keys.serialize("strings", "ord-1"))).isEqualTo("ord-1");
+        assertThat(keyReader.deserialize("strings", keys.serialize("strings", "ord-1")))
+                .isEqualTo("ord-1");
         assertThat(keyReader.deserialize("ints", keys.serialize("ints", 42))).isEqualTo(42);
         assertThat(keyReader.deserialize("longs", keys.serialize("longs", 42L))).isEqualTo(42L);
-        assertThat(keyReader.deserialize("booleans", keys.serialize("booleans", true))).isEqualTo(true);
-        assertThat(keyReader.deserialize("doubles", keys.serialize("doubles", 1.5d))).isEqualTo(1.5d);
-        assertThat(keyReader.deserialize("floats", keys.serialize("floats", 2.5f))).isEqualTo(2.5f);
+        assertThat(keyReader.deserialize("booleans", keys.serialize("booleans", true)))
+                .isEqualTo(true);
+        assertThat(keyReader.deserialize("doubles", keys.serialize("doubles", 1.5d)))
+                .isEqualTo(1.5d);
+        assertThat(keyReader.deserialize("floats", keys.serialize("floats", 2.5f)))
+                .isEqualTo(2.5f);
         assertThat(keyReader.deserialize("bytes", keys.serialize("bytes", new byte[] {1, 2})))
                 .isEqualTo(ByteBuffer.wrap(new byte[] {1, 2}));
         assertThat(registry.getSubjects())
                 .containsExactlyInAnyOrder(
-                        "strings-key", "ints-key", "longs-key", "booleans-key", "doubles-key", "floats-key", "bytes-key");
+                        "strings-key",
+                        "ints-key",
+                        "longs-key",
+                        "booleans-key",
+                        "doubles-key",
+                        "floats-key",
+                        "bytes-key");
         assertThat(registry.getLatestVersion("bytes-key").schema()).isEqualTo(Schema.create(Schema.Type.BYTES));
     }
 
@@ -134,7 +143,8 @@ class KafkaAvroSerdeTest {
     void nullIsATombstoneBothWays() {
         assertThat(serializer(false).serialize(TOPIC, null)).isNull();
         assertThat(deserializer(false).deserialize(TOPIC, null)).isNull();
-        assertThat(deserializer(false).deserialize(TOPIC, new RecordHeaders(), (byte[]) null)).isNull();
+        assertThat(deserializer(false).deserialize(TOPIC, new RecordHeaders(), (byte[]) null))
+                .isNull();
         assertThat(registry.registerCalls.get()).isZero();
     }
 
@@ -144,8 +154,7 @@ class KafkaAvroSerdeTest {
                 AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
                 "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy");
         config.put(
-                AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY,
-                "io.confluent.kafka.serializers.subject.RecordNameStrategy");
+                AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY, "io.confluent.kafka.serializers.subject.RecordNameStrategy");
 
         serializer(false).serialize(TOPIC, order(1));
         serializer(true).serialize(TOPIC, "k");
@@ -162,19 +171,22 @@ class KafkaAvroSerdeTest {
 
         assertThatThrownBy(() -> deserializer.deserialize(TOPIC, new RecordHeaders(), new byte[] {7, 0, 0, 0, 1}))
                 .isInstanceOf(InvalidWireFormatException.class)
-                .hasMessage("Unknown magic byte 0x07 in Avro record: expected 0x00 (Confluent wire format) (topic 'orders')");
+                .hasMessage(
+                        "Unknown magic byte 0x07 in Avro record: expected 0x00 (Confluent wire format) (topic 'orders')");
         assertThatThrownBy(() -> deserializer.deserialize(TOPIC, truncated))
                 .isInstanceOf(MalformedAvroDataException.class)
-                .hasMessage(
-                        "Avro record with writer schema id 1 could not be decoded: the body ends early"
-                                + " (truncated) (topic 'orders')");
+                .hasMessage("Avro record with writer schema id 1 could not be decoded: the body ends early"
+                        + " (truncated) (topic 'orders')");
         assertThat(deserializer.deserialize(TOPIC, good)).isEqualTo(genericV1(1));
     }
 
     @Test
     void specificReaderWithoutTheGeneratedClassSaysWhichClassIsMissing() {
-        Schema unknown =
-                SchemaBuilder.record("Refund").namespace("com.acme").fields().requiredString("id").endRecord();
+        Schema unknown = SchemaBuilder.record("Refund")
+                .namespace("com.acme")
+                .fields()
+                .requiredString("id")
+                .endRecord();
         GenericRecord refund = new GenericData.Record(unknown);
         refund.put("id", "r-1");
         byte[] bytes = serializer(false).serialize(TOPIC, refund);
@@ -182,19 +194,17 @@ class KafkaAvroSerdeTest {
 
         assertThatThrownBy(() -> deserializer(false).deserialize(TOPIC, bytes))
                 .isExactlyInstanceOf(AvroSerdeException.class)
-                .hasMessage(
-                        "specific.avro.reader is true but no generated SpecificRecord class com.acme.Refund for"
-                                + " writer schema id 1 is on the classpath (topic 'orders')");
+                .hasMessage("specific.avro.reader is true but no generated SpecificRecord class com.acme.Refund for"
+                        + " writer schema id 1 is on the classpath (topic 'orders')");
     }
 
     @Test
     void unsupportedTypesAreRejectedNamingTheType() {
         assertThatThrownBy(() -> serializer(false).serialize(TOPIC, new java.util.Date(0)))
                 .isInstanceOf(InvalidRecordException.class)
-                .hasMessage(
-                        "KafkaAvroSerializer cannot write a java.util.Date as a value: it writes SpecificRecord,"
-                                + " GenericRecord, Boolean, Integer, Long, Float, Double, CharSequence and byte[]"
-                                + " (topic 'orders')");
+                .hasMessage("KafkaAvroSerializer cannot write a java.util.Date as a value: it writes SpecificRecord,"
+                        + " GenericRecord, Boolean, Integer, Long, Float, Double, CharSequence and byte[]"
+                        + " (topic 'orders')");
     }
 
     @Test
@@ -228,19 +238,17 @@ class KafkaAvroSerdeTest {
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
-                results.add(
-                        pool.submit(
-                                () -> {
-                                    int ok = 0;
-                                    for (int i = 0; i < 500; i++) {
-                                        Order expected = order(thread * 1000 + i);
-                                        Object read = deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, expected));
-                                        if (expected.equals(read)) {
-                                            ok++;
-                                        }
-                                    }
-                                    return ok;
-                                }));
+                results.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 500; i++) {
+                        Order expected = order(thread * 1000 + i);
+                        Object read = deserializer.deserialize(TOPIC, serializer.serialize(TOPIC, expected));
+                        if (expected.equals(read)) {
+                            ok++;
+                        }
+                    }
+                    return ok;
+                }));
             }
             for (Future<Integer> result : results) {
                 assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(500);

@@ -2,11 +2,6 @@ package dev.streamingblocks.core.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.streamingblocks.core.time.CheckpointedWatermark;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
@@ -15,6 +10,10 @@ import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
 import dev.streamingblocks.core.window.WindowSpec;
 import dev.streamingblocks.core.window.WindowedOutput;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -39,9 +38,9 @@ class DocsExamplesITCase {
     // docs/event-time.md, "A full example"
     static WatermarkStrategy<Click> clickWatermarks() {
         return EventTimeWatermarkStrategy.<Click>builder()
-                .setEventTimeExtractor(Click::at)                      // or setAvroTimestampField("timestamp")
+                .setEventTimeExtractor(Click::at) // or setAvroTimestampField("timestamp")
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
-                .setGuard(EventTimeGuard.builder()                     // 1 h ahead of the wall clock by default
+                .setGuard(EventTimeGuard.builder() // 1 h ahead of the wall clock by default
                         .setMaxAheadOfHighestSeen(Duration.ofDays(1))
                         .build())
                 .build();
@@ -100,7 +99,8 @@ class DocsExamplesITCase {
                 .setParallelism(1);
 
         WindowedOutput<WindowResult<String, Long>, Click> perMinute = clicksPerMinute(clicks);
-        DataStream<String> out = perMinute.results()
+        DataStream<String> out = perMinute
+                .results()
                 .map(r -> r.key() + " " + r.windowStart() + " " + r.windowEnd() + " " + r.value())
                 .union(perMinute.lateRecords().map(c -> "late " + c.user() + " " + c.at()));
         List<String> lines = new ArrayList<>();
@@ -108,11 +108,12 @@ class DocsExamplesITCase {
 
         // The 2099 click cannot move the watermark, but a plain source still passes it on, so it gets a window of
         // its own; TypedKafkaSource applies the guard before emitting and dead-letters it instead.
-        assertThat(lines).containsExactlyInAnyOrder(
-                "alice 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 2",
-                "bob 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 1",
-                "alice 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
-                "bob 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
-                "carol 2099-01-01T00:00:00Z 2099-01-01T00:01:00Z 1");
+        assertThat(lines)
+                .containsExactlyInAnyOrder(
+                        "alice 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 2",
+                        "bob 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 1",
+                        "alice 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
+                        "bob 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
+                        "carol 2099-01-01T00:00:00Z 2099-01-01T00:01:00Z 1");
     }
 }

@@ -1,7 +1,7 @@
 package dev.streamingblocks.core.time;
 
-import org.apache.flink.util.InstantiationUtil;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.Serializable;
 import java.time.Clock;
@@ -12,9 +12,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
 
 class EventTimeGuardTest {
 
@@ -37,12 +36,15 @@ class EventTimeGuardTest {
         EventTimeGuard guard = EventTimeGuard.defaults();
 
         assertThat(guard.violation(NOW.plus(Duration.ofHours(1)), null, NOW)).isEmpty();
-        assertThat(guard.violation(NOW.plus(Duration.ofHours(1)).plusMillis(1), null, NOW)).contains(
-                "Event time 2026-02-06T13:00:00.001Z is more than PT1H ahead of the wall clock 2026-02-06T12:00:00Z");
-        assertThat(guard.violation(YEAR_2099, NOW.minusSeconds(5), NOW)).contains(
-                "Event time 2099-01-01T00:00:00Z is more than PT1H ahead of the wall clock 2026-02-06T12:00:00Z");
+        assertThat(guard.violation(NOW.plus(Duration.ofHours(1)).plusMillis(1), null, NOW))
+                .contains(
+                        "Event time 2026-02-06T13:00:00.001Z is more than PT1H ahead of the wall clock 2026-02-06T12:00:00Z");
+        assertThat(guard.violation(YEAR_2099, NOW.minusSeconds(5), NOW))
+                .contains(
+                        "Event time 2099-01-01T00:00:00Z is more than PT1H ahead of the wall clock 2026-02-06T12:00:00Z");
         // a replay of historical data passes
-        assertThat(guard.violation(Instant.parse("2020-01-01T00:00:00Z"), null, NOW)).isEmpty();
+        assertThat(guard.violation(Instant.parse("2020-01-01T00:00:00Z"), null, NOW))
+                .isEmpty();
     }
 
     @Test
@@ -54,13 +56,15 @@ class EventTimeGuardTest {
                 .build();
         Instant highest = Instant.parse("2020-03-01T00:00:00Z");
 
-        assertThat(guard.violation(highest.plus(Duration.ofDays(1)), highest, NOW)).isEmpty();
-        assertThat(guard.violation(highest.plus(Duration.ofDays(1)).plusMillis(1), highest, NOW)).contains(
-                "Event time 2020-03-02T00:00:00.001Z is more than PT24H ahead of the highest event time seen"
+        assertThat(guard.violation(highest.plus(Duration.ofDays(1)), highest, NOW))
+                .isEmpty();
+        assertThat(guard.violation(highest.plus(Duration.ofDays(1)).plusMillis(1), highest, NOW))
+                .contains("Event time 2020-03-02T00:00:00.001Z is more than PT24H ahead of the highest event time seen"
                         + " 2020-03-01T00:00:00Z");
-        assertThat(guard.violation(highest.minus(Duration.ofDays(7)), highest, NOW)).isEmpty();
-        assertThat(guard.violation(highest.minus(Duration.ofDays(7)).minusMillis(1), highest, NOW)).contains(
-                "Event time 2020-02-22T23:59:59.999Z is more than PT168H behind the highest event time seen"
+        assertThat(guard.violation(highest.minus(Duration.ofDays(7)), highest, NOW))
+                .isEmpty();
+        assertThat(guard.violation(highest.minus(Duration.ofDays(7)).minusMillis(1), highest, NOW))
+                .contains("Event time 2020-02-22T23:59:59.999Z is more than PT168H behind the highest event time seen"
                         + " 2020-03-01T00:00:00Z");
         // nothing seen yet: no reference, anything goes
         assertThat(guard.violation(YEAR_2099, null, NOW)).isEmpty();
@@ -79,7 +83,8 @@ class EventTimeGuardTest {
         assertThat(e.bound()).isEqualTo(Duration.ofHours(1));
         assertThat(e.reference()).isEqualTo(EventTimeOutOfBoundsException.Reference.WALL_CLOCK);
         assertThat(e.referenceTime()).isEqualTo(NOW);
-        assertThat(e).isInstanceOf(InvalidEventTimeException.class)
+        assertThat(e)
+                .isInstanceOf(InvalidEventTimeException.class)
                 .hasMessage("Event time 2026-02-06T13:30:00Z is more than PT1H ahead of the wall clock"
                         + " 2026-02-06T12:00:00Z");
 
@@ -98,8 +103,12 @@ class EventTimeGuardTest {
         assertThat(guard.check(Long.MAX_VALUE, NOW.toEpochMilli())).isNotNull();
         assertThat(guard.check(Long.MIN_VALUE + 1, NOW.toEpochMilli())).isNotNull();
         assertThat(guard.check(Long.MIN_VALUE + 1, Long.MIN_VALUE + 2)).isNull();
-        assertThat(EventTimeGuard.builder().disableMaxAheadOfWallClock().setMaxAheadOfHighestSeen(Duration.ofDays(1))
-                .build().check(Long.MAX_VALUE, Long.MAX_VALUE - 1)).isNull();
+        assertThat(EventTimeGuard.builder()
+                        .disableMaxAheadOfWallClock()
+                        .setMaxAheadOfHighestSeen(Duration.ofDays(1))
+                        .build()
+                        .check(Long.MAX_VALUE, Long.MAX_VALUE - 1))
+                .isNull();
     }
 
     @Test
@@ -117,26 +126,35 @@ class EventTimeGuardTest {
 
     @Test
     void builderNamesTheOffendingProperty() {
-        assertThatThrownBy(() -> EventTimeGuard.builder().setMaxAheadOfWallClock(Duration.ZERO).build())
+        assertThatThrownBy(() -> EventTimeGuard.builder()
+                        .setMaxAheadOfWallClock(Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxAheadOfWallClock must be at least 1 ms, was PT0S");
-        assertThatThrownBy(() -> EventTimeGuard.builder().setMaxAheadOfHighestSeen(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(() -> EventTimeGuard.builder()
+                        .setMaxAheadOfHighestSeen(Duration.ofSeconds(-1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxAheadOfHighestSeen must be at least 1 ms, was PT-1S");
-        assertThatThrownBy(() -> EventTimeGuard.builder().setMaxBehindHighestSeen(Duration.ofNanos(1)).build())
+        assertThatThrownBy(() -> EventTimeGuard.builder()
+                        .setMaxBehindHighestSeen(Duration.ofNanos(1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxBehindHighestSeen must be at least 1 ms, was PT0.000000001S");
         assertThatThrownBy(() -> EventTimeGuard.builder().setMaxAheadOfWallClock(null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxAheadOfWallClock must not be null; disableMaxAheadOfWallClock() instead");
-        assertThatThrownBy(() -> EventTimeGuard.builder().disableMaxAheadOfWallClock().build())
+        assertThatThrownBy(() ->
+                        EventTimeGuard.builder().disableMaxAheadOfWallClock().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("at least one of maxAheadOfWallClock, maxAheadOfHighestSeen, maxBehindHighestSeen"
                         + " must be set");
         assertThatThrownBy(() -> EventTimeGuard.builder().setWallClock(null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("wallClock must not be null");
-        assertThatThrownBy(() -> EventTimeGuard.builder().setWallClock(new NotSerializableClock()).build())
+        assertThatThrownBy(() -> EventTimeGuard.builder()
+                        .setWallClock(new NotSerializableClock())
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("wallClock must be Serializable (it ships to every source subtask), but "
                         + NotSerializableClock.class.getName() + " is not");
@@ -171,11 +189,13 @@ class EventTimeGuardTest {
         EventTimeOutOfBoundsException rejected =
                 checker.check(NOW.plus(Duration.ofMinutes(75)).toEpochMilli(), accepted);
         assertThat(clock.reads).isEqualTo(3);
-        assertThat(rejected).hasMessage("Event time 2026-02-06T13:15:00Z is more than PT1H ahead of the wall clock"
-                + " 2026-02-06T12:10:00Z");
+        assertThat(rejected)
+                .hasMessage("Event time 2026-02-06T13:15:00Z is more than PT1H ahead of the wall clock"
+                        + " 2026-02-06T12:10:00Z");
 
         // the other bounds need no reading
-        EventTimeOutOfBoundsException tooOld = checker.check(accepted - Duration.ofDays(2).toMillis(), accepted);
+        EventTimeOutOfBoundsException tooOld =
+                checker.check(accepted - Duration.ofDays(2).toMillis(), accepted);
         assertThat(tooOld.reference()).isEqualTo(EventTimeOutOfBoundsException.Reference.BEHIND_HIGHEST_SEEN);
         assertThat(clock.reads).isEqualTo(3);
     }

@@ -1,7 +1,15 @@
 package dev.streamingblocks.core.time;
 
-import dev.streamingblocks.core.time.testing.Reading;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.time.testing.Reading;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -21,16 +29,6 @@ import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class EventTimeWatermarkStrategyTest {
 
     private static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
@@ -46,7 +44,10 @@ class EventTimeWatermarkStrategyTest {
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .build();
         Reading reading = Reading.newBuilder()
-                .setSensor("s-1").setMeasuredAt(BEGINNING.plusSeconds(7)).setValue(1.5).build();
+                .setSensor("s-1")
+                .setMeasuredAt(BEGINNING.plusSeconds(7))
+                .setValue(1.5)
+                .build();
 
         assertThat(assigner(strategy).extractTimestamp(reading, Long.MIN_VALUE)).isEqualTo(t(7));
     }
@@ -55,12 +56,27 @@ class EventTimeWatermarkStrategyTest {
     void readsTimestampMillisAndPlainLongAndMicrosFromGenericRecords() {
         Schema millis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
         Schema micros = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-        Schema schema = SchemaBuilder.record("Event").namespace("test").fields()
-                .name("at_millis").type(millis).noDefault()
-                .name("at_long").type().longType().noDefault()
-                .name("at_micros").type(micros).noDefault()
-                .name("label").type().stringType().noDefault()
-                .name("maybe").type().optional().longType()
+        Schema schema = SchemaBuilder.record("Event")
+                .namespace("test")
+                .fields()
+                .name("at_millis")
+                .type(millis)
+                .noDefault()
+                .name("at_long")
+                .type()
+                .longType()
+                .noDefault()
+                .name("at_micros")
+                .type(micros)
+                .noDefault()
+                .name("label")
+                .type()
+                .stringType()
+                .noDefault()
+                .name("maybe")
+                .type()
+                .optional()
+                .longType()
                 .endRecord();
         GenericRecord record = new GenericData.Record(schema);
         record.put("at_millis", t(1));
@@ -86,7 +102,9 @@ class EventTimeWatermarkStrategyTest {
     @Test
     void refusesANonAvroRecordForAnAvroField() {
         WatermarkStrategy<String> strategy = EventTimeWatermarkStrategy.<String>builder()
-                .setAvroTimestampField("ts").setMaxOutOfOrderness(Duration.ZERO).build();
+                .setAvroTimestampField("ts")
+                .setMaxOutOfOrderness(Duration.ZERO)
+                .build();
 
         assertThatThrownBy(() -> assigner(strategy).extractTimestamp("text", 0L))
                 .isInstanceOf(InvalidEventTimeException.class)
@@ -96,7 +114,9 @@ class EventTimeWatermarkStrategyTest {
     @Test
     void extractorReturningNullIsNamed() {
         WatermarkStrategy<String> strategy = EventTimeWatermarkStrategy.<String>builder()
-                .setEventTimeExtractor(s -> null).setMaxOutOfOrderness(Duration.ZERO).build();
+                .setEventTimeExtractor(s -> null)
+                .setMaxOutOfOrderness(Duration.ZERO)
+                .build();
 
         assertThatThrownBy(() -> assigner(strategy).extractTimestamp("text", 0L))
                 .isInstanceOf(InvalidEventTimeException.class)
@@ -147,7 +167,8 @@ class EventTimeWatermarkStrategyTest {
                 .build();
 
         assertThat(strategy.getAlignmentParameters().getWatermarkGroup()).isEqualTo("transactions");
-        assertThat(strategy.getAlignmentParameters().getMaxAllowedWatermarkDrift()).isEqualTo(20_000L);
+        assertThat(strategy.getAlignmentParameters().getMaxAllowedWatermarkDrift())
+                .isEqualTo(20_000L);
         assertThat(strategy.getAlignmentParameters().getUpdateInterval()).isEqualTo(1_000L);
     }
 
@@ -196,11 +217,11 @@ class EventTimeWatermarkStrategyTest {
         long halfADayLater = t(0) + Duration.ofHours(12).toMillis();
 
         generator.onEvent(t(0), t(0), output);
-        generator.onEvent(twoDaysLater, twoDaysLater, output);   // rejected: more than 1 day ahead
+        generator.onEvent(twoDaysLater, twoDaysLater, output); // rejected: more than 1 day ahead
         // accepted: had the rejected time become the highest, this one would be 36 h behind it
         generator.onEvent(halfADayLater, halfADayLater, output);
-        generator.onEvent(t(0), t(0), output);                   // rejected: 12 h behind, horizon 1 h
-        generator.onEvent(0L, 0L, output);                       // rejected: 1970
+        generator.onEvent(t(0), t(0), output); // rejected: 12 h behind, horizon 1 h
+        generator.onEvent(0L, 0L, output); // rejected: 1970
         generator.onPeriodicEmit(output);
 
         assertThat(output.watermarks).containsExactly(halfADayLater - 1L);
@@ -214,7 +235,8 @@ class EventTimeWatermarkStrategyTest {
                 .setMaxOutOfOrderness(Duration.ofSeconds(5))
                 .setAlignment("g", Duration.ofSeconds(20))
                 .setGuard(EventTimeGuard.builder()
-                        .setWallClock(new EventTimeGuardTest.MutableClock(BEGINNING)).build())
+                        .setWallClock(new EventTimeGuardTest.MutableClock(BEGINNING))
+                        .build())
                 .build();
         RecordingOutput output = new RecordingOutput();
         WatermarkGenerator<Long> generator =
@@ -225,10 +247,15 @@ class EventTimeWatermarkStrategyTest {
         generator.onPeriodicEmit(output);
 
         assertThat(output.watermarks).containsExactly(year2099 - 5_001L);
-        assertThat(guarded.withoutGuard().getAlignmentParameters().getWatermarkGroup()).isEqualTo("g");
+        assertThat(guarded.withoutGuard().getAlignmentParameters().getWatermarkGroup())
+                .isEqualTo("g");
         assertThat(guarded.getAlignmentParameters().getWatermarkGroup()).isEqualTo("g");
-        assertThat(EventTimeWatermarkStrategy.<Long>builder().setEventTimeExtractor(Instant::ofEpochMilli)
-                .setMaxOutOfOrderness(Duration.ZERO).build().guard()).isEmpty();
+        assertThat(EventTimeWatermarkStrategy.<Long>builder()
+                        .setEventTimeExtractor(Instant::ofEpochMilli)
+                        .setMaxOutOfOrderness(Duration.ZERO)
+                        .build()
+                        .guard())
+                .isEmpty();
         assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setGuard(null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("guard must not be null");
@@ -238,7 +265,8 @@ class EventTimeWatermarkStrategyTest {
     void anExtractorThatThrowsGivesAnInvalidEventTimeExceptionNamingIt() {
         WatermarkStrategy<String> strategy = EventTimeWatermarkStrategy.<String>builder()
                 .setEventTimeExtractor(s -> Instant.ofEpochMilli(Long.parseLong(s)))
-                .setMaxOutOfOrderness(Duration.ZERO).build();
+                .setMaxOutOfOrderness(Duration.ZERO)
+                .build();
 
         assertThatThrownBy(() -> assigner(strategy).extractTimestamp("soon", 0L))
                 .isInstanceOf(InvalidEventTimeException.class)
@@ -249,40 +277,56 @@ class EventTimeWatermarkStrategyTest {
 
     @Test
     void builderNamesTheOffendingProperty() {
-        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setMaxOutOfOrderness(Duration.ZERO).build())
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
+                        .setMaxOutOfOrderness(Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("eventTimeExtractor or avroTimestampField must be set");
-        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField("ts").build())
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
+                        .setAvroTimestampField("ts")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxOutOfOrderness must be set and not negative, was null");
         assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
-                        .setAvroTimestampField("ts").setMaxOutOfOrderness(Duration.ofSeconds(-1)).build())
+                        .setAvroTimestampField("ts")
+                        .setMaxOutOfOrderness(Duration.ofSeconds(-1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxOutOfOrderness must be set and not negative, was PT-1S");
         assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
-                        .setAvroTimestampField("ts").setEventTimeExtractor(Instant::ofEpochMilli))
+                        .setAvroTimestampField("ts")
+                        .setEventTimeExtractor(Instant::ofEpochMilli))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("eventTimeExtractor cannot be set: avroTimestampField is already set to 'ts'");
         assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
-                        .setEventTimeExtractor(Instant::ofEpochMilli).setAvroTimestampField("ts"))
+                        .setEventTimeExtractor(Instant::ofEpochMilli)
+                        .setAvroTimestampField("ts"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("avroTimestampField cannot be set: eventTimeExtractor is already set");
         assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField(" "))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("avroTimestampField must not be blank");
-        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField("ts")
-                        .setMaxOutOfOrderness(Duration.ZERO).setAlignment(" ", Duration.ofSeconds(1)).build())
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
+                        .setAvroTimestampField("ts")
+                        .setMaxOutOfOrderness(Duration.ZERO)
+                        .setAlignment(" ", Duration.ofSeconds(1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("alignment group must not be blank");
-        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder().setAvroTimestampField("ts")
-                        .setMaxOutOfOrderness(Duration.ZERO).setAlignment("g", Duration.ZERO).build())
+        assertThatThrownBy(() -> EventTimeWatermarkStrategy.<Long>builder()
+                        .setAvroTimestampField("ts")
+                        .setMaxOutOfOrderness(Duration.ZERO)
+                        .setAlignment("g", Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("alignment maxDrift must be positive, was PT0S");
     }
 
     private static long extract(String field, GenericRecord record) {
         WatermarkStrategy<GenericRecord> strategy = EventTimeWatermarkStrategy.<GenericRecord>builder()
-                .setAvroTimestampField(field).setMaxOutOfOrderness(Duration.ZERO).build();
+                .setAvroTimestampField(field)
+                .setMaxOutOfOrderness(Duration.ZERO)
+                .build();
         return assigner(strategy).extractTimestamp(record, Long.MIN_VALUE);
     }
 

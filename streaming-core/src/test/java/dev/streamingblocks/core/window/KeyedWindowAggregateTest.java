@@ -1,7 +1,14 @@
 package dev.streamingblocks.core.window;
 
-import dev.streamingblocks.core.window.WindowHarness.Tx;
+import static dev.streamingblocks.core.window.WindowHarness.at;
+import static dev.streamingblocks.core.window.WindowHarness.drain;
+import static dev.streamingblocks.core.window.WindowHarness.harness;
+import static dev.streamingblocks.core.window.WindowHarness.t;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.window.WindowHarness.Tx;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -10,15 +17,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
-import static dev.streamingblocks.core.window.WindowHarness.at;
-import static dev.streamingblocks.core.window.WindowHarness.drain;
-import static dev.streamingblocks.core.window.WindowHarness.harness;
-import static dev.streamingblocks.core.window.WindowHarness.t;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KeyedWindowAggregateTest {
 
@@ -38,9 +36,9 @@ class KeyedWindowAggregateTest {
             assertThat(drain(h)).isEmpty();
 
             h.processWatermark(t(60) - 1);
-            assertThat(drain(h)).containsExactlyInAnyOrder(
-                    new WindowResult<>("a", at(0), at(60), 2L),
-                    new WindowResult<>("b", at(0), at(60), 1L));
+            assertThat(drain(h))
+                    .containsExactlyInAnyOrder(
+                            new WindowResult<>("a", at(0), at(60), 2L), new WindowResult<>("b", at(0), at(60), 1L));
 
             h.processWatermark(t(120) - 1);
             assertThat(drain(h)).containsExactly(new WindowResult<>("a", at(60), at(120), 1L));
@@ -51,8 +49,8 @@ class KeyedWindowAggregateTest {
 
     @Test
     void lateRecordsWithinTheAllowedLatenessUpdateTheWindowAndLaterOnesGoToTheSideOutput() throws Exception {
-        WindowedOutput<WindowResult<String, Double>, Tx> output = aggregate(
-                WindowSpec.tumbling(MINUTE), WindowAggregation.sum(Tx::amount), Duration.ofSeconds(10));
+        WindowedOutput<WindowResult<String, Double>, Tx> output =
+                aggregate(WindowSpec.tumbling(MINUTE), WindowAggregation.sum(Tx::amount), Duration.ofSeconds(10));
         try (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> h =
                 harness(output.results())) {
             h.processElement(tx("a", 5, 100), t(5));
@@ -69,28 +67,28 @@ class KeyedWindowAggregateTest {
             Tx tooLate = tx("a", 30, 7);
             h.processElement(tooLate, t(30));
             assertThat(drain(h)).isEmpty();
-            assertThat(h.getSideOutput(lateTag("sum-per-minute")))
-                    .containsExactly(new StreamRecord<>(tooLate, t(30)));
+            assertThat(h.getSideOutput(lateTag("sum-per-minute"))).containsExactly(new StreamRecord<>(tooLate, t(30)));
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 
     @Test
     void slidingSumEmitsEveryWindowARecordFallsInto() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> h =
-                harness(aggregate(
+        try (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> h = harness(aggregate(
                         WindowSpec.sliding(MINUTE, Duration.ofSeconds(30)),
                         WindowAggregation.sum(Tx::amount),
-                        Duration.ZERO).results())) {
+                        Duration.ZERO)
+                .results())) {
             h.processElement(tx("a", 10, 1), t(10));
             h.processElement(tx("a", 40, 2), t(40));
 
             h.processWatermark(t(90) - 1);
 
-            assertThat(drain(h)).containsExactly(
-                    new WindowResult<>("a", at(-30), at(30), 1.0),
-                    new WindowResult<>("a", at(0), at(60), 3.0),
-                    new WindowResult<>("a", at(30), at(90), 2.0));
+            assertThat(drain(h))
+                    .containsExactly(
+                            new WindowResult<>("a", at(-30), at(30), 1.0),
+                            new WindowResult<>("a", at(0), at(60), 3.0),
+                            new WindowResult<>("a", at(30), at(90), 2.0));
             assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
@@ -98,11 +96,11 @@ class KeyedWindowAggregateTest {
     @Test
     void minAndMaxKeepOnlyTheExtremum() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> min =
-                        harness(aggregate(WindowSpec.tumbling(MINUTE), WindowAggregation.min(Tx::amount),
-                                Duration.ZERO).results());
+                        harness(aggregate(WindowSpec.tumbling(MINUTE), WindowAggregation.min(Tx::amount), Duration.ZERO)
+                                .results());
                 KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> max =
-                        harness(aggregate(WindowSpec.tumbling(MINUTE), WindowAggregation.max(Tx::amount),
-                                Duration.ZERO).results())) {
+                        harness(aggregate(WindowSpec.tumbling(MINUTE), WindowAggregation.max(Tx::amount), Duration.ZERO)
+                                .results())) {
             for (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> h :
                     java.util.List.of(min, max)) {
                 h.processElement(tx("a", 1, 5), t(1));
@@ -118,10 +116,10 @@ class KeyedWindowAggregateTest {
 
     @Test
     void userAggregateFunctionRunsIncrementally() throws Exception {
-        WindowAggregation<Tx, Tuple2<Double, Long>, Double> average = WindowAggregation.of(
-                new Average(), Types.TUPLE(Types.DOUBLE, Types.LONG), Types.DOUBLE);
-        try (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> h =
-                harness(aggregate(WindowSpec.tumbling(MINUTE), average, Duration.ZERO).results())) {
+        WindowAggregation<Tx, Tuple2<Double, Long>, Double> average =
+                WindowAggregation.of(new Average(), Types.TUPLE(Types.DOUBLE, Types.LONG), Types.DOUBLE);
+        try (KeyedOneInputStreamOperatorTestHarness<String, Tx, WindowResult<String, Double>> h = harness(
+                aggregate(WindowSpec.tumbling(MINUTE), average, Duration.ZERO).results())) {
             h.processElement(tx("a", 1, 1), t(1));
             h.processElement(tx("a", 2, 2), t(2));
             h.processElement(tx("a", 3, 6), t(3));
@@ -134,18 +132,29 @@ class KeyedWindowAggregateTest {
     @Test
     void builderNamesTheMissingProperty() {
         assertThatThrownBy(() -> KeyedWindowAggregate.<Tx, Long>builder()
-                        .setAggregation(WindowAggregation.count()).setUid("u").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("window must be set");
+                        .setAggregation(WindowAggregation.count())
+                        .setUid("u")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window must be set");
         assertThatThrownBy(() -> KeyedWindowAggregate.<Tx, Long>builder()
-                        .setWindow(WindowSpec.tumbling(MINUTE)).setUid("u").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("aggregation must be set");
+                        .setWindow(WindowSpec.tumbling(MINUTE))
+                        .setUid("u")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("aggregation must be set");
         assertThatThrownBy(() -> KeyedWindowAggregate.<Tx, Long>builder()
-                        .setWindow(WindowSpec.tumbling(MINUTE)).setAggregation(WindowAggregation.count()).build())
+                        .setWindow(WindowSpec.tumbling(MINUTE))
+                        .setAggregation(WindowAggregation.count())
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("uid must be set: the window state is restored by it");
         assertThatThrownBy(() -> KeyedWindowAggregate.<Tx, Long>builder()
-                        .setWindow(WindowSpec.tumbling(MINUTE)).setAggregation(WindowAggregation.count())
-                        .setUid("u").setAllowedLateness(Duration.ofSeconds(-1)).build())
+                        .setWindow(WindowSpec.tumbling(MINUTE))
+                        .setAggregation(WindowAggregation.count())
+                        .setUid("u")
+                        .setAllowedLateness(Duration.ofSeconds(-1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedLateness must not be negative, was PT-1S");
         assertThatThrownBy(() -> WindowSpec.sliding(MINUTE, Duration.ofMinutes(2)))

@@ -1,8 +1,15 @@
 package dev.streamingblocks.core.window;
 
+import static dev.streamingblocks.core.window.WindowHarness.at;
+import static dev.streamingblocks.core.window.WindowHarness.drain;
+import static dev.streamingblocks.core.window.WindowHarness.harness;
+import static dev.streamingblocks.core.window.WindowHarness.t;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.streamingblocks.core.window.WindowHarness.Tx;
 import dev.streamingblocks.core.window.internal.LateRecordCounter;
-
+import java.time.Duration;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -15,15 +22,6 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
-import static dev.streamingblocks.core.window.WindowHarness.at;
-import static dev.streamingblocks.core.window.WindowHarness.drain;
-import static dev.streamingblocks.core.window.WindowHarness.harness;
-import static dev.streamingblocks.core.window.WindowHarness.t;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ThresholdDetectorTest {
 
@@ -106,17 +104,33 @@ class ThresholdDetectorTest {
 
     @Test
     void builderNamesTheOffendingProperty() {
-        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder().setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
-                        .setPredicate(tx -> true).setMinCount(0).setUid(UID).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("minCount must be at least 1, was 0");
-        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder().setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
-                        .setMinCount(3).setUid(UID).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("predicate must be set");
-        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder().setPredicate(tx -> true).setMinCount(3).setUid(UID)
+        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder()
+                        .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                        .setPredicate(tx -> true)
+                        .setMinCount(0)
+                        .setUid(UID)
                         .build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("window must be set");
-        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder().setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
-                        .setPredicate(tx -> true).setMinCount(3).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("minCount must be at least 1, was 0");
+        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder()
+                        .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                        .setMinCount(3)
+                        .setUid(UID)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("predicate must be set");
+        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder()
+                        .setPredicate(tx -> true)
+                        .setMinCount(3)
+                        .setUid(UID)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window must be set");
+        assertThatThrownBy(() -> ThresholdDetector.<Tx>builder()
+                        .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                        .setPredicate(tx -> true)
+                        .setMinCount(3)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("uid must be set: the window state is restored by it");
     }

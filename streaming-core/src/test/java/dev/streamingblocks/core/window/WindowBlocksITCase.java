@@ -1,7 +1,12 @@
 package dev.streamingblocks.core.window;
 
-import dev.streamingblocks.core.window.WindowHarness.Tx;
+import static dev.streamingblocks.core.window.WindowHarness.t;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.core.window.WindowHarness.Tx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -10,13 +15,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static dev.streamingblocks.core.window.WindowHarness.t;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The window blocks in a real job on a MiniCluster at parallelism 2 with generic types disabled:
@@ -28,17 +26,16 @@ class WindowBlocksITCase {
     void resultsAndLateRecordsOfARealJob() throws Exception {
         StreamExecutionEnvironment env = WindowHarness.env();
         env.setParallelism(2);
-        DataStream<Tx> transactions = env
-                .fromData(Types.POJO(Tx.class),
+        DataStream<Tx> transactions = env.fromData(
+                        Types.POJO(Tx.class),
                         new Tx("a", t(1), 2000),
                         new Tx("b", t(2), 50),
                         new Tx("a", t(3), 3000),
                         new Tx("a", t(4), 4000),
-                        new Tx("a", t(61), 10),  // moves the watermark past the first minute
-                        new Tx("b", t(30), 70),  // late: its window has fired
+                        new Tx("a", t(61), 10), // moves the watermark past the first minute
+                        new Tx("b", t(30), 70), // late: its window has fired
                         new Tx("b", t(62), 20))
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Tx>forGenerator(ctx -> new WatermarkPerRecord())
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<Tx>forGenerator(ctx -> new WatermarkPerRecord())
                         .withTimestampAssigner((tx, ts) -> tx.time()))
                 .setParallelism(1);
 
@@ -65,14 +62,15 @@ class WindowBlocksITCase {
         List<String> out = new ArrayList<>();
         all.executeAndCollect().forEachRemaining(out::add);
 
-        assertThat(out).containsExactlyInAnyOrder(
-                "count a 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 3",
-                "count b 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 1",
-                "count a 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
-                "count b 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
-                "late count b " + t(30),
-                "burst a 2026-02-06T12:00:00Z 3",
-                "late burst b " + t(30));
+        assertThat(out)
+                .containsExactlyInAnyOrder(
+                        "count a 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 3",
+                        "count b 2026-02-06T12:00:00Z 2026-02-06T12:01:00Z 1",
+                        "count a 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
+                        "count b 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
+                        "late count b " + t(30),
+                        "burst a 2026-02-06T12:00:00Z 3",
+                        "late burst b " + t(30));
     }
 
     /** Emits a watermark after every record, so lateness does not depend on the periodic timer. */

@@ -1,5 +1,7 @@
 package dev.streamingblocks.core.window;
 
+import java.time.Instant;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
@@ -9,9 +11,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-
-import java.time.Instant;
-import java.util.List;
 
 /** Pulls the window operator a block built out of a real job graph and drives it in a harness. */
 final class WindowHarness {
@@ -42,13 +41,11 @@ final class WindowHarness {
     @SuppressWarnings("unchecked")
     static <K, IN, OUT> KeyedOneInputStreamOperatorTestHarness<K, IN, OUT> harness(
             SingleOutputStreamOperator<OUT> operator) throws Exception {
-        OneInputTransformation<IN, OUT> transformation =
-                (OneInputTransformation<IN, OUT>) operator.getTransformation();
-        KeyedOneInputStreamOperatorTestHarness<K, IN, OUT> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        transformation.getOperatorFactory(),
-                        (KeySelector<IN, K>) transformation.getStateKeySelector(),
-                        (TypeInformation<K>) transformation.getStateKeyType());
+        OneInputTransformation<IN, OUT> transformation = (OneInputTransformation<IN, OUT>) operator.getTransformation();
+        KeyedOneInputStreamOperatorTestHarness<K, IN, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                transformation.getOperatorFactory(),
+                (KeySelector<IN, K>) transformation.getStateKeySelector(),
+                (TypeInformation<K>) transformation.getStateKeyType());
         harness.open();
         return harness;
     }

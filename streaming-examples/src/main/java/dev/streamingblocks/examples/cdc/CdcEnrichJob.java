@@ -38,6 +38,7 @@ public final class CdcEnrichJob {
     public static final String JOB_NAME = "enrich-cdc";
     /** Uid and name of the join; never change it once released, its state is restored by it. */
     public static final String JOIN_NAME = "enrich-orders-with-products";
+
     public static final String PRODUCTS_SOURCE_NAME = "products-cdc-source";
     public static final String PRODUCTS_DEAD_LETTER_TOPIC = "products-cdc-dlq";
 
@@ -47,8 +48,8 @@ public final class CdcEnrichJob {
      * The product changes of {@code topic}, event time = commit time, with malformed envelopes
      * dead-lettered to {@value #PRODUCTS_DEAD_LETTER_TOPIC} (override with {@code setDeadLetterTopic}).
      */
-    public static TypedKafkaSource.Builder<ChangeRecord<Product>> productChanges(String bootstrapServers,
-            String topic, String groupId) {
+    public static TypedKafkaSource.Builder<ChangeRecord<Product>> productChanges(
+            String bootstrapServers, String topic, String groupId) {
         return TypedKafkaSource.<ChangeRecord<Product>>builder()
                 .setName(PRODUCTS_SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
@@ -61,8 +62,8 @@ public final class CdcEnrichJob {
     }
 
     /** Joins each order with the product version valid at its event time. */
-    public static LatestVersionJoin.Result<Order, EnrichedOrder> enrich(DataStream<Order> orders,
-            DataStream<ChangeRecord<Product>> products) {
+    public static LatestVersionJoin.Result<Order, EnrichedOrder> enrich(
+            DataStream<Order> orders, DataStream<ChangeRecord<Product>> products) {
         return LatestVersionJoin.<String, Order, Product, EnrichedOrder>builder()
                 .setName(JOIN_NAME)
                 .setKeyType(Types.STRING)

@@ -17,7 +17,12 @@ public record EnrichedOrder(
     public static final TypeInformation<EnrichedOrder> TYPE_INFO = TypeInformation.of(EnrichedOrder.class);
 
     public static EnrichedOrder of(Order order, Product product) {
-        return new EnrichedOrder(order.getOrderId(), order.getProductId(), order.getQuantity(), product.name(),
-                product.price(), product.price().multiply(BigDecimal.valueOf(order.getQuantity())));
+        return new EnrichedOrder(
+                order.getOrderId(),
+                order.getProductId(),
+                order.getQuantity(),
+                product.name(),
+                product.price(),
+                product.price().multiply(BigDecimal.valueOf(order.getQuantity())));
     }
 }

@@ -130,14 +130,16 @@ public final class ProductsCapture implements AutoCloseable {
     Properties debeziumProperties() {
         Matcher url = JDBC_URL.matcher(config.jdbcUrl);
         if (!url.matches()) {
-            throw new IllegalArgumentException("jdbcUrl must look like jdbc:postgresql://HOST[:PORT]/DATABASE, but was "
-                    + config.jdbcUrl);
+            throw new IllegalArgumentException(
+                    "jdbcUrl must look like jdbc:postgresql://HOST[:PORT]/DATABASE, but was " + config.jdbcUrl);
         }
         Properties p = new Properties();
         p.setProperty("name", config.name);
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-        p.setProperty("offset.storage.file.filename", config.offsetsFile.toAbsolutePath().toString());
+        p.setProperty(
+                "offset.storage.file.filename",
+                config.offsetsFile.toAbsolutePath().toString());
         // Offsets are written after every batch that Kafka acknowledged, not on a timer.
         p.setProperty("offset.flush.interval.ms", "0");
         p.setProperty("database.hostname", url.group(1));
@@ -161,8 +163,10 @@ public final class ProductsCapture implements AutoCloseable {
         return p;
     }
 
-    private void handleBatch(List<ChangeEvent<String, String>> records,
-            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+    private void handleBatch(
+            List<ChangeEvent<String, String>> records,
+            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+            throws InterruptedException {
         List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
             sent.add(producer.send(new ProducerRecord<>(config.topic, bytes(record.key()), bytes(record.value()))));
@@ -173,8 +177,10 @@ public final class ProductsCapture implements AutoCloseable {
                 sent.get(i).get();
             } catch (ExecutionException e) {
                 // Nothing of this batch is marked processed, so its offsets stay where they were.
-                throw new IllegalStateException("Could not write a change of '" + ProductsTable.TABLE + "' to '"
-                        + config.topic + "'; the capture stops and its next start writes the batch again", e.getCause());
+                throw new IllegalStateException(
+                        "Could not write a change of '" + ProductsTable.TABLE + "' to '" + config.topic
+                                + "'; the capture stops and its next start writes the batch again",
+                        e.getCause());
             }
         }
         for (ChangeEvent<String, String> record : records) {

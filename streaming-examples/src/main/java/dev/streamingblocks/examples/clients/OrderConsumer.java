@@ -44,8 +44,13 @@ public final class OrderConsumer {
      * As {@link #OrderConsumer(String, String, String, String)}, with the user's Kafka client
      * settings and schema registry settings (security); values are never printed.
      */
-    public OrderConsumer(String bootstrapServers, String schemaRegistryUrl, String topic, String groupId,
-            Map<String, String> kafkaProperties, Map<String, String> registryProperties) {
+    public OrderConsumer(
+            String bootstrapServers,
+            String schemaRegistryUrl,
+            String topic,
+            String groupId,
+            Map<String, String> kafkaProperties,
+            Map<String, String> registryProperties) {
         this.bootstrapServers = bootstrapServers;
         this.schemaRegistryUrl = schemaRegistryUrl;
         this.topic = topic;
@@ -59,15 +64,24 @@ public final class OrderConsumer {
         Map<String, Object> config = new HashMap<>(kafkaProperties);
         config.putAll(registryProperties);
         config.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, KafkaAvroDeserializer.class.getName(),
-                AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                groupId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                KafkaAvroDeserializer.class.getName(),
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                schemaRegistryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG,
+                true));
         return config;
     }
 
@@ -88,8 +102,15 @@ public final class OrderConsumer {
                 for (ConsumerRecord<String, Order> r : batch) {
                     Order o = r.value();
                     orders.add(o);
-                    out.printf("%s-%d@%d  %s  %s x%d at %.2f  %s%n", r.topic(), r.partition(), r.offset(),
-                            o.getOrderId(), o.getProductId(), o.getQuantity(), o.getPrice(),
+                    out.printf(
+                            "%s-%d@%d  %s  %s x%d at %.2f  %s%n",
+                            r.topic(),
+                            r.partition(),
+                            r.offset(),
+                            o.getOrderId(),
+                            o.getProductId(),
+                            o.getQuantity(),
+                            o.getPrice(),
                             Instant.ofEpochMilli(o.getTimestamp()));
                 }
                 // Manual commit after processing: at-least-once, the article's consumer contract.

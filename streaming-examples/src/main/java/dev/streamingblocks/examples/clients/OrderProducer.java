@@ -99,7 +99,8 @@ public final class OrderProducer {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        config.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 b.kind == Kind.ORDERS ? KafkaAvroSerializer.class.getName() : ByteArraySerializer.class.getName());
         if (b.kind == Kind.ORDERS) {
             config.putAll(b.registryProperties);
@@ -117,7 +118,8 @@ public final class OrderProducer {
     private long run(KafkaProducer<String, Object> producer, PrintStream out) throws InterruptedException {
         String topic = b.topic != null ? b.topic : b.kind.defaultTopic();
         OrderGenerator orders = new OrderGenerator(b.seed, b.start, Duration.ofMillis(100));
-        TransactionGenerator transactions = new TransactionGenerator(b.seed, b.start, Duration.ofMillis(100), b.fraudEvery);
+        TransactionGenerator transactions =
+                new TransactionGenerator(b.seed, b.start, Duration.ofMillis(100), b.fraudEvery);
         PageViewGenerator views = new PageViewGenerator(b.seed, b.start, Duration.ofSeconds(5));
         // With a registry, transactions use the Confluent wire format, as the fraud job reads them by default.
         SerializationSchema<Transaction> txSerializer = b.schemaRegistryUrl == null
@@ -171,7 +173,11 @@ public final class OrderProducer {
         if (failure.get() != null) {
             throw new IllegalStateException(failure.get());
         }
-        out.printf("done: %d %s acknowledged by '%s'%s%n", acked.get(), b.kind.defaultTopic(), topic,
+        out.printf(
+                "done: %d %s acknowledged by '%s'%s%n",
+                acked.get(),
+                b.kind.defaultTopic(),
+                topic,
                 b.kind == Kind.TRANSACTIONS ? " (" + transactions.bursts() + " fraud bursts)" : "");
         return acked.get();
     }
@@ -267,7 +273,8 @@ public final class OrderProducer {
                 throw new IllegalArgumentException("count must be 0 (forever) or positive, was " + count);
             }
             if (ratePerSecond < 0) {
-                throw new IllegalArgumentException("ratePerSecond must be 0 (unlimited) or positive, was " + ratePerSecond);
+                throw new IllegalArgumentException(
+                        "ratePerSecond must be 0 (unlimited) or positive, was " + ratePerSecond);
             }
             if (start == null) {
                 throw new IllegalArgumentException("start must not be null");

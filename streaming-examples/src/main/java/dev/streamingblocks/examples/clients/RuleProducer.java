@@ -29,8 +29,14 @@ public final class RuleProducer {
 
     private RuleProducer() {}
 
-    public static void send(String bootstrapServers, String schemaRegistryUrl, String topic, String ruleJson,
-            String deleteRuleId, Map<String, String> kafkaProperties, Map<String, String> registryProperties,
+    public static void send(
+            String bootstrapServers,
+            String schemaRegistryUrl,
+            String topic,
+            String ruleJson,
+            String deleteRuleId,
+            Map<String, String> kafkaProperties,
+            Map<String, String> registryProperties,
             PrintStream out) {
         FraudRule rule = rule(ruleJson, deleteRuleId);
         SerializationSchema<FraudRule> values;
@@ -55,27 +61,30 @@ public final class RuleProducer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while sending rule '" + rule.getRuleId() + "'", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not send rule '" + rule.getRuleId() + "' to " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not send rule '" + rule.getRuleId() + "' to " + topic + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
     /** The rule from its JSON, or a deletion; refuses a rule the fraud job would dead-letter. */
     static FraudRule rule(String ruleJson, String deleteRuleId) {
         if ((ruleJson == null) == (deleteRuleId == null)) {
-            throw new IllegalArgumentException("produce --type rules: give exactly one of --rule JSON and"
-                    + " --delete-rule ID");
+            throw new IllegalArgumentException(
+                    "produce --type rules: give exactly one of --rule JSON and" + " --delete-rule ID");
         }
         if (deleteRuleId != null) {
             return FraudRules.deletion(deleteRuleId);
         }
         FraudRule rule;
         try {
-            rule = new SpecificDatumReader<>(FraudRule.class).read(null,
-                    DecoderFactory.get().jsonDecoder(FraudRule.getClassSchema(), ruleJson));
+            rule = new SpecificDatumReader<>(FraudRule.class)
+                    .read(null, DecoderFactory.get().jsonDecoder(FraudRule.getClassSchema(), ruleJson));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("produce --type rules: --rule is not a FraudRule in Avro's JSON"
-                    + " encoding (" + e.getMessage() + "); fields: " + FraudRule.getClassSchema().getFields());
+            throw new IllegalArgumentException(
+                    "produce --type rules: --rule is not a FraudRule in Avro's JSON" + " encoding (" + e.getMessage()
+                            + "); fields: " + FraudRule.getClassSchema().getFields());
         }
         FraudRules.problem(rule).ifPresent(problem -> {
             throw new IllegalArgumentException("produce --type rules: " + problem);

@@ -74,15 +74,18 @@ public final class Dashboard implements AutoCloseable {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
     /** How long the browser waits before reconnecting. */
     static final Duration RETRY = Duration.ofSeconds(1);
+
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     /** Minutes of order stats kept; older windows leave the page. */
     static final int MINUTES_KEPT = 60;
+
     static final int ALERTS_KEPT = 20;
     /** Frames a slow browser may have pending before it is dropped (it reconnects and gets a snapshot). */
     static final int MAX_PENDING_FRAMES = 10_000;
+
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-    private static final Map<String, String> RESOURCES = Map.of(
-            "/", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
+    private static final Map<String, String> RESOURCES =
+            Map.of("/", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
     private static final String CLOSE = "close";
 
     private final Builder config;
@@ -123,8 +126,8 @@ public final class Dashboard implements AutoCloseable {
         long every = config.refreshInterval.toMillis();
         if (config.flinkRestUrl != null) {
             FlinkJobHealth flink = new FlinkJobHealth(config.flinkRestUrl);
-            pollers.scheduleWithFixedDelay(() -> publishHealth(DashboardEvents.health(flink.poll())), 0, every,
-                    TimeUnit.MILLISECONDS);
+            pollers.scheduleWithFixedDelay(
+                    () -> publishHealth(DashboardEvents.health(flink.poll())), 0, every, TimeUnit.MILLISECONDS);
         }
         if (config.jdbcUrl != null) {
             pollers.scheduleWithFixedDelay(this::pollSessions, 0, every, TimeUnit.MILLISECONDS);
@@ -176,13 +179,17 @@ public final class Dashboard implements AutoCloseable {
     // ---- state, changed only under this lock so a new client's snapshot and the live frames never overlap
 
     synchronized void publishOrderStats(ObjectNode row) {
-        String key = row.path("windowStart").asText() + "|" + row.path("productId").asText();
+        String key =
+                row.path("windowStart").asText() + "|" + row.path("productId").asText();
         if (row.path("deleted").asBoolean()) {
             orderStats.remove(key);
         } else {
             orderStats.put(key, row);
         }
-        while (orderStats.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).distinct().count()
+        while (orderStats.keySet().stream()
+                        .map(k -> k.substring(0, k.indexOf('|')))
+                        .distinct()
+                        .count()
                 > MINUTES_KEPT) {
             orderStats.pollFirstEntry();
         }
@@ -231,8 +238,10 @@ public final class Dashboard implements AutoCloseable {
     private synchronized Client register() {
         Client client = new Client();
         client.frames.offer(ServerSentEvents.event(DashboardEvents.RESET, "{}"));
-        orderStats.values().forEach(row -> client.frames.offer(
-                ServerSentEvents.event(DashboardEvents.ORDER_STATS, row.toString())));
+        orderStats
+                .values()
+                .forEach(row ->
+                        client.frames.offer(ServerSentEvents.event(DashboardEvents.ORDER_STATS, row.toString())));
         alerts.forEach(alert -> client.frames.offer(ServerSentEvents.event(DashboardEvents.ALERT, alert.toString())));
         client.frames.offer(ServerSentEvents.event(DashboardEvents.SESSIONS, sessions.toString()));
         client.frames.offer(ServerSentEvents.event(DashboardEvents.SOURCE, source.toString()));
@@ -294,8 +303,8 @@ public final class Dashboard implements AutoCloseable {
             byte[] body;
             try (InputStream in = Dashboard.class.getResourceAsStream("/dashboard/" + name)) {
                 if (in == null) {
-                    throw new IllegalStateException("The dashboard resource /dashboard/" + name
-                            + " is missing from the class path");
+                    throw new IllegalStateException(
+                            "The dashboard resource /dashboard/" + name + " is missing from the class path");
                 }
                 body = in.readAllBytes();
             }
@@ -362,7 +371,8 @@ public final class Dashboard implements AutoCloseable {
             }
         }
         if (all.size() > assigned.size()) {
-            List<TopicPartition> added = all.stream().filter(tp -> !assigned.contains(tp)).toList();
+            List<TopicPartition> added =
+                    all.stream().filter(tp -> !assigned.contains(tp)).toList();
             c.assign(all);
             c.seekToBeginning(added);
         }
@@ -489,7 +499,10 @@ public final class Dashboard implements AutoCloseable {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
                 throw new IllegalArgumentException("bootstrapServers must be set");
             }
-            if (orderStatsTopic == null || orderStatsTopic.isBlank() || alertsTopic == null || alertsTopic.isBlank()
+            if (orderStatsTopic == null
+                    || orderStatsTopic.isBlank()
+                    || alertsTopic == null
+                    || alertsTopic.isBlank()
                     || orderStatsTopic.equals(alertsTopic)) {
                 throw new IllegalArgumentException("orderStatsTopic and alertsTopic must be set and differ, were '"
                         + orderStatsTopic + "' and '" + alertsTopic + "'");
@@ -500,8 +513,11 @@ public final class Dashboard implements AutoCloseable {
             if (refreshInterval == null || refreshInterval.isZero() || refreshInterval.isNegative()) {
                 throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
             }
-            if (jdbcUrl != null && (sessionsTable == null || !TABLE_NAME.matcher(sessionsTable).matches())) {
-                throw new IllegalArgumentException("sessions table must be a plain SQL name, was '" + sessionsTable + "'");
+            if (jdbcUrl != null
+                    && (sessionsTable == null
+                            || !TABLE_NAME.matcher(sessionsTable).matches())) {
+                throw new IllegalArgumentException(
+                        "sessions table must be a plain SQL name, was '" + sessionsTable + "'");
             }
             return new Dashboard(this);
         }

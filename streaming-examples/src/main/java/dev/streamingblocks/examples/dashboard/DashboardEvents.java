@@ -69,7 +69,8 @@ final class DashboardEvents {
     static ObjectNode sessions(Map<String, Long> closedPerMinute) {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode minutes = event.putArray("minutes");
-        closedPerMinute.forEach((minute, closed) -> minutes.addObject().put("minute", minute).put("closed", closed));
+        closedPerMinute.forEach(
+                (minute, closed) -> minutes.addObject().put("minute", minute).put("closed", closed));
         return event;
     }
 
@@ -78,12 +79,17 @@ final class DashboardEvents {
         if (!h.reachable()) {
             return event.put("error", h.error());
         }
-        event.put("jobId", h.jobId()).put("job", h.jobName()).put("state", h.state())
-                .put("recordsIn", h.recordsIn()).put("recordsOut", h.recordsOut())
-                .put("inPerSecond", h.inPerSecond()).put("outPerSecond", h.outPerSecond())
+        event.put("jobId", h.jobId())
+                .put("job", h.jobName())
+                .put("state", h.state())
+                .put("recordsIn", h.recordsIn())
+                .put("recordsOut", h.recordsOut())
+                .put("inPerSecond", h.inPerSecond())
+                .put("outPerSecond", h.outPerSecond())
                 .put("watermark", watermark(h.watermark()))
                 .put("newestEvent", h.newestEventTime() == null ? null : utc(h.newestEventTime()))
-                .put("deadLetters", h.deadLetters()).put("lateRecords", h.lateRecords())
+                .put("deadLetters", h.deadLetters())
+                .put("lateRecords", h.lateRecords())
                 .put("checkpointsCompleted", h.checkpointsCompleted())
                 .put("checkpointsFailed", h.checkpointsFailed());
         if (h.watermark() != null && h.watermark() < Long.MAX_VALUE && h.newestEventTime() != null) {
@@ -94,7 +100,8 @@ final class DashboardEvents {
         if (h.lastCheckpoint() == null) {
             event.putNull("lastCheckpoint");
         } else {
-            event.putObject("lastCheckpoint").put("id", h.lastCheckpoint().id())
+            event.putObject("lastCheckpoint")
+                    .put("id", h.lastCheckpoint().id())
                     .put("completedAt", utc(h.lastCheckpoint().completedAtMillis()))
                     .put("durationMillis", h.lastCheckpoint().durationMillis());
         }
@@ -103,7 +110,9 @@ final class DashboardEvents {
 
     /** How the server's reading of the output topics goes: {@code ok}, or the last problem. */
     static ObjectNode source(boolean ok, long unreadable, String problem) {
-        return JSON.createObjectNode().put("kafka", ok ? "ok" : "unavailable").put("unreadable", unreadable)
+        return JSON.createObjectNode()
+                .put("kafka", ok ? "ok" : "unavailable")
+                .put("unreadable", unreadable)
                 .put("problem", problem);
     }
 

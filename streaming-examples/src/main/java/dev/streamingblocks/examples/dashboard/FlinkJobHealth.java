@@ -30,15 +30,29 @@ final class FlinkJobHealth {
     /** Metrics summed over every vertex and subtask: records that went to a dead-letter topic. */
     static final Set<String> DEAD_LETTER_METRICS =
             Set.of(TypedKafkaSource.DESERIALIZATION_ERRORS_METRIC, TypedKafkaSink.DEAD_LETTER_RECORDS_METRIC);
+
     static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final Set<String> ACTIVE = Set.of("INITIALIZING", "CREATED", "RUNNING", "RESTARTING",
-            "FAILING", "CANCELLING", "SUSPENDED", "RECONCILING");
+    private static final Set<String> ACTIVE = Set.of(
+            "INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "FAILING", "CANCELLING", "SUSPENDED", "RECONCILING");
     private static final Set<String> NOT_STARTED = Set.of("INITIALIZING", "CREATED");
 
     /** One look at the job; {@code reachable == false} when the REST API did not answer. */
-    record Health(boolean reachable, String error, String jobId, String jobName, String state, long recordsIn,
-            long recordsOut, Double inPerSecond, Double outPerSecond, Long watermark, Long newestEventTime,
-            Checkpoint lastCheckpoint, long checkpointsCompleted, long checkpointsFailed, long deadLetters,
+    record Health(
+            boolean reachable,
+            String error,
+            String jobId,
+            String jobName,
+            String state,
+            long recordsIn,
+            long recordsOut,
+            Double inPerSecond,
+            Double outPerSecond,
+            Long watermark,
+            Long newestEventTime,
+            Checkpoint lastCheckpoint,
+            long checkpointsCompleted,
+            long checkpointsFailed,
+            long deadLetters,
             long lateRecords) {
 
         static Health unreachable(String error) {
@@ -51,7 +65,8 @@ final class FlinkJobHealth {
     record Checkpoint(long id, long completedAtMillis, long durationMillis) {}
 
     private final String restUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final ObjectMapper json = new ObjectMapper();
     private String lastJobId;
     private long lastIn;
@@ -73,15 +88,21 @@ final class FlinkJobHealth {
             JobRef ref = current.get();
             if (NOT_STARTED.contains(ref.state())) {
                 // Flink answers questions about such a job with HTTP 500 (and logs an error): wait.
-                return new Health(true, null, ref.id(), ref.name(), ref.state(), 0, 0, null, null, null, null, null,
-                        0, 0, 0, 0);
+                return new Health(
+                        true, null, ref.id(), ref.name(), ref.state(), 0, 0, null, null, null, null, null, 0, 0, 0, 0);
             }
             String jobPath = "/jobs/" + ref.id();
             JsonNode job = get(jobPath);
             JsonNode vertices = job.path("vertices");
-            long in = vertices.size() == 0 ? 0 : vertices.get(0).path("metrics").path("write-records").asLong();
-            long out = vertices.size() == 0 ? 0
-                    : vertices.get(vertices.size() - 1).path("metrics").path("read-records").asLong();
+            long in = vertices.size() == 0
+                    ? 0
+                    : vertices.get(0).path("metrics").path("write-records").asLong();
+            long out = vertices.size() == 0
+                    ? 0
+                    : vertices.get(vertices.size() - 1)
+                            .path("metrics")
+                            .path("read-records")
+                            .asLong();
             long now = System.nanoTime();
             Double inRate = null;
             Double outRate = null;
@@ -93,8 +114,10 @@ final class FlinkJobHealth {
             lastIn = in;
             lastOut = out;
             lastNanos = now;
-            Long watermark = vertices.size() == 0 ? null : minInputWatermark(get(jobPath + "/vertices/"
-                    + vertices.get(vertices.size() - 1).path("id").asText() + "/watermarks"));
+            Long watermark = vertices.size() == 0
+                    ? null
+                    : minInputWatermark(get(jobPath + "/vertices/"
+                            + vertices.get(vertices.size() - 1).path("id").asText() + "/watermarks"));
             long deadLetters = 0;
             long late = 0;
             Long newest = null;
@@ -110,8 +133,10 @@ final class FlinkJobHealth {
                 if (wanted.isEmpty()) {
                     continue;
                 }
-                JsonNode values = get(metricsPath + "?get=" + wanted.stream()
-                        .map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8)).collect(Collectors.joining(",")));
+                JsonNode values = get(metricsPath + "?get="
+                        + wanted.stream()
+                                .map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8))
+                                .collect(Collectors.joining(",")));
                 deadLetters += sum(values, DEAD_LETTER_METRICS);
                 late += sum(values, Set.of(LateData.LATE_RECORDS_METRIC));
                 Long vertexNewest = max(values, TypedKafkaSource.NEWEST_EVENT_TIME_METRIC);
@@ -120,10 +145,23 @@ final class FlinkJobHealth {
                 }
             }
             JsonNode checkpoints = get(jobPath + "/checkpoints");
-            return new Health(true, null, ref.id(), ref.name(), job.path("state").asText(ref.state()), in, out,
-                    inRate, outRate, watermark, newest, latestCheckpoint(checkpoints),
+            return new Health(
+                    true,
+                    null,
+                    ref.id(),
+                    ref.name(),
+                    job.path("state").asText(ref.state()),
+                    in,
+                    out,
+                    inRate,
+                    outRate,
+                    watermark,
+                    newest,
+                    latestCheckpoint(checkpoints),
                     checkpoints.path("counts").path("completed").asLong(),
-                    checkpoints.path("counts").path("failed").asLong(), deadLetters, late);
+                    checkpoints.path("counts").path("failed").asLong(),
+                    deadLetters,
+                    late);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.unreachable("interrupted");
@@ -137,13 +175,19 @@ final class FlinkJobHealth {
     static Optional<JobRef> currentJob(JsonNode overview) {
         JsonNode best = null;
         for (JsonNode job : overview.path("jobs")) {
-            if (best == null || rank(job) > rank(best)
-                    || rank(job) == rank(best) && job.path("start-time").asLong() > best.path("start-time").asLong()) {
+            if (best == null
+                    || rank(job) > rank(best)
+                    || rank(job) == rank(best)
+                            && job.path("start-time").asLong()
+                                    > best.path("start-time").asLong()) {
                 best = job;
             }
         }
-        return Optional.ofNullable(best).map(j -> new JobRef(j.path("jid").asText(), j.path("name").asText(),
-                j.path("state").asText()));
+        return Optional.ofNullable(best)
+                .map(j -> new JobRef(
+                        j.path("jid").asText(),
+                        j.path("name").asText(),
+                        j.path("state").asText()));
     }
 
     private static int rank(JsonNode job) {
@@ -171,14 +215,17 @@ final class FlinkJobHealth {
         if (!completed.isObject()) {
             return null;
         }
-        return new Checkpoint(completed.path("id").asLong(), completed.path("latest_ack_timestamp").asLong(),
+        return new Checkpoint(
+                completed.path("id").asLong(),
+                completed.path("latest_ack_timestamp").asLong(),
                 completed.path("end_to_end_duration").asLong());
     }
 
     /** Whether a metric id ({@code <operator scope>.<name>}) is one of the library's counters or gauges. */
     static boolean isLibraryMetric(String id) {
         String name = id.substring(id.lastIndexOf('.') + 1);
-        return DEAD_LETTER_METRICS.contains(name) || name.equals(LateData.LATE_RECORDS_METRIC)
+        return DEAD_LETTER_METRICS.contains(name)
+                || name.equals(LateData.LATE_RECORDS_METRIC)
                 || name.equals(TypedKafkaSource.NEWEST_EVENT_TIME_METRIC);
     }
 
@@ -214,7 +261,10 @@ final class FlinkJobHealth {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(restUrl + path)).timeout(TIMEOUT).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(restUrl + path))
+                        .timeout(TIMEOUT)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("HTTP " + r.statusCode() + " for " + path);

@@ -70,17 +70,20 @@ public final class FraudJob {
     public static final String DEAD_LETTER_TOPIC = "transactions-dlq";
     /** Where alerts the sink cannot write (a serializer failure, too large a record) go. */
     public static final String ALERTS_DEAD_LETTER_TOPIC = "fraud-alerts-dlq";
+
     public static final String SOURCE_NAME = "transactions-source";
     /** The model {@code fraud --model builtin} scores with; {@code FraudModelTrainer} made it. */
     public static final String SHIPPED_MODEL_RESOURCE = "/dev/streamingblocks/examples/fraud/fraud-model.onnx";
 
     /** The id of the model rule {@link #withModelRule} adds. */
     public static final String MODEL_RULE_ID = "fraud-model";
+
     public static final double DEFAULT_MODEL_THRESHOLD = 0.5;
     /** Rule changes at run time: records add, replace (same rule id) or delete rules. */
     public static final String RULES_TOPIC = "fraud-rules";
     /** Where rule records that cannot be read or could not run go. */
     public static final String RULES_DEAD_LETTER_TOPIC = "fraud-rules-dlq";
+
     public static final String RULES_SOURCE_NAME = "fraud-rules-source";
     /** The article's rule over tumbling minutes and over any 60-second span. */
     public static final List<FraudRule> DEFAULT_RULES =
@@ -101,7 +104,10 @@ public final class FraudJob {
      * Runs {@code rules} from the start, changed at run time by the records of {@code ruleUpdates}
      * ({@code null}: no changes).
      */
-    public FraudJob(JobSource<Transaction> transactions, JobSource<FraudRule> ruleUpdates, JobSink<Alert> alerts,
+    public FraudJob(
+            JobSource<Transaction> transactions,
+            JobSource<FraudRule> ruleUpdates,
+            JobSink<Alert> alerts,
             List<FraudRule> rules) {
         this.transactions = transactions;
         this.ruleUpdates = ruleUpdates;
@@ -116,9 +122,10 @@ public final class FraudJob {
             all.add(modelRule);
         }
         FraudDetection detection = FraudDetection.builder().setRules(all).build();
-        alerts.attach(ruleUpdates == null
-                ? detection.apply(transactions.attach(env))
-                : detection.apply(transactions.attach(env), ruleUpdates.attach(env)));
+        alerts.attach(
+                ruleUpdates == null
+                        ? detection.apply(transactions.attach(env))
+                        : detection.apply(transactions.attach(env), ruleUpdates.attach(env)));
     }
 
     /** Runs {@code rule} (from {@link #shippedModelRule} or {@link #modelRule}) next to the job's other rules. */
@@ -131,7 +138,8 @@ public final class FraudJob {
     public static FraudRule shippedModelRule(double threshold) {
         try (InputStream in = FraudJob.class.getResourceAsStream(SHIPPED_MODEL_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("The shipped model " + SHIPPED_MODEL_RESOURCE + " is not on the class path");
+                throw new IllegalStateException(
+                        "The shipped model " + SHIPPED_MODEL_RESOURCE + " is not on the class path");
             }
             return modelRule("fraud-model.onnx", in.readAllBytes(), threshold);
         } catch (IOException e) {
@@ -145,12 +153,16 @@ public final class FraudJob {
      * when it is {@code null}. Records that cannot be read, and rules that could not run
      * ({@link FraudSerdes#ruleValidator()}), go to {@value #RULES_DEAD_LETTER_TOPIC} and the job goes on.
      */
-    public static JobSource<FraudRule> kafkaRuleUpdates(String bootstrapServers, String topic, String groupId,
-            Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
-        DeserializationSchema<FraudRule> values = registryConfig == null ? FraudSerdes.ruleDeserializer()
-                : FraudSerdes.ruleDeserializer(registryConfig);
-        TypedKafkaSource<FraudRule> source = ClientProperties.applyTo(TypedKafkaSource.<FraudRule>builder(),
-                        kafkaProperties)
+    public static JobSource<FraudRule> kafkaRuleUpdates(
+            String bootstrapServers,
+            String topic,
+            String groupId,
+            Map<String, String> kafkaProperties,
+            Map<String, ?> registryConfig) {
+        DeserializationSchema<FraudRule> values =
+                registryConfig == null ? FraudSerdes.ruleDeserializer() : FraudSerdes.ruleDeserializer(registryConfig);
+        TypedKafkaSource<FraudRule> source = ClientProperties.applyTo(
+                        TypedKafkaSource.<FraudRule>builder(), kafkaProperties)
                 .setName(RULES_SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
@@ -179,9 +191,10 @@ public final class FraudJob {
 
     private static FraudRule modelRule(String name, byte[] model, double threshold) {
         try {
-            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model));
-            return FraudRules.model(MODEL_RULE_ID, FraudRules.MODEL_SCORE, name + "@" + sha.substring(0, 12), model,
-                    threshold);
+            String sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(model));
+            return FraudRules.model(
+                    MODEL_RULE_ID, FraudRules.MODEL_SCORE, name + "@" + sha.substring(0, 12), model, threshold);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
@@ -201,13 +214,16 @@ public final class FraudJob {
     }
 
     /** As {@link #kafkaSourceBuilder(String, String)}, with the user's Kafka client settings (security...). */
-    public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
-            Map<String, String> kafkaProperties) {
+    public static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(
+            String bootstrapServers, String groupId, Map<String, String> kafkaProperties) {
         return kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties, FraudSerdes.transactionDeserializer());
     }
 
-    private static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(String bootstrapServers, String groupId,
-            Map<String, String> kafkaProperties, DeserializationSchema<Transaction> values) {
+    private static TypedKafkaSource.Builder<Transaction> kafkaSourceBuilder(
+            String bootstrapServers,
+            String groupId,
+            Map<String, String> kafkaProperties,
+            DeserializationSchema<Transaction> values) {
         return ClientProperties.applyTo(TypedKafkaSource.<Transaction>builder(), kafkaProperties)
                 .setName(SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
@@ -225,14 +241,14 @@ public final class FraudJob {
     }
 
     /** As {@link #kafkaTransactions(String, String)}, starting at {@code start} when no state is restored. */
-    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
-            StartingOffsets start) {
+    public static JobSource<Transaction> kafkaTransactions(
+            String bootstrapServers, String groupId, StartingOffsets start) {
         return kafkaTransactions(bootstrapServers, groupId, start, Map.of());
     }
 
     /** As {@link #kafkaTransactions(String, String, StartingOffsets)}, with the user's Kafka client settings. */
-    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
-            StartingOffsets start, Map<String, String> kafkaProperties) {
+    public static JobSource<Transaction> kafkaTransactions(
+            String bootstrapServers, String groupId, StartingOffsets start, Map<String, String> kafkaProperties) {
         return kafkaTransactions(bootstrapServers, groupId, start, kafkaProperties, null);
     }
 
@@ -240,12 +256,21 @@ public final class FraudJob {
      * As {@link #kafkaTransactions(String, String, StartingOffsets, Map)}, reading the Confluent wire
      * format with {@code registryConfig} ({@code null}: plain Avro).
      */
-    public static JobSource<Transaction> kafkaTransactions(String bootstrapServers, String groupId,
-            StartingOffsets start, Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
-        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties,
-                registryConfig == null ? FraudSerdes.transactionDeserializer()
-                        : FraudSerdes.transactionDeserializer(registryConfig))
-                .setStartingOffsets(start).build();
+    public static JobSource<Transaction> kafkaTransactions(
+            String bootstrapServers,
+            String groupId,
+            StartingOffsets start,
+            Map<String, String> kafkaProperties,
+            Map<String, ?> registryConfig) {
+        TypedKafkaSource<Transaction> source = kafkaSourceBuilder(
+                        bootstrapServers,
+                        groupId,
+                        kafkaProperties,
+                        registryConfig == null
+                                ? FraudSerdes.transactionDeserializer()
+                                : FraudSerdes.transactionDeserializer(registryConfig))
+                .setStartingOffsets(start)
+                .build();
         return env -> source.attach(env).records();
     }
 
@@ -266,14 +291,18 @@ public final class FraudJob {
      * Alerts keyed by user id, Avro binary values, exactly once, to {@code topic}; alerts it cannot
      * write go to {@code deadLetterTopic} in the same transactions, and the job goes on.
      */
-    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
-            String jobName) {
+    public static JobSink<Alert> kafkaAlerts(
+            String bootstrapServers, String topic, String deadLetterTopic, String jobName) {
         return kafkaAlerts(bootstrapServers, topic, deadLetterTopic, jobName, Map.of());
     }
 
     /** As {@link #kafkaAlerts(String, String, String, String)}, with the user's Kafka client settings. */
-    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
-            String jobName, Map<String, String> kafkaProperties) {
+    public static JobSink<Alert> kafkaAlerts(
+            String bootstrapServers,
+            String topic,
+            String deadLetterTopic,
+            String jobName,
+            Map<String, String> kafkaProperties) {
         return kafkaAlerts(bootstrapServers, topic, deadLetterTopic, jobName, kafkaProperties, null);
     }
 
@@ -281,15 +310,21 @@ public final class FraudJob {
      * As {@link #kafkaAlerts(String, String, String, String, Map)}, writing the Confluent wire format
      * with {@code registryConfig} ({@code null}: plain Avro).
      */
-    public static JobSink<Alert> kafkaAlerts(String bootstrapServers, String topic, String deadLetterTopic,
-            String jobName, Map<String, String> kafkaProperties, Map<String, ?> registryConfig) {
-        TypedKafkaSink<Alert> sink = ClientProperties.applyTo(TypedKafkaSink.<Alert>builder(),
-                        kafkaProperties)
+    public static JobSink<Alert> kafkaAlerts(
+            String bootstrapServers,
+            String topic,
+            String deadLetterTopic,
+            String jobName,
+            Map<String, String> kafkaProperties,
+            Map<String, ?> registryConfig) {
+        TypedKafkaSink<Alert> sink = ClientProperties.applyTo(TypedKafkaSink.<Alert>builder(), kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setKeyExtractor(Alert::getUserId)
-                .setValueSerializationSchema(registryConfig == null ? FraudSerdes.alertSerializer()
-                        : FraudSerdes.alertSerializer(topic, registryConfig))
+                .setValueSerializationSchema(
+                        registryConfig == null
+                                ? FraudSerdes.alertSerializer()
+                                : FraudSerdes.alertSerializer(topic, registryConfig))
                 .setDeadLetterTopic(deadLetterTopic)
                 .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, "alerts"))
                 .build();

@@ -79,8 +79,8 @@ public final class TransactionGenerator {
             String user = "fraudster-" + bursts++;
             Instant first = burstStart(at);
             for (int k = 0; k < FraudRules.MIN_LARGE_TRANSACTIONS; k++) {
-                pending.add(transaction("tx-" + i + "-burst-" + k, user, FRAUD_AMOUNT + k,
-                        first.plus(BURST_SPACING.multipliedBy(k))));
+                pending.add(transaction(
+                        "tx-" + i + "-burst-" + k, user, FRAUD_AMOUNT + k, first.plus(BURST_SPACING.multipliedBy(k))));
             }
             return pending.remove(0);
         }

@@ -42,8 +42,8 @@ public final class Args {
      * As {@link #parse(String, String[], Set, Set)}; options in {@code repeatable} (also in
      * {@code withValue}) may be given more than once, each value kept ({@link #getAll}).
      */
-    public static Args parse(String command, String[] args, Set<String> withValue, Set<String> flags,
-            Set<String> repeatable) {
+    public static Args parse(
+            String command, String[] args, Set<String> withValue, Set<String> flags, Set<String> repeatable) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, List<String>> repeated = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -99,10 +99,12 @@ public final class Args {
         try {
             value = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(command + ": option " + option + " must be a whole number, was '" + raw + "'");
+            throw new IllegalArgumentException(
+                    command + ": option " + option + " must be a whole number, was '" + raw + "'");
         }
         if (value < min) {
-            throw new IllegalArgumentException(command + ": option " + option + " must be at least " + min + ", was " + value);
+            throw new IllegalArgumentException(
+                    command + ": option " + option + " must be at least " + min + ", was " + value);
         }
         return value;
     }

@@ -64,8 +64,8 @@ public final class ClientProperties {
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "the commands set their serializers",
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "the commands set their serializers");
 
-    private static final Map<String, String> REGISTRY_OWNED = Map.of(
-            "schema.registry.url", "use --schema-registry-url");
+    private static final Map<String, String> REGISTRY_OWNED =
+            Map.of("schema.registry.url", "use --schema-registry-url");
 
     private ClientProperties() {}
 
@@ -90,8 +90,8 @@ public final class ClientProperties {
     }
 
     /** Hands a TypedKafkaSource the settings its consumer (and Admin client) knows. */
-    public static <T> TypedKafkaSource.Builder<T> applyTo(TypedKafkaSource.Builder<T> source,
-            Map<String, String> kafkaProperties) {
+    public static <T> TypedKafkaSource.Builder<T> applyTo(
+            TypedKafkaSource.Builder<T> source, Map<String, String> kafkaProperties) {
         Set<String> known = ConsumerConfig.configNames();
         kafkaProperties.forEach((key, value) -> {
             if (known.contains(key)) {
@@ -102,8 +102,8 @@ public final class ClientProperties {
     }
 
     /** Hands an exactly-once sink the settings its producer (and Admin client) knows. */
-    public static <T> TypedKafkaSinkBuilder<T> applyTo(TypedKafkaSinkBuilder<T> sink,
-            Map<String, String> kafkaProperties) {
+    public static <T> TypedKafkaSinkBuilder<T> applyTo(
+            TypedKafkaSinkBuilder<T> sink, Map<String, String> kafkaProperties) {
         Set<String> known = ProducerConfig.configNames();
         kafkaProperties.forEach((key, value) -> {
             if (known.contains(key)) {
@@ -113,8 +113,13 @@ public final class ClientProperties {
         return sink;
     }
 
-    private static Map<String, String> read(String command, String fileOption, String file, String propertyOption,
-            List<String> pairs, Map<String, String> owned) {
+    private static Map<String, String> read(
+            String command,
+            String fileOption,
+            String file,
+            String propertyOption,
+            List<String> pairs,
+            Map<String, String> owned) {
         String prefix = command == null ? "" : command + ": ";
         Map<String, String> properties = new LinkedHashMap<>();
         if (file != null) {
@@ -123,8 +128,8 @@ public final class ClientProperties {
                 loaded.load(in);
             } catch (IOException | IllegalArgumentException e) {
                 // The exception's message could quote a line of the file; its class says enough.
-                throw new IllegalArgumentException(prefix + "cannot read " + fileOption + " file " + file
-                        + " (" + e.getClass().getSimpleName() + ")");
+                throw new IllegalArgumentException(prefix + "cannot read " + fileOption + " file " + file + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
             for (String key : new TreeSet<>(loaded.stringPropertyNames())) {
                 properties.put(key, loaded.getProperty(key));
@@ -142,8 +147,8 @@ public final class ClientProperties {
         }
         for (String key : properties.keySet()) {
             if (owned.containsKey(key)) {
-                throw new IllegalArgumentException(prefix + key + " cannot be set with "
-                        + propertyOption + " or " + fileOption + "; " + owned.get(key));
+                throw new IllegalArgumentException(prefix + key + " cannot be set with " + propertyOption + " or "
+                        + fileOption + "; " + owned.get(key));
             }
         }
         return Collections.unmodifiableMap(properties);

@@ -19,7 +19,8 @@ public final class JobProgress {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String jobUrl;
     private long lastIn = -1;
@@ -59,8 +60,11 @@ public final class JobProgress {
                     watermark = Math.min(watermark, w.path("value").asLong());
                 }
             }
-            String shown = watermark == Long.MAX_VALUE || watermark <= Long.MIN_VALUE + 1 ? "none yet"
-                    : watermark >= Long.MAX_VALUE - 1 ? "end of input" : Instant.ofEpochMilli(watermark).toString();
+            String shown = watermark == Long.MAX_VALUE || watermark <= Long.MIN_VALUE + 1
+                    ? "none yet"
+                    : watermark >= Long.MAX_VALUE - 1
+                            ? "end of input"
+                            : Instant.ofEpochMilli(watermark).toString();
             return rates + " | watermark " + shown;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -71,8 +75,8 @@ public final class JobProgress {
     }
 
     private JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + r.statusCode() + " from " + url);
         }

@@ -68,9 +68,12 @@ public final class SavedJobState {
      * the state to resume from. Returns that state, or empty for a start without state.
      */
     public Optional<Path> configure(Configuration conf, boolean fromScratch) {
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints().toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpoints().toUri().toString());
         conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints().toUri().toString());
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
         if (fromScratch) {
@@ -78,7 +81,8 @@ public final class SavedJobState {
             return Optional.empty();
         }
         Optional<Path> latest = latest();
-        latest.ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
+        latest.ifPresent(path ->
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
         return latest;
     }
 
@@ -87,11 +91,19 @@ public final class SavedJobState {
         if (!Files.isDirectory(root)) {
             return Stream.empty();
         }
-        try (Stream<Path> found = Files.find(root, depth + 1, (path, attributes) ->
-                attributes.isRegularFile() && path.getFileName().toString().equals(METADATA))) {
-            return found.map(Path::getParent)
-                    .filter(dir -> depth == 1 || CHECKPOINT_DIR.matcher(dir.getFileName().toString()).matches())
-                    .toList().stream();
+        try (Stream<Path> found = Files.find(
+                root,
+                depth + 1,
+                (path, attributes) -> attributes.isRegularFile()
+                        && path.getFileName().toString().equals(METADATA))) {
+            return found
+                    .map(Path::getParent)
+                    .filter(dir -> depth == 1
+                            || CHECKPOINT_DIR
+                                    .matcher(dir.getFileName().toString())
+                                    .matches())
+                    .toList()
+                    .stream();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not look for saved state in " + root, e);
         }

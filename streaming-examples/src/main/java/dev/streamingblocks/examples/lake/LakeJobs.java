@@ -28,10 +28,12 @@ public final class LakeJobs {
 
     /** Under the work directory. */
     public static final String LAKE_DIRECTORY = "lake";
+
     public static final String ORDERS_TABLE = "orders";
     public static final String FRAUD_ALERTS_TABLE = "fraud_alerts";
     /** Orders the lake cannot write (late beyond the lateness, invalid). */
     public static final String ORDERS_DEAD_LETTER_TOPIC = "orders-lake-dlq";
+
     public static final String FRAUD_ALERTS_DEAD_LETTER_TOPIC = "fraud-alerts-lake-dlq";
     public static final long ORDERS_LATENESS_MINUTES = 5;
     /** An alert is emitted when the watermark reaches its window's end, so its hour needs some lateness. */
@@ -70,8 +72,8 @@ public final class LakeJobs {
         return sink::sinkTo;
     }
 
-    private static <T> LakeSinkBuilder<T> withKafka(LakeSinkBuilder<T> builder, String bootstrapServers,
-            Map<String, String> kafkaProperties) {
+    private static <T> LakeSinkBuilder<T> withKafka(
+            LakeSinkBuilder<T> builder, String bootstrapServers, Map<String, String> kafkaProperties) {
         kafkaProperties.forEach(builder::setKafkaProperty);
         return builder.setBootstrapServers(bootstrapServers);
     }

@@ -1,22 +1,22 @@
 package dev.streamingblocks.examples.orders;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.core.window.KeyedWindowAggregate;
 import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
 import dev.streamingblocks.core.window.WindowSpec;
-import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.examples.ExampleEventTime;
-import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.internal.ClientProperties;
 import dev.streamingblocks.examples.io.JobSink;
 import dev.streamingblocks.examples.io.JobSource;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
-import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
-import dev.streamingblocks.kafka.source.StartingOffsets;
-import dev.streamingblocks.kafka.source.RecordValidator;
-import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.kafka.sink.UpsertJsonLayout;
+import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.RecordValidator;
+import dev.streamingblocks.kafka.source.StartingOffsets;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -63,6 +63,7 @@ public final class OrderStatsJob {
     public static final String ORDERS_DEAD_LETTER_TOPIC = "orders-dlq";
     /** Where statistics the sink cannot write (a serializer failure, too large a record) go. */
     public static final String ORDER_STATS_DEAD_LETTER_TOPIC = "order-stats-dlq";
+
     public static final Duration WINDOW = Duration.ofMinutes(1);
     public static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     public static final String WINDOW_UID = "order-stats-per-product-minute";
@@ -104,7 +105,10 @@ public final class OrderStatsJob {
      * (security, timeouts) for the consumer, its Admin check and the dead-letter producer.
      */
     public static TypedKafkaSource.Builder<Order> kafkaSourceBuilder(
-            String bootstrapServers, Map<String, ?> registryConfig, String groupId, Map<String, String> kafkaProperties) {
+            String bootstrapServers,
+            Map<String, ?> registryConfig,
+            String groupId,
+            Map<String, String> kafkaProperties) {
         return ClientProperties.applyTo(TypedKafkaSource.<Order>builder(), kafkaProperties)
                 .setName("orders-source")
                 .setBootstrapServers(bootstrapServers)
@@ -122,16 +126,21 @@ public final class OrderStatsJob {
     }
 
     /** As {@link #kafkaOrders(String, Map, String)}, starting at {@code start} when no state is restored. */
-    public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId,
-            StartingOffsets start) {
+    public static JobSource<Order> kafkaOrders(
+            String bootstrapServers, Map<String, ?> registryConfig, String groupId, StartingOffsets start) {
         return kafkaOrders(bootstrapServers, registryConfig, groupId, start, Map.of());
     }
 
     /** As {@link #kafkaOrders(String, Map, String, StartingOffsets)}, with the user's Kafka client settings. */
-    public static JobSource<Order> kafkaOrders(String bootstrapServers, Map<String, ?> registryConfig, String groupId,
-            StartingOffsets start, Map<String, String> kafkaProperties) {
+    public static JobSource<Order> kafkaOrders(
+            String bootstrapServers,
+            Map<String, ?> registryConfig,
+            String groupId,
+            StartingOffsets start,
+            Map<String, String> kafkaProperties) {
         TypedKafkaSource<Order> source = kafkaSourceBuilder(bootstrapServers, registryConfig, groupId, kafkaProperties)
-                .setStartingOffsets(start).build();
+                .setStartingOffsets(start)
+                .build();
         return env -> source.attach(env).records();
     }
 
@@ -147,8 +156,8 @@ public final class OrderStatsJob {
      * Upserts to {@code topic} in {@link #UPSERT_LAYOUT}, exactly once; records it cannot write go
      * to {@code deadLetterTopic} in the same transactions, and the job goes on.
      */
-    public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
-            String jobName) {
+    public static JobSink<OrderStats> kafkaOrderStats(
+            String bootstrapServers, String topic, String deadLetterTopic, String jobName) {
         return kafkaOrderStats(bootstrapServers, topic, deadLetterTopic, jobName, Map.of());
     }
 
@@ -156,10 +165,14 @@ public final class OrderStatsJob {
      * As {@link #kafkaOrderStats(String, String, String, String)}, with the user's Kafka client
      * settings (security, timeouts) for the producers and the broker check.
      */
-    public static JobSink<OrderStats> kafkaOrderStats(String bootstrapServers, String topic, String deadLetterTopic,
-            String jobName, Map<String, String> kafkaProperties) {
-        TypedKafkaSink<OrderStats> sink = ClientProperties.applyTo(TypedKafkaSink.<OrderStats>builder(),
-                        kafkaProperties)
+    public static JobSink<OrderStats> kafkaOrderStats(
+            String bootstrapServers,
+            String topic,
+            String deadLetterTopic,
+            String jobName,
+            Map<String, String> kafkaProperties) {
+        TypedKafkaSink<OrderStats> sink = ClientProperties.applyTo(
+                        TypedKafkaSink.<OrderStats>builder(), kafkaProperties)
                 .setBootstrapServers(bootstrapServers)
                 .setTopic(topic)
                 .setUpsertJsonLayout(UPSERT_LAYOUT)
@@ -193,8 +206,8 @@ public final class OrderStatsJob {
             return Optional.of(where + "field 'product_id' must not be blank, but was " + quoted(order.getProductId()));
         }
         if (order.getProductId().length() > MAX_ID_LENGTH) {
-            return Optional.of(where + "field 'product_id' is " + order.getProductId().length()
-                    + " characters long, more than " + MAX_ID_LENGTH);
+            return Optional.of(where + "field 'product_id' is "
+                    + order.getProductId().length() + " characters long, more than " + MAX_ID_LENGTH);
         }
         if (!Double.isFinite(order.getPrice()) || order.getPrice() < 0) {
             return Optional.of(where + "field 'price' must be a finite number >= 0, but was " + order.getPrice());
@@ -232,7 +245,9 @@ public final class OrderStatsJob {
         return KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
                 .setWindow(WindowSpec.tumbling(WINDOW))
                 .setAggregation(WindowAggregation.of(
-                        new CountAndRevenue(), Types.TUPLE(Types.LONG, Types.DOUBLE), Types.TUPLE(Types.LONG, Types.DOUBLE)))
+                        new CountAndRevenue(),
+                        Types.TUPLE(Types.LONG, Types.DOUBLE),
+                        Types.TUPLE(Types.LONG, Types.DOUBLE)))
                 .setUid(WINDOW_UID)
                 .build()
                 .apply(orders.keyBy(Order::getProductId, Types.STRING))
@@ -251,8 +266,12 @@ public final class OrderStatsJob {
             expected.merge(
                     key(start, o.getProductId()),
                     new OrderStats(start, start.plus(WINDOW), o.getProductId(), 1, revenue(o)),
-                    (a, b) -> new OrderStats(a.windowStart(), a.windowEnd(), a.productId(),
-                            a.orderCount() + 1, a.totalRevenue() + b.totalRevenue()));
+                    (a, b) -> new OrderStats(
+                            a.windowStart(),
+                            a.windowEnd(),
+                            a.productId(),
+                            a.orderCount() + 1,
+                            a.totalRevenue() + b.totalRevenue()));
         }
         return expected;
     }
@@ -274,8 +293,7 @@ public final class OrderStatsJob {
     }
 
     /** Count and revenue in one accumulator, so each window keeps O(1) state. */
-    static final class CountAndRevenue
-            implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
+    static final class CountAndRevenue implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
         private static final long serialVersionUID = 1L;
 
         @Override

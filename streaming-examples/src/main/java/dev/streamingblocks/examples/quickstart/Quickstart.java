@@ -76,9 +76,8 @@ public final class Quickstart {
     static final Duration ORDER_SPACING = Duration.ofMillis(100);
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    static final List<byte[]> POISON_PILLS = List.of(
-            "this is not avro".getBytes(StandardCharsets.UTF_8),
-            new byte[] {0, 0, 0, 0, 99, 1, 2, 3});
+    static final List<byte[]> POISON_PILLS =
+            List.of("this is not avro".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 99, 1, 2, 3});
 
     private Quickstart() {}
 
@@ -112,7 +111,8 @@ public final class Quickstart {
         long t0 = System.nanoTime();
         say("Starting the embedded stack ...");
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build();
-                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build()) {
+                EmbeddedSchemaRegistry registry =
+                        EmbeddedSchemaRegistry.builder().build()) {
             kafka.start();
             registry.start();
             int webUiPort = freePort();
@@ -120,16 +120,25 @@ public final class Quickstart {
             say("  Schema registry          " + registry.url());
             say("  Flink web UI             http://localhost:" + webUiPort + "  (while the job runs)");
             // Closed before Kafka, so its reader does not outlive the broker.
-            try (Dashboard dashboard = Dashboard.builder().setBootstrapServers(kafka.bootstrapServers())
-                    .setFlinkRestUrl("http://localhost:" + webUiPort).build().start()) {
+            try (Dashboard dashboard = Dashboard.builder()
+                    .setBootstrapServers(kafka.bootstrapServers())
+                    .setFlinkRestUrl("http://localhost:" + webUiPort)
+                    .build()
+                    .start()) {
                 say("  Dashboard                " + dashboard.url() + "  (while the job runs)");
                 return runJob(kafka, registry, webUiPort, orderCount, seed, t0);
             }
         }
     }
 
-    private static boolean runJob(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, int webUiPort,
-            int orderCount, long seed, long t0) throws Exception {
+    private static boolean runJob(
+            EmbeddedKafkaCluster kafka,
+            EmbeddedSchemaRegistry registry,
+            int webUiPort,
+            int orderCount,
+            long seed,
+            long t0)
+            throws Exception {
         Map<String, String> noRetention = Map.of("retention.ms", "-1");
         kafka.createTopic(OrderStatsJob.ORDERS_TOPIC, 3, (short) 1, noRetention);
         kafka.createTopic(OrderStatsJob.ORDER_STATS_TOPIC, 3, (short) 1, noRetention);
@@ -137,15 +146,21 @@ public final class Quickstart {
 
         List<Order> generated = new OrderGenerator(seed, EVENT_TIME_START, ORDER_SPACING).next(orderCount);
         produce(kafka, registry.url(), generated);
-        say(String.format(Locale.ROOT, "Produced %d Avro orders (seed %d) and %d poison pills to '%s'",
-                orderCount, seed, POISON_PILLS.size(), OrderStatsJob.ORDERS_TOPIC));
+        say(String.format(
+                Locale.ROOT,
+                "Produced %d Avro orders (seed %d) and %d poison pills to '%s'",
+                orderCount,
+                seed,
+                POISON_PILLS.size(),
+                OrderStatsJob.ORDERS_TOPIC));
 
-        JobClient job = buildJob(kafka.bootstrapServers(), registry.url(), webUiPort)
-                .executeAsync("order-stats (quickstart)");
+        JobClient job =
+                buildJob(kafka.bootstrapServers(), registry.url(), webUiPort).executeAsync("order-stats (quickstart)");
         say("Submitted job " + job.getJobID() + "; results appear as each checkpoint commits:");
 
         Map<String, OrderStats> expected = OrderStatsJob.expectedStats(generated);
-        JobProgress progress = new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
+        JobProgress progress =
+                new JobProgress("http://localhost:" + webUiPort, job.getJobID().toString());
         Outcome outcome = follow(kafka, job, expected.size(), t0, progress);
         return verify(expected, outcome);
     }
@@ -187,11 +202,16 @@ public final class Quickstart {
 
     private static void produce(EmbeddedKafkaCluster kafka, String registryUrl, List<Order> orders) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.CLIENT_ID_CONFIG, "order-producer",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KafkaAvroSerializer.class.getName(),
-                "schema.registry.url", registryUrl);
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "order-producer",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                KafkaAvroSerializer.class.getName(),
+                "schema.registry.url",
+                registryUrl);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
             for (Order order : orders) {
                 producer.send(new ProducerRecord<>(OrderStatsJob.ORDERS_TOPIC, order.getOrderId(), order));
@@ -202,7 +222,8 @@ public final class Quickstart {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
             for (byte[] pill : POISON_PILLS) {
-                raw.send(new ProducerRecord<>(OrderStatsJob.ORDERS_TOPIC, "poison".getBytes(StandardCharsets.UTF_8), pill));
+                raw.send(new ProducerRecord<>(
+                        OrderStatsJob.ORDERS_TOPIC, "poison".getBytes(StandardCharsets.UTF_8), pill));
             }
             raw.flush();
         }
@@ -211,8 +232,9 @@ public final class Quickstart {
     /** What the run produced: the latest value per upsert key, and the dead letters. */
     record Outcome(Map<String, JsonNode> results, int deadLetters, JobStatus finalStatus) {}
 
-    private static Outcome follow(EmbeddedKafkaCluster kafka, JobClient job, int expectedResults, long t0,
-            JobProgress progress) throws Exception {
+    private static Outcome follow(
+            EmbeddedKafkaCluster kafka, JobClient job, int expectedResults, long t0, JobProgress progress)
+            throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, JsonNode> latest = new TreeMap<>();
         int deadLetters = 0;
@@ -223,8 +245,8 @@ public final class Quickstart {
         // The local executor shuts its MiniCluster down with the job, so the result future, not
         // getJobStatus(), tells when the job has ended.
         CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                kafka.createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(OrderStatsJob.ORDER_STATS_TOPIC, OrderStatsJob.ORDERS_DEAD_LETTER_TOPIC)) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -243,20 +265,32 @@ public final class Quickstart {
                     JsonNode value = json.readTree(r.value());
                     latest.put(new String(r.key(), StandardCharsets.UTF_8), value);
                     updates++;
-                    say(String.format(Locale.ROOT, "  %s  %-7s %5d orders  revenue %,12.2f",
-                            value.get("window_start").asText(), value.get("product_id").asText(),
-                            value.get("order_count").asLong(), value.get("total_revenue").asDouble()));
+                    say(String.format(
+                            Locale.ROOT,
+                            "  %s  %-7s %5d orders  revenue %,12.2f",
+                            value.get("window_start").asText(),
+                            value.get("product_id").asText(),
+                            value.get("order_count").asLong(),
+                            value.get("total_revenue").asDouble()));
                 }
                 long elapsed = (System.nanoTime() - t0) / 1_000_000;
                 status = statusOf(job, result);
                 if (elapsed >= nextProgress) {
                     String live = progress.line();
-                    say(String.format(Locale.ROOT, "[%5.1fs] job %-9s | results %d/%d (%d updates) | dead letters %d%s",
-                            elapsed / 1000.0, status, latest.size(), expectedResults, updates, deadLetters,
+                    say(String.format(
+                            Locale.ROOT,
+                            "[%5.1fs] job %-9s | results %d/%d (%d updates) | dead letters %d%s",
+                            elapsed / 1000.0,
+                            status,
+                            latest.size(),
+                            expectedResults,
+                            updates,
+                            deadLetters,
                             live.isEmpty() ? "" : " | " + live));
                     nextProgress = elapsed + 2000;
                 }
-                if (status == JobStatus.FINISHED && latest.size() >= expectedResults
+                if (status == JobStatus.FINISHED
+                        && latest.size() >= expectedResults
                         && deadLetters >= POISON_PILLS.size()) {
                     break;
                 }
@@ -303,9 +337,14 @@ public final class Quickstart {
                 problems.add("missing result for " + e.getKey());
             } else if (got.get("order_count").asLong() != want.orderCount()
                     || Math.abs(got.get("total_revenue").asDouble() - want.totalRevenue()) > 1e-6) {
-                problems.add(String.format(Locale.ROOT, "%s: got %d orders / %.2f, expected %d / %.2f", e.getKey(),
-                        got.get("order_count").asLong(), got.get("total_revenue").asDouble(),
-                        want.orderCount(), want.totalRevenue()));
+                problems.add(String.format(
+                        Locale.ROOT,
+                        "%s: got %d orders / %.2f, expected %d / %.2f",
+                        e.getKey(),
+                        got.get("order_count").asLong(),
+                        got.get("total_revenue").asDouble(),
+                        want.orderCount(),
+                        want.totalRevenue()));
             } else {
                 matching++;
             }

@@ -77,8 +77,8 @@ public final class SessionsJob {
     }
 
     /** As {@link #kafkaSourceBuilder(String, String)}, with the user's Kafka client settings (security...). */
-    public static TypedKafkaSource.Builder<PageView> kafkaSourceBuilder(String bootstrapServers, String groupId,
-            Map<String, String> kafkaProperties) {
+    public static TypedKafkaSource.Builder<PageView> kafkaSourceBuilder(
+            String bootstrapServers, String groupId, Map<String, String> kafkaProperties) {
         return ClientProperties.applyTo(TypedKafkaSource.<PageView>builder(), kafkaProperties)
                 .setName(SOURCE_NAME)
                 .setBootstrapServers(bootstrapServers)
@@ -100,10 +100,11 @@ public final class SessionsJob {
     }
 
     /** As {@link #kafkaPageViews(String, String, StartingOffsets)}, with the user's Kafka client settings. */
-    public static JobSource<PageView> kafkaPageViews(String bootstrapServers, String groupId, StartingOffsets start,
-            Map<String, String> kafkaProperties) {
+    public static JobSource<PageView> kafkaPageViews(
+            String bootstrapServers, String groupId, StartingOffsets start, Map<String, String> kafkaProperties) {
         TypedKafkaSource<PageView> source = kafkaSourceBuilder(bootstrapServers, groupId, kafkaProperties)
-                .setStartingOffsets(start).build();
+                .setStartingOffsets(start)
+                .build();
         return env -> source.attach(env).records();
     }
 

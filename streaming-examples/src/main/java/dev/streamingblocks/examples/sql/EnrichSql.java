@@ -75,15 +75,20 @@ public final class EnrichSql {
         }
         StreamTableEnvironment tEnv = SqlJobs.createTableEnvironment(JOB_NAME);
         tEnv.getConfig().set(ExecutionConfigOptions.TABLE_EXEC_SOURCE_IDLE_TIMEOUT, SOURCE_IDLE_TIMEOUT);
-        execute(tEnv, options, OrderStatsJob.ORDERS_TOPIC, PRODUCTS_TOPIC, ORDERS_ENRICHED_TOPIC).await();
+        execute(tEnv, options, OrderStatsJob.ORDERS_TOPIC, PRODUCTS_TOPIC, ORDERS_ENRICHED_TOPIC)
+                .await();
     }
 
     /**
      * Registers {@code orders}, {@code products} and {@code orders_enriched} on {@code tEnv} and
      * submits the {@code INSERT}; sets {@code tEnv}'s local time zone to UTC.
      */
-    public static TableResult execute(StreamTableEnvironment tEnv, SqlJobOptions options,
-            String ordersTopic, String productsTopic, String enrichedTopic) {
+    public static TableResult execute(
+            StreamTableEnvironment tEnv,
+            SqlJobOptions options,
+            String ordersTopic,
+            String productsTopic,
+            String enrichedTopic) {
         tEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         OrderStatsSql.createOrdersTable(tEnv, options, ORDERS_TABLE, ordersTopic, GROUP_ID);
 

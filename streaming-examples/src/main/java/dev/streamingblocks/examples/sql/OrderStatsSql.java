@@ -66,7 +66,8 @@ public final class OrderStatsSql {
             return;
         }
         StreamTableEnvironment tEnv = SqlJobs.createTableEnvironment(JOB_NAME);
-        execute(tEnv, options, OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC).await();
+        execute(tEnv, options, OrderStatsJob.ORDERS_TOPIC, OrderStatsJob.ORDER_STATS_TOPIC)
+                .await();
     }
 
     /**

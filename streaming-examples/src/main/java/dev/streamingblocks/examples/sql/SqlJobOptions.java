@@ -120,8 +120,13 @@ public final class SqlJobOptions {
 
     /** The usage text for a job described by {@code description}. */
     public static String usage(String description) {
-        return USAGE.formatted(description, DEFAULT_BOOTSTRAP_SERVERS, DEFAULT_SCHEMA_REGISTRY_URL,
-                DEFAULT_JDBC_URL, ENV_JDBC_USER, ENV_JDBC_PASSWORD);
+        return USAGE.formatted(
+                description,
+                DEFAULT_BOOTSTRAP_SERVERS,
+                DEFAULT_SCHEMA_REGISTRY_URL,
+                DEFAULT_JDBC_URL,
+                ENV_JDBC_USER,
+                ENV_JDBC_PASSWORD);
     }
 
     public String bootstrapServers() {
@@ -205,8 +210,9 @@ public final class SqlJobOptions {
                 + ", jdbcPassword=" + (jdbcPassword == null ? "(none)" : "****")
                 + ", bounded=" + bounded
                 + (kafkaProperties.isEmpty() ? "" : ", kafkaProperties=" + kafkaProperties.keySet())
-                + (schemaRegistryProperties.isEmpty() ? "" : ", schemaRegistryProperties="
-                        + schemaRegistryProperties.keySet())
+                + (schemaRegistryProperties.isEmpty()
+                        ? ""
+                        : ", schemaRegistryProperties=" + schemaRegistryProperties.keySet())
                 + "}";
     }
 

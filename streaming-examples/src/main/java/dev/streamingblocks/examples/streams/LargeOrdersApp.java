@@ -108,8 +108,9 @@ public final class LargeOrdersApp {
                             + "', keyed by product; unreadable records -> '" + DEAD_LETTER_TOPIC + "'.");
                     return;
                 }
-                default -> throw new IllegalArgumentException("large-orders: unknown option '" + args[i]
-                        + "'; try large-orders --help");
+                default ->
+                    throw new IllegalArgumentException(
+                            "large-orders: unknown option '" + args[i] + "'; try large-orders --help");
             }
         }
         AtomicLong read = new AtomicLong();
@@ -117,17 +118,25 @@ public final class LargeOrdersApp {
         CountDownLatch stopped = new CountDownLatch(1);
         KafkaStreams streams = new KafkaStreams(topology(read, written), config(bootstrap, registry));
         streams.setStateListener((now, before) -> System.out.println("Kafka Streams " + APPLICATION_ID + ": " + now));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            streams.close(Duration.ofSeconds(30));
-            stopped.countDown();
-        }, APPLICATION_ID + "-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            streams.close(Duration.ofSeconds(30));
+                            stopped.countDown();
+                        },
+                        APPLICATION_ID + "-shutdown"));
         System.out.println("large-orders: " + ORDERS_TOPIC + " on " + bootstrap + " (registry " + registry + ") -> "
                 + LARGE_ORDERS_TOPIC + "; Ctrl-C stops it");
         streams.start();
         long start = System.nanoTime();
         while (!stopped.await(PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-            System.out.printf(Locale.ROOT, "[%6.0fs] large-orders %s | orders read %,d | large orders written %,d%n",
-                    (System.nanoTime() - start) / 1e9, streams.state(), read.get(), written.get());
+            System.out.printf(
+                    Locale.ROOT,
+                    "[%6.0fs] large-orders %s | orders read %,d | large orders written %,d%n",
+                    (System.nanoTime() - start) / 1e9,
+                    streams.state(),
+                    read.get(),
+                    written.get());
         }
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamingblocks.cdc.ChangeRecord;
+import dev.streamingblocks.cdc.LatestVersionJoin;
 import dev.streamingblocks.core.avro.KafkaAvroSerializer;
 import dev.streamingblocks.examples.avro.Order;
+import dev.streamingblocks.examples.orders.OrderStatsJob;
 import dev.streamingblocks.examples.sql.EnrichSql;
 import dev.streamingblocks.examples.sql.SqlJobOptions;
 import dev.streamingblocks.testkit.await.Await;
@@ -23,16 +26,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.streamingblocks.cdc.ChangeRecord;
-import dev.streamingblocks.cdc.LatestVersionJoin;
-import dev.streamingblocks.examples.orders.OrderStatsJob;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -66,6 +66,7 @@ class CdcEnrichITCase {
     static List<ConsumerRecord<byte[], byte[]>> captured;
     /** The commit times of the update of prod-1, the delete of prod-2, the update of prod-3. */
     static Instant updated;
+
     static Instant deleted;
     static Instant updatedAgain;
     static Path workDirectory;
@@ -75,7 +76,8 @@ class CdcEnrichITCase {
         workDirectory = Files.createTempDirectory("cdc-it");
         cdcTopic = EmbeddedKafkaCluster.uniqueTopicName("products-cdc");
         KAFKA.cluster().createTopic(cdcTopic, 1, (short) 1, Map.of("retention.ms", "-1"));
-        try (Connection connection = POSTGRES.postgres().connect(); Statement sql = connection.createStatement()) {
+        try (Connection connection = POSTGRES.postgres().connect();
+                Statement sql = connection.createStatement()) {
             sql.execute(ProductsTable.DDL);
             sql.execute("ALTER TABLE products REPLICA IDENTITY FULL");
             sql.execute("INSERT INTO products (id, name, price) VALUES"
@@ -89,7 +91,9 @@ class CdcEnrichITCase {
             // While nothing captures: the slot keeps the change for the next start.
             sql.execute("DELETE FROM products WHERE id = 'prod-2'");
             try (ProductsCapture second = capture().start()) {
-                Await.until(TIMEOUT, "the delete made while stopped is in Kafka",
+                Await.until(
+                        TIMEOUT,
+                        "the delete made while stopped is in Kafka",
                         () -> second.written() == 1 && second.tombstones() == 1);
                 sql.execute("UPDATE products SET price = 35.00, updated_at = now() WHERE id = 'prod-3'");
                 Await.until(TIMEOUT, "the second update is in Kafka", () -> second.written() == 2);
@@ -132,19 +136,22 @@ class CdcEnrichITCase {
             }
             JsonNode envelope = JSON.readTree(record.value());
             JsonNode row = envelope.get("op").asText().equals("d") ? envelope.get("before") : envelope.get("after");
-            changes.add(key + " " + envelope.get("op").asText() + " " + row.get("name").asText() + " "
+            changes.add(key + " " + envelope.get("op").asText() + " "
+                    + row.get("name").asText() + " "
                     + row.get("price").asText()
-                    + (envelope.get("op").asText().equals("u") ? " was " + envelope.get("before").get("price").asText()
+                    + (envelope.get("op").asText().equals("u")
+                            ? " was " + envelope.get("before").get("price").asText()
                             : ""));
         }
-        assertThat(changes).containsExactly(
-                "{\"id\":\"prod-1\"} r Widget 10.00",
-                "{\"id\":\"prod-2\"} r Gadget 20.00",
-                "{\"id\":\"prod-3\"} r Gizmo 30.00",
-                "{\"id\":\"prod-1\"} u Widget 12.50 was 10.00",
-                "{\"id\":\"prod-2\"} d Gadget 20.00",
-                "{\"id\":\"prod-2\"} tombstone",
-                "{\"id\":\"prod-3\"} u Gizmo 35.00 was 30.00");
+        assertThat(changes)
+                .containsExactly(
+                        "{\"id\":\"prod-1\"} r Widget 10.00",
+                        "{\"id\":\"prod-2\"} r Gadget 20.00",
+                        "{\"id\":\"prod-3\"} r Gizmo 30.00",
+                        "{\"id\":\"prod-1\"} u Widget 12.50 was 10.00",
+                        "{\"id\":\"prod-2\"} d Gadget 20.00",
+                        "{\"id\":\"prod-2\"} tombstone",
+                        "{\"id\":\"prod-3\"} u Gizmo 35.00 was 30.00");
         assertThat(updated).isBefore(deleted);
         assertThat(deleted).isBefore(updatedAgain);
     }
@@ -157,10 +164,16 @@ class CdcEnrichITCase {
         KAFKA.cluster().createTopic(enriched, 1, (short) 1, Map.of("retention.ms", "-1"));
         produce(orders, testOrders());
 
-        EnrichSql.execute(tableEnvironment(),
-                        SqlJobOptions.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                                .setSchemaRegistryUrl(REGISTRY.url()).setBounded(true).build(),
-                        orders, cdcTopic, enriched)
+        EnrichSql.execute(
+                        tableEnvironment(),
+                        SqlJobOptions.builder()
+                                .setBootstrapServers(KAFKA.bootstrapServers())
+                                .setSchemaRegistryUrl(REGISTRY.url())
+                                .setBounded(true)
+                                .build(),
+                        orders,
+                        cdcTopic,
+                        enriched)
                 .await();
 
         List<String> values = new ArrayList<>();
@@ -184,12 +197,16 @@ class CdcEnrichITCase {
         // The captured changes, with two records that are no product change after the snapshot.
         List<ProducerRecord<byte[], byte[]>> copy = new ArrayList<>();
         for (int i = 0; i < captured.size(); i++) {
-            copy.add(new ProducerRecord<>(changes, captured.get(i).key(), captured.get(i).value()));
+            copy.add(new ProducerRecord<>(
+                    changes, captured.get(i).key(), captured.get(i).value()));
             if (i == 2) {
                 copy.add(new ProducerRecord<>(changes, bytes("{\"id\":\"prod-9\"}"), bytes("{\"op\":\"c\"")));
-                copy.add(new ProducerRecord<>(changes, bytes("{\"id\":\"prod-9\"}"), bytes("{\"op\":\"c\","
-                        + "\"after\":{\"id\":\"prod-9\",\"name\":\"Gear\",\"price\":\"ten\","
-                        + "\"updated_at\":\"2026-12-02T12:00:00Z\"},\"source\":{\"ts_ms\":1}}")));
+                copy.add(new ProducerRecord<>(
+                        changes,
+                        bytes("{\"id\":\"prod-9\"}"),
+                        bytes("{\"op\":\"c\","
+                                + "\"after\":{\"id\":\"prod-9\",\"name\":\"Gear\",\"price\":\"ten\","
+                                + "\"updated_at\":\"2026-12-02T12:00:00Z\"},\"source\":{\"ts_ms\":1}}")));
             }
         }
         kafka.produce(copy);
@@ -198,42 +215,57 @@ class CdcEnrichITCase {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        DataStream<Order> orderStream = OrderStatsJob.kafkaSourceBuilder(KAFKA.bootstrapServers(),
-                        Map.of("schema.registry.url", REGISTRY.url()), "enrich-cdc-it")
-                .setTopics(orders).setDeadLetterTopic(ordersDlq).setBoundedToLatest().build().attach(env).records();
-        DataStream<ChangeRecord<Product>> productStream = CdcEnrichJob.productChanges(KAFKA.bootstrapServers(),
-                        changes, "enrich-cdc-it")
-                .setDeadLetterTopic(changesDlq).setBoundedToLatest().build().attach(env).records();
+        DataStream<Order> orderStream = OrderStatsJob.kafkaSourceBuilder(
+                        KAFKA.bootstrapServers(), Map.of("schema.registry.url", REGISTRY.url()), "enrich-cdc-it")
+                .setTopics(orders)
+                .setDeadLetterTopic(ordersDlq)
+                .setBoundedToLatest()
+                .build()
+                .attach(env)
+                .records();
+        DataStream<ChangeRecord<Product>> productStream = CdcEnrichJob.productChanges(
+                        KAFKA.bootstrapServers(), changes, "enrich-cdc-it")
+                .setDeadLetterTopic(changesDlq)
+                .setBoundedToLatest()
+                .build()
+                .attach(env)
+                .records();
         LatestVersionJoin.Result<Order, EnrichedOrder> enriched = CdcEnrichJob.enrich(orderStream, productStream);
         DataStream<String> results = enriched.matched()
-                .map(e -> e.orderId() + " " + e.productName() + " " + e.price() + " x" + e.quantity() + " = " + e.total())
+                .map(e ->
+                        e.orderId() + " " + e.productName() + " " + e.price() + " x" + e.quantity() + " = " + e.total())
                 .returns(Types.STRING)
-                .union(enriched.unmatched().map(u -> u.left().getOrderId() + " " + u.reason()).returns(Types.STRING));
+                .union(enriched.unmatched()
+                        .map(u -> u.left().getOrderId() + " " + u.reason())
+                        .returns(Types.STRING));
         List<String> out = new ArrayList<>();
         try (CloseableIterator<String> it = results.executeAndCollect("enrich-cdc-it")) {
             it.forEachRemaining(out::add);
         }
 
         // The same versions as the SQL job: old price just before each change, new price from it on.
-        assertThat(out).containsExactlyInAnyOrder(
-                "ord-1 Widget 10.00 x2 = 20.00",
-                "ord-2 Widget 12.50 x2 = 25.00",
-                "ord-3 Gadget 20.00 x1 = 20.00",
-                "ord-5 Gizmo 30.00 x3 = 90.00",
-                "ord-6 Gizmo 35.00 x3 = 105.00",
-                "ord-0 NO_VERSION",        // before the snapshot read prod-1
-                "ord-4 NO_VERSION",        // prod-2 was deleted at the order's time
-                "ord-7 NO_VERSION");       // prod-9 never existed
+        assertThat(out)
+                .containsExactlyInAnyOrder(
+                        "ord-1 Widget 10.00 x2 = 20.00",
+                        "ord-2 Widget 12.50 x2 = 25.00",
+                        "ord-3 Gadget 20.00 x1 = 20.00",
+                        "ord-5 Gizmo 30.00 x3 = 90.00",
+                        "ord-6 Gizmo 35.00 x3 = 105.00",
+                        "ord-0 NO_VERSION", // before the snapshot read prod-1
+                        "ord-4 NO_VERSION", // prod-2 was deleted at the order's time
+                        "ord-7 NO_VERSION"); // prod-9 never existed
         List<String> deadLetters = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : kafka.consume(changesDlq, 2, TIMEOUT)) {
-            deadLetters.add(new String(r.headers().lastHeader("dlq.error.message").value(), StandardCharsets.UTF_8)
-                    + " @" + new String(r.headers().lastHeader("dlq.source.offset").value(), StandardCharsets.UTF_8));
+            deadLetters.add(new String(
+                            r.headers().lastHeader("dlq.error.message").value(), StandardCharsets.UTF_8) + " @"
+                    + new String(r.headers().lastHeader("dlq.source.offset").value(), StandardCharsets.UTF_8));
         }
-        assertThat(deadLetters).containsExactly(
-                "not a Debezium change event: the value is not JSON (Unexpected end-of-input: expected close marker"
-                        + " for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`"
-                        + " disabled); line: 1, column: 1])) @3",
-                "'after.price' must be a decimal, but was \"ten\" @4");
+        assertThat(deadLetters)
+                .containsExactly(
+                        "not a Debezium change event: the value is not JSON (Unexpected end-of-input: expected close marker"
+                                + " for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`"
+                                + " disabled); line: 1, column: 1])) @3",
+                        "'after.price' must be a decimal, but was \"ten\" @4");
     }
 
     private static byte[] bytes(String text) {
@@ -269,10 +301,14 @@ class CdcEnrichITCase {
 
     static void produce(String topic, List<Order> orders) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KafkaAvroSerializer.class.getName(),
-                "schema.registry.url", REGISTRY.url());
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                KafkaAvroSerializer.class.getName(),
+                "schema.registry.url",
+                REGISTRY.url());
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
             for (Order order : orders) {
                 producer.send(new ProducerRecord<>(topic, order.getOrderId(), order));
@@ -290,11 +326,18 @@ class CdcEnrichITCase {
     }
 
     static Order order(String id, String user, String product, int quantity, double price, Instant time) {
-        return Order.newBuilder().setOrderId(id).setUserId(user).setProductId(product).setQuantity(quantity)
-                .setPrice(price).setTimestamp(time.toEpochMilli()).build();
+        return Order.newBuilder()
+                .setOrderId(id)
+                .setUserId(user)
+                .setProductId(product)
+                .setQuantity(quantity)
+                .setPrice(price)
+                .setTimestamp(time.toEpochMilli())
+                .build();
     }
 
     static Instant commitTime(ConsumerRecord<byte[], byte[]> record) throws Exception {
-        return Instant.ofEpochMilli(JSON.readTree(record.value()).get("source").get("ts_ms").asLong());
+        return Instant.ofEpochMilli(
+                JSON.readTree(record.value()).get("source").get("ts_ms").asLong());
     }
 }

@@ -56,17 +56,22 @@ class ProduceConsumeITCase {
         List<Order> consumed = consumer.consume(50, Duration.ofSeconds(10), out);
         List<Order> expected = new OrderGenerator(7, BEGINNING, Duration.ofMillis(100)).next(50);
         Comparator<Order> byId = Comparator.comparing(Order::getOrderId);
-        assertThat(consumed.stream().sorted(byId).toList()).isEqualTo(expected.stream().sorted(byId).toList());
+        assertThat(consumed.stream().sorted(byId).toList())
+                .isEqualTo(expected.stream().sorted(byId).toList());
 
         // Manual commits: the group's committed offsets are the end of each partition ...
         try (Admin admin = KAFKA.cluster().createAdmin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets("reader-it").partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("reader-it")
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             var ends = admin.listOffsets(Map.of(
-                    new TopicPartition(topic, 0), OffsetSpec.latest(),
-                    new TopicPartition(topic, 1), OffsetSpec.latest())).all().get();
+                            new TopicPartition(topic, 0), OffsetSpec.latest(),
+                            new TopicPartition(topic, 1), OffsetSpec.latest()))
+                    .all()
+                    .get();
             assertThat(committed).hasSize(2);
-            committed.forEach((tp, offset) -> assertThat(offset.offset()).isEqualTo(ends.get(tp).offset()));
+            committed.forEach((tp, offset) ->
+                    assertThat(offset.offset()).isEqualTo(ends.get(tp).offset()));
         }
         // ... so the same group reads nothing more.
         assertThat(consumer.consume(0, Duration.ofSeconds(3), out)).isEmpty();
@@ -79,14 +84,30 @@ class ProduceConsumeITCase {
         KAFKA.cluster().createTopic(transactions, 1);
         KAFKA.cluster().createTopic(views, 1);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        assertThat(OrderProducer.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setKind(OrderProducer.Kind.TRANSACTIONS).setTopic(transactions).setCount(30).setFraudEvery(10)
-                .setStart(BEGINNING).build().run(quiet)).isEqualTo(30);
-        assertThat(OrderProducer.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setKind(OrderProducer.Kind.PAGE_VIEWS).setTopic(views).setCount(20).setRatePerSecond(200)
-                .setStart(BEGINNING).build().run(quiet)).isEqualTo(20);
-        assertThat(KAFKA.cluster().consume(transactions, 30, Duration.ofSeconds(10))).hasSize(30);
+        assertThat(OrderProducer.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setKind(OrderProducer.Kind.TRANSACTIONS)
+                        .setTopic(transactions)
+                        .setCount(30)
+                        .setFraudEvery(10)
+                        .setStart(BEGINNING)
+                        .build()
+                        .run(quiet))
+                .isEqualTo(30);
+        assertThat(OrderProducer.builder()
+                        .setBootstrapServers(KAFKA.bootstrapServers())
+                        .setKind(OrderProducer.Kind.PAGE_VIEWS)
+                        .setTopic(views)
+                        .setCount(20)
+                        .setRatePerSecond(200)
+                        .setStart(BEGINNING)
+                        .build()
+                        .run(quiet))
+                .isEqualTo(20);
+        assertThat(KAFKA.cluster().consume(transactions, 30, Duration.ofSeconds(10)))
+                .hasSize(30);
         assertThat(KAFKA.cluster().consume(views, 20, Duration.ofSeconds(10)))
-                .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).startsWith("{\"user_id\":\"user-"));
+                .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                        .startsWith("{\"user_id\":\"user-"));
     }
 }

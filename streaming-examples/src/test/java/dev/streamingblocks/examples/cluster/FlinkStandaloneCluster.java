@@ -72,16 +72,47 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
      * and formats stay out: they belong in the job jar.
      */
     public static final Set<String> CLUSTER_ARTIFACTS = Set.of(
-            "flink-annotations", "flink-core", "flink-core-api", "flink-metrics-core", "flink-runtime",
-            "flink-rpc-core", "flink-rpc-akka-loader", "flink-streaming-java", "flink-datastream",
-            "flink-datastream-api", "flink-clients", "flink-runtime-web", "flink-file-sink-common",
-            "flink-queryable-state-client-java", "flink-hadoop-fs", "flink-connector-datagen",
-            "flink-connector-base", "flink-shaded-guava", "flink-shaded-jackson", "flink-shaded-netty",
-            "flink-shaded-zookeeper-3", "flink-shaded-asm-9",
-            "commons-lang3", "commons-text", "commons-math3", "commons-collections", "commons-compress",
-            "commons-io", "commons-cli", "kryo", "reflectasm", "minlog", "objenesis", "javassist",
-            "async-profiler", "jsr305", "snakeyaml-engine",
-            "slf4j-api", "log4j-api", "log4j-core", "log4j-slf4j2-impl");
+            "flink-annotations",
+            "flink-core",
+            "flink-core-api",
+            "flink-metrics-core",
+            "flink-runtime",
+            "flink-rpc-core",
+            "flink-rpc-akka-loader",
+            "flink-streaming-java",
+            "flink-datastream",
+            "flink-datastream-api",
+            "flink-clients",
+            "flink-runtime-web",
+            "flink-file-sink-common",
+            "flink-queryable-state-client-java",
+            "flink-hadoop-fs",
+            "flink-connector-datagen",
+            "flink-connector-base",
+            "flink-shaded-guava",
+            "flink-shaded-jackson",
+            "flink-shaded-netty",
+            "flink-shaded-zookeeper-3",
+            "flink-shaded-asm-9",
+            "commons-lang3",
+            "commons-text",
+            "commons-math3",
+            "commons-collections",
+            "commons-compress",
+            "commons-io",
+            "commons-cli",
+            "kryo",
+            "reflectasm",
+            "minlog",
+            "objenesis",
+            "javassist",
+            "async-profiler",
+            "jsr305",
+            "snakeyaml-engine",
+            "slf4j-api",
+            "log4j-api",
+            "log4j-core",
+            "log4j-slf4j2-impl");
 
     private static final String EXEC_RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Duration PROCESS_STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -96,7 +127,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     private final Duration startupTimeout;
     private final Map<String, String> extraConfig;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopProcesses, "flink-standalone-cluster-stop");
 
@@ -143,13 +175,24 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             List<String> jvmOpens = jvmOpens();
 
             List<String> jmParams = memoryParams("GET_JM_RESOURCE_PARAMS", confDir, classpath);
-            processes.add(startJvm("jobmanager", classpath, jvmOpens, jmParams.get(0),
-                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", confDir,
+            processes.add(startJvm(
+                    "jobmanager",
+                    classpath,
+                    jvmOpens,
+                    jmParams.get(0),
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    confDir,
                     jmParams.get(1)));
             List<String> tmParams = memoryParams("GET_TM_RESOURCE_PARAMS", confDir, classpath);
             for (int i = 0; i < taskManagers; i++) {
-                processes.add(startJvm("taskmanager-" + i, classpath, jvmOpens, tmParams.get(0),
-                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", confDir, tmParams.get(1)));
+                processes.add(startJvm(
+                        "taskmanager-" + i,
+                        classpath,
+                        jvmOpens,
+                        tmParams.get(0),
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        confDir,
+                        tmParams.get(1)));
             }
             awaitTaskManagers(begin.plus(startupTimeout));
         } catch (IOException e) {
@@ -159,8 +202,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             stopProcesses();
             throw e;
         }
-        LOG.info("Flink standalone cluster with {} TaskManager(s) up at {} in {} ms; logs in {}",
-                taskManagers, restAddress, Duration.between(begin, Instant.now()).toMillis(), logDir());
+        LOG.info(
+                "Flink standalone cluster with {} TaskManager(s) up at {} in {} ms; logs in {}",
+                taskManagers,
+                restAddress,
+                Duration.between(begin, Instant.now()).toMillis(),
+                logDir());
         return this;
     }
 
@@ -196,15 +243,19 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         ObjectNode body = json.createObjectNode();
         body.put("entryClass", entryClass);
         body.put("parallelism", parallelism);
-        body.putArray("programArgsList").addAll(programArgs.stream().map(json.getNodeFactory()::textNode)
-                .collect(Collectors.toList()));
-        JsonNode response = send(HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "run " + entryClass + " from " + jar);
+        body.putArray("programArgsList")
+                .addAll(programArgs.stream()
+                        .map(json.getNodeFactory()::textNode)
+                        .collect(Collectors.toList()));
+        JsonNode response = send(
+                HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+                "run " + entryClass + " from " + jar);
         String jobId = response.path("jobid").asText(null);
         if (jobId == null) {
-            throw new IllegalStateException("Flink answered the run of " + entryClass + " without a job id: "
-                    + response);
+            throw new IllegalStateException(
+                    "Flink answered the run of " + entryClass + " without a job id: " + response);
         }
         LOG.info("Submitted {} from {} as job {}", entryClass, jar.getFileName(), jobId);
         return jobId;
@@ -230,13 +281,13 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                 return;
             }
             if (TERMINAL_STATES.contains(current)) {
-                throw new AssertionError("Job " + jobId + " is " + current + ", not " + expected
-                        + "; root exception: " + rootException(jobId));
+                throw new AssertionError("Job " + jobId + " is " + current + ", not " + expected + "; root exception: "
+                        + rootException(jobId));
             }
             pause(Duration.ofMillis(200));
         }
-        throw new AssertionError("Job " + jobId + " did not reach " + expected + " within " + timeout
-                + "; it is " + current + "; root exception: " + rootException(jobId));
+        throw new AssertionError("Job " + jobId + " did not reach " + expected + " within " + timeout + "; it is "
+                + current + "; root exception: " + rootException(jobId));
     }
 
     /**
@@ -257,7 +308,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             for (JsonNode vertex : job.path("vertices")) {
                 total += vertex.path("parallelism").asInt();
             }
-            if (total > 0 && counts.path("RUNNING").asInt() == job.path("vertices").size()
+            if (total > 0
+                    && counts.path("RUNNING").asInt() == job.path("vertices").size()
                     && runningSubtasks(job) == total) {
                 return;
             }
@@ -279,7 +331,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     public Set<String> taskManagersOf(String jobId) {
         Set<String> ids = new java.util.TreeSet<>();
         for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
-            for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText())
+            for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/"
+                            + vertex.path("id").asText())
                     .path("subtasks")) {
                 ids.add(subtask.path("taskmanager-id").asText());
             }
@@ -289,15 +342,19 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Cancels the job ({@code PATCH /jobs/<id>?mode=cancel}) and waits until it is {@code CANCELED}. */
     public void cancelJob(String jobId, Duration timeout) {
-        send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()), "cancel job " + jobId);
+        send(
+                HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody()),
+                "cancel job " + jobId);
         awaitJobState(jobId, "CANCELED", timeout);
     }
 
     /** The root exception Flink recorded for the job, or {@code "none"}. */
     public String rootException(String jobId) {
         try {
-            JsonNode history = get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries");
+            JsonNode history = get("/jobs/" + jobId + "/exceptions")
+                    .path("exceptionHistory")
+                    .path("entries");
             if (history.isArray() && !history.isEmpty()) {
                 return history.get(0).path("stacktrace").asText();
             }
@@ -369,7 +426,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         config.put("rest.port", String.valueOf(restPort));
         config.put("io.tmp.dirs", tmp.toString());
         config.put("web.tmpdir", tmp.resolve("web").toString());
-        config.put("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+        config.put(
+                "execution.checkpointing.dir",
+                workDir.resolve("checkpoints").toUri().toString());
         config.put("pipeline.generic-types", "false");
         // A failing test job should fail at once, with its cause, instead of restarting until timeout.
         config.put("restart-strategy.type", "none");
@@ -382,7 +441,10 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         StringBuilder yaml = new StringBuilder("# Written by FlinkStandaloneCluster\n");
         // Quoted values: a YAML reader must not turn "false" into a boolean or "1200m" into anything else.
         for (Map.Entry<String, String> entry : config.entrySet()) {
-            yaml.append(entry.getKey()).append(": ").append(json.writeValueAsString(entry.getValue())).append('\n');
+            yaml.append(entry.getKey())
+                    .append(": ")
+                    .append(json.writeValueAsString(entry.getValue()))
+                    .append('\n');
         }
         Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
         // append: the RPC system's own class loader opens the file a second time and would truncate it.
@@ -406,7 +468,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);
-            if (!entry.endsWith(".jar") || path.getParent() == null || path.getParent().getParent() == null) {
+            if (!entry.endsWith(".jar")
+                    || path.getParent() == null
+                    || path.getParent().getParent() == null) {
                 continue;
             }
             // Maven repository layout: .../<artifactId>/<version>/<artifactId>-<version>[-classifier].jar
@@ -420,7 +484,10 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         Set<String> found = entries.stream()
                 .map(e -> Path.of(e).getParent().getParent().getFileName().toString())
                 .collect(Collectors.toSet());
-        List<String> missing = CLUSTER_ARTIFACTS.stream().filter(a -> !found.contains(a)).sorted().toList();
+        List<String> missing = CLUSTER_ARTIFACTS.stream()
+                .filter(a -> !found.contains(a))
+                .sorted()
+                .toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The test classpath lacks Flink cluster artifacts " + missing
                     + "; add them as test dependencies of this module");
@@ -442,8 +509,14 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Runs BashJavaUtils like Flink's scripts: line 1 = JVM memory flags, line 2 = dynamic -D configs. */
     private List<String> memoryParams(String command, Path confDir, String classpath) throws IOException {
-        List<String> cmd = List.of(javaExecutable(), "-cp", classpath,
-                "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir", confDir.toString());
+        List<String> cmd = List.of(
+                javaExecutable(),
+                "-cp",
+                classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                command,
+                "--configDir",
+                confDir.toString());
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         process.getInputStream().transferTo(out);
@@ -461,20 +534,28 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                 .map(l -> l.substring(EXEC_RESULT_PREFIX.length()).trim())
                 .toList();
         if (exit != 0 || results.size() != 2) {
-            throw new IllegalStateException("BashJavaUtils " + command + " exited with " + exit
-                    + " and gave " + results.size() + " result line(s) instead of 2:\n" + output);
+            throw new IllegalStateException("BashJavaUtils " + command + " exited with " + exit + " and gave "
+                    + results.size() + " result line(s) instead of 2:\n" + output);
         }
         return results;
     }
 
-    private Process startJvm(String name, String classpath, List<String> jvmOpens, String memoryFlags,
-            String mainClass, Path confDir, String dynamicConfigs) throws IOException {
+    private Process startJvm(
+            String name,
+            String classpath,
+            List<String> jvmOpens,
+            String memoryFlags,
+            String mainClass,
+            Path confDir,
+            String dynamicConfigs)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
         cmd.addAll(splitArgs(memoryFlags));
         cmd.addAll(jvmOpens);
         cmd.add("-Dlog.file=" + logDir().resolve(name + ".log"));
-        cmd.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
+        cmd.add("-Dlog4j.configurationFile="
+                + confDir.resolve("log4j.properties").toUri());
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass);
@@ -514,8 +595,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             }
             pause(Duration.ofMillis(250));
         }
-        throw new IllegalStateException("The Flink standalone cluster did not come up within " + startupTimeout
-                + " (" + lastProblem + "); see the logs in " + logDir());
+        throw new IllegalStateException("The Flink standalone cluster did not come up within " + startupTimeout + " ("
+                + lastProblem + "); see the logs in " + logDir());
     }
 
     private String uploadJar(Path jar) {
@@ -534,12 +615,15 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                 HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8),
                 HttpRequest.BodyPublishers.ofByteArray(content),
                 HttpRequest.BodyPublishers.ofString(tail, StandardCharsets.UTF_8));
-        JsonNode response = send(HttpRequest.newBuilder(uri("/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(body), "upload " + jar.getFileName());
+        JsonNode response = send(
+                HttpRequest.newBuilder(uri("/jars/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(body),
+                "upload " + jar.getFileName());
         String stored = response.path("filename").asText("");
         if (!"success".equals(response.path("status").asText()) || stored.isEmpty()) {
-            throw new IllegalStateException("Flink did not accept the upload of " + jar.getFileName() + ": " + response);
+            throw new IllegalStateException(
+                    "Flink did not accept the upload of " + jar.getFileName() + ": " + response);
         }
         // The jar id is the stored file's name, e.g. 1b7c..._job.jar.
         return Path.of(stored).getFileName().toString();
@@ -551,11 +635,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     private JsonNode send(HttpRequest.Builder request, String what) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(REQUEST_TIMEOUT).build(),
+            HttpResponse<String> response = http.send(
+                    request.timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("Flink REST " + what + " answered HTTP " + response.statusCode()
-                        + ": " + response.body());
+                throw new IllegalStateException(
+                        "Flink REST " + what + " answered HTTP " + response.statusCode() + ": " + response.body());
             }
             return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
         } catch (IOException e) {
@@ -586,7 +671,9 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     }
 
     private static List<String> splitArgs(String line) {
-        return Arrays.stream(line.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(line.trim().split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String javaExecutable() {
@@ -682,7 +769,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                         "slotsPerTaskManager must be at least 1, but was " + slotsPerTaskManager);
             }
             if (jobManagerMemory == null || !jobManagerMemory.matches("\\d+[mMgG]")) {
-                throw new IllegalArgumentException("jobManagerMemory must look like 1024m, but was " + jobManagerMemory);
+                throw new IllegalArgumentException(
+                        "jobManagerMemory must look like 1024m, but was " + jobManagerMemory);
             }
             if (taskManagerMemory == null || !taskManagerMemory.matches("\\d+[mMgG]")) {
                 throw new IllegalArgumentException(

@@ -20,20 +20,34 @@ class FlinkStandaloneClusterBuilderTest {
 
     @Test
     void namesEachInvalidProperty() {
-        assertThatThrownBy(() -> FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR).setTaskManagers(0).build())
+        assertThatThrownBy(() -> FlinkStandaloneCluster.builder()
+                        .setWorkDir(WORK_DIR)
+                        .setTaskManagers(0)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("taskManagers must be at least 1, but was 0");
-        assertThatThrownBy(() -> FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR).setSlotsPerTaskManager(0).build())
+        assertThatThrownBy(() -> FlinkStandaloneCluster.builder()
+                        .setWorkDir(WORK_DIR)
+                        .setSlotsPerTaskManager(0)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("slotsPerTaskManager must be at least 1, but was 0");
-        assertThatThrownBy(() -> FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR).setJobManagerMemory("1 GB").build())
+        assertThatThrownBy(() -> FlinkStandaloneCluster.builder()
+                        .setWorkDir(WORK_DIR)
+                        .setJobManagerMemory("1 GB")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("jobManagerMemory must look like 1024m, but was 1 GB");
-        assertThatThrownBy(() -> FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR).setTaskManagerMemory(null).build())
+        assertThatThrownBy(() -> FlinkStandaloneCluster.builder()
+                        .setWorkDir(WORK_DIR)
+                        .setTaskManagerMemory(null)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("taskManagerMemory must look like 1200m, but was null");
-        assertThatThrownBy(() -> FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR)
-                        .setStartupTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> FlinkStandaloneCluster.builder()
+                        .setWorkDir(WORK_DIR)
+                        .setStartupTimeout(Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("startupTimeout must be positive, but was PT0S");
         assertThatThrownBy(() -> FlinkStandaloneCluster.builder().setConfig(" ", "x"))
@@ -46,7 +60,8 @@ class FlinkStandaloneClusterBuilderTest {
 
     @Test
     void refusesUseBeforeStartAndAfterClose() {
-        FlinkStandaloneCluster cluster = FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR).build();
+        FlinkStandaloneCluster cluster =
+                FlinkStandaloneCluster.builder().setWorkDir(WORK_DIR).build();
         assertThatThrownBy(cluster::restAddress)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("FlinkStandaloneCluster is NEW; call start() first");
@@ -61,7 +76,10 @@ class FlinkStandaloneClusterBuilderTest {
     void clusterClasspathHoldsExactlyTheDistributionArtifacts() {
         String[] entries = FlinkStandaloneCluster.clusterClasspath().split(java.io.File.pathSeparator);
         assertThat(entries).hasSize(FlinkStandaloneCluster.CLUSTER_ARTIFACTS.size());
-        assertThat(entries).noneMatch(e -> e.contains("flink-connector-kafka") || e.contains("kafka-clients")
-                || e.contains("streaming-core") || e.contains("junit"));
+        assertThat(entries)
+                .noneMatch(e -> e.contains("flink-connector-kafka")
+                        || e.contains("kafka-clients")
+                        || e.contains("streaming-core")
+                        || e.contains("junit"));
     }
 }

@@ -60,7 +60,8 @@ class FlinkStandaloneClusterITCase {
         // The program's main fails before it submits a job: Flink refuses the run and says why.
         assertThatThrownBy(() -> flink.submitJar(jar, SquaresJob.class.getName(), List.of("not-a-number"), 1))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("Flink REST run " + SquaresJob.class.getName() + " from " + jar + " answered HTTP 400")
+                .hasMessageStartingWith(
+                        "Flink REST run " + SquaresJob.class.getName() + " from " + jar + " answered HTTP 400")
                 .hasMessageContaining("NumberFormatException: For input string: \\\"not-a-number\\\"");
     }
 

@@ -46,10 +46,26 @@ class StandaloneClusterFraudITCase {
      * job jar carries.
      */
     private static final Set<String> JOB_LIBRARIES = Set.of(
-            "streaming-core", "streaming-kafka", "streaming-fraud", "streaming-sessions", "streaming-testkit",
-            "flink-avro", "avro", "jackson-core", "jackson-databind", "jackson-annotations",
-            "jackson-datatype-jsr310", "jackson-datatype-jdk8", "kafka-clients", "zstd-jni", "lz4-java",
-            "snappy-java", "flink-connector-kafka", "flink-json", "postgresql", "checker-qual");
+            "streaming-core",
+            "streaming-kafka",
+            "streaming-fraud",
+            "streaming-sessions",
+            "streaming-testkit",
+            "flink-avro",
+            "avro",
+            "jackson-core",
+            "jackson-databind",
+            "jackson-annotations",
+            "jackson-datatype-jsr310",
+            "jackson-datatype-jdk8",
+            "kafka-clients",
+            "zstd-jni",
+            "lz4-java",
+            "snappy-java",
+            "flink-connector-kafka",
+            "flink-json",
+            "postgresql",
+            "checker-qual");
 
     private static EmbeddedKafkaCluster kafka;
     private static FlinkStandaloneCluster flink;
@@ -109,13 +125,27 @@ class StandaloneClusterFraudITCase {
         kafka.produce(records);
 
         Path jobJar = jobJar();
-        String jobId = flink.submitJar(jobJar, Main.class.getName(), List.of(
-                // Plain Avro and the tumbling rule only, without a registry or rules topic on this cluster.
-                "fraud", "--format", "avro", "--rules", "tumbling", "--rules-topic", "none",
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--group-id", "fraud-standalone-it",
-                "--parallelism", "2",
-                "--checkpoint-interval", "1s"), 2);
+        String jobId = flink.submitJar(
+                jobJar,
+                Main.class.getName(),
+                List.of(
+                        // Plain Avro and the tumbling rule only, without a registry or rules topic on this cluster.
+                        "fraud",
+                        "--format",
+                        "avro",
+                        "--rules",
+                        "tumbling",
+                        "--rules-topic",
+                        "none",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--group-id",
+                        "fraud-standalone-it",
+                        "--parallelism",
+                        "2",
+                        "--checkpoint-interval",
+                        "1s"),
+                2);
         try {
             flink.awaitAllTasksRunning(jobId, JOB_TIMEOUT);
 
@@ -123,14 +153,15 @@ class StandaloneClusterFraudITCase {
             List<ConsumerRecord<byte[], byte[]>> written = kafka.consume(FraudJob.ALERTS_TOPIC, 1, JOB_TIMEOUT);
             DeserializationSchema<Alert> alerts = FraudSerdes.alertDeserializer();
             assertThat(new String(written.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("alice");
-            assertThat(alerts.deserialize(written.get(0).value())).isEqualTo(Alert.newBuilder()
-                    .setUserId("alice")
-                    .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
-                    .setRuleId(FraudRules.ARTICLE_RULE_ID)
-                    .setWindowStart(t(0))
-                    .setWindowEnd(t(60))
-                    .setTransactionCount(3)
-                    .build());
+            assertThat(alerts.deserialize(written.get(0).value()))
+                    .isEqualTo(Alert.newBuilder()
+                            .setUserId("alice")
+                            .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
+                            .setRuleId(FraudRules.ARTICLE_RULE_ID)
+                            .setWindowStart(t(0))
+                            .setWindowEnd(t(60))
+                            .setTransactionCount(3)
+                            .build());
             assertThat(flink.jobState(jobId)).isEqualTo("RUNNING");
             // Its two slots were on different TaskManagers: the keyBy shuffle crossed JVMs.
             assertThat(flink.taskManagersOf(jobId)).hasSize(2);
@@ -140,10 +171,13 @@ class StandaloneClusterFraudITCase {
         assertThat(flink.jobState(jobId)).isEqualTo("CANCELED");
     }
 
-    private static ProducerRecord<byte[], byte[]> record(int partition, Transaction tx,
-            SerializationSchema<Transaction> serializer) {
-        return new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, partition,
-                tx.getUserId().getBytes(StandardCharsets.UTF_8), serializer.serialize(tx));
+    private static ProducerRecord<byte[], byte[]> record(
+            int partition, Transaction tx, SerializationSchema<Transaction> serializer) {
+        return new ProducerRecord<>(
+                FraudJob.TRANSACTIONS_TOPIC,
+                partition,
+                tx.getUserId().getBytes(StandardCharsets.UTF_8),
+                serializer.serialize(tx));
     }
 
     /**
@@ -155,21 +189,30 @@ class StandaloneClusterFraudITCase {
         List<Path> jars;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             jars = files.filter(p -> {
-                String name = p.getFileName().toString();
-                return name.startsWith("streaming-examples-") && name.endsWith(".jar")
-                        && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar");
-            }).sorted().toList();
+                        String name = p.getFileName().toString();
+                        return name.startsWith("streaming-examples-")
+                                && name.endsWith(".jar")
+                                && !name.endsWith("-tests.jar")
+                                && !name.endsWith("-sources.jar");
+                    })
+                    .sorted()
+                    .toList();
         }
-        List<Path> shaded = jars.stream().filter(p -> p.getFileName().toString().endsWith("-job.jar")).toList();
+        List<Path> shaded = jars.stream()
+                .filter(p -> p.getFileName().toString().endsWith("-job.jar"))
+                .toList();
         if (!shaded.isEmpty()) {
             assertThat(shaded).as("one shaded job jar in target/").hasSize(1);
             try (JarFile jar = new JarFile(shaded.get(0).toFile())) {
                 assertThat(jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class"))
-                        .as("the Kafka connector inside " + shaded.get(0)).isNotNull();
+                        .as("the Kafka connector inside " + shaded.get(0))
+                        .isNotNull();
             }
             return shaded.get(0);
         }
-        assertThat(jars).as("the examples jar in target/ (run through Maven's verify)").hasSize(1);
+        assertThat(jars)
+                .as("the examples jar in target/ (run through Maven's verify)")
+                .hasSize(1);
         Path examplesJar = jars.get(0);
         List<Path> libraries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -186,7 +229,9 @@ class StandaloneClusterFraudITCase {
     /** The artifactId of a repository jar, a reactor module's jar or a module's target/classes. */
     private static String artifactIdOf(Path path) {
         String name = path.getFileName().toString();
-        if (name.equals("classes") && path.getParent() != null && path.getParent().getParent() != null) {
+        if (name.equals("classes")
+                && path.getParent() != null
+                && path.getParent().getParent() != null) {
             return path.getParent().getParent().getFileName().toString();
         }
         if (!name.endsWith(".jar")) {

@@ -10,9 +10,9 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.jar.JarFile;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -100,7 +100,11 @@ final class TestJobJars {
     static Path write(Path jar, Class<?> mainClass) throws IOException {
         Path classesRoot;
         try {
-            classesRoot = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+            classesRoot = Path.of(mainClass
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IOException("Cannot locate the classes of " + mainClass.getName(), e);
         }
@@ -110,9 +114,11 @@ final class TestJobJars {
         List<Path> classFiles;
         try (Stream<Path> files = Files.list(packageDir)) {
             classFiles = files.filter(p -> {
-                String name = p.getFileName().toString();
-                return name.equals(simpleName + ".class") || name.startsWith(simpleName + "$");
-            }).sorted().toList();
+                        String name = p.getFileName().toString();
+                        return name.equals(simpleName + ".class") || name.startsWith(simpleName + "$");
+                    })
+                    .sorted()
+                    .toList();
         }
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");

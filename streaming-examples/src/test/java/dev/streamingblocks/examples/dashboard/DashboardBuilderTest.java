@@ -14,7 +14,8 @@ class DashboardBuilderTest {
     @Test
     void everyInvalidSettingIsNamed() {
         assertThatThrownBy(() -> Dashboard.builder().build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must be set");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bootstrapServers must be set");
         assertThatThrownBy(() -> valid().setAlertsTopic("order-stats").build())
                 .hasMessage("orderStatsTopic and alertsTopic must be set and differ, were 'order-stats' and"
                         + " 'order-stats'");
@@ -22,8 +23,9 @@ class DashboardBuilderTest {
                 .hasMessage("port must be 0 (a free one) to 65535, was 70000");
         assertThatThrownBy(() -> valid().setRefreshInterval(Duration.ZERO).build())
                 .hasMessage("refreshInterval must be positive, was PT0S");
-        assertThatThrownBy(() -> valid().setSessionsDatabase("jdbc:postgresql://db/x", "u", "p",
-                "user_sessions; DROP TABLE x").build())
+        assertThatThrownBy(() -> valid().setSessionsDatabase(
+                                "jdbc:postgresql://db/x", "u", "p", "user_sessions; DROP TABLE x")
+                        .build())
                 .hasMessage("sessions table must be a plain SQL name, was 'user_sessions; DROP TABLE x'");
     }
 }

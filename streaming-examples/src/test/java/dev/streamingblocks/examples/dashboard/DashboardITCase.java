@@ -105,16 +105,18 @@ class DashboardITCase {
             KAFKA.cluster().createTopic(topic, 1, (short) 1, KEEP);
         }
         // Order stats as the order-stats job commits them: the generator's first 600 orders.
-        Map<String, OrderStats> expectedStats = OrderStatsJob.expectedStats(
-                new OrderGenerator(42, BEGINNING, Duration.ofMillis(500)).next(600));
+        Map<String, OrderStats> expectedStats =
+                OrderStatsJob.expectedStats(new OrderGenerator(42, BEGINNING, Duration.ofMillis(500)).next(600));
         List<ProducerRecord<byte[], byte[]>> statsRecords = new ArrayList<>();
         expectedStats.values().forEach(s -> statsRecords.add(statsRecord(stats, s)));
         KAFKA.cluster().produce(statsRecords);
         // Sessions as the sessions job commits them to PostgreSQL: 2 end in 12:30, 1 in 12:31.
         String table = "sessions_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection db = POSTGRES.postgres().connect(); Statement st = db.createStatement()) {
+        try (Connection db = POSTGRES.postgres().connect();
+                Statement st = db.createStatement()) {
             st.execute(PostgresSessionSink.createTableStatement(table));
-            st.execute("INSERT INTO " + table + " VALUES ('u1', '2026-02-06 12:00:00', '2026-02-06 12:30:10', 3, '/a', '/b'),"
+            st.execute("INSERT INTO " + table
+                    + " VALUES ('u1', '2026-02-06 12:00:00', '2026-02-06 12:30:10', 3, '/a', '/b'),"
                     + " ('u2', '2026-02-06 12:00:05', '2026-02-06 12:30:59', 1, '/a', '/a'),"
                     + " ('u3', '2026-02-06 12:01:00', '2026-02-06 12:31:00', 2, '/c', '/d')");
         }
@@ -129,7 +131,9 @@ class DashboardITCase {
                 TransactionGenerator.transaction("z1", "zoe", 10.0, t(90)));
         List<ProducerRecord<byte[], byte[]>> txRecords = new ArrayList<>();
         for (Transaction tx : input) {
-            txRecords.add(new ProducerRecord<>(transactions, utf8(tx.getUserId()),
+            txRecords.add(new ProducerRecord<>(
+                    transactions,
+                    utf8(tx.getUserId()),
                     FraudSerdes.transactionSerializer().serialize(tx)));
         }
         txRecords.add(new ProducerRecord<>(transactions, utf8("poison"), utf8("not avro")));
@@ -137,42 +141,68 @@ class DashboardITCase {
 
         int restPort = LocalStack.freePort();
         JobClient job = startFraudJob(restPort, transactions, transactionsDlq, alerts);
-        try (Dashboard dashboard = Dashboard.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setOrderStatsTopic(stats).setAlertsTopic(alerts)
+        try (Dashboard dashboard = Dashboard.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .setOrderStatsTopic(stats)
+                .setAlertsTopic(alerts)
                 .setFlinkRestUrl("http://localhost:" + restPort)
-                .setSessionsDatabase(POSTGRES.postgres().jdbcUrl(), POSTGRES.postgres().user(),
-                        POSTGRES.postgres().password(), table)
+                .setSessionsDatabase(
+                        POSTGRES.postgres().jdbcUrl(),
+                        POSTGRES.postgres().user(),
+                        POSTGRES.postgres().password(),
+                        table)
                 .setRefreshInterval(Duration.ofMillis(300))
-                .build().start()) {
+                .build()
+                .start()) {
             browser.get(dashboard.url());
 
             // Order stats: every committed row, exactly, in the table and as one bar each in the chart.
             Map<String, List<String>> wantedStats = new TreeMap<>();
             expectedStats.values().forEach(s -> wantedStats.put(statsKey(s), statsCells(s)));
             // All of them fit on the page: five products (the top five) over fewer than ten minutes.
-            assertThat(expectedStats.values().stream().map(OrderStats::windowStart).distinct()).hasSizeLessThan(10);
+            assertThat(expectedStats.values().stream()
+                            .map(OrderStats::windowStart)
+                            .distinct())
+                    .hasSizeLessThan(10);
             awaitRows("#orders-table", wantedStats);
-            assertThat(browser.findElements(By.cssSelector("#orders-chart rect"))).hasSize(wantedStats.size());
+            assertThat(browser.findElements(By.cssSelector("#orders-chart rect")))
+                    .hasSize(wantedStats.size());
 
             // The alert, end to end: exactly what the alerts topic holds once committed.
-            Await.until(TIMEOUT, "the fraud job committed mallory's alert", () -> !committedAlerts(alerts).isEmpty());
+            Await.until(
+                    TIMEOUT,
+                    "the fraud job committed mallory's alert",
+                    () -> !committedAlerts(alerts).isEmpty());
             List<Alert> committed = committedAlerts(alerts);
             assertThat(committed).extracting(Alert::getUserId).containsExactly("mallory");
             awaitRows("#alerts-table", alertRows(committed));
-            assertThat(rows("#alerts-table").values()).containsExactly(
-                    List.of("mallory", committed.get(0).getRuleId(), "2026-02-06 12:00:00 → 12:01:00", "3"));
+            assertThat(rows("#alerts-table").values())
+                    .containsExactly(
+                            List.of("mallory", committed.get(0).getRuleId(), "2026-02-06 12:00:00 → 12:01:00", "3"));
 
-            awaitRows("#sessions-table", Map.of("2026-02-06 12:31", List.of("2026-02-06 12:31", "1"),
-                    "2026-02-06 12:30", List.of("2026-02-06 12:30", "2")));
-            assertThat(browser.findElements(By.cssSelector("#sessions-chart rect"))).hasSize(2);
+            awaitRows(
+                    "#sessions-table",
+                    Map.of(
+                            "2026-02-06 12:31",
+                            List.of("2026-02-06 12:31", "1"),
+                            "2026-02-06 12:30",
+                            List.of("2026-02-06 12:30", "2")));
+            assertThat(browser.findElements(By.cssSelector("#sessions-chart rect")))
+                    .hasSize(2);
 
             // Health from Flink's REST API and the library's metrics: the source emitted all 7 records, 6 of
             // them into the detector's vertex (the last one, whose input the page calls "out"), the poison pill
             // to the dead-letter sink, which counts it; the watermark is the newest event (zoe's, 12:01:30)
             // less the out-of-orderness and 1 ms.
             Instant watermark = t(90).minus(FraudDetection.MAX_OUT_OF_ORDERNESS).minusMillis(1);
-            List<String> wantedHealth = List.of("dashboard-it-fraud RUNNING", "7 (0/s)", "6 (0/s)",
-                    DashboardEvents.utc(watermark.toEpochMilli()), "5.0 s (newest event 2026-02-06 12:01:30)", "1", "0",
+            List<String> wantedHealth = List.of(
+                    "dashboard-it-fraud RUNNING",
+                    "7 (0/s)",
+                    "6 (0/s)",
+                    DashboardEvents.utc(watermark.toEpochMilli()),
+                    "5.0 s (newest event 2026-02-06 12:01:30)",
+                    "1",
+                    "0",
                     "a completed checkpoint");
             awaitEquals("the page shows the job's health", wantedHealth, DashboardITCase::health);
             assertThat(text("#connection")).isEqualTo("live");
@@ -181,15 +211,20 @@ class DashboardITCase {
             // The job stops: its MiniCluster (and REST API) goes away, and the page says so.
             String firstJobId = job.getJobID().toString();
             job.cancel().get();
-            Await.until(TIMEOUT, "the page says Flink is unreachable",
+            Await.until(
+                    TIMEOUT,
+                    "the page says Flink is unreachable",
                     () -> text("#health-state").equals("Flink not reachable (job restarting?); retrying"));
             // It starts again on the same address: the page follows the new job by itself.
             job = startFraudJob(restPort, transactions, transactionsDlq, alerts);
             String secondJobId = job.getJobID().toString();
             assertThat(secondJobId).isNotEqualTo(firstJobId);
-            Await.until(TIMEOUT, "the page shows the restarted job", () ->
-                    text("#health-state").equals("dashboard-it-fraud RUNNING")
-                            && secondJobId.equals(browser.findElement(By.id("health-state")).getAttribute("title")));
+            Await.until(
+                    TIMEOUT,
+                    "the page shows the restarted job",
+                    () -> text("#health-state").equals("dashboard-it-fraud RUNNING")
+                            && secondJobId.equals(
+                                    browser.findElement(By.id("health-state")).getAttribute("title")));
             assertThat(rows("#alerts-table")).isEqualTo(alertRows(committedAlerts(alerts)));
             assertThat(rows("#orders-table")).isEqualTo(wantedStats);
         } finally {
@@ -209,8 +244,8 @@ class DashboardITCase {
         OrderStats last = new OrderStats(t(120), t(180), "prod-3", 2, 100.0);
         Alert realAlert = alert("mallory", 3);
 
-        try (KafkaProducer<byte[], byte[]> producer = KAFKA.cluster().createProducer(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dashboard-it-" + UUID.randomUUID()))) {
+        try (KafkaProducer<byte[], byte[]> producer = KAFKA.cluster()
+                .createProducer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "dashboard-it-" + UUID.randomUUID()))) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(statsRecord(stats, first));
@@ -220,47 +255,66 @@ class DashboardITCase {
             producer.beginTransaction();
             producer.send(statsRecord(stats, new OrderStats(t(0), t(60), "prod-1", 999, 999.0)));
             producer.send(statsRecord(stats, new OrderStats(t(60), t(120), "prod-aborted", 7, 7.0)));
-            producer.send(new ProducerRecord<>(alerts, utf8("ghost"),
-                    FraudSerdes.alertSerializer().serialize(alert("ghost", 9))));
+            producer.send(new ProducerRecord<>(
+                    alerts, utf8("ghost"), FraudSerdes.alertSerializer().serialize(alert("ghost", 9))));
             producer.flush();
             producer.abortTransaction();
             producer.beginTransaction();
             producer.send(statsRecord(stats, updated));
             producer.send(statsRecord(stats, last));
-            producer.send(new ProducerRecord<>(alerts, utf8("mallory"), FraudSerdes.alertSerializer().serialize(realAlert)));
+            producer.send(new ProducerRecord<>(
+                    alerts, utf8("mallory"), FraudSerdes.alertSerializer().serialize(realAlert)));
             producer.commitTransaction();
         }
-        Map<String, List<String>> wanted = Map.of(statsKey(updated), statsCells(updated),
-                statsKey(other), statsCells(other), statsKey(last), statsCells(last));
+        Map<String, List<String>> wanted = Map.of(
+                statsKey(updated),
+                statsCells(updated),
+                statsKey(other),
+                statsCells(other),
+                statsKey(last),
+                statsCells(last));
 
         int port = LocalStack.freePort();
-        Dashboard.Builder builder = Dashboard.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setOrderStatsTopic(stats).setAlertsTopic(alerts).setPort(port);
+        Dashboard.Builder builder = Dashboard.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .setOrderStatsTopic(stats)
+                .setAlertsTopic(alerts)
+                .setPort(port);
         Dashboard dashboard = builder.build().start();
         try {
             browser.get(dashboard.url());
             awaitRows("#orders-table", wanted);
             awaitRows("#alerts-table", alertRows(List.of(realAlert)));
-            assertThat(browser.getPageSource()).doesNotContain("prod-aborted").doesNotContain("ghost")
+            assertThat(browser.getPageSource())
+                    .doesNotContain("prod-aborted")
+                    .doesNotContain("ghost")
                     .doesNotContain("999.00");
             assertThat(text("#source")).isEmpty();
 
             // A committed record the server cannot read is counted and named on the page, not dropped silently.
-            long offset = KAFKA.cluster().produce(List.of(new ProducerRecord<>(stats, 0, utf8("{}"),
-                    utf8("not json")))).get(0).offset();
+            long offset = KAFKA.cluster()
+                    .produce(List.of(new ProducerRecord<>(stats, 0, utf8("{}"), utf8("not json"))))
+                    .get(0)
+                    .offset();
             String unreadable = "1 unreadable: Could not read " + stats + "/0@" + offset + ": ";
-            Await.until(TIMEOUT, "the page names the unreadable record", () -> text("#source").startsWith(unreadable));
+            Await.until(
+                    TIMEOUT,
+                    "the page names the unreadable record",
+                    () -> text("#source").startsWith(unreadable));
             assertThat(rows("#orders-table")).isEqualTo(wanted);
 
             // The server goes away: the page says it is reconnecting, and keeps what it showed.
             dashboard.close();
-            Await.until(TIMEOUT, "the page notices the lost connection",
+            Await.until(
+                    TIMEOUT,
+                    "the page notices the lost connection",
                     () -> text("#connection").equals("connection lost, reconnecting…")
                             || text("#connection").equals("server unreachable, reconnecting…"));
             assertThat(rows("#orders-table")).isEqualTo(wanted);
             // Back on the same port: the browser reconnects, the page gets the whole state again.
             dashboard = builder.build().start();
-            Await.until(TIMEOUT, "the page is live again", () -> text("#connection").equals("live"));
+            Await.until(
+                    TIMEOUT, "the page is live again", () -> text("#connection").equals("live"));
             awaitRows("#orders-table", wanted);
             awaitRows("#alerts-table", alertRows(List.of(realAlert)));
             assertThat(browser.getPageSource()).doesNotContain("prod-aborted").doesNotContain("ghost");
@@ -273,8 +327,12 @@ class DashboardITCase {
     void theDashboardCreatesNoTopicAndPicksUpOutputTopicsCreatedAfterItStarted() throws Exception {
         String stats = EmbeddedKafkaCluster.uniqueTopicName("order-stats");
         String alerts = EmbeddedKafkaCluster.uniqueTopicName("fraud-alerts");
-        try (Dashboard dashboard = Dashboard.builder().setBootstrapServers(KAFKA.bootstrapServers())
-                .setOrderStatsTopic(stats).setAlertsTopic(alerts).build().start()) {
+        try (Dashboard dashboard = Dashboard.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .setOrderStatsTopic(stats)
+                .setAlertsTopic(alerts)
+                .build()
+                .start()) {
             browser.get(dashboard.url());
             Await.until(TIMEOUT, "the page is live", () -> text("#connection").equals("live"));
             // The job creates its output topic after the dashboard started looking for it.
@@ -299,14 +357,17 @@ class DashboardITCase {
                 .setDeadLetterTopic(dlq)
                 .setStartingOffsets(StartingOffsets.earliest())
                 .build();
-        new FraudJob(e -> source.attach(e).records(),
-                FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), alerts, alerts + "-dlq", "dashboard-it-fraud"))
+        new FraudJob(
+                        e -> source.attach(e).records(),
+                        FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), alerts, alerts + "-dlq", "dashboard-it-fraud"))
                 .attach(env);
         return env.executeAsync("dashboard-it-fraud");
     }
 
     private static ProducerRecord<byte[], byte[]> statsRecord(String topic, OrderStats s) {
-        return new ProducerRecord<>(topic, OrderStatsJob.UPSERT_LAYOUT.keySerializationSchema().serialize(s),
+        return new ProducerRecord<>(
+                topic,
+                OrderStatsJob.UPSERT_LAYOUT.keySerializationSchema().serialize(s),
                 OrderStatsJob.UPSERT_LAYOUT.valueSerializationSchema().serialize(s));
     }
 
@@ -315,22 +376,37 @@ class DashboardITCase {
     }
 
     private static List<String> statsCells(OrderStats s) {
-        return List.of(DashboardEvents.utc(s.windowStart().toEpochMilli()), s.productId(),
-                Long.toString(s.orderCount()), String.format(Locale.ROOT, "%.2f", s.totalRevenue()));
+        return List.of(
+                DashboardEvents.utc(s.windowStart().toEpochMilli()),
+                s.productId(),
+                Long.toString(s.orderCount()),
+                String.format(Locale.ROOT, "%.2f", s.totalRevenue()));
     }
 
     private static Alert alert(String user, int count) {
-        return Alert.newBuilder().setUserId(user).setAlertType("HIGH_FREQUENCY_LARGE_TRANSACTIONS")
-                .setRuleId("article").setWindowStart(t(0)).setWindowEnd(t(60)).setTransactionCount(count).build();
+        return Alert.newBuilder()
+                .setUserId(user)
+                .setAlertType("HIGH_FREQUENCY_LARGE_TRANSACTIONS")
+                .setRuleId("article")
+                .setWindowStart(t(0))
+                .setWindowEnd(t(60))
+                .setTransactionCount(count)
+                .build();
     }
 
     private static Map<String, List<String>> alertRows(List<Alert> alerts) {
         Map<String, List<String>> rows = new TreeMap<>();
         for (Alert a : alerts) {
             String start = DashboardEvents.utc(a.getWindowStart().toEpochMilli());
-            rows.put(a.getUserId() + "|" + a.getRuleId() + "|" + start, List.of(a.getUserId(), a.getRuleId(),
-                    start + " → " + DashboardEvents.utc(a.getWindowEnd().toEpochMilli()).substring(11),
-                    Integer.toString(a.getTransactionCount())));
+            rows.put(
+                    a.getUserId() + "|" + a.getRuleId() + "|" + start,
+                    List.of(
+                            a.getUserId(),
+                            a.getRuleId(),
+                            start + " → "
+                                    + DashboardEvents.utc(a.getWindowEnd().toEpochMilli())
+                                            .substring(11),
+                            Integer.toString(a.getTransactionCount())));
         }
         return rows;
     }
@@ -367,8 +443,14 @@ class DashboardITCase {
     }
 
     private static List<String> health() {
-        return List.of(text("#health-state"), text("#records-in"), text("#records-out"), text("#watermark"),
-                text("#lag"), text("#dead-letters"), text("#late-records"),
+        return List.of(
+                text("#health-state"),
+                text("#records-in"),
+                text("#records-out"),
+                text("#watermark"),
+                text("#lag"),
+                text("#dead-letters"),
+                text("#late-records"),
                 text("#checkpoint").matches("#\\d+ at 20\\d\\d-.*") ? "a completed checkpoint" : text("#checkpoint"));
     }
 
@@ -378,8 +460,9 @@ class DashboardITCase {
      */
     @SuppressWarnings("unchecked")
     private static Map<String, List<String>> rows(String table) {
-        List<List<String>> read = (List<List<String>>) browser.executeScript("return [...document.querySelectorAll("
-                + "arguments[0] + ' tbody tr')].map(tr => [tr.dataset.key, ...[...tr.cells].map(td => td.innerText)]);",
+        List<List<String>> read = (List<List<String>>) browser.executeScript(
+                "return [...document.querySelectorAll("
+                        + "arguments[0] + ' tbody tr')].map(tr => [tr.dataset.key, ...[...tr.cells].map(td => td.innerText)]);",
                 table);
         Map<String, List<String>> rows = new TreeMap<>();
         for (List<String> row : read) {

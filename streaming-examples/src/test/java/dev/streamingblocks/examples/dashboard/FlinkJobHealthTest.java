@@ -34,27 +34,35 @@ class FlinkJobHealthTest {
     @Test
     void theWatermarkIsTheSmallestInputWatermarkAndNoneBeforeTheFirst() throws Exception {
         assertThat(FlinkJobHealth.minInputWatermark(json("[{'id':'0.currentInputWatermark','value':'1770379260000'},"
-                + "{'id':'1.currentInputWatermark','value':'1770379200000'},{'id':'0.currentOutputWatermark',"
-                + "'value':'1'}]"))).isEqualTo(1770379200000L);
+                        + "{'id':'1.currentInputWatermark','value':'1770379200000'},{'id':'0.currentOutputWatermark',"
+                        + "'value':'1'}]")))
+                .isEqualTo(1770379200000L);
         assertThat(FlinkJobHealth.minInputWatermark(json("[{'id':'0.currentInputWatermark','value':'1770379260000'},"
-                + "{'id':'1.currentInputWatermark','value':'-9223372036854775808'}]"))).isNull();
+                        + "{'id':'1.currentInputWatermark','value':'-9223372036854775808'}]")))
+                .isNull();
         assertThat(FlinkJobHealth.minInputWatermark(json("[]"))).isNull();
     }
 
     @Test
     void theLatestCompletedCheckpoint() throws Exception {
         assertThat(FlinkJobHealth.latestCheckpoint(json("{'counts':{'completed':4},'latest':{'completed':"
-                + "{'id':12,'status':'COMPLETED','latest_ack_timestamp':1770379262000,'end_to_end_duration':41},"
-                + "'failed':null}}"))).isEqualTo(new Checkpoint(12, 1770379262000L, 41));
-        assertThat(FlinkJobHealth.latestCheckpoint(json("{'latest':{'completed':null}}"))).isNull();
+                        + "{'id':12,'status':'COMPLETED','latest_ack_timestamp':1770379262000,'end_to_end_duration':41},"
+                        + "'failed':null}}")))
+                .isEqualTo(new Checkpoint(12, 1770379262000L, 41));
+        assertThat(FlinkJobHealth.latestCheckpoint(json("{'latest':{'completed':null}}")))
+                .isNull();
     }
 
     @Test
     void libraryMetricsAreFoundByNameWhateverTheOperatorScope() throws Exception {
-        assertThat(FlinkJobHealth.isLibraryMetric("Source__transactions-source.deserializationErrors")).isTrue();
-        assertThat(FlinkJobHealth.isLibraryMetric("fraud-detector.numLateRecords")).isTrue();
-        assertThat(FlinkJobHealth.isLibraryMetric("Source__orders-source.newestEventTime")).isTrue();
-        assertThat(FlinkJobHealth.isLibraryMetric("window.numLateRecordsDropped")).isFalse();
+        assertThat(FlinkJobHealth.isLibraryMetric("Source__transactions-source.deserializationErrors"))
+                .isTrue();
+        assertThat(FlinkJobHealth.isLibraryMetric("fraud-detector.numLateRecords"))
+                .isTrue();
+        assertThat(FlinkJobHealth.isLibraryMetric("Source__orders-source.newestEventTime"))
+                .isTrue();
+        assertThat(FlinkJobHealth.isLibraryMetric("window.numLateRecordsDropped"))
+                .isFalse();
         assertThat(FlinkJobHealth.isLibraryMetric("numRecordsIn")).isFalse();
 
         JsonNode aggregated = json("[{'id':'Source__a.deserializationErrors','min':0,'max':2,'avg':1,'sum':3.0},"
@@ -62,11 +70,15 @@ class FlinkJobHealthTest {
                 + "{'id':'op.numLateRecords','min':0,'max':5,'avg':2.5,'sum':5.0},"
                 + "{'id':'Source__a.newestEventTime','min':-9.223372036854776E18,'max':1.77037926E12,"
                 + "'avg':0,'sum':0}]");
-        assertThat(FlinkJobHealth.sum(aggregated, FlinkJobHealth.DEAD_LETTER_METRICS)).isEqualTo(5);
+        assertThat(FlinkJobHealth.sum(aggregated, FlinkJobHealth.DEAD_LETTER_METRICS))
+                .isEqualTo(5);
         assertThat(FlinkJobHealth.sum(aggregated, Set.of("numLateRecords"))).isEqualTo(5);
         assertThat(FlinkJobHealth.max(aggregated, "newestEventTime")).isEqualTo(1770379260000L);
-        assertThat(FlinkJobHealth.max(json("[{'id':'Source__a.newestEventTime','min':-9.223372036854776E18,"
-                + "'max':-9.223372036854776E18}]"), "newestEventTime")).isNull();
+        assertThat(FlinkJobHealth.max(
+                        json("[{'id':'Source__a.newestEventTime','min':-9.223372036854776E18,"
+                                + "'max':-9.223372036854776E18}]"),
+                        "newestEventTime"))
+                .isNull();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,6 @@ import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -35,8 +35,7 @@ import org.w3c.dom.Document;
  */
 class DeployFilesTest {
 
-    private static final String PROMETHEUS_FACTORY =
-            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+    private static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
     private static final List<String> JOBS = List.of("fraud", "order-stats", "sessions");
 
     private static Path deployDir;
@@ -49,14 +48,25 @@ class DeployFilesTest {
         // Surefire runs in the module directory; deploy/ sits beside the modules.
         Path root = Path.of("").toAbsolutePath().getParent();
         deployDir = root.resolve("deploy");
-        assertThat(deployDir.resolve("README.md")).as("deploy/ next to the modules").isRegularFile();
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        assertThat(deployDir.resolve("README.md"))
+                .as("deploy/ next to the modules")
+                .isRegularFile();
+        Document pom = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
                 .parse(root.resolve("pom.xml").toFile());
-        flinkVersion = pom.getElementsByTagName("flink.version").item(0).getTextContent().trim();
-        kafkaVersion = pom.getElementsByTagName("kafka.version").item(0).getTextContent().trim();
+        flinkVersion = pom.getElementsByTagName("flink.version")
+                .item(0)
+                .getTextContent()
+                .trim();
+        kafkaVersion = pom.getElementsByTagName("kafka.version")
+                .item(0)
+                .getTextContent()
+                .trim();
         // The root pom's own <version>, a direct child of <project>.
-        projectVersion = javax.xml.xpath.XPathFactory.newInstance().newXPath()
-                .evaluate("/project/version", pom).trim();
+        projectVersion = javax.xml.xpath.XPathFactory.newInstance()
+                .newXPath()
+                .evaluate("/project/version", pom)
+                .trim();
     }
 
     @Test
@@ -73,7 +83,10 @@ class DeployFilesTest {
                         "k8s/sessions.yaml");
         for (Path file : files) {
             List<Object> documents = loadAll(file);
-            assertThat(documents).as(file.toString()).isNotEmpty().allSatisfy(d -> assertThat(d).isInstanceOf(Map.class));
+            assertThat(documents)
+                    .as(file.toString())
+                    .isNotEmpty()
+                    .allSatisfy(d -> assertThat(d).isInstanceOf(Map.class));
         }
     }
 
@@ -92,14 +105,20 @@ class DeployFilesTest {
                 .containsEntry("metrics.reporter.prom.port", 9249)
                 .containsEntry("pipeline.generic-types", false);
         // Keys that Flink 2 removed or renamed would be ignored without a word.
-        assertThat(config).doesNotContainKeys("state.backend", "state.checkpoints.dir", "state.savepoints.dir",
-                "state.backend.incremental", "metrics.reporter.prom.class");
+        assertThat(config)
+                .doesNotContainKeys(
+                        "state.backend",
+                        "state.checkpoints.dir",
+                        "state.savepoints.dir",
+                        "state.backend.incremental",
+                        "metrics.reporter.prom.class");
     }
 
     @Test
     void flinkReadsTheConfigAsIntended() {
         // Flink's own loader and typed options: a misspelt key or unparsable value shows up here.
-        Configuration conf = GlobalConfiguration.loadConfiguration(deployDir.resolve("flink").toString());
+        Configuration conf =
+                GlobalConfiguration.loadConfiguration(deployDir.resolve("flink").toString());
 
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
@@ -116,16 +135,22 @@ class DeployFilesTest {
     @Test
     void flinkReadsEachDeploymentsConfigAsIntended() throws IOException {
         for (String job : JOBS) {
-            Map<String, Object> spec = map(load(deployDir.resolve("k8s/" + job + ".yaml")).get("spec"));
+            Map<String, Object> spec =
+                    map(load(deployDir.resolve("k8s/" + job + ".yaml")).get("spec"));
             Map<String, String> raw = new TreeMap<>();
             map(spec.get("flinkConfiguration")).forEach((k, v) -> raw.put(k, String.valueOf(v)));
             Configuration conf = Configuration.fromMap(raw);
 
             assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).as(job).isEqualTo("rocksdb");
-            assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).as(job).isTrue();
-            assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).as(job).isEqualTo(Duration.ofSeconds(10));
+            assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS))
+                    .as(job)
+                    .isTrue();
+            assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                    .as(job)
+                    .isEqualTo(Duration.ofSeconds(10));
             assertThat(conf.get(HighAvailabilityOptions.HA_MODE)).as(job).isEqualTo("kubernetes");
-            assertThat(conf.get(HighAvailabilityOptions.HA_STORAGE_PATH)).as(job)
+            assertThat(conf.get(HighAvailabilityOptions.HA_STORAGE_PATH))
+                    .as(job)
                     .isEqualTo("file:///flink-data/" + job + "/ha");
             assertThat(conf.get(TaskManagerOptions.NUM_TASK_SLOTS)).as(job).isEqualTo(2);
             assertThat(conf.get(PipelineOptions.GENERIC_TYPES)).as(job).isFalse();
@@ -137,12 +162,14 @@ class DeployFilesTest {
         List<String> dockerfile = Files.readAllLines(deployDir.resolve("Dockerfile"), StandardCharsets.UTF_8);
         assertThat(dockerfile).contains("FROM flink:" + flinkVersion + "-java17");
         // The shaded jar (classifier job) of this version: the plain jar lacks the connectors.
-        assertThat(dockerfile).contains("COPY streaming-examples/target/streaming-examples-" + projectVersion
-                + "-job.jar /opt/flink/usrlib/streaming-examples.jar");
+        assertThat(dockerfile)
+                .contains("COPY streaming-examples/target/streaming-examples-" + projectVersion
+                        + "-job.jar /opt/flink/usrlib/streaming-examples.jar");
 
-        Map<String, Object> services = map(load(deployDir.resolve("docker-compose.yml")).get("services"));
-        assertThat(services).containsOnlyKeys(
-                "kafka", "schema-registry", "postgres", "jobmanager", "taskmanager", "prometheus");
+        Map<String, Object> services =
+                map(load(deployDir.resolve("docker-compose.yml")).get("services"));
+        assertThat(services)
+                .containsOnlyKeys("kafka", "schema-registry", "postgres", "jobmanager", "taskmanager", "prometheus");
         assertThat(map(services.get("kafka")).get("image")).isEqualTo("apache/kafka:" + kafkaVersion);
         assertThat(map(services.get("postgres")).get("image")).isEqualTo("postgres:16");
         assertThat(map(services.get("jobmanager")).get("image"))
@@ -154,7 +181,8 @@ class DeployFilesTest {
 
     @Test
     void composeKeepsThePostgresPasswordOutOfTheRepository() throws IOException {
-        Map<String, Object> services = map(load(deployDir.resolve("docker-compose.yml")).get("services"));
+        Map<String, Object> services =
+                map(load(deployDir.resolve("docker-compose.yml")).get("services"));
         Map<String, Object> env = map(map(services.get("postgres")).get("environment"));
         assertThat(env.get("POSTGRES_PASSWORD")).asString().startsWith("${POSTGRES_PASSWORD:?");
         List<Object> initMounts = list(map(services.get("postgres")).get("volumes"));
@@ -171,8 +199,7 @@ class DeployFilesTest {
         assertThat(scrapes).hasSize(1);
         Map<String, Object> flink = map(scrapes.get(0));
         List<?> staticConfigs = (List<?>) flink.get("static_configs");
-        assertThat(map(staticConfigs.get(0)).get("targets"))
-                .isEqualTo(List.of("jobmanager:9249", "taskmanager:9249"));
+        assertThat(map(staticConfigs.get(0)).get("targets")).isEqualTo(List.of("jobmanager:9249", "taskmanager:9249"));
     }
 
     @Test
@@ -189,7 +216,8 @@ class DeployFilesTest {
             assertThat(spec.get("flinkVersion")).as(job).isEqualTo(operatorVersion);
 
             Map<String, Object> conf = map(spec.get("flinkConfiguration"));
-            assertThat(conf).as(job)
+            assertThat(conf)
+                    .as(job)
                     .containsEntry("state.backend.type", "rocksdb")
                     .containsEntry("execution.checkpointing.incremental", "true")
                     .containsEntry("execution.checkpointing.dir", "file:///flink-data/" + job + "/checkpoints")
@@ -211,9 +239,10 @@ class DeployFilesTest {
     @Test
     void sessionsDeploymentTakesThePasswordFromASecret() throws IOException {
         String text = Files.readString(deployDir.resolve("k8s/sessions.yaml"));
-        Map<String, Object> spec = map(load(deployDir.resolve("k8s/sessions.yaml")).get("spec"));
-        Map<String, Object> container = map(((List<?>) map(map(spec.get("podTemplate")).get("spec"))
-                .get("containers")).get(0));
+        Map<String, Object> spec =
+                map(load(deployDir.resolve("k8s/sessions.yaml")).get("spec"));
+        Map<String, Object> container =
+                map(((List<?>) map(map(spec.get("podTemplate")).get("spec")).get("containers")).get(0));
         Map<String, Object> password = map(((List<?>) container.get("env")).get(0));
         assertThat(password.get("name")).isEqualTo("PGPASSWORD");
         assertThat(map(map(password.get("valueFrom")).get("secretKeyRef")))

@@ -54,7 +54,9 @@ class FlinkDeploymentCrdTest {
         k8sDir = Path.of("").toAbsolutePath().getParent().resolve("deploy").resolve("k8s");
         JsonNode crd;
         try (InputStream in = FlinkDeploymentCrdTest.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
-            assertThat(in).as(CRD_RESOURCE + " from flink-kubernetes-operator-api on the test class path").isNotNull();
+            assertThat(in)
+                    .as(CRD_RESOURCE + " from flink-kubernetes-operator-api on the test class path")
+                    .isNotNull();
             crd = yaml(new String(in.readAllBytes(), StandardCharsets.UTF_8)).get(0);
         }
         assertThat(crd.at("/spec/names/kind").asText()).isEqualTo("FlinkDeployment");
@@ -78,7 +80,9 @@ class FlinkDeploymentCrdTest {
         for (Path file : k8sFiles()) {
             for (JsonNode document : yaml(Files.readString(file, StandardCharsets.UTF_8))) {
                 if (document.path("kind").asText().equals("FlinkDeployment")) {
-                    assertThat(messages(document)).as(file.getFileName().toString()).isEmpty();
+                    assertThat(messages(document))
+                            .as(file.getFileName().toString())
+                            .isEmpty();
                     checked.add(document.at("/metadata/name").asText());
                 }
             }
@@ -97,12 +101,13 @@ class FlinkDeploymentCrdTest {
         ((ObjectNode) spec.get("job")).put("upgradeMode", "savepoints");
         ((ObjectNode) spec.get("taskManager")).put("replica", 3);
 
-        assertThat(messages(fraud)).containsExactlyInAnyOrder(
-                "/spec/flinkConfiguration/taskmanager.numberOfTaskSlots: integer found, string expected",
-                "/spec/job/upgradeMode: does not have a value in the enumeration [\"last-state\", \"savepoint\","
-                        + " \"stateless\"]",
-                "/spec/taskManager: property 'replica' is not defined in the schema and the schema does not allow"
-                        + " additional properties");
+        assertThat(messages(fraud))
+                .containsExactlyInAnyOrder(
+                        "/spec/flinkConfiguration/taskmanager.numberOfTaskSlots: integer found, string expected",
+                        "/spec/job/upgradeMode: does not have a value in the enumeration [\"last-state\", \"savepoint\","
+                                + " \"stateless\"]",
+                        "/spec/taskManager: property 'replica' is not defined in the schema and the schema does not allow"
+                                + " additional properties");
     }
 
     private static List<String> messages(JsonNode document) {
@@ -112,7 +117,8 @@ class FlinkDeploymentCrdTest {
     /** Adds {@code additionalProperties: false} to each object schema that lists its properties. */
     private static void refuseUnknownFields(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            if (object.has("properties") && !object.has("additionalProperties")
+            if (object.has("properties")
+                    && !object.has("additionalProperties")
                     && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
                 object.put("additionalProperties", false);
             }

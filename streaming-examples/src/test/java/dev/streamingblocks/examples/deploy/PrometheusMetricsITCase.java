@@ -60,7 +60,8 @@ class PrometheusMetricsITCase {
             "flink_jobmanager_job_lastCheckpointDuration");
 
     static final String LATE_RECORDS = "flink_taskmanager_job_task_operator_numLateRecords";
-    static final String DESERIALIZATION_ERRORS = "flink_taskmanager_job_task_operator_deserializer_deserializationErrors";
+    static final String DESERIALIZATION_ERRORS =
+            "flink_taskmanager_job_task_operator_deserializer_deserializationErrors";
     static final String EVENT_TIME_REJECTED = "flink_taskmanager_job_task_operator_deserializer_eventTimeRejected";
     static final String SINK_DEAD_LETTERS = "flink_taskmanager_job_task_operator_user_deadLetterRecords";
 
@@ -87,22 +88,27 @@ class PrometheusMetricsITCase {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.setString("metrics.reporters", "prom");
-        conf.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", Integer.toString(port));
         conf.set(MetricOptions.REPORTER_INTERVAL, Duration.ofSeconds(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         env.enableCheckpointing(500);
-        new FraudJob(FraudJob.kafkaTransactions(KAFKA.bootstrapServers(), "prometheus-it", StartingOffsets.earliest()),
-                FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), "prometheus-it")).attach(env);
+        new FraudJob(
+                        FraudJob.kafkaTransactions(
+                                KAFKA.bootstrapServers(), "prometheus-it", StartingOffsets.earliest()),
+                        FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), "prometheus-it"))
+                .attach(env);
         JobClient job = env.executeAsync("fraud");
         try {
             // The alert commits with a checkpoint once the watermark passed minute 0: then a transaction in
             // minute 0 is late, and a poison pill cannot be read.
             KAFKA.cluster().consume(FraudJob.ALERTS_TOPIC, 1, TIMEOUT);
             produce(List.of(TransactionGenerator.transaction("a4", "alice", 1500.0, t(20))));
-            KAFKA.cluster().produce(List.of(new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC,
-                    "pill".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3})));
+            KAFKA.cluster()
+                    .produce(List.of(new ProducerRecord<>(
+                            FraudJob.TRANSACTIONS_TOPIC, "pill".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3
+                            })));
             KAFKA.cluster().consume(FraudJob.DEAD_LETTER_TOPIC, 1, TIMEOUT);
 
             String url = "http://localhost:" + port + "/metrics";
@@ -116,15 +122,20 @@ class PrometheusMetricsITCase {
 
             assertThat(metrics.keySet()).as("metric names scraped from " + url).containsAll(ARTICLE_METRICS);
             assertThat(metrics.get("flink_jobmanager_job_uptime")).isPositive();
-            assertThat(metrics.get("flink_taskmanager_Status_JVM_Memory_Heap_Used")).isPositive();
-            assertThat(metrics).containsEntry(LATE_RECORDS, 1.0)
+            assertThat(metrics.get("flink_taskmanager_Status_JVM_Memory_Heap_Used"))
+                    .isPositive();
+            assertThat(metrics)
+                    .containsEntry(LATE_RECORDS, 1.0)
                     .containsEntry(DESERIALIZATION_ERRORS, 1.0)
                     .containsEntry(EVENT_TIME_REJECTED, 0.0)
                     .containsEntry(SINK_DEAD_LETTERS, 0.0);
 
             Set<String> queried = dashboardMetrics();
-            assertThat(metrics.keySet()).as("every metric the dashboard queries is exported").containsAll(queried);
-            assertThat(queried).containsAll(ARTICLE_METRICS)
+            assertThat(metrics.keySet())
+                    .as("every metric the dashboard queries is exported")
+                    .containsAll(queried);
+            assertThat(queried)
+                    .containsAll(ARTICLE_METRICS)
                     .contains(LATE_RECORDS, DESERIALIZATION_ERRORS, EVENT_TIME_REJECTED, SINK_DEAD_LETTERS);
         } finally {
             job.cancel().get();
@@ -133,8 +144,8 @@ class PrometheusMetricsITCase {
 
     /** Each metric name with its value summed over all label sets. */
     private static Map<String, Double> scrape(String url) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Double> metrics = new TreeMap<>();
         for (String line : response.body().split("\n")) {
@@ -148,13 +159,14 @@ class PrometheusMetricsITCase {
 
     /** The metric names in the expressions of every panel of the shipped Grafana dashboard. */
     private static Set<String> dashboardMetrics() throws Exception {
-        Path file = Path.of("").toAbsolutePath().getParent()
-                .resolve("deploy/grafana/streaming-blocks-dashboard.json");
+        Path file = Path.of("").toAbsolutePath().getParent().resolve("deploy/grafana/streaming-blocks-dashboard.json");
         JsonNode dashboard = new ObjectMapper().readTree(Files.readString(file));
         Set<String> names = new TreeSet<>();
         assertThat(dashboard.path("panels")).isNotEmpty();
         for (JsonNode panel : dashboard.path("panels")) {
-            assertThat(panel.path("targets")).as("targets of panel " + panel.path("title")).isNotEmpty();
+            assertThat(panel.path("targets"))
+                    .as("targets of panel " + panel.path("title"))
+                    .isNotEmpty();
             for (JsonNode target : panel.path("targets")) {
                 Matcher m = METRIC_NAME.matcher(target.path("expr").asText());
                 boolean any = false;
@@ -162,7 +174,9 @@ class PrometheusMetricsITCase {
                     names.add(m.group());
                     any = true;
                 }
-                assertThat(any).as("panel " + panel.path("title") + " queries a Flink metric").isTrue();
+                assertThat(any)
+                        .as("panel " + panel.path("title") + " queries a Flink metric")
+                        .isTrue();
             }
         }
         return names;
@@ -170,10 +184,13 @@ class PrometheusMetricsITCase {
 
     private static void produce(List<Transaction> transactions) {
         SerializationSchema<Transaction> serializer = FraudSerdes.transactionSerializer();
-        KAFKA.cluster().produce(transactions.stream()
-                .map(tx -> new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC,
-                        tx.getUserId().getBytes(StandardCharsets.UTF_8), serializer.serialize(tx)))
-                .toList());
+        KAFKA.cluster()
+                .produce(transactions.stream()
+                        .map(tx -> new ProducerRecord<>(
+                                FraudJob.TRANSACTIONS_TOPIC,
+                                tx.getUserId().getBytes(StandardCharsets.UTF_8),
+                                serializer.serialize(tx)))
+                        .toList());
     }
 
     private static Instant t(long seconds) {

@@ -98,6 +98,7 @@ final class InjectedFailures {
         private transient long seen;
         /** Failures so far when this attempt opened; a later failure has already doomed it. */
         private transient int failuresAtOpen;
+
         private transient long checkpointsCompleted;
         /** Checkpoints completed when an after-checkpoint failure became due; -1 while none is. */
         private transient long armedAt;
@@ -128,7 +129,9 @@ final class InjectedFailures {
         public T map(T value) {
             seen++;
             int k = failuresSoFar.get();
-            if (k >= recordsBefore.length || k != failuresAtOpen || k % parallelism != subtask
+            if (k >= recordsBefore.length
+                    || k != failuresAtOpen
+                    || k % parallelism != subtask
                     || seen <= recordsBefore[k]) {
                 return value;
             }

@@ -1,6 +1,5 @@
 package dev.streamingblocks.examples.faults;
 
-import dev.streamingblocks.testkit.await.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +24,7 @@ import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;
+import dev.streamingblocks.testkit.await.Await;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
@@ -50,8 +50,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -105,7 +105,9 @@ class SavepointUpgradeITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1).build());
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     @TempDir
     Path stateDir;
@@ -119,10 +121,15 @@ class SavepointUpgradeITCase {
         // 3 minutes of orders, one every 100 ms; the stop falls in the middle of the second minute.
         List<Order> orders = new OrderGenerator(7, START, Duration.ofMillis(100)).next(1800);
         TreeMap<String, String> expected = OrderStatsJob.expectedStats(orders).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> describe(e.getValue().orderCount(),
-                        e.getValue().totalRevenue()), (a, b) -> a, TreeMap::new));
-        TypedKafkaSource<Order> source = OrderStatsJob.kafkaSourceBuilder(KAFKA.bootstrapServers(),
-                        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()), in)
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey,
+                        e -> describe(e.getValue().orderCount(), e.getValue().totalRevenue()),
+                        (a, b) -> a,
+                        TreeMap::new));
+        TypedKafkaSource<Order> source = OrderStatsJob.kafkaSourceBuilder(
+                        KAFKA.bootstrapServers(),
+                        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()),
+                        in)
                 .setTopics(in)
                 .setDeadLetterTopic(dlq)
                 .setStartingOffsets(StartingOffsets.earliest())
@@ -130,25 +137,38 @@ class SavepointUpgradeITCase {
         JobSource<Order> orderSource = env -> source.attach(env).records();
 
         produceOrders(in, orders.subList(0, 1000), false);
-        String savepoint = runUntilStateHoldsTheInput(in, "order-stats-v1", env -> new OrderStatsJob(
-                orderSource, OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, dlq, in)).attach(env));
+        String savepoint = runUntilStateHoldsTheInput(
+                in,
+                "order-stats-v1",
+                env -> new OrderStatsJob(
+                                orderSource, OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, dlq, in))
+                        .attach(env));
         // The minutes before 12:01 are out; 12:01 is in the savepoint's window state, its result not written yet.
         Instant inFlight = START.plus(OrderStatsJob.WINDOW);
         Map<String, String> closedAtStop = new TreeMap<>(expected.headMap(OrderStatsJob.key(inFlight, "")));
-        assertThat(orderStats(KAFKA.cluster().consume(out, closedAtStop.size(), TIMEOUT))).isEqualTo(closedAtStop);
+        assertThat(orderStats(KAFKA.cluster().consume(out, closedAtStop.size(), TIMEOUT)))
+                .isEqualTo(closedAtStop);
         assertThat(expected.keySet()).anyMatch(key -> key.startsWith(inFlight + "/"));
 
         produceOrders(in, orders.subList(1000, orders.size()), true);
         // v2 checks each order on its way to the window: a new operator between source and window.
-        JobSource<Order> checkedSource = env -> orderSource.attach(env)
-                .filter(o -> o.getQuantity() > 0).uid(ADDED_UID).name(ADDED_UID);
-        JobClient upgraded = start("order-stats-v2", savepoint, env -> new OrderStatsJob(checkedSource,
-                OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, dlq, in)).attach(env));
+        JobSource<Order> checkedSource = env -> orderSource
+                .attach(env)
+                .filter(o -> o.getQuantity() > 0)
+                .uid(ADDED_UID)
+                .name(ADDED_UID);
+        JobClient upgraded = start(
+                "order-stats-v2",
+                savepoint,
+                env -> new OrderStatsJob(
+                                checkedSource, OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, dlq, in))
+                        .attach(env));
         awaitCommitted(upgraded, out, expected.size());
         stop(upgraded);
 
         // consume() reads read_committed and fails on a record beyond those expected: one per key.
-        assertThat(orderStats(KAFKA.cluster().consume(out, expected.size(), TIMEOUT))).isEqualTo(expected);
+        assertThat(orderStats(KAFKA.cluster().consume(out, expected.size(), TIMEOUT)))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -166,16 +186,19 @@ class SavepointUpgradeITCase {
         JobSink<Alert> alerts = FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), out, in);
 
         // alice's first two large transactions of minute 0, and someone else's small one
-        produceTransactions(in, List.of(
-                TransactionGenerator.transaction("a1", "alice", 1200.0, START.plusSeconds(5)),
-                TransactionGenerator.transaction("a2", "alice", 1000.01, START.plusSeconds(20)),
-                TransactionGenerator.transaction("b1", "bob", 20.0, START.plusSeconds(25))), false);
-        String savepoint = runUntilStateHoldsTheInput(in, "fraud-v1",
-                env -> new FraudJob(transactions, alerts).attach(env));
+        produceTransactions(
+                in,
+                List.of(
+                        TransactionGenerator.transaction("a1", "alice", 1200.0, START.plusSeconds(5)),
+                        TransactionGenerator.transaction("a2", "alice", 1000.01, START.plusSeconds(20)),
+                        TransactionGenerator.transaction("b1", "bob", 20.0, START.plusSeconds(25))),
+                false);
+        String savepoint =
+                runUntilStateHoldsTheInput(in, "fraud-v1", env -> new FraudJob(transactions, alerts).attach(env));
 
         // the third, then event time moves past minute 0 in every partition
-        produceTransactions(in, List.of(
-                TransactionGenerator.transaction("a3", "alice", 5000.0, START.plusSeconds(50))), true);
+        produceTransactions(
+                in, List.of(TransactionGenerator.transaction("a3", "alice", 5000.0, START.plusSeconds(50))), true);
         // v2 checks each alert on its way to the sink: a new operator between detector and sink.
         JobSink<Alert> checkedAlerts = stream -> alerts.attach(
                 stream.filter(a -> !a.getUserId().isEmpty()).uid(ADDED_UID).name(ADDED_UID));
@@ -185,14 +208,15 @@ class SavepointUpgradeITCase {
 
         // consume() reads read_committed and fails on a record beyond the one expected.
         List<ConsumerRecord<byte[], byte[]>> written = KAFKA.cluster().consume(out, 1, TIMEOUT);
-        assertThat(FraudSerdes.alertDeserializer().deserialize(written.get(0).value())).isEqualTo(Alert.newBuilder()
-                .setUserId("alice")
-                .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
-                .setRuleId(FraudRules.ARTICLE_RULE_ID)
-                .setWindowStart(START)
-                .setWindowEnd(START.plusSeconds(60))
-                .setTransactionCount(3)
-                .build());
+        assertThat(FraudSerdes.alertDeserializer().deserialize(written.get(0).value()))
+                .isEqualTo(Alert.newBuilder()
+                        .setUserId("alice")
+                        .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
+                        .setRuleId(FraudRules.ARTICLE_RULE_ID)
+                        .setWindowStart(START)
+                        .setWindowEnd(START.plusSeconds(60))
+                        .setTransactionCount(3)
+                        .build());
     }
 
     @Test
@@ -212,26 +236,37 @@ class SavepointUpgradeITCase {
         JobSource<PageView> views = env -> source.attach(env).records();
         JobSink<SessionChange> sessions = SessionsJob.postgresSessions(pg.jdbcUrl(), pg.user(), pg.password(), table);
 
-        produceViews(in, List.of(
-                new PageView("alice", "/a", START),
-                new PageView("alice", "/b", START.plus(Duration.ofMinutes(10))),
-                new PageView("bob", "/x", START.plus(Duration.ofMinutes(5)))), false);
-        String savepoint = runUntilStateHoldsTheInput(in, "sessions-v1",
-                env -> new SessionsJob(views, sessions).attach(env));
-        assertThat(sessionRows(pg, table)).as("rows before the stop: every session is still open").isEmpty();
+        produceViews(
+                in,
+                List.of(
+                        new PageView("alice", "/a", START),
+                        new PageView("alice", "/b", START.plus(Duration.ofMinutes(10))),
+                        new PageView("bob", "/x", START.plus(Duration.ofMinutes(5)))),
+                false);
+        String savepoint =
+                runUntilStateHoldsTheInput(in, "sessions-v1", env -> new SessionsJob(views, sessions).attach(env));
+        assertThat(sessionRows(pg, table))
+                .as("rows before the stop: every session is still open")
+                .isEmpty();
 
-        produceViews(in, List.of(
-                new PageView("alice", "/c", START.plus(Duration.ofMinutes(25))),
-                new PageView("bob", "/y", START.plus(Duration.ofMinutes(35)))), true);
+        produceViews(
+                in,
+                List.of(
+                        new PageView("alice", "/c", START.plus(Duration.ofMinutes(25))),
+                        new PageView("bob", "/y", START.plus(Duration.ofMinutes(35)))),
+                true);
         // v2 checks each page view on its way to the sessionizer: a new operator between source and state.
         JobSource<PageView> checkedViews = env -> views.attach(env)
-                .filter(v -> !v.pageUrl().isEmpty()).uid(ADDED_UID).name(ADDED_UID);
-        JobClient upgraded = start("sessions-v2", savepoint,
-                env -> new SessionsJob(checkedViews, sessions).attach(env));
+                .filter(v -> !v.pageUrl().isEmpty())
+                .uid(ADDED_UID)
+                .name(ADDED_UID);
+        JobClient upgraded =
+                start("sessions-v2", savepoint, env -> new SessionsJob(checkedViews, sessions).attach(env));
         List<String> expected = List.of(
                 "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
                 "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
-        awaitWhileRunning(upgraded, "the sessions' rows", () -> sessionRows(pg, table).equals(expected));
+        awaitWhileRunning(
+                upgraded, "the sessions' rows", () -> sessionRows(pg, table).equals(expected));
         stop(upgraded);
         assertThat(sessionRows(pg, table)).isEqualTo(expected);
     }
@@ -247,11 +282,12 @@ class SavepointUpgradeITCase {
         return stop(client);
     }
 
-    private JobClient start(String name, String savepoint, Consumer<StreamExecutionEnvironment> job)
-            throws Exception {
+    private JobClient start(String name, String savepoint, Consumer<StreamExecutionEnvironment> job) throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, stateDir.resolve("checkpoints").toUri().toString());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                stateDir.resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(200);
@@ -269,7 +305,8 @@ class SavepointUpgradeITCase {
     private static void awaitCommitted(JobClient job, String topic, int count) throws Exception {
         try (KafkaConsumer<byte[], byte[]> consumer = KAFKA.cluster().createConsumer(Map.of())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             int[] seen = {0};
@@ -303,8 +340,9 @@ class SavepointUpgradeITCase {
     }
 
     private String stop(JobClient client) throws Exception {
-        return client.stopWithSavepoint(false, stateDir.resolve("savepoints").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return client.stopWithSavepoint(
+                        false, stateDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static void createTopics(String in, String out, String dlq) {
@@ -326,9 +364,14 @@ class SavepointUpgradeITCase {
                 producer.send(new ProducerRecord<>(topic, o.getOrderId(), o));
             }
             for (int partition = 0; flush && partition < 2; partition++) {
-                Order o = Order.newBuilder().setOrderId("flush-" + partition).setUserId("flush")
-                        .setProductId("prod-1").setQuantity(1).setPrice(1.0)
-                        .setTimestamp(START.plus(Duration.ofMinutes(10)).toEpochMilli()).build();
+                Order o = Order.newBuilder()
+                        .setOrderId("flush-" + partition)
+                        .setUserId("flush")
+                        .setProductId("prod-1")
+                        .setQuantity(1)
+                        .setPrice(1.0)
+                        .setTimestamp(START.plus(Duration.ofMinutes(10)).toEpochMilli())
+                        .build();
                 producer.send(new ProducerRecord<>(topic, partition, o.getOrderId(), o));
             }
             producer.flush();
@@ -342,8 +385,8 @@ class SavepointUpgradeITCase {
             records.add(new ProducerRecord<>(topic, utf8(tx.getUserId()), serializer.serialize(tx)));
         }
         for (int partition = 0; flush && partition < 2; partition++) {
-            Transaction tx = TransactionGenerator.transaction("flush-" + partition, "flush-" + partition, 1.0,
-                    START.plus(Duration.ofMinutes(3)));
+            Transaction tx = TransactionGenerator.transaction(
+                    "flush-" + partition, "flush-" + partition, 1.0, START.plus(Duration.ofMinutes(3)));
             records.add(new ProducerRecord<>(topic, partition, utf8(tx.getUserId()), serializer.serialize(tx)));
         }
         KAFKA.cluster().produce(records);
@@ -371,8 +414,13 @@ class SavepointUpgradeITCase {
             Instant start = LocalDateTime.parse(v.get("window_start").asText().replace(' ', 'T'))
                     .toInstant(ZoneOffset.UTC);
             String key = OrderStatsJob.key(start, v.get("product_id").asText());
-            assertThat(result.put(key, describe(v.get("order_count").asLong(), v.get("total_revenue").asDouble())))
-                    .as("a second result for %s", key).isNull();
+            assertThat(result.put(
+                            key,
+                            describe(
+                                    v.get("order_count").asLong(),
+                                    v.get("total_revenue").asDouble())))
+                    .as("a second result for %s", key)
+                    .isNull();
         }
         return result;
     }

@@ -85,17 +85,19 @@ class TaskFailuresITCase {
     private static final String FAILURES_UID = "injected-failures";
 
     /** Failure k comes after ORDER_FAILURE_POINTS[k] records of subtask k % 2's current attempt. */
-    private static final int[] ORDER_FAILURE_POINTS =
-            {15_000, 6_000, 27_000, 4_000, 20_000, 10_000, 32_000, 7_500, 12_000, 22_000};
+    private static final int[] ORDER_FAILURE_POINTS = {
+        15_000, 6_000, 27_000, 4_000, 20_000, 10_000, 32_000, 7_500, 12_000, 22_000
+    };
     /**
      * All ten fit in a quarter of a subtask's 100,000 transactions even without progress between them;
      * with larger points a loaded machine once ran out of input before the tenth.
      */
-    private static final int[] TRANSACTION_FAILURE_POINTS =
-            {2_400, 1_000, 4_400, 600, 3_200, 1_600, 5_200, 1_200, 2_000, 3_600};
+    private static final int[] TRANSACTION_FAILURE_POINTS = {
+        2_400, 1_000, 4_400, 600, 3_200, 1_600, 5_200, 1_200, 2_000, 3_600
+    };
     /** Which failures wait for the first record after the next completed checkpoint. */
-    private static final boolean[] AFTER_CHECKPOINT =
-            {false, true, false, false, true, false, true, false, false, true};
+    private static final boolean[] AFTER_CHECKPOINT = {false, true, false, false, true, false, true, false, false, true
+    };
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
@@ -105,7 +107,9 @@ class TaskFailuresITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1).build());
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
 
     @Test
     void orderStatsThroughTenTaskFailuresWritesEveryStatisticOnceAndExactly(@InjectMiniCluster MiniCluster cluster)
@@ -120,8 +124,10 @@ class TaskFailuresITCase {
         Map<String, OrderStats> expected = produceOrders(in, () -> poison.addAll(producePoisonPills(in)));
         log("order-stats: produced %,d orders and %d poison pills in %s", ORDERS, POISON_PILLS, since(began));
 
-        TypedKafkaSource<Order> source = OrderStatsJob.kafkaSourceBuilder(KAFKA.bootstrapServers(),
-                        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()), in)
+        TypedKafkaSource<Order> source = OrderStatsJob.kafkaSourceBuilder(
+                        KAFKA.bootstrapServers(),
+                        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()),
+                        in)
                 .setTopics(in)
                 .setDeadLetterTopic(dlq)
                 .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -132,8 +138,10 @@ class TaskFailuresITCase {
         JobID job;
         try (InjectedFailures.Plan plan = InjectedFailures.plan(ORDER_FAILURE_POINTS, AFTER_CHECKPOINT)) {
             StreamExecutionEnvironment env = environment();
-            new OrderStatsJob(failing(e -> source.attach(e).records(), plan),
-                    OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, in)).attach(env);
+            new OrderStatsJob(
+                            failing(e -> source.attach(e).records(), plan),
+                            OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, in))
+                    .attach(env);
             JobExecutionResult result = env.execute("order-stats-under-failures");
             job = result.getJobID();
             assertThat(plan.failures()).as("injected failures").isEqualTo(FAILURES);
@@ -142,15 +150,20 @@ class TaskFailuresITCase {
         log("order-stats: job ran %s with %d restarts", since(jobBegan), restarts);
         assertThat(restarts).as("restarts of every task").isGreaterThanOrEqualTo(FAILURES);
 
-        Map<String, String> want = expected.entrySet().stream().collect(Collectors.toMap(
-                Map.Entry::getKey, e -> describe(e.getValue().orderCount(), e.getValue().totalRevenue()),
-                (a, b) -> a, TreeMap::new));
-        List<ConsumerRecord<byte[], byte[]>> written = KAFKA.cluster().consume(out, want.size(), Duration.ofSeconds(60));
+        Map<String, String> want = expected.entrySet().stream()
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey,
+                        e -> describe(e.getValue().orderCount(), e.getValue().totalRevenue()),
+                        (a, b) -> a,
+                        TreeMap::new));
+        List<ConsumerRecord<byte[], byte[]>> written =
+                KAFKA.cluster().consume(out, want.size(), Duration.ofSeconds(60));
         assertThat(upsertsOncePerKey(written)).isEqualTo(want);
         assertThat(values(KAFKA.cluster().consume(dlq, POISON_PILLS, Duration.ofSeconds(30))))
                 .containsExactlyInAnyOrderElementsOf(poison);
-        log("order-stats: %d statistics exact, %d dead letters exact; whole test %s", want.size(), poison.size(),
-                since(began));
+        log(
+                "order-stats: %d statistics exact, %d dead letters exact; whole test %s",
+                want.size(), poison.size(), since(began));
     }
 
     @Test
@@ -164,8 +177,9 @@ class TaskFailuresITCase {
 
         List<String> poison = new ArrayList<>();
         List<Alert> expected = produceTransactions(in, () -> poison.addAll(producePoisonPills(in)));
-        log("fraud: produced %,d transactions and %d poison pills in %s; %d alerts expected", TRANSACTIONS,
-                POISON_PILLS, since(began), expected.size());
+        log(
+                "fraud: produced %,d transactions and %d poison pills in %s; %d alerts expected",
+                TRANSACTIONS, POISON_PILLS, since(began), expected.size());
 
         TypedKafkaSource<Transaction> source = FraudJob.kafkaSourceBuilder(KAFKA.bootstrapServers(), in)
                 .setTopics(in)
@@ -178,8 +192,10 @@ class TaskFailuresITCase {
         JobID job;
         try (InjectedFailures.Plan plan = InjectedFailures.plan(TRANSACTION_FAILURE_POINTS, AFTER_CHECKPOINT)) {
             StreamExecutionEnvironment env = environment();
-            new FraudJob(failing(e -> source.attach(e).records(), plan),
-                    FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), out, in)).attach(env);
+            new FraudJob(
+                            failing(e -> source.attach(e).records(), plan),
+                            FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), out, in))
+                    .attach(env);
             job = env.execute("fraud-under-failures").getJobID();
             assertThat(plan.failures()).as("injected failures").isEqualTo(FAILURES);
         }
@@ -197,15 +213,19 @@ class TaskFailuresITCase {
         assertThat(written).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(values(KAFKA.cluster().consume(dlq, POISON_PILLS, Duration.ofSeconds(30))))
                 .containsExactlyInAnyOrderElementsOf(poison);
-        log("fraud: %d alerts exact, %d dead letters exact; whole test %s", written.size(), poison.size(),
-                since(began));
+        log(
+                "fraud: %d alerts exact, %d dead letters exact; whole test %s",
+                written.size(), poison.size(), since(began));
     }
 
     /** The job's source with the failing pass-through right behind it, in the source's task. */
     private static <T> JobSource<T> failing(JobSource<T> source, InjectedFailures.Plan plan) {
         return env -> {
             var records = source.attach(env);
-            return records.map(plan.<T>function()).returns(records.getType()).uid(FAILURES_UID).name(FAILURES_UID);
+            return records.map(plan.<T>function())
+                    .returns(records.getType())
+                    .uid(FAILURES_UID)
+                    .name(FAILURES_UID);
         };
     }
 
@@ -227,7 +247,8 @@ class TaskFailuresITCase {
      */
     private static int restarts(MiniCluster cluster, JobID job) throws Exception {
         int lowest = Integer.MAX_VALUE;
-        for (AccessExecutionJobVertex vertex : cluster.getArchivedExecutionGraph(job).get().getAllVertices().values()) {
+        for (AccessExecutionJobVertex vertex :
+                cluster.getArchivedExecutionGraph(job).get().getAllVertices().values()) {
             for (AccessExecutionVertex task : vertex.getTaskVertices()) {
                 lowest = Math.min(lowest, task.getCurrentExecutionAttempt().getAttemptNumber());
             }
@@ -244,10 +265,14 @@ class TaskFailuresITCase {
 
     private static Map<String, Object> fastProducer() {
         return Map.of(
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                512 * 1024,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.ACKS_CONFIG,
+                "1",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false);
     }
 
     /**
@@ -280,9 +305,16 @@ class TaskFailuresITCase {
                         }
                     });
                 }
-                OrderStatsJob.expectedStats(chunk).forEach((key, stats) -> expected.merge(key, stats,
-                        (a, b) -> new OrderStats(a.windowStart(), a.windowEnd(), a.productId(),
-                                a.orderCount() + b.orderCount(), a.totalRevenue() + b.totalRevenue())));
+                OrderStatsJob.expectedStats(chunk)
+                        .forEach((key, stats) -> expected.merge(
+                                key,
+                                stats,
+                                (a, b) -> new OrderStats(
+                                        a.windowStart(),
+                                        a.windowEnd(),
+                                        a.productId(),
+                                        a.orderCount() + b.orderCount(),
+                                        a.totalRevenue() + b.totalRevenue())));
             }
             producer.flush();
         }
@@ -319,7 +351,9 @@ class TaskFailuresITCase {
         List<Alert> expected = new ArrayList<>();
         largePerUserAndMinute.forEach((userAndMinute, count) -> {
             // The generator's bursts are exactly the rule's count, so the alert's count is known.
-            assertThat(count).as("large transactions of %s", userAndMinute).isEqualTo(FraudRules.MIN_LARGE_TRANSACTIONS);
+            assertThat(count)
+                    .as("large transactions of %s", userAndMinute)
+                    .isEqualTo(FraudRules.MIN_LARGE_TRANSACTIONS);
             String[] parts = userAndMinute.split("\\|");
             Instant windowStart = Instant.ofEpochMilli(Long.parseLong(parts[1]));
             expected.add(Alert.newBuilder()
@@ -362,10 +396,15 @@ class TaskFailuresITCase {
             JsonNode value = json.readTree(r.value());
             assertThat(value.get("window_start")).isEqualTo(key.get("window_start"));
             assertThat(value.get("product_id")).isEqualTo(key.get("product_id"));
-            Instant start = LocalDateTime.parse(value.get("window_start").asText().replace(' ', 'T'))
+            Instant start = LocalDateTime.parse(
+                            value.get("window_start").asText().replace(' ', 'T'))
                     .toInstant(ZoneOffset.UTC);
             String k = OrderStatsJob.key(start, value.get("product_id").asText());
-            if (result.put(k, describe(value.get("order_count").asLong(), value.get("total_revenue").asDouble()))
+            if (result.put(
+                            k,
+                            describe(
+                                    value.get("order_count").asLong(),
+                                    value.get("total_revenue").asDouble()))
                     != null) {
                 duplicates.add(k);
             }
@@ -379,7 +418,9 @@ class TaskFailuresITCase {
     }
 
     private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+        return records.stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static byte[] utf8(String s) {

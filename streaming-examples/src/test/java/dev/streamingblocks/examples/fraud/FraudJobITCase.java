@@ -88,16 +88,19 @@ class FraudJobITCase {
         assertThat(written).hasSize(1);
         Alert alert = alerts.deserialize(written.get(0).value());
         assertThat(new String(written.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("alice");
-        assertThat(alert).isEqualTo(Alert.newBuilder()
-                .setUserId("alice")
-                .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
-                .setRuleId(FraudRules.ARTICLE_RULE_ID)
-                .setWindowStart(t(0))
-                .setWindowEnd(t(60))
-                .setTransactionCount(3)
-                .build());
+        assertThat(alert)
+                .isEqualTo(Alert.newBuilder()
+                        .setUserId("alice")
+                        .setAlertType(FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS)
+                        .setRuleId(FraudRules.ARTICLE_RULE_ID)
+                        .setWindowStart(t(0))
+                        .setWindowEnd(t(60))
+                        .setTransactionCount(3)
+                        .build());
         List<ConsumerRecord<byte[], byte[]>> deadLetters = KAFKA.cluster().consume(dlq, 1, Duration.ofSeconds(30));
-        assertThat(deadLetters).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("not avro");
+        assertThat(deadLetters)
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactly("not avro");
     }
 
     static StreamExecutionEnvironment environment() {

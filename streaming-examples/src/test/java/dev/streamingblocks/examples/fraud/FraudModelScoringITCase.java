@@ -50,36 +50,64 @@ class FraudModelScoringITCase {
         config.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
-        DataStream<Transaction> source = env.fromData(TypeInformation.of(Transaction.class),
-                        new TransactionGenerator(SEED, FraudModelTrainer.START, FraudModelTrainer.SPACING,
-                                FraudModelTrainer.FRAUD_EVERY,
-                                TransactionGenerator.BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES)
-                                .next(TRANSACTIONS).toArray(new Transaction[0]))
+        DataStream<Transaction> source = env.fromData(
+                        TypeInformation.of(Transaction.class),
+                        new TransactionGenerator(
+                                        SEED,
+                                        FraudModelTrainer.START,
+                                        FraudModelTrainer.SPACING,
+                                        FraudModelTrainer.FRAUD_EVERY,
+                                        TransactionGenerator.BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES)
+                                .next(TRANSACTIONS)
+                                .toArray(new Transaction[0]))
                 .assignTimestampsAndWatermarks(FraudDetection.watermarkStrategy())
                 .setParallelism(1);
         FraudRule model = FraudJob.shippedModelRule(FraudJob.DEFAULT_MODEL_THRESHOLD);
         List<Alert> alerts = new ArrayList<>();
-        FraudDetection.builder().setRules(FraudRules.articleRule(), model).build().apply(source)
-                .executeAndCollect().forEachRemaining(alerts::add);
+        FraudDetection.builder()
+                .setRules(FraudRules.articleRule(), model)
+                .build()
+                .apply(source)
+                .executeAndCollect()
+                .forEachRemaining(alerts::add);
 
-        List<Alert> modelAlerts = alerts.stream().filter(a -> a.getRuleId().equals(FraudJob.MODEL_RULE_ID)).toList();
+        List<Alert> modelAlerts = alerts.stream()
+                .filter(a -> a.getRuleId().equals(FraudJob.MODEL_RULE_ID))
+                .toList();
         long truePositives = modelAlerts.stream()
-                .filter(a -> fraudTx.contains(key(a.getUserId(), a.getWindowEnd().toEpochMilli() - 1))).count();
-        Set<String> caught = modelAlerts.stream().map(Alert::getUserId)
-                .filter(u -> u.startsWith(FraudModelTrainer.FRAUD_PREFIX)).collect(Collectors.toSet());
-        Set<String> caughtByTumbling = alerts.stream().filter(a -> a.getRuleId().equals(FraudRules.ARTICLE_RULE_ID))
-                .map(Alert::getUserId).collect(Collectors.toSet());
+                .filter(a ->
+                        fraudTx.contains(key(a.getUserId(), a.getWindowEnd().toEpochMilli() - 1)))
+                .count();
+        Set<String> caught = modelAlerts.stream()
+                .map(Alert::getUserId)
+                .filter(u -> u.startsWith(FraudModelTrainer.FRAUD_PREFIX))
+                .collect(Collectors.toSet());
+        Set<String> caughtByTumbling = alerts.stream()
+                .filter(a -> a.getRuleId().equals(FraudRules.ARTICLE_RULE_ID))
+                .map(Alert::getUserId)
+                .collect(Collectors.toSet());
         long straddlingCaught = straddling.stream().filter(caught::contains).count();
 
-        System.out.printf("model: %d alerts, %d on burst transactions of %d; bursts caught %d of %d "
+        System.out.printf(
+                "model: %d alerts, %d on burst transactions of %d; bursts caught %d of %d "
                         + "(straddling %d of %d); tumbling rule caught %d bursts%n",
-                modelAlerts.size(), truePositives, fraudTx.size(), caught.size(), bursts.size(),
-                straddlingCaught, straddling.size(), caughtByTumbling.size());
+                modelAlerts.size(),
+                truePositives,
+                fraudTx.size(),
+                caught.size(),
+                bursts.size(),
+                straddlingCaught,
+                straddling.size(),
+                caughtByTumbling.size());
 
-        assertThat(modelAlerts).allMatch(a -> a.getModelVersion().equals(model.getModel().getVersion())
-                && a.getScore() > FraudJob.DEFAULT_MODEL_THRESHOLD && a.getScore() <= 1.0);
+        assertThat(modelAlerts)
+                .allMatch(a -> a.getModelVersion().equals(model.getModel().getVersion())
+                        && a.getScore() > FraudJob.DEFAULT_MODEL_THRESHOLD
+                        && a.getScore() <= 1.0);
         List<Alert> falsePositives = modelAlerts.stream()
-                .filter(a -> !fraudTx.contains(key(a.getUserId(), a.getWindowEnd().toEpochMilli() - 1))).toList();
+                .filter(a ->
+                        !fraudTx.contains(key(a.getUserId(), a.getWindowEnd().toEpochMilli() - 1)))
+                .toList();
         assertThat(bursts).hasSize(205);
         assertThat(straddling).hasSize(12);
         assertThat(fraudTx).hasSize(3 * 205);
@@ -88,8 +116,10 @@ class FraudModelScoringITCase {
         // state as each fraudster is
         assertThat(truePositives).isEqualTo(fraudTx.size());
         assertThat(modelAlerts).hasSize(654);
-        assertThat(falsePositives).hasSize(39).allMatch(a -> a.getUserId().startsWith("user-")
-                && a.getWindowEnd().isBefore(FraudModelTrainer.START.plusSeconds(60)));
+        assertThat(falsePositives)
+                .hasSize(39)
+                .allMatch(a -> a.getUserId().startsWith("user-")
+                        && a.getWindowEnd().isBefore(FraudModelTrainer.START.plusSeconds(60)));
         assertThat(caught).hasSize(bursts.size());
         assertThat(straddlingCaught).isEqualTo(straddling.size());
         // the tumbling rule misses exactly the straddling bursts
@@ -103,7 +133,9 @@ class FraudModelScoringITCase {
     }
 
     private Set<String> straddlingBursts() {
-        return minutesByBurst.entrySet().stream().filter(e -> e.getValue().size() > 1).map(e -> e.getKey())
+        return minutesByBurst.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .map(e -> e.getKey())
                 .collect(Collectors.toSet());
     }
 

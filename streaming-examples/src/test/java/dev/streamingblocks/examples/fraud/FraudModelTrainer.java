@@ -52,6 +52,7 @@ public final class FraudModelTrainer {
     public static final int TRANSACTIONS = 40_000;
     /** Not a divisor of a minute's transactions, so bursts drift across the minute and some straddle. */
     public static final int FRAUD_EVERY = 37;
+
     public static final int EPOCHS = 10;
     public static final String FRAUD_PREFIX = "fraudster-";
 
@@ -65,8 +66,9 @@ public final class FraudModelTrainer {
 
     /** Generated transactions in event-time order, as the detector replays them. */
     public static List<Transaction> transactions(long seed, int count) {
-        List<Transaction> txs = new ArrayList<>(new TransactionGenerator(seed, START, SPACING, FRAUD_EVERY,
-                BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES).next(count));
+        List<Transaction> txs = new ArrayList<>(new TransactionGenerator(
+                        seed, START, SPACING, FRAUD_EVERY, BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES)
+                .next(count));
         txs.sort(Comparator.comparing(Transaction::getTimestamp)); // stable: ties keep their order
         return txs;
     }
@@ -77,7 +79,9 @@ public final class FraudModelTrainer {
         List<Labelled> out = new ArrayList<>(timeOrdered.size());
         for (Transaction tx : timeOrdered) {
             UserFeatures features = users.computeIfAbsent(tx.getUserId(), u -> new UserFeatures());
-            out.add(new Labelled(tx, features.add(tx.getTimestamp().toEpochMilli(), tx.getAmount()),
+            out.add(new Labelled(
+                    tx,
+                    features.add(tx.getTimestamp().toEpochMilli(), tx.getAmount()),
                     tx.getUserId().startsWith(FRAUD_PREFIX)));
         }
         return out;
@@ -101,7 +105,8 @@ public final class FraudModelTrainer {
         ImmutableOutputInfo<Label> labels = model.getOutputIDInfo();
         OnnxMl.ModelProto proto = model.exportONNXModel("dev.streamingblocks.examples.fraud", 1L);
         // Tribuo's provenance (in the doc string and a metadata entry) holds the training time: left out.
-        OnnxMl.ModelProto.Builder reproducible = proto.toBuilder().clearMetadataProps()
+        OnnxMl.ModelProto.Builder reproducible = proto.toBuilder()
+                .clearMetadataProps()
                 .setDocString("Logistic regression over dev.streamingblocks.fraud.model.TransactionFeatures "
                         + TransactionFeatures.NAMES + "; Tribuo " + org.tribuo.Tribuo.VERSION);
         for (OnnxMl.StringStringEntryProto entry : proto.getMetadataPropsList()) {
@@ -111,8 +116,10 @@ public final class FraudModelTrainer {
         }
         return reproducible
                 .addMetadataProps(property(FraudModel.SCORE_COLUMN_METADATA, Integer.toString(labels.getID(FRAUD))))
-                .addMetadataProps(property("trained_by", FraudModelTrainer.class.getName() + " seed=" + seed
-                        + " transactions=" + data.size() + " fraud_every=" + FRAUD_EVERY + " epochs=" + EPOCHS))
+                .addMetadataProps(property(
+                        "trained_by",
+                        FraudModelTrainer.class.getName() + " seed=" + seed + " transactions=" + data.size()
+                                + " fraud_every=" + FRAUD_EVERY + " epochs=" + EPOCHS))
                 .build()
                 .toByteArray();
     }
@@ -123,7 +130,10 @@ public final class FraudModelTrainer {
     }
 
     private static OnnxMl.StringStringEntryProto property(String key, String value) {
-        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+        return OnnxMl.StringStringEntryProto.newBuilder()
+                .setKey(key)
+                .setValue(value)
+                .build();
     }
 
     public static void main(String[] args) throws IOException {
@@ -131,8 +141,7 @@ public final class FraudModelTrainer {
             System.err.println("usage: FraudModelTrainer <model.onnx to write>");
             System.exit(2);
         }
-        System.out.printf("generating %d transactions (seed %d, a burst every %d)%n", TRANSACTIONS, SEED,
-                FRAUD_EVERY);
+        System.out.printf("generating %d transactions (seed %d, a burst every %d)%n", TRANSACTIONS, SEED, FRAUD_EVERY);
         List<Labelled> data = label(transactions(SEED, TRANSACTIONS));
         long fraud = data.stream().filter(Labelled::fraud).count();
         System.out.printf("features computed: %d transactions, %d in bursts%n", data.size(), fraud);

@@ -48,13 +48,19 @@ class FraudRulesTopicITCase {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
 
-    private static final String VIP_RULE = "{\"rule_id\":\"vip\",\"alert_type\":\"VIP_BURST\",\"window_kind\":\"SLIDING\","
-            + "\"amount_threshold\":5000.0,\"min_count\":2,\"window_millis\":300000,\"deleted\":false}";
+    private static final String VIP_RULE =
+            "{\"rule_id\":\"vip\",\"alert_type\":\"VIP_BURST\",\"window_kind\":\"SLIDING\","
+                    + "\"amount_threshold\":5000.0,\"min_count\":2,\"window_millis\":300000,\"deleted\":false}";
 
     @Test
     void confluentFormatSlidingRuleAndARuleAddedAtRunTimeRaiseExactlyTheExpectedAlerts() throws Exception {
-        for (String topic : List.of(FraudJob.TRANSACTIONS_TOPIC, FraudJob.ALERTS_TOPIC, FraudJob.DEAD_LETTER_TOPIC,
-                FraudJob.ALERTS_DEAD_LETTER_TOPIC, FraudJob.RULES_TOPIC, FraudJob.RULES_DEAD_LETTER_TOPIC)) {
+        for (String topic : List.of(
+                FraudJob.TRANSACTIONS_TOPIC,
+                FraudJob.ALERTS_TOPIC,
+                FraudJob.DEAD_LETTER_TOPIC,
+                FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                FraudJob.RULES_TOPIC,
+                FraudJob.RULES_DEAD_LETTER_TOPIC)) {
             KAFKA.cluster().createTopic(topic, 1, (short) 1, Map.of("retention.ms", "-1"));
         }
         Map<String, String> registry = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
@@ -64,53 +70,84 @@ class FraudRulesTopicITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
         env.enableCheckpointing(500);
         new FraudJob(
-                FraudJob.kafkaTransactions(KAFKA.bootstrapServers(), "fraud-rules-it", StartingOffsets.earliest(),
-                        Map.of(), registry),
-                FraudJob.kafkaRuleUpdates(KAFKA.bootstrapServers(), FraudJob.RULES_TOPIC, "fraud-rules-it", Map.of(),
-                        registry),
-                FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), FraudJob.ALERTS_TOPIC, FraudJob.ALERTS_DEAD_LETTER_TOPIC,
-                        "fraud-rules-it", Map.of(), registry),
-                FraudJob.DEFAULT_RULES).attach(env);
+                        FraudJob.kafkaTransactions(
+                                KAFKA.bootstrapServers(),
+                                "fraud-rules-it",
+                                StartingOffsets.earliest(),
+                                Map.of(),
+                                registry),
+                        FraudJob.kafkaRuleUpdates(
+                                KAFKA.bootstrapServers(), FraudJob.RULES_TOPIC, "fraud-rules-it", Map.of(), registry),
+                        FraudJob.kafkaAlerts(
+                                KAFKA.bootstrapServers(),
+                                FraudJob.ALERTS_TOPIC,
+                                FraudJob.ALERTS_DEAD_LETTER_TOPIC,
+                                "fraud-rules-it",
+                                Map.of(),
+                                registry),
+                        FraudJob.DEFAULT_RULES)
+                .attach(env);
         JobClient job = env.executeAsync("fraud");
         try {
             // Rule changes as a user sends them: a record that is no rule, a rule that could not run, a new rule.
-            KAFKA.cluster().produce(List.of(new ProducerRecord<>(FraudJob.RULES_TOPIC,
-                    "junk".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1})));
+            KAFKA.cluster()
+                    .produce(List.of(new ProducerRecord<>(
+                            FraudJob.RULES_TOPIC, "junk".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1
+                            })));
             String sent = produceRule(VIP_RULE, registry);
             assertThat(sent).startsWith("Sent rule 'vip' to fraud-rules/0@");
             // Invalid for the job, though it decodes: min_count 0 (produce itself refuses it, so it is written raw).
-            KAFKA.cluster().produce(List.of(new ProducerRecord<>(FraudJob.RULES_TOPIC,
-                    "zero".getBytes(StandardCharsets.UTF_8),
-                    FraudSerdes.ruleSerializer(FraudJob.RULES_TOPIC, registry).serialize(
-                            FraudRule.newBuilder().setRuleId("zero").setAlertType("ZERO")
-                                    .setWindowKind(WindowKind.TUMBLING).setAmountThreshold(1000.0).setMinCount(0)
-                                    .setWindowMillis(60_000L).setDeleted(false).build()))));
+            KAFKA.cluster()
+                    .produce(List.of(new ProducerRecord<>(
+                            FraudJob.RULES_TOPIC,
+                            "zero".getBytes(StandardCharsets.UTF_8),
+                            FraudSerdes.ruleSerializer(FraudJob.RULES_TOPIC, registry)
+                                    .serialize(FraudRule.newBuilder()
+                                            .setRuleId("zero")
+                                            .setAlertType("ZERO")
+                                            .setWindowKind(WindowKind.TUMBLING)
+                                            .setAmountThreshold(1000.0)
+                                            .setMinCount(0)
+                                            .setWindowMillis(60_000L)
+                                            .setDeleted(false)
+                                            .build()))));
             List<ConsumerRecord<byte[], byte[]>> rejected =
                     KAFKA.cluster().consume(FraudJob.RULES_DEAD_LETTER_TOPIC, 2, TIMEOUT);
-            assertThat(rejected).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+            assertThat(rejected)
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactly("junk", "zero");
 
             // The rules topic has been read past the vip rule; now the transactions.
             SerializationSchema<Transaction> values =
                     FraudSerdes.transactionSerializer(FraudJob.TRANSACTIONS_TOPIC, registry);
-            KAFKA.cluster().produce(List.of(
-                    // ann: 3 over $1000 across the minute boundary: only the sliding rule sees them together.
-                    record(values, TransactionGenerator.transaction("n1", "ann", 1500.0, t(50))),
-                    record(values, TransactionGenerator.transaction("n2", "ann", 1500.0, t(70))),
-                    record(values, TransactionGenerator.transaction("n3", "ann", 1500.0, t(80))),
-                    // vic: 2 over $5000 within 5 minutes: only the rule added at run time.
-                    record(values, TransactionGenerator.transaction("v1", "vic", 6000.0, t(5))),
-                    record(values, TransactionGenerator.transaction("v2", "vic", 6000.0, t(200))),
-                    // Moves event time past every window.
-                    record(values, TransactionGenerator.transaction("z1", "zoe", 10.0, t(900)))));
+            KAFKA.cluster()
+                    .produce(List.of(
+                            // ann: 3 over $1000 across the minute boundary: only the sliding rule sees them together.
+                            record(values, TransactionGenerator.transaction("n1", "ann", 1500.0, t(50))),
+                            record(values, TransactionGenerator.transaction("n2", "ann", 1500.0, t(70))),
+                            record(values, TransactionGenerator.transaction("n3", "ann", 1500.0, t(80))),
+                            // vic: 2 over $5000 within 5 minutes: only the rule added at run time.
+                            record(values, TransactionGenerator.transaction("v1", "vic", 6000.0, t(5))),
+                            record(values, TransactionGenerator.transaction("v2", "vic", 6000.0, t(200))),
+                            // Moves event time past every window.
+                            record(values, TransactionGenerator.transaction("z1", "zoe", 10.0, t(900)))));
 
             List<ConsumerRecord<byte[], byte[]>> written = KAFKA.cluster().consume(FraudJob.ALERTS_TOPIC, 2, TIMEOUT);
-            assertThat(written).allSatisfy(r -> assertThat(r.value()[0]).as("Confluent magic byte").isZero());
+            assertThat(written)
+                    .allSatisfy(r ->
+                            assertThat(r.value()[0]).as("Confluent magic byte").isZero());
             DeserializationSchema<Alert> alerts = FraudSerdes.alertDeserializer(registry);
-            assertThat(written).extracting(r -> alerts.deserialize(r.value())).containsExactlyInAnyOrder(
-                    alert("ann", FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS, FraudRules.ARTICLE_SLIDING_RULE_ID,
-                            t(50), t(110), 3),
-                    alert("vic", "VIP_BURST", "vip", t(5), t(305), 2));
+            assertThat(written)
+                    .extracting(r -> alerts.deserialize(r.value()))
+                    .containsExactlyInAnyOrder(
+                            alert(
+                                    "ann",
+                                    FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                                    FraudRules.ARTICLE_SLIDING_RULE_ID,
+                                    t(50),
+                                    t(110),
+                                    3),
+                            alert("vic", "VIP_BURST", "vip", t(5), t(305), 2));
         } finally {
             job.cancel().get();
         }
@@ -118,19 +155,32 @@ class FraudRulesTopicITCase {
 
     private static String produceRule(String json, Map<String, String> registry) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RuleProducer.send(KAFKA.bootstrapServers(), registry.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG),
-                FraudJob.RULES_TOPIC, json, null, Map.of(), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        RuleProducer.send(
+                KAFKA.bootstrapServers(),
+                registry.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG),
+                FraudJob.RULES_TOPIC,
+                json,
+                null,
+                Map.of(),
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);
     }
 
     private static ProducerRecord<byte[], byte[]> record(SerializationSchema<Transaction> values, Transaction tx) {
-        return new ProducerRecord<>(FraudJob.TRANSACTIONS_TOPIC, tx.getUserId().getBytes(StandardCharsets.UTF_8),
-                values.serialize(tx));
+        return new ProducerRecord<>(
+                FraudJob.TRANSACTIONS_TOPIC, tx.getUserId().getBytes(StandardCharsets.UTF_8), values.serialize(tx));
     }
 
     private static Alert alert(String user, String type, String ruleId, Instant start, Instant end, int count) {
-        return Alert.newBuilder().setUserId(user).setAlertType(type).setRuleId(ruleId).setWindowStart(start)
-                .setWindowEnd(end).setTransactionCount(count).build();
+        return Alert.newBuilder()
+                .setUserId(user)
+                .setAlertType(type)
+                .setRuleId(ruleId)
+                .setWindowStart(start)
+                .setWindowEnd(end)
+                .setTransactionCount(count)
+                .build();
     }
 
     private static Instant t(long seconds) {

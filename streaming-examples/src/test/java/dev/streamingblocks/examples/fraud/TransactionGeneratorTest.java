@@ -20,7 +20,8 @@ class TransactionGeneratorTest {
         List<Transaction> a = new TransactionGenerator(7, BEGINNING, Duration.ofMillis(100), 50).next(300);
         List<Transaction> b = new TransactionGenerator(7, BEGINNING, Duration.ofMillis(100), 50).next(300);
         assertThat(a).isEqualTo(b);
-        assertThat(new TransactionGenerator(8, BEGINNING, Duration.ofMillis(100), 50).next(300)).isNotEqualTo(a);
+        assertThat(new TransactionGenerator(8, BEGINNING, Duration.ofMillis(100), 50).next(300))
+                .isNotEqualTo(a);
     }
 
     @Test
@@ -34,23 +35,31 @@ class TransactionGeneratorTest {
         assertThat(generator.bursts()).isEqualTo(large.size()).isEqualTo(19);
         for (List<Transaction> burst : large.values()) {
             assertThat(burst).hasSize(FraudRules.MIN_LARGE_TRANSACTIONS);
-            assertThat(burst).extracting(t -> t.getTimestamp().toEpochMilli() / 60_000).containsOnly(
-                    burst.get(0).getTimestamp().toEpochMilli() / 60_000);
+            assertThat(burst)
+                    .extracting(t -> t.getTimestamp().toEpochMilli() / 60_000)
+                    .containsOnly(burst.get(0).getTimestamp().toEpochMilli() / 60_000);
         }
-        assertThat(txs).filteredOn(t -> t.getAmount() <= FraudRules.LARGE_AMOUNT)
+        assertThat(txs)
+                .filteredOn(t -> t.getAmount() <= FraudRules.LARGE_AMOUNT)
                 .allMatch(t -> t.getAmount() <= TransactionGenerator.MAX_ORDINARY_AMOUNT);
     }
 
     @Test
     void acrossPlacementPutsBurstsNearABoundaryAcrossItTwoBeforeAndOneAfter() {
-        TransactionGenerator generator = new TransactionGenerator(3, BEGINNING, Duration.ofMillis(100), 37,
+        TransactionGenerator generator = new TransactionGenerator(
+                3,
+                BEGINNING,
+                Duration.ofMillis(100),
+                37,
                 TransactionGenerator.BurstPlacement.ACROSS_NEAR_MINUTE_BOUNDARIES);
         List<Transaction> txs = generator.next(8000);
         Map<String, List<Transaction>> bursts = txs.stream()
                 .filter(t -> t.getAmount() > FraudRules.LARGE_AMOUNT)
                 .collect(Collectors.groupingBy(Transaction::getUserId));
         List<List<Long>> straddling = bursts.values().stream()
-                .map(b -> b.stream().map(t -> t.getTimestamp().toEpochMilli() % 60_000).toList())
+                .map(b -> b.stream()
+                        .map(t -> t.getTimestamp().toEpochMilli() % 60_000)
+                        .toList())
                 .filter(offsets -> offsets.get(0) > offsets.get(2))
                 .toList();
         assertThat(bursts).hasSize(205);

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 class ArgsTest {
 
     private static Args parse(String... args) {
-        return Args.parse("fraud", args, Set.of("--bootstrap-servers", "--checkpoint-interval", "--parallelism"),
+        return Args.parse(
+                "fraud",
+                args,
+                Set.of("--bootstrap-servers", "--checkpoint-interval", "--parallelism"),
                 Set.of("--wipe"));
     }
 
@@ -48,9 +51,11 @@ class ArgsTest {
                 .isEqualTo(Duration.ofMinutes(2));
         assertThat(parse("--checkpoint-interval", "PT1H").getDuration("--checkpoint-interval", null))
                 .isEqualTo(Duration.ofHours(1));
-        assertThat(parse().getDuration("--checkpoint-interval", Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
+        assertThat(parse().getDuration("--checkpoint-interval", Duration.ofSeconds(7)))
+                .isEqualTo(Duration.ofSeconds(7));
         assertThatThrownBy(() -> parse("--checkpoint-interval", "soon").getDuration("--checkpoint-interval", null))
-                .hasMessage("fraud: option --checkpoint-interval must be a duration such as 500ms, 10s, 2m or PT10S, was 'soon'");
+                .hasMessage(
+                        "fraud: option --checkpoint-interval must be a duration such as 500ms, 10s, 2m or PT10S, was 'soon'");
     }
 
     @Test
@@ -64,8 +69,11 @@ class ArgsTest {
 
     @Test
     void repeatableOptionsKeepEveryValueInOrder() {
-        Args args = Args.parse("fraud", new String[] {"--kafka-property", "a=1", "--parallelism", "2",
-                "--kafka-property", "b=2"}, Set.of("--kafka-property", "--parallelism"), Set.of(),
+        Args args = Args.parse(
+                "fraud",
+                new String[] {"--kafka-property", "a=1", "--parallelism", "2", "--kafka-property", "b=2"},
+                Set.of("--kafka-property", "--parallelism"),
+                Set.of(),
                 Set.of("--kafka-property"));
         assertThat(args.getAll("--kafka-property")).containsExactly("a=1", "b=2");
         assertThat(args.getAll("--parallelism")).isEmpty();

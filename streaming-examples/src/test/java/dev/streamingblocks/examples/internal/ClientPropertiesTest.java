@@ -32,28 +32,42 @@ class ClientPropertiesTest {
 
     @Test
     void repeatedPropertiesAreAllKeptAndAValueMayHoldEqualsSigns() {
-        Map<String, String> kafka = ClientProperties.kafka(parse("--kafka-property", "security.protocol=SASL_SSL",
-                "--kafka-property", "sasl.mechanism=PLAIN", "--kafka-property", "sasl.jaas.config=" + JAAS));
-        assertThat(kafka).containsExactly(Map.entry("security.protocol", "SASL_SSL"),
-                Map.entry("sasl.mechanism", "PLAIN"), Map.entry("sasl.jaas.config", JAAS));
-        assertThat(ClientProperties.registry(parse("--bootstrap-servers", "b:1"))).isEmpty();
+        Map<String, String> kafka = ClientProperties.kafka(parse(
+                "--kafka-property",
+                "security.protocol=SASL_SSL",
+                "--kafka-property",
+                "sasl.mechanism=PLAIN",
+                "--kafka-property",
+                "sasl.jaas.config=" + JAAS));
+        assertThat(kafka)
+                .containsExactly(
+                        Map.entry("security.protocol", "SASL_SSL"),
+                        Map.entry("sasl.mechanism", "PLAIN"),
+                        Map.entry("sasl.jaas.config", JAAS));
+        assertThat(ClientProperties.registry(parse("--bootstrap-servers", "b:1")))
+                .isEmpty();
     }
 
     @Test
     void aFileIsReadFirstAndTheCommandLineWins() throws Exception {
         Path file = dir.resolve("client.properties");
-        Files.writeString(file, "# a comment\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n",
+        Files.writeString(
+                file,
+                "# a comment\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n",
                 StandardCharsets.UTF_8);
-        Map<String, String> kafka = ClientProperties.kafka(parse("--kafka-properties", file.toString(),
-                "--kafka-property", "sasl.mechanism=PLAIN"));
-        assertThat(kafka).containsOnly(Map.entry("security.protocol", "SASL_PLAINTEXT"),
-                Map.entry("sasl.mechanism", "PLAIN"));
+        Map<String, String> kafka = ClientProperties.kafka(
+                parse("--kafka-properties", file.toString(), "--kafka-property", "sasl.mechanism=PLAIN"));
+        assertThat(kafka)
+                .containsOnly(Map.entry("security.protocol", "SASL_PLAINTEXT"), Map.entry("sasl.mechanism", "PLAIN"));
 
         Path registry = dir.resolve("registry.properties");
-        Files.writeString(registry, "basic.auth.credentials.source=USER_INFO\nbasic.auth.user.info=flink:pw-1\n",
+        Files.writeString(
+                registry,
+                "basic.auth.credentials.source=USER_INFO\nbasic.auth.user.info=flink:pw-1\n",
                 StandardCharsets.UTF_8);
         assertThat(ClientProperties.registry(parse("--schema-registry-properties", registry.toString())))
-                .containsOnly(Map.entry("basic.auth.credentials.source", "USER_INFO"),
+                .containsOnly(
+                        Map.entry("basic.auth.credentials.source", "USER_INFO"),
                         Map.entry("basic.auth.user.info", "flink:pw-1"));
     }
 
@@ -71,7 +85,8 @@ class ClientPropertiesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("fraud: --kafka-property needs KEY=VALUE, but a value had no '=' (not shown, it may hold"
                         + " a secret)")
-                .message().doesNotContain("hunter2");
+                .message()
+                .doesNotContain("hunter2");
         assertThatThrownBy(() -> ClientProperties.registry(parse("--schema-registry-property", "=hunter2")))
                 .hasMessage("fraud: --schema-registry-property needs KEY=VALUE, but a value had no key (not shown,"
                         + " it may hold a secret)");
@@ -80,7 +95,8 @@ class ClientPropertiesTest {
     @Test
     void settingsTheCommandsOwnAreRefusedNamingWhatToUse() {
         assertThatThrownBy(() -> ClientProperties.kafka(parse("--kafka-property", "group.id=g")))
-                .hasMessage("fraud: group.id cannot be set with --kafka-property or --kafka-properties; use --group-id");
+                .hasMessage(
+                        "fraud: group.id cannot be set with --kafka-property or --kafka-properties; use --group-id");
         assertThatThrownBy(() -> ClientProperties.kafka(parse("--kafka-property", "isolation.level=read_uncommitted")))
                 .hasMessage("fraud: isolation.level cannot be set with --kafka-property or --kafka-properties;"
                         + " the jobs read read_committed");
@@ -91,16 +107,30 @@ class ClientPropertiesTest {
 
     @Test
     void sourcesAndSinksGetTheSettingsTheirClientsKnow() {
-        Map<String, String> kafka = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.jaas.config", JAAS,
-                "acks", "all", "auto.offset.reset", "latest");
+        Map<String, String> kafka = Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.jaas.config",
+                JAAS,
+                "acks",
+                "all",
+                "auto.offset.reset",
+                "latest");
         // build() would throw for a key a builder refuses; toString() shows no client property at all.
         TypedKafkaSource<String> source = ClientProperties.applyTo(TypedKafkaSource.<String>builder(), kafka)
-                .setName("s").setBootstrapServers("b:1").setTopics("t").setGroupId("g")
-                .setValueDeserializer(new SimpleStringSchema()).build();
+                .setName("s")
+                .setBootstrapServers("b:1")
+                .setTopics("t")
+                .setGroupId("g")
+                .setValueDeserializer(new SimpleStringSchema())
+                .build();
         assertThat(source.toString()).doesNotContain("alice-pw");
         TypedKafkaSink<String> sink = ClientProperties.applyTo(TypedKafkaSink.<String>builder(), kafka)
-                .setBootstrapServers("b:1").setTopic("t").setValueSerializationSchema(new SimpleStringSchema())
-                .setTransactionalIdPrefix("p").build();
+                .setBootstrapServers("b:1")
+                .setTopic("t")
+                .setValueSerializationSchema(new SimpleStringSchema())
+                .setTransactionalIdPrefix("p")
+                .build();
         assertThat(sink.toString()).doesNotContain("alice-pw");
     }
 }

@@ -30,9 +30,11 @@ class SavedJobStateTest {
 
         assertThat(saved.directory()).isEqualTo(workDir.resolve("jobs/order-stats"));
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
-                .isEqualTo(workDir.resolve("jobs/order-stats/checkpoints").toUri().toString());
+                .isEqualTo(
+                        workDir.resolve("jobs/order-stats/checkpoints").toUri().toString());
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY))
-                .isEqualTo(workDir.resolve("jobs/order-stats/savepoints").toUri().toString());
+                .isEqualTo(
+                        workDir.resolve("jobs/order-stats/savepoints").toUri().toString());
         assertThat(conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
                 .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         assertThat(conf.getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
@@ -50,7 +52,8 @@ class SavedJobStateTest {
         Configuration conf = new Configuration();
 
         assertThat(saved.configure(conf, false)).contains(newest);
-        assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(newest.toUri().toString());
+        assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH))
+                .isEqualTo(newest.toUri().toString());
 
         Path newer = completed(saved.checkpoints().resolve("job-b/chk-2"), T0.plusSeconds(20));
         assertThat(saved.latest()).contains(newer);

@@ -40,8 +40,14 @@ class OrderStatsJobITCase {
     private static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
 
     private static Order order(String id, String product, int quantity, double price, long secondsAfterBeginning) {
-        return Order.newBuilder().setOrderId(id).setUserId("u").setProductId(product).setQuantity(quantity)
-                .setPrice(price).setTimestamp(BEGINNING.plusSeconds(secondsAfterBeginning).toEpochMilli()).build();
+        return Order.newBuilder()
+                .setOrderId(id)
+                .setUserId("u")
+                .setProductId(product)
+                .setQuantity(quantity)
+                .setPrice(price)
+                .setTimestamp(BEGINNING.plusSeconds(secondsAfterBeginning).toEpochMilli())
+                .build();
     }
 
     @Test
@@ -57,8 +63,8 @@ class OrderStatsJobITCase {
                 order("o1", "p1", 2, 10.0, 1),
                 order("o2", "p1", 1, 5.5, 30),
                 order("o3", "p2", 3, 2.0, 59),
-                order("o4", "p1", 1, 100.0, 62),   // minute 1
-                order("o5", "p2", 1, 1.25, 58));   // out of order, still minute 0
+                order("o4", "p1", 1, 100.0, 62), // minute 1
+                order("o5", "p2", 1, 1.25, 58)); // out of order, still minute 0
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -70,8 +76,10 @@ class OrderStatsJobITCase {
             }
         }
 
-        TypedKafkaSource<Order> source = OrderStatsJob.kafkaSourceBuilder(KAFKA.bootstrapServers(),
-                        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()), "order-stats-it")
+        TypedKafkaSource<Order> source = OrderStatsJob.kafkaSourceBuilder(
+                        KAFKA.bootstrapServers(),
+                        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()),
+                        "order-stats-it")
                 .setTopics(in)
                 .setDeadLetterTopic(dlq)
                 .setStartingOffsets(StartingOffsets.earliest())
@@ -82,17 +90,23 @@ class OrderStatsJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        new OrderStatsJob(e -> source.attach(e).records(),
-                OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, "order-stats-it")).attach(env);
+        new OrderStatsJob(
+                        e -> source.attach(e).records(),
+                        OrderStatsJob.kafkaOrderStats(KAFKA.bootstrapServers(), out, "order-stats-it"))
+                .attach(env);
         env.execute("order-stats-it");
 
-        assertThat(upserts(KAFKA.cluster().consume(out, 3, Duration.ofSeconds(30)))).containsExactly(
-                Map.entry("{\"window_start\":\"2026-02-06 12:00:00\",\"product_id\":\"p1\"}",
-                        "2026-02-06 12:01:00|2|25.5"),
-                Map.entry("{\"window_start\":\"2026-02-06 12:00:00\",\"product_id\":\"p2\"}",
-                        "2026-02-06 12:01:00|2|7.25"),
-                Map.entry("{\"window_start\":\"2026-02-06 12:01:00\",\"product_id\":\"p1\"}",
-                        "2026-02-06 12:02:00|1|100.0"));
+        assertThat(upserts(KAFKA.cluster().consume(out, 3, Duration.ofSeconds(30))))
+                .containsExactly(
+                        Map.entry(
+                                "{\"window_start\":\"2026-02-06 12:00:00\",\"product_id\":\"p1\"}",
+                                "2026-02-06 12:01:00|2|25.5"),
+                        Map.entry(
+                                "{\"window_start\":\"2026-02-06 12:00:00\",\"product_id\":\"p2\"}",
+                                "2026-02-06 12:01:00|2|7.25"),
+                        Map.entry(
+                                "{\"window_start\":\"2026-02-06 12:01:00\",\"product_id\":\"p1\"}",
+                                "2026-02-06 12:02:00|1|100.0"));
     }
 
     /** Key JSON -> "window_end|order_count|total_revenue", checking the value repeats the key's columns. */
@@ -104,8 +118,11 @@ class OrderStatsJobITCase {
             JsonNode value = json.readTree(r.value());
             assertThat(value.get("window_start")).isEqualTo(key.get("window_start"));
             assertThat(value.get("product_id")).isEqualTo(key.get("product_id"));
-            result.put(json.writeValueAsString(key), value.get("window_end").asText() + "|"
-                    + value.get("order_count").asLong() + "|" + value.get("total_revenue").asDouble());
+            result.put(
+                    json.writeValueAsString(key),
+                    value.get("window_end").asText() + "|"
+                            + value.get("order_count").asLong() + "|"
+                            + value.get("total_revenue").asDouble());
         }
         return result;
     }

@@ -11,13 +11,20 @@ import org.junit.jupiter.api.Test;
 class OrderValidatorTest {
 
     private static Order order(String id, String product, int quantity, double price, long timestamp) {
-        return Order.newBuilder().setOrderId(id).setUserId("u").setProductId(product).setQuantity(quantity)
-                .setPrice(price).setTimestamp(timestamp).build();
+        return Order.newBuilder()
+                .setOrderId(id)
+                .setUserId("u")
+                .setProductId(product)
+                .setQuantity(quantity)
+                .setPrice(price)
+                .setTimestamp(timestamp)
+                .build();
     }
 
     @Test
     void namesTheFieldAndTheValue() throws Exception {
-        RecordValidator<Order> v = InstantiationUtil.clone(OrderStatsJob.orderValidator(), getClass().getClassLoader());
+        RecordValidator<Order> v = InstantiationUtil.clone(
+                OrderStatsJob.orderValidator(), getClass().getClassLoader());
         assertThat(v.problem(order("o1", "p1", 1, 0.0, 0))).isEmpty();
         assertThat(v.problem(order("o1", "p1", 1, Double.NaN, 0)))
                 .contains("Order 'o1': field 'price' must be a finite number >= 0, but was NaN");

@@ -57,9 +57,9 @@ class SessionsJobITCase {
                 new PageView("alice", "/a", t(0)),
                 new PageView("alice", "/b", t(10)),
                 new PageView("alice", "/c", t(25)),
-                new PageView("alice", "/d", t(90)),   // more than 30 minutes after /c: a new session
+                new PageView("alice", "/d", t(90)), // more than 30 minutes after /c: a new session
                 new PageView("bob", "/x", t(5)),
-                new PageView("bob", "/y", t(35)));    // exactly one gap later: joins, as in Flink SQL
+                new PageView("bob", "/y", t(35))); // exactly one gap later: joins, as in Flink SQL
         PageViewJsonSerializationSchema serializer = new PageViewJsonSerializationSchema();
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (PageView v : views) {
@@ -80,16 +80,20 @@ class SessionsJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        new SessionsJob(e -> source.attach(e).records(),
-                SessionsJob.postgresSessions(pg.jdbcUrl(), pg.user(), pg.password(), table)).attach(env);
+        new SessionsJob(
+                        e -> source.attach(e).records(),
+                        SessionsJob.postgresSessions(pg.jdbcUrl(), pg.user(), pg.password(), table))
+                .attach(env);
         env.execute("sessions-it");
 
-        assertThat(rows(pg, table)).containsExactly(
-                "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
-                "alice|2026-02-06 13:30:00|2026-02-06 14:00:00|1|/d|/d",
-                "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
+        assertThat(rows(pg, table))
+                .containsExactly(
+                        "alice|2026-02-06 12:00:00|2026-02-06 12:55:00|3|/a|/c",
+                        "alice|2026-02-06 13:30:00|2026-02-06 14:00:00|1|/d|/d",
+                        "bob|2026-02-06 12:05:00|2026-02-06 13:05:00|2|/x|/y");
         List<ConsumerRecord<byte[], byte[]>> deadLetters = KAFKA.cluster().consume(dlq, 1, Duration.ofSeconds(30));
-        assertThat(new String(deadLetters.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{\"user_id\": 7}");
+        assertThat(new String(deadLetters.get(0).value(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"user_id\": 7}");
     }
 
     private static List<String> rows(EmbeddedPostgres pg, String table) throws SQLException {

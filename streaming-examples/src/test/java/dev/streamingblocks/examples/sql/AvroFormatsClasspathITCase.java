@@ -24,11 +24,14 @@ class AvroFormatsClasspathITCase {
     @Test
     void avroConfluentResolvesToTheRelocatedFactoryAndAvroToFlinkAvro() {
         assertThat(FactoryUtil.discoverFactory(loader, DeserializationFormatFactory.class, "avro-confluent")
-                        .getClass().getName())
+                        .getClass()
+                        .getName())
                 .isEqualTo(RELOCATED + "org.apache.flink.formats.avro.registry.confluent.RegistryAvroFormatFactory");
-        Class<?> avro = FactoryUtil.discoverFactory(loader, DeserializationFormatFactory.class, "avro").getClass();
+        Class<?> avro = FactoryUtil.discoverFactory(loader, DeserializationFormatFactory.class, "avro")
+                .getClass();
         assertThat(avro.getName()).isEqualTo("org.apache.flink.formats.avro.AvroFormatFactory");
-        assertThat(avro.getProtectionDomain().getCodeSource().getLocation().getPath()).endsWith("/flink-avro-2.2.1.jar");
+        assertThat(avro.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .endsWith("/flink-avro-2.2.1.jar");
     }
 
     @Test
@@ -47,10 +50,17 @@ class AvroFormatsClasspathITCase {
     void theTwoCopiesSpeakDifferentAvros() throws Exception {
         // Why one class name cannot serve both: same method, different Schema class.
         assertThat(Class.forName("org.apache.flink.formats.avro.typeutils.AvroSchemaConverter", false, loader)
-                        .getMethod("convertToSchema", LogicalType.class).getReturnType().getName())
+                        .getMethod("convertToSchema", LogicalType.class)
+                        .getReturnType()
+                        .getName())
                 .isEqualTo("org.apache.avro.Schema");
-        assertThat(Class.forName(RELOCATED + "org.apache.flink.formats.avro.typeutils.AvroSchemaConverter", false, loader)
-                        .getMethod("convertToSchema", LogicalType.class).getReturnType().getName())
+        assertThat(Class.forName(
+                                RELOCATED + "org.apache.flink.formats.avro.typeutils.AvroSchemaConverter",
+                                false,
+                                loader)
+                        .getMethod("convertToSchema", LogicalType.class)
+                        .getReturnType()
+                        .getName())
                 .isEqualTo("org.apache.flink.avro.shaded.org.apache.avro.Schema");
     }
 }

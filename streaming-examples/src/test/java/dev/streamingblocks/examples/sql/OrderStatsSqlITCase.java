@@ -156,10 +156,14 @@ class OrderStatsSqlITCase {
 
     private static void produce(String topic) {
         Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, KafkaAvroSerializer.class.getName(),
-                "schema.registry.url", REGISTRY.url());
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                KafkaAvroSerializer.class.getName(),
+                "schema.registry.url",
+                REGISTRY.url());
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config)) {
             for (Order order : ORDERS) {
                 producer.send(new ProducerRecord<>(topic, order.getOrderId(), order));

@@ -54,7 +54,8 @@ class SessionsSqlITCase {
             records.add(new ProducerRecord<>(topic, json.getBytes(StandardCharsets.UTF_8)));
         }
         kafka.produce(records);
-        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.connect();
+                Statement s = c.createStatement()) {
             s.execute(PostgresSessionSink.createTableStatement(table));
         }
 
@@ -71,10 +72,11 @@ class SessionsSqlITCase {
                         table)
                 .await();
 
-        assertThat(rows(postgres, table)).containsExactly(
-                "alice | 2026-02-06 12:00:00 | 2026-02-06 13:10:00 | 3 | /home | /cart",
-                "alice | 2026-02-06 13:20:00 | 2026-02-06 13:50:00 | 1 | /home | /home",
-                "bob | 2026-02-06 12:05:00.5 | 2026-02-06 12:36:00 | 3 | /about | /signup");
+        assertThat(rows(postgres, table))
+                .containsExactly(
+                        "alice | 2026-02-06 12:00:00 | 2026-02-06 13:10:00 | 3 | /home | /cart",
+                        "alice | 2026-02-06 13:20:00 | 2026-02-06 13:50:00 | 1 | /home | /home",
+                        "bob | 2026-02-06 12:05:00.5 | 2026-02-06 12:36:00 | 3 | /about | /signup");
     }
 
     @Test
@@ -83,30 +85,39 @@ class SessionsSqlITCase {
         SessionsSql.createUserSessionsTable(postgres.jdbcUrl(), postgres.user(), postgres.password());
         SessionsSql.createUserSessionsTable(postgres.jdbcUrl(), postgres.user(), postgres.password());
         List<String> columns = new ArrayList<>();
-        try (Connection c = postgres.connect(); Statement s = c.createStatement();
+        try (Connection c = postgres.connect();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT column_name, data_type FROM information_schema.columns"
                         + " WHERE table_name = 'user_sessions' ORDER BY ordinal_position")) {
             while (rs.next()) {
                 columns.add(rs.getString(1) + " " + rs.getString(2));
             }
         }
-        assertThat(columns).containsExactly(
-                "user_id text",
-                "session_start timestamp without time zone",
-                "session_end timestamp without time zone",
-                "page_count bigint",
-                "first_page text",
-                "last_page text");
+        assertThat(columns)
+                .containsExactly(
+                        "user_id text",
+                        "session_start timestamp without time zone",
+                        "session_end timestamp without time zone",
+                        "page_count bigint",
+                        "first_page text",
+                        "last_page text");
     }
 
     private static List<String> rows(EmbeddedPostgres postgres, String table) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection c = postgres.connect(); Statement s = c.createStatement();
+        try (Connection c = postgres.connect();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT user_id, session_start::text, session_end::text,"
                         + " page_count, first_page, last_page FROM " + table + " ORDER BY user_id, session_start")) {
             while (rs.next()) {
-                rows.add(String.join(" | ", rs.getString(1), rs.getString(2), rs.getString(3),
-                        Long.toString(rs.getLong(4)), rs.getString(5), rs.getString(6)));
+                rows.add(String.join(
+                        " | ",
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        Long.toString(rs.getLong(4)),
+                        rs.getString(5),
+                        rs.getString(6)));
             }
         }
         return rows;

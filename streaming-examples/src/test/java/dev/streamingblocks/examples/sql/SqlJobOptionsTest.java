@@ -22,10 +22,21 @@ class SqlJobOptionsTest {
 
     @Test
     void parsesEveryOption() {
-        SqlJobOptions options = SqlJobOptions.parse(new String[] {
-            "--bootstrap-servers", "kafka:9093", "--schema-registry-url", "http://registry:8085",
-            "--jdbc-url", "jdbc:postgresql://db:5433/shop", "--jdbc-user", "shop", "--jdbc-password", "s3cret",
-            "--bounded"}, Map.of());
+        SqlJobOptions options = SqlJobOptions.parse(
+                new String[] {
+                    "--bootstrap-servers",
+                    "kafka:9093",
+                    "--schema-registry-url",
+                    "http://registry:8085",
+                    "--jdbc-url",
+                    "jdbc:postgresql://db:5433/shop",
+                    "--jdbc-user",
+                    "shop",
+                    "--jdbc-password",
+                    "s3cret",
+                    "--bounded"
+                },
+                Map.of());
         assertThat(options.bootstrapServers()).isEqualTo("kafka:9093");
         assertThat(options.schemaRegistryUrl()).isEqualTo("http://registry:8085");
         assertThat(options.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5433/shop");
@@ -57,7 +68,8 @@ class SqlJobOptionsTest {
 
     @Test
     void helpIsRecognised() {
-        assertThat(SqlJobOptions.parse(new String[] {"--help"}, Map.of()).help()).isTrue();
+        assertThat(SqlJobOptions.parse(new String[] {"--help"}, Map.of()).help())
+                .isTrue();
         assertThat(SqlJobOptions.parse(new String[] {"-h"}, Map.of()).help()).isTrue();
         assertThat(SqlJobOptions.usage("my-job: does things"))
                 .startsWith("my-job: does things\n\nOptions:\n")
@@ -83,17 +95,24 @@ class SqlJobOptionsTest {
         assertThatThrownBy(() -> SqlJobOptions.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bootstrapServers (--bootstrap-servers) must not be blank");
-        assertThatThrownBy(() -> SqlJobOptions.builder().setBootstrapServers("k:9092").setSchemaRegistryUrl(" ").build())
+        assertThatThrownBy(() -> SqlJobOptions.builder()
+                        .setBootstrapServers("k:9092")
+                        .setSchemaRegistryUrl(" ")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("schemaRegistryUrl (--schema-registry-url) must not be blank");
-        assertThatThrownBy(() -> SqlJobOptions.builder().setBootstrapServers("k:9092").setJdbcUrl("").build())
+        assertThatThrownBy(() -> SqlJobOptions.builder()
+                        .setBootstrapServers("k:9092")
+                        .setJdbcUrl("")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("jdbcUrl (--jdbc-url) must not be blank");
     }
 
     @Test
     void jobsSayWhatTheyNeed() {
-        SqlJobOptions options = SqlJobOptions.builder().setBootstrapServers("k:9092").build();
+        SqlJobOptions options =
+                SqlJobOptions.builder().setBootstrapServers("k:9092").build();
         assertThatThrownBy(options::requireSchemaRegistryUrl)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("schemaRegistryUrl (--schema-registry-url) is required by this job");
@@ -104,22 +123,33 @@ class SqlJobOptionsTest {
 
     @Test
     void usersClientSettingsBecomeTableOptionsAndAreNeverPrinted() {
-        SqlJobOptions options = SqlJobOptions.parse(new String[] {
-                "--kafka-property", "security.protocol=SASL_SSL",
-                "--kafka-property", "sasl.jaas.config=x required password=\"k-pw\";",
-                "--schema-registry-property", "basic.auth.credentials.source=USER_INFO",
-                "--schema-registry-property", "basic.auth.user.info=flink:r-pw"}, Map.of());
-        assertThat(options.withKafkaProperties(new java.util.LinkedHashMap<>())).containsExactly(
-                Map.entry("properties.security.protocol", "SASL_SSL"),
-                Map.entry("properties.sasl.jaas.config", "x required password=\"k-pw\";"));
-        assertThat(options.withSchemaRegistryProperties(new java.util.LinkedHashMap<>())).containsExactly(
-                Map.entry("avro-confluent.properties.basic.auth.credentials.source", "USER_INFO"),
-                Map.entry("avro-confluent.properties.basic.auth.user.info", "flink:r-pw"));
-        assertThat(options.toString()).endsWith(", kafkaProperties=[security.protocol, sasl.jaas.config],"
-                + " schemaRegistryProperties=[basic.auth.credentials.source, basic.auth.user.info]}")
-                .doesNotContain("k-pw").doesNotContain("r-pw");
-        assertThat(SqlJobOptions.usage("job")).contains("--kafka-property KEY=VALUE", "--kafka-properties FILE",
-                "--schema-registry-property KEY=VALUE", "--schema-registry-properties FILE");
+        SqlJobOptions options = SqlJobOptions.parse(
+                new String[] {
+                    "--kafka-property", "security.protocol=SASL_SSL",
+                    "--kafka-property", "sasl.jaas.config=x required password=\"k-pw\";",
+                    "--schema-registry-property", "basic.auth.credentials.source=USER_INFO",
+                    "--schema-registry-property", "basic.auth.user.info=flink:r-pw"
+                },
+                Map.of());
+        assertThat(options.withKafkaProperties(new java.util.LinkedHashMap<>()))
+                .containsExactly(
+                        Map.entry("properties.security.protocol", "SASL_SSL"),
+                        Map.entry("properties.sasl.jaas.config", "x required password=\"k-pw\";"));
+        assertThat(options.withSchemaRegistryProperties(new java.util.LinkedHashMap<>()))
+                .containsExactly(
+                        Map.entry("avro-confluent.properties.basic.auth.credentials.source", "USER_INFO"),
+                        Map.entry("avro-confluent.properties.basic.auth.user.info", "flink:r-pw"));
+        assertThat(options.toString())
+                .endsWith(", kafkaProperties=[security.protocol, sasl.jaas.config],"
+                        + " schemaRegistryProperties=[basic.auth.credentials.source, basic.auth.user.info]}")
+                .doesNotContain("k-pw")
+                .doesNotContain("r-pw");
+        assertThat(SqlJobOptions.usage("job"))
+                .contains(
+                        "--kafka-property KEY=VALUE",
+                        "--kafka-properties FILE",
+                        "--schema-registry-property KEY=VALUE",
+                        "--schema-registry-properties FILE");
         assertThatThrownBy(() -> SqlJobOptions.parse(new String[] {"--kafka-property", "group.id=g"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("group.id cannot be set with --kafka-property or --kafka-properties; use --group-id");

@@ -43,8 +43,14 @@ class LargeOrdersAppITCase {
     Path stateDir;
 
     private static Order order(String id, String product, int quantity, double price) {
-        return Order.newBuilder().setOrderId(id).setUserId("u").setProductId(product).setQuantity(quantity)
-                .setPrice(price).setTimestamp(1_770_000_000_000L).build();
+        return Order.newBuilder()
+                .setOrderId(id)
+                .setUserId("u")
+                .setProductId(product)
+                .setQuantity(quantity)
+                .setPrice(price)
+                .setTimestamp(1_770_000_000_000L)
+                .build();
     }
 
     @Test
@@ -55,15 +61,18 @@ class LargeOrdersAppITCase {
         KAFKA.cluster().createTopic(LargeOrdersApp.DEAD_LETTER_TOPIC, 1, (short) 1, keep);
         Map<String, Object> registryConfig = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
         List<Order> orders = List.of(
-                order("o1", "p1", 1, 999.99),   // just under $1000
-                order("o2", "p2", 2, 500.0),    // exactly $1000: large
-                order("o3", "p1", 10, 150.0),   // $1500: large
+                order("o1", "p1", 1, 999.99), // just under $1000
+                order("o2", "p2", 2, 500.0), // exactly $1000: large
+                order("o3", "p1", 10, 150.0), // $1500: large
                 order("o4", "p3", 3, 10.0));
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaAvroSerializer serializer = new KafkaAvroSerializer()) {
             serializer.configure(registryConfig, false);
             for (Order o : orders) {
-                records.add(new ProducerRecord<>(LargeOrdersApp.ORDERS_TOPIC, 0, bytes(o.getOrderId()),
+                records.add(new ProducerRecord<>(
+                        LargeOrdersApp.ORDERS_TOPIC,
+                        0,
+                        bytes(o.getOrderId()),
                         serializer.serialize(LargeOrdersApp.ORDERS_TOPIC, o)));
             }
         }
@@ -79,10 +88,18 @@ class LargeOrdersAppITCase {
             List<ConsumerRecord<byte[], byte[]>> large =
                     KAFKA.cluster().consume(LargeOrdersApp.LARGE_ORDERS_TOPIC, 2, TIMEOUT);
             try (KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer()) {
-                deserializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url(),
-                        AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG, true), false);
-                assertThat(large).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("p2", "p1");
-                assertThat(large).extracting(r -> deserializer.deserialize(LargeOrdersApp.LARGE_ORDERS_TOPIC, r.value()))
+                deserializer.configure(
+                        Map.of(
+                                AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                                REGISTRY.url(),
+                                AvroSerdeConfig.SPECIFIC_AVRO_READER_CONFIG,
+                                true),
+                        false);
+                assertThat(large)
+                        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                        .containsExactly("p2", "p1");
+                assertThat(large)
+                        .extracting(r -> deserializer.deserialize(LargeOrdersApp.LARGE_ORDERS_TOPIC, r.value()))
                         .containsExactly(orders.get(1), orders.get(2));
             }
             List<ConsumerRecord<byte[], byte[]>> dead =

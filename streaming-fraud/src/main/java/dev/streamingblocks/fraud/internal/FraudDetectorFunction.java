@@ -12,11 +12,21 @@ import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.rules.ModelSpec;
 import dev.streamingblocks.fraud.rules.WindowKind;
-
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -30,18 +40,6 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Evaluates every active rule per user, in event-time order.
@@ -75,8 +73,7 @@ import java.util.Optional;
  * <p>Lateness survives restores: the highest watermark seen is checkpointed, so a transaction late
  * before a failure is still late after the restore, even before the first new watermark arrives.
  */
-public class FraudDetectorFunction
-        extends KeyedBroadcastProcessFunction<String, Transaction, FraudRule, Alert>
+public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String, Transaction, FraudRule, Alert>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -119,7 +116,8 @@ public class FraudDetectorFunction
     public void initializeState(FunctionInitializationContext context) throws Exception {
         watermark.initialize(context);
         restoredRuleUpdates = new ArrayList<>();
-        BroadcastState<String, FraudRule> restored = context.getOperatorStateStore().getBroadcastState(RULES);
+        BroadcastState<String, FraudRule> restored =
+                context.getOperatorStateStore().getBroadcastState(RULES);
         for (Map.Entry<String, FraudRule> update : restored.entries()) {
             restoredRuleUpdates.add(update.getValue());
         }
@@ -132,16 +130,16 @@ public class FraudDetectorFunction
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending-transactions", Types.LONG, Types.LIST(TypeInformation.of(Transaction.class))));
-        progress = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "rule-progress", Types.STRING, Types.POJO(RuleProgress.class)));
+        pending = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "pending-transactions", Types.LONG, Types.LIST(TypeInformation.of(Transaction.class))));
+        progress = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("rule-progress", Types.STRING, Types.POJO(RuleProgress.class)));
         lateTransactions = getRuntimeContext().getMetricGroup().counter(LateData.LATE_RECORDS_METRIC);
-        features = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("user-features", Types.POJO(UserFeatures.class)));
+        features = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("user-features", Types.POJO(UserFeatures.class)));
         nonFiniteScores = getRuntimeContext().getMetricGroup().counter(FraudDetection.NON_FINITE_SCORES_METRIC);
-        rejectedModelRules =
-                getRuntimeContext().getMetricGroup().counter(FraudDetection.REJECTED_MODEL_RULES_METRIC);
+        rejectedModelRules = getRuntimeContext().getMetricGroup().counter(FraudDetection.REJECTED_MODEL_RULES_METRIC);
         modelScores = getRuntimeContext().getMetricGroup().counter(FraudDetection.MODEL_SCORES_METRIC);
         models = new HashMap<>();
         Map<String, FraudRule> rules = new LinkedHashMap<>(initialRules);
@@ -259,7 +257,8 @@ public class FraudDetectorFunction
         }
         ModelSpec a = previous.getModel();
         ModelSpec b = update.getModel();
-        return a.getVersion().equals(b.getVersion()) && Objects.equals(a.getPath(), b.getPath())
+        return a.getVersion().equals(b.getVersion())
+                && Objects.equals(a.getPath(), b.getPath())
                 && Objects.equals(a.getBytes(), b.getBytes());
     }
 
@@ -372,8 +371,7 @@ public class FraudDetectorFunction
     }
 
     /** Emits closed tumbling windows and drops whatever no later transaction can be part of. */
-    private void expire(String user, Map<String, FraudRule> rules, long time, Collector<Alert> out)
-            throws Exception {
+    private void expire(String user, Map<String, FraudRule> rules, long time, Collector<Alert> out) throws Exception {
         Iterator<Map.Entry<String, RuleProgress>> entries = progress.iterator();
         while (entries.hasNext()) {
             Map.Entry<String, RuleProgress> entry = entries.next();
@@ -416,8 +414,7 @@ public class FraudDetectorFunction
         return from == 0 ? ascending : Arrays.copyOfRange(ascending, from, ascending.length);
     }
 
-    private Map<String, FraudRule> activeRules(ReadOnlyBroadcastState<String, FraudRule> updates)
-            throws Exception {
+    private Map<String, FraudRule> activeRules(ReadOnlyBroadcastState<String, FraudRule> updates) throws Exception {
         Map<String, FraudRule> rules = new LinkedHashMap<>(initialRules);
         for (Map.Entry<String, FraudRule> update : updates.immutableEntries()) {
             rules.put(update.getKey(), update.getValue());

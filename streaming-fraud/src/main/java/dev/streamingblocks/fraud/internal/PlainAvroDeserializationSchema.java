@@ -1,10 +1,9 @@
 package dev.streamingblocks.fraud.internal;
 
-import java.io.IOException;
-
 import dev.streamingblocks.core.avro.TombstoneException;
 import dev.streamingblocks.core.avro.internal.BoundedDecoder;
 import dev.streamingblocks.fraud.MalformedFraudRecordException;
+import java.io.IOException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -54,12 +53,13 @@ public final class PlainAvroDeserializationSchema<T extends SpecificRecordBase> 
             record = reader.read(null, bounded.reset(decoder, message.length));
             left = bounded.remaining();
         } catch (IOException | RuntimeException e) {
-            throw new MalformedFraudRecordException(name + " record value (" + message.length
-                    + " bytes) is not plain Avro binary of its schema: " + e, e);
+            throw new MalformedFraudRecordException(
+                    name + " record value (" + message.length + " bytes) is not plain Avro binary of its schema: " + e,
+                    e);
         }
         if (left != 0) {
-            throw new MalformedFraudRecordException(name + " record value (" + message.length
-                    + " bytes) has " + left + " bytes left after the record: not plain Avro binary of its schema");
+            throw new MalformedFraudRecordException(name + " record value (" + message.length + " bytes) has " + left
+                    + " bytes left after the record: not plain Avro binary of its schema");
         }
         return record;
     }

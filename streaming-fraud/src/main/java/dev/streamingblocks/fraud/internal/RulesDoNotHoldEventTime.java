@@ -1,7 +1,6 @@
 package dev.streamingblocks.fraud.internal;
 
 import dev.streamingblocks.fraud.rules.FraudRule;
-
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 

@@ -1,7 +1,5 @@
 package dev.streamingblocks.fraud.model;
 
-import dev.streamingblocks.fraud.rules.ModelSpec;
-
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -9,7 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-
+import dev.streamingblocks.fraud.rules.ModelSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -75,8 +73,10 @@ public final class FraudModel implements AutoCloseable {
                 session = env.createSession(model, options);
             }
         } catch (OrtException | RuntimeException e) {
-            throw new InvalidModelException("Model " + source + " does not load (" + e.getMessage()
-                    + "); expected an ONNX model with " + EXPECTED, e);
+            throw new InvalidModelException(
+                    "Model " + source + " does not load (" + e.getMessage() + "); expected an ONNX model with "
+                            + EXPECTED,
+                    e);
         }
         try {
             return check(spec.getVersion(), source, session);
@@ -89,8 +89,10 @@ public final class FraudModel implements AutoCloseable {
             if (e instanceof InvalidModelException invalid) {
                 throw invalid;
             }
-            throw new InvalidModelException("Model " + source + " cannot be inspected (" + e.getMessage()
-                    + "); expected an ONNX model with " + EXPECTED, e);
+            throw new InvalidModelException(
+                    "Model " + source + " cannot be inspected (" + e.getMessage() + "); expected an ONNX model with "
+                            + EXPECTED,
+                    e);
         }
     }
 
@@ -139,8 +141,8 @@ public final class FraudModel implements AutoCloseable {
     }
 
     private static InvalidModelException mismatch(String source, String has) {
-        return new InvalidModelException("Model " + source + " does not fit the transaction features: it " + has
-                + "; expected " + EXPECTED);
+        return new InvalidModelException(
+                "Model " + source + " does not fit the transaction features: it " + has + "; expected " + EXPECTED);
     }
 
     private static String shapes(Map<String, NodeInfo> nodes) {
@@ -181,9 +183,10 @@ public final class FraudModel implements AutoCloseable {
     public float score(float[] features) throws OrtException {
         if (oneTensor == null) {
             one = ByteBuffer.allocateDirect(TransactionFeatures.COUNT * Float.BYTES)
-                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
-            oneTensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), one,
-                    new long[] {1, TransactionFeatures.COUNT});
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            oneTensor = OnnxTensor.createTensor(
+                    OrtEnvironment.getEnvironment(), one, new long[] {1, TransactionFeatures.COUNT});
         }
         one.clear();
         one.put(checked(features));
@@ -195,13 +198,14 @@ public final class FraudModel implements AutoCloseable {
     /** The fraud scores of several vectors in one call of the model. */
     public float[] score(float[][] batch) throws OrtException {
         FloatBuffer input = ByteBuffer.allocateDirect(batch.length * TransactionFeatures.COUNT * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         for (float[] features : batch) {
             input.put(checked(features));
         }
         input.flip();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), input,
-                        new long[] {batch.length, TransactionFeatures.COUNT});
+        try (OnnxTensor tensor = OnnxTensor.createTensor(
+                        OrtEnvironment.getEnvironment(), input, new long[] {batch.length, TransactionFeatures.COUNT});
                 OrtSession.Result result = session.run(Collections.singletonMap(inputName, tensor))) {
             float[][] out = (float[][]) result.get(0).getValue();
             float[] scores = new float[batch.length];
@@ -214,8 +218,8 @@ public final class FraudModel implements AutoCloseable {
 
     private static float[] checked(float[] features) {
         if (features.length != TransactionFeatures.COUNT) {
-            throw new IllegalArgumentException("expected " + TransactionFeatures.COUNT + " features, got "
-                    + features.length);
+            throw new IllegalArgumentException(
+                    "expected " + TransactionFeatures.COUNT + " features, got " + features.length);
         }
         return features;
     }

@@ -44,8 +44,14 @@ public final class TransactionFeatures {
 
     private TransactionFeatures() {}
 
-    static float[] encode(double amount, int minuteCount, double minuteSum, int hourCount, double hourSum,
-            double secondsSincePrevious, double amountToMean) {
+    static float[] encode(
+            double amount,
+            int minuteCount,
+            double minuteSum,
+            int hourCount,
+            double hourSum,
+            double secondsSincePrevious,
+            double amountToMean) {
         return new float[] {
             (float) Math.log1p(amount),
             minuteCount,

@@ -26,10 +26,12 @@ public class UserFeatures {
     public double[] amounts = new double[0];
     /** Index in {@link #timestamps} of the first transaction inside the last minute. */
     public int minuteStart;
+
     public double minuteSum;
     public double hourSum;
     /** Transactions since the state was created, and their summed amount: the running mean. */
     public long count;
+
     public double sum;
     public long lastTimestamp;
     /** The event time of the user's one pending cleanup timer; {@code Long.MIN_VALUE} before it is set. */
@@ -73,14 +75,14 @@ public class UserFeatures {
         timestamps = t;
         amounts = a;
 
-        double secondsSincePrevious = count == 0
-                ? TransactionFeatures.HOUR.toSeconds() : (timestamp - lastTimestamp) / 1000.0;
+        double secondsSincePrevious =
+                count == 0 ? TransactionFeatures.HOUR.toSeconds() : (timestamp - lastTimestamp) / 1000.0;
         double amountToMean = count == 0 || sum == 0.0 ? 1.0 : amount / (sum / count);
         count++;
         sum += amount;
         lastTimestamp = timestamp;
-        return TransactionFeatures.encode(amount, minuteCount + 1, minuteSum, kept + 1, hourSum,
-                secondsSincePrevious, amountToMean);
+        return TransactionFeatures.encode(
+                amount, minuteCount + 1, minuteSum, kept + 1, hourSum, secondsSincePrevious, amountToMean);
     }
 
     /** When no transaction is left in any window and the state can go: an hour after the last one. */

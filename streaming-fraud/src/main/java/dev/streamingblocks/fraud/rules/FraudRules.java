@@ -44,14 +44,18 @@ public final class FraudRules {
 
     /** The article's rule: at least 3 transactions over $1000 in a 1-minute tumbling window. */
     public static FraudRule articleRule() {
-        return tumbling(ARTICLE_RULE_ID, HIGH_FREQUENCY_LARGE_TRANSACTIONS, LARGE_AMOUNT,
-                MIN_LARGE_TRANSACTIONS, WINDOW);
+        return tumbling(
+                ARTICLE_RULE_ID, HIGH_FREQUENCY_LARGE_TRANSACTIONS, LARGE_AMOUNT, MIN_LARGE_TRANSACTIONS, WINDOW);
     }
 
     /** The article's rule over any 60-second span, so bursts across a minute boundary are caught. */
     public static FraudRule articleSlidingRule() {
-        return sliding(ARTICLE_SLIDING_RULE_ID, HIGH_FREQUENCY_LARGE_TRANSACTIONS, LARGE_AMOUNT,
-                MIN_LARGE_TRANSACTIONS, WINDOW);
+        return sliding(
+                ARTICLE_SLIDING_RULE_ID,
+                HIGH_FREQUENCY_LARGE_TRANSACTIONS,
+                LARGE_AMOUNT,
+                MIN_LARGE_TRANSACTIONS,
+                WINDOW);
     }
 
     public static FraudRule tumbling(
@@ -83,15 +87,17 @@ public final class FraudRules {
      * update with the same id and another {@code version} swaps the model while the job runs.
      */
     public static FraudRule model(String ruleId, String alertType, String version, Path path, double scoreThreshold) {
-        return model(ruleId, alertType, new ModelSpec(version, path == null ? null : path.toString(), null,
-                scoreThreshold));
+        return model(
+                ruleId, alertType, new ModelSpec(version, path == null ? null : path.toString(), null, scoreThreshold));
     }
 
     /** As {@link #model(String, String, String, Path, double)}, with the model itself in the rule. */
-    public static FraudRule model(String ruleId, String alertType, String version, byte[] model,
-            double scoreThreshold) {
-        return model(ruleId, alertType, new ModelSpec(version, null,
-                model == null ? null : ByteBuffer.wrap(model.clone()), scoreThreshold));
+    public static FraudRule model(
+            String ruleId, String alertType, String version, byte[] model, double scoreThreshold) {
+        return model(
+                ruleId,
+                alertType,
+                new ModelSpec(version, null, model == null ? null : ByteBuffer.wrap(model.clone()), scoreThreshold));
     }
 
     private static FraudRule model(String ruleId, String alertType, ModelSpec spec) {
@@ -159,8 +165,8 @@ public final class FraudRules {
         boolean hasPath = model.getPath() != null;
         boolean hasBytes = model.getBytes() != null;
         if (hasPath == hasBytes) {
-            return Optional.of(where + "model must have exactly one of path and bytes, has "
-                    + (hasPath ? "both" : "neither"));
+            return Optional.of(
+                    where + "model must have exactly one of path and bytes, has " + (hasPath ? "both" : "neither"));
         }
         if (hasPath && model.getPath().isBlank()) {
             return Optional.of(where + "model.path must not be blank");
@@ -169,15 +175,14 @@ public final class FraudRules {
             return Optional.of(where + "model.bytes must not be empty");
         }
         if (!Double.isFinite(model.getScoreThreshold())) {
-            return Optional.of(where + "model.score_threshold must be a finite number, was "
-                    + model.getScoreThreshold());
+            return Optional.of(
+                    where + "model.score_threshold must be a finite number, was " + model.getScoreThreshold());
         }
         return Optional.empty();
     }
 
     private static FraudRule rule(
-            String ruleId, String alertType, WindowKind kind, double amountThreshold, int minCount,
-            Duration window) {
+            String ruleId, String alertType, WindowKind kind, double amountThreshold, int minCount, Duration window) {
         if (window == null) {
             throw new IllegalArgumentException("window must be set for rule '" + ruleId + "'");
         }

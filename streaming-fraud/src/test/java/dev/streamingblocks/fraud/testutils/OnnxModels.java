@@ -1,9 +1,7 @@
 package dev.streamingblocks.fraud.testutils;
 
-import dev.streamingblocks.fraud.model.TransactionFeatures;
-
 import ai.onnx.proto.OnnxMl;
-
+import dev.streamingblocks.fraud.model.TransactionFeatures;
 import java.util.Map;
 
 /**
@@ -45,10 +43,16 @@ public final class OnnxModels {
                 .setName("linear")
                 .addInitializer(w)
                 .addInitializer(b)
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul")
-                        .addInput("features").addInput("weights").addOutput("product"))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add")
-                        .addInput("product").addInput("bias").addOutput("score"))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("MatMul")
+                        .addInput("features")
+                        .addInput("weights")
+                        .addOutput("product"))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("Add")
+                        .addInput("product")
+                        .addInput("bias")
+                        .addOutput("score"))
                 .addInput(matrix("features", inputs))
                 .addOutput(matrix("score", 1))
                 .build();
@@ -57,8 +61,8 @@ public final class OnnxModels {
                 .setProducerName("streaming-blocks-tests")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
                 .setGraph(graph);
-        metadata.forEach((key, value) ->
-                model.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        metadata.forEach((key, value) -> model.addMetadataProps(
+                OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
         return model.build().toByteArray();
     }
 
@@ -69,9 +73,10 @@ public final class OnnxModels {
                 .build();
         return OnnxMl.ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape)))
                 .build();
     }
 

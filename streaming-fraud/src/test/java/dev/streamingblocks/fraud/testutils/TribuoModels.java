@@ -1,10 +1,12 @@
 package dev.streamingblocks.fraud.testutils;
 
+import ai.onnx.proto.OnnxMl;
 import dev.streamingblocks.fraud.model.FraudModel;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.model.UserFeatures;
-
-import ai.onnx.proto.OnnxMl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -14,10 +16,6 @@ import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 
 /** A small logistic regression trained with Tribuo on {@link UserFeatures} vectors, exported to ONNX. */
 public final class TribuoModels {
@@ -43,7 +41,10 @@ public final class TribuoModels {
 
         /** Tribuo's own probability of fraud for a vector. */
         public double fraudProbability(float[] vector) {
-            return model.predict(example(LEGIT, vector)).getOutputScores().get(FRAUD.getLabel()).getScore();
+            return model.predict(example(LEGIT, vector))
+                    .getOutputScores()
+                    .get(FRAUD.getLabel())
+                    .getScore();
         }
     }
 

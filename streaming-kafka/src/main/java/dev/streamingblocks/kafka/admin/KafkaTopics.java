@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -93,8 +92,8 @@ public final class KafkaTopics implements AutoCloseable {
             }
             TopicSpec previous = byName.put(spec.name(), spec);
             if (previous != null && !previous.equals(spec)) {
-                throw new IllegalArgumentException("Two different specs for topic '" + spec.name() + "': "
-                        + previous + " and " + spec);
+                throw new IllegalArgumentException(
+                        "Two different specs for topic '" + spec.name() + "': " + previous + " and " + spec);
             }
         }
         if (byName.isEmpty()) {
@@ -113,7 +112,8 @@ public final class KafkaTopics implements AutoCloseable {
         Map<String, TopicSpec> toVerify = new LinkedHashMap<>();
         existing.keySet().forEach(name -> toVerify.put(name, byName.get(name)));
         if (!missing.isEmpty()) {
-            CreateTopicsResult result = admin.createTopics(missing.stream().map(KafkaTopics::toNewTopic).toList());
+            CreateTopicsResult result = admin.createTopics(
+                    missing.stream().map(KafkaTopics::toNewTopic).toList());
             for (TopicSpec spec : missing) {
                 try {
                     await(result.values().get(spec.name()), "create topic '" + spec.name() + "'");
@@ -144,30 +144,43 @@ public final class KafkaTopics implements AutoCloseable {
     private void verify(TopicSpec spec, TopicDescription description, Config config) {
         int actualPartitions = description.partitions().size();
         if (actualPartitions < spec.partitions()) {
-            throw new TopicMismatchException(spec.name(), "Topic '" + spec.name() + "' exists with "
-                    + actualPartitions + " partition(s) but " + spec.partitions() + " are expected");
+            throw new TopicMismatchException(
+                    spec.name(),
+                    "Topic '" + spec.name() + "' exists with " + actualPartitions + " partition(s) but "
+                            + spec.partitions() + " are expected");
         }
         String expectedPolicy = spec.cleanupPolicy();
         ConfigEntry policyEntry = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
         String actualPolicy = policyEntry == null ? TopicConfig.CLEANUP_POLICY_DELETE : policyEntry.value();
         if (expectedPolicy != null && !policySet(expectedPolicy).equals(policySet(actualPolicy))) {
-            throw new TopicMismatchException(spec.name(), "Topic '" + spec.name() + "' exists with "
-                    + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + actualPolicy + " but "
-                    + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + expectedPolicy + " is expected");
+            throw new TopicMismatchException(
+                    spec.name(),
+                    "Topic '" + spec.name() + "' exists with "
+                            + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + actualPolicy + " but "
+                            + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + expectedPolicy + " is expected");
         }
         if (expectedPolicy == null && policySet(actualPolicy).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-            throw new TopicMismatchException(spec.name(), "Topic '" + spec.name() + "' exists with "
-                    + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + actualPolicy + " but "
-                    + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + TopicConfig.CLEANUP_POLICY_DELETE + " is expected");
+            throw new TopicMismatchException(
+                    spec.name(),
+                    "Topic '" + spec.name() + "' exists with "
+                            + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + actualPolicy + " but "
+                            + TopicConfig.CLEANUP_POLICY_CONFIG + "=" + TopicConfig.CLEANUP_POLICY_DELETE
+                            + " is expected");
         }
         if (actualPartitions > spec.partitions()) {
-            LOG.warn("Topic '{}' exists with {} partitions, more than the {} expected; keeping it",
-                    spec.name(), actualPartitions, spec.partitions());
+            LOG.warn(
+                    "Topic '{}' exists with {} partitions, more than the {} expected; keeping it",
+                    spec.name(),
+                    actualPartitions,
+                    spec.partitions());
         }
         int actualReplication = description.partitions().get(0).replicas().size();
         if (actualReplication != spec.replicationFactor()) {
-            LOG.warn("Topic '{}' exists with replication factor {}, not the {} expected; keeping it",
-                    spec.name(), actualReplication, spec.replicationFactor());
+            LOG.warn(
+                    "Topic '{}' exists with replication factor {}, not the {} expected; keeping it",
+                    spec.name(),
+                    actualReplication,
+                    spec.replicationFactor());
         }
     }
 
@@ -183,7 +196,8 @@ public final class KafkaTopics implements AutoCloseable {
 
     private Map<String, TopicDescription> describeExisting(Collection<String> names) {
         Map<String, TopicDescription> found = new LinkedHashMap<>();
-        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(names).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> futures =
+                admin.describeTopics(names).topicNameValues();
         for (String name : names) {
             try {
                 found.put(name, await(futures.get(name), "describe topic '" + name + "'"));
@@ -210,8 +224,8 @@ public final class KafkaTopics implements AutoCloseable {
             if (System.nanoTime() - deadline >= 0) {
                 List<String> missing = new ArrayList<>(names);
                 missing.removeAll(found.keySet());
-                throw new KafkaAdminException("Topics " + missing + " already exist but could not be described"
-                        + " within " + timeout, null);
+                throw new KafkaAdminException(
+                        "Topics " + missing + " already exist but could not be described" + " within " + timeout, null);
             }
             pause("describe topics " + names);
         }
@@ -231,8 +245,7 @@ public final class KafkaTopics implements AutoCloseable {
             } catch (KafkaAdminException e) {
                 // A topic that was just created reaches each broker's metadata asynchronously;
                 // until then the broker answering this call does not know it yet.
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
-                        || System.nanoTime() - deadline >= 0) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
                 pause(what);
@@ -247,7 +260,8 @@ public final class KafkaTopics implements AutoCloseable {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new KafkaAdminException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new KafkaAdminException(
+                    "Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new KafkaAdminException("Could not " + what + " within " + timeout, e);
         } catch (InterruptedException e) {
@@ -343,7 +357,8 @@ public final class KafkaTopics implements AutoCloseable {
             props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             // Both, or the admin client refuses an API timeout below its request timeout.
             props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString((int) timeout.toMillis()));
-            props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString((int) timeout.toMillis()));
+            props.putIfAbsent(
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString((int) timeout.toMillis()));
             return new KafkaTopics(Admin.create(props), true, timeout);
         }
     }

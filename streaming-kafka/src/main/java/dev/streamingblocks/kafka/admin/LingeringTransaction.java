@@ -3,7 +3,6 @@ package dev.streamingblocks.kafka.admin;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
@@ -57,8 +56,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class LingeringTransactions {
 
     /** States in which a transaction still holds back read_committed consumers. */
-    public static final Set<TransactionState> OPEN_STATES = EnumSet.of(TransactionState.ONGOING,
-            TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+    public static final Set<TransactionState> OPEN_STATES = EnumSet.of(
+            TransactionState.ONGOING,
+            TransactionState.PREPARE_COMMIT,
+            TransactionState.PREPARE_ABORT,
+            TransactionState.PREPARE_EPOCH_FENCE);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -69,8 +71,11 @@ public final class LingeringTransactions {
         if (prefix == null || prefix.isEmpty()) {
             throw new IllegalArgumentException("prefix must not be empty: it would match every transaction");
         }
-        List<String> ids = get(admin.listTransactions(new ListTransactionsOptions().filterStates(OPEN_STATES))
-                .all(), "list transactions").stream()
+        List<String> ids = get(
+                        admin.listTransactions(new ListTransactionsOptions().filterStates(OPEN_STATES))
+                                .all(),
+                        "list transactions")
+                .stream()
                 .map(TransactionListing::transactionalId)
                 .filter(id -> id.startsWith(prefix))
                 .sorted()
@@ -88,8 +93,10 @@ public final class LingeringTransactions {
                 List<TopicPartition> partitions = d.topicPartitions().stream()
                         .sorted(Comparator.comparing(TopicPartition::topic).thenComparing(TopicPartition::partition))
                         .collect(Collectors.toList());
-                Optional<Instant> start = d.transactionStartTimeMs().isPresent() && d.transactionStartTimeMs().getAsLong() >= 0
-                        ? Optional.of(Instant.ofEpochMilli(d.transactionStartTimeMs().getAsLong()))
+                Optional<Instant> start = d.transactionStartTimeMs().isPresent()
+                                && d.transactionStartTimeMs().getAsLong() >= 0
+                        ? Optional.of(
+                                Instant.ofEpochMilli(d.transactionStartTimeMs().getAsLong()))
                         : Optional.empty();
                 open.add(new LingeringTransaction(id, d.state(), d.producerId(), d.producerEpoch(), start, partitions));
             }
@@ -126,7 +133,9 @@ public final class LingeringTransactions {
      * "aborted" would hide that its records became visible.
      */
     public static String outcome(List<LingeringTransaction> fenced) {
-        long committed = fenced.stream().filter(t -> t.state() == TransactionState.PREPARE_COMMIT).count();
+        long committed = fenced.stream()
+                .filter(t -> t.state() == TransactionState.PREPARE_COMMIT)
+                .count();
         long aborted = fenced.size() - committed;
         String line = "Aborted " + aborted + " transaction(s)";
         if (committed > 0) {
@@ -138,10 +147,15 @@ public final class LingeringTransactions {
     /** The transactions as a fixed-width table with a header line. */
     public static String table(List<LingeringTransaction> transactions) {
         String format = "%-40s %-20s %12s %6s %-24s %s%n";
-        StringBuilder out = new StringBuilder(String.format(format,
-                "TRANSACTIONAL_ID", "STATE", "PRODUCER_ID", "EPOCH", "START_TIME", "PARTITIONS"));
+        StringBuilder out = new StringBuilder(
+                String.format(format, "TRANSACTIONAL_ID", "STATE", "PRODUCER_ID", "EPOCH", "START_TIME", "PARTITIONS"));
         for (LingeringTransaction t : transactions) {
-            out.append(String.format(format, t.transactionalId(), t.state(), t.producerId(), t.producerEpoch(),
+            out.append(String.format(
+                    format,
+                    t.transactionalId(),
+                    t.state(),
+                    t.producerId(),
+                    t.producerEpoch(),
                     t.startTime().map(Instant::toString).orElse("-"),
                     t.partitions().stream().map(TopicPartition::toString).collect(Collectors.joining(","))));
         }

@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
@@ -66,8 +65,10 @@ public final class TopicSpec {
             return false;
         }
         TopicSpec that = (TopicSpec) o;
-        return partitions == that.partitions && replicationFactor == that.replicationFactor
-                && name.equals(that.name) && configs.equals(that.configs);
+        return partitions == that.partitions
+                && replicationFactor == that.replicationFactor
+                && name.equals(that.name)
+                && configs.equals(that.configs);
     }
 
     @Override
@@ -77,8 +78,8 @@ public final class TopicSpec {
 
     @Override
     public String toString() {
-        return "TopicSpec{name='" + name + "', partitions=" + partitions + ", replicationFactor="
-                + replicationFactor + ", configs=" + configs + "}";
+        return "TopicSpec{name='" + name + "', partitions=" + partitions + ", replicationFactor=" + replicationFactor
+                + ", configs=" + configs + "}";
     }
 
     /** Builds a {@link TopicSpec}; {@link #build()} validates and names the property. */
@@ -125,12 +126,12 @@ public final class TopicSpec {
                 throw new IllegalArgumentException("name must be set");
             }
             if (partitions < 1) {
-                throw new IllegalArgumentException("partitions of topic '" + name + "' must be at least 1, but was "
-                        + partitions);
+                throw new IllegalArgumentException(
+                        "partitions of topic '" + name + "' must be at least 1, but was " + partitions);
             }
             if (replicationFactor < 1) {
-                throw new IllegalArgumentException("replicationFactor of topic '" + name
-                        + "' must be at least 1, but was " + replicationFactor);
+                throw new IllegalArgumentException(
+                        "replicationFactor of topic '" + name + "' must be at least 1, but was " + replicationFactor);
             }
             return new TopicSpec(this);
         }

@@ -21,11 +21,14 @@ public final class FlinkConnectorBase {
         try {
             Class.forName(probeClass, false, user.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalStateException(user.getSimpleName() + " needs org.apache.flink:flink-connector-base on"
-                    + " the classpath, and " + probeClass + " is not there. A Flink cluster has it (in flink-dist);"
-                    + " for tests and local runs declare it in your build with scope provided, next to"
-                    + " flink-streaming-java (streaming-blocks-bom manages its version). See the README, \"Add it to"
-                    + " your build\".", e);
+            throw new IllegalStateException(
+                    user.getSimpleName() + " needs org.apache.flink:flink-connector-base on"
+                            + " the classpath, and " + probeClass
+                            + " is not there. A Flink cluster has it (in flink-dist);"
+                            + " for tests and local runs declare it in your build with scope provided, next to"
+                            + " flink-streaming-java (streaming-blocks-bom manages its version). See the README, \"Add it to"
+                            + " your build\".",
+                    e);
         }
     }
 }

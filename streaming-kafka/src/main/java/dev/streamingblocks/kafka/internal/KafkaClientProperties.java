@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,8 +54,8 @@ public final class KafkaClientProperties {
             throw new IllegalArgumentException("property key must not be null or blank");
         }
         if (owned.containsKey(key)) {
-            throw new IllegalArgumentException("property '" + key + "' is set by the builder: use "
-                    + owned.get(key) + " instead");
+            throw new IllegalArgumentException(
+                    "property '" + key + "' is set by the builder: use " + owned.get(key) + " instead");
         }
         if (value == null) {
             throw new IllegalArgumentException("value of property '" + key + "' must not be null");

@@ -1,9 +1,8 @@
 package dev.streamingblocks.kafka.internal;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-
-import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
@@ -18,8 +17,10 @@ public final class TransientFailures {
     /** True if the failure or any of its causes is transient. */
     public static boolean isTransient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryUnavailableException || t instanceof RetriableException
-                    || t instanceof ConnectException || t instanceof SocketTimeoutException
+            if (t instanceof SchemaRegistryUnavailableException
+                    || t instanceof RetriableException
+                    || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException
                     || t instanceof InterruptedException) {
                 return true;
             }

@@ -87,8 +87,8 @@ public final class JsonValueSerializationSchema<T> implements SerializationSchem
         try {
             return mapper.writerFor(type).writeValueAsBytes(element);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Cannot write a " + type.getName() + " as JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "Cannot write a " + type.getName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

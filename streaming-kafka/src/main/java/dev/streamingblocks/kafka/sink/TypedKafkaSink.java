@@ -1,5 +1,8 @@
 package dev.streamingblocks.kafka.sink;
 
+import dev.streamingblocks.kafka.sink.internal.CheckpointCheckedKafkaSink;
+import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
+import dev.streamingblocks.kafka.sink.internal.TransactionalIdPrefixRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,10 +11,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Pattern;
-
-import dev.streamingblocks.kafka.sink.internal.CheckpointCheckedKafkaSink;
-import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
-import dev.streamingblocks.kafka.sink.internal.TransactionalIdPrefixRegistry;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -108,9 +107,15 @@ public final class TypedKafkaSink<T> {
     private final Duration adminTimeout;
     private final Properties producerProperties;
 
-    TypedKafkaSink(KafkaSink<T> kafkaSink, DeliveryGuarantee deliveryGuarantee,
-            String transactionalIdPrefix, Duration transactionTimeout, Duration restartMargin,
-            boolean verifyBrokerOnAttach, Duration adminTimeout, Properties producerProperties) {
+    TypedKafkaSink(
+            KafkaSink<T> kafkaSink,
+            DeliveryGuarantee deliveryGuarantee,
+            String transactionalIdPrefix,
+            Duration transactionTimeout,
+            Duration restartMargin,
+            boolean verifyBrokerOnAttach,
+            Duration adminTimeout,
+            Properties producerProperties) {
         this.kafkaSink = kafkaSink;
         this.deliveryGuarantee = deliveryGuarantee;
         this.transactionalIdPrefix = transactionalIdPrefix;
@@ -141,13 +146,14 @@ public final class TypedKafkaSink<T> {
         StreamExecutionEnvironment env = stream.getExecutionEnvironment();
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             if (verifyBrokerOnAttach) {
-                TransactionTimeoutCheck.checkAgainstBrokers(producerProperties, transactionTimeout, adminTimeout,
-                        TransactionTimeoutCheck.When.ATTACH);
+                TransactionTimeoutCheck.checkAgainstBrokers(
+                        producerProperties, transactionTimeout, adminTimeout, TransactionTimeoutCheck.When.ATTACH);
             }
             TransactionalIdPrefixRegistry.register(env, transactionalIdPrefix);
             String uid = "kafka-sink-" + transactionalIdPrefix;
             return stream.sinkTo(new CheckpointCheckedKafkaSink<>(kafkaSink, transactionTimeout, restartMargin))
-                    .name(uid).uid(uid);
+                    .name(uid)
+                    .uid(uid);
         }
         return stream.sinkTo(kafkaSink);
     }
@@ -195,19 +201,21 @@ public final class TypedKafkaSink<T> {
         if (name == null) {
             throw new IllegalArgumentException(what + " must not be null");
         }
-        String cleaned = NOT_ALLOWED.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("-")
+        String cleaned = NOT_ALLOWED
+                .matcher(name.toLowerCase(Locale.ROOT))
+                .replaceAll("-")
                 .replaceAll("^-+|-+$", "");
         if (cleaned.isEmpty()) {
-            throw new IllegalArgumentException(what + " '" + name
-                    + "' has no letters or digits to build a transactional-id prefix from");
+            throw new IllegalArgumentException(
+                    what + " '" + name + "' has no letters or digits to build a transactional-id prefix from");
         }
         return cleaned;
     }
 
     private static String sha256Hex(String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

@@ -1,16 +1,15 @@
 package dev.streamingblocks.kafka.sink;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
-
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
-import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.internal.FlinkConnectorBase;
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import dev.streamingblocks.kafka.sink.internal.GuardedRecordSerializationSchema;
 import dev.streamingblocks.kafka.sink.internal.Utf8KeySerializationSchema;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -165,8 +164,8 @@ public final class TypedKafkaSinkBuilder<T> {
 
     /** As {@link #setAvroValues(Class, Map)}, with the registry client from {@code clientProvider}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public TypedKafkaSinkBuilder<T> setAvroValues(Class<T> recordClass, Map<String, ?> registryConfig,
-            SchemaRegistryClientProvider clientProvider) {
+    public TypedKafkaSinkBuilder<T> setAvroValues(
+            Class<T> recordClass, Map<String, ?> registryConfig, SchemaRegistryClientProvider clientProvider) {
         requireNonNull(recordClass, "avro recordClass");
         requireNonNull(registryConfig, "avro registryConfig");
         requireNonNull(clientProvider, "avro clientProvider");
@@ -179,8 +178,8 @@ public final class TypedKafkaSinkBuilder<T> {
                     + " setTopic(...) first (a topicSelector cannot name one subject)");
         }
         // Checked above: recordClass is a SpecificRecord, which forSpecific's bound requires.
-        SerializationSchema<T> schema = (SerializationSchema<T>) AvroRegistrySerializationSchema.forSpecific(
-                (Class) recordClass, topic, registryConfig, clientProvider);
+        SerializationSchema<T> schema = (SerializationSchema<T>)
+                AvroRegistrySerializationSchema.forSpecific((Class) recordClass, topic, registryConfig, clientProvider);
         return setValueSerializationSchema(schema);
     }
 
@@ -221,7 +220,9 @@ public final class TypedKafkaSinkBuilder<T> {
                     + " characters, more than the " + TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH
                     + " allowed (Flink appends '-<subtask>-<checkpoint>')");
         }
-        if (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(transactionalIdPrefix).matches()) {
+        if (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN
+                .matcher(transactionalIdPrefix)
+                .matches()) {
             throw new IllegalArgumentException("transactionalIdPrefix '" + transactionalIdPrefix
                     + "' may only contain ASCII letters, digits, '.', '_' and '-'");
         }
@@ -372,14 +373,21 @@ public final class TypedKafkaSinkBuilder<T> {
         Properties producerProperties = new Properties();
         producerProperties.putAll(properties);
         producerProperties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        producerProperties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                Long.toString(transactionTimeout.toMillis()));
+        producerProperties.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
 
         TopicSelector<? super T> selector = topicSelector != null ? topicSelector : new FixedTopic<>(topic);
         GuardedRecordSerializationSchema<T> recordSchema = new GuardedRecordSerializationSchema<>(
-                selector, keySchema, valueSchema, headerProvider,
-                exactlyOnce && verifyBrokerOnStart ? transactionTimeout : null, producerProperties, adminTimeout)
-                .withRecordHandling(deadLetterTopic, maxRecordSize != null ? maxRecordSize : maxRequestSize,
+                        selector,
+                        keySchema,
+                        valueSchema,
+                        headerProvider,
+                        exactlyOnce && verifyBrokerOnStart ? transactionTimeout : null,
+                        producerProperties,
+                        adminTimeout)
+                .withRecordHandling(
+                        deadLetterTopic,
+                        maxRecordSize != null ? maxRecordSize : maxRequestSize,
                         writeElementTimestamps);
 
         KafkaSinkBuilder<T> flink = KafkaSink.<T>builder()
@@ -390,9 +398,15 @@ public final class TypedKafkaSinkBuilder<T> {
         if (exactlyOnce) {
             flink.setTransactionalIdPrefix(transactionalIdPrefix);
         }
-        return new TypedKafkaSink<>(flink.build(), deliveryGuarantee,
-                exactlyOnce ? transactionalIdPrefix : null, transactionTimeout, restartMargin,
-                verifyBrokerOnAttach, adminTimeout, producerProperties);
+        return new TypedKafkaSink<>(
+                flink.build(),
+                deliveryGuarantee,
+                exactlyOnce ? transactionalIdPrefix : null,
+                transactionTimeout,
+                restartMargin,
+                verifyBrokerOnAttach,
+                adminTimeout,
+                producerProperties);
     }
 
     private static <V> V requireNonNull(V value, String property) {

@@ -16,11 +16,13 @@ public class UnwritableRecordException extends RuntimeException {
     private final String elementType;
 
     public UnwritableRecordException(String topic, String elementType, Throwable cause) {
-        super("Cannot write a record of type " + elementType + " to "
-                + (topic == null ? "Kafka (the topic selector failed)" : "topic '" + topic + "'") + ": "
-                + cause.getClass().getName() + ": " + cause.getMessage()
-                + ". Call setDeadLetterTopic(...) on the TypedKafkaSink builder to send such records to a"
-                + " dead-letter topic instead of failing the job", cause);
+        super(
+                "Cannot write a record of type " + elementType + " to "
+                        + (topic == null ? "Kafka (the topic selector failed)" : "topic '" + topic + "'") + ": "
+                        + cause.getClass().getName() + ": " + cause.getMessage()
+                        + ". Call setDeadLetterTopic(...) on the TypedKafkaSink builder to send such records to a"
+                        + " dead-letter topic instead of failing the job",
+                cause);
         this.topic = topic;
         this.elementType = elementType;
     }

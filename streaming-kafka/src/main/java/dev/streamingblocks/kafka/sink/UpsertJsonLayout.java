@@ -1,5 +1,6 @@
 package dev.streamingblocks.kafka.sink;
 
+import dev.streamingblocks.kafka.sink.internal.RowJsonSerializationSchema;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.streamingblocks.kafka.sink.internal.RowJsonSerializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 
@@ -107,8 +106,8 @@ public final class UpsertJsonLayout<T> implements Serializable {
     private final List<Column<T>> keyColumns;
     private final DeletePredicate<? super T> deletedWhen;
 
-    private UpsertJsonLayout(List<Column<T>> columns, List<Column<T>> keyColumns,
-            DeletePredicate<? super T> deletedWhen) {
+    private UpsertJsonLayout(
+            List<Column<T>> columns, List<Column<T>> keyColumns, DeletePredicate<? super T> deletedWhen) {
         this.columns = columns;
         this.keyColumns = keyColumns;
         this.deletedWhen = deletedWhen;
@@ -191,8 +190,8 @@ public final class UpsertJsonLayout<T> implements Serializable {
             for (String name : primaryKey) {
                 Column<T> column = columns.get(name);
                 if (column == null) {
-                    throw new IllegalArgumentException("primaryKey column '" + name + "' is not a column;"
-                            + " columns are " + columns.keySet());
+                    throw new IllegalArgumentException(
+                            "primaryKey column '" + name + "' is not a column;" + " columns are " + columns.keySet());
                 }
                 if (keys.contains(column)) {
                     throw new IllegalArgumentException("primaryKey names column '" + name + "' twice");

@@ -2,7 +2,6 @@ package dev.streamingblocks.kafka.source;
 
 import java.util.Arrays;
 import java.util.Objects;
-
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
@@ -34,8 +33,15 @@ public class DeadLetter {
     /** For Flink's POJO serializer. */
     public DeadLetter() {}
 
-    public DeadLetter(byte[] key, byte[] value, String topic, int partition, long offset, long timestamp,
-            String errorClass, String errorMessage) {
+    public DeadLetter(
+            byte[] key,
+            byte[] value,
+            String topic,
+            int partition,
+            long offset,
+            long timestamp,
+            String errorClass,
+            String errorMessage) {
         this.key = key;
         this.value = value;
         this.topic = topic;

@@ -29,10 +29,12 @@ public class DeserializationFailureException extends IOException {
         this("Cannot deserialize the value", topic, partition, offset, why, cause);
     }
 
-    private DeserializationFailureException(String what, String topic, int partition, long offset, String why,
-            Throwable cause) {
-        super(what + " of the record at topic '" + topic + "', partition " + partition
-                + ", offset " + offset + why + ": " + cause.getClass().getName() + ": " + cause.getMessage(), cause);
+    private DeserializationFailureException(
+            String what, String topic, int partition, long offset, String why, Throwable cause) {
+        super(
+                what + " of the record at topic '" + topic + "', partition " + partition + ", offset " + offset + why
+                        + ": " + cause.getClass().getName() + ": " + cause.getMessage(),
+                cause);
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
@@ -42,8 +44,8 @@ public class DeserializationFailureException extends IOException {
      * For a record whose value was read but whose event time cannot be read or is rejected:
      * {@code Cannot accept the event time of the record at topic 't', partition p, offset o: <cause>}.
      */
-    public static DeserializationFailureException forEventTime(String topic, int partition, long offset,
-            Throwable cause) {
+    public static DeserializationFailureException forEventTime(
+            String topic, int partition, long offset, Throwable cause) {
         return new DeserializationFailureException("Cannot accept the event time", topic, partition, offset, cause);
     }
 
@@ -51,8 +53,8 @@ public class DeserializationFailureException extends IOException {
      * For a record whose value was read but failed the source's {@link RecordValidator}:
      * {@code Cannot accept the value of the record at topic 't', partition p, offset o: <cause>}.
      */
-    public static DeserializationFailureException forInvalidRecord(String topic, int partition, long offset,
-            Throwable cause) {
+    public static DeserializationFailureException forInvalidRecord(
+            String topic, int partition, long offset, Throwable cause) {
         return new DeserializationFailureException("Cannot accept the value", topic, partition, offset, cause);
     }
 
@@ -63,11 +65,16 @@ public class DeserializationFailureException extends IOException {
      * skipped; the job fails and its restart strategy tries again): <cause>}. Thrown whatever the
      * {@link DeserializationFailurePolicy}.
      */
-    public static DeserializationFailureException forTransientFailure(String topic, int partition, long offset,
-            Throwable cause) {
-        return new DeserializationFailureException(topic, partition, offset, " for now (a transient failure,"
-                + " not a data error: the record is not dead-lettered or skipped; the job fails and its restart"
-                + " strategy tries again)", cause);
+    public static DeserializationFailureException forTransientFailure(
+            String topic, int partition, long offset, Throwable cause) {
+        return new DeserializationFailureException(
+                topic,
+                partition,
+                offset,
+                " for now (a transient failure,"
+                        + " not a data error: the record is not dead-lettered or skipped; the job fails and its restart"
+                        + " strategy tries again)",
+                cause);
     }
 
     public String topic() {

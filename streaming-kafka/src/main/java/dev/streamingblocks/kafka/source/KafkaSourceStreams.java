@@ -1,7 +1,6 @@
 package dev.streamingblocks.kafka.source;
 
 import java.util.Optional;
-
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -22,7 +21,9 @@ public final class KafkaSourceStreams<T> {
     private final DataStream<DeadLetter> deadLetters;
     private final DataStreamSink<DeadLetter> deadLetterSink;
 
-    KafkaSourceStreams(SingleOutputStreamOperator<T> records, DataStream<DeadLetter> deadLetters,
+    KafkaSourceStreams(
+            SingleOutputStreamOperator<T> records,
+            DataStream<DeadLetter> deadLetters,
             DataStreamSink<DeadLetter> deadLetterSink) {
         this.records = records;
         this.deadLetters = deadLetters;

@@ -3,7 +3,6 @@ package dev.streamingblocks.kafka.source;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
-
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 

@@ -1,5 +1,19 @@
 package dev.streamingblocks.kafka.source;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
+import dev.streamingblocks.core.time.EventTimeGuard;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
+import dev.streamingblocks.kafka.internal.FlinkConnectorBase;
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
+import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
+import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
+import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
+import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
+import dev.streamingblocks.kafka.source.internal.HttpRegistryClientProvider;
+import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,21 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-
-import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
-import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
-import dev.streamingblocks.kafka.internal.FlinkConnectorBase;
-import dev.streamingblocks.kafka.internal.KafkaClientProperties;
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
-import dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder;
-import dev.streamingblocks.core.time.EventTimeGuard;
-import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
-import dev.streamingblocks.kafka.source.internal.DeadLetterSerializationSchema;
-import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
-import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
-import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
-import dev.streamingblocks.kafka.source.internal.HttpRegistryClientProvider;
-import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -227,7 +226,8 @@ public final class TypedKafkaSource<T> {
                 .setStartingOffsets(startingOffsets.toOffsetsInitializer())
                 .setDeserializer(deserializer())
                 .setProperties(userProperties())
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                .setProperty(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                         isolationLevel.toString().toLowerCase(Locale.ROOT));
         if (topicPattern != null) {
             builder.setTopicPattern(topicPattern);
@@ -243,12 +243,16 @@ public final class TypedKafkaSource<T> {
     /** Reads event times in the deserializer when the strategy says how, so bad ones become dead letters. */
     private FailureHandlingDeserializationSchema<T> deserializer() {
         if (watermarkStrategy instanceof EventTimeWatermarkStrategy<T> eventTime) {
-            return new FailureHandlingDeserializationSchema<>(valueDeserializer, failurePolicy,
-                    DESERIALIZATION_ERRORS_METRIC, eventTime.timestampAssigner(), eventTime.guard().orElse(null),
+            return new FailureHandlingDeserializationSchema<>(
+                    valueDeserializer,
+                    failurePolicy,
+                    DESERIALIZATION_ERRORS_METRIC,
+                    eventTime.timestampAssigner(),
+                    eventTime.guard().orElse(null),
                     recordValidator);
         }
-        return new FailureHandlingDeserializationSchema<>(valueDeserializer, failurePolicy,
-                DESERIALIZATION_ERRORS_METRIC, null, null, recordValidator);
+        return new FailureHandlingDeserializationSchema<>(
+                valueDeserializer, failurePolicy, DESERIALIZATION_ERRORS_METRIC, null, null, recordValidator);
     }
 
     /**
@@ -285,8 +289,7 @@ public final class TypedKafkaSource<T> {
         DataStreamSource<Either<DeadLetter, T>> source =
                 env.fromSource(kafkaSource(), envelopeWatermarkStrategy(), name);
         source.uid(name);
-        SingleOutputStreamOperator<T> records = source
-                .process(new DeadLetterSplitter<T>(), valueType)
+        SingleOutputStreamOperator<T> records = source.process(new DeadLetterSplitter<T>(), valueType)
                 .uid(name + SPLIT_SUFFIX)
                 .name(name + SPLIT_SUFFIX);
         if (parallelism > 0) {
@@ -411,14 +414,16 @@ public final class TypedKafkaSource<T> {
         /** The topics to read; excludes {@link #setTopicPattern}. */
         public Builder<T> setTopics(List<String> topics) {
             if (topicPattern != null) {
-                throw new IllegalStateException("topics and topicPattern exclude each other; topicPattern is already set");
+                throw new IllegalStateException(
+                        "topics and topicPattern exclude each other; topicPattern is already set");
             }
             if (topics == null || topics.isEmpty()) {
                 throw new IllegalArgumentException("topics must not be empty");
             }
             for (String topic : topics) {
                 if (topic == null || topic.isBlank()) {
-                    throw new IllegalArgumentException("topics must not contain a null or blank name, but were " + topics);
+                    throw new IllegalArgumentException(
+                            "topics must not contain a null or blank name, but were " + topics);
                 }
             }
             this.topics = List.copyOf(topics);
@@ -526,8 +531,8 @@ public final class TypedKafkaSource<T> {
 
         /** As {@link #setAvroValue(Class, Map)}, with a registry client from {@code clientProvider}. */
         @SuppressWarnings({"unchecked", "rawtypes"})
-        public Builder<T> setAvroValue(Class<T> specificClass, Map<String, ?> registryConfig,
-                SchemaRegistryClientProvider clientProvider) {
+        public Builder<T> setAvroValue(
+                Class<T> specificClass, Map<String, ?> registryConfig, SchemaRegistryClientProvider clientProvider) {
             if (specificClass == null || !SpecificRecordBase.class.isAssignableFrom(specificClass)) {
                 throw new IllegalArgumentException("avroValue class must be a generated Avro SpecificRecord class,"
                         + " but was " + (specificClass == null ? null : specificClass.getName()));
@@ -547,8 +552,8 @@ public final class TypedKafkaSource<T> {
 
         /** As {@link #setAvroGenericValue(Schema, Map)}, with a registry client from {@code clientProvider}. */
         @SuppressWarnings("unchecked")
-        public Builder<T> setAvroGenericValue(Schema readerSchema, Map<String, ?> registryConfig,
-                SchemaRegistryClientProvider clientProvider) {
+        public Builder<T> setAvroGenericValue(
+                Schema readerSchema, Map<String, ?> registryConfig, SchemaRegistryClientProvider clientProvider) {
             if (readerSchema == null) {
                 throw new IllegalArgumentException("avroGenericValue reader schema must not be null");
             }
@@ -557,8 +562,8 @@ public final class TypedKafkaSource<T> {
                     AvroRegistryDeserializationSchema.forGeneric(readerSchema, registryConfig, clientProvider));
         }
 
-        private static void requireRegistryConfig(Map<String, ?> registryConfig,
-                SchemaRegistryClientProvider clientProvider) {
+        private static void requireRegistryConfig(
+                Map<String, ?> registryConfig, SchemaRegistryClientProvider clientProvider) {
             if (registryConfig == null) {
                 throw new IllegalArgumentException("registryConfig must not be null");
             }
@@ -598,8 +603,8 @@ public final class TypedKafkaSource<T> {
         /** How long a partition may be silent before it stops holding back event time; default 30 s. */
         public Builder<T> setIdleness(Duration idleness) {
             if (idleness == null || idleness.isNegative() || idleness.isZero()) {
-                throw new IllegalArgumentException("idleness must be positive, but was " + idleness
-                        + "; use withoutIdleness() to turn it off");
+                throw new IllegalArgumentException(
+                        "idleness must be positive, but was " + idleness + "; use withoutIdleness() to turn it off");
             }
             this.idleness = idleness;
             return this;
@@ -680,12 +685,13 @@ public final class TypedKafkaSource<T> {
             }
             requireText(groupId, "groupId");
             if (valueDeserializer == null) {
-                throw new IllegalArgumentException("valueDeserializer (or jsonValue, avroValue, avroGenericValue) must be set");
+                throw new IllegalArgumentException(
+                        "valueDeserializer (or jsonValue, avroValue, avroGenericValue) must be set");
             }
             TypeInformation<T> valueType = valueDeserializer.getProducedType();
             if (valueType == null) {
-                throw new IllegalArgumentException("valueDeserializer " + valueDeserializer.getClass().getName()
-                        + " returned no produced type");
+                throw new IllegalArgumentException(
+                        "valueDeserializer " + valueDeserializer.getClass().getName() + " returned no produced type");
             }
             if (valueType instanceof GenericTypeInfo) {
                 throw new IllegalArgumentException("valueDeserializer produces " + valueType
@@ -694,10 +700,11 @@ public final class TypedKafkaSource<T> {
             if (failurePolicy == DeserializationFailurePolicy.DEAD_LETTER) {
                 requireText(deadLetterTopic, "deadLetterTopic", " when onDeserializationError is DEAD_LETTER");
                 if (topics != null && topics.contains(deadLetterTopic)) {
-                    throw new IllegalArgumentException("deadLetterTopic '" + deadLetterTopic
-                            + "' must not be one of the source topics " + topics);
+                    throw new IllegalArgumentException(
+                            "deadLetterTopic '" + deadLetterTopic + "' must not be one of the source topics " + topics);
                 }
-                if (topicPattern != null && topicPattern.matcher(deadLetterTopic).matches()) {
+                if (topicPattern != null
+                        && topicPattern.matcher(deadLetterTopic).matches()) {
                     throw new IllegalArgumentException("deadLetterTopic '" + deadLetterTopic
                             + "' must not match the source topicPattern " + topicPattern);
                 }
@@ -716,7 +723,9 @@ public final class TypedKafkaSource<T> {
         private static void checkDeadLetterSink(TypedKafkaSource<?> config) {
             String prefix = config.name + DEAD_LETTER_TRANSACTIONAL_ID_SUFFIX;
             if (config.deadLetterDeliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
-                    && (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN.matcher(prefix).matches()
+                    && (!TypedKafkaSink.TRANSACTIONAL_ID_PREFIX_PATTERN
+                                    .matcher(prefix)
+                                    .matches()
                             || prefix.length() > TypedKafkaSink.MAX_TRANSACTIONAL_ID_PREFIX_LENGTH)) {
                 throw new IllegalArgumentException("name '" + config.name + "' cannot be used with"
                         + " deadLetterDeliveryGuarantee EXACTLY_ONCE: it forms the transactional id prefix '" + prefix
@@ -726,9 +735,11 @@ public final class TypedKafkaSource<T> {
             try {
                 config.deadLetterKafkaSink();
             } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new IllegalArgumentException("The dead-letter sink cannot be built (deadLetterTopic,"
-                        + " deadLetterDeliveryGuarantee, deadLetterTransactionTimeout, properties): "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "The dead-letter sink cannot be built (deadLetterTopic,"
+                                + " deadLetterDeliveryGuarantee, deadLetterTransactionTimeout, properties): "
+                                + e.getMessage(),
+                        e);
             }
         }
 

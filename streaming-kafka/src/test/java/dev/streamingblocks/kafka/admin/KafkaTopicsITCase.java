@@ -3,13 +3,12 @@ package dev.streamingblocks.kafka.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
@@ -38,7 +37,9 @@ class KafkaTopicsITCase {
 
     @BeforeAll
     static void connect() {
-        topics = KafkaTopics.builder().setBootstrapServers(KAFKA.bootstrapServers()).build();
+        topics = KafkaTopics.builder()
+                .setBootstrapServers(KAFKA.bootstrapServers())
+                .build();
         admin = KAFKA.cluster().createAdmin();
     }
 
@@ -53,21 +54,31 @@ class KafkaTopicsITCase {
         String events = EmbeddedKafkaCluster.uniqueTopicName("events");
         String changelog = EmbeddedKafkaCluster.uniqueTopicName("changelog");
         List<TopicSpec> specs = List.of(
-                TopicSpec.builder(events).setPartitions(3).setConfig("retention.ms", "-1").build(),
+                TopicSpec.builder(events)
+                        .setPartitions(3)
+                        .setConfig("retention.ms", "-1")
+                        .build(),
                 TopicSpec.builder(changelog).setPartitions(2).compacted().build());
 
         assertThat(topics.ensureTopics(specs)).containsExactly(events, changelog);
         assertThat(topics.ensureTopics(specs)).isEmpty();
 
-        Map<String, TopicDescription> described = admin.describeTopics(List.of(events, changelog)).allTopicNames().get();
+        Map<String, TopicDescription> described =
+                admin.describeTopics(List.of(events, changelog)).allTopicNames().get();
         assertThat(described.get(events).partitions()).hasSize(3);
         assertThat(described.get(changelog).partitions()).hasSize(2);
         Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
-                new ConfigResource(ConfigResource.Type.TOPIC, events),
-                new ConfigResource(ConfigResource.Type.TOPIC, changelog))).all().get();
-        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, events)).get("retention.ms").value())
+                        new ConfigResource(ConfigResource.Type.TOPIC, events),
+                        new ConfigResource(ConfigResource.Type.TOPIC, changelog)))
+                .all()
+                .get();
+        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, events))
+                        .get("retention.ms")
+                        .value())
                 .isEqualTo("-1");
-        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, changelog)).get("cleanup.policy").value())
+        assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, changelog))
+                        .get("cleanup.policy")
+                        .value())
                 .isEqualTo("compact");
     }
 
@@ -78,8 +89,9 @@ class KafkaTopicsITCase {
         KAFKA.cluster().createTopic(existing, 2);
 
         assertThat(topics.ensureTopics(
-                TopicSpec.builder(existing).setPartitions(2).build(),
-                TopicSpec.builder(missing).build())).containsExactly(missing);
+                        TopicSpec.builder(existing).setPartitions(2).build(),
+                        TopicSpec.builder(missing).build()))
+                .containsExactly(missing);
     }
 
     @Test
@@ -87,7 +99,8 @@ class KafkaTopicsITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("narrow");
         KAFKA.cluster().createTopic(topic, 2);
 
-        assertThatThrownBy(() -> topics.ensureTopics(TopicSpec.builder(topic).setPartitions(4).build()))
+        assertThatThrownBy(() -> topics.ensureTopics(
+                        TopicSpec.builder(topic).setPartitions(4).build()))
                 .isInstanceOf(TopicMismatchException.class)
                 .hasMessage("Topic '" + topic + "' exists with 2 partition(s) but 4 are expected");
     }
@@ -97,7 +110,8 @@ class KafkaTopicsITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("wide");
         KAFKA.cluster().createTopic(topic, 4);
 
-        assertThat(topics.ensureTopics(TopicSpec.builder(topic).setPartitions(2).build())).isEmpty();
+        assertThat(topics.ensureTopics(TopicSpec.builder(topic).setPartitions(2).build()))
+                .isEmpty();
     }
 
     @Test
@@ -105,7 +119,8 @@ class KafkaTopicsITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("not-compacted");
         KAFKA.cluster().createTopic(topic, 1);
 
-        assertThatThrownBy(() -> topics.ensureTopics(TopicSpec.builder(topic).compacted().build()))
+        assertThatThrownBy(() ->
+                        topics.ensureTopics(TopicSpec.builder(topic).compacted().build()))
                 .isInstanceOf(TopicMismatchException.class)
                 .hasMessage("Topic '" + topic + "' exists with cleanup.policy=delete but cleanup.policy=compact"
                         + " is expected")
@@ -128,8 +143,10 @@ class KafkaTopicsITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("compact-delete");
         KAFKA.cluster().createTopic(topic, 1, (short) 1, Map.of("cleanup.policy", "compact,delete"));
 
-        assertThat(topics.ensureTopics(TopicSpec.builder(topic).setConfig("cleanup.policy", "delete,compact")
-                .build())).isEmpty();
+        assertThat(topics.ensureTopics(TopicSpec.builder(topic)
+                        .setConfig("cleanup.policy", "delete,compact")
+                        .build()))
+                .isEmpty();
     }
 
     @Test
@@ -141,7 +158,9 @@ class KafkaTopicsITCase {
         AtomicInteger configLookups = new AtomicInteger();
         try (LaggingConfigsAdmin lagging = new LaggingConfigsAdmin(configLookups);
                 KafkaTopics onLagging = KafkaTopics.builder().setAdmin(lagging).build()) {
-            assertThat(onLagging.ensureTopics(TopicSpec.builder(topic).compacted().build())).isEmpty();
+            assertThat(onLagging.ensureTopics(
+                            TopicSpec.builder(topic).compacted().build()))
+                    .isEmpty();
         }
         assertThat(configLookups).hasValue(2);
     }
@@ -155,7 +174,9 @@ class KafkaTopicsITCase {
         AtomicInteger descriptions = new AtomicInteger();
         try (LaggingTopicsAdmin lagging = new LaggingTopicsAdmin(descriptions, 2);
                 KafkaTopics onLagging = KafkaTopics.builder().setAdmin(lagging).build()) {
-            assertThat(onLagging.ensureTopics(TopicSpec.builder(topic).setPartitions(2).build())).isEmpty();
+            assertThat(onLagging.ensureTopics(
+                            TopicSpec.builder(topic).setPartitions(2).build()))
+                    .isEmpty();
         }
         assertThat(descriptions).hasValue(3);
     }
@@ -179,8 +200,8 @@ class KafkaTopicsITCase {
             Map<String, KafkaFuture<TopicDescription>> unknown = new java.util.HashMap<>();
             for (String name : ((TopicCollection.TopicNameCollection) topics).topicNames()) {
                 KafkaFutureImpl<TopicDescription> future = new KafkaFutureImpl<>();
-                future.completeExceptionally(new UnknownTopicOrPartitionException(
-                        "This server does not host this topic-partition."));
+                future.completeExceptionally(
+                        new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
                 unknown.put(name, future);
             }
             return new DescribeTopicsResult(null, unknown) {};
@@ -205,8 +226,8 @@ class KafkaTopicsITCase {
             Map<ConfigResource, KafkaFuture<Config>> failed = new java.util.HashMap<>();
             for (ConfigResource resource : resources) {
                 KafkaFutureImpl<Config> future = new KafkaFutureImpl<>();
-                future.completeExceptionally(new UnknownTopicOrPartitionException(
-                        "This server does not host this topic-partition."));
+                future.completeExceptionally(
+                        new UnknownTopicOrPartitionException("This server does not host this topic-partition."));
                 failed.put(resource, future);
             }
             return new DescribeConfigsResult(failed) {};
@@ -216,7 +237,8 @@ class KafkaTopicsITCase {
     @Test
     void twoDifferentSpecsForOneTopicAreRejected() {
         assertThatThrownBy(() -> topics.ensureTopics(
-                TopicSpec.builder("t").setPartitions(1).build(), TopicSpec.builder("t").setPartitions(2).build()))
+                        TopicSpec.builder("t").setPartitions(1).build(),
+                        TopicSpec.builder("t").setPartitions(2).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Two different specs for topic 't': TopicSpec{name='t', partitions=1, replicationFactor=1,"
                         + " configs={}} and TopicSpec{name='t', partitions=2, replicationFactor=1, configs={}}");
@@ -225,7 +247,8 @@ class KafkaTopicsITCase {
     @Test
     void replicationBeyondTheClusterFailsNamingTheTopic() {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("over-replicated");
-        assertThatThrownBy(() -> topics.ensureTopics(TopicSpec.builder(topic).setReplicationFactor((short) 3).build()))
+        assertThatThrownBy(() -> topics.ensureTopics(
+                        TopicSpec.builder(topic).setReplicationFactor((short) 3).build()))
                 .isInstanceOf(KafkaAdminException.class)
                 .hasMessageStartingWith("Could not create topic '" + topic + "': ");
     }

@@ -3,6 +3,11 @@ package dev.streamingblocks.kafka.admin;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.kafka.sink.testutils.NumbersToKafkaJob;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,12 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.kafka.sink.testutils.NumbersToKafkaJob;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,31 +90,38 @@ class LingeringTransactionAfterHardKillITCase {
 
         // Records committed after the open transaction: written, yet invisible to read_committed.
         List<String> later = List.of("after-kill-1", "after-kill-2");
-        KAFKA.cluster().produce(later.stream()
-                .map(v -> new ProducerRecord<byte[], byte[]>(topic, 0, null, v.getBytes(UTF_8)))
-                .collect(Collectors.toList()));
+        KAFKA.cluster()
+                .produce(later.stream()
+                        .map(v -> new ProducerRecord<byte[], byte[]>(topic, 0, null, v.getBytes(UTF_8)))
+                        .collect(Collectors.toList()));
         List<String> onTheLog = values(readUncommitted(partition));
         assertThat(onTheLog).endsWith(later.toArray(String[]::new));
         List<String> openRecords = onTheLog.subList(committedBeforeKill.size(), onTheLog.size() - later.size());
         assertThat(openRecords).as("records of the open transaction(s)").isNotEmpty();
         assertThat(lastStable(partition)).as("read_committed end offset").isEqualTo(stuckAt);
-        assertThat(values(Committed.readAll(KAFKA.cluster(), topic, TIMEOUT))).as("stuck")
+        assertThat(values(Committed.readAll(KAFKA.cluster(), topic, TIMEOUT)))
+                .as("stuck")
                 .containsExactlyElementsOf(committedBeforeKill);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = LingeringTransactions.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(),
-                "--prefix", prefix, "--abort"},
-                new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+        int exit = LingeringTransactions.run(
+                new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--prefix", prefix, "--abort"},
+                new PrintStream(out, true, UTF_8),
+                new PrintStream(err, true, UTF_8));
         assertThat(err.toString(UTF_8)).isEmpty();
         assertThat(exit).isZero();
-        assertThat(out.toString(UTF_8)).isEqualTo(LingeringTransactions.table(open)
-                + LingeringTransactions.outcome(open) + System.lineSeparator());
+        assertThat(out.toString(UTF_8))
+                .isEqualTo(LingeringTransactions.table(open)
+                        + LingeringTransactions.outcome(open)
+                        + System.lineSeparator());
 
         // Released: everything committed before the kill is still there, then the later records.
         // A transaction the coordinator had already decided to commit (PREPARE_COMMIT, a kill within
         // milliseconds of a commit) completes its commit instead: its records are the next numbers.
-        long completed = open.stream().filter(t -> t.state() == TransactionState.PREPARE_COMMIT).count();
+        long completed = open.stream()
+                .filter(t -> t.state() == TransactionState.PREPARE_COMMIT)
+                .count();
         List<String> released = values(Committed.readAll(KAFKA.cluster(), topic, TIMEOUT));
         assertThat(lastStable(partition)).isEqualTo(logEnd(partition));
         List<String> expected = new ArrayList<>(committedBeforeKill);
@@ -148,7 +154,10 @@ class LingeringTransactionAfterHardKillITCase {
         command.add(System.getProperty("java.class.path"));
         command.add(NumbersToKafkaJob.class.getName());
         command.addAll(List.of(bootstrap, topic, prefix));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static void awaitOffsets(TopicPartition partition, Process child, Path log) throws Exception {
@@ -175,8 +184,8 @@ class LingeringTransactionAfterHardKillITCase {
     }
 
     private static long logEnd(TopicPartition partition) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KAFKA.cluster().createConsumer(
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KAFKA.cluster().createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
             return consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
         }
     }
@@ -184,8 +193,12 @@ class LingeringTransactionAfterHardKillITCase {
     /** The first offset of the oldest open transaction on the partition, from the broker's producer state. */
     private static long openTransactionStart(TopicPartition partition) throws Exception {
         try (Admin admin = KAFKA.cluster().createAdmin()) {
-            return admin.describeProducers(List.of(partition)).partitionResult(partition)
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).activeProducers().stream()
+            return admin
+                    .describeProducers(List.of(partition))
+                    .partitionResult(partition)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .activeProducers()
+                    .stream()
                     .filter(p -> p.currentTransactionStartOffset().isPresent())
                     .mapToLong(p -> p.currentTransactionStartOffset().getAsLong())
                     .min()
@@ -196,8 +209,8 @@ class LingeringTransactionAfterHardKillITCase {
     private static List<ConsumerRecord<byte[], byte[]>> readUncommitted(TopicPartition partition) {
         long end = logEnd(partition);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KAFKA.cluster().createConsumer(
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                KAFKA.cluster().createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             Instant deadline = Instant.now().plus(TIMEOUT);

@@ -2,6 +2,9 @@ package dev.streamingblocks.kafka.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,12 +34,15 @@ class LingeringTransactionsITCase {
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
 
     /** Longer than the test, so only the tool (not the broker's timeout) can end the transaction. */
-    private static final int TRANSACTION_TIMEOUT_MS = (int) Duration.ofMinutes(15).toMillis();
+    private static final int TRANSACTION_TIMEOUT_MS =
+            (int) Duration.ofMinutes(15).toMillis();
 
-    private static KafkaProducer<byte[], byte[]> openTransaction(String transactionalId, String topic, String... values) {
-        KafkaProducer<byte[], byte[]> producer = KAFKA.cluster().createProducer(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS));
+    private static KafkaProducer<byte[], byte[]> openTransaction(
+            String transactionalId, String topic, String... values) {
+        KafkaProducer<byte[], byte[]> producer = KAFKA.cluster()
+                .createProducer(Map.of(
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS));
         producer.initTransactions();
         producer.beginTransaction();
         for (String value : values) {
@@ -52,7 +54,8 @@ class LingeringTransactionsITCase {
 
     private static List<String> committedValues(String topic) {
         return Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)).stream()
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList());
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -66,7 +69,8 @@ class LingeringTransactionsITCase {
 
         try (KafkaProducer<byte[], byte[]> dead = openTransaction(prefix + "-0-3", topic, "stuck-1", "stuck-2");
                 KafkaProducer<byte[], byte[]> other = openTransaction(otherPrefix + "-0-1", otherTopic, "other")) {
-            KAFKA.cluster().produce(List.of(new ProducerRecord<>(topic, 0, null, "after".getBytes(StandardCharsets.UTF_8))));
+            KAFKA.cluster()
+                    .produce(List.of(new ProducerRecord<>(topic, 0, null, "after".getBytes(StandardCharsets.UTF_8))));
             // Stuck: the committed record behind the open transaction is invisible to read_committed.
             assertThat(committedValues(topic)).isEmpty();
 
@@ -85,9 +89,18 @@ class LingeringTransactionsITCase {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Path clientConfig = tmp.resolve("client.properties");
             Files.writeString(clientConfig, "security.protocol=PLAINTEXT\nrequest.timeout.ms=20000\n");
-            int exit = LingeringTransactions.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(),
-                            "--prefix", prefix, "--command-config", clientConfig.toString(), "--abort"},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = LingeringTransactions.run(
+                    new String[] {
+                        "--bootstrap-servers",
+                        KAFKA.bootstrapServers(),
+                        "--prefix",
+                        prefix,
+                        "--command-config",
+                        clientConfig.toString(),
+                        "--abort"
+                    },
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
             assertThat(exit).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8))
@@ -98,7 +111,8 @@ class LingeringTransactionsITCase {
             try (Admin admin = KAFKA.cluster().createAdmin()) {
                 assertThat(LingeringTransactions.list(admin, prefix)).isEmpty();
                 assertThat(LingeringTransactions.list(admin, otherPrefix))
-                        .extracting(LingeringTransaction::transactionalId).containsExactly(otherPrefix + "-0-1");
+                        .extracting(LingeringTransaction::transactionalId)
+                        .containsExactly(otherPrefix + "-0-1");
             }
             assertThat(committedValues(otherTopic)).isEmpty();
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class TopicSpecTest {
@@ -17,8 +16,9 @@ class TopicSpecTest {
         assertThat(spec.replicationFactor()).isEqualTo((short) 1);
         assertThat(spec.configs()).isEqualTo(Map.of("cleanup.policy", "compact"));
         assertThat(spec.cleanupPolicy()).isEqualTo("compact");
-        assertThat(spec).hasToString(
-                "TopicSpec{name='state', partitions=1, replicationFactor=1, configs={cleanup.policy=compact}}");
+        assertThat(spec)
+                .hasToString(
+                        "TopicSpec{name='state', partitions=1, replicationFactor=1, configs={cleanup.policy=compact}}");
     }
 
     @Test
@@ -29,7 +29,8 @@ class TopicSpecTest {
         assertThatThrownBy(() -> TopicSpec.builder("t").setPartitions(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("partitions of topic 't' must be at least 1, but was 0");
-        assertThatThrownBy(() -> TopicSpec.builder("t").setReplicationFactor((short) 0).build())
+        assertThatThrownBy(() ->
+                        TopicSpec.builder("t").setReplicationFactor((short) 0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("replicationFactor of topic 't' must be at least 1, but was 0");
         assertThatThrownBy(() -> TopicSpec.builder("t").setConfig("retention.ms", null))
@@ -45,7 +46,10 @@ class TopicSpecTest {
         assertThatThrownBy(() -> KafkaTopics.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bootstrapServers or admin must be set");
-        assertThatThrownBy(() -> KafkaTopics.builder().setBootstrapServers("b").setTimeout(Duration.ZERO).build())
+        assertThatThrownBy(() -> KafkaTopics.builder()
+                        .setBootstrapServers("b")
+                        .setTimeout(Duration.ZERO)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("timeout must be positive, but was PT0S");
         assertThatThrownBy(() -> KafkaTopics.builder().setBootstrapServers("b").setAdmin(null))

@@ -8,7 +8,6 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Arrays;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,13 +30,15 @@ class FlinkConnectorBaseTest {
 
         private static URL[] classpath() {
             String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            return Arrays.stream(path.split(File.pathSeparator)).map(entry -> {
-                try {
-                    return new File(entry).toURI().toURL();
-                } catch (MalformedURLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toArray(URL[]::new);
+            return Arrays.stream(path.split(File.pathSeparator))
+                    .map(entry -> {
+                        try {
+                            return new File(entry).toURI().toURL();
+                        } catch (MalformedURLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toArray(URL[]::new);
         }
 
         @Override
@@ -52,8 +53,10 @@ class FlinkConnectorBaseTest {
     @Test
     void theSourceAndTheSinkSayWhatIsMissingAndHowToAddIt() throws Exception {
         try (WithoutConnectorBase loader = new WithoutConnectorBase()) {
-            for (String entryPoint : new String[] {"dev.streamingblocks.kafka.source.TypedKafkaSource",
-                    "dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder"}) {
+            for (String entryPoint : new String[] {
+                "dev.streamingblocks.kafka.source.TypedKafkaSource",
+                "dev.streamingblocks.kafka.sink.TypedKafkaSinkBuilder"
+            }) {
                 String simpleName = entryPoint.substring(entryPoint.lastIndexOf('.') + 1);
                 assertThatThrownBy(() -> Class.forName(entryPoint, true, loader))
                         .isInstanceOf(ExceptionInInitializerError.class)
@@ -67,7 +70,8 @@ class FlinkConnectorBaseTest {
     @Test
     void withTheConnectorBaseNothingHappens() throws Exception {
         FlinkConnectorBase.requireOnClasspath(FlinkConnectorBaseTest.class);
-        assertThat(Class.forName("dev.streamingblocks.kafka.source.TypedKafkaSource").getSimpleName())
+        assertThat(Class.forName("dev.streamingblocks.kafka.source.TypedKafkaSource")
+                        .getSimpleName())
                 .isEqualTo("TypedKafkaSource");
     }
 }

@@ -3,7 +3,6 @@ package dev.streamingblocks.kafka.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Properties;
-
 import org.junit.jupiter.api.Test;
 
 class KafkaClientPropertiesTest {
@@ -26,8 +25,14 @@ class KafkaClientPropertiesTest {
     @Test
     void producerKeepsOnlyProducerKeys() {
         Properties producer = KafkaClientProperties.producer(consumerStyle());
-        assertThat(producer).containsOnlyKeys("security.protocol", "sasl.mechanism", "client.id",
-                "max.request.size", "linger.ms", "request.timeout.ms");
+        assertThat(producer)
+                .containsOnlyKeys(
+                        "security.protocol",
+                        "sasl.mechanism",
+                        "client.id",
+                        "max.request.size",
+                        "linger.ms",
+                        "request.timeout.ms");
         assertThat(producer.get("request.timeout.ms")).isEqualTo(40_000);
         assertThat(producer.getProperty("max.request.size")).isEqualTo("2000000");
     }
@@ -35,8 +40,7 @@ class KafkaClientPropertiesTest {
     @Test
     void adminKeepsOnlyAdminKeys() {
         Properties admin = KafkaClientProperties.admin(consumerStyle());
-        assertThat(admin).containsOnlyKeys("security.protocol", "sasl.mechanism", "client.id",
-                "request.timeout.ms");
+        assertThat(admin).containsOnlyKeys("security.protocol", "sasl.mechanism", "client.id", "request.timeout.ms");
     }
 
     @Test

@@ -3,6 +3,11 @@ package dev.streamingblocks.kafka.sink;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.kafka.source.StartingOffsets;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.kafka.source.StartingOffsets;
-import dev.streamingblocks.kafka.source.TypedKafkaSource;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -75,6 +74,7 @@ class ExactlyOnceBrokerFailureITCase {
 
     /** Records committed in each phase: before the stop, while the broker is down, after it is back. */
     private static final int PROGRESS = 1_000;
+
     private static final int MAX_RECORDS = 100_000;
     private static final int KEYS = 30;
     private static final int PARTITIONS = 3;
@@ -83,13 +83,14 @@ class ExactlyOnceBrokerFailureITCase {
     private static final Map<String, String> DURABLE = Map.of("min.insync.replicas", "2");
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(EmbeddedKafkaCluster.builder()
-            .setBrokers(3)
-            .setBrokerConfig("min.insync.replicas", "2"));
+    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(
+            EmbeddedKafkaCluster.builder().setBrokers(3).setBrokerConfig("min.insync.replicas", "2"));
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Appends to each value the count of its key so far: exact only if no record is lost or repeated. */
     static final class RunningCount extends KeyedProcessFunction<String, String, String> {
@@ -110,8 +111,8 @@ class ExactlyOnceBrokerFailureITCase {
     }
 
     @Test
-    void stoppingAndRestartingTheCoordinatorAndLeaderMidRunGivesExactOutput(
-            @InjectMiniCluster MiniCluster miniCluster) throws Exception {
+    void stoppingAndRestartingTheCoordinatorAndLeaderMidRunGivesExactOutput(@InjectMiniCluster MiniCluster miniCluster)
+            throws Exception {
         EmbeddedKafkaCluster kafka = KAFKA.cluster();
         String input = EmbeddedKafkaCluster.uniqueTopicName("broker-fault-in");
         String output = EmbeddedKafkaCluster.uniqueTopicName("broker-fault-out");
@@ -145,11 +146,13 @@ class ExactlyOnceBrokerFailureITCase {
             assertThat(leaders(output)).as("partition leaders of the output").contains(victim);
             kafka.stopBroker(victim);
             int beforeStop = committedCount(output);
-            await(() -> committedCount(output) >= beforeStop + PROGRESS,
+            await(
+                    () -> committedCount(output) >= beforeStop + PROGRESS,
                     "output committed while broker " + victim + " is down");
             kafka.startBroker(victim);
             int afterStart = committedCount(output);
-            await(() -> committedCount(output) >= afterStart + PROGRESS,
+            await(
+                    () -> committedCount(output) >= afterStart + PROGRESS,
                     "output committed after broker " + victim + " is back");
 
             stopProducing.set(true);
@@ -159,10 +162,12 @@ class ExactlyOnceBrokerFailureITCase {
             assertThat(took).as("bounded run").isLessThan(RUN_TIMEOUT);
 
             List<String> out = Committed.readAll(kafka, output, RUN_TIMEOUT).stream()
-                    .map(r -> new String(r.value(), UTF_8)).collect(Collectors.toList());
+                    .map(r -> new String(r.value(), UTF_8))
+                    .collect(Collectors.toList());
             assertThat(out).containsExactlyInAnyOrderElementsOf(expectedOutput(produced));
             assertThat(miniCluster.getJobStatus(job).get()).isEqualTo(JobStatus.RUNNING);
-            System.out.printf("Broker %d stopped and started again; %d records in %s with %d job restart(s)%n",
+            System.out.printf(
+                    "Broker %d stopped and started again; %d records in %s with %d job restart(s)%n",
                     victim, produced, took, restarts(miniCluster, job));
         } finally {
             describer.interrupt();
@@ -189,9 +194,12 @@ class ExactlyOnceBrokerFailureITCase {
                 .setStartingOffsets(StartingOffsets.earliest())
                 .setValueDeserializer(new SimpleStringSchema())
                 .build();
-        DataStream<String> counted = source.attach(env).records()
+        DataStream<String> counted = source.attach(env)
+                .records()
                 .keyBy(ExactlyOnceBrokerFailureITCase::keyOf)
-                .process(new RunningCount()).uid("running-count").name("running-count");
+                .process(new RunningCount())
+                .uid("running-count")
+                .name("running-count");
         TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(output)
@@ -218,8 +226,8 @@ class ExactlyOnceBrokerFailureITCase {
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.cluster().createProducer(Map.of())) {
             for (int i = 0; i < MAX_RECORDS && !stop.get(); i++) {
                 String key = "k" + (i % KEYS);
-                acks.add(producer.send(new ProducerRecord<>(topic, key.getBytes(UTF_8),
-                        (key + ":" + i).getBytes(UTF_8))));
+                acks.add(producer.send(
+                        new ProducerRecord<>(topic, key.getBytes(UTF_8), (key + ":" + i).getBytes(UTF_8))));
                 long due = start + (i + 1) * nanosPerRecord - System.nanoTime();
                 if (due > 0) {
                     TimeUnit.NANOSECONDS.sleep(due); // pacing of the producer, not synchronisation
@@ -254,9 +262,11 @@ class ExactlyOnceBrokerFailureITCase {
     private static Integer openTransactionCoordinator(String prefix) throws Exception {
         try (Admin admin = KAFKA.cluster().createAdmin()) {
             List<String> ids = admin.listTransactions(new ListTransactionsOptions()).all().get().stream()
-                    .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix))
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> id.startsWith(prefix))
                     .collect(Collectors.toList());
-            for (TransactionDescription description : admin.describeTransactions(ids).all().get().values()) {
+            for (TransactionDescription description :
+                    admin.describeTransactions(ids).all().get().values()) {
                 if (!description.topicPartitions().isEmpty()) {
                     return description.coordinatorId();
                 }
@@ -267,15 +277,19 @@ class ExactlyOnceBrokerFailureITCase {
 
     private static Set<Integer> leaders(String topic) throws Exception {
         try (Admin admin = KAFKA.cluster().createAdmin()) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-            return description.partitions().stream().map(TopicPartitionInfo::leader)
-                    .map(node -> node.id()).collect(Collectors.toSet());
+            TopicDescription description =
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return description.partitions().stream()
+                    .map(TopicPartitionInfo::leader)
+                    .map(node -> node.id())
+                    .collect(Collectors.toSet());
         }
     }
 
     private static int restarts(MiniCluster miniCluster, JobID job) throws Exception {
         int attempt = 0;
-        for (AccessExecutionVertex vertex : miniCluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
+        for (AccessExecutionVertex vertex :
+                miniCluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
             attempt = Math.max(attempt, vertex.getCurrentExecutionAttempt().getAttemptNumber());
         }
         return attempt;
@@ -289,22 +303,35 @@ class ExactlyOnceBrokerFailureITCase {
         StringBuilder out = new StringBuilder();
         try (Admin admin = KAFKA.cluster().createAdmin();
                 KafkaConsumer<byte[], byte[]> committed = KAFKA.cluster().createConsumer(Map.of());
-                KafkaConsumer<byte[], byte[]> uncommitted = KAFKA.cluster().createConsumer(
-                        Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
+                KafkaConsumer<byte[], byte[]> uncommitted = KAFKA.cluster()
+                        .createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
             for (String topic : List.of(input, output)) {
                 List<TopicPartition> partitions = new ArrayList<>();
                 for (int p = 0; p < PARTITIONS; p++) {
                     partitions.add(new TopicPartition(topic, p));
                 }
-                out.append(topic).append(" last stable ").append(committed.endOffsets(partitions))
-                        .append(", log end ").append(uncommitted.endOffsets(partitions)).append("; ");
+                out.append(topic)
+                        .append(" last stable ")
+                        .append(committed.endOffsets(partitions))
+                        .append(", log end ")
+                        .append(uncommitted.endOffsets(partitions))
+                        .append("; ");
             }
             List<String> ids = admin.listTransactions().all().get().stream()
-                    .map(TransactionListing::transactionalId).filter(id -> id.startsWith(prefix))
+                    .map(TransactionListing::transactionalId)
+                    .filter(id -> id.startsWith(prefix))
                     .collect(Collectors.toList());
-            admin.describeTransactions(ids).all().get().forEach((id, d) -> out.append(id).append(' ')
-                    .append(d.state()).append(" coordinator ").append(d.coordinatorId()).append(' ')
-                    .append(d.topicPartitions()).append("; "));
+            admin.describeTransactions(ids)
+                    .all()
+                    .get()
+                    .forEach((id, d) -> out.append(id)
+                            .append(' ')
+                            .append(d.state())
+                            .append(" coordinator ")
+                            .append(d.coordinatorId())
+                            .append(' ')
+                            .append(d.topicPartitions())
+                            .append("; "));
         } catch (Exception e) {
             out.append("(cannot describe: ").append(e).append(')');
         }

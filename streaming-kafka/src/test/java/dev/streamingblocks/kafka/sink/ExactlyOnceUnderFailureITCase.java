@@ -2,6 +2,9 @@ package dev.streamingblocks.kafka.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -46,6 +45,7 @@ class ExactlyOnceUnderFailureITCase {
     private static final int FAILURES = 3;
     /** Records subtask 0 processes in each of its first attempts before it may throw. */
     private static final int FAIL_AFTER = 8_000;
+
     private static final String SOURCE_UID = "numbers-source";
     private static final String TRANSFORM_UID = "failing-transform";
 
@@ -54,7 +54,9 @@ class ExactlyOnceUnderFailureITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /**
      * Throws in subtask 0, in each of its first FAILURES attempts, once it has processed FAIL_AFTER
@@ -102,7 +104,8 @@ class ExactlyOnceUnderFailureITCase {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(RECORDS);
         for (int i = 0; i < RECORDS; i++) {
             // Alternate partitions so each source subtask gets half of the input.
-            records.add(new ProducerRecord<>(input, i % 2, null, Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+            records.add(
+                    new ProducerRecord<>(input, i % 2, null, Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
         }
         KAFKA.cluster().produce(records);
 
@@ -125,7 +128,9 @@ class ExactlyOnceUnderFailureITCase {
                 .build();
         DataStream<String> transformed = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_UID)
                 .uid(SOURCE_UID)
-                .map(new FailingTransform()).uid(TRANSFORM_UID).name(TRANSFORM_UID);
+                .map(new FailingTransform())
+                .uid(TRANSFORM_UID)
+                .name(TRANSFORM_UID);
         TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(output)
@@ -139,7 +144,11 @@ class ExactlyOnceUnderFailureITCase {
 
         // The planned failures happened: subtask 0 of the source/transform chain is on attempt FAILURES.
         List<Integer> attempts = new ArrayList<>();
-        for (var vertex : miniCluster.getArchivedExecutionGraph(job).get().getAllVertices().values()) {
+        for (var vertex : miniCluster
+                .getArchivedExecutionGraph(job)
+                .get()
+                .getAllVertices()
+                .values()) {
             if (vertex.getName().contains(TRANSFORM_UID)) {
                 AccessExecutionVertex subtask0 = vertex.getTaskVertices()[0];
                 attempts.add(subtask0.getCurrentExecutionAttempt().getAttemptNumber());
@@ -147,15 +156,21 @@ class ExactlyOnceUnderFailureITCase {
         }
         assertThat(attempts).containsExactly(FAILURES);
 
-        List<ConsumerRecord<byte[], byte[]>> committed = Committed.readAll(KAFKA.cluster(), output, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> committed =
+                Committed.readAll(KAFKA.cluster(), output, Duration.ofSeconds(60));
         Map<String, Integer> counts = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : committed) {
             String value = new String(record.value(), StandardCharsets.UTF_8);
-            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(value.substring(0, value.indexOf(':')));
+            assertThat(new String(record.key(), StandardCharsets.UTF_8))
+                    .isEqualTo(value.substring(0, value.indexOf(':')));
             counts.merge(value, 1, Integer::sum);
         }
-        List<String> duplicated = counts.entrySet().stream().filter(e -> e.getValue() > 1)
-                .map(e -> e.getKey() + " x" + e.getValue()).sorted().limit(10).collect(Collectors.toList());
+        List<String> duplicated = counts.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue())
+                .sorted()
+                .limit(10)
+                .collect(Collectors.toList());
         List<String> missing = new ArrayList<>();
         for (long i = 0; i < RECORDS && missing.size() < 10; i++) {
             if (!counts.containsKey(i + ":" + (i * 3))) {

@@ -2,6 +2,10 @@ package dev.streamingblocks.kafka.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import dev.streamingblocks.kafka.sink.internal.TransactionTimeoutCheck;
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -61,7 +60,9 @@ class TypedKafkaSinkBrokerCheckITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private final List<String> infos = new CopyOnWriteArrayList<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -134,9 +135,12 @@ class TypedKafkaSinkBrokerCheckITCase {
         AccessControlEntry all = new AccessControlEntry(user, "*", AclOperation.ALL, AclPermissionType.ALLOW);
         try (Admin admin = KAFKA.cluster().createAdmin()) {
             admin.createAcls(List.of(
-                    new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL), all),
-                    new AclBinding(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, topic, PatternType.PREFIXED),
-                            all))).all().get(30, TimeUnit.SECONDS);
+                            new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL), all),
+                            new AclBinding(
+                                    new ResourcePattern(ResourceType.TRANSACTIONAL_ID, topic, PatternType.PREFIXED),
+                                    all)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         // The broker applies new ACLs from its metadata log shortly after the controller accepts them.
         Properties props = new Properties();
@@ -168,14 +172,16 @@ class TypedKafkaSinkBrokerCheckITCase {
         sink(topic, timeout, KAFKA.cluster().restrictedUserProperties()).build().sinkTo(env.fromData("a"));
 
         assertThat(checksOf(timeout)).hasSize(1);
-        assertThat(warnings).containsExactly("Could not check the Kafka sink's transaction.timeout.ms (540001 ms)"
-                + " against the brokers' transaction.max.timeout.ms when the sink was attached (bootstrap servers "
-                + KAFKA.bootstrapServers() + "): ClusterAuthorizationException: Cluster authorization failed. (the"
-                + " client may not read the broker configuration; it needs DescribeConfigs on the cluster"
-                + " resource). Check by hand that transaction.timeout.ms = 540001 ms is <="
-                + " transaction.max.timeout.ms of every broker (a stock broker allows 900000 ms), or the first"
-                + " transaction fails with InvalidTxnTimeoutException. The job goes on. To skip this check, call"
-                + " setVerifyBrokerOnAttach(false) on the TypedKafkaSink builder.");
+        assertThat(warnings)
+                .containsExactly("Could not check the Kafka sink's transaction.timeout.ms (540001 ms)"
+                        + " against the brokers' transaction.max.timeout.ms when the sink was attached (bootstrap servers "
+                        + KAFKA.bootstrapServers()
+                        + "): ClusterAuthorizationException: Cluster authorization failed. (the"
+                        + " client may not read the broker configuration; it needs DescribeConfigs on the cluster"
+                        + " resource). Check by hand that transaction.timeout.ms = 540001 ms is <="
+                        + " transaction.max.timeout.ms of every broker (a stock broker allows 900000 ms), or the first"
+                        + " transaction fails with InvalidTxnTimeoutException. The job goes on. To skip this check, call"
+                        + " setVerifyBrokerOnAttach(false) on the TypedKafkaSink builder.");
         assertThat(String.join("\n", warnings)).doesNotContain("plain-user1-secret");
     }
 
@@ -186,17 +192,20 @@ class TypedKafkaSinkBrokerCheckITCase {
         grantWritesTo(topic);
         Duration timeout = Duration.ofMillis(540_002);
         StreamExecutionEnvironment env = env();
-        sink(topic, timeout, KAFKA.cluster().restrictedUserProperties()).setVerifyBrokerOnAttach(false).build()
+        sink(topic, timeout, KAFKA.cluster().restrictedUserProperties())
+                .setVerifyBrokerOnAttach(false)
+                .build()
                 .sinkTo(env.fromData(numbers(100)));
 
         env.execute("eos-acl-job");
 
         assertThat(checksOf(timeout)).hasSize(1).allSatisfy(m -> assertThat(m).endsWith(" at job start"));
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0)).startsWith("Could not check the Kafka sink's transaction.timeout.ms"
-                + " (540002 ms) against the brokers' transaction.max.timeout.ms at job start").contains(
-                "ClusterAuthorizationException").endsWith("call setVerifyBrokerOnStart(false) on the"
-                + " TypedKafkaSink builder.");
+        assertThat(warnings.get(0))
+                .startsWith("Could not check the Kafka sink's transaction.timeout.ms"
+                        + " (540002 ms) against the brokers' transaction.max.timeout.ms at job start")
+                .contains("ClusterAuthorizationException")
+                .endsWith("call setVerifyBrokerOnStart(false) on the" + " TypedKafkaSink builder.");
         assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)))
                 .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrderElementsOf(numbers(100));
@@ -208,16 +217,20 @@ class TypedKafkaSinkBrokerCheckITCase {
         KAFKA.cluster().createTopic(topic, 2);
         Duration timeout = Duration.ofMillis(540_003);
         StreamExecutionEnvironment env = env();
-        sink(topic, timeout, KAFKA.cluster().clientProperties()).setVerifyBrokerOnAttach(false).build()
+        sink(topic, timeout, KAFKA.cluster().clientProperties())
+                .setVerifyBrokerOnAttach(false)
+                .build()
                 .sinkTo(env.fromData(numbers(10)))
                 .setParallelism(2);
 
         env.execute("eos-start-once");
 
-        assertThat(checksOf(timeout)).containsExactly(READING + KAFKA.bootstrapServers()
-                + " to check transaction.timeout.ms (540003 ms) at job start");
+        assertThat(checksOf(timeout))
+                .containsExactly(READING + KAFKA.bootstrapServers()
+                        + " to check transaction.timeout.ms (540003 ms) at job start");
         assertThat(warnings).isEmpty();
-        assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30))).hasSize(10);
+        assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)))
+                .hasSize(10);
     }
 
     @Test
@@ -227,13 +240,16 @@ class TypedKafkaSinkBrokerCheckITCase {
         Duration timeout = Duration.ofMillis(540_004);
         StreamExecutionEnvironment env = env();
         sink(topic, timeout, KAFKA.cluster().clientProperties())
-                .setVerifyBrokerOnAttach(false).setVerifyBrokerOnStart(false).build()
+                .setVerifyBrokerOnAttach(false)
+                .setVerifyBrokerOnStart(false)
+                .build()
                 .sinkTo(env.fromData(numbers(10)));
 
         env.execute("eos-no-check");
 
         assertThat(checksOf(timeout)).isEmpty();
         assertThat(infos).noneMatch(m -> m.startsWith(READING));
-        assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30))).hasSize(10);
+        assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)))
+                .hasSize(10);
     }
 }

@@ -3,11 +3,9 @@ package dev.streamingblocks.kafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.kafka.sink.testing.SinkReading;
 import java.time.Duration;
 import java.util.Map;
-
-import dev.streamingblocks.kafka.sink.testing.SinkReading;
-
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,32 +39,44 @@ class TypedKafkaSinkBuilderTest {
 
     @Test
     void missingBootstrapServers() {
-        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setTopic("out")
-                .setValueSerializationSchema(new SimpleStringSchema()).setTransactionalIdPrefix("p").build())
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder()
+                        .setTopic("out")
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .setTransactionalIdPrefix("p")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bootstrapServers is required: call setBootstrapServers(...)");
     }
 
     @Test
     void missingTopic() {
-        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
-                .setValueSerializationSchema(new SimpleStringSchema()).setTransactionalIdPrefix("p").build())
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder()
+                        .setBootstrapServers("h:1")
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .setTransactionalIdPrefix("p")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("topic is required: call setTopic(...) or setTopicSelector(...)");
     }
 
     @Test
     void missingValueSchema() {
-        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
-                .setTopic("out").setTransactionalIdPrefix("p").build())
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder()
+                        .setBootstrapServers("h:1")
+                        .setTopic("out")
+                        .setTransactionalIdPrefix("p")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("valueSerializationSchema is required: call setValueSerializationSchema(...)");
     }
 
     @Test
     void missingPrefixForExactlyOnce() {
-        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
-                .setTopic("out").setValueSerializationSchema(new SimpleStringSchema()).build())
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder()
+                        .setBootstrapServers("h:1")
+                        .setTopic("out")
+                        .setValueSerializationSchema(new SimpleStringSchema())
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transactionalIdPrefix is required for EXACTLY_ONCE: call setTransactionalIdPrefix(...),"
                         + " e.g. with TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
@@ -74,9 +84,12 @@ class TypedKafkaSinkBuilderTest {
 
     @Test
     void atLeastOnceNeedsNoPrefix() {
-        TypedKafkaSink<String> sink = TypedKafkaSink.<String>builder().setBootstrapServers("h:1")
-                .setTopic("out").setValueSerializationSchema(new SimpleStringSchema())
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        TypedKafkaSink<String> sink = TypedKafkaSink.<String>builder()
+                .setBootstrapServers("h:1")
+                .setTopic("out")
+                .setValueSerializationSchema(new SimpleStringSchema())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
         assertThat(sink.getDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(sink.getTransactionalIdPrefix()).isNull();
     }
@@ -92,21 +105,29 @@ class TypedKafkaSinkBuilderTest {
     @Test
     void nullAndBlankArguments() {
         assertThatThrownBy(() -> complete().setBootstrapServers(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must not be blank");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bootstrapServers must not be blank");
         assertThatThrownBy(() -> complete().setBootstrapServers(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("bootstrapServers must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("bootstrapServers must not be null");
         assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setTopic(""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("topic must not be blank");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("topic must not be blank");
         assertThatThrownBy(() -> complete().setValueSerializationSchema(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("valueSerializationSchema must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("valueSerializationSchema must not be null");
         assertThatThrownBy(() -> complete().setKeyExtractor(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("keyExtractor must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keyExtractor must not be null");
         assertThatThrownBy(() -> complete().setHeaderProvider(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("headerProvider must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("headerProvider must not be null");
         assertThatThrownBy(() -> complete().setDeliveryGuarantee(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("deliveryGuarantee must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("deliveryGuarantee must not be null");
         assertThatThrownBy(() -> complete().setUpsertJsonLayout(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("upsertJsonLayout must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("upsertJsonLayout must not be null");
     }
 
     @Test
@@ -114,7 +135,9 @@ class TypedKafkaSinkBuilderTest {
         assertThatThrownBy(() -> complete().setTopicSelector(s -> "x"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("topicSelector cannot be set: a topic is already set");
-        assertThatThrownBy(() -> TypedKafkaSink.<String>builder().setTopicSelector(s -> "x").setTopic("y"))
+        assertThatThrownBy(() -> TypedKafkaSink.<String>builder()
+                        .setTopicSelector(s -> "x")
+                        .setTopic("y"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("topic cannot be set: a topicSelector is already set");
     }
@@ -124,7 +147,9 @@ class TypedKafkaSinkBuilderTest {
         assertThatThrownBy(() -> complete().setKeyExtractor(s -> s).setKeySerializationSchema(new SimpleStringSchema()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("keySerializationSchema cannot be set: a key is already set");
-        assertThatThrownBy(() -> complete().setKeySerializationSchema(new SimpleStringSchema()).setKeyExtractor(s -> s))
+        assertThatThrownBy(() -> complete()
+                        .setKeySerializationSchema(new SimpleStringSchema())
+                        .setKeyExtractor(s -> s))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("keyExtractor cannot be set: a key is already set");
     }
@@ -132,12 +157,15 @@ class TypedKafkaSinkBuilderTest {
     @Test
     void prefixValidation() {
         assertThatThrownBy(() -> complete().setTransactionalIdPrefix(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("transactionalIdPrefix must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionalIdPrefix must not be null");
         assertThatThrownBy(() -> complete().setTransactionalIdPrefix(""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("transactionalIdPrefix must not be empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionalIdPrefix must not be empty");
         assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders job"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("transactionalIdPrefix 'orders job' may only contain ASCII letters, digits, '.', '_' and '-'");
+                .hasMessage(
+                        "transactionalIdPrefix 'orders job' may only contain ASCII letters, digits, '.', '_' and '-'");
         assertThatThrownBy(() -> complete().setTransactionalIdPrefix("a".repeat(201)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transactionalIdPrefix has 201 characters, more than the 200 allowed"
@@ -152,7 +180,8 @@ class TypedKafkaSinkBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transactionTimeout must be positive, but is PT0S");
         assertThatThrownBy(() -> complete().setTransactionTimeout(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("transactionTimeout must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transactionTimeout must not be null");
         assertThatThrownBy(() -> complete().setAdminTimeout(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("adminTimeout must be positive, but is PT-1S");
@@ -163,8 +192,10 @@ class TypedKafkaSinkBuilderTest {
 
     @Test
     void timeoutMustExceedRestartMargin() {
-        assertThatThrownBy(() -> complete().setTransactionTimeout(Duration.ofMinutes(2))
-                        .setRestartMargin(Duration.ofMinutes(2)).build())
+        assertThatThrownBy(() -> complete()
+                        .setTransactionTimeout(Duration.ofMinutes(2))
+                        .setRestartMargin(Duration.ofMinutes(2))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("transactionTimeout (120000 ms) must exceed the restartMargin (120000 ms) plus the"
                         + " checkpoint interval: raise setTransactionTimeout(...) or lower setRestartMargin(...)");
@@ -174,19 +205,22 @@ class TypedKafkaSinkBuilderTest {
     void ownedPropertiesAreRejected() {
         assertThatThrownBy(() -> complete().setProperty("transaction.timeout.ms", "3600000"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property 'transaction.timeout.ms' is set by the builder: use setTransactionTimeout(...) instead");
+                .hasMessage(
+                        "property 'transaction.timeout.ms' is set by the builder: use setTransactionTimeout(...) instead");
         assertThatThrownBy(() -> complete().setProperty("bootstrap.servers", "h:1"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("property 'bootstrap.servers' is set by the builder: use setBootstrapServers(...) instead");
         assertThatThrownBy(() -> complete().setProperty("transactional.id", "x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property 'transactional.id' is set by the builder: use setTransactionalIdPrefix(...) instead");
+                .hasMessage(
+                        "property 'transactional.id' is set by the builder: use setTransactionalIdPrefix(...) instead");
         assertThatThrownBy(() -> complete().setProperty("value.serializer", "x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("property 'value.serializer' is set by the builder: use setKeyExtractor(...),"
                         + " setKeySerializationSchema(...) or setValueSerializationSchema(...) instead");
         assertThatThrownBy(() -> complete().setProperty("acks", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("value of property 'acks' must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("value of property 'acks' must not be null");
     }
 
     @Test
@@ -218,11 +252,13 @@ class TypedKafkaSinkBuilderTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         complete().build().sinkTo(env.fromData("a"));
         assertThatThrownBy(() -> env.execute("no-checkpointing"))
-                .isInstanceOf(IllegalStateException.class).hasMessage(message);
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(message);
         StreamExecutionEnvironment other = StreamExecutionEnvironment.createLocalEnvironment(1);
         complete().build().sinkTo(other.fromData("a"));
         assertThatThrownBy(() -> other.executeAsync("no-checkpointing"))
-                .isInstanceOf(IllegalStateException.class).hasMessage(message);
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(message);
     }
 
     @Test
@@ -243,7 +279,8 @@ class TypedKafkaSinkBuilderTest {
         complete().build().sinkTo(env.fromData("a"));
         env.enableCheckpointing(10_000);
         StreamGraph graph = env.getStreamGraph();
-        assertThat(graph.getStreamNodes()).extracting(StreamNode::getTransformationUID)
+        assertThat(graph.getStreamNodes())
+                .extracting(StreamNode::getTransformationUID)
                 .contains("kafka-sink-job.sink");
     }
 
@@ -255,8 +292,8 @@ class TypedKafkaSinkBuilderTest {
         env.getCheckpointConfig().setCheckpointInterval(Duration.ofMinutes(20).toMillis());
         assertThatThrownBy(env::getStreamGraph)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("transaction.timeout.ms (900000 ms) must exceed the checkpoint interval"
-                        + " (1200000 ms)");
+                .hasMessageStartingWith(
+                        "transaction.timeout.ms (900000 ms) must exceed the checkpoint interval" + " (1200000 ms)");
     }
 
     @Test
@@ -264,15 +301,22 @@ class TypedKafkaSinkBuilderTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(1_000);
         DataStream<String> stream = env.fromData("a");
-        assertThat(complete().setTransactionalIdPrefix("orders").build().sinkTo(stream).getTransformation().getUid())
+        assertThat(complete()
+                        .setTransactionalIdPrefix("orders")
+                        .build()
+                        .sinkTo(stream)
+                        .getTransformation()
+                        .getUid())
                 .isEqualTo("kafka-sink-orders");
         complete().setTransactionalIdPrefix("orders.audit").build().sinkTo(stream);
-        assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders").build().sinkTo(stream))
+        assertThatThrownBy(() ->
+                        complete().setTransactionalIdPrefix("orders").build().sinkTo(stream))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("transactionalIdPrefix 'orders' clashes with 'orders' of another Kafka sink in this job:"
                         + " the transactional ids of the two sinks would overlap; give each exactly-once sink its own"
                         + " prefix, e.g. TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName)");
-        assertThatThrownBy(() -> complete().setTransactionalIdPrefix("orders-1").build().sinkTo(stream))
+        assertThatThrownBy(() ->
+                        complete().setTransactionalIdPrefix("orders-1").build().sinkTo(stream))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("transactionalIdPrefix 'orders-1' clashes with 'orders' of another Kafka sink");
 
@@ -285,7 +329,8 @@ class TypedKafkaSinkBuilderTest {
     @Test
     void atLeastOnceAttachesWithoutCheckpointing() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        TypedKafkaSink<String> sink = complete().setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+        TypedKafkaSink<String> sink =
+                complete().setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
         assertThat(sink.sinkTo(env.fromData("a"))).isNotNull();
     }
 
@@ -300,61 +345,79 @@ class TypedKafkaSinkBuilderTest {
         assertThat(longA).hasSize(200).startsWith("jjj").isNotEqualTo(longB);
         assertThat(longA).isEqualTo(TypedKafkaSink.suggestTransactionalIdPrefix("j".repeat(300), "a"));
         // A suggestion is always accepted by the builder.
-        assertThat(complete().setTransactionalIdPrefix(longA).build().getTransactionalIdPrefix()).isEqualTo(longA);
+        assertThat(complete().setTransactionalIdPrefix(longA).build().getTransactionalIdPrefix())
+                .isEqualTo(longA);
         assertThatThrownBy(() -> TypedKafkaSink.suggestTransactionalIdPrefix("!!!", "x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("jobName '!!!' has no letters or digits to build a transactional-id prefix from");
         assertThatThrownBy(() -> TypedKafkaSink.suggestTransactionalIdPrefix("job", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("sinkName must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sinkName must not be null");
     }
 
     @Test
     void avroValuesNeedASpecificRecordAndATopic() {
         assertThatThrownBy(() -> complete().setAvroValues(String.class, Map.of("schema.registry.url", "http://r:1")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("setAvroValues needs a generated Avro SpecificRecord class, but java.lang.String is not one;"
-                        + " use setValueSerializationSchema(...) for other types");
+                .hasMessage(
+                        "setAvroValues needs a generated Avro SpecificRecord class, but java.lang.String is not one;"
+                                + " use setValueSerializationSchema(...) for other types");
         assertThatThrownBy(() -> TypedKafkaSink.<SinkReading>builder()
                         .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("setAvroValues names the schema subject after the topic: call setTopic(...) first"
                         + " (a topicSelector cannot name one subject)");
         assertThatThrownBy(() -> complete().setAvroValues(null, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("avro recordClass must not be null");
-        assertThat(TypedKafkaSink.<SinkReading>builder().setBootstrapServers("h:1").setTopic("t")
-                .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1"))
-                .setTransactionalIdPrefix("p").build()).isNotNull();
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("avro recordClass must not be null");
+        assertThat(TypedKafkaSink.<SinkReading>builder()
+                        .setBootstrapServers("h:1")
+                        .setTopic("t")
+                        .setAvroValues(SinkReading.class, Map.of("schema.registry.url", "http://r:1"))
+                        .setTransactionalIdPrefix("p")
+                        .build())
+                .isNotNull();
     }
 
     @Test
     void deadLetterTopicMustBeTextAndDifferFromTheTopic() {
         assertThatThrownBy(() -> complete().setDeadLetterTopic(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("deadLetterTopic must not be null");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("deadLetterTopic must not be null");
         assertThatThrownBy(() -> complete().setDeadLetterTopic(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("deadLetterTopic must not be blank");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("deadLetterTopic must not be blank");
         assertThatThrownBy(() -> complete().setDeadLetterTopic("out").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("deadLetterTopic 'out' must differ from the topic: dead letters would be read as good records");
+                .hasMessage(
+                        "deadLetterTopic 'out' must differ from the topic: dead letters would be read as good records");
         assertThat(complete().setDeadLetterTopic("out-dlq").build()).isNotNull();
     }
 
     @Test
     void maxRecordSizeMustBePositiveAndWithinMaxRequestSize() {
         assertThatThrownBy(() -> complete().setMaxRecordSize(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRecordSize must be positive, but is 0");
-        assertThatThrownBy(() -> complete().setMaxRecordSize(TypedKafkaSink.DEFAULT_MAX_REQUEST_SIZE + 1).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRecordSize must be positive, but is 0");
+        assertThatThrownBy(() -> complete()
+                        .setMaxRecordSize(TypedKafkaSink.DEFAULT_MAX_REQUEST_SIZE + 1)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxRecordSize (1048577 bytes) exceeds the producer's max.request.size (1048576 bytes),"
                         + " which would refuse such records: lower setMaxRecordSize(...) or raise max.request.size"
                         + " with setProperty(...)");
-        assertThat(complete().setProperty("max.request.size", "2097152").setMaxRecordSize(2_000_000).build())
+        assertThat(complete()
+                        .setProperty("max.request.size", "2097152")
+                        .setMaxRecordSize(2_000_000)
+                        .build())
                 .isNotNull();
         assertThat(complete().setMaxRecordSize(1000).build()).isNotNull();
     }
 
     @Test
     void maxRequestSizeMustBeANumber() {
-        assertThatThrownBy(() -> complete().setProperty("max.request.size", "1MB").build())
+        assertThatThrownBy(
+                        () -> complete().setProperty("max.request.size", "1MB").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("property 'max.request.size' must be a positive whole number of bytes, but is '1MB'");
     }

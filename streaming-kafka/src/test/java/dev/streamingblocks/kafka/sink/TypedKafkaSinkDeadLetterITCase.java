@@ -4,6 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.kafka.sink.UpsertJsonLayout.ColumnType;
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,11 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import dev.streamingblocks.kafka.sink.UpsertJsonLayout.ColumnType;
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.Configuration;
@@ -53,7 +52,9 @@ class TypedKafkaSinkDeadLetterITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** A value type written as JSON. */
     public record Measurement(String sensor, long value, String note) {}
@@ -135,36 +136,45 @@ class TypedKafkaSinkDeadLetterITCase {
         JsonValueSerializationSchema<Measurement> json = new JsonValueSerializationSchema<>(Measurement.class);
         assertThat(written.stream().map(r -> new String(r.key(), UTF_8) + " " + new String(r.value(), UTF_8)))
                 .containsExactlyInAnyOrderElementsOf(good.stream()
-                        .map(m -> m.sensor() + " " + new String(json.serialize(m), UTF_8)).toList());
+                        .map(m -> m.sensor() + " " + new String(json.serialize(m), UTF_8))
+                        .toList());
 
         List<ConsumerRecord<byte[], byte[]>> dead = Committed.readAll(KAFKA.cluster(), dlq, READ_TIMEOUT);
         assertThat(dead).hasSize(2);
         ConsumerRecord<byte[], byte[]> poisoned = byKey(dead, "poison");
         assertThat(new String(poisoned.value(), UTF_8)).isEqualTo("Measurement[sensor=poison, value=7, note=bad]");
-        assertThat(headers(poisoned)).containsExactly(
-                Map.entry("dlq.sink.topic", topic),
-                Map.entry("dlq.error.class", "java.lang.IllegalArgumentException"),
-                Map.entry("dlq.error.message", "poison reading 7"),
-                Map.entry("dlq.value.kind", "description"),
-                Map.entry("dlq.value.truncated", "false"));
+        assertThat(headers(poisoned))
+                .containsExactly(
+                        Map.entry("dlq.sink.topic", topic),
+                        Map.entry("dlq.error.class", "java.lang.IllegalArgumentException"),
+                        Map.entry("dlq.error.message", "poison reading 7"),
+                        Map.entry("dlq.value.kind", "description"),
+                        Map.entry("dlq.value.truncated", "false"));
 
         byte[] bigValue = json.serialize(big);
-        int bigSize = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
-                CompressionType.NONE, "big".getBytes(UTF_8), bigValue,
+        int bigSize = AbstractRecords.estimateSizeInBytesUpperBound(
+                RecordBatch.CURRENT_MAGIC_VALUE,
+                CompressionType.NONE,
+                "big".getBytes(UTF_8),
+                bigValue,
                 new RecordHeaders().add("unit", "celsius".getBytes(UTF_8)).toArray());
         ConsumerRecord<byte[], byte[]> tooLarge = byKey(dead, "big");
         String description = "Measurement[sensor=big, value=8, note=" + big.note() + "]";
-        assertThat(tooLarge.value()).isEqualTo(
-                Arrays.copyOf(description.getBytes(UTF_8), TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES));
-        assertThat(headers(tooLarge)).containsExactly(
-                Map.entry("dlq.sink.topic", topic),
-                Map.entry("dlq.error.class", "org.apache.kafka.common.errors.RecordTooLargeException"),
-                Map.entry("dlq.error.message", "The record is " + bigSize + " bytes when serialized (Kafka's upper"
-                        + " estimate for key, value and headers), larger than the maximum record size of 1048576"
-                        + " bytes (max.request.size or setMaxRecordSize(...))"),
-                Map.entry("dlq.value.size", Integer.toString(bigValue.length)),
-                Map.entry("dlq.value.kind", "description"),
-                Map.entry("dlq.value.truncated", "true"));
+        assertThat(tooLarge.value())
+                .isEqualTo(
+                        Arrays.copyOf(description.getBytes(UTF_8), TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES));
+        assertThat(headers(tooLarge))
+                .containsExactly(
+                        Map.entry("dlq.sink.topic", topic),
+                        Map.entry("dlq.error.class", "org.apache.kafka.common.errors.RecordTooLargeException"),
+                        Map.entry(
+                                "dlq.error.message",
+                                "The record is " + bigSize + " bytes when serialized (Kafka's upper"
+                                        + " estimate for key, value and headers), larger than the maximum record size of 1048576"
+                                        + " bytes (max.request.size or setMaxRecordSize(...))"),
+                        Map.entry("dlq.value.size", Integer.toString(bigValue.length)),
+                        Map.entry("dlq.value.kind", "description"),
+                        Map.entry("dlq.value.truncated", "true"));
     }
 
     @Test
@@ -174,17 +184,17 @@ class TypedKafkaSinkDeadLetterITCase {
         KAFKA.cluster().createTopic(topic, 1);
         StreamExecutionEnvironment env = env();
         sink(topic).build().sinkTo(env.fromData(List.of(new Measurement("poison", 1, "bad"))));
-        assertThatThrownBy(() -> env.execute("eos-no-dlq"))
-                .satisfies(e -> {
-                    Optional<UnwritableRecordException> failure =
-                            ExceptionUtils.findThrowable(e, UnwritableRecordException.class);
-                    assertThat(failure).isPresent();
-                    assertThat(failure.get().getMessage()).isEqualTo("Cannot write a record of type "
+        assertThatThrownBy(() -> env.execute("eos-no-dlq")).satisfies(e -> {
+            Optional<UnwritableRecordException> failure =
+                    ExceptionUtils.findThrowable(e, UnwritableRecordException.class);
+            assertThat(failure).isPresent();
+            assertThat(failure.get().getMessage())
+                    .isEqualTo("Cannot write a record of type "
                             + Measurement.class.getName() + " to topic '" + topic
                             + "': java.lang.IllegalArgumentException: poison reading 1. Call setDeadLetterTopic(...)"
                             + " on the TypedKafkaSink builder to send such records to a dead-letter topic"
                             + " instead of failing the job");
-                });
+        });
     }
 
     /** A row of an upsert table. */
@@ -202,8 +212,8 @@ class TypedKafkaSinkDeadLetterITCase {
                 .addColumn("text", ColumnType.STRING, Note::text)
                 .setPrimaryKey("user_id")
                 .build();
-        List<Note> notes = List.of(new Note("alice", "hi"), new Note("bob", "y".repeat(20_000)),
-                new Note("carol", "yo"));
+        List<Note> notes =
+                List.of(new Note("alice", "hi"), new Note("bob", "y".repeat(20_000)), new Note("carol", "yo"));
 
         StreamExecutionEnvironment env = env();
         TypedKafkaSink.<Note>builder()
@@ -221,7 +231,7 @@ class TypedKafkaSinkDeadLetterITCase {
         env.execute("upsert-dlq");
 
         assertThat(Committed.readAll(KAFKA.cluster(), topic, READ_TIMEOUT).stream()
-                .map(r -> new String(r.key(), UTF_8) + " -> " + new String(r.value(), UTF_8)))
+                        .map(r -> new String(r.key(), UTF_8) + " -> " + new String(r.value(), UTF_8)))
                 .containsExactly(
                         "{\"user_id\":\"alice\"} -> {\"user_id\":\"alice\",\"text\":\"hi\"}",
                         "{\"user_id\":\"carol\"} -> {\"user_id\":\"carol\",\"text\":\"yo\"}");
@@ -232,19 +242,30 @@ class TypedKafkaSinkDeadLetterITCase {
         assertThat("Note[userId=bob, text=" + "y".repeat(20_000) + "]").startsWith(value);
         assertThat(value.length()).isBetween(9_000, 10_000);
         Map<String, String> headers = headers(dead.get(0));
-        assertThat(headers).containsOnlyKeys("dlq.sink.topic", "dlq.error.class", "dlq.error.message",
-                "dlq.value.size", "dlq.value.kind", "dlq.value.truncated");
-        assertThat(headers).containsEntry("dlq.sink.topic", topic)
+        assertThat(headers)
+                .containsOnlyKeys(
+                        "dlq.sink.topic",
+                        "dlq.error.class",
+                        "dlq.error.message",
+                        "dlq.value.size",
+                        "dlq.value.kind",
+                        "dlq.value.truncated");
+        assertThat(headers)
+                .containsEntry("dlq.sink.topic", topic)
                 .containsEntry("dlq.error.class", "org.apache.kafka.common.errors.RecordTooLargeException")
-                .containsEntry("dlq.value.size", Integer.toString("{\"user_id\":\"bob\",\"text\":\"\"}".length() + 20_000))
+                .containsEntry(
+                        "dlq.value.size", Integer.toString("{\"user_id\":\"bob\",\"text\":\"\"}".length() + 20_000))
                 .containsEntry("dlq.value.kind", "description")
                 .containsEntry("dlq.value.truncated", "true");
-        assertThat(headers.get("dlq.error.message")).endsWith(
-                "larger than the maximum record size of 10000 bytes (max.request.size or setMaxRecordSize(...))");
+        assertThat(headers.get("dlq.error.message"))
+                .endsWith(
+                        "larger than the maximum record size of 10000 bytes (max.request.size or setMaxRecordSize(...))");
     }
 
     private static ConsumerRecord<byte[], byte[]> byKey(List<ConsumerRecord<byte[], byte[]>> records, String key) {
-        return records.stream().filter(r -> key.equals(new String(r.key(), UTF_8))).findFirst()
+        return records.stream()
+                .filter(r -> key.equals(new String(r.key(), UTF_8)))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no record with key " + key));
     }
 

@@ -3,6 +3,13 @@ package dev.streamingblocks.kafka.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
+import dev.streamingblocks.kafka.sink.testing.SinkReading;
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
+import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,14 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
-import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
-import dev.streamingblocks.kafka.sink.testing.SinkReading;
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
-import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -51,7 +50,9 @@ class TypedKafkaSinkITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** A value type written as JSON. */
     public record Reading(String sensor, long value, Instant at) {}
@@ -94,18 +95,22 @@ class TypedKafkaSinkITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("eos-start");
         KAFKA.cluster().createTopic(topic, 1);
         StreamExecutionEnvironment env = env();
-        sink(topic, topic).setTransactionTimeout(Duration.ofMinutes(11)).setVerifyBrokerOnAttach(false).build()
+        sink(topic, topic)
+                .setTransactionTimeout(Duration.ofMinutes(11))
+                .setVerifyBrokerOnAttach(false)
+                .build()
                 .sinkTo(env.fromData(new Reading("s", 1, Instant.EPOCH)));
-        assertThatThrownBy(() -> env.execute("start-check"))
-                .satisfies(e -> {
-                    Optional<Throwable> cause = ExceptionUtils.findThrowableWithMessage(e,
-                            "transaction.timeout.ms (660000 ms) exceeds the broker's transaction.max.timeout.ms");
-                    assertThat(cause).isPresent();
-                    assertThat(cause.get().getMessage()).isEqualTo("transaction.timeout.ms (660000 ms) exceeds the"
+        assertThatThrownBy(() -> env.execute("start-check")).satisfies(e -> {
+            Optional<Throwable> cause = ExceptionUtils.findThrowableWithMessage(
+                    e, "transaction.timeout.ms (660000 ms) exceeds the broker's transaction.max.timeout.ms");
+            assertThat(cause).isPresent();
+            assertThat(cause.get().getMessage())
+                    .isEqualTo("transaction.timeout.ms (660000 ms) exceeds the"
                             + " broker's transaction.max.timeout.ms (600000 ms): lower it with"
                             + " setTransactionTimeout(...) or raise transaction.max.timeout.ms on the brokers");
-                });
-        assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30))).isEmpty();
+        });
+        assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)))
+                .isEmpty();
     }
 
     @Test
@@ -117,21 +122,28 @@ class TypedKafkaSinkITCase {
                 new Reading("s-1", 21, Instant.parse("2026-11-24T08:00:00Z")),
                 new Reading("s-2", -3, Instant.parse("2026-11-24T08:00:01.5Z")));
         sink(topic, TypedKafkaSink.suggestTransactionalIdPrefix("eos write", topic))
-                .setTransactionTimeout(Duration.ofMinutes(2)).setRestartMargin(Duration.ofMinutes(1))
+                .setTransactionTimeout(Duration.ofMinutes(2))
+                .setRestartMargin(Duration.ofMinutes(1))
                 .build()
                 .sinkTo(env.fromData(readings).setParallelism(1))
                 .setParallelism(1); // one writer, so the topic keeps the input order
         env.execute("eos-write");
 
-        List<ConsumerRecord<byte[], byte[]>> records = Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30));
-        assertThat(records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toList()))
+        List<ConsumerRecord<byte[], byte[]>> records =
+                Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30));
+        assertThat(records.stream()
+                        .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                        .collect(Collectors.toList()))
                 .containsExactly("s-1", "s-2");
-        assertThat(records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toList()))
+        assertThat(records.stream()
+                        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                        .collect(Collectors.toList()))
                 .containsExactly(
                         "{\"sensor\":\"s-1\",\"value\":21,\"at\":\"2026-11-24T08:00:00Z\"}",
                         "{\"sensor\":\"s-2\",\"value\":-3,\"at\":\"2026-11-24T08:00:01.500Z\"}");
-        assertThat(records).allSatisfy(r ->
-                assertThat(r.headers().lastHeader("unit").value()).isEqualTo("celsius".getBytes(StandardCharsets.UTF_8)));
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r.headers().lastHeader("unit").value())
+                        .isEqualTo("celsius".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -147,15 +159,18 @@ class TypedKafkaSinkITCase {
                 .setKeyExtractor(SinkReading::getSensor)
                 .setAvroValues(SinkReading.class, registry)
                 .setTransactionalIdPrefix(topic)
-                .setTransactionTimeout(Duration.ofMinutes(2)).setRestartMargin(Duration.ofMinutes(1))
+                .setTransactionTimeout(Duration.ofMinutes(2))
+                .setRestartMargin(Duration.ofMinutes(1))
                 .build()
-                .sinkTo(env.fromData(readings, new AvroTypeInfo<>(SinkReading.class)).setParallelism(1))
+                .sinkTo(env.fromData(readings, new AvroTypeInfo<>(SinkReading.class))
+                        .setParallelism(1))
                 .setParallelism(1); // one writer, so the topic keeps the input order
         env.execute("eos-avro");
 
-        AvroRegistryDeserializationSchema<SinkReading> reader =
-                AvroRegistryDeserializationSchema.forSpecific(SinkReading.class, registry, SchemaRegistryClients::create);
-        List<ConsumerRecord<byte[], byte[]>> records = Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30));
+        AvroRegistryDeserializationSchema<SinkReading> reader = AvroRegistryDeserializationSchema.forSpecific(
+                SinkReading.class, registry, SchemaRegistryClients::create);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30));
         List<SinkReading> decoded = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             assertThat(r.value()[0]).as("Confluent magic byte").isZero();
@@ -175,8 +190,11 @@ class TypedKafkaSinkITCase {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        sink(topic, topic).setTransactionTimeout(Duration.ofMinutes(2)).setRestartMargin(Duration.ofMinutes(1))
-                .build().sinkTo(env.fromData(new Reading("s-9", 9, Instant.EPOCH)));
+        sink(topic, topic)
+                .setTransactionTimeout(Duration.ofMinutes(2))
+                .setRestartMargin(Duration.ofMinutes(1))
+                .build()
+                .sinkTo(env.fromData(new Reading("s-9", 9, Instant.EPOCH)));
         env.execute("eos-batch");
         assertThat(Committed.readAll(KAFKA.cluster(), topic, Duration.ofSeconds(30)))
                 .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))

@@ -2,6 +2,10 @@ package dev.streamingblocks.kafka.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.sink.UpsertJsonLayout.ColumnType;
+import dev.streamingblocks.kafka.sink.testutils.Committed;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,11 +13,6 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.kafka.sink.UpsertJsonLayout.ColumnType;
-import dev.streamingblocks.kafka.sink.testutils.Committed;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -43,17 +42,44 @@ class UpsertJsonLayoutITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** A windowed result; {@code deleted} marks a retraction. */
-    public record Total(String userId, LocalDateTime windowEnd, long total, double avgAmount, boolean flagged,
-            int count, Instant seenAt, String note, boolean deleted) {}
+    public record Total(
+            String userId,
+            LocalDateTime windowEnd,
+            long total,
+            double avgAmount,
+            boolean flagged,
+            int count,
+            Instant seenAt,
+            String note,
+            boolean deleted) {}
 
     /** Explicit, because the type extractor would treat the LocalDateTime field as a generic type. */
-    private static final TypeInformation<Total> TOTAL_TYPE = Types.POJO(Total.class, Map.of(
-            "userId", Types.STRING, "windowEnd", Types.LOCAL_DATE_TIME, "total", Types.LONG,
-            "avgAmount", Types.DOUBLE, "flagged", Types.BOOLEAN, "count", Types.INT, "seenAt", Types.INSTANT,
-            "note", Types.STRING, "deleted", Types.BOOLEAN));
+    private static final TypeInformation<Total> TOTAL_TYPE = Types.POJO(
+            Total.class,
+            Map.of(
+                    "userId",
+                    Types.STRING,
+                    "windowEnd",
+                    Types.LOCAL_DATE_TIME,
+                    "total",
+                    Types.LONG,
+                    "avgAmount",
+                    Types.DOUBLE,
+                    "flagged",
+                    Types.BOOLEAN,
+                    "count",
+                    Types.INT,
+                    "seenAt",
+                    Types.INSTANT,
+                    "note",
+                    Types.STRING,
+                    "deleted",
+                    Types.BOOLEAN));
 
     private static final int PARTITIONS = 3;
 
@@ -107,7 +133,9 @@ class UpsertJsonLayoutITCase {
         assertThat(stream).containsExactlyElementsOf(sql);
         // What both wrote, so a change in Flink's format shows up here and not only as a mismatch;
         // per partition in offset order, so alice's upserts and delete keep their order.
-        assertThat(sql.stream().filter(line -> line.contains("alice")).map(line -> line.substring(line.indexOf(' ') + 1)))
+        assertThat(sql.stream()
+                        .filter(line -> line.contains("alice"))
+                        .map(line -> line.substring(line.indexOf(' ') + 1)))
                 .containsExactly(
                         "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
                                 + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":3,\"avg_amount\":12.5,\"flagged\":false,"
@@ -116,21 +144,22 @@ class UpsertJsonLayoutITCase {
                                 + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":7,\"avg_amount\":1.0E10,\"flagged\":true,"
                                 + "\"cnt\":3,\"seen_at\":\"2026-11-24 08:04:59.5Z\",\"note\":\"second\"}",
                         "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> TOMBSTONE");
-        assertThat(sql.stream().map(line -> line.substring(line.indexOf(' ') + 1))).containsExactlyInAnyOrder(
-                "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
-                        + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":3,\"avg_amount\":12.5,\"flagged\":false,"
-                        + "\"cnt\":2,\"seen_at\":\"2026-11-24 08:04:59Z\",\"note\":\"first\"}",
-                "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
-                        + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":7,\"avg_amount\":1.0E10,\"flagged\":true,"
-                        + "\"cnt\":3,\"seen_at\":\"2026-11-24 08:04:59.5Z\",\"note\":\"second\"}",
-                "{\"user_id\":\"bob \\\"b\\\"\",\"window_end\":\"2026-11-24 08:10:00.123\"} -> {\"user_id\":"
-                        + "\"bob \\\"b\\\"\",\"window_end\":\"2026-11-24 08:10:00.123\",\"total\":-1,"
-                        + "\"avg_amount\":-0.25,\"flagged\":false,\"cnt\":1,\"seen_at\":\"2026-11-24 08:09:00.001Z\","
-                        + "\"note\":null}",
-                "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> TOMBSTONE",
-                "{\"user_id\":\"carol\",\"window_end\":\"2026-11-24 08:10:00.123\"} -> {\"user_id\":\"carol\","
-                        + "\"window_end\":\"2026-11-24 08:10:00.123\",\"total\":0,\"avg_amount\":0.1,\"flagged\":true,"
-                        + "\"cnt\":0,\"seen_at\":null,\"note\":\"ünï\"}");
+        assertThat(sql.stream().map(line -> line.substring(line.indexOf(' ') + 1)))
+                .containsExactlyInAnyOrder(
+                        "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
+                                + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":3,\"avg_amount\":12.5,\"flagged\":false,"
+                                + "\"cnt\":2,\"seen_at\":\"2026-11-24 08:04:59Z\",\"note\":\"first\"}",
+                        "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> {\"user_id\":\"alice\","
+                                + "\"window_end\":\"2026-11-24 08:05:00\",\"total\":7,\"avg_amount\":1.0E10,\"flagged\":true,"
+                                + "\"cnt\":3,\"seen_at\":\"2026-11-24 08:04:59.5Z\",\"note\":\"second\"}",
+                        "{\"user_id\":\"bob \\\"b\\\"\",\"window_end\":\"2026-11-24 08:10:00.123\"} -> {\"user_id\":"
+                                + "\"bob \\\"b\\\"\",\"window_end\":\"2026-11-24 08:10:00.123\",\"total\":-1,"
+                                + "\"avg_amount\":-0.25,\"flagged\":false,\"cnt\":1,\"seen_at\":\"2026-11-24 08:09:00.001Z\","
+                                + "\"note\":null}",
+                        "{\"user_id\":\"alice\",\"window_end\":\"2026-11-24 08:05:00\"} -> TOMBSTONE",
+                        "{\"user_id\":\"carol\",\"window_end\":\"2026-11-24 08:10:00.123\"} -> {\"user_id\":\"carol\","
+                                + "\"window_end\":\"2026-11-24 08:10:00.123\",\"total\":0,\"avg_amount\":0.1,\"flagged\":true,"
+                                + "\"cnt\":0,\"seen_at\":null,\"note\":\"ünï\"}");
     }
 
     private static void writeWithSql(String topic) throws Exception {
@@ -145,10 +174,17 @@ class UpsertJsonLayoutITCase {
                 + " 'key.format' = 'json', 'value.format' = 'json')");
         TypeInformation<Row> rowType = Types.ROW_NAMED(
                 new String[] {"user_id", "window_end", "total", "avg_amount", "flagged", "cnt", "seen_at", "note"},
-                Types.STRING, Types.LOCAL_DATE_TIME, Types.LONG, Types.DOUBLE, Types.BOOLEAN, Types.INT,
-                Types.INSTANT, Types.STRING);
+                Types.STRING,
+                Types.LOCAL_DATE_TIME,
+                Types.LONG,
+                Types.DOUBLE,
+                Types.BOOLEAN,
+                Types.INT,
+                Types.INSTANT,
+                Types.STRING);
         Row[] rows = CHANGES.stream().map(UpsertJsonLayoutITCase::toRow).toArray(Row[]::new);
-        Table changes = tables.fromChangelogStream(env.fromData(rowType, rows),
+        Table changes = tables.fromChangelogStream(
+                env.fromData(rowType, rows),
                 Schema.newBuilder()
                         .column("user_id", DataTypes.STRING().notNull())
                         .column("window_end", DataTypes.TIMESTAMP(3).notNull())
@@ -166,8 +202,16 @@ class UpsertJsonLayoutITCase {
 
     private static Row toRow(Total t) {
         RowKind kind = t.deleted() ? RowKind.DELETE : RowKind.UPDATE_AFTER;
-        return Row.ofKind(kind, t.userId(), t.windowEnd(), t.total(), t.avgAmount(), t.flagged(), t.count(),
-                t.seenAt(), t.note());
+        return Row.ofKind(
+                kind,
+                t.userId(),
+                t.windowEnd(),
+                t.total(),
+                t.avgAmount(),
+                t.flagged(),
+                t.count(),
+                t.seenAt(),
+                t.note());
     }
 
     private static void writeWithDataStream(String topic) throws Exception {

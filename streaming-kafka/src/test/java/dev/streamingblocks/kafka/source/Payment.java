@@ -8,6 +8,7 @@ public record Payment(String id, String account, long amountCents, long eventTim
     /** The exact JSON bytes the tests write. */
     public byte[] toJson() {
         return ("{\"id\":\"" + id + "\",\"account\":\"" + account + "\",\"amountCents\":" + amountCents
-                + ",\"eventTime\":" + eventTime + "}").getBytes(UTF_8);
+                        + ",\"eventTime\":" + eventTime + "}")
+                .getBytes(UTF_8);
     }
 }

@@ -3,16 +3,6 @@ package dev.streamingblocks.kafka.source;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
@@ -23,18 +13,23 @@ import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,8 +53,8 @@ class TypedKafkaSourceAvroDeadLetterITCase {
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
-    private static final Schema SHIPMENT = new Schema.Parser().parse(
-            "{\"type\":\"record\",\"name\":\"Shipment\",\"namespace\":\"dev.streamingblocks.kafka.testing\","
+    private static final Schema SHIPMENT = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"Shipment\",\"namespace\":\"dev.streamingblocks.kafka.testing\","
                     + "\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"qty\",\"type\":\"int\"}]}");
 
     /** A bad record as written: which kind, its key, its value and the error it must be filed under. */
@@ -75,11 +70,15 @@ class TypedKafkaSourceAvroDeadLetterITCase {
         registryConfig.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
 
         AvroRegistrySerializationSchema<PaymentEvent> paymentWriter = AvroRegistrySerializationSchema.forSpecific(
-                PaymentEvent.class, topic, registryConfig,
+                PaymentEvent.class,
+                topic,
+                registryConfig,
                 config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config)));
         // Registered under the other topic's subject: a real schema id, of the wrong record type.
         AvroRegistrySerializationSchema<GenericRecord> shipmentWriter = AvroRegistrySerializationSchema.forGeneric(
-                SHIPMENT, topic + "-shipments", registryConfig,
+                SHIPMENT,
+                topic + "-shipments",
+                registryConfig,
                 config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config)));
 
         List<PaymentEvent> good = new ArrayList<>();
@@ -93,13 +92,21 @@ class TypedKafkaSourceAvroDeadLetterITCase {
         for (int i = 0; i < Math.max(good.size(), bad.size()); i++) {
             if (i < good.size()) {
                 PaymentEvent p = good.get(i);
-                toSend.add(new ProducerRecord<>(topic, toSend.size() % 2, BASE_TIMESTAMP + toSend.size(),
-                        p.getAccount().getBytes(UTF_8), paymentWriter.serialize(p)));
+                toSend.add(new ProducerRecord<>(
+                        topic,
+                        toSend.size() % 2,
+                        BASE_TIMESTAMP + toSend.size(),
+                        p.getAccount().getBytes(UTF_8),
+                        paymentWriter.serialize(p)));
             }
             if (i < bad.size()) {
                 badIndexes.add(toSend.size());
-                toSend.add(new ProducerRecord<>(topic, toSend.size() % 2, BASE_TIMESTAMP + toSend.size(),
-                        bad.get(i).key(), bad.get(i).value()));
+                toSend.add(new ProducerRecord<>(
+                        topic,
+                        toSend.size() % 2,
+                        BASE_TIMESTAMP + toSend.size(),
+                        bad.get(i).key(),
+                        bad.get(i).value()));
             }
         }
         List<RecordMetadata> landed = KAFKA.cluster().produce(toSend);
@@ -125,8 +132,10 @@ class TypedKafkaSourceAvroDeadLetterITCase {
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, bad.size(), TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> deadByPosition = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            deadByPosition.put(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
-                    + DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_OFFSET), record);
+            deadByPosition.put(
+                    DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
+                            + DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_OFFSET),
+                    record);
         }
         assertThat(deadByPosition).hasSize(bad.size());
         for (int i = 0; i < bad.size(); i++) {
@@ -136,20 +145,26 @@ class TypedKafkaSourceAvroDeadLetterITCase {
             assertThat(record).as("dead letter for %s", b.kind()).isNotNull();
             assertThat(record.key()).as("key of %s", b.kind()).isEqualTo(b.key());
             assertThat(record.value()).as("value of %s", b.kind()).isEqualTo(b.value());
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TIMESTAMP)).as("timestamp of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TOPIC))
+                    .isEqualTo(topic);
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TIMESTAMP))
+                    .as("timestamp of %s", b.kind())
                     .isEqualTo(Long.toString(BASE_TIMESTAMP + badIndexes.get(i)));
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_CLASS))
+                    .as("error class of %s", b.kind())
                     .isEqualTo(b.errorClass());
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_MESSAGE))
+                    .as("error message of %s", b.kind())
                     .isNotBlank();
         }
-        assertThat(DeadLetterRecords.header(deadByPosition.get(positionOf(landed, badIndexes, bad, "unknown schema id")),
-                DeadLetterHeaders.ERROR_MESSAGE)).contains(Integer.toString(UNKNOWN_SCHEMA_ID));
+        assertThat(DeadLetterRecords.header(
+                        deadByPosition.get(positionOf(landed, badIndexes, bad, "unknown schema id")),
+                        DeadLetterHeaders.ERROR_MESSAGE))
+                .contains(Integer.toString(UNKNOWN_SCHEMA_ID));
     }
 
-    private static String positionOf(List<RecordMetadata> landed, List<Integer> badIndexes, List<Bad> bad,
-            String kind) {
+    private static String positionOf(
+            List<RecordMetadata> landed, List<Integer> badIndexes, List<Bad> bad, String kind) {
         for (int i = 0; i < bad.size(); i++) {
             if (bad.get(i).kind().equals(kind)) {
                 RecordMetadata where = landed.get(badIndexes.get(i));
@@ -167,8 +182,10 @@ class TypedKafkaSourceAvroDeadLetterITCase {
 
         byte[] wrongMagic = goodPayment.clone();
         wrongMagic[0] = 1;
-        byte[] unknownId = ByteBuffer.allocate(goodPayment.length).put(goodPayment)
-                .putInt(1, UNKNOWN_SCHEMA_ID).array();
+        byte[] unknownId = ByteBuffer.allocate(goodPayment.length)
+                .put(goodPayment)
+                .putInt(1, UNKNOWN_SCHEMA_ID)
+                .array();
         byte[] truncated = Arrays.copyOf(goodPayment, goodPayment.length - 4);
         byte[] random = new byte[32];
         new Random(42).nextBytes(random);
@@ -177,10 +194,16 @@ class TypedKafkaSourceAvroDeadLetterITCase {
         return List.of(
                 new Bad("empty value", "k-empty".getBytes(UTF_8), new byte[0], avro + "InvalidWireFormatException"),
                 new Bad("wrong magic byte", "k-magic".getBytes(UTF_8), wrongMagic, avro + "InvalidWireFormatException"),
-                new Bad("unknown schema id", null, unknownId,
+                new Bad(
+                        "unknown schema id",
+                        null,
+                        unknownId,
                         "dev.streamingblocks.core.avro.registry.SchemaNotFoundException"),
                 new Bad("truncated body", "k-trunc".getBytes(UTF_8), truncated, avro + "MalformedAvroDataException"),
-                new Bad("valid avro of another schema", "k-other".getBytes(UTF_8), shipments.serialize(shipment),
+                new Bad(
+                        "valid avro of another schema",
+                        "k-other".getBytes(UTF_8),
+                        shipments.serialize(shipment),
                         avro + "IncompatibleReaderSchemaException"),
                 new Bad("random bytes", new byte[] {0, (byte) 0xff}, random, avro + "InvalidWireFormatException"),
                 new Bad("tombstone", "k-tomb".getBytes(UTF_8), null, avro + "TombstoneException"));

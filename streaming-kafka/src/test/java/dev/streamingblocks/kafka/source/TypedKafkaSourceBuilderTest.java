@@ -3,22 +3,21 @@ package dev.streamingblocks.kafka.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.kafka.testing.PaymentEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import dev.streamingblocks.kafka.testing.PaymentEvent;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.AbstractDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
 import org.apache.flink.formats.json.JsonDeserializationSchema;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -37,7 +36,9 @@ class TypedKafkaSourceBuilderTest {
     }
 
     private static void assertBuildFails(TypedKafkaSource.Builder<?> builder, String message) {
-        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(message);
     }
 
     @Test
@@ -45,9 +46,11 @@ class TypedKafkaSourceBuilderTest {
         TypedKafkaSource<Payment> source = valid().build();
         assertThat(source.name()).isEqualTo("payments-source");
         assertThat(source.valueType()).isInstanceOf(PojoTypeInfo.class);
-        assertThat(source.toString()).isEqualTo("TypedKafkaSource{name='payments-source', topics=[payments],"
-                + " groupId='payments-reader', valueType=" + source.valueType()
-                + ", startingOffsets=committed offsets, else earliest, bounded=false, onDeserializationError=FAIL}");
+        assertThat(source.toString())
+                .isEqualTo(
+                        "TypedKafkaSource{name='payments-source', topics=[payments],"
+                                + " groupId='payments-reader', valueType=" + source.valueType()
+                                + ", startingOffsets=committed offsets, else earliest, bounded=false, onDeserializationError=FAIL}");
         assertThat(TypedKafkaSource.DEFAULT_IDLENESS).isEqualTo(Duration.ofSeconds(30));
         assertThat(TypedKafkaSource.DEFAULT_ISOLATION_LEVEL).isEqualTo(IsolationLevel.READ_COMMITTED);
     }
@@ -77,8 +80,12 @@ class TypedKafkaSourceBuilderTest {
 
     @Test
     void requiresTopicsOrPattern() {
-        assertBuildFails(TypedKafkaSource.<Payment>builder()
-                        .setName("n").setBootstrapServers("b").setGroupId("g").setJsonValue(Payment.class),
+        assertBuildFails(
+                TypedKafkaSource.<Payment>builder()
+                        .setName("n")
+                        .setBootstrapServers("b")
+                        .setGroupId("g")
+                        .setJsonValue(Payment.class),
                 "topics or topicPattern must be set");
     }
 
@@ -89,8 +96,12 @@ class TypedKafkaSourceBuilderTest {
 
     @Test
     void requiresValueDeserializer() {
-        assertBuildFails(TypedKafkaSource.<Payment>builder()
-                        .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g"),
+        assertBuildFails(
+                TypedKafkaSource.<Payment>builder()
+                        .setName("n")
+                        .setBootstrapServers("b")
+                        .setTopics("t")
+                        .setGroupId("g"),
                 "valueDeserializer (or jsonValue, avroValue, avroGenericValue) must be set");
     }
 
@@ -103,8 +114,12 @@ class TypedKafkaSourceBuilderTest {
             }
         };
         assertThat(generic.getProducedType()).isInstanceOf(GenericTypeInfo.class);
-        assertBuildFails(TypedKafkaSource.<Object>builder()
-                        .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g")
+        assertBuildFails(
+                TypedKafkaSource.<Object>builder()
+                        .setName("n")
+                        .setBootstrapServers("b")
+                        .setTopics("t")
+                        .setGroupId("g")
                         .setValueDeserializer(generic),
                 "valueDeserializer produces GenericType<java.lang.Object>, which Flink would serialize with Kryo;"
                         + " use a POJO, a Java record or an Avro type");
@@ -113,7 +128,10 @@ class TypedKafkaSourceBuilderTest {
     @Test
     void acceptsAnyDeserializationSchema() {
         TypedKafkaSource<String> source = TypedKafkaSource.<String>builder()
-                .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g")
+                .setName("n")
+                .setBootstrapServers("b")
+                .setTopics("t")
+                .setGroupId("g")
                 .setValueDeserializer(new SimpleStringSchema())
                 .build();
         assertThat(source.valueType()).isEqualTo(TypeInformation.of(String.class));
@@ -141,12 +159,18 @@ class TypedKafkaSourceBuilderTest {
     void avroValuesHaveAvroTypeInformation() {
         Map<String, String> registry = Map.of("schema.registry.url", "http://localhost:8081");
         TypedKafkaSource<PaymentEvent> specific = TypedKafkaSource.<PaymentEvent>builder()
-                .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g")
+                .setName("n")
+                .setBootstrapServers("b")
+                .setTopics("t")
+                .setGroupId("g")
                 .setAvroValue(PaymentEvent.class, registry)
                 .build();
         assertThat(specific.valueType()).isEqualTo(new AvroTypeInfo<>(PaymentEvent.class));
         TypedKafkaSource<GenericRecord> generic = TypedKafkaSource.<GenericRecord>builder()
-                .setName("n").setBootstrapServers("b").setTopics("t").setGroupId("g")
+                .setName("n")
+                .setBootstrapServers("b")
+                .setTopics("t")
+                .setGroupId("g")
                 .setAvroGenericValue(PaymentEvent.getClassSchema(), registry)
                 .build();
         assertThat(generic.valueType()).isEqualTo(new GenericRecordAvroTypeInfo(PaymentEvent.getClassSchema()));
@@ -154,32 +178,39 @@ class TypedKafkaSourceBuilderTest {
 
     @Test
     void deadLetterPolicyNeedsATopic() {
-        assertBuildFails(valid().setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER),
+        assertBuildFails(
+                valid().setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER),
                 "deadLetterTopic must be set when onDeserializationError is DEAD_LETTER");
     }
 
     @Test
     void deadLetterTopicWithoutDeadLetterPolicyIsRejected() {
-        assertBuildFails(valid().setDeadLetterTopic("payments-dlq"),
+        assertBuildFails(
+                valid().setDeadLetterTopic("payments-dlq"),
                 "deadLetterTopic is set but onDeserializationError is FAIL;"
                         + " set onDeserializationError to DEAD_LETTER or remove deadLetterTopic");
-        assertBuildFails(valid().setDeadLetterTopic("payments-dlq")
-                        .setOnDeserializationError(DeserializationFailurePolicy.SKIP),
+        assertBuildFails(
+                valid().setDeadLetterTopic("payments-dlq").setOnDeserializationError(DeserializationFailurePolicy.SKIP),
                 "deadLetterTopic is set but onDeserializationError is SKIP;"
                         + " set onDeserializationError to DEAD_LETTER or remove deadLetterTopic");
     }
 
     @Test
     void deadLetterTopicMustNotBeASourceTopic() {
-        assertBuildFails(valid().setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+        assertBuildFails(
+                valid().setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                         .setDeadLetterTopic("payments"),
                 "deadLetterTopic 'payments' must not be one of the source topics [payments]");
     }
 
     @Test
     void deadLetterTopicMustNotMatchTheSourcePattern() {
-        assertBuildFails(TypedKafkaSource.<Payment>builder()
-                        .setName("n").setBootstrapServers("b").setGroupId("g").setJsonValue(Payment.class)
+        assertBuildFails(
+                TypedKafkaSource.<Payment>builder()
+                        .setName("n")
+                        .setBootstrapServers("b")
+                        .setGroupId("g")
+                        .setJsonValue(Payment.class)
                         .setTopicPattern(Pattern.compile("payments.*"))
                         .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                         .setDeadLetterTopic("payments-dlq"),
@@ -192,7 +223,8 @@ class TypedKafkaSourceBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("topics and topicPattern exclude each other; topics are already set");
         assertThatThrownBy(() -> TypedKafkaSource.<Payment>builder()
-                        .setTopicPattern(Pattern.compile("p.*")).setTopics("payments"))
+                        .setTopicPattern(Pattern.compile("p.*"))
+                        .setTopics("payments"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("topics and topicPattern exclude each other; topicPattern is already set");
     }
@@ -318,7 +350,8 @@ class TypedKafkaSourceBuilderTest {
     void toStringNeverShowsClientProperties() {
         String secret = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
                 + " password=\"s3cr3t\";";
-        TypedKafkaSource<Payment> source = valid().setProperty("sasl.jaas.config", secret).build();
+        TypedKafkaSource<Payment> source =
+                valid().setProperty("sasl.jaas.config", secret).build();
         assertThat(source.toString()).doesNotContain("s3cr3t").doesNotContain("sasl");
     }
 
@@ -332,10 +365,11 @@ class TypedKafkaSourceBuilderTest {
 
     @Test
     void deadLetterToStringShowsSizesNotBytes() {
-        DeadLetter letter = new DeadLetter(new byte[] {1, 2}, new byte[] {3}, "t", 1, 42L, 1000L,
-                "java.io.IOException", "boom");
-        assertThat(letter.toString()).isEqualTo("DeadLetter{topic='t', partition=1, offset=42, timestamp=1000,"
-                + " keyBytes=2, valueBytes=1, errorClass='java.io.IOException', errorMessage='boom'}");
+        DeadLetter letter =
+                new DeadLetter(new byte[] {1, 2}, new byte[] {3}, "t", 1, 42L, 1000L, "java.io.IOException", "boom");
+        assertThat(letter.toString())
+                .isEqualTo("DeadLetter{topic='t', partition=1, offset=42, timestamp=1000,"
+                        + " keyBytes=2, valueBytes=1, errorClass='java.io.IOException', errorMessage='boom'}");
     }
 
     private static TypedKafkaSource.Builder<Payment> exactlyOnceDeadLetters() {
@@ -346,23 +380,29 @@ class TypedKafkaSourceBuilderTest {
 
     @Test
     void exactlyOnceDeadLettersNeedANameThatCanBeATransactionalIdPrefix() {
-        assertBuildFails(exactlyOnceDeadLetters().setName("payments source"),
+        assertBuildFails(
+                exactlyOnceDeadLetters().setName("payments source"),
                 "name 'payments source' cannot be used with deadLetterDeliveryGuarantee EXACTLY_ONCE: it forms the"
                         + " transactional id prefix 'payments source-dlq', which may only contain ASCII letters,"
                         + " digits, '.', '_' and '-' and have at most 200 characters");
-        assertBuildFails(exactlyOnceDeadLetters().setName("p".repeat(197)),
+        assertBuildFails(
+                exactlyOnceDeadLetters().setName("p".repeat(197)),
                 "name '" + "p".repeat(197) + "' cannot be used with deadLetterDeliveryGuarantee EXACTLY_ONCE: it"
                         + " forms the transactional id prefix '" + "p".repeat(197) + "-dlq', which may only contain"
                         + " ASCII letters, digits, '.', '_' and '-' and have at most 200 characters");
         // At-least-once dead letters use no transactions, so any name does.
-        assertThat(exactlyOnceDeadLetters().setName("payments source")
-                .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build()).isNotNull();
+        assertThat(exactlyOnceDeadLetters()
+                        .setName("payments source")
+                        .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build())
+                .isNotNull();
         assertThat(exactlyOnceDeadLetters().build()).isNotNull();
     }
 
     @Test
     void exactlyOnceDeadLettersNeedATransactionTimeoutAboveTheRestartMargin() {
-        assertBuildFails(exactlyOnceDeadLetters().setDeadLetterTransactionTimeout(Duration.ofMinutes(5)),
+        assertBuildFails(
+                exactlyOnceDeadLetters().setDeadLetterTransactionTimeout(Duration.ofMinutes(5)),
                 "The dead-letter sink cannot be built (deadLetterTopic, deadLetterDeliveryGuarantee,"
                         + " deadLetterTransactionTimeout, properties): transactionTimeout (300000 ms) must exceed the"
                         + " restartMargin (300000 ms) plus the checkpoint interval: raise setTransactionTimeout(...)"
@@ -375,9 +415,9 @@ class TypedKafkaSourceBuilderTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         // Whether the check runs when the sink is attached or when the graph is built, it runs before the job.
         assertThatThrownBy(() -> {
-            source.attach(env).records().sinkTo(new DiscardingSink<>());
-            env.getStreamGraph();
-        })
+                    source.attach(env).records().sinkTo(new DiscardingSink<>());
+                    env.getStreamGraph();
+                })
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("EXACTLY_ONCE")
                 .hasMessageContaining("checkpointing is disabled");
@@ -386,7 +426,8 @@ class TypedKafkaSourceBuilderTest {
     @Test
     void theDeadLetterSinkKeepsItsUidAndName() {
         TypedKafkaSource<Payment> source = exactlyOnceDeadLetters()
-                .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE).build();
+                .setDeadLetterDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
         KafkaSourceStreams<Payment> streams = source.attach(StreamExecutionEnvironment.getExecutionEnvironment());
         assertThat(streams.deadLetterSink()).hasValueSatisfying(sink -> {
             assertThat(sink.getTransformation().getUid()).isEqualTo("payments-source-dead-letter-sink");

@@ -4,6 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,30 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import dev.streamingblocks.kafka.testutils.DeadLetterRecords;
-import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -81,16 +73,20 @@ class TypedKafkaSourceDeadLetterITCase {
         while (goodIndex < good.size() || badIndex < bad.size()) {
             if (goodIndex < good.size()) {
                 Payment p = good.get(goodIndex);
-                toSend.add(new ProducerRecord<>(topic, toSend.size() % 2, BASE_TIMESTAMP + toSend.size(),
-                        p.account().getBytes(UTF_8), p.toJson()));
+                toSend.add(new ProducerRecord<>(
+                        topic,
+                        toSend.size() % 2,
+                        BASE_TIMESTAMP + toSend.size(),
+                        p.account().getBytes(UTF_8),
+                        p.toJson()));
                 goodIndex++;
             }
             if (badIndex < bad.size()) {
                 Bad b = bad.get(badIndex);
                 badIndexes.add(toSend.size());
                 sentBad.add(b);
-                toSend.add(new ProducerRecord<>(topic, toSend.size() % 2, BASE_TIMESTAMP + toSend.size(),
-                        b.key(), b.value()));
+                toSend.add(new ProducerRecord<>(
+                        topic, toSend.size() % 2, BASE_TIMESTAMP + toSend.size(), b.key(), b.value()));
                 badIndex++;
             }
         }
@@ -118,8 +114,10 @@ class TypedKafkaSourceDeadLetterITCase {
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, sentBad.size(), TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> deadByPosition = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            deadByPosition.put(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
-                    + DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_OFFSET), record);
+            deadByPosition.put(
+                    DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "@"
+                            + DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_OFFSET),
+                    record);
         }
         assertThat(deadByPosition).hasSize(sentBad.size());
         for (int i = 0; i < sentBad.size(); i++) {
@@ -129,13 +127,16 @@ class TypedKafkaSourceDeadLetterITCase {
             assertThat(record).as("dead letter for %s", b.kind()).isNotNull();
             assertThat(record.key()).as("key of %s", b.kind()).isEqualTo(b.key());
             assertThat(record.value()).as("value of %s", b.kind()).isEqualTo(b.value());
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TOPIC))
+                    .isEqualTo(topic);
             assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.SOURCE_TIMESTAMP))
                     .as("timestamp of %s", b.kind())
                     .isEqualTo(Long.toString(BASE_TIMESTAMP + badIndexes.get(i)));
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_CLASS))
+                    .as("error class of %s", b.kind())
                     .isEqualTo(expectedErrorClass(b.kind()));
-            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message of %s", b.kind())
+            assertThat(DeadLetterRecords.header(record, DeadLetterHeaders.ERROR_MESSAGE))
+                    .as("error message of %s", b.kind())
                     .isNotBlank();
         }
     }
@@ -145,9 +146,10 @@ class TypedKafkaSourceDeadLetterITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("payments-fail");
         KAFKA.cluster().createTopic(topic, 1);
         Payment ok = new Payment("p-1", "acc-1", 100, BASE_TIMESTAMP);
-        KAFKA.cluster().produce(List.of(
-                new ProducerRecord<>(topic, 0, null, ok.toJson()),
-                new ProducerRecord<>(topic, 0, null, new byte[0])));
+        KAFKA.cluster()
+                .produce(List.of(
+                        new ProducerRecord<>(topic, 0, null, ok.toJson()),
+                        new ProducerRecord<>(topic, 0, null, new byte[0])));
 
         TypedKafkaSource<Payment> source = TypedKafkaSource.<Payment>builder()
                 .setName("payments-source")
@@ -161,18 +163,18 @@ class TypedKafkaSourceDeadLetterITCase {
         StreamExecutionEnvironment env = FlinkTestCluster.env(2);
         source.attach(env).records().sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
 
-        assertThatThrownBy(() -> env.execute("fail-test"))
-                .satisfies(e -> {
-                    DeserializationFailureException failure = ExceptionUtils
-                            .findThrowable(e, DeserializationFailureException.class)
-                            .orElseThrow(() -> new AssertionError("no DeserializationFailureException in", e));
-                    assertThat(failure.getMessage()).isEqualTo(
-                            "Cannot deserialize the value of the record at topic '" + topic + "', partition 0,"
-                                    + " offset 1: " + failure.getCause().getClass().getName() + ": "
-                                    + failure.getCause().getMessage());
-                    assertThat(failure.getCause().getClass().getName()).isEqualTo(
+        assertThatThrownBy(() -> env.execute("fail-test")).satisfies(e -> {
+            DeserializationFailureException failure = ExceptionUtils.findThrowable(
+                            e, DeserializationFailureException.class)
+                    .orElseThrow(() -> new AssertionError("no DeserializationFailureException in", e));
+            assertThat(failure.getMessage())
+                    .isEqualTo("Cannot deserialize the value of the record at topic '" + topic + "', partition 0,"
+                            + " offset 1: " + failure.getCause().getClass().getName() + ": "
+                            + failure.getCause().getMessage());
+            assertThat(failure.getCause().getClass().getName())
+                    .isEqualTo(
                             "org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.exc.MismatchedInputException");
-                });
+        });
     }
 
     @Test
@@ -244,18 +246,25 @@ class TypedKafkaSourceDeadLetterITCase {
                 new Bad("truncated body", "k-trunc".getBytes(UTF_8), truncated),
                 new Bad("valid avro of another schema", "k-avro".getBytes(UTF_8), confluentFramed(1, otherAvro())),
                 new Bad("random bytes", new byte[] {0, (byte) 0xff}, random),
-                new Bad("json of another type", "k-json".getBytes(UTF_8), "{\"sku\":\"A-1\",\"qty\":2}".getBytes(UTF_8)),
+                new Bad(
+                        "json of another type",
+                        "k-json".getBytes(UTF_8),
+                        "{\"sku\":\"A-1\",\"qty\":2}".getBytes(UTF_8)),
                 new Bad("tombstone", "k-tomb".getBytes(UTF_8), null));
     }
 
     /** Confluent wire format: magic byte 0, a 4-byte schema id, then the body. */
     private static byte[] confluentFramed(int schemaId, byte[] body) {
-        return ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(schemaId).put(body).array();
+        return ByteBuffer.allocate(5 + body.length)
+                .put((byte) 0)
+                .putInt(schemaId)
+                .put(body)
+                .array();
     }
 
     private static byte[] otherAvro() throws IOException {
-        Schema schema = new Schema.Parser().parse(
-                "{\"type\":\"record\",\"name\":\"Shipment\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},"
+        Schema schema = new Schema.Parser()
+                .parse("{\"type\":\"record\",\"name\":\"Shipment\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\"},"
                         + "{\"name\":\"qty\",\"type\":\"int\"}]}");
         GenericRecord record = new GenericData.Record(schema);
         record.put("sku", "A-1");

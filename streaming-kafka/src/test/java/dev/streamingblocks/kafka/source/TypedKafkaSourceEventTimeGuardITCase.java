@@ -3,16 +3,6 @@ package dev.streamingblocks.kafka.source;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
@@ -24,14 +14,19 @@ import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -42,7 +37,6 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +53,7 @@ class TypedKafkaSourceEventTimeGuardITCase {
     private static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
     /** The wall clock the guard sees: fixed, so the test does not depend on when it runs. */
     private static final Instant WALL_CLOCK = BEGINNING.plus(Duration.ofMinutes(10));
+
     private static final Instant YEAR_2099 = Instant.parse("2099-01-01T00:00:00Z");
     private static final Instant FAR_PAST = BEGINNING.minus(Duration.ofDays(30));
     private static final Duration HORIZON = Duration.ofDays(1);
@@ -73,8 +68,8 @@ class TypedKafkaSourceEventTimeGuardITCase {
     @RegisterExtension
     static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
-    private static final Schema READING = new Schema.Parser().parse(
-            "{\"type\":\"record\",\"name\":\"Reading\",\"namespace\":\"test\",\"fields\":["
+    private static final Schema READING = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"Reading\",\"namespace\":\"test\",\"fields\":["
                     + "{\"name\":\"sensor\",\"type\":\"string\"},"
                     + "{\"name\":\"measured_at\",\"type\":[\"null\",\"long\"],\"default\":null}]}");
 
@@ -99,18 +94,23 @@ class TypedKafkaSourceEventTimeGuardITCase {
         int futureIndex = -1;
         int ancientIndex = -1;
         for (int i = 0; i < 24; i++) {
-            Payment p = new Payment("p-" + i, "acc-" + (i % 3), 100L + i, BEGINNING.plusSeconds(15L * i).toEpochMilli());
+            Payment p = new Payment(
+                    "p-" + i,
+                    "acc-" + (i % 3),
+                    100L + i,
+                    BEGINNING.plusSeconds(15L * i).toEpochMilli());
             good.add(p);
-            toSend.add(new ProducerRecord<>(topic, i % 2, p.eventTime(), p.account().getBytes(UTF_8), p.toJson()));
+            toSend.add(new ProducerRecord<>(
+                    topic, i % 2, p.eventTime(), p.account().getBytes(UTF_8), p.toJson()));
             if (i == 8) { // after p-0, p-2 ... p-8 of partition 0, before the rest
                 futureIndex = toSend.size();
-                toSend.add(new ProducerRecord<>(topic, 0, BEGINNING.toEpochMilli(),
-                        "k-future".getBytes(UTF_8), future.toJson()));
+                toSend.add(new ProducerRecord<>(
+                        topic, 0, BEGINNING.toEpochMilli(), "k-future".getBytes(UTF_8), future.toJson()));
             }
             if (i == 7) { // after four good records of partition 1
                 ancientIndex = toSend.size();
-                toSend.add(new ProducerRecord<>(topic, 1, BEGINNING.toEpochMilli(),
-                        "k-ancient".getBytes(UTF_8), ancient.toJson()));
+                toSend.add(new ProducerRecord<>(
+                        topic, 1, BEGINNING.toEpochMilli(), "k-ancient".getBytes(UTF_8), ancient.toJson()));
             }
         }
         List<RecordMetadata> landed = KAFKA.cluster().produce(toSend);
@@ -132,7 +132,8 @@ class TypedKafkaSourceEventTimeGuardITCase {
                 .setDeadLetterTopic(dlq)
                 .build();
         StreamExecutionEnvironment env = FlinkTestCluster.env(2);
-        DataStream<String> perMinute = source.attach(env).records()
+        DataStream<String> perMinute = source.attach(env)
+                .records()
                 .keyBy(Payment::account, Types.STRING)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .process(new CountAndSum(), Types.STRING);
@@ -143,10 +144,18 @@ class TypedKafkaSourceEventTimeGuardITCase {
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.cluster().consume(dlq, 2, TIMEOUT);
         Map<String, ConsumerRecord<byte[], byte[]>> byKey = new HashMap<>();
         dead.forEach(r -> byKey.put(new String(r.key(), UTF_8), r));
-        assertDeadLetter(byKey.get("k-future"), future, topic, landed.get(futureIndex),
+        assertDeadLetter(
+                byKey.get("k-future"),
+                future,
+                topic,
+                landed.get(futureIndex),
                 "Event time 2099-01-01T00:00:00Z is more than PT1H ahead of the wall clock 2026-02-06T12:10:00Z");
         // the far-past record follows p-1 (12:00:15) ... p-7 (12:01:45) in partition 1
-        assertDeadLetter(byKey.get("k-ancient"), ancient, topic, landed.get(ancientIndex),
+        assertDeadLetter(
+                byKey.get("k-ancient"),
+                ancient,
+                topic,
+                landed.get(ancientIndex),
                 "Event time 2026-01-07T12:00:00Z is more than PT24H behind the highest event time seen"
                         + " 2026-02-06T12:01:45Z");
     }
@@ -160,7 +169,9 @@ class TypedKafkaSourceEventTimeGuardITCase {
         Map<String, Object> registryConfig = new HashMap<>();
         registryConfig.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
         AvroRegistrySerializationSchema<GenericRecord> writer = AvroRegistrySerializationSchema.forGeneric(
-                READING, topic, registryConfig,
+                READING,
+                topic,
+                registryConfig,
                 config -> new HttpSchemaRegistryClient(SchemaRegistryClientConfig.fromMap(config)));
 
         List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
@@ -197,27 +208,34 @@ class TypedKafkaSourceEventTimeGuardITCase {
                 .setDeadLetterTopic(dlq)
                 .build();
         StreamExecutionEnvironment env = FlinkTestCluster.env(2);
-        DataStream<String> sensors = source.attach(env).records()
-                .map(r -> r.get("sensor").toString(), Types.STRING);
+        DataStream<String> sensors =
+                source.attach(env).records().map(r -> r.get("sensor").toString(), Types.STRING);
 
         List<String> out = FlinkTestCluster.collect(sensors, "null-avro-timestamp");
         assertThat(out).containsExactlyInAnyOrderElementsOf(goodSensors);
 
-        ConsumerRecord<byte[], byte[]> dead = KAFKA.cluster().consume(dlq, 1, TIMEOUT).get(0);
+        ConsumerRecord<byte[], byte[]> dead =
+                KAFKA.cluster().consume(dlq, 1, TIMEOUT).get(0);
         assertThat(dead.key()).isEqualTo("k-3".getBytes(UTF_8));
         assertThat(dead.value()).isEqualTo(nullTime);
-        DeadLetterRecords.assertDeadLetter(dead, topic, 0, landed.get(3).offset(),
+        DeadLetterRecords.assertDeadLetter(
+                dead,
+                topic,
+                0,
+                landed.get(3).offset(),
                 "dev.streamingblocks.core.time.InvalidEventTimeException",
                 "Avro timestamp field 'measured_at' of record test.Reading is null");
-        assertThat(DeadLetterRecords.header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
+        assertThat(DeadLetterRecords.header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP))
+                .isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
     }
 
-    private static void assertDeadLetter(ConsumerRecord<byte[], byte[]> dead, Payment payment, String topic,
-            RecordMetadata where, String reason) {
+    private static void assertDeadLetter(
+            ConsumerRecord<byte[], byte[]> dead, Payment payment, String topic, RecordMetadata where, String reason) {
         assertThat(dead).as("dead letter of %s", payment.id()).isNotNull();
         assertThat(dead.value()).isEqualTo(payment.toJson());
         DeadLetterRecords.assertDeadLetter(dead, topic, where.partition(), where.offset(), OUT_OF_BOUNDS, reason);
-        assertThat(DeadLetterRecords.header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP)).isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
+        assertThat(DeadLetterRecords.header(dead, DeadLetterHeaders.SOURCE_TIMESTAMP))
+                .isEqualTo(Long.toString(BEGINNING.toEpochMilli()));
     }
 
     /** account|window start|count|sum of cents, for every (account, minute) of {@code payments}. */

@@ -3,6 +3,10 @@ package dev.streamingblocks.kafka.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,16 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
-import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -80,8 +76,8 @@ class TypedKafkaSourceIdlenessITCase {
         return new ProducerRecord<>(topic, partition, payment.eventTime(), null, payment.toJson());
     }
 
-    private static DataStream<WindowCount> windowCounts(StreamExecutionEnvironment env, String topic,
-            boolean idleness) {
+    private static DataStream<WindowCount> windowCounts(
+            StreamExecutionEnvironment env, String topic, boolean idleness) {
         TypedKafkaSource.Builder<Payment> builder = TypedKafkaSource.<Payment>builder()
                 .setName("payments-source")
                 .setBootstrapServers(KAFKA.bootstrapServers())
@@ -96,7 +92,9 @@ class TypedKafkaSourceIdlenessITCase {
         } else {
             builder.withoutIdleness();
         }
-        return builder.build().attach(env).records()
+        return builder.build()
+                .attach(env)
+                .records()
                 .keyBy(Payment::account)
                 .window(TumblingEventTimeWindows.of(WINDOW))
                 .process(new CountPerWindow())
@@ -109,7 +107,8 @@ class TypedKafkaSourceIdlenessITCase {
     void windowsFireAlthoughSomePartitionsAreEmpty() throws Exception {
         String topic = topicWithEmptyPartitions();
 
-        List<WindowCount> results = new ArrayList<>(windowCounts(FlinkTestCluster.env(2), topic, true).executeAndCollect("idle", 2));
+        List<WindowCount> results = new ArrayList<>(
+                windowCounts(FlinkTestCluster.env(2), topic, true).executeAndCollect("idle", 2));
         results.sort(Comparator.comparing(WindowCount::account));
 
         // Only the first window closes: both live partitions have passed t(5), neither t(10).
@@ -146,10 +145,10 @@ class TypedKafkaSourceIdlenessITCase {
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
 
         assertThat(ParallelismCheck.describePartitions(List.of(topic, other), props))
-                .hasValueSatisfying(partitions -> assertThat(partitions).containsExactly(
-                        Map.entry(topic, 3), Map.entry(other, 2)));
-        assertThat(ParallelismCheck.describePartitions(
-                List.of(EmbeddedKafkaCluster.uniqueTopicName("missing")), props)).isEmpty();
+                .hasValueSatisfying(
+                        partitions -> assertThat(partitions).containsExactly(Map.entry(topic, 3), Map.entry(other, 2)));
+        assertThat(ParallelismCheck.describePartitions(List.of(EmbeddedKafkaCluster.uniqueTopicName("missing")), props))
+                .isEmpty();
     }
 
     private static final class CountPerWindow extends ProcessWindowFunction<Payment, WindowCount, String, TimeWindow> {

@@ -2,10 +2,9 @@ package dev.streamingblocks.kafka.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import java.time.Duration;
 import java.time.Instant;
-
-import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
@@ -66,8 +65,8 @@ class TypedKafkaSourceIdlenessTest {
         ManualClock clock = new ManualClock();
         clock.advanceTime(Duration.ofSeconds(1));
         IdleCount output = new IdleCount();
-        WatermarkGenerator<Either<DeadLetter, Payment>> generator = source().withoutIdleness().build()
-                .envelopeWatermarkStrategy().createWatermarkGenerator(context(clock));
+        WatermarkGenerator<Either<DeadLetter, Payment>> generator =
+                source().withoutIdleness().build().envelopeWatermarkStrategy().createWatermarkGenerator(context(clock));
 
         generator.onPeriodicEmit(output);
         generator.onPeriodicEmit(output);

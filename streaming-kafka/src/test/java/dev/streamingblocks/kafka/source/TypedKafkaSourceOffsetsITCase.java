@@ -2,20 +2,15 @@ package dev.streamingblocks.kafka.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-
-import dev.streamingblocks.kafka.testutils.FlinkTestCluster;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -81,7 +76,8 @@ class TypedKafkaSourceOffsetsITCase {
                 .setBoundedAt(Instant.ofEpochMilli(t(4)))
                 .build();
 
-        assertThat(ids(FlinkTestCluster.collect(source.attach(FlinkTestCluster.env(2)).records(), "timestamps")))
+        assertThat(ids(FlinkTestCluster.collect(
+                        source.attach(FlinkTestCluster.env(2)).records(), "timestamps")))
                 .containsExactly("p-2", "p-3");
     }
 
@@ -91,7 +87,8 @@ class TypedKafkaSourceOffsetsITCase {
         String group = "offsets-test-" + topic;
         try (Admin admin = KAFKA.cluster().createAdmin()) {
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(4)))
-                    .all().get();
+                    .all()
+                    .get();
         }
 
         TypedKafkaSource<Payment> source = source(topic)
@@ -99,7 +96,8 @@ class TypedKafkaSourceOffsetsITCase {
                 .setBoundedToLatest()
                 .build();
 
-        assertThat(ids(FlinkTestCluster.collect(source.attach(FlinkTestCluster.env(2)).records(), "committed")))
+        assertThat(ids(FlinkTestCluster.collect(
+                        source.attach(FlinkTestCluster.env(2)).records(), "committed")))
                 .containsExactly("p-4", "p-5");
     }
 
@@ -112,7 +110,8 @@ class TypedKafkaSourceOffsetsITCase {
                 .setBoundedToLatest()
                 .build();
 
-        assertThat(ids(FlinkTestCluster.collect(source.attach(FlinkTestCluster.env(2)).records(), "fallback")))
+        assertThat(ids(FlinkTestCluster.collect(
+                        source.attach(FlinkTestCluster.env(2)).records(), "fallback")))
                 .containsExactly("p-0", "p-1", "p-2", "p-3", "p-4", "p-5");
     }
 
@@ -120,8 +119,8 @@ class TypedKafkaSourceOffsetsITCase {
     void readsOnlyCommittedTransactionsByDefault() throws Exception {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("payments-tx");
         KAFKA.cluster().createTopic(topic, 1);
-        try (KafkaProducer<byte[], byte[]> producer = KAFKA.cluster().createProducer(
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + topic))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                KAFKA.cluster().createProducer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + topic))) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, 0, null, new Payment("p-committed", "a", 1, t(0)).toJson()));
@@ -137,14 +136,20 @@ class TypedKafkaSourceOffsetsITCase {
         }
 
         TypedKafkaSource<Payment> committed = source(topic)
-                .setStartingOffsets(StartingOffsets.earliest()).setBoundedToLatest().build();
-        assertThat(ids(FlinkTestCluster.collect(committed.attach(FlinkTestCluster.env(2)).records(), "committed-tx")))
+                .setStartingOffsets(StartingOffsets.earliest())
+                .setBoundedToLatest()
+                .build();
+        assertThat(ids(FlinkTestCluster.collect(
+                        committed.attach(FlinkTestCluster.env(2)).records(), "committed-tx")))
                 .containsExactly("p-committed", "p-last");
 
         TypedKafkaSource<Payment> uncommitted = source(topic)
-                .setStartingOffsets(StartingOffsets.earliest()).setBoundedToLatest()
-                .setIsolationLevel(IsolationLevel.READ_UNCOMMITTED).build();
-        assertThat(ids(FlinkTestCluster.collect(uncommitted.attach(FlinkTestCluster.env(2)).records(), "all-tx")))
+                .setStartingOffsets(StartingOffsets.earliest())
+                .setBoundedToLatest()
+                .setIsolationLevel(IsolationLevel.READ_UNCOMMITTED)
+                .build();
+        assertThat(ids(FlinkTestCluster.collect(
+                        uncommitted.attach(FlinkTestCluster.env(2)).records(), "all-tx")))
                 .containsExactly("p-aborted", "p-committed", "p-last");
     }
 
@@ -156,9 +161,10 @@ class TypedKafkaSourceOffsetsITCase {
         KAFKA.cluster().createTopic(topic, 1);
         KAFKA.cluster().createTopic(dlq, 1);
         byte[] bad = "{\"id\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        KAFKA.cluster().produce(List.of(
-                new ProducerRecord<>(topic, 0, null, new Payment("p-1", "a", 1, t(0)).toJson()),
-                new ProducerRecord<>(topic, 0, null, bad)));
+        KAFKA.cluster()
+                .produce(List.of(
+                        new ProducerRecord<>(topic, 0, null, new Payment("p-1", "a", 1, t(0)).toJson()),
+                        new ProducerRecord<>(topic, 0, null, bad)));
 
         TypedKafkaSource<Payment> source = source(topic)
                 .setStartingOffsets(StartingOffsets.earliest())

@@ -2,14 +2,13 @@ package dev.streamingblocks.kafka.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
+import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
+import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
-import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,12 +77,13 @@ class TypedKafkaSourceParallelismWarningITCase {
         source(topic).withoutIdleness().build().attach(env(3));
 
         int owner = ((topic.hashCode() * 31) & 0x7FFFFFFF) % 3;
-        assertThat(warnings).containsExactly("Source 'payments-source' runs with parallelism 3 and no idleness"
-                + " is set, but the 1 partition(s) of topic(s) {" + topic + "=1} leave 2 subtask(s) without a"
-                + " partition (the Kafka source assigns partitions topic by topic): subtask(s) "
-                + IntStream.range(0, 3).filter(i -> i != owner).boxed().collect(Collectors.toList())
-                + " will read nothing and hold back event time downstream. Set an idleness or lower the source"
-                + " parallelism.");
+        assertThat(warnings)
+                .containsExactly("Source 'payments-source' runs with parallelism 3 and no idleness"
+                        + " is set, but the 1 partition(s) of topic(s) {" + topic + "=1} leave 2 subtask(s) without a"
+                        + " partition (the Kafka source assigns partitions topic by topic): subtask(s) "
+                        + IntStream.range(0, 3).filter(i -> i != owner).boxed().collect(Collectors.toList())
+                        + " will read nothing and hold back event time downstream. Set an idleness or lower the source"
+                        + " parallelism.");
     }
 
     @Test
@@ -94,8 +94,9 @@ class TypedKafkaSourceParallelismWarningITCase {
         source(topic).withoutIdleness().setParallelism(4).build().attach(env(1));
 
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.get(0)).startsWith("Source 'payments-source' runs with parallelism 4 and no idleness"
-                + " is set, but the 2 partition(s) of topic(s) {" + topic + "=2} leave 2 subtask(s) without");
+        assertThat(warnings.get(0))
+                .startsWith("Source 'payments-source' runs with parallelism 4 and no idleness"
+                        + " is set, but the 2 partition(s) of topic(s) {" + topic + "=2} leave 2 subtask(s) without");
     }
 
     @Test

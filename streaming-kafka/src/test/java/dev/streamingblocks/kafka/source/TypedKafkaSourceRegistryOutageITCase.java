@@ -3,17 +3,6 @@ package dev.streamingblocks.kafka.source;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
@@ -24,6 +13,16 @@ import dev.streamingblocks.kafka.testing.PaymentEvent;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -77,8 +76,8 @@ class TypedKafkaSourceRegistryOutageITCase {
     private static final String SOURCE_NAME = "registry-outage-source";
 
     /** PaymentEvent with an optional field: a compatible evolution whose id the job has not fetched. */
-    private static final Schema PAYMENT_V2 = new Schema.Parser().parse(
-            "{\"type\":\"record\",\"name\":\"PaymentEvent\",\"namespace\":\"dev.streamingblocks.kafka.testing\","
+    private static final Schema PAYMENT_V2 = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"PaymentEvent\",\"namespace\":\"dev.streamingblocks.kafka.testing\","
                     + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"account\",\"type\":\"string\"},"
                     + "{\"name\":\"amount_cents\",\"type\":\"long\"},{\"name\":\"event_time\",\"type\":\"long\"},"
                     + "{\"name\":\"channel\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
@@ -102,7 +101,8 @@ class TypedKafkaSourceRegistryOutageITCase {
         KAFKA.cluster().createTopic(output, 1);
         KAFKA.cluster().createTopic(dlq, 1);
         Path storage = tmp.resolve("registry.jsonl");
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().setStorageFile(storage).build();
+        EmbeddedSchemaRegistry registry =
+                EmbeddedSchemaRegistry.builder().setStorageFile(storage).build();
         registry.start();
         int port = registry.port();
         Map<String, Object> registryConfig = new HashMap<>();
@@ -130,9 +130,12 @@ class TypedKafkaSourceRegistryOutageITCase {
             registry.close();
 
             produce(topic, cached);
-            assertThat(awaitCommitted(output, WARM_UP + CACHED_DURING_OUTAGE)).as("cached ids flow in the outage")
+            assertThat(awaitCommitted(output, WARM_UP + CACHED_DURING_OUTAGE))
+                    .as("cached ids flow in the outage")
                     .hasSize(WARM_UP + CACHED_DURING_OUTAGE);
-            assertThat(attempt(miniCluster, job)).as("no restart while only cached ids arrive").isZero();
+            assertThat(attempt(miniCluster, job))
+                    .as("no restart while only cached ids arrive")
+                    .isZero();
 
             produce(topic, v2Values);
             produce(topic, afterV2);
@@ -146,17 +149,25 @@ class TypedKafkaSourceRegistryOutageITCase {
                             + " skipped; the job fails and its restart strategy tries again): "
                             + SchemaRegistryUnavailableException.class.getName() + ": Schema registry unavailable:"
                             + " cannot fetch the schema with id ");
-            assertThat(Committed.readAll(KAFKA.cluster(), output, TIMEOUT)).as("nothing after the new id yet")
+            assertThat(Committed.readAll(KAFKA.cluster(), output, TIMEOUT))
+                    .as("nothing after the new id yet")
                     .hasSize(WARM_UP + CACHED_DURING_OUTAGE);
-            assertThat(Committed.readAll(KAFKA.cluster(), dlq, TIMEOUT)).as("dead letters in the outage").isEmpty();
+            assertThat(Committed.readAll(KAFKA.cluster(), dlq, TIMEOUT))
+                    .as("dead letters in the outage")
+                    .isEmpty();
 
-            registry = EmbeddedSchemaRegistry.builder().setPort(port).setStorageFile(storage).build();
+            registry = EmbeddedSchemaRegistry.builder()
+                    .setPort(port)
+                    .setStorageFile(storage)
+                    .build();
             registry.start();
 
             List<String> out = values(awaitCommitted(output, expected.size()));
             assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(out).containsExactlyElementsOf(expected); // one partition, one subtask: input order
-            assertThat(Committed.readAll(KAFKA.cluster(), dlq, TIMEOUT)).as("dead letters").isEmpty();
+            assertThat(Committed.readAll(KAFKA.cluster(), dlq, TIMEOUT))
+                    .as("dead letters")
+                    .isEmpty();
             assertThat(miniCluster.getJobStatus(job).get()).isEqualTo(JobStatus.RUNNING);
         } finally {
             if (job != null) {
@@ -188,8 +199,12 @@ class TypedKafkaSourceRegistryOutageITCase {
                 .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
                 .setDeadLetterTopic(dlq)
                 .build();
-        DataStream<String> ids = source.attach(env).records()
-                .map(PaymentEvent::getId).returns(Types.STRING).name("payment-id").uid("payment-id");
+        DataStream<String> ids = source.attach(env)
+                .records()
+                .map(PaymentEvent::getId)
+                .returns(Types.STRING)
+                .name("payment-id")
+                .uid("payment-id");
         TypedKafkaSink.<String>builder()
                 .setBootstrapServers(KAFKA.bootstrapServers())
                 .setTopic(output)
@@ -201,8 +216,8 @@ class TypedKafkaSourceRegistryOutageITCase {
         return env.executeAsync("registry-outage").getJobID();
     }
 
-    private static List<byte[]> v1Records(AvroRegistrySerializationSchema<PaymentEvent> writer, String prefix,
-            int count, List<String> expected) {
+    private static List<byte[]> v1Records(
+            AvroRegistrySerializationSchema<PaymentEvent> writer, String prefix, int count, List<String> expected) {
         List<byte[]> values = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = prefix + "-" + i;
@@ -212,8 +227,8 @@ class TypedKafkaSourceRegistryOutageITCase {
         return values;
     }
 
-    private static List<byte[]> v2Records(AvroRegistrySerializationSchema<GenericRecord> writer, int count,
-            List<String> expected) {
+    private static List<byte[]> v2Records(
+            AvroRegistrySerializationSchema<GenericRecord> writer, int count, List<String> expected) {
         List<byte[]> values = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = "v2-" + i;

@@ -31,14 +31,27 @@ public final class DeadLetterRecords {
      * Asserts where a dead letter came from and why: its source topic, partition and offset, and
      * the exact error class and message.
      */
-    public static void assertDeadLetter(ConsumerRecord<?, ?> record, String sourceTopic, int partition,
-            long offset, String errorClass, String errorMessage) {
-        assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC)).as("source topic").isEqualTo(sourceTopic);
-        assertThat(header(record, DeadLetterHeaders.SOURCE_PARTITION)).as("source partition")
+    public static void assertDeadLetter(
+            ConsumerRecord<?, ?> record,
+            String sourceTopic,
+            int partition,
+            long offset,
+            String errorClass,
+            String errorMessage) {
+        assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC))
+                .as("source topic")
+                .isEqualTo(sourceTopic);
+        assertThat(header(record, DeadLetterHeaders.SOURCE_PARTITION))
+                .as("source partition")
                 .isEqualTo(Integer.toString(partition));
-        assertThat(header(record, DeadLetterHeaders.SOURCE_OFFSET)).as("source offset")
+        assertThat(header(record, DeadLetterHeaders.SOURCE_OFFSET))
+                .as("source offset")
                 .isEqualTo(Long.toString(offset));
-        assertThat(header(record, DeadLetterHeaders.ERROR_CLASS)).as("error class").isEqualTo(errorClass);
-        assertThat(header(record, DeadLetterHeaders.ERROR_MESSAGE)).as("error message").isEqualTo(errorMessage);
+        assertThat(header(record, DeadLetterHeaders.ERROR_CLASS))
+                .as("error class")
+                .isEqualTo(errorClass);
+        assertThat(header(record, DeadLetterHeaders.ERROR_MESSAGE))
+                .as("error message")
+                .isEqualTo(errorMessage);
     }
 }

@@ -2,7 +2,6 @@ package dev.streamingblocks.kafka.testutils;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;

@@ -23,8 +23,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * Flink's {@link FileSink} (its writers, state and committer unchanged) with a post-commit step: the
  * {@link PartitionCommitOperator}, which sees each file only after the committer has committed it.
  */
-public final class CommittingFileSink<T> implements Sink<T>, SupportsWriterState<T, FileWriterBucketState>,
-        SupportsCommitter<FileSinkCommittable>, SupportsPostCommitTopology<FileSinkCommittable> {
+public final class CommittingFileSink<T>
+        implements Sink<T>,
+                SupportsWriterState<T, FileWriterBucketState>,
+                SupportsCommitter<FileSinkCommittable>,
+                SupportsPostCommitTopology<FileSinkCommittable> {
 
     private static final long serialVersionUID = 1L;
 
@@ -33,8 +36,7 @@ public final class CommittingFileSink<T> implements Sink<T>, SupportsWriterState
     private final String commitUid;
     private final String commitName;
 
-    public CommittingFileSink(FileSink<T> files, PartitionCommitOperator commit, String commitUid,
-            String commitName) {
+    public CommittingFileSink(FileSink<T> files, PartitionCommitOperator commit, String commitUid, String commitName) {
         this.files = files;
         this.commit = commit;
         this.commitUid = commitUid;
@@ -47,8 +49,8 @@ public final class CommittingFileSink<T> implements Sink<T>, SupportsWriterState
     }
 
     @Override
-    public StatefulSinkWriter<T, FileWriterBucketState> restoreWriter(WriterInitContext context,
-            Collection<FileWriterBucketState> recoveredState) throws IOException {
+    public StatefulSinkWriter<T, FileWriterBucketState> restoreWriter(
+            WriterInitContext context, Collection<FileWriterBucketState> recoveredState) throws IOException {
         return files.restoreWriter(context, recoveredState);
     }
 
@@ -70,7 +72,8 @@ public final class CommittingFileSink<T> implements Sink<T>, SupportsWriterState
     @Override
     public void addPostCommitTopology(DataStream<CommittableMessage<FileSinkCommittable>> committables) {
         // One subtask: it must see every committer subtask's output to know when a checkpoint's is complete.
-        committables.global()
+        committables
+                .global()
                 .transform(commitName, Types.VOID, commit)
                 .uid(commitUid)
                 .setParallelism(1)

@@ -2,8 +2,8 @@ package dev.streamingblocks.lake.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.lake.LakeSink;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -43,8 +43,12 @@ public class LakeDeadLetter {
         letter.truncated = description.truncated();
         letter.path = path;
         letter.errorClass = error.getClass().getName();
-        letter.errorMessage = new String(Utf8.prefix(error.getMessage() == null ? "" : error.getMessage(),
-                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes(), UTF_8);
+        letter.errorMessage = new String(
+                Utf8.prefix(
+                                error.getMessage() == null ? "" : error.getMessage(),
+                                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES)
+                        .bytes(),
+                UTF_8);
         return letter;
     }
 
@@ -52,7 +56,8 @@ public class LakeDeadLetter {
         try {
             return String.valueOf(record);
         } catch (RuntimeException e) {
-            return "<" + record.getClass().getName() + ": toString() threw " + e.getClass().getName() + ">";
+            return "<" + record.getClass().getName() + ": toString() threw "
+                    + e.getClass().getName() + ">";
         }
     }
 
@@ -64,7 +69,9 @@ public class LakeDeadLetter {
         headers.add(SinkDeadLetterHeaders.ERROR_CLASS, letter.errorClass.getBytes(UTF_8));
         headers.add(SinkDeadLetterHeaders.ERROR_MESSAGE, letter.errorMessage.getBytes(UTF_8));
         headers.add(SinkDeadLetterHeaders.VALUE_KIND, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION.getBytes(UTF_8));
-        headers.add(SinkDeadLetterHeaders.VALUE_TRUNCATED, Boolean.toString(letter.truncated).getBytes(UTF_8));
+        headers.add(
+                SinkDeadLetterHeaders.VALUE_TRUNCATED,
+                Boolean.toString(letter.truncated).getBytes(UTF_8));
         return headers;
     }
 
@@ -112,7 +119,7 @@ public class LakeDeadLetter {
     /** Sizes only: the record may be large or sensitive. */
     @Override
     public String toString() {
-        return "LakeDeadLetter{path='" + path + "', valueBytes=" + (value == null ? 0 : value.length)
-                + ", errorClass='" + errorClass + "', errorMessage='" + errorMessage + "'}";
+        return "LakeDeadLetter{path='" + path + "', valueBytes=" + (value == null ? 0 : value.length) + ", errorClass='"
+                + errorClass + "', errorMessage='" + errorMessage + "'}";
     }
 }

@@ -35,8 +35,8 @@ public final class LakeParquet {
     }
 
     /** Writes records of {@code specificClass} (or generic records when it is null) with {@code schema}. */
-    public static <T> BulkWriter.Factory<T> writerFactory(Schema schema, Class<?> specificClass,
-            CompressionCodecName compression) {
+    public static <T> BulkWriter.Factory<T> writerFactory(
+            Schema schema, Class<?> specificClass, CompressionCodecName compression) {
         return new ParquetWriterFactory<>(new AvroBuilder<>(schema.toString(), specificClass, compression));
     }
 
@@ -46,8 +46,8 @@ public final class LakeParquet {
         long length = fs.getFileStatus(file).getLen();
         List<GenericRecord> records = new ArrayList<>();
         try (FSDataInputStream in = fs.open(file);
-                ParquetReader<GenericRecord> reader = AvroParquetReader
-                        .<GenericRecord>builder(new ParquetInputFile(in, length))
+                ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+                                new ParquetInputFile(in, length))
                         .withDataModel(GenericData.get())
                         .build()) {
             for (GenericRecord r = reader.read(); r != null; r = reader.read()) {

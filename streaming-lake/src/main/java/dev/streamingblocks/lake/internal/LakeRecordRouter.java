@@ -45,8 +45,13 @@ public final class LakeRecordRouter<T> extends ProcessFunction<T, T> {
     private transient GenericData model;
     private transient Counter deadLetterRecords;
 
-    public LakeRecordRouter(Schema schema, Class<?> specificClass, EventTimeExtractor<T> eventTime,
-            RecordValidator<T> validator, Duration allowedLateness, boolean deadLetters) {
+    public LakeRecordRouter(
+            Schema schema,
+            Class<?> specificClass,
+            EventTimeExtractor<T> eventTime,
+            RecordValidator<T> validator,
+            Duration allowedLateness,
+            boolean deadLetters) {
         this.schemaJson = schema.toString();
         this.specificClass = specificClass;
         this.eventTime = eventTime;
@@ -110,18 +115,19 @@ public final class LakeRecordRouter<T> extends ProcessFunction<T, T> {
 
     private void checkFits(T record) {
         if (!(record instanceof IndexedRecord indexed)) {
-            throw new InvalidLakeRecordException("The record is a " + record.getClass().getName()
-                    + ", not an Avro record");
+            throw new InvalidLakeRecordException(
+                    "The record is a " + record.getClass().getName() + ", not an Avro record");
         }
         if (!schema.equals(indexed.getSchema())) {
-            throw new InvalidLakeRecordException("The record's schema " + indexed.getSchema().getFullName()
-                    + " differs from the sink's schema " + schema.getFullName());
+            throw new InvalidLakeRecordException("The record's schema "
+                    + indexed.getSchema().getFullName() + " differs from the sink's schema " + schema.getFullName());
         }
         for (Schema.Field field : schema.getFields()) {
             Object value = indexed.get(field.pos());
             if (!fits(field.schema(), value)) {
-                throw new InvalidLakeRecordException("Field '" + field.name() + "' does not fit its schema "
-                        + field.schema() + ": " + (value == null ? "null" : value.getClass().getSimpleName()));
+                throw new InvalidLakeRecordException(
+                        "Field '" + field.name() + "' does not fit its schema " + field.schema() + ": "
+                                + (value == null ? "null" : value.getClass().getSimpleName()));
             }
         }
         if (validator != null) {
@@ -136,7 +142,8 @@ public final class LakeRecordRouter<T> extends ProcessFunction<T, T> {
     private boolean fits(Schema s, Object value) {
         if (value == null) {
             return s.getType() == Schema.Type.NULL
-                    || s.getType() == Schema.Type.UNION && s.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
+                    || s.getType() == Schema.Type.UNION
+                            && s.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
         }
         if (s.getType() == Schema.Type.UNION) {
             return s.getTypes().stream().anyMatch(t -> t.getType() != Schema.Type.NULL && fits(t, value));

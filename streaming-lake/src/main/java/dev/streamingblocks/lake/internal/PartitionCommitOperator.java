@@ -87,8 +87,13 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
     private transient Counter compactedFiles;
     private transient Counter closedPartitions;
 
-    public PartitionCommitOperator(String basePath, Schema schema, CompressionCodecName compression,
-            Duration allowedLateness, long targetFileSize, int maxCheckpointsBeforeCompaction,
+    public PartitionCommitOperator(
+            String basePath,
+            Schema schema,
+            CompressionCodecName compression,
+            Duration allowedLateness,
+            long targetFileSize,
+            int maxCheckpointsBeforeCompaction,
             boolean successMarkers) {
         this.basePath = basePath;
         this.schemaJson = schema.toString();
@@ -127,7 +132,8 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
         CommittableMessage<FileSinkCommittable> message = element.getValue();
         if (message instanceof CommittableSummary<FileSinkCommittable> summary) {
             state.committerSubtasks = summary.getNumberOfSubtasks();
-            long[] counts = state.arriving.computeIfAbsent(summary.getCheckpointId(), c -> new TreeMap<>())
+            long[] counts = state.arriving
+                    .computeIfAbsent(summary.getCheckpointId(), c -> new TreeMap<>())
                     .computeIfAbsent(summary.getSubtaskId(), s -> new long[2]);
             counts[0] += summary.getNumberOfCommittables();
             arrived(summary.getCheckpointId(), summary.getSubtaskId(), counts);
@@ -135,12 +141,14 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
             FileSinkCommittable committable = committed.getCommittable();
             if (committable.hasPendingFile()) {
                 Path path = committable.getPendingFile().getPath();
-                state.staged.computeIfAbsent(committable.getBucketId(), p -> new ArrayList<>())
-                        .add(new StagedFile(path.toString(), committable.getPendingFile().getSize(),
-                                committed.getCheckpointId()));
+                state.staged
+                        .computeIfAbsent(committable.getBucketId(), p -> new ArrayList<>())
+                        .add(new StagedFile(
+                                path.toString(), committable.getPendingFile().getSize(), committed.getCheckpointId()));
                 state.openPartitions.add(committable.getBucketId());
             }
-            long[] counts = state.arriving.computeIfAbsent(committed.getCheckpointId(), c -> new TreeMap<>())
+            long[] counts = state.arriving
+                    .computeIfAbsent(committed.getCheckpointId(), c -> new TreeMap<>())
                     .computeIfAbsent(committed.getSubtaskId(), s -> new long[2]);
             counts[1]++;
             arrived(committed.getCheckpointId(), committed.getSubtaskId(), counts);
@@ -235,8 +243,10 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
             List<StagedFile> files = state.staged.getOrDefault(partition, List.of());
             boolean close = LakePartitions.closingWatermark(partition, allowedLateness) <= state.closableWatermark;
             long bytes = files.stream().mapToLong(StagedFile::size).sum();
-            boolean due = !files.isEmpty() && (compactAll || bytes >= targetFileSize
-                    || files.get(0).checkpointId() <= checkpointId - maxCheckpointsBeforeCompaction);
+            boolean due = !files.isEmpty()
+                    && (compactAll
+                            || bytes >= targetFileSize
+                            || files.get(0).checkpointId() <= checkpointId - maxCheckpointsBeforeCompaction);
             if (!close && !due) {
                 continue;
             }
@@ -259,13 +269,17 @@ public final class PartitionCommitOperator extends AbstractStreamOperator<Void>
         if (!name.startsWith(STAGED_PREFIX + "-")) {
             throw new IllegalStateException("Not a staged lake file: " + stagedPath);
         }
-        return LakePartitions.DATA_FILE_PREFIX + name.substring(STAGED_PREFIX.length())
+        return LakePartitions.DATA_FILE_PREFIX
+                + name.substring(STAGED_PREFIX.length())
                 + LakePartitions.DATA_FILE_SUFFIX;
     }
 
     private void executeUpTo(long checkpointId) throws IOException {
         if (!state.plans.isEmpty()) {
-            LOG.info("Lake {}: running the plans up to checkpoint {} of {}", basePath, checkpointId,
+            LOG.info(
+                    "Lake {}: running the plans up to checkpoint {} of {}",
+                    basePath,
+                    checkpointId,
                     state.plans.keySet());
         }
         for (Iterator<Map.Entry<Long, List<Plan>>> it = state.plans.entrySet().iterator(); it.hasNext(); ) {

@@ -35,6 +35,7 @@ final class PartitionCommitState {
     final TreeMap<Long, Long> watermarks = new TreeMap<>();
     /** The highest watermark whose checkpoint's output has fully arrived: partitions up to it may close. */
     long closableWatermark = Long.MIN_VALUE;
+
     int committerSubtasks = -1;
     /** Per committer subtask, the highest checkpoint whose committed output has fully arrived. */
     final TreeMap<Integer, Long> arrivedThrough = new TreeMap<>();
@@ -118,8 +119,8 @@ final class PartitionCommitState {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         int version = in.readInt();
         if (version != VERSION) {
-            throw new IOException("Unknown lake partition-commit state version " + version + "; this build reads "
-                    + VERSION);
+            throw new IOException(
+                    "Unknown lake partition-commit state version " + version + "; this build reads " + VERSION);
         }
         PartitionCommitState state = new PartitionCommitState();
         for (int i = in.readInt(); i > 0; i--) {
@@ -182,8 +183,15 @@ final class PartitionCommitState {
     @Override
     public String toString() {
         StringBuilder arrivingText = new StringBuilder();
-        arriving.forEach((c, m) -> m.forEach((s, v) -> arrivingText.append(c).append('/').append(s).append('=')
-                .append(v[0]).append(':').append(v[1]).append(' ')));
+        arriving.forEach((c, m) -> m.forEach((s, v) -> arrivingText
+                .append(c)
+                .append('/')
+                .append(s)
+                .append('=')
+                .append(v[0])
+                .append(':')
+                .append(v[1])
+                .append(' ')));
         return "staged=" + staged + " open=" + openPartitions + " plans=" + plans + " watermarks=" + watermarks
                 + " closable=" + closableWatermark + " subtasks=" + committerSubtasks + " arrived=" + arrivedThrough
                 + " arriving=" + arrivingText.toString().trim();

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.connector.file.sink.FileSinkCommittable;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.CommittableSummary;
@@ -51,7 +51,8 @@ class PartitionCommitOperatorTest {
         try (OneInputStreamOperatorTestHarness<CommittableMessage<FileSinkCommittable>, Void> harness = harness()) {
             harness.setup();
             harness.open();
-            harness.processWatermark(new Watermark(Instant.parse("2026-02-06T11:00:00Z").toEpochMilli()));
+            harness.processWatermark(
+                    new Watermark(Instant.parse("2026-02-06T11:00:00Z").toEpochMilli()));
             harness.snapshot(1, 1);
             // The watermark at checkpoint 1 passed hour 10, but its files have not arrived: nothing closes.
             assertThat(operator(harness).state().plans).isEmpty();
@@ -65,8 +66,13 @@ class PartitionCommitOperatorTest {
             snapshot = harness.snapshot(3, 3);
             stateBefore = operator(harness).state().toString();
             assertThat(operator(harness).state().plans.get(3L))
-                    .containsExactly(new PartitionCommitState.Plan(HOUR_10, List.of(a.toUri().toString().replace("file:///", "file:/"),
-                            b.toUri().toString().replace("file:///", "file:/")), "part-a-0.parquet", true));
+                    .containsExactly(new PartitionCommitState.Plan(
+                            HOUR_10,
+                            List.of(
+                                    a.toUri().toString().replace("file:///", "file:/"),
+                                    b.toUri().toString().replace("file:///", "file:/")),
+                            "part-a-0.parquet",
+                            true));
             assertThat(operator(harness).state().openPartitions).isEmpty();
             assertThat(files()).containsExactly(HOUR_10 + "/.staged-a-0", HOUR_10 + "/.staged-b-0");
             harness.notifyOfCompletedCheckpoint(3);
@@ -85,9 +91,11 @@ class PartitionCommitOperatorTest {
             }
         }
         List<GenericRecord> records = LakeParquet.readAll(
-                new org.apache.flink.core.fs.Path(lake.resolve(HOUR_10).resolve("part-a-0.parquet").toUri()),
+                new org.apache.flink.core.fs.Path(
+                        lake.resolve(HOUR_10).resolve("part-a-0.parquet").toUri()),
                 LakeOrder.getClassSchema());
-        assertThat(records).extracting(r -> r.get("order_id").toString())
+        assertThat(records)
+                .extracting(r -> r.get("order_id").toString())
                 .containsExactly("a-0", "a-1", "a-2", "b-0", "b-1");
     }
 
@@ -96,25 +104,36 @@ class PartitionCommitOperatorTest {
         PartitionCommitState state = new PartitionCommitState();
         state.staged.put(HOUR_10, new java.util.ArrayList<>(List.of(new PartitionCommitState.StagedFile("f", 10, 4))));
         state.openPartitions.add(HOUR_10);
-        state.plans.put(5L, List.of(new PartitionCommitState.Plan(HOUR_10, List.of("g"), "part-g.parquet", false),
-                new PartitionCommitState.Plan(HOUR_10, List.of(), null, true)));
+        state.plans.put(
+                5L,
+                List.of(
+                        new PartitionCommitState.Plan(HOUR_10, List.of("g"), "part-g.parquet", false),
+                        new PartitionCommitState.Plan(HOUR_10, List.of(), null, true)));
         state.watermarks.put(6L, 1234L);
         state.closableWatermark = 99;
         state.committerSubtasks = 2;
         state.arrivedThrough.put(0, 4L);
         state.arriving.put(5L, new java.util.TreeMap<>(java.util.Map.of(1, new long[] {3, 1})));
         assertThat(PartitionCommitState.deserialize(state.serialize())).isEqualTo(state);
-        assertThat(PartitionCommitState.deserialize(state.serialize()).toString()).isEqualTo("staged={" + HOUR_10
-                + "=[StagedFile[path=f, size=10, checkpointId=4]]} open=[" + HOUR_10 + "] plans={5=[Plan[partition="
-                + HOUR_10 + ", files=[g], target=part-g.parquet, close=false], Plan[partition=" + HOUR_10
-                + ", files=[], target=null, close=true]]} watermarks={6=1234} closable=99 subtasks=2 arrived={0=4}"
-                + " arriving=5/1=3:1");
+        assertThat(PartitionCommitState.deserialize(state.serialize()).toString())
+                .isEqualTo("staged={" + HOUR_10
+                        + "=[StagedFile[path=f, size=10, checkpointId=4]]} open=[" + HOUR_10
+                        + "] plans={5=[Plan[partition="
+                        + HOUR_10 + ", files=[g], target=part-g.parquet, close=false], Plan[partition=" + HOUR_10
+                        + ", files=[], target=null, close=true]]} watermarks={6=1234} closable=99 subtasks=2 arrived={0=4}"
+                        + " arriving=5/1=3:1");
     }
 
     private OneInputStreamOperatorTestHarness<CommittableMessage<FileSinkCommittable>, Void> harness()
             throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new PartitionCommitOperator(lake.toUri().toString(),
-                LakeOrder.getClassSchema(), CompressionCodecName.SNAPPY, Duration.ZERO, 1L << 30, 30, true));
+        return new OneInputStreamOperatorTestHarness<>(new PartitionCommitOperator(
+                lake.toUri().toString(),
+                LakeOrder.getClassSchema(),
+                CompressionCodecName.SNAPPY,
+                Duration.ZERO,
+                1L << 30,
+                30,
+                true));
     }
 
     private static PartitionCommitOperator operator(
@@ -132,8 +151,13 @@ class PartitionCommitOperatorTest {
         try (FSDataOutputStream out = path.getFileSystem().create(path, FileSystem.WriteMode.NO_OVERWRITE)) {
             BulkWriter<LakeOrder> writer = factory.create(out);
             for (int i = 0; i < records; i++) {
-                writer.addElement(LakeOrder.newBuilder().setOrderId(id + "-" + i).setProductId("p").setQuantity(1)
-                        .setPrice(1.0).setTimestamp(T.plusSeconds(i)).build());
+                writer.addElement(LakeOrder.newBuilder()
+                        .setOrderId(id + "-" + i)
+                        .setProductId("p")
+                        .setQuantity(1)
+                        .setPrice(1.0)
+                        .setTimestamp(T.plusSeconds(i))
+                        .build());
             }
             writer.finish();
         }
@@ -160,7 +184,10 @@ class PartitionCommitOperatorTest {
 
     private List<String> files() throws IOException {
         try (Stream<Path> walk = Files.walk(lake)) {
-            return walk.filter(Files::isRegularFile).map(p -> lake.relativize(p).toString()).sorted().toList();
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> lake.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -1,14 +1,13 @@
 package dev.streamingblocks.sessions.avro;
 
-import java.io.IOException;
-import java.util.Map;
-
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.PageViewLimits;
+import java.io.IOException;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -52,8 +51,8 @@ public class PageViewAvroDeserializationSchema implements DeserializationSchema<
         this(config, clientProvider, PageViewLimits.DEFAULTS);
     }
 
-    public PageViewAvroDeserializationSchema(Map<String, ?> config, SchemaRegistryClientProvider clientProvider,
-            PageViewLimits limits) {
+    public PageViewAvroDeserializationSchema(
+            Map<String, ?> config, SchemaRegistryClientProvider clientProvider, PageViewLimits limits) {
         if (limits == null) {
             throw new IllegalArgumentException("limits must not be null");
         }

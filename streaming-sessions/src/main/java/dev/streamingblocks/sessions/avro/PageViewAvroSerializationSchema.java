@@ -1,11 +1,10 @@
 package dev.streamingblocks.sessions.avro;
 
-import java.util.Map;
-
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClients;
 import dev.streamingblocks.sessions.PageView;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 
 /**
@@ -28,7 +27,8 @@ public class PageViewAvroSerializationSchema implements SerializationSchema<Page
     }
 
     /** With a registry client of the caller's. */
-    public PageViewAvroSerializationSchema(String topic, Map<String, ?> config, SchemaRegistryClientProvider clientProvider) {
+    public PageViewAvroSerializationSchema(
+            String topic, Map<String, ?> config, SchemaRegistryClientProvider clientProvider) {
         this.avro = AvroRegistrySerializationSchema.forSpecific(PageViewEvent.class, topic, config, clientProvider);
     }
 

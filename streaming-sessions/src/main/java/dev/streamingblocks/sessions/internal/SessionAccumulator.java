@@ -1,9 +1,8 @@
 package dev.streamingblocks.sessions.internal;
 
-import java.time.Instant;
-
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.UserSession;
+import java.time.Instant;
 
 /**
  * The state of one session of one user: a constant number of fields however many views it has.
@@ -15,6 +14,7 @@ public class SessionAccumulator {
     public long start;
     /** Time of the last view, epoch millis; the session ends one gap later. */
     public long lastViewTime;
+
     public long pageCount;
     public String firstPage;
     public String lastPage;

@@ -1,14 +1,13 @@
 package dev.streamingblocks.sessions.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import dev.streamingblocks.core.time.CheckpointedWatermark;
 import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.Sessionizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -72,8 +71,8 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
 
     @Override
     public void open(OpenContext openContext) {
-        sessions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(STATE_NAME, Types.LONG, Types.POJO(SessionAccumulator.class)));
+        sessions = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(STATE_NAME, Types.LONG, Types.POJO(SessionAccumulator.class)));
         // The same metric as the core window blocks, so one dashboard query finds every late record.
         lateViews = getRuntimeContext().getMetricGroup().counter(LateData.LATE_RECORDS_METRIC);
     }
@@ -155,9 +154,10 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
     }
 
     private void emit(String userId, SessionAccumulator session, Collector<SessionChange> out) {
-        out.collect(session.emitted
-                ? SessionChange.update(session.toSession(userId, gapMillis))
-                : SessionChange.insert(session.toSession(userId, gapMillis)));
+        out.collect(
+                session.emitted
+                        ? SessionChange.update(session.toSession(userId, gapMillis))
+                        : SessionChange.insert(session.toSession(userId, gapMillis)));
         session.emitted = true;
         session.pending = false;
     }

@@ -51,7 +51,8 @@ public final class PageViewJson {
         }
         String iso = text.substring(0, 10) + 'T' + text.substring(11);
         try {
-            boolean zoned = iso.endsWith("Z") || iso.endsWith("z") || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10;
+            boolean zoned =
+                    iso.endsWith("Z") || iso.endsWith("z") || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10;
             Instant instant = zoned
                     ? OffsetDateTime.parse(iso.replace('z', 'Z')).toInstant()
                     : LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);

@@ -1,8 +1,5 @@
 package dev.streamingblocks.sessions.json;
 
-import java.io.IOException;
-import java.time.Instant;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -12,6 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.PageViewLimits;
+import java.io.IOException;
+import java.time.Instant;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 

@@ -1,11 +1,10 @@
 package dev.streamingblocks.sessions.postgres;
 
-import java.time.Duration;
-import java.util.regex.Pattern;
-
 import dev.streamingblocks.sessions.SessionChange;
 import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
 import dev.streamingblocks.sessions.postgres.internal.PostgresSinkSettings;
+import java.time.Duration;
+import java.util.regex.Pattern;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -84,6 +83,7 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
      * rises while the database is unreachable and stops when a retry succeeds.
      */
     public static final String WRITE_RETRIES_METRIC = "writeRetries";
+
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int DEFAULT_MAX_RETRIES = 10;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
@@ -96,10 +96,18 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
     private final PostgresSinkSettings settings;
 
     private PostgresSessionSink(Builder builder) {
-        this.settings = new PostgresSinkSettings(builder.jdbcUrl, builder.user, builder.password, builder.table,
+        this.settings = new PostgresSinkSettings(
+                builder.jdbcUrl,
+                builder.user,
+                builder.password,
+                builder.table,
                 builder.rejectsTable != null ? builder.rejectsTable : builder.table + DEFAULT_REJECTS_TABLE_SUFFIX,
-                builder.batchSize, builder.maxRetries, builder.retryBackoff, builder.maxRetryBackoff,
-                builder.createTable, builder.flushInterval);
+                builder.batchSize,
+                builder.maxRetries,
+                builder.retryBackoff,
+                builder.maxRetryBackoff,
+                builder.createTable,
+                builder.flushInterval);
     }
 
     public static Builder builder() {
@@ -146,7 +154,8 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
 
     @Override
     public SinkWriter<SessionChange> createWriter(WriterInitContext context) {
-        return new PostgresSessionWriter(settings,
+        return new PostgresSessionWriter(
+                settings,
                 settings.flushInterval().isZero() ? null : context.getProcessingTimeService(),
                 context.metricGroup().counter(REJECTED_CHANGES_METRIC),
                 context.metricGroup().counter(WRITE_RETRIES_METRIC));
@@ -301,10 +310,11 @@ public final class PostgresSessionSink implements Sink<SessionChange> {
                 throw new IllegalArgumentException("maxRetryBackoff must be at least retryBackoff (" + retryBackoff
                         + "), but was " + maxRetryBackoff);
             }
-            if (flushInterval == null || flushInterval.isNegative()
+            if (flushInterval == null
+                    || flushInterval.isNegative()
                     || (!flushInterval.isZero() && flushInterval.toMillis() < 1)) {
-                throw new IllegalArgumentException("flushInterval must be zero (off) or at least 1 ms, but was "
-                        + flushInterval);
+                throw new IllegalArgumentException(
+                        "flushInterval must be zero (off) or at least 1 ms, but was " + flushInterval);
             }
             return new PostgresSessionSink(this);
         }

@@ -3,9 +3,6 @@ package dev.streamingblocks.sessions.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
-import java.util.Map;
-
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.avro.AvroSerdeException;
@@ -14,6 +11,8 @@ import dev.streamingblocks.core.avro.registry.InMemorySchemaRegistryClient;
 import dev.streamingblocks.sessions.MalformedPageViewException;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.PageViewLimits;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -34,7 +33,8 @@ class PageViewAvroTest {
         PageView view = new PageView("alice", "/home", Instant.parse("2026-02-06T12:00:00.250Z"));
         byte[] bytes = new PageViewAvroSerializationSchema("avro-round-trip", CONFIG, PROVIDER).serialize(view);
         assertThat(bytes[0]).isEqualTo((byte) 0);
-        assertThat(new PageViewAvroDeserializationSchema(CONFIG, PROVIDER).deserialize(bytes)).isEqualTo(view);
+        assertThat(new PageViewAvroDeserializationSchema(CONFIG, PROVIDER).deserialize(bytes))
+                .isEqualTo(view);
         assertThat(REGISTRY.getSubjects()).contains("avro-round-trip-value");
     }
 
@@ -63,7 +63,8 @@ class PageViewAvroTest {
 
     @Test
     void nullFieldFailsNamingIt() {
-        byte[] bytes = AvroRegistrySerializationSchema.forSpecific(PageViewEvent.class, "avro-null-field", CONFIG, PROVIDER)
+        byte[] bytes = AvroRegistrySerializationSchema.forSpecific(
+                        PageViewEvent.class, "avro-null-field", CONFIG, PROVIDER)
                 .serialize(new PageViewEvent("alice", "/home", null));
         assertThatThrownBy(() -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER).deserialize(bytes))
                 .isInstanceOf(MalformedPageViewException.class)
@@ -80,9 +81,10 @@ class PageViewAvroTest {
                 .isInstanceOf(MalformedPageViewException.class)
                 .hasMessage("Page view field 'user_id' is 900000 characters long, more than the limit of 512"
                         + " (PageViewLimits.maxUserIdLength)");
-        assertThat(new PageViewAvroDeserializationSchema(CONFIG, PROVIDER,
-                        PageViewLimits.DEFAULTS.withMaxUserIdLength(900_000))
-                        .deserialize(bytes).userId())
+        assertThat(new PageViewAvroDeserializationSchema(
+                                CONFIG, PROVIDER, PageViewLimits.DEFAULTS.withMaxUserIdLength(900_000))
+                        .deserialize(bytes)
+                        .userId())
                 .isEqualTo(huge);
         PageViewLimits shortUrls = PageViewLimits.DEFAULTS.withMaxPageUrlLength(4);
         assertThatThrownBy(() -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER, shortUrls)
@@ -95,8 +97,8 @@ class PageViewAvroTest {
 
     @Test
     void garbageFailsWithTheSerdeException() {
-        assertThatThrownBy(() -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER)
-                        .deserialize(new byte[] {7, 1, 2}))
+        assertThatThrownBy(
+                        () -> new PageViewAvroDeserializationSchema(CONFIG, PROVIDER).deserialize(new byte[] {7, 1, 2}))
                 .isInstanceOf(AvroSerdeException.class);
     }
 

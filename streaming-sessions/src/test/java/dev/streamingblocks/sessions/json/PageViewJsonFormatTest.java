@@ -3,14 +3,13 @@ package dev.streamingblocks.sessions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.sessions.MalformedPageViewException;
+import dev.streamingblocks.sessions.PageView;
+import dev.streamingblocks.sessions.PageViewLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.streamingblocks.sessions.MalformedPageViewException;
-import dev.streamingblocks.sessions.PageView;
-import dev.streamingblocks.sessions.PageViewLimits;
 import org.apache.flink.formats.common.TimestampFormat;
 import org.apache.flink.formats.json.JsonFormatOptions;
 import org.apache.flink.formats.json.JsonRowDataDeserializationSchema;
@@ -35,8 +34,9 @@ import org.junit.jupiter.api.Test;
 class PageViewJsonFormatTest {
 
     private static final RowType PAGE_VIEWS = RowType.of(
-            new LogicalType[] {new VarCharType(VarCharType.MAX_LENGTH), new VarCharType(VarCharType.MAX_LENGTH),
-                new TimestampType(3)},
+            new LogicalType[] {
+                new VarCharType(VarCharType.MAX_LENGTH), new VarCharType(VarCharType.MAX_LENGTH), new TimestampType(3)
+            },
             new String[] {"user_id", "page_url", "view_time"});
 
     private final PageViewJsonDeserializationSchema reader = new PageViewJsonDeserializationSchema();
@@ -75,11 +75,14 @@ class PageViewJsonFormatTest {
 
     @Test
     void acceptsIso8601Leniently() throws Exception {
-        assertThat(read("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06T12:00:00.5\"}").viewTime())
+        assertThat(read("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06T12:00:00.5\"}")
+                        .viewTime())
                 .isEqualTo(Instant.parse("2026-02-06T12:00:00.500Z"));
-        assertThat(read("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06T13:00:00+01:00\"}").viewTime())
+        assertThat(read("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06T13:00:00+01:00\"}")
+                        .viewTime())
                 .isEqualTo(Instant.parse("2026-02-06T12:00:00Z"));
-        assertThat(read("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06T12:00:00.123456Z\"}").viewTime())
+        assertThat(read("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06T12:00:00.123456Z\"}")
+                        .viewTime())
                 .isEqualTo(Instant.parse("2026-02-06T12:00:00.123Z"));
     }
 
@@ -91,17 +94,24 @@ class PageViewJsonFormatTest {
 
     @Test
     void malformedRecordsFailNamingWhatIsWrong() {
-        assertMalformed("{\"user_id\":\"a\",", "Page view is not valid JSON: Unexpected end-of-input within/between Object entries");
+        assertMalformed(
+                "{\"user_id\":\"a\",",
+                "Page view is not valid JSON: Unexpected end-of-input within/between Object entries");
         assertMalformed("[1,2]", "Page view must be a JSON object, but was array");
-        assertMalformed("{\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}", "Page view lacks field 'user_id'");
-        assertMalformed("{\"user_id\":null,\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+        assertMalformed(
+                "{\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}", "Page view lacks field 'user_id'");
+        assertMalformed(
+                "{\"user_id\":null,\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view lacks field 'user_id'");
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":7,\"view_time\":\"2026-02-06 12:00:00\"}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":7,\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view field 'page_url' must be a string, but was number 7");
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"yesterday\"}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"yesterday\"}",
                 "Page view field 'view_time' must be a timestamp like '2026-02-06 12:00:00.123' (UTC) or ISO-8601,"
                         + " but was 'yesterday'");
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-30 12:00:00\"}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-30 12:00:00\"}",
                 "Page view field 'view_time' must be a timestamp like '2026-02-06 12:00:00.123' (UTC) or ISO-8601,"
                         + " but was '2026-02-30 12:00:00'");
         assertThatThrownBy(() -> reader.deserialize(null))
@@ -112,17 +122,20 @@ class PageViewJsonFormatTest {
     /** Issue #9: strict JSON, so a record two readers could read differently is a dead letter. */
     @Test
     void duplicateKeysAreMalformed() {
-        assertMalformed("{\"user_id\":\"a\",\"user_id\":\"b\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"user_id\":\"b\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view is not valid JSON: Duplicate field 'user_id'");
     }
 
     @Test
     void trailingDataAfterTheObjectIsMalformed() {
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"} {}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"} {}",
                 "Page view is not valid JSON: Trailing token (of type START_OBJECT) found after value"
                         + " (bound as `com.fasterxml.jackson.databind.JsonNode`): not allowed as per"
                         + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`");
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}x",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}x",
                 "Page view is not valid JSON: Unrecognized token 'x': was expecting (JSON String, Number, Array,"
                         + " Object or token 'null', 'true' or 'false')");
     }
@@ -139,9 +152,11 @@ class PageViewJsonFormatTest {
 
     @Test
     void aBlankUserIdOrATimeBefore1970IsMalformed() {
-        assertMalformed("{\"user_id\":\" \",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+        assertMalformed(
+                "{\"user_id\":\" \",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view field 'user_id' must not be blank");
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"1969-12-31 23:59:59\"}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":\"/p\",\"view_time\":\"1969-12-31 23:59:59\"}",
                 "Page view field 'view_time' must not be before 1970, but was '1969-12-31 23:59:59'");
     }
 
@@ -155,12 +170,13 @@ class PageViewJsonFormatTest {
     /** Issue #9: a user id longer than the table's key can hold is a dead letter at the source. */
     @Test
     void anOversizedUserIdIsMalformed() {
-        assertMalformed("{\"user_id\":\"" + "u".repeat(900_000)
+        assertMalformed(
+                "{\"user_id\":\"" + "u".repeat(900_000)
                         + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view field 'user_id' is 900000 characters long, more than the limit of 512"
                         + " (PageViewLimits.maxUserIdLength)");
-        assertMalformed("{\"user_id\":\"" + "u".repeat(513)
-                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
+        assertMalformed(
+                "{\"user_id\":\"" + "u".repeat(513) + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view field 'user_id' is 513 characters long, more than the limit of 512"
                         + " (PageViewLimits.maxUserIdLength)");
     }
@@ -176,20 +192,21 @@ class PageViewJsonFormatTest {
 
     @Test
     void anOversizedPageUrlIsMalformed() {
-        assertMalformed("{\"user_id\":\"a\",\"page_url\":\"/" + "p".repeat(8192)
-                        + "\",\"view_time\":\"2026-02-06 12:00:00\"}",
+        assertMalformed(
+                "{\"user_id\":\"a\",\"page_url\":\"/" + "p".repeat(8192) + "\",\"view_time\":\"2026-02-06 12:00:00\"}",
                 "Page view field 'page_url' is 8193 characters long, more than the limit of 8192"
                         + " (PageViewLimits.maxPageUrlLength)");
     }
 
     @Test
     void limitsAreConfigurable() throws Exception {
-        PageViewJsonDeserializationSchema raised = new PageViewJsonDeserializationSchema(
-                PageViewLimits.DEFAULTS.withMaxUserIdLength(1_000_000));
+        PageViewJsonDeserializationSchema raised =
+                new PageViewJsonDeserializationSchema(PageViewLimits.DEFAULTS.withMaxUserIdLength(1_000_000));
         String huge = "u".repeat(900_000);
         assertThat(raised.deserialize(("{\"user_id\":\"" + huge
-                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}")
-                        .getBytes(StandardCharsets.UTF_8)).userId())
+                                        + "\",\"page_url\":\"/p\",\"view_time\":\"2026-02-06 12:00:00\"}")
+                                .getBytes(StandardCharsets.UTF_8))
+                        .userId())
                 .isEqualTo(huge);
 
         PageViewJsonDeserializationSchema lowered = new PageViewJsonDeserializationSchema(
@@ -222,7 +239,9 @@ class PageViewJsonFormatTest {
     }
 
     private void assertMalformed(String json, String message) {
-        assertThatThrownBy(() -> read(json)).isInstanceOf(MalformedPageViewException.class).hasMessage(message);
+        assertThatThrownBy(() -> read(json))
+                .isInstanceOf(MalformedPageViewException.class)
+                .hasMessage(message);
     }
 
     private PageView read(String json) throws Exception {
@@ -233,7 +252,9 @@ class PageViewJsonFormatTest {
         JsonRowDataSerializationSchema schema = new JsonRowDataSerializationSchema(
                 PAGE_VIEWS, TimestampFormat.SQL, JsonFormatOptions.MapNullKeyMode.FAIL, "null", false, false);
         schema.open(null);
-        GenericRowData row = GenericRowData.of(StringData.fromString("alice"), StringData.fromString("/home"),
+        GenericRowData row = GenericRowData.of(
+                StringData.fromString("alice"),
+                StringData.fromString("/home"),
                 TimestampData.fromInstant(Instant.parse(instant)));
         return new String(schema.serialize(row), StandardCharsets.UTF_8);
     }

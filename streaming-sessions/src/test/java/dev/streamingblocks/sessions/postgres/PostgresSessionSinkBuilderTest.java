@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class PostgresSessionSinkBuilderTest {
@@ -21,20 +20,23 @@ class PostgresSessionSinkBuilderTest {
         PostgresSessionSink sink = valid().build();
         assertThat(sink.table()).isEqualTo("user_sessions");
         assertThat(sink.rejectsTable()).isEqualTo("user_sessions_rejects");
-        assertThat(sink.toString()).isEqualTo(
-                "PostgresSessionSink{table=user_sessions, rejectsTable=user_sessions_rejects, user=analytics, batchSize=1000, maxRetries=10, createTable=false,"
-                        + " flushInterval=PT0S}");
+        assertThat(sink.toString())
+                .isEqualTo(
+                        "PostgresSessionSink{table=user_sessions, rejectsTable=user_sessions_rejects, user=analytics, batchSize=1000, maxRetries=10, createTable=false,"
+                                + " flushInterval=PT0S}");
     }
 
     @Test
     void requiresJdbcUrl() {
         assertThatThrownBy(() -> valid().setJdbcUrl(null).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("jdbcUrl is required");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("jdbcUrl is required");
     }
 
     @Test
     void rejectsOtherDatabasesWithoutEchoingTheUrl() {
-        assertThatThrownBy(() -> valid().setJdbcUrl("jdbc:mysql://h/db?password=pw-Secret-1").build())
+        assertThatThrownBy(() -> valid().setJdbcUrl("jdbc:mysql://h/db?password=pw-Secret-1")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("jdbcUrl must start with jdbc:postgresql:");
     }
@@ -42,13 +44,15 @@ class PostgresSessionSinkBuilderTest {
     @Test
     void requiresUser() {
         assertThatThrownBy(() -> valid().setUser(" ").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("user is required");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("user is required");
     }
 
     @Test
     void requiresPassword() {
         assertThatThrownBy(() -> valid().setPassword(null).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("password is required");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("password is required");
     }
 
     @Test
@@ -67,13 +71,15 @@ class PostgresSessionSinkBuilderTest {
     @Test
     void rejectsZeroBatchSize() {
         assertThatThrownBy(() -> valid().setBatchSize(0).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("batchSize must be at least 1, but was 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batchSize must be at least 1, but was 0");
     }
 
     @Test
     void rejectsNegativeRetries() {
         assertThatThrownBy(() -> valid().setMaxRetries(-1).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRetries must not be negative, but was -1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRetries must not be negative, but was -1");
     }
 
     @Test
@@ -85,7 +91,8 @@ class PostgresSessionSinkBuilderTest {
 
     @Test
     void rejectsMaxBackoffBelowBackoff() {
-        assertThatThrownBy(() -> valid().setRetryBackoff(Duration.ofSeconds(2)).setMaxRetryBackoff(Duration.ofSeconds(1))
+        assertThatThrownBy(() -> valid().setRetryBackoff(Duration.ofSeconds(2))
+                        .setMaxRetryBackoff(Duration.ofSeconds(1))
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxRetryBackoff must be at least retryBackoff (PT2S), but was PT1S");
@@ -105,15 +112,18 @@ class PostgresSessionSinkBuilderTest {
 
     @Test
     void rejectsTableFollowsTheTable() {
-        assertThat(valid().setTable("analytics.sessions").build().rejectsTable()).isEqualTo("analytics.sessions_rejects");
-        assertThat(valid().setRejectsTable("audit.bad_sessions").build().rejectsTable()).isEqualTo("audit.bad_sessions");
+        assertThat(valid().setTable("analytics.sessions").build().rejectsTable())
+                .isEqualTo("analytics.sessions_rejects");
+        assertThat(valid().setRejectsTable("audit.bad_sessions").build().rejectsTable())
+                .isEqualTo("audit.bad_sessions");
     }
 
     @Test
     void rejectsRejectsTableThatIsNoIdentifier() {
         assertThatThrownBy(() -> valid().setRejectsTable("bad sessions").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("rejectsTable must be an SQL identifier, optionally schema-qualified, but was 'bad sessions'");
+                .hasMessage(
+                        "rejectsTable must be an SQL identifier, optionally schema-qualified, but was 'bad sessions'");
     }
 
     @Test
@@ -125,7 +135,8 @@ class PostgresSessionSinkBuilderTest {
 
     @Test
     void rejectsNegativeFlushInterval() {
-        assertThatThrownBy(() -> valid().setFlushInterval(Duration.ofSeconds(-1)).build())
+        assertThatThrownBy(
+                        () -> valid().setFlushInterval(Duration.ofSeconds(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("flushInterval must be zero (off) or at least 1 ms, but was PT-1S");
     }
@@ -139,8 +150,8 @@ class PostgresSessionSinkBuilderTest {
 
     @Test
     void ddlHasThePrimaryKey() {
-        assertThat(PostgresSessionSink.createTableStatement("user_sessions")).isEqualTo(
-                "CREATE TABLE IF NOT EXISTS user_sessions (\n"
+        assertThat(PostgresSessionSink.createTableStatement("user_sessions"))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS user_sessions (\n"
                         + "    user_id       TEXT         NOT NULL,\n"
                         + "    session_start TIMESTAMP(3) NOT NULL,\n"
                         + "    session_end   TIMESTAMP(3) NOT NULL,\n"
@@ -153,8 +164,8 @@ class PostgresSessionSinkBuilderTest {
 
     @Test
     void rejectsDdlIndexesAHashNotTheUserId() {
-        assertThat(PostgresSessionSink.createRejectsTableStatement("user_sessions_rejects")).isEqualTo(
-                "CREATE TABLE IF NOT EXISTS user_sessions_rejects (\n"
+        assertThat(PostgresSessionSink.createRejectsTableStatement("user_sessions_rejects"))
+                .isEqualTo("CREATE TABLE IF NOT EXISTS user_sessions_rejects (\n"
                         + "    reject_key    CHAR(32)     NOT NULL PRIMARY KEY,\n"
                         + "    change_kind   TEXT,\n"
                         + "    user_id       TEXT,\n"

@@ -1,10 +1,16 @@
 package dev.streamingblocks.sessions.postgres;
 
-import dev.streamingblocks.testkit.await.Await;
-import dev.streamingblocks.testkit.logging.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.sessions.PostgresRows;
+import dev.streamingblocks.sessions.SessionChange;
+import dev.streamingblocks.sessions.UserSession;
+import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
+import dev.streamingblocks.testkit.await.Await;
+import dev.streamingblocks.testkit.logging.LogCapture;
+import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
+import dev.streamingblocks.testkit.postgres.PostgresExtension;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,13 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.streamingblocks.sessions.PostgresRows;
-import dev.streamingblocks.sessions.SessionChange;
-import dev.streamingblocks.sessions.UserSession;
-import dev.streamingblocks.sessions.postgres.internal.PostgresSessionWriter;
-import dev.streamingblocks.testkit.postgres.EmbeddedPostgres;
-import dev.streamingblocks.testkit.postgres.PostgresExtension;
 import org.apache.flink.streaming.runtime.tasks.TestProcessingTimeService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,10 +49,11 @@ class PostgresSessionSinkITCase {
             writer.write(SessionChange.insert(session("alice", 40, 70, 1)), null);
             writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
             writer.flush(false);
-            assertThat(rows(table)).containsExactly(
-                    "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
-                    "alice|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/first|/last",
-                    "bob|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
+            assertThat(rows(table))
+                    .containsExactly(
+                            "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
+                            "alice|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/first|/last",
+                            "bob|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
 
             writer.write(SessionChange.delete(session("alice", 40, 70, 1)), null);
             writer.write(SessionChange.update(session("alice", 0, 70, 3)), null);
@@ -62,9 +62,10 @@ class PostgresSessionSinkITCase {
             writer.flush(false);
             assertThat(writer.buffered()).isZero();
         }
-        assertThat(rows(table)).containsExactly(
-                "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/first|/last",
-                "bob|2026-02-06 12:00:00|2026-02-06 12:35:00|2|/first|/last");
+        assertThat(rows(table))
+                .containsExactly(
+                        "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/first|/last",
+                        "bob|2026-02-06 12:00:00|2026-02-06 12:35:00|2|/first|/last");
     }
 
     @Test
@@ -83,7 +84,8 @@ class PostgresSessionSinkITCase {
     @Test
     void batchIsWrittenWhenFull() throws Exception {
         String table = uniqueTable();
-        try (PostgresSessionWriter writer = writer(sink(table).setCreateTable(true).setBatchSize(2))) {
+        try (PostgresSessionWriter writer =
+                writer(sink(table).setCreateTable(true).setBatchSize(2))) {
             writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
             assertThat(writer.buffered()).isEqualTo(1);
             writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
@@ -97,8 +99,12 @@ class PostgresSessionSinkITCase {
         String table = uniqueTable();
         TestProcessingTimeService time = new TestProcessingTimeService();
         time.setCurrentTime(0);
-        try (PostgresSessionWriter writer = writer(sink(table).setCreateTable(true).setMaxRetries(0)
-                        .setRetryBackoff(Duration.ZERO).setMaxRetryBackoff(Duration.ZERO)
+        try (PostgresSessionWriter writer = writer(
+                sink(table)
+                        .setCreateTable(true)
+                        .setMaxRetries(0)
+                        .setRetryBackoff(Duration.ZERO)
+                        .setMaxRetryBackoff(Duration.ZERO)
                         .setFlushInterval(Duration.ofSeconds(1)),
                 new TestWriterInitContext(time))) {
             writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
@@ -129,10 +135,11 @@ class PostgresSessionSinkITCase {
             replay.write(SessionChange.insert(session("alice", 0, 70, 3)), null);
             replay.flush(false);
         }
-        assertThat(rows(table)).containsExactly(
-                "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/first|/last",
-                "alice|2026-02-06 13:40:00|2026-02-06 14:10:00|1|/first|/last",
-                "bob|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/first|/last");
+        assertThat(rows(table))
+                .containsExactly(
+                        "alice|2026-02-06 12:00:00|2026-02-06 13:10:00|3|/first|/last",
+                        "alice|2026-02-06 13:40:00|2026-02-06 14:10:00|1|/first|/last",
+                        "bob|2026-02-06 12:40:00|2026-02-06 13:10:00|1|/first|/last");
     }
 
     /** Issue #9: one change the table cannot hold must not keep every other change out. */
@@ -162,7 +169,9 @@ class PostgresSessionSinkITCase {
             log = capture.text();
         }
         assertThat(context.count(PostgresSessionSink.REJECTED_CHANGES_METRIC)).isEqualTo(1);
-        assertThat(log.lines().filter(line -> line.startsWith("WARN"))).singleElement().asString()
+        assertThat(log.lines().filter(line -> line.startsWith("WARN")))
+                .singleElement()
+                .asString()
                 .startsWith("WARN Rejected a session change for table " + table + " and recorded it in " + table
                         + "_rejects: INSERT of user_id '" + "u".repeat(64) + "...' (900000 characters), session_start"
                         + " 2026-02-06T12:00:00Z: ERROR: index row requires ")
@@ -175,7 +184,9 @@ class PostgresSessionSinkITCase {
                 "erin|2026-02-06 12:10:00|2026-02-06 12:40:00|2|/first|/last");
         assertThat(rows(table)).containsExactlyElementsOf(sessions);
         List<String> rejects = rejects(table + "_rejects");
-        assertThat(rejects).singleElement().asString()
+        assertThat(rejects)
+                .singleElement()
+                .asString()
                 .startsWith("INSERT|900000 chars, md5 " + md5(huge) + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1"
                         + "|/first|/last|54000|ERROR: index row requires ")
                 .contains("maximum size is 8191|rejected at ");
@@ -188,7 +199,8 @@ class PostgresSessionSinkITCase {
             }
             replay.flush(false);
         }
-        assertThat(replayContext.count(PostgresSessionSink.REJECTED_CHANGES_METRIC)).isEqualTo(1);
+        assertThat(replayContext.count(PostgresSessionSink.REJECTED_CHANGES_METRIC))
+                .isEqualTo(1);
         assertThat(rows(table)).containsExactlyElementsOf(sessions);
         assertThat(rejects(table + "_rejects")).isEqualTo(rejects);
     }
@@ -199,14 +211,16 @@ class PostgresSessionSinkITCase {
         String table = uniqueTable();
         String rejectsTable = table + "_bad";
         TestWriterInitContext context = new TestWriterInitContext();
-        try (PostgresSessionWriter writer = writer(sink(table).setRejectsTable(rejectsTable).setCreateTable(true),
-                context)) {
+        try (PostgresSessionWriter writer =
+                writer(sink(table).setRejectsTable(rejectsTable).setCreateTable(true), context)) {
             writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
             // PostgreSQL's TEXT cannot hold NUL: 22021.
             writer.write(SessionChange.insert(session("nul\u0000user", 0, 30, 1)), null);
             // first_page is NOT NULL: 23502.
-            writer.write(SessionChange.insert(new UserSession("carol", BEGINNING, BEGINNING.plusSeconds(1800), 1,
-                    null, "/last")), null);
+            writer.write(
+                    SessionChange.insert(
+                            new UserSession("carol", BEGINNING, BEGINNING.plusSeconds(1800), 1, null, "/last")),
+                    null);
             writer.write(new SessionChange(null, session("dave", 0, 30, 1)), null);
             writer.write(SessionChange.insert(new UserSession(null, BEGINNING, BEGINNING, 1, "/a", "/a")), null);
             writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
@@ -215,21 +229,25 @@ class PostgresSessionSinkITCase {
             assertThat(writer.buffered()).isZero();
         }
         assertThat(context.count(PostgresSessionSink.REJECTED_CHANGES_METRIC)).isEqualTo(4);
-        assertThat(rows(table)).containsExactly(
-                "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
-                "bob|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
-        assertThat(rejects(rejectsTable)).map(PostgresSessionSinkITCase::withoutTime).containsExactlyInAnyOrder(
-                "INSERT|8 chars, md5 " + md5("nul\uFFFDuser") + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first"
-                        + "|/last|22021|ERROR: invalid byte sequence for encoding \"UTF8\": 0x00\n"
-                        + "  Where: unnamed portal parameter $1",
-                "INSERT|5 chars, md5 " + md5("carol") + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1|null|/last"
-                        + "|23502|ERROR: null value in column \"first_page\" of relation \"" + table
-                        + "\" violates not-null constraint\n  Detail: Failing row contains (carol,"
-                        + " 2026-02-06 12:00:00, 2026-02-06 12:30:00, 1, null, /last).",
-                "null|4 chars, md5 " + md5("dave") + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last"
-                        + "|22004|Session change has no kind (INSERT, UPDATE or DELETE)",
-                "INSERT|null|2026-02-06 12:00:00|2026-02-06 12:00:00|1|/a|/a"
-                        + "|22004|Session change lacks its key (user_id, session_start)");
+        assertThat(rows(table))
+                .containsExactly(
+                        "alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last",
+                        "bob|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
+        assertThat(rejects(rejectsTable))
+                .map(PostgresSessionSinkITCase::withoutTime)
+                .containsExactlyInAnyOrder(
+                        "INSERT|8 chars, md5 " + md5("nul\uFFFDuser")
+                                + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first"
+                                + "|/last|22021|ERROR: invalid byte sequence for encoding \"UTF8\": 0x00\n"
+                                + "  Where: unnamed portal parameter $1",
+                        "INSERT|5 chars, md5 " + md5("carol") + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1|null|/last"
+                                + "|23502|ERROR: null value in column \"first_page\" of relation \"" + table
+                                + "\" violates not-null constraint\n  Detail: Failing row contains (carol,"
+                                + " 2026-02-06 12:00:00, 2026-02-06 12:30:00, 1, null, /last).",
+                        "null|4 chars, md5 " + md5("dave") + "|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last"
+                                + "|22004|Session change has no kind (INSERT, UPDATE or DELETE)",
+                        "INSERT|null|2026-02-06 12:00:00|2026-02-06 12:00:00|1|/a|/a"
+                                + "|22004|Session change lacks its key (user_id, session_start)");
     }
 
     /** The rejects row itself cannot hold a time PostgreSQL refuses; it is written without the session's values. */
@@ -240,14 +258,17 @@ class PostgresSessionSinkITCase {
         TestWriterInitContext context = new TestWriterInitContext();
         try (PostgresSessionWriter writer = writer(sink(table).setCreateTable(true), context)) {
             writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
-            writer.write(SessionChange.insert(new UserSession("mallory", farFuture, farFuture.plusSeconds(1800), 1,
-                    "/m", "/m")), null);
+            writer.write(
+                    SessionChange.insert(
+                            new UserSession("mallory", farFuture, farFuture.plusSeconds(1800), 1, "/m", "/m")),
+                    null);
             writer.flush(false);
         }
         assertThat(context.count(PostgresSessionSink.REJECTED_CHANGES_METRIC)).isEqualTo(1);
         assertThat(rows(table)).containsExactly("alice|2026-02-06 12:00:00|2026-02-06 12:30:00|1|/first|/last");
-        assertThat(rejects(table + "_rejects")).map(PostgresSessionSinkITCase::withoutTime).containsExactly(
-                "INSERT|7 chars, md5 " + md5("mallory") + "|null|null|null|null|null|22008"
+        assertThat(rejects(table + "_rejects"))
+                .map(PostgresSessionSinkITCase::withoutTime)
+                .containsExactly("INSERT|7 chars, md5 " + md5("mallory") + "|null|null|null|null|null|22008"
                         + "|ERROR: timestamp out of range: \"300000-01-01 00:30:00\"\n"
                         + "  Where: unnamed portal parameter $2 = '...'");
     }
@@ -259,14 +280,16 @@ class PostgresSessionSinkITCase {
             writer.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
             writer.flush(false);
         }
-        try (Connection connection = POSTGRES.postgres().connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = POSTGRES.postgres().connect();
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE " + table + "_rejects");
         }
         try (PostgresSessionWriter writer = writer(sink(table))) {
             writer.write(SessionChange.insert(session("bob", 0, 30, 1)), null);
             writer.write(SessionChange.insert(session("u".repeat(900_000), 0, 30, 1)), null);
             assertThatThrownBy(() -> writer.flush(false))
-                    .isInstanceOfSatisfying(PostgresWriteException.class,
+                    .isInstanceOfSatisfying(
+                            PostgresWriteException.class,
                             e -> assertThat(e.sqlState()).isEqualTo("42P01"))
                     .hasMessageStartingWith("Writing 2 session changes to table " + table
                             + " failed on statement [INSERT INTO " + table + "_rejects (reject_key, ");
@@ -305,7 +328,8 @@ class PostgresSessionSinkITCase {
                     .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain("not-the-Secret-42"));
             assertThat(writer.retries()).isZero();
         }
-        assertThat(sink(table).build().toString()).doesNotContain(POSTGRES.postgres().password());
+        assertThat(sink(table).build().toString())
+                .doesNotContain(POSTGRES.postgres().password());
     }
 
     @Test
@@ -314,7 +338,8 @@ class PostgresSessionSinkITCase {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        EmbeddedPostgres.Builder server = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir.resolve("pg"));
+        EmbeddedPostgres.Builder server =
+                EmbeddedPostgres.builder().setPort(port).setDataDirectory(dir.resolve("pg"));
         server.build().start().close();
         String url = "jdbc:postgresql://localhost:" + port + "/analytics";
         PostgresSessionSink.Builder sink = PostgresSessionSink.builder()
@@ -328,7 +353,8 @@ class PostgresSessionSinkITCase {
         try (PostgresSessionWriter noRetries = writer(sink.setMaxRetries(0))) {
             noRetries.write(SessionChange.insert(session("alice", 0, 30, 1)), null);
             assertThatThrownBy(() -> noRetries.flush(false))
-                    .isInstanceOfSatisfying(PostgresWriteException.class,
+                    .isInstanceOfSatisfying(
+                            PostgresWriteException.class,
                             e -> assertThat(e.sqlState()).isEqualTo("08001"))
                     .hasMessageStartingWith("Writing 1 session changes to table user_sessions failed connecting as"
                             + " user analytics after 1 attempts: Connection to localhost:" + port + " refused.");
@@ -400,7 +426,9 @@ class PostgresSessionSinkITCase {
                 for (int column = 1; column <= 9; column++) {
                     row.append(resultSet.getString(column)).append('|');
                 }
-                rows.add(row.append("rejected at ").append(resultSet.getString(10)).toString());
+                rows.add(row.append("rejected at ")
+                        .append(resultSet.getString(10))
+                        .toString());
             }
         }
         return rows;
@@ -416,12 +444,18 @@ class PostgresSessionSinkITCase {
     }
 
     static UserSession session(String user, int startMinute, int endMinute, long count) {
-        return new UserSession(user, BEGINNING.plus(Duration.ofMinutes(startMinute)),
-                BEGINNING.plus(Duration.ofMinutes(endMinute)), count, "/first", "/last");
+        return new UserSession(
+                user,
+                BEGINNING.plus(Duration.ofMinutes(startMinute)),
+                BEGINNING.plus(Duration.ofMinutes(endMinute)),
+                count,
+                "/first",
+                "/last");
     }
 
     static String uniqueTable() {
-        return "sessions_" + TABLES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        return "sessions_" + TABLES.incrementAndGet() + "_"
+                + ProcessHandle.current().pid();
     }
 
     static List<String> rows(String table) throws SQLException {

@@ -127,7 +127,8 @@ public final class ConfluentPeer implements AutoCloseable {
             closeQuietly();
             throw new IllegalStateException(
                     "Cannot load Flink's Confluent-registry Avro schemas from " + jar
-                            + "; is it org.apache.flink:flink-sql-avro-confluent-registry 2.x?", e);
+                            + "; is it org.apache.flink:flink-sql-avro-confluent-registry 2.x?",
+                    e);
         }
     }
 
@@ -151,11 +152,10 @@ public final class ConfluentPeer implements AutoCloseable {
         if (embedded != null) {
             return new ConfluentPeer(extract(embedded), parent);
         }
-        throw new IllegalStateException(
-                "flink-sql-avro-confluent-registry is not on the classpath: found neither "
-                        + MARKER_RESOURCE + " nor " + EMBEDDED_JAR_RESOURCE
-                        + "; add org.apache.flink:flink-sql-avro-confluent-registry as a test dependency"
-                        + " after flink-avro");
+        throw new IllegalStateException("flink-sql-avro-confluent-registry is not on the classpath: found neither "
+                + MARKER_RESOURCE + " nor " + EMBEDDED_JAR_RESOURCE
+                + "; add org.apache.flink:flink-sql-avro-confluent-registry as a test dependency"
+                + " after flink-avro");
     }
 
     /** Loads the peer from an explicit jar file. */
@@ -265,14 +265,16 @@ public final class ConfluentPeer implements AutoCloseable {
 
     private Object newRecord(Object schema, Map<String, ?> fields) {
         String schemaName = (String) invoke(schemaGetFullName, schema);
-        requireArgument("RECORD".equals(invoke(schemaGetType, schema).toString()),
+        requireArgument(
+                "RECORD".equals(invoke(schemaGetType, schema).toString()),
                 "schema " + schemaName + " is not a record schema");
         Map<String, Object> fieldSchemas = new LinkedHashMap<>();
         for (Object field : (List<?>) invoke(schemaGetFields, schema)) {
             fieldSchemas.put((String) invoke(fieldName, field), invoke(fieldSchema, field));
         }
         for (String name : fields.keySet()) {
-            requireArgument(fieldSchemas.containsKey(name),
+            requireArgument(
+                    fieldSchemas.containsKey(name),
                     "field '" + name + "' is not in schema " + schemaName + " (fields: " + fieldSchemas.keySet() + ")");
         }
         Object builder = newInstance(recordBuilderConstructor, schema);
@@ -285,7 +287,9 @@ public final class ConfluentPeer implements AutoCloseable {
         } catch (InvocationTargetException e) {
             // e.g. "Field quantity type:INT pos:3 not set and has no default value"
             throw new IllegalArgumentException(
-                    "cannot build a record of schema " + schemaName + ": " + e.getCause().getMessage(), e.getCause());
+                    "cannot build a record of schema " + schemaName + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
@@ -350,7 +354,9 @@ public final class ConfluentPeer implements AutoCloseable {
                 return parse.invoke(parserConstructor.newInstance(), text);
             } catch (InvocationTargetException e) {
                 throw new IllegalArgumentException(
-                        parameter + " is not a valid Avro schema: " + e.getCause().getMessage(), e.getCause());
+                        parameter + " is not a valid Avro schema: "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }

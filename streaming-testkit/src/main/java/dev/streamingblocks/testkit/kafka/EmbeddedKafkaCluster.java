@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,14 +40,14 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,10 +151,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
         EmbeddedKafkaCluster cluster = builder.build();
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            cluster.close();
-            stopped.countDown();
-        }, "embedded-kafka-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            cluster.close();
+                            stopped.countDown();
+                        },
+                        "embedded-kafka-shutdown"));
         cluster.start();
         System.out.println(READY_LINE_PREFIX + cluster.bootstrapServers());
         System.out.flush();
@@ -212,7 +214,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 // The test kit then adds PLAIN, StandardAuthorizer, super.users=User:plain-admin,
                 // allow.everyone.if.no.acl.found=false and a JAAS file (set JVM-wide) with both users.
                 // The controller listener too, or the broker registers as ANONYMOUS and is refused.
-                nodesBuilder.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                nodesBuilder
+                        .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
                         .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
             }
             boolean formatted = false;
@@ -230,7 +233,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             if (!formatted) {
                 formatQuietly(testKit);
                 if (dataDirectory != null) {
-                    Files.writeString(dataDirectory.resolve(CLUSTER_ID_FILE), testKit.nodes().clusterId());
+                    Files.writeString(
+                            dataDirectory.resolve(CLUSTER_ID_FILE),
+                            testKit.nodes().clusterId());
                 }
             }
             testKit.startup();
@@ -242,11 +247,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("Interrupted while starting the embedded Kafka cluster", e);
         } catch (Exception e) {
             closeQuietly();
-            throw new IllegalStateException("Could not start the embedded Kafka cluster with "
-                    + brokerCount + " broker(s): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Could not start the embedded Kafka cluster with " + brokerCount + " broker(s): " + e.getMessage(),
+                    e);
         }
-        LOG.info("Embedded Kafka cluster with {} broker(s) started at {} in {} ms",
-                brokerCount, bootstrapServers(), Duration.between(begin, Instant.now()).toMillis());
+        LOG.info(
+                "Embedded Kafka cluster with {} broker(s) started at {} in {} ms",
+                brokerCount,
+                bootstrapServers(),
+                Duration.between(begin, Instant.now()).toMillis());
         return this;
     }
 
@@ -276,7 +285,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 System.setOut(original);
             }
         }
-        LOG.debug("Kafka storage format: {}", captured.toString(StandardCharsets.UTF_8).trim());
+        LOG.debug(
+                "Kafka storage format: {}",
+                captured.toString(StandardCharsets.UTF_8).trim());
     }
 
     /** The {@code bootstrap.servers} value for clients, e.g. {@code localhost:40123}. */
@@ -295,7 +306,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** The node ids of the brokers, ascending. */
     public synchronized Set<Integer> brokerIds() {
-        return Collections.unmodifiableSet(new TreeSet<>(requireStarted().brokers().keySet()));
+        return Collections.unmodifiableSet(
+                new TreeSet<>(requireStarted().brokers().keySet()));
     }
 
     /**
@@ -306,8 +318,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public synchronized void stopBroker(int brokerId) {
         BrokerServer broker = requireStarted().brokers().get(brokerId);
         if (broker == null) {
-            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are "
-                    + brokerIds());
+            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are " + brokerIds());
         }
         broker.shutdown();
         broker.awaitShutdown();
@@ -324,8 +335,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public synchronized void startBroker(int brokerId) {
         BrokerServer broker = requireStarted().brokers().get(brokerId);
         if (broker == null) {
-            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are "
-                    + brokerIds());
+            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are " + brokerIds());
         }
         broker.startup();
         try {
@@ -360,8 +370,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      */
     public Map<String, String> restrictedUserProperties() {
         if (!saslPlainWithAcls) {
-            throw new IllegalStateException("restrictedUserProperties() needs a cluster built with"
-                    + " setSaslPlainWithAcls()");
+            throw new IllegalStateException(
+                    "restrictedUserProperties() needs a cluster built with" + " setSaslPlainWithAcls()");
         }
         return saslProperties(RESTRICTED_USER, JaasUtils.KAFKA_PLAIN_USER1_PASSWORD);
     }
@@ -370,16 +380,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
         props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-        props.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule"
-                + " required username=\"" + user + "\" password=\"" + password + "\";");
+        props.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.plain.PlainLoginModule" + " required username=\"" + user
+                        + "\" password=\"" + password + "\";");
         return props;
     }
 
     /** A new admin client; the caller closes it. */
     public Admin createAdmin() {
         Properties props = clientProperties();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) DEFAULT_OPERATION_TIMEOUT.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DEFAULT_OPERATION_TIMEOUT.toMillis());
         return Admin.create(props);
     }
 
@@ -399,7 +410,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public KafkaConsumer<byte[], byte[]> createConsumer(Map<String, Object> overrides) {
         Properties props = clientProperties();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        props.put(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putAll(overrides);
@@ -431,11 +443,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             if (e.getCause() instanceof TopicExistsException) {
                 throw new IllegalStateException("Topic '" + topic + "' already exists", e.getCause());
             }
-            throw new IllegalStateException("Could not create topic '" + topic + "': "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Could not create topic '" + topic + "': " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Timed out after " + DEFAULT_OPERATION_TIMEOUT
-                    + " creating topic '" + topic + "'", e);
+            throw new IllegalStateException(
+                    "Timed out after " + DEFAULT_OPERATION_TIMEOUT + " creating topic '" + topic + "'", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", e);
@@ -452,21 +464,26 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         long deadline = System.nanoTime() + DEFAULT_OPERATION_TIMEOUT.toNanos();
         while (true) {
             try {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-                if (description != null && description.partitions().size() == partitions
+                TopicDescription description = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic);
+                if (description != null
+                        && description.partitions().size() == partitions
                         && description.partitions().stream().allMatch(p -> p.leader() != null)) {
                     return;
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("Could not describe the new topic '" + topic + "': "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "Could not describe the new topic '" + topic + "': "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Topic '" + topic + "' was created but not visible with "
-                        + partitions + " led partitions within " + DEFAULT_OPERATION_TIMEOUT);
+                throw new TimeoutException("Topic '" + topic + "' was created but not visible with " + partitions
+                        + " led partitions within " + DEFAULT_OPERATION_TIMEOUT);
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
@@ -521,8 +538,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 batch.forEach(received::add);
             }
             if (received.size() < expectedCount) {
-                throw new AssertionError("Expected " + expectedCount + " record(s) in topic '" + topic
-                        + "' within " + timeout + " but got " + received.size());
+                throw new AssertionError("Expected " + expectedCount + " record(s) in topic '" + topic + "' within "
+                        + timeout + " but got " + received.size());
             }
             // A short extra poll: a test expecting N records must notice an (N+1)th.
             consumer.poll(Duration.ofMillis(500)).forEach(received::add);
@@ -578,11 +595,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private void awaitBrokerInMetadata(int brokerId) throws Exception {
         Instant deadline = Instant.now().plus(DEFAULT_OPERATION_TIMEOUT);
         try (Admin admin = createAdmin()) {
-            while (admin.describeCluster().nodes().get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .stream().noneMatch(node -> node.id() == brokerId)) {
+            while (admin
+                    .describeCluster()
+                    .nodes()
+                    .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream()
+                    .noneMatch(node -> node.id() == brokerId)) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new TimeoutException("Broker " + brokerId + " not registered within "
-                            + DEFAULT_OPERATION_TIMEOUT);
+                    throw new TimeoutException(
+                            "Broker " + brokerId + " not registered within " + DEFAULT_OPERATION_TIMEOUT);
                 }
                 TimeUnit.MILLISECONDS.sleep(50);
             }
@@ -593,14 +614,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         Instant deadline = Instant.now().plus(DEFAULT_OPERATION_TIMEOUT);
         try (Admin admin = createAdmin()) {
             while (true) {
-                int seen = admin.describeCluster().nodes()
-                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+                int seen = admin.describeCluster()
+                        .nodes()
+                        .get(DEFAULT_OPERATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .size();
                 if (seen >= expected) {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new TimeoutException("Only " + seen + " of " + expected
-                            + " brokers registered within " + DEFAULT_OPERATION_TIMEOUT);
+                    throw new TimeoutException("Only " + seen + " of " + expected + " brokers registered within "
+                            + DEFAULT_OPERATION_TIMEOUT);
                 }
                 TimeUnit.MILLISECONDS.sleep(50);
             }
@@ -717,9 +740,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             if (port != 0) {
                 // The test kit binds its EXTERNAL listener to a socket it opened on a free port, whatever the
                 // listeners config says; so clients get their own LOCAL listener on the fixed port.
-                configs.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,"
-                        + FIXED_PORT_LISTENER + "://localhost:" + port);
-                configs.put("listener.security.protocol.map",
+                configs.put(
+                        "listeners",
+                        "EXTERNAL://localhost:0,CONTROLLER://localhost:0," + FIXED_PORT_LISTENER + "://localhost:"
+                                + port);
+                configs.put(
+                        "listener.security.protocol.map",
                         "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + FIXED_PORT_LISTENER + ":PLAINTEXT");
             }
             configs.putAll(extraConfigs);

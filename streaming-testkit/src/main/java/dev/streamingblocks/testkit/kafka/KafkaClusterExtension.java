@@ -31,7 +31,8 @@ public final class KafkaClusterExtension extends ClassScopedServerExtension<Embe
 
     /** A cluster as the builder describes, e.g. {@code EmbeddedKafkaCluster.builder().setBrokers(3)}. */
     public KafkaClusterExtension(EmbeddedKafkaCluster.Builder builder) {
-        super(started(requireBuilder(builder)),
+        super(
+                started(requireBuilder(builder)),
                 "The Kafka cluster is not running: register KafkaClusterExtension on a static field"
                         + " with @RegisterExtension and use it from a test");
     }

@@ -32,7 +32,10 @@ import org.apache.logging.log4j.message.Message;
  * any logger or appender: {@code <StreamingBlocksKnownNoise/>}. The testkit's
  * {@code streaming-blocks-log4j2-test.xml} does.
  */
-@Plugin(name = KnownNoiseFilter.PLUGIN_NAME, category = Node.CATEGORY, elementType = Filter.ELEMENT_TYPE,
+@Plugin(
+        name = KnownNoiseFilter.PLUGIN_NAME,
+        category = Node.CATEGORY,
+        elementType = Filter.ELEMENT_TYPE,
         printObject = true)
 public final class KnownNoiseFilter extends AbstractFilter {
 
@@ -97,8 +100,11 @@ public final class KnownNoiseFilter extends AbstractFilter {
 
     @Override
     public Result filter(LogEvent event) {
-        return result(isKnownNoise(event.getLoggerName(), event.getLevel(),
-                event.getMessage() == null ? null : event.getMessage().getFormat(), event.getThrown()));
+        return result(isKnownNoise(
+                event.getLoggerName(),
+                event.getLevel(),
+                event.getMessage() == null ? null : event.getMessage().getFormat(),
+                event.getThrown()));
     }
 
     // As a context-wide filter, Log4j asks before it builds the event, with the raw call's arguments.

@@ -1,7 +1,6 @@
 package dev.streamingblocks.testkit.logging;
 
 import java.io.StringWriter;
-
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;

@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.regex.Pattern;
-
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,7 +225,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * check uses it), everybody else must show a password, so wrong credentials fail as in production.
      */
     private static void requirePasswords(File dataDirectory) {
-        String hba = String.join("\n",
+        String hba = String.join(
+                "\n",
                 "local all " + SUPERUSER + " trust",
                 "host all " + SUPERUSER + " 127.0.0.1/32 trust",
                 "host all " + SUPERUSER + " ::1/128 trust",
@@ -286,7 +286,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             requireIdentifier("database", database);
             requireIdentifier("user", user);
             if (SUPERUSER.equals(user)) {
-                throw new IllegalArgumentException("user must not be '" + SUPERUSER + "': it logs in without a password");
+                throw new IllegalArgumentException(
+                        "user must not be '" + SUPERUSER + "': it logs in without a password");
             }
             if (password == null || password.isEmpty()) {
                 throw new IllegalArgumentException("password must not be empty");

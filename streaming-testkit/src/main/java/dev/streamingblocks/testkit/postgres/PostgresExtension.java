@@ -29,7 +29,8 @@ public final class PostgresExtension extends ClassScopedServerExtension<Embedded
 
     /** A server as the builder describes. */
     public PostgresExtension(EmbeddedPostgres.Builder builder) {
-        super(started(requireBuilder(builder)),
+        super(
+                started(requireBuilder(builder)),
                 "PostgreSQL is not running: register PostgresExtension on a static field"
                         + " with @RegisterExtension and use it from a test");
     }

@@ -9,21 +9,21 @@ import dev.streamingblocks.testkit.registry.internal.RegistryHttpHandler;
 import dev.streamingblocks.testkit.registry.internal.SchemaStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,13 +177,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         EmbeddedSchemaRegistry registry = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    registry.close();
-                                    stopped.countDown();
-                                },
-                                "schema-registry-shutdown"));
+                .addShutdownHook(new Thread(
+                        () -> {
+                            registry.close();
+                            stopped.countDown();
+                        },
+                        "schema-registry-shutdown"));
         registry.start();
         System.out.println("Schema registry serving at " + registry.url());
         System.out.flush();
@@ -266,8 +265,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             context.init(keys.getKeyManagers(), null, null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("EmbeddedSchemaRegistry cannot load the PKCS12 key store " + keyStore
-                    + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalStateException(
+                    "EmbeddedSchemaRegistry cannot load the PKCS12 key store " + keyStore + " ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 
@@ -319,7 +320,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
                 store.close();
-                LOG.info("Embedded schema registry at {} stopped", scheme() + "://" + LOOPBACK + ":" + server.getAddress().getPort());
+                LOG.info(
+                        "Embedded schema registry at {} stopped",
+                        scheme() + "://" + LOOPBACK + ":" + server.getAddress().getPort());
             }
         }
     }
@@ -430,8 +433,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             if (storageFile != null) {
                 Path parent = storageFile.toAbsolutePath().getParent();
                 if (parent == null || !Files.isDirectory(parent)) {
-                    throw new IllegalArgumentException(
-                            "storageFile's directory does not exist: " + parent);
+                    throw new IllegalArgumentException("storageFile's directory does not exist: " + parent);
                 }
                 if (Files.isDirectory(storageFile)) {
                     throw new IllegalArgumentException(

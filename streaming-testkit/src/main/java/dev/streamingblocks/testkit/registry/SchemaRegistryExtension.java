@@ -31,7 +31,8 @@ public final class SchemaRegistryExtension extends ClassScopedServerExtension<Em
 
     /** A registry built from {@code builder} for each test class. */
     public SchemaRegistryExtension(EmbeddedSchemaRegistry.Builder builder) {
-        super(started(requireBuilder(builder)),
+        super(
+                started(requireBuilder(builder)),
                 "The schema registry runs only while the test class runs; register"
                         + " SchemaRegistryExtension on a static field with @RegisterExtension");
     }

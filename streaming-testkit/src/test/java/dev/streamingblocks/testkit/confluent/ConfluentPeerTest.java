@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -86,7 +86,8 @@ class ConfluentPeerTest {
         byte[] first = serializer.serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
         byte[] second = serializer.serialize(peer.newRecord(ORDER_V1, ARTICLE_ORDER));
 
-        int registeredId = registryGet("/subjects/peer-orders-value/versions/1").get("id").asInt();
+        int registeredId =
+                registryGet("/subjects/peer-orders-value/versions/1").get("id").asInt();
         assertThat(first[0]).isEqualTo((byte) 0);
         assertThat(ByteBuffer.wrap(first, 1, 4).getInt()).isEqualTo(registeredId);
         assertThat(Arrays.copyOfRange(first, 5, first.length)).isEqualTo(plainAvroBody(ORDER_V1, ARTICLE_ORDER));
@@ -199,7 +200,8 @@ class ConfluentPeerTest {
             byte[] bytes = explicit.serializer("peer-explicit-value", ORDER_V1, REGISTRY.url())
                     .serialize(explicit.newRecord(ORDER_V1, ARTICLE_ORDER));
 
-            assertThat(explicit.fields(explicit.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes)))
+            assertThat(explicit.fields(
+                            explicit.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes)))
                     .containsExactlyEntriesOf(ARTICLE_ORDER);
             assertThat(explicit.classLoader()).isNotSameAs(peer.classLoader());
         }
@@ -211,27 +213,32 @@ class ConfluentPeerTest {
         Files.createDirectories(embedded.getParent());
         Files.createSymbolicLink(embedded, Path.of(peer.jar().toURI()));
         // a null parent: the searched loader sees the embedded jar but not the marker class
-        try (URLClassLoader shadedJarLike = new URLClassLoader(new URL[] {resources.toUri().toURL()}, null);
+        try (URLClassLoader shadedJarLike =
+                        new URLClassLoader(new URL[] {resources.toUri().toURL()}, null);
                 ConfluentPeer extracted = ConfluentPeer.load(shadedJarLike, ConfluentPeer.class.getClassLoader())) {
-            byte[] bytes = extracted.serializer("peer-embedded-value", ORDER_V1, REGISTRY.url())
+            byte[] bytes = extracted
+                    .serializer("peer-embedded-value", ORDER_V1, REGISTRY.url())
                     .serialize(extracted.newRecord(ORDER_V1, ARTICLE_ORDER));
 
             assertThat(extracted.jar()).isNotEqualTo(peer.jar());
             assertThat(extracted.jar().getPath()).endsWith(".jar").contains("flink-sql-avro-confluent-registry-");
-            assertThat(extracted.fields(extracted.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes)))
+            assertThat(extracted.fields(
+                            extracted.deserializer(ORDER_V1, REGISTRY.url()).deserialize(bytes)))
                     .containsExactlyEntriesOf(ARTICLE_ORDER);
         }
     }
 
     @Test
     void namesBothPlacesItLookedWhenTheJarIsNowhere(@TempDir Path empty) throws Exception {
-        try (URLClassLoader nothing = new URLClassLoader(new URL[] {empty.toUri().toURL()}, null)) {
+        try (URLClassLoader nothing =
+                new URLClassLoader(new URL[] {empty.toUri().toURL()}, null)) {
             assertThatThrownBy(() -> ConfluentPeer.load(nothing, ConfluentPeer.class.getClassLoader()))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("flink-sql-avro-confluent-registry is not on the classpath: found neither "
-                            + "org/apache/flink/formats/avro/registry/confluent/ConfluentRegistryAvroSerializationSchema.class"
-                            + " nor META-INF/streaming-blocks/flink-sql-avro-confluent-registry.jar; add"
-                            + " org.apache.flink:flink-sql-avro-confluent-registry as a test dependency after flink-avro");
+                    .hasMessage(
+                            "flink-sql-avro-confluent-registry is not on the classpath: found neither "
+                                    + "org/apache/flink/formats/avro/registry/confluent/ConfluentRegistryAvroSerializationSchema.class"
+                                    + " nor META-INF/streaming-blocks/flink-sql-avro-confluent-registry.jar; add"
+                                    + " org.apache.flink:flink-sql-avro-confluent-registry as a test dependency after flink-avro");
         }
     }
 
@@ -239,7 +246,9 @@ class ConfluentPeerTest {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(REGISTRY.url() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
@@ -265,5 +274,4 @@ class ConfluentPeerTest {
         order.put("timestamp", 1707235200000L);
         return order;
     }
-
 }

@@ -16,7 +16,10 @@ class EmbeddedKafkaClusterBuilderTest {
 
     @Test
     void saslPlainWithAclsIsForOneBroker() {
-        assertThatThrownBy(() -> EmbeddedKafkaCluster.builder().setSaslPlainWithAcls().setBrokers(3).build())
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.builder()
+                        .setSaslPlainWithAcls()
+                        .setBrokers(3)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("saslPlainWithAcls is supported with 1 broker only, but brokers is 3");
     }
@@ -41,7 +44,8 @@ class EmbeddedKafkaClusterBuilderTest {
 
     @Test
     void threeBrokerDefaultsSurviveOneBrokerLoss() {
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().setBrokers(3).build();
+        EmbeddedKafkaCluster cluster =
+                EmbeddedKafkaCluster.builder().setBrokers(3).build();
         assertThat(cluster.brokerConfigs())
                 .containsEntry("offsets.topic.replication.factor", "3")
                 .containsEntry("transaction.state.log.replication.factor", "3")
@@ -81,8 +85,9 @@ class EmbeddedKafkaClusterBuilderTest {
 
     @Test
     void commandLineSetsBrokersAndConfigs() {
-        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.parseArgs(new String[] {
-            "--brokers", "3", "--broker-config", "log.retention.ms=-1"}).build();
+        EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.parseArgs(
+                        new String[] {"--brokers", "3", "--broker-config", "log.retention.ms=-1"})
+                .build();
         assertThat(cluster.brokerCount()).isEqualTo(3);
         assertThat(cluster.brokerConfigs()).containsEntry("log.retention.ms", "-1");
     }

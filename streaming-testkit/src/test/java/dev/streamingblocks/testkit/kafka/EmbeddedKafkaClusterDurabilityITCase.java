@@ -17,7 +17,8 @@ class EmbeddedKafkaClusterDurabilityITCase {
     @Test
     void topicsAndRecordsSurviveARestartOnTheSameDataDirectory(@TempDir Path dataDirectory) {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("durable");
-        try (EmbeddedKafkaCluster first = EmbeddedKafkaCluster.builder().setDataDirectory(dataDirectory).build()) {
+        try (EmbeddedKafkaCluster first =
+                EmbeddedKafkaCluster.builder().setDataDirectory(dataDirectory).build()) {
             first.start();
             first.createTopic(topic, 2);
             first.produce(List.of(
@@ -25,7 +26,8 @@ class EmbeddedKafkaClusterDurabilityITCase {
                     new ProducerRecord<>(topic, 1, bytes("k2"), bytes("before restart 2"))));
         }
 
-        try (EmbeddedKafkaCluster second = EmbeddedKafkaCluster.builder().setDataDirectory(dataDirectory).build()) {
+        try (EmbeddedKafkaCluster second =
+                EmbeddedKafkaCluster.builder().setDataDirectory(dataDirectory).build()) {
             second.start();
             second.produce(List.of(new ProducerRecord<>(topic, 0, bytes("k3"), bytes("after restart"))));
 
@@ -37,7 +39,10 @@ class EmbeddedKafkaClusterDurabilityITCase {
 
     @Test
     void aDataDirectoryNeedsASingleBroker(@TempDir Path dataDirectory) {
-        assertThatThrownBy(() -> EmbeddedKafkaCluster.builder().setBrokers(3).setDataDirectory(dataDirectory).build())
+        assertThatThrownBy(() -> EmbeddedKafkaCluster.builder()
+                        .setBrokers(3)
+                        .setDataDirectory(dataDirectory)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("dataDirectory is supported with 1 broker only, but brokers is 3");
     }

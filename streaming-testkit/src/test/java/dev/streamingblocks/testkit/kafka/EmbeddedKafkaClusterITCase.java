@@ -8,15 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,8 +45,8 @@ class EmbeddedKafkaClusterITCase {
 
         produceCommittedAndAborted(KAFKA.cluster(), topic, "tx-" + topic);
 
-        try (var consumer = KAFKA.cluster().createConsumer(
-                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
+        try (var consumer =
+                KAFKA.cluster().createConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"))) {
             var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
@@ -75,9 +74,10 @@ class EmbeddedKafkaClusterITCase {
     void consumeFailsWhenMoreRecordsArrive() {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("long");
         KAFKA.cluster().createTopic(topic, 1);
-        List<RecordMetadata> landed = KAFKA.cluster().produce(List.of(
-                new ProducerRecord<>(topic, null, "a".getBytes(UTF_8)),
-                new ProducerRecord<>(topic, null, "b".getBytes(UTF_8))));
+        List<RecordMetadata> landed = KAFKA.cluster()
+                .produce(List.of(
+                        new ProducerRecord<>(topic, null, "a".getBytes(UTF_8)),
+                        new ProducerRecord<>(topic, null, "b".getBytes(UTF_8))));
         assertThat(landed).extracting(RecordMetadata::offset).containsExactly(0L, 1L);
 
         assertThatThrownBy(() -> KAFKA.cluster().consume(topic, 1, TIMEOUT))
@@ -108,14 +108,18 @@ class EmbeddedKafkaClusterITCase {
 
     @Test
     void threeBrokerClusterKeepsTransactionsWorkingWithOneBrokerDownAndTakesItBack() throws Exception {
-        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().setBrokers(3).build().start()) {
+        try (EmbeddedKafkaCluster cluster =
+                EmbeddedKafkaCluster.builder().setBrokers(3).build().start()) {
             assertThat(cluster.brokerIds()).hasSize(3);
             String topic = EmbeddedKafkaCluster.uniqueTopicName("fault");
             cluster.createTopic(topic, 3);
             try (Admin admin = cluster.createAdmin()) {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get().get(topic);
-                assertThat(description.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+                TopicDescription description = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic);
+                assertThat(description.partitions())
+                        .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
             }
 
             int victim = cluster.brokerIds().iterator().next();
@@ -128,25 +132,32 @@ class EmbeddedKafkaClusterITCase {
             // Started again, the broker rejoins every partition's ISR and serves as before.
             cluster.startBroker(victim);
             try (Admin admin = cluster.createAdmin()) {
-                assertThat(admin.describeCluster().nodes().get()).extracting(node -> node.id())
+                assertThat(admin.describeCluster().nodes().get())
+                        .extracting(node -> node.id())
                         .containsExactlyInAnyOrderElementsOf(cluster.brokerIds());
                 long deadline = System.nanoTime() + TIMEOUT.toNanos();
                 while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
                         .allMatch(p -> p.isr().size() == 3)) {
-                    assertThat(System.nanoTime()).as("ISR of 3 again within " + TIMEOUT).isLessThan(deadline);
+                    assertThat(System.nanoTime())
+                            .as("ISR of 3 again within " + TIMEOUT)
+                            .isLessThan(deadline);
                     TimeUnit.MILLISECONDS.sleep(100); // polling interval of a condition
                 }
             }
-            cluster.stopBroker(cluster.brokerIds().stream().filter(id -> id != victim).findFirst().orElseThrow());
+            cluster.stopBroker(cluster.brokerIds().stream()
+                    .filter(id -> id != victim)
+                    .findFirst()
+                    .orElseThrow());
             produceCommittedAndAborted(cluster, topic, "tx2-" + topic);
-            assertThat(cluster.consume(topic, 2, TIMEOUT)).extracting(r -> new String(r.value(), UTF_8))
+            assertThat(cluster.consume(topic, 2, TIMEOUT))
+                    .extracting(r -> new String(r.value(), UTF_8))
                     .containsExactly("committed", "committed");
         }
     }
 
     private static void produceCommittedAndAborted(EmbeddedKafkaCluster cluster, String topic, String txId) {
-        try (KafkaProducer<byte[], byte[]> producer = cluster.createProducer(
-                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txId))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                cluster.createProducer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txId))) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, 0, "k".getBytes(UTF_8), "committed".getBytes(UTF_8)));

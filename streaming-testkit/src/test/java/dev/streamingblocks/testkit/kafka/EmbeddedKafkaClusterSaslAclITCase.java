@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EmbeddedKafkaClusterSaslAclITCase {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(
-            EmbeddedKafkaCluster.builder().setSaslPlainWithAcls());
+    static final KafkaClusterExtension KAFKA =
+            new KafkaClusterExtension(EmbeddedKafkaCluster.builder().setSaslPlainWithAcls());
 
     private static Admin restrictedAdmin() {
         Properties props = new Properties();
@@ -47,17 +46,21 @@ class EmbeddedKafkaClusterSaslAclITCase {
         String topic = EmbeddedKafkaCluster.uniqueTopicName("secured");
         KAFKA.cluster().createTopic(topic, 1);
         try (Admin admin = restrictedAdmin()) {
-            String broker = Integer.toString(KAFKA.cluster().brokerIds().iterator().next());
-            assertThatThrownBy(() -> admin.describeConfigs(
-                            List.of(new ConfigResource(ConfigResource.Type.BROKER, broker)))
-                    .all().get(30, TimeUnit.SECONDS))
+            String broker =
+                    Integer.toString(KAFKA.cluster().brokerIds().iterator().next());
+            assertThatThrownBy(
+                            () -> admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.BROKER, broker)))
+                                    .all()
+                                    .get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(ClusterAuthorizationException.class);
-            assertThatThrownBy(() -> admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS))
+            assertThatThrownBy(() ->
+                            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
             // Connecting and listing the brokers needs no ACL.
-            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                    .hasSize(1);
         }
     }
 
@@ -66,8 +69,10 @@ class EmbeddedKafkaClusterSaslAclITCase {
         assertThatThrownBy(() -> EmbeddedKafkaCluster.builder().build().restrictedUserProperties())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("restrictedUserProperties() needs a cluster built with setSaslPlainWithAcls()");
-        assertThat(KAFKA.cluster().restrictedUserProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
-                .containsEntry("sasl.mechanism", "PLAIN").containsKey("sasl.jaas.config");
+        assertThat(KAFKA.cluster().restrictedUserProperties())
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsKey("sasl.jaas.config");
         assertThat(Map.copyOf(KAFKA.cluster().restrictedUserProperties())).hasSize(3);
     }
 }

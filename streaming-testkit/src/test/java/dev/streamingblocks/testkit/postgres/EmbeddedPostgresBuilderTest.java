@@ -9,7 +9,8 @@ class EmbeddedPostgresBuilderTest {
 
     @Test
     void rejectsDatabaseThatIsNoIdentifier() {
-        assertThatThrownBy(() -> EmbeddedPostgres.builder().setDatabase("drop table; --").build())
+        assertThatThrownBy(() ->
+                        EmbeddedPostgres.builder().setDatabase("drop table; --").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("database must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters),"
                         + " but was 'drop table; --'");
@@ -52,9 +53,11 @@ class EmbeddedPostgresBuilderTest {
 
     @Test
     void toStringHidesThePassword() {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPassword("s3cr3t-pw").build();
+        EmbeddedPostgres postgres =
+                EmbeddedPostgres.builder().setPassword("s3cr3t-pw").build();
         assertThat(postgres.toString())
-                .isEqualTo("EmbeddedPostgres{database=analytics, user=analytics, port=-, dataDirectory=temporary, state=NEW}")
+                .isEqualTo(
+                        "EmbeddedPostgres{database=analytics, user=analytics, port=-, dataDirectory=temporary, state=NEW}")
                 .doesNotContain("s3cr3t-pw");
     }
 

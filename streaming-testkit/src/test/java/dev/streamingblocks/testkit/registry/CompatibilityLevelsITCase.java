@@ -49,15 +49,12 @@ class CompatibilityLevelsITCase {
                 Arguments.of(CompatibilityLevel.NONE, List.of(BASE), ADDED_WITHOUT_DEFAULT, true),
                 Arguments.of(CompatibilityLevel.NONE, List.of(WITH_NOTE), BASE, true),
                 Arguments.of(CompatibilityLevel.NONE, List.of(BASE), TestSchemas.PAYMENT, true),
-
                 Arguments.of(CompatibilityLevel.BACKWARD, List.of(BASE), ADDED_WITH_DEFAULT, true),
                 Arguments.of(CompatibilityLevel.BACKWARD, List.of(WITH_NOTE), BASE, true),
                 Arguments.of(CompatibilityLevel.BACKWARD, List.of(BASE), ADDED_WITHOUT_DEFAULT, false),
-
                 Arguments.of(CompatibilityLevel.FORWARD, List.of(BASE), ADDED_WITHOUT_DEFAULT, true),
                 Arguments.of(CompatibilityLevel.FORWARD, List.of(BASE), ADDED_WITH_DEFAULT, true),
                 Arguments.of(CompatibilityLevel.FORWARD, List.of(WITH_NOTE), BASE, false),
-
                 Arguments.of(CompatibilityLevel.FULL, List.of(BASE), ADDED_WITH_DEFAULT, true),
                 Arguments.of(CompatibilityLevel.FULL, List.of(BASE), ADDED_WITHOUT_DEFAULT, false),
                 Arguments.of(CompatibilityLevel.FULL, List.of(WITH_NOTE), BASE, false),
@@ -65,15 +62,33 @@ class CompatibilityLevelsITCase {
                 // Transitive levels judge every live version, not only the latest:
                 // {id} -> {id, amount=0} -> {id, amount} reads v2's data but not v1's.
                 Arguments.of(CompatibilityLevel.BACKWARD, List.of(BASE, ADDED_WITH_DEFAULT), AMOUNT_REQUIRED, true),
-                Arguments.of(CompatibilityLevel.BACKWARD_TRANSITIVE, List.of(BASE, ADDED_WITH_DEFAULT), AMOUNT_REQUIRED, false),
-                Arguments.of(CompatibilityLevel.BACKWARD_TRANSITIVE, List.of(BASE, ADDED_WITH_DEFAULT), TWO_DEFAULTS, true),
+                Arguments.of(
+                        CompatibilityLevel.BACKWARD_TRANSITIVE,
+                        List.of(BASE, ADDED_WITH_DEFAULT),
+                        AMOUNT_REQUIRED,
+                        false),
+                Arguments.of(
+                        CompatibilityLevel.BACKWARD_TRANSITIVE, List.of(BASE, ADDED_WITH_DEFAULT), TWO_DEFAULTS, true),
                 // {id, amount} -> {id, amount=0} -> {id}: v2 reads {id}'s data, v1 cannot.
                 Arguments.of(CompatibilityLevel.FORWARD, List.of(AMOUNT_REQUIRED, ADDED_WITH_DEFAULT), BASE, true),
-                Arguments.of(CompatibilityLevel.FORWARD_TRANSITIVE, List.of(AMOUNT_REQUIRED, ADDED_WITH_DEFAULT), BASE, false),
-                Arguments.of(CompatibilityLevel.FORWARD_TRANSITIVE, List.of(BASE, ADDED_WITH_DEFAULT), ADDED_WITHOUT_DEFAULT, true),
+                Arguments.of(
+                        CompatibilityLevel.FORWARD_TRANSITIVE,
+                        List.of(AMOUNT_REQUIRED, ADDED_WITH_DEFAULT),
+                        BASE,
+                        false),
+                Arguments.of(
+                        CompatibilityLevel.FORWARD_TRANSITIVE,
+                        List.of(BASE, ADDED_WITH_DEFAULT),
+                        ADDED_WITHOUT_DEFAULT,
+                        true),
                 Arguments.of(CompatibilityLevel.FULL, List.of(AMOUNT_REQUIRED, ADDED_WITH_DEFAULT), BASE, true),
-                Arguments.of(CompatibilityLevel.FULL_TRANSITIVE, List.of(AMOUNT_REQUIRED, ADDED_WITH_DEFAULT), BASE, false),
-                Arguments.of(CompatibilityLevel.FULL_TRANSITIVE, List.of(BASE, ADDED_WITH_DEFAULT), BASE.replace("Order\",", "Order\",\"doc\":\"same\","), true));
+                Arguments.of(
+                        CompatibilityLevel.FULL_TRANSITIVE, List.of(AMOUNT_REQUIRED, ADDED_WITH_DEFAULT), BASE, false),
+                Arguments.of(
+                        CompatibilityLevel.FULL_TRANSITIVE,
+                        List.of(BASE, ADDED_WITH_DEFAULT),
+                        BASE.replace("Order\",", "Order\",\"doc\":\"same\","),
+                        true));
     }
 
     @ParameterizedTest(name = "{0}: {1} then {2} -> accepted={3}")
@@ -85,7 +100,9 @@ class CompatibilityLevelsITCase {
         Reply config = http.put("/config/" + subject, "{\"compatibility\":\"" + level.name() + "\"}");
         assertThat(config.body()).isEqualTo(tree("{\"compatibility\":\"" + level.name() + "\"}"));
         for (String schema : history) {
-            assertThat(http.register(subject, schema).status()).as("history %s", schema).isEqualTo(200);
+            assertThat(http.register(subject, schema).status())
+                    .as("history %s", schema)
+                    .isEqualTo(200);
         }
 
         // The check endpoint without a version judges against the same versions registration does.
@@ -96,7 +113,10 @@ class CompatibilityLevelsITCase {
         Reply registration = http.register(subject, candidate);
         if (accepted) {
             assertThat(registration.status()).isEqualTo(200);
-            assertThat(http.get("/subjects/" + subject + "/versions/latest").body().get("version").asInt())
+            assertThat(http.get("/subjects/" + subject + "/versions/latest")
+                            .body()
+                            .get("version")
+                            .asInt())
                     .isEqualTo(history.size() + 1);
         } else {
             assertThat(registration.status()).isEqualTo(409);
@@ -105,7 +125,8 @@ class CompatibilityLevelsITCase {
                     .startsWith("Schema being registered is incompatible with an earlier schema for subject \""
                             + subject + "\", details: [{errorType:'")
                     .endsWith("{compatibility: '" + level.name() + "'}]");
-            assertThat(http.get("/subjects/" + subject + "/versions").body().size()).isEqualTo(history.size());
+            assertThat(http.get("/subjects/" + subject + "/versions").body().size())
+                    .isEqualTo(history.size());
         }
     }
 

@@ -26,21 +26,18 @@ class ConfluentClientITCase {
     private static final AtomicInteger SUBJECTS = new AtomicInteger();
 
     private static final AvroSchema ORDER_V1 =
-            new AvroSchema(
-                    "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
-                            + "{\"name\":\"id\",\"type\":\"string\"}]}");
+            new AvroSchema("{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
+                    + "{\"name\":\"id\",\"type\":\"string\"}]}");
     /** BACKWARD compatible with v1: the added field has a default. */
     private static final AvroSchema ORDER_V2 =
-            new AvroSchema(
-                    "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
-                            + "{\"name\":\"id\",\"type\":\"string\"},"
-                            + "{\"name\":\"amount\",\"type\":\"long\",\"default\":0}]}");
+            new AvroSchema("{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
+                    + "{\"name\":\"id\",\"type\":\"string\"},"
+                    + "{\"name\":\"amount\",\"type\":\"long\",\"default\":0}]}");
     /** Not BACKWARD compatible with v1: the added field has no default. */
     private static final AvroSchema ORDER_NO_DEFAULT =
-            new AvroSchema(
-                    "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
-                            + "{\"name\":\"id\",\"type\":\"string\"},"
-                            + "{\"name\":\"currency\",\"type\":\"string\"}]}");
+            new AvroSchema("{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
+                    + "{\"name\":\"id\",\"type\":\"string\"},"
+                    + "{\"name\":\"currency\",\"type\":\"string\"}]}");
 
     private CachedSchemaRegistryClient client;
     private String subject;
@@ -95,14 +92,12 @@ class ConfluentClientITCase {
         assertThat(latest.getId()).isEqualTo(v2);
 
         RestClientException rejected =
-                catchThrowableOfType(
-                        RestClientException.class, () -> client.register(subject, ORDER_NO_DEFAULT));
+                catchThrowableOfType(RestClientException.class, () -> client.register(subject, ORDER_NO_DEFAULT));
         assertThat(rejected.getStatus()).isEqualTo(409);
         assertThat(rejected.getErrorCode()).isEqualTo(409);
         assertThat(rejected.getMessage())
-                .startsWith(
-                        "Schema being registered is incompatible with an earlier schema for subject \""
-                                + subject + "\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'")
+                .startsWith("Schema being registered is incompatible with an earlier schema for subject \"" + subject
+                        + "\", details: [{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'")
                 .contains("{oldSchemaVersion: 2}", "{compatibility: 'BACKWARD'}")
                 .endsWith("; error code: 409");
     }
@@ -139,8 +134,7 @@ class ConfluentClientITCase {
         assertThat(client.getAllVersions(subject)).containsExactly(1, 2);
 
         RestClientException invalid =
-                catchThrowableOfType(
-                        RestClientException.class, () -> client.updateCompatibility(subject, "SIDEWAYS"));
+                catchThrowableOfType(RestClientException.class, () -> client.updateCompatibility(subject, "SIDEWAYS"));
         assertThat(invalid.getStatus()).isEqualTo(422);
         assertThat(invalid.getErrorCode()).isEqualTo(42203);
     }
@@ -164,12 +158,10 @@ class ConfluentClientITCase {
     @Test
     void mapsRegistryErrorsToRestClientExceptionsWithConfluentsCodes() throws Exception {
         RestClientException noSubject =
-                catchThrowableOfType(
-                        RestClientException.class, () -> client.getLatestSchemaMetadata(subject));
+                catchThrowableOfType(RestClientException.class, () -> client.getLatestSchemaMetadata(subject));
         assertThat(noSubject.getStatus()).isEqualTo(404);
         assertThat(noSubject.getErrorCode()).isEqualTo(40401);
-        assertThat(noSubject.getMessage())
-                .isEqualTo("Subject '" + subject + "' not found.; error code: 40401");
+        assertThat(noSubject.getMessage()).isEqualTo("Subject '" + subject + "' not found.; error code: 40401");
 
         RestClientException noSchema =
                 catchThrowableOfType(RestClientException.class, () -> client.getSchemaById(987654));
@@ -215,8 +207,7 @@ class ConfluentClientITCase {
         long before = REGISTRY.registry().requestCount();
 
         RestClientException failed =
-                catchThrowableOfType(
-                        RestClientException.class, () -> client.getLatestSchemaMetadata(subject));
+                catchThrowableOfType(RestClientException.class, () -> client.getLatestSchemaMetadata(subject));
         assertThat(failed.getStatus()).isEqualTo(503);
         assertThat(failed.getErrorCode()).isEqualTo(503);
         assertThat(failed.getMessage())
@@ -229,18 +220,17 @@ class ConfluentClientITCase {
 
     @Test
     void sendsBasicAuthCredentialsConfiguredTheConfluentWay() throws Exception {
-        try (EmbeddedSchemaRegistry secured =
-                        EmbeddedSchemaRegistry.builder().setBasicAuth("flink", "s3cret!").build()) {
+        try (EmbeddedSchemaRegistry secured = EmbeddedSchemaRegistry.builder()
+                .setBasicAuth("flink", "s3cret!")
+                .build()) {
             secured.start();
-            try (CachedSchemaRegistryClient authorized =
-                            new CachedSchemaRegistryClient(
-                                    secured.url(),
-                                    10,
-                                    Map.of(
-                                            "basic.auth.credentials.source", "USER_INFO",
-                                            "basic.auth.user.info", "flink:s3cret!"));
-                    CachedSchemaRegistryClient anonymous =
-                            new CachedSchemaRegistryClient(secured.url(), 10)) {
+            try (CachedSchemaRegistryClient authorized = new CachedSchemaRegistryClient(
+                            secured.url(),
+                            10,
+                            Map.of(
+                                    "basic.auth.credentials.source", "USER_INFO",
+                                    "basic.auth.user.info", "flink:s3cret!"));
+                    CachedSchemaRegistryClient anonymous = new CachedSchemaRegistryClient(secured.url(), 10)) {
                 assertThat(authorized.register(subject, ORDER_V1)).isEqualTo(1);
 
                 RestClientException denied =

@@ -36,7 +36,9 @@ class EmbeddedSchemaRegistryBuilderTest {
 
     @Test
     void rejectsANullDefaultCompatibility() {
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setDefaultCompatibility(null).build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setDefaultCompatibility(null)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("defaultCompatibility must not be null");
     }
@@ -44,38 +46,48 @@ class EmbeddedSchemaRegistryBuilderTest {
     @Test
     void rejectsAStorageFileItCannotCreate() {
         Path missingDir = dir.resolve("absent").resolve("registry.jsonl");
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setStorageFile(missingDir).build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setStorageFile(missingDir)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("storageFile's directory does not exist: " + dir.resolve("absent"));
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setStorageFile(dir).build())
+        assertThatThrownBy(() ->
+                        EmbeddedSchemaRegistry.builder().setStorageFile(dir).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("storageFile must be a file, but is a directory: " + dir);
     }
 
     @Test
     void rejectsIncompleteBasicAuthWithoutEchoingThePassword() {
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setBasicAuth(null, "pw-123").build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setBasicAuth(null, "pw-123")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("basicAuth user must not be empty");
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setBasicAuth("", "pw-123").build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setBasicAuth("", "pw-123")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("basicAuth user must not be empty");
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setBasicAuth("a:b", "pw-123").build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setBasicAuth("a:b", "pw-123")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("basicAuth user must not contain ':'");
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setBasicAuth("flink", null).build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setBasicAuth("flink", null)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("basicAuth password must not be null");
     }
 
     @Test
     void toStringNeverShowsCredentials() {
-        EmbeddedSchemaRegistry registry =
-                EmbeddedSchemaRegistry.builder()
-                        .setBasicAuth("flink", "pw-123")
-                        .setStorageFile(dir.resolve("r.jsonl"))
-                        .setDefaultCompatibility(CompatibilityLevel.FULL_TRANSITIVE)
-                        .build();
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+                .setBasicAuth("flink", "pw-123")
+                .setStorageFile(dir.resolve("r.jsonl"))
+                .setDefaultCompatibility(CompatibilityLevel.FULL_TRANSITIVE)
+                .build();
         assertThat(registry.toString())
                 .isEqualTo("EmbeddedSchemaRegistry{url=not serving, storageFile=" + dir.resolve("r.jsonl")
                         + ", defaultCompatibility=FULL_TRANSITIVE, basicAuth=on}");
@@ -84,10 +96,13 @@ class EmbeddedSchemaRegistryBuilderTest {
     @Test
     void httpsNeedsAnExistingKeyStoreAndAPassword() {
         Path missing = dir.resolve("missing.p12");
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setHttps(missing, "store-pw-1").build())
+        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder()
+                        .setHttps(missing, "store-pw-1")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("https keyStore must be an existing file, was " + missing);
-        assertThatThrownBy(() -> EmbeddedSchemaRegistry.builder().setHttps(dir, null).build())
+        assertThatThrownBy(() ->
+                        EmbeddedSchemaRegistry.builder().setHttps(dir, null).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("https keyStore must be an existing file, was " + dir);
     }

@@ -22,19 +22,20 @@ class EmbeddedSchemaRegistryDurabilityITCase {
     Path dir;
 
     private static EmbeddedSchemaRegistry started(Path file) {
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
+        EmbeddedSchemaRegistry registry =
+                EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
         registry.start();
         return registry;
     }
 
     private static String registerLine(String subject, int version, int id, String schema) {
-        return RegistryHttp.json(
-                RegistryHttp.MAPPER.createObjectNode()
-                        .put("op", "register")
-                        .put("subject", subject)
-                        .put("version", version)
-                        .put("id", id)
-                        .put("schema", schema));
+        return RegistryHttp.json(RegistryHttp.MAPPER
+                .createObjectNode()
+                .put("op", "register")
+                .put("subject", subject)
+                .put("version", version)
+                .put("id", id)
+                .put("schema", schema));
     }
 
     @Test
@@ -43,18 +44,20 @@ class EmbeddedSchemaRegistryDurabilityITCase {
         // would then resolve one writer's id to the other's schema.
         Path file = dir.resolve("shared.jsonl");
         try (EmbeddedSchemaRegistry first = started(file)) {
-            EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
+            EmbeddedSchemaRegistry second =
+                    EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
             assertThatThrownBy(second::start)
                     .isExactlyInstanceOf(IllegalStateException.class)
                     .hasMessage("Schema registry storage file " + file
                             + " is in use by another registry (in this or another process)");
             second.close();
-            assertThat(new RegistryHttp(first.url()).register("orders-value", ORDER_V1).body())
+            assertThat(new RegistryHttp(first.url())
+                            .register("orders-value", ORDER_V1)
+                            .body())
                     .isEqualTo(tree("{\"id\":1}"));
         }
         try (EmbeddedSchemaRegistry again = started(file)) {
-            assertThat(new RegistryHttp(again.url()).get("/subjects").body())
-                    .isEqualTo(tree("[\"orders-value\"]"));
+            assertThat(new RegistryHttp(again.url()).get("/subjects").body()).isEqualTo(tree("[\"orders-value\"]"));
         }
     }
 
@@ -69,9 +72,14 @@ class EmbeddedSchemaRegistryDurabilityITCase {
             assertThat(http.register("copy-value", ORDER_V1).body()).isEqualTo(tree("{\"id\":1}"));
             assertThat(http.delete("/subjects/payments-value").status()).isEqualTo(200);
             assertThat(http.delete("/subjects/copy-value/versions/1").status()).isEqualTo(200);
-            assertThat(http.delete("/subjects/copy-value/versions/1?permanent=true").status()).isEqualTo(200);
-            assertThat(http.put("/config/orders-value", "{\"compatibility\":\"FULL\"}").status()).isEqualTo(200);
-            assertThat(http.put("/config", "{\"compatibility\":\"NONE\"}").status()).isEqualTo(200);
+            assertThat(http.delete("/subjects/copy-value/versions/1?permanent=true")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(http.put("/config/orders-value", "{\"compatibility\":\"FULL\"}")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(http.put("/config", "{\"compatibility\":\"NONE\"}").status())
+                    .isEqualTo(200);
         }
 
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -98,8 +106,12 @@ class EmbeddedSchemaRegistryDurabilityITCase {
                     .isEqualTo(tree("[\"orders-value\",\"payments-value\"]"));
             assertThat(http.get("/subjects/orders-value/versions").body()).isEqualTo(tree("[1,2]"));
             assertThat(http.get("/subjects/orders-value/versions/latest").body())
-                    .isEqualTo(RegistryHttp.MAPPER.createObjectNode()
-                            .put("subject", "orders-value").put("version", 2).put("id", 2).put("schema", ORDER_V2));
+                    .isEqualTo(RegistryHttp.MAPPER
+                            .createObjectNode()
+                            .put("subject", "orders-value")
+                            .put("version", 2)
+                            .put("id", 2)
+                            .put("schema", ORDER_V2));
             // The soft-deleted subject's id still resolves.
             assertThat(http.get("/schemas/ids/3").body())
                     .isEqualTo(RegistryHttp.MAPPER.createObjectNode().put("schema", PAYMENT));
@@ -117,7 +129,10 @@ class EmbeddedSchemaRegistryDurabilityITCase {
             RegistryHttp http = new RegistryHttp(registry.url());
             assertThat(http.get("/subjects/orders-value/versions").body()).isEqualTo(tree("[1,2,3]"));
             assertThat(http.get("/subjects/payments-value/versions").body()).isEqualTo(tree("[2]"));
-            assertThat(http.register("more-value", TestSchemas.order(TestSchemas.ID + ",{\"name\":\"more\",\"type\":\"int\"}")).body())
+            assertThat(http.register(
+                                    "more-value",
+                                    TestSchemas.order(TestSchemas.ID + ",{\"name\":\"more\",\"type\":\"int\"}"))
+                            .body())
                     .isEqualTo(tree("{\"id\":5}"));
         }
     }
@@ -137,7 +152,8 @@ class EmbeddedSchemaRegistryDurabilityITCase {
         }
 
         assertThat(Files.readAllLines(file, StandardCharsets.UTF_8))
-                .containsExactly(registerLine("torn-value", 1, 7, ORDER_V1), registerLine("torn-value", 2, 8, ORDER_V2));
+                .containsExactly(
+                        registerLine("torn-value", 1, 7, ORDER_V1), registerLine("torn-value", 2, 8, ORDER_V2));
     }
 
     @Test
@@ -145,10 +161,12 @@ class EmbeddedSchemaRegistryDurabilityITCase {
         Path file = dir.resolve("corrupt.jsonl");
         Files.writeString(
                 file,
-                registerLine("a-value", 1, 1, ORDER_V1) + "\nnot json at all\n" + registerLine("a-value", 2, 2, ORDER_V2) + "\n",
+                registerLine("a-value", 1, 1, ORDER_V1) + "\nnot json at all\n"
+                        + registerLine("a-value", 2, 2, ORDER_V2) + "\n",
                 StandardCharsets.UTF_8);
 
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
+        EmbeddedSchemaRegistry registry =
+                EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
         assertThatThrownBy(registry::start)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("Schema registry storage file " + file + " has an unreadable line 2: ");
@@ -159,14 +177,14 @@ class EmbeddedSchemaRegistryDurabilityITCase {
     void refusesToStartOnAnEventItCannotReplay() throws Exception {
         Path file = dir.resolve("unknown-op.jsonl");
         Files.writeString(
-                file,
-                registerLine("a-value", 1, 1, ORDER_V1) + "\n{\"op\":\"explode\"}\n",
-                StandardCharsets.UTF_8);
+                file, registerLine("a-value", 1, 1, ORDER_V1) + "\n{\"op\":\"explode\"}\n", StandardCharsets.UTF_8);
 
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
+        EmbeddedSchemaRegistry registry =
+                EmbeddedSchemaRegistry.builder().setStorageFile(file).build();
         assertThatThrownBy(registry::start)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Schema registry storage file " + file + ": cannot replay event 2 (explode): unknown op 'explode'");
+                .hasMessage("Schema registry storage file " + file
+                        + ": cannot replay event 2 (explode): unknown op 'explode'");
         registry.close();
     }
 

@@ -47,7 +47,9 @@ class EmbeddedSchemaRegistryITCase {
 
     private int registered(String subjectName, String schema) {
         Reply reply = http.register(subjectName, schema);
-        assertThat(reply.status()).as("register %s: %s", subjectName, reply.body()).isEqualTo(200);
+        assertThat(reply.status())
+                .as("register %s: %s", subjectName, reply.body())
+                .isEqualTo(200);
         return reply.body().get("id").asInt();
     }
 
@@ -97,12 +99,8 @@ class EmbeddedSchemaRegistryITCase {
                 http.send("POST", "/subjects/" + subject + "/versions", schemaBody(ORDER_V1), "application/json");
         assertThat(plainJson.status()).isEqualTo(200);
 
-        Reply withCharset =
-                http.send(
-                        "POST",
-                        "/subjects/" + subject + "/versions",
-                        schemaBody(ORDER_V1),
-                        V1_JSON + "; charset=UTF-8");
+        Reply withCharset = http.send(
+                "POST", "/subjects/" + subject + "/versions", schemaBody(ORDER_V1), V1_JSON + "; charset=UTF-8");
         assertThat(withCharset.status()).isEqualTo(200);
         assertThat(withCharset.body()).isEqualTo(plainJson.body());
 
@@ -128,14 +126,12 @@ class EmbeddedSchemaRegistryITCase {
         assertThat(http.get("/subjects/" + subject + "/versions").body()).isEqualTo(tree("[1]"));
 
         // The same schema under another subject reuses the global id, as in Confluent.
-        assertThat(http.register(subject + "-other", pretty).body())
-                .isEqualTo(tree("{\"id\":" + id + "}"));
+        assertThat(http.register(subject + "-other", pretty).body()).isEqualTo(tree("{\"id\":" + id + "}"));
         Reply versions = http.get("/schemas/ids/" + id + "/versions");
         assertThat(versions.status()).isEqualTo(200);
         assertThat(versions.body())
-                .isEqualTo(
-                        tree("[{\"subject\":\"" + subject + "\",\"version\":1},"
-                                + "{\"subject\":\"" + subject + "-other\",\"version\":1}]"));
+                .isEqualTo(tree("[{\"subject\":\"" + subject + "\",\"version\":1}," + "{\"subject\":\"" + subject
+                        + "-other\",\"version\":1}]"));
 
         // A different schema gets a new id.
         int paymentId = registered(subject + "-payment", PAYMENT);
@@ -146,15 +142,19 @@ class EmbeddedSchemaRegistryITCase {
 
     @Test
     void ignoresUnknownFieldsAndAcceptsExplicitAvroType() {
-        String body =
-                RegistryHttp.json(
-                        Map.of(
-                                "schema", ORDER_V1,
-                                "schemaType", "AVRO",
-                                "references", List.of(),
-                                "metadata", Map.of("properties", Map.of("owner", "team-a")),
-                                "ruleSet", Map.of("domainRules", List.of()),
-                                "somethingNew", 42));
+        String body = RegistryHttp.json(Map.of(
+                "schema",
+                ORDER_V1,
+                "schemaType",
+                "AVRO",
+                "references",
+                List.of(),
+                "metadata",
+                Map.of("properties", Map.of("owner", "team-a")),
+                "ruleSet",
+                Map.of("domainRules", List.of()),
+                "somethingNew",
+                42));
         Reply reply = http.post("/subjects/" + subject + "/versions?normalize=false&unknownParam=x", body);
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body().get("id").asInt()).isPositive();
@@ -171,8 +171,8 @@ class EmbeddedSchemaRegistryITCase {
 
     @Test
     void rejectsUnparseableSchemas() {
-        Reply undefinedField =
-                http.register(subject, "{\"type\":\"record\",\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"nosuchtype\"}]}");
+        Reply undefinedField = http.register(
+                subject, "{\"type\":\"record\",\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"nosuchtype\"}]}");
         assertThat(undefinedField.status()).isEqualTo(422);
         assertThat(undefinedField.body()).isEqualTo(error(42201, "Invalid schema: Undefined schema: nosuchtype"));
 
@@ -181,8 +181,9 @@ class EmbeddedSchemaRegistryITCase {
         assertThat(undefinedType.body())
                 .isEqualTo(error(42201, "Invalid schema: the schema refers to a type that is not defined"));
 
-        Reply badDefault =
-                http.register(subject, "{\"type\":\"record\",\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}]}");
+        Reply badDefault = http.register(
+                subject,
+                "{\"type\":\"record\",\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"int\",\"default\":\"x\"}]}");
         assertThat(badDefault.status()).isEqualTo(422);
         assertThat(badDefault.body())
                 .isEqualTo(error(42201, "Invalid schema: Invalid default for field a: \"x\" not a \"int\""));
@@ -209,13 +210,12 @@ class EmbeddedSchemaRegistryITCase {
 
         assertThat(reply.status()).isEqualTo(409);
         assertThat(reply.body())
-                .isEqualTo(
-                        error(
-                                409,
-                                "Schema being registered is incompatible with an earlier schema for subject \""
-                                        + subject + "\", details: ["
-                                        + MISSING_CURRENCY + ", {oldSchemaVersion: 1}, {oldSchema: '"
-                                        + ORDER_V1 + "'}, {compatibility: 'BACKWARD'}]"));
+                .isEqualTo(error(
+                        409,
+                        "Schema being registered is incompatible with an earlier schema for subject \""
+                                + subject + "\", details: ["
+                                + MISSING_CURRENCY + ", {oldSchemaVersion: 1}, {oldSchema: '"
+                                + ORDER_V1 + "'}, {compatibility: 'BACKWARD'}]"));
         assertThat(http.get("/subjects/" + subject + "/versions").body()).isEqualTo(tree("[1]"));
     }
 
@@ -236,8 +236,7 @@ class EmbeddedSchemaRegistryITCase {
 
         Reply missingSubject = http.post("/subjects/" + subject + "-absent", schemaBody(ORDER_V1));
         assertThat(missingSubject.status()).isEqualTo(404);
-        assertThat(missingSubject.body())
-                .isEqualTo(error(40401, "Subject '" + subject + "-absent' not found."));
+        assertThat(missingSubject.body()).isEqualTo(error(40401, "Subject '" + subject + "-absent' not found."));
     }
 
     @Test
@@ -254,7 +253,8 @@ class EmbeddedSchemaRegistryITCase {
 
         Reply subjects = http.get("/schemas/ids/" + id + "/subjects");
         assertThat(subjects.status()).isEqualTo(200);
-        assertThat(subjects.body()).contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
+        assertThat(subjects.body())
+                .contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
 
         Reply missing = http.get("/schemas/ids/99999");
         assertThat(missing.status()).isEqualTo(404);
@@ -268,14 +268,19 @@ class EmbeddedSchemaRegistryITCase {
 
         Reply subjects = http.get("/subjects");
         assertThat(subjects.status()).isEqualTo(200);
-        assertThat(subjects.body()).contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
+        assertThat(subjects.body())
+                .contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
 
         assertThat(http.get("/subjects/" + subject + "/versions").body()).isEqualTo(tree("[1,2]"));
 
-        assertThat(http.get("/subjects/" + subject + "/versions/1").body()).isEqualTo(version(subject, 1, id1, ORDER_V1));
-        assertThat(http.get("/subjects/" + subject + "/versions/2").body()).isEqualTo(version(subject, 2, id2, ORDER_V2));
-        assertThat(http.get("/subjects/" + subject + "/versions/latest").body()).isEqualTo(version(subject, 2, id2, ORDER_V2));
-        assertThat(http.get("/subjects/" + subject + "/versions/-1").body()).isEqualTo(version(subject, 2, id2, ORDER_V2));
+        assertThat(http.get("/subjects/" + subject + "/versions/1").body())
+                .isEqualTo(version(subject, 1, id1, ORDER_V1));
+        assertThat(http.get("/subjects/" + subject + "/versions/2").body())
+                .isEqualTo(version(subject, 2, id2, ORDER_V2));
+        assertThat(http.get("/subjects/" + subject + "/versions/latest").body())
+                .isEqualTo(version(subject, 2, id2, ORDER_V2));
+        assertThat(http.get("/subjects/" + subject + "/versions/-1").body())
+                .isEqualTo(version(subject, 2, id2, ORDER_V2));
 
         Reply rawSchema = http.get("/subjects/" + subject + "/versions/1/schema");
         assertThat(rawSchema.status()).isEqualTo(200);
@@ -323,16 +328,20 @@ class EmbeddedSchemaRegistryITCase {
         Reply all = http.get("/schemas?subjectPrefix=" + subject);
         assertThat(all.status()).isEqualTo(200);
         assertThat(all.body())
-                .isEqualTo(RegistryHttp.MAPPER.createArrayNode()
+                .isEqualTo(RegistryHttp.MAPPER
+                        .createArrayNode()
                         .add(version(subject + "-a", 1, id1, ORDER_V1))
                         .add(version(subject + "-a", 2, id2, ORDER_V2))
                         .add(version(subject + "-b", 1, id3, PAYMENT)));
 
-        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&latestOnly=true").body())
-                .isEqualTo(RegistryHttp.MAPPER.createArrayNode()
+        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&latestOnly=true")
+                        .body())
+                .isEqualTo(RegistryHttp.MAPPER
+                        .createArrayNode()
                         .add(version(subject + "-a", 2, id2, ORDER_V2))
                         .add(version(subject + "-b", 1, id3, PAYMENT)));
-        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&offset=1&limit=1").body())
+        assertThat(http.get("/schemas?subjectPrefix=" + subject + "&offset=1&limit=1")
+                        .body())
                 .isEqualTo(RegistryHttp.MAPPER.createArrayNode().add(version(subject + "-a", 2, id2, ORDER_V2)));
     }
 
@@ -354,9 +363,14 @@ class EmbeddedSchemaRegistryITCase {
         assertThat(http.send("GET", "/config", null, null, "application/json").contentType())
                 .isEqualTo("application/json");
         assertThat(http.send("GET", "/config", null, null, "*/*").contentType()).isEqualTo(V1_JSON);
-        assertThat(http.send("GET", "/config", null, null,
-                        "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9,"
-                                + " application/json; qs=0.5").contentType())
+        assertThat(http.send(
+                                "GET",
+                                "/config",
+                                null,
+                                null,
+                                "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9,"
+                                        + " application/json; qs=0.5")
+                        .contentType())
                 .isEqualTo(V1_JSON);
     }
 
@@ -370,18 +384,24 @@ class EmbeddedSchemaRegistryITCase {
         Reply permanentFirst = http.delete("/subjects/" + subject + "?permanent=true");
         assertThat(permanentFirst.status()).isEqualTo(404);
         assertThat(permanentFirst.body())
-                .isEqualTo(error(40405, "Subject '" + subject + "' was not deleted first before being permanently deleted"));
+                .isEqualTo(error(
+                        40405, "Subject '" + subject + "' was not deleted first before being permanently deleted"));
 
         Reply soft = http.delete("/subjects/" + subject);
         assertThat(soft.status()).isEqualTo(200);
         assertThat(soft.body()).isEqualTo(tree("[1,2]"));
 
-        assertThat(http.get("/subjects").body()).doesNotContain(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
-        assertThat(http.get("/subjects?deleted=true").body()).contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
+        assertThat(http.get("/subjects").body())
+                .doesNotContain(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
+        assertThat(http.get("/subjects?deleted=true").body())
+                .contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
         assertThat(http.get("/subjects/" + subject + "/versions").body())
                 .isEqualTo(error(40401, "Subject '" + subject + "' not found."));
-        assertThat(http.get("/subjects/" + subject + "/versions?deleted=true").body()).isEqualTo(tree("[1,2]"));
-        assertThat(http.get("/subjects/" + subject + "/versions?deletedOnly=true").body()).isEqualTo(tree("[1,2]"));
+        assertThat(http.get("/subjects/" + subject + "/versions?deleted=true").body())
+                .isEqualTo(tree("[1,2]"));
+        assertThat(http.get("/subjects/" + subject + "/versions?deletedOnly=true")
+                        .body())
+                .isEqualTo(tree("[1,2]"));
         // Consumers of old data keep working: the id still resolves.
         assertThat(http.get("/schemas/ids/" + id).body())
                 .isEqualTo(RegistryHttp.MAPPER.createObjectNode().put("schema", ORDER_V1));
@@ -389,12 +409,14 @@ class EmbeddedSchemaRegistryITCase {
         Reply softAgain = http.delete("/subjects/" + subject);
         assertThat(softAgain.status()).isEqualTo(404);
         assertThat(softAgain.body())
-                .isEqualTo(error(40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently"));
+                .isEqualTo(error(
+                        40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently"));
 
         Reply permanent = http.delete("/subjects/" + subject + "?permanent=true");
         assertThat(permanent.status()).isEqualTo(200);
         assertThat(permanent.body()).isEqualTo(tree("[1,2]"));
-        assertThat(http.get("/subjects?deleted=true").body()).doesNotContain(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
+        assertThat(http.get("/subjects?deleted=true").body())
+                .doesNotContain(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
 
         Reply gone = http.delete("/subjects/" + subject + "?permanent=true");
         assertThat(gone.status()).isEqualTo(404);
@@ -421,7 +443,9 @@ class EmbeddedSchemaRegistryITCase {
         Reply permanentFirst = http.delete("/subjects/" + subject + "/versions/1?permanent=true");
         assertThat(permanentFirst.status()).isEqualTo(404);
         assertThat(permanentFirst.body())
-                .isEqualTo(error(40407, "Subject '" + subject + "' Version 1 was not deleted first before being permanently deleted"));
+                .isEqualTo(error(
+                        40407,
+                        "Subject '" + subject + "' Version 1 was not deleted first before being permanently deleted"));
 
         Reply soft = http.delete("/subjects/" + subject + "/versions/1");
         assertThat(soft.status()).isEqualTo(200);
@@ -438,12 +462,16 @@ class EmbeddedSchemaRegistryITCase {
         Reply softAgain = http.delete("/subjects/" + subject + "/versions/1");
         assertThat(softAgain.status()).isEqualTo(404);
         assertThat(softAgain.body())
-                .isEqualTo(error(40406, "Subject '" + subject + "' Version 1 was soft deleted. Set permanent=true to delete permanently"));
+                .isEqualTo(error(
+                        40406,
+                        "Subject '" + subject
+                                + "' Version 1 was soft deleted. Set permanent=true to delete permanently"));
 
         Reply permanent = http.delete("/subjects/" + subject + "/versions/1?permanent=true");
         assertThat(permanent.status()).isEqualTo(200);
         assertThat(permanent.body()).isEqualTo(tree("1"));
-        assertThat(http.get("/subjects/" + subject + "/versions?deleted=true").body()).isEqualTo(tree("[2]"));
+        assertThat(http.get("/subjects/" + subject + "/versions?deleted=true").body())
+                .isEqualTo(tree("[2]"));
 
         Reply latest = http.delete("/subjects/" + subject + "/versions/latest");
         assertThat(latest.status()).isEqualTo(200);
@@ -467,7 +495,8 @@ class EmbeddedSchemaRegistryITCase {
         assertThat(http.get("/subjects/" + subject + "/versions").body()).isEqualTo(tree("[2]"));
         assertThat(http.get("/subjects/" + subject + "/versions/latest").body())
                 .isEqualTo(version(subject, 2, id, ORDER_V1));
-        assertThat(http.get("/subjects").body()).contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
+        assertThat(http.get("/subjects").body())
+                .contains(RegistryHttp.MAPPER.getNodeFactory().textNode(subject));
     }
 
     // ------------------------------------------------------------------ compatibility endpoint
@@ -487,8 +516,7 @@ class EmbeddedSchemaRegistryITCase {
 
         Reply verbose = http.post(path + "1?verbose=true", schemaBody(ORDER_WITH_CURRENCY));
         assertThat(verbose.status()).isEqualTo(200);
-        JsonNode expected =
-                RegistryHttp.MAPPER.createObjectNode().put("is_compatible", false);
+        JsonNode expected = RegistryHttp.MAPPER.createObjectNode().put("is_compatible", false);
         ((ObjectNode) expected)
                 .putArray("messages")
                 .add(MISSING_CURRENCY)
@@ -531,7 +559,8 @@ class EmbeddedSchemaRegistryITCase {
         Reply unset = http.get("/config/" + subject);
         assertThat(unset.status()).isEqualTo(404);
         assertThat(unset.body())
-                .isEqualTo(error(40408, "Subject '" + subject + "' does not have subject-level compatibility configured"));
+                .isEqualTo(
+                        error(40408, "Subject '" + subject + "' does not have subject-level compatibility configured"));
         assertThat(http.get("/config/" + subject + "?defaultToGlobal=true").body())
                 .isEqualTo(tree("{\"compatibilityLevel\":\"BACKWARD\"}"));
 
@@ -549,8 +578,10 @@ class EmbeddedSchemaRegistryITCase {
         Reply invalid = http.put("/config/" + subject, "{\"compatibility\":\"SIDEWAYS\"}");
         assertThat(invalid.status()).isEqualTo(422);
         assertThat(invalid.body())
-                .isEqualTo(error(42203, "Invalid compatibility level 'SIDEWAYS'. Valid values are none, backward,"
-                        + " forward, full, backward_transitive, forward_transitive, and full_transitive"));
+                .isEqualTo(error(
+                        42203,
+                        "Invalid compatibility level 'SIDEWAYS'. Valid values are none, backward,"
+                                + " forward, full, backward_transitive, forward_transitive, and full_transitive"));
 
         Reply deleted = http.delete("/config/" + subject);
         assertThat(deleted.status()).isEqualTo(200);

@@ -64,13 +64,15 @@ class EmbeddedSchemaRegistryLifecycleITCase {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().setPort(port).build()) {
+        try (EmbeddedSchemaRegistry registry =
+                EmbeddedSchemaRegistry.builder().setPort(port).build()) {
             registry.start();
             assertThat(registry.url()).isEqualTo("http://127.0.0.1:" + port);
             assertThat(new RegistryHttp(registry.url()).get("/mode").body())
                     .isEqualTo(tree("{\"mode\":\"READWRITE\"}"));
 
-            EmbeddedSchemaRegistry clash = EmbeddedSchemaRegistry.builder().setPort(port).build();
+            EmbeddedSchemaRegistry clash =
+                    EmbeddedSchemaRegistry.builder().setPort(port).build();
             assertThatThrownBy(clash::start)
                     .isInstanceOf(UncheckedIOException.class)
                     .hasMessage("EmbeddedSchemaRegistry cannot listen on 127.0.0.1:" + port);
@@ -80,15 +82,17 @@ class EmbeddedSchemaRegistryLifecycleITCase {
 
     @Test
     void basicAuthGuardsEveryRequest() {
-        try (EmbeddedSchemaRegistry registry =
-                        EmbeddedSchemaRegistry.builder().setBasicAuth("flink", "top-s3cret").build()) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+                .setBasicAuth("flink", "top-s3cret")
+                .build()) {
             registry.start();
             RegistryHttp anonymous = new RegistryHttp(registry.url());
             RegistryHttp wrong = anonymous.withBasicAuth("flink", "guess");
             RegistryHttp right = anonymous.withBasicAuth("flink", "top-s3cret");
 
             for (RegistryHttp denied : List.of(anonymous, wrong)) {
-                for (Reply reply : List.of(denied.get("/subjects"), denied.register("auth-value", ORDER_V1), denied.get("/"))) {
+                for (Reply reply :
+                        List.of(denied.get("/subjects"), denied.register("auth-value", ORDER_V1), denied.get("/"))) {
                     assertThat(reply.status()).isEqualTo(401);
                     assertThat(reply.body()).isEqualTo(error(401, "Unauthorized"));
                 }
@@ -106,13 +110,15 @@ class EmbeddedSchemaRegistryLifecycleITCase {
 
     @Test
     void globalConfigStartsAtTheBuildersDefaultAndCanBeChangedAndReset() {
-        try (EmbeddedSchemaRegistry registry =
-                        EmbeddedSchemaRegistry.builder().setDefaultCompatibility(CompatibilityLevel.NONE).build()) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+                .setDefaultCompatibility(CompatibilityLevel.NONE)
+                .build()) {
             registry.start();
             RegistryHttp http = new RegistryHttp(registry.url());
             assertThat(http.get("/config").body()).isEqualTo(tree("{\"compatibilityLevel\":\"NONE\"}"));
             http.register("global-value", ORDER_V1);
-            assertThat(http.register("global-value", ORDER_WITH_CURRENCY).status()).isEqualTo(200);
+            assertThat(http.register("global-value", ORDER_WITH_CURRENCY).status())
+                    .isEqualTo(200);
 
             Reply put = http.put("/config", "{\"compatibility\":\"FULL\"}");
             assertThat(put.status()).isEqualTo(200);
@@ -121,7 +127,8 @@ class EmbeddedSchemaRegistryLifecycleITCase {
             assertThat(http.get("/config/global-value?defaultToGlobal=true").body())
                     .isEqualTo(tree("{\"compatibilityLevel\":\"FULL\"}"));
             // FULL now rejects a new field without a default, which NONE let through above.
-            assertThat(http.register("global-value", order(ID + ",{\"name\":\"x\",\"type\":\"int\"}")).status())
+            assertThat(http.register("global-value", order(ID + ",{\"name\":\"x\",\"type\":\"int\"}"))
+                            .status())
                     .isEqualTo(409);
 
             Reply invalid = http.put("/config", "{\"compatibility\":null}");
@@ -139,8 +146,9 @@ class EmbeddedSchemaRegistryLifecycleITCase {
     void concurrentRegistrationsGetDistinctVersionsAndIds() throws Exception {
         int threads = 6;
         int perThread = 10;
-        try (EmbeddedSchemaRegistry registry =
-                        EmbeddedSchemaRegistry.builder().setDefaultCompatibility(CompatibilityLevel.NONE).build()) {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder()
+                .setDefaultCompatibility(CompatibilityLevel.NONE)
+                .build()) {
             registry.start();
             RegistryHttp http = new RegistryHttp(registry.url());
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -158,7 +166,10 @@ class EmbeddedSchemaRegistryLifecycleITCase {
                             assertThat(reply.status()).isEqualTo(200);
                             ids.add(reply.body().get("id").asInt());
                             // Everyone also registers one shared schema: it must get a single id.
-                            ids.add(-http.register("concurrent-shared", ORDER_V1).body().get("id").asInt());
+                            ids.add(-http.register("concurrent-shared", ORDER_V1)
+                                    .body()
+                                    .get("id")
+                                    .asInt());
                         }
                         return ids;
                     };
@@ -172,7 +183,9 @@ class EmbeddedSchemaRegistryLifecycleITCase {
                         if (id < 0) {
                             shared.add(-id);
                         } else {
-                            assertThat(distinct.add(id)).as("id %d given twice", id).isTrue();
+                            assertThat(distinct.add(id))
+                                    .as("id %d given twice", id)
+                                    .isTrue();
                         }
                     }
                 }
@@ -186,7 +199,8 @@ class EmbeddedSchemaRegistryLifecycleITCase {
                 }
                 assertThat(http.get("/subjects/concurrent-value/versions").body())
                         .isEqualTo(RegistryHttp.MAPPER.valueToTree(expectedVersions));
-                assertThat(http.get("/subjects/concurrent-shared/versions").body()).isEqualTo(tree("[1]"));
+                assertThat(http.get("/subjects/concurrent-shared/versions").body())
+                        .isEqualTo(tree("[1]"));
             } finally {
                 pool.shutdownNow();
             }

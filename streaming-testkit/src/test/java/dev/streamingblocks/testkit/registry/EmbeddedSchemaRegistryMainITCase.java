@@ -54,21 +54,24 @@ class EmbeddedSchemaRegistryMainITCase {
             builder.environment().put("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", userInfo);
         }
         Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> url = new CompletableFuture<>();
         // Reads the whole output so the child never blocks on a full pipe.
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.startsWith(READY)) {
-                        url.complete(line.substring(READY.length()));
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (String line = out.readLine(); line != null; line = out.readLine()) {
+                            if (line.startsWith(READY)) {
+                                url.complete(line.substring(READY.length()));
+                            }
+                        }
+                        url.completeExceptionally(new IllegalStateException("registry process ended without serving"));
+                    } catch (IOException e) {
+                        url.completeExceptionally(e);
                     }
-                }
-                url.completeExceptionally(new IllegalStateException("registry process ended without serving"));
-            } catch (IOException e) {
-                url.completeExceptionally(e);
-            }
-        }, "registry-child-output");
+                },
+                "registry-child-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -86,10 +89,14 @@ class EmbeddedSchemaRegistryMainITCase {
             RegistryHttp http = new RegistryHttp(child.url());
             assertThat(http.register("local-value", ORDER_V1).body()).isEqualTo(tree("{\"id\":1}"));
         }
-        try (Child child = launch(null, "--port", "0", "--storage-file", storage.toString(),
-                "--default-compatibility", "FULL")) {
+        try (Child child =
+                launch(null, "--port", "0", "--storage-file", storage.toString(), "--default-compatibility", "FULL")) {
             RegistryHttp http = new RegistryHttp(child.url());
-            assertThat(http.get("/subjects/local-value/versions/latest").body().get("id").asInt()).isEqualTo(1);
+            assertThat(http.get("/subjects/local-value/versions/latest")
+                            .body()
+                            .get("id")
+                            .asInt())
+                    .isEqualTo(1);
             assertThat(http.get("/config").body()).isEqualTo(tree("{\"compatibilityLevel\":\"FULL\"}"));
         }
     }
@@ -107,13 +114,17 @@ class EmbeddedSchemaRegistryMainITCase {
     void exitsWithUsageOnABadOption() throws Exception {
         List<String> command = List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                EmbeddedSchemaRegistry.class.getName(), "--colour", "blue");
+                "-cp",
+                System.getProperty("java.class.path"),
+                EmbeddedSchemaRegistry.class.getName(),
+                "--colour",
+                "blue");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(output).startsWith("Unknown option '--colour'\nUsage: java -cp <classpath> "
-                + EmbeddedSchemaRegistry.class.getName());
+        assertThat(output)
+                .startsWith("Unknown option '--colour'\nUsage: java -cp <classpath> "
+                        + EmbeddedSchemaRegistry.class.getName());
     }
 }

@@ -36,9 +36,7 @@ final class RegistryHttp {
     }
 
     RegistryHttp withBasicAuth(String user, String password) {
-        String token =
-                Base64.getEncoder()
-                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return new RegistryHttp(baseUrl, "Basic " + token);
     }
 

@@ -36,10 +36,11 @@ class SchemaRegistryExtensionITCase {
     @Test
     void stopsTheRegistryAfterAllTestsAndRefusesAccessOutsideThem() {
         SchemaRegistryExtension extension = new SchemaRegistryExtension();
-        String outside =
-                "The schema registry runs only while the test class runs; register"
-                        + " SchemaRegistryExtension on a static field with @RegisterExtension";
-        assertThatThrownBy(extension::url).isInstanceOf(IllegalStateException.class).hasMessage(outside);
+        String outside = "The schema registry runs only while the test class runs; register"
+                + " SchemaRegistryExtension on a static field with @RegisterExtension";
+        assertThatThrownBy(extension::url)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(outside);
 
         extension.beforeAll(null);
         String url = extension.url();
@@ -47,7 +48,9 @@ class SchemaRegistryExtensionITCase {
         extension.afterAll(null);
 
         assertThatThrownBy(() -> new RegistryHttp(url).get("/")).isInstanceOf(UncheckedIOException.class);
-        assertThatThrownBy(extension::registry).isInstanceOf(IllegalStateException.class).hasMessage(outside);
+        assertThatThrownBy(extension::registry)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(outside);
     }
 
     @Test
@@ -62,7 +65,10 @@ class SchemaRegistryExtensionITCase {
         @Test
         void seeTheOuterClassesRegistry() {
             assertThat(REGISTRY.url()).isEqualTo(OUTER_URL.get());
-            assertThat(new RegistryHttp(REGISTRY.url()).withBasicAuth("ext", "ext-pw").get("/mode").status())
+            assertThat(new RegistryHttp(REGISTRY.url())
+                            .withBasicAuth("ext", "ext-pw")
+                            .get("/mode")
+                            .status())
                     .isEqualTo(200);
         }
     }

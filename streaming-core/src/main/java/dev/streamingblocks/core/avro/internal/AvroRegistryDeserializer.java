@@ -66,13 +66,11 @@ public final class AvroRegistryDeserializer<T> {
     public static <T extends SpecificRecord> AvroRegistryDeserializer<T> forSpecific(
             SchemaRegistryClient client, Class<T> type) {
         SpecificData data = SpecificData.getForClass(type);
-        return new AvroRegistryDeserializer<>(
-                client, ReaderMode.SPECIFIC_CLASS, type, data.getSchema(type), data);
+        return new AvroRegistryDeserializer<>(client, ReaderMode.SPECIFIC_CLASS, type, data.getSchema(type), data);
     }
 
     /** Decodes GenericRecords in {@code readerSchema}, or in the writer schema when null. */
-    public static <T> AvroRegistryDeserializer<T> forGeneric(
-            SchemaRegistryClient client, Schema readerSchema) {
+    public static <T> AvroRegistryDeserializer<T> forGeneric(SchemaRegistryClient client, Schema readerSchema) {
         return new AvroRegistryDeserializer<>(
                 client,
                 readerSchema == null ? ReaderMode.GENERIC_WRITER : ReaderMode.GENERIC_READER,
@@ -107,13 +105,8 @@ public final class AvroRegistryDeserializer<T> {
             state.lastId = id;
             state.lastReader = reader;
         }
-        BinaryDecoder decoder =
-                DecoderFactory.get()
-                        .binaryDecoder(
-                                bytes,
-                                WireFormat.HEADER_SIZE,
-                                bytes.length - WireFormat.HEADER_SIZE,
-                                state.decoder);
+        BinaryDecoder decoder = DecoderFactory.get()
+                .binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, state.decoder);
         state.decoder = decoder;
         BoundedDecoder bounded = state.bounded.reset(decoder, bytes.length - WireFormat.HEADER_SIZE);
         T result;
@@ -125,15 +118,11 @@ public final class AvroRegistryDeserializer<T> {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedAvroDataException(
-                    "Avro record with writer schema id " + id + " could not be decoded: " + describe(e),
-                    id,
-                    e);
+                    "Avro record with writer schema id " + id + " could not be decoded: " + describe(e), id, e);
         } catch (StackOverflowError e) {
             // Random bytes can describe absurdly deep recursive records.
             throw new MalformedAvroDataException(
-                    "Avro record with writer schema id " + id + " could not be decoded: nesting too deep",
-                    id,
-                    e);
+                    "Avro record with writer schema id " + id + " could not be decoded: nesting too deep", id, e);
         }
         if (left != 0) {
             throw new MalformedAvroDataException(
@@ -187,12 +176,11 @@ public final class AvroRegistryDeserializer<T> {
                 }
                 Class<?> type = specificData.getClass(writer);
                 if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-                    throw new AvroSerdeException(
-                            "specific.avro.reader is true but no generated SpecificRecord class "
-                                    + writer.getFullName()
-                                    + " for writer schema id "
-                                    + id
-                                    + " is on the classpath");
+                    throw new AvroSerdeException("specific.avro.reader is true but no generated SpecificRecord class "
+                            + writer.getFullName()
+                            + " for writer schema id "
+                            + id
+                            + " is on the classpath");
                 }
                 Schema reader = specificData.getSchema(type);
                 checkCompatible(id, writer, reader);
@@ -256,9 +244,7 @@ public final class AvroRegistryDeserializer<T> {
 
         @Override
         public T read(T reuse, org.apache.avro.io.Decoder in) {
-            throw incompatible
-                    ? new IncompatibleReaderSchemaException(message, id)
-                    : new AvroSerdeException(message);
+            throw incompatible ? new IncompatibleReaderSchemaException(message, id) : new AvroSerdeException(message);
         }
     }
 

@@ -114,18 +114,16 @@ public final class AvroRegistrySerializer {
             RegisteredSchema latest = client.getLatestVersion(subject);
             // Writing with the latest version is only byte-exact when it is the record's schema;
             // anything else would write the record's fields under another schema's id.
-            if (!SchemaNormalization.toParsingForm(latest.schema())
-                    .equals(SchemaNormalization.toParsingForm(schema))) {
-                throw new AvroSerdeException(
-                        "use.latest.version: the latest version "
-                                + latest.version()
-                                + " (schema id "
-                                + latest.id()
-                                + ") of subject '"
-                                + subject
-                                + "' is not the record's schema "
-                                + schema.getFullName()
-                                + "; register the record's schema or turn on auto.register.schemas");
+            if (!SchemaNormalization.toParsingForm(latest.schema()).equals(SchemaNormalization.toParsingForm(schema))) {
+                throw new AvroSerdeException("use.latest.version: the latest version "
+                        + latest.version()
+                        + " (schema id "
+                        + latest.id()
+                        + ") of subject '"
+                        + subject
+                        + "' is not the record's schema "
+                        + schema.getFullName()
+                        + "; register the record's schema or turn on auto.register.schemas");
             }
             id = latest.id();
         } else {
@@ -190,9 +188,7 @@ public final class AvroRegistrySerializer {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof WriterKey other
-                    && other.schema == schema
-                    && Objects.equals(other.topic, topic);
+            return o instanceof WriterKey other && other.schema == schema && Objects.equals(other.topic, topic);
         }
 
         @Override

@@ -49,8 +49,8 @@ public final class BoundedDecoder extends Decoder {
 
     private long checkedCount(long count, String what) throws IOException {
         if (count > bodyLength) {
-            throw new EOFException(
-                    "the " + what + " block claims " + count + " item(s) but the body has only " + bodyLength + " byte(s)");
+            throw new EOFException("the " + what + " block claims " + count + " item(s) but the body has only "
+                    + bodyLength + " byte(s)");
         }
         return count;
     }

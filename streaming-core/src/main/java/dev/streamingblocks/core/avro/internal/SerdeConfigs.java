@@ -21,13 +21,12 @@ public final class SerdeConfigs {
         for (Map.Entry<String, ?> entry : config.entrySet()) {
             Object value = entry.getValue();
             if (value != null && !(value instanceof Serializable)) {
-                throw new IllegalArgumentException(
-                        "Configuration '"
-                                + entry.getKey()
-                                + "' has a value of type "
-                                + value.getClass().getName()
-                                + " that is not Serializable; a Flink schema ships its configuration to the task"
-                                + " managers, so pass a String or another Serializable value");
+                throw new IllegalArgumentException("Configuration '"
+                        + entry.getKey()
+                        + "' has a value of type "
+                        + value.getClass().getName()
+                        + " that is not Serializable; a Flink schema ships its configuration to the task"
+                        + " managers, so pass a String or another Serializable value");
             }
             copy.put(entry.getKey(), value);
         }

@@ -21,26 +21,20 @@ public final class WireFormat {
      */
     public static int readSchemaId(byte[] bytes, String what) {
         if (bytes.length < HEADER_SIZE) {
-            throw new InvalidWireFormatException(
-                    "Avro "
-                            + what
-                            + " has "
-                            + bytes.length
-                            + " byte(s), fewer than the "
-                            + HEADER_SIZE
-                            + " bytes of the Confluent wire-format header (magic byte 0 and a 4-byte schema id)");
+            throw new InvalidWireFormatException("Avro "
+                    + what
+                    + " has "
+                    + bytes.length
+                    + " byte(s), fewer than the "
+                    + HEADER_SIZE
+                    + " bytes of the Confluent wire-format header (magic byte 0 and a 4-byte schema id)");
         }
         if (bytes[0] != MAGIC_BYTE) {
-            throw new InvalidWireFormatException(
-                    String.format(
-                            "Unknown magic byte 0x%02X in Avro %s: expected 0x00 (Confluent wire format)",
-                            bytes[0] & 0xFF,
-                            what));
+            throw new InvalidWireFormatException(String.format(
+                    "Unknown magic byte 0x%02X in Avro %s: expected 0x00 (Confluent wire format)",
+                    bytes[0] & 0xFF, what));
         }
-        return ((bytes[1] & 0xFF) << 24)
-                | ((bytes[2] & 0xFF) << 16)
-                | ((bytes[3] & 0xFF) << 8)
-                | (bytes[4] & 0xFF);
+        return ((bytes[1] & 0xFF) << 24) | ((bytes[2] & 0xFF) << 16) | ((bytes[3] & 0xFF) << 8) | (bytes[4] & 0xFF);
     }
 
     /** Writes the 5-byte header for {@code schemaId} at {@code offset} of {@code target}. */

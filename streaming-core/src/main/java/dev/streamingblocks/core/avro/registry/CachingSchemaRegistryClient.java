@@ -1,11 +1,9 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.BoundedCache;
-
-import org.apache.avro.Schema;
-
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 
 /**
  * Caches the answers a serde asks for on every record, in front of any {@link
@@ -35,10 +33,9 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
     private final SchemaRegistryClient delegate;
     private final int maxSchemasPerSubject;
     private final BoundedCache<Integer, Schema> schemasById;
-    private final ConcurrentHashMap<String, BoundedCache<Schema, Integer>> idsBySubject =
+    private final ConcurrentHashMap<String, BoundedCache<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, BoundedCache<Schema, RegisteredSchema>> registeredBySubject =
             new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, BoundedCache<Schema, RegisteredSchema>>
-            registeredBySubject = new ConcurrentHashMap<>();
 
     /**
      * Caches with Confluent's default bound ({@value
@@ -53,10 +50,9 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
             throw new IllegalArgumentException("delegate must not be null");
         }
         if (maxSchemasPerSubject < 1) {
-            throw new IllegalArgumentException(
-                    SchemaRegistryClientConfig.MAX_SCHEMAS_PER_SUBJECT_CONFIG
-                            + " must be >= 1, got "
-                            + maxSchemasPerSubject);
+            throw new IllegalArgumentException(SchemaRegistryClientConfig.MAX_SCHEMAS_PER_SUBJECT_CONFIG
+                    + " must be >= 1, got "
+                    + maxSchemasPerSubject);
         }
         this.delegate = delegate;
         this.maxSchemasPerSubject = maxSchemasPerSubject;
@@ -172,8 +168,6 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
                     "subject must be a non-empty string, got " + (subject == null ? "null" : "''"));
         }
         BoundedCache<Schema, V> cache = caches.get(subject);
-        return cache != null
-                ? cache
-                : caches.computeIfAbsent(subject, s -> new BoundedCache<>(maxSchemasPerSubject));
+        return cache != null ? cache : caches.computeIfAbsent(subject, s -> new BoundedCache<>(maxSchemasPerSubject));
     }
 }

@@ -3,17 +3,10 @@ package dev.streamingblocks.core.avro.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
-import dev.streamingblocks.core.avro.registry.internal.RegistryTls;
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
-
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.streamingblocks.core.avro.registry.internal.RegistryTls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -32,7 +25,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SchemaRegistryClient} speaking Confluent Schema Registry's REST API over {@code
@@ -66,8 +62,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final String ACCEPT =
-            CONTENT_TYPE
-                    + ", application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+            CONTENT_TYPE + ", application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,74 +92,58 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         int clientId = CLIENT_IDS.incrementAndGet();
         AtomicInteger threadIds = new AtomicInteger();
-        ThreadFactory threads =
-                r -> {
-                    Thread t =
-                            new Thread(
-                                    r,
-                                    "schema-registry-http-"
-                                            + clientId
-                                            + "-"
-                                            + threadIds.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                };
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "schema-registry-http-" + clientId + "-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
         this.executor = Executors.newCachedThreadPool(threads);
-        HttpClient.Builder builder =
-                HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(config.connectTimeout())
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .executor(executor);
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor);
         if (config.trustStoreLocation() != null || config.keyStoreLocation() != null) {
-            builder.sslContext(RegistryTls.sslContext(config.trustStoreLocation(), config.trustStoreType(),
-                    config.trustStorePassword(), config.keyStoreLocation(), config.keyStoreType(),
-                    config.keyStorePassword(), config.keyPassword()));
+            builder.sslContext(RegistryTls.sslContext(
+                    config.trustStoreLocation(),
+                    config.trustStoreType(),
+                    config.trustStorePassword(),
+                    config.keyStoreLocation(),
+                    config.keyStoreType(),
+                    config.keyStorePassword(),
+                    config.keyPassword()));
         }
         this.http = builder.build();
     }
 
     @Override
     public int register(String subject, Schema schema) {
-        Call call =
-                Call.forSubject(
-                        "POST",
-                        "/subjects/" + encode(subject) + "/versions",
-                        schemaBody(schema),
-                        "register a schema under subject '" + subject + "'",
-                        subject);
+        Call call = Call.forSubject(
+                "POST",
+                "/subjects/" + encode(subject) + "/versions",
+                schemaBody(schema),
+                "register a schema under subject '" + subject + "'",
+                subject);
         return execute(call, body -> requiredInt(call, body, "id"));
     }
 
     @Override
     public RegisteredSchema lookup(String subject, Schema schema) {
-        Call call =
-                Call.forSubject(
-                        "POST",
-                        "/subjects/" + encode(subject),
-                        schemaBody(schema),
-                        "look up a schema under subject '" + subject + "'",
-                        subject);
-        return execute(
-                call,
-                body -> {
-                    int id = requiredInt(call, body, "id");
-                    return new RegisteredSchema(
-                            subject, id, requiredInt(call, body, "version"), schema);
-                });
+        Call call = Call.forSubject(
+                "POST",
+                "/subjects/" + encode(subject),
+                schemaBody(schema),
+                "look up a schema under subject '" + subject + "'",
+                subject);
+        return execute(call, body -> {
+            int id = requiredInt(call, body, "id");
+            return new RegisteredSchema(subject, id, requiredInt(call, body, "version"), schema);
+        });
     }
 
     @Override
     public Schema getSchemaById(int id) {
-        Call call =
-                new Call(
-                        "GET",
-                        "/schemas/ids/" + id,
-                        null,
-                        "fetch the schema with id " + id,
-                        null,
-                        null,
-                        id);
+        Call call = new Call("GET", "/schemas/ids/" + id, null, "fetch the schema with id " + id, null, null, id);
         return execute(call, body -> parseSchema(call, body));
     }
 
@@ -180,70 +159,61 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private RegisteredSchema getVersion(String subject, String version, Integer versionNumber) {
         String what = versionNumber == null ? "the latest version" : "version " + version;
-        Call call =
-                new Call(
-                        "GET",
-                        "/subjects/" + encode(subject) + "/versions/" + version,
-                        null,
-                        "fetch " + what + " of subject '" + subject + "'",
-                        subject,
-                        versionNumber,
-                        null);
-        return execute(
-                call,
-                body -> {
-                    int id = requiredInt(call, body, "id");
-                    int number = requiredInt(call, body, "version");
-                    return new RegisteredSchema(subject, id, number, parseSchema(call, body));
-                });
+        Call call = new Call(
+                "GET",
+                "/subjects/" + encode(subject) + "/versions/" + version,
+                null,
+                "fetch " + what + " of subject '" + subject + "'",
+                subject,
+                versionNumber,
+                null);
+        return execute(call, body -> {
+            int id = requiredInt(call, body, "id");
+            int number = requiredInt(call, body, "version");
+            return new RegisteredSchema(subject, id, number, parseSchema(call, body));
+        });
     }
 
     @Override
     public List<Integer> getVersions(String subject) {
-        Call call =
-                Call.forSubject(
-                        "GET",
-                        "/subjects/" + encode(subject) + "/versions",
-                        null,
-                        "list the versions of subject '" + subject + "'",
-                        subject);
+        Call call = Call.forSubject(
+                "GET",
+                "/subjects/" + encode(subject) + "/versions",
+                null,
+                "list the versions of subject '" + subject + "'",
+                subject);
         return execute(call, body -> intList(call, body));
     }
 
     @Override
     public List<String> getSubjects() {
         Call call = Call.forSubject("GET", "/subjects", null, "list the subjects", null);
-        return execute(
-                call,
-                body -> {
-                    if (!body.isArray()) {
-                        throw unexpectedBody(call, "a JSON array of subjects");
-                    }
-                    List<String> subjects = new ArrayList<>();
-                    body.forEach(n -> subjects.add(n.asText()));
-                    return List.copyOf(subjects);
-                });
+        return execute(call, body -> {
+            if (!body.isArray()) {
+                throw unexpectedBody(call, "a JSON array of subjects");
+            }
+            List<String> subjects = new ArrayList<>();
+            body.forEach(n -> subjects.add(n.asText()));
+            return List.copyOf(subjects);
+        });
     }
 
     @Override
     public boolean testCompatibility(String subject, Schema schema) {
-        Call call =
-                Call.forSubject(
-                        "POST",
-                        "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-                        schemaBody(schema),
-                        "test a schema's compatibility with subject '" + subject + "'",
-                        subject);
+        Call call = Call.forSubject(
+                "POST",
+                "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                schemaBody(schema),
+                "test a schema's compatibility with subject '" + subject + "'",
+                subject);
         try {
-            return execute(
-                    call,
-                    body -> {
-                        JsonNode flag = body.get("is_compatible");
-                        if (flag == null || !flag.isBoolean()) {
-                            throw unexpectedBody(call, "a boolean 'is_compatible'");
-                        }
-                        return flag.booleanValue();
-                    });
+            return execute(call, body -> {
+                JsonNode flag = body.get("is_compatible");
+                if (flag == null || !flag.isBoolean()) {
+                    throw unexpectedBody(call, "a boolean 'is_compatible'");
+                }
+                return flag.booleanValue();
+            });
         } catch (SubjectNotFoundException | VersionNotFoundException e) {
             // Nothing registered yet: per the contract any valid schema could be registered.
             return true;
@@ -253,18 +223,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public CompatibilityLevel getCompatibility(String subject) {
         if (subject == null) {
-            Call call =
-                    Call.forSubject(
-                            "GET", "/config", null, "fetch the global compatibility level", null);
+            Call call = Call.forSubject("GET", "/config", null, "fetch the global compatibility level", null);
             return execute(call, body -> level(call, body, "compatibilityLevel"));
         }
-        Call call =
-                Call.forSubject(
-                        "GET",
-                        "/config/" + encode(subject) + "?defaultToGlobal=true",
-                        null,
-                        "fetch the compatibility level of subject '" + subject + "'",
-                        subject);
+        Call call = Call.forSubject(
+                "GET",
+                "/config/" + encode(subject) + "?defaultToGlobal=true",
+                null,
+                "fetch the compatibility level of subject '" + subject + "'",
+                subject);
         try {
             return execute(call, body -> level(call, body, "compatibilityLevel"));
         } catch (SchemaRegistryException e) {
@@ -281,32 +248,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (level == null) {
             throw new IllegalArgumentException("level must not be null");
         }
-        String what =
-                subject == null
-                        ? "the global compatibility level"
-                        : "the compatibility level of subject '" + subject + "'";
-        Call call =
-                Call.forSubject(
-                        "PUT",
-                        subject == null ? "/config" : "/config/" + encode(subject),
-                        JSON.createObjectNode().put("compatibility", level.name()).toString(),
-                        "set " + what + " to " + level,
-                        subject);
+        String what = subject == null
+                ? "the global compatibility level"
+                : "the compatibility level of subject '" + subject + "'";
+        Call call = Call.forSubject(
+                "PUT",
+                subject == null ? "/config" : "/config/" + encode(subject),
+                JSON.createObjectNode().put("compatibility", level.name()).toString(),
+                "set " + what + " to " + level,
+                subject);
         execute(call, answer -> level(call, answer, "compatibility"));
     }
 
     @Override
     public List<Integer> deleteSubject(String subject, boolean permanent) {
-        Call call =
-                Call.forSubject(
-                        "DELETE",
-                        "/subjects/" + encode(subject) + (permanent ? "?permanent=true" : ""),
-                        null,
-                        (permanent ? "permanently delete" : "delete")
-                                + " subject '"
-                                + subject
-                                + "'",
-                        subject);
+        Call call = Call.forSubject(
+                "DELETE",
+                "/subjects/" + encode(subject) + (permanent ? "?permanent=true" : ""),
+                null,
+                (permanent ? "permanently delete" : "delete") + " subject '" + subject + "'",
+                subject);
         return execute(call, body -> intList(call, body));
     }
 
@@ -327,16 +288,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     /** One REST call: what the messages say about it and what the error mapping needs. */
     private record Call(
-            String method,
-            String path,
-            String body,
-            String description,
-            String subject,
-            Integer version,
-            Integer id) {
+            String method, String path, String body, String description, String subject, Integer version, Integer id) {
 
-        static Call forSubject(
-                String method, String path, String body, String description, String subject) {
+        static Call forSubject(String method, String path, String body, String description, String subject) {
             return new Call(method, path, body, description, subject, null, null);
         }
 
@@ -356,8 +310,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private <T> T execute(Call call, Function<JsonNode, T> onSuccess) {
         if (closed.get()) {
-            throw new IllegalStateException(
-                    "HttpSchemaRegistryClient is closed; cannot " + call.description);
+            throw new IllegalStateException("HttpSchemaRegistryClient is closed; cannot " + call.description);
         }
         int n = endpoints.size();
         int rounds = config.maxRetries() + 1;
@@ -375,9 +328,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 HttpResponse<String> response;
                 try {
                     response =
-                            http.send(
-                                    request(call, index),
-                                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                            http.send(request(call, index), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     lastStatus = -1;
                     lastCause = e;
@@ -412,11 +363,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 if (status >= 500) {
                     lastStatus = status;
                     lastCause = null;
-                    lastFailure =
-                            endpoint.display()
-                                    + " answered "
-                                    + status
-                                    + errorDetail(status, response.body());
+                    lastFailure = endpoint.display() + " answered " + status + errorDetail(status, response.body());
                     LOG.warn(
                             "Schema registry call to {} failed: cannot {} ({} {}): answered {}",
                             endpoint.display(),
@@ -467,9 +414,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             b.method(call.method, HttpRequest.BodyPublishers.noBody());
         } else {
             b.header("Content-Type", CONTENT_TYPE);
-            b.method(
-                    call.method,
-                    HttpRequest.BodyPublishers.ofString(call.body, StandardCharsets.UTF_8));
+            b.method(call.method, HttpRequest.BodyPublishers.ofString(call.body, StandardCharsets.UTF_8));
         }
         return b.build();
     }
@@ -495,8 +440,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static String describe(IOException e) {
         // The JDK's messages name host and port at most: requests never carry userinfo.
         String message = e.getMessage();
-        return e.getClass().getSimpleName()
-                + (message == null || message.isBlank() ? "" : ": " + message);
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
     // ---- error mapping --------------------------------------------------------------------
@@ -506,38 +450,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         // Not-found answers need no registry text; rejections keep it, as it says why.
         String where = call.where(status, error.code, null);
         String because = call.where(status, error.code, error.message);
-        if (status == 404
-                && error.code == SubjectNotFoundException.ERROR_CODE
-                && call.subject != null) {
+        if (status == 404 && error.code == SubjectNotFoundException.ERROR_CODE && call.subject != null) {
             return new SubjectNotFoundException(RegistryMessages.noSubject(call.subject) + where);
         }
-        if (status == 404
-                && error.code == VersionNotFoundException.ERROR_CODE
-                && call.subject != null) {
-            String text =
-                    call.version != null
-                            ? RegistryMessages.noVersion(call.subject, call.version)
-                            : "Schema registry has no live version of subject '"
-                                    + call.subject
-                                    + "'";
+        if (status == 404 && error.code == VersionNotFoundException.ERROR_CODE && call.subject != null) {
+            String text = call.version != null
+                    ? RegistryMessages.noVersion(call.subject, call.version)
+                    : "Schema registry has no live version of subject '" + call.subject + "'";
             return new VersionNotFoundException(text + where);
         }
         if (status == 404 && error.code == SchemaNotFoundException.ERROR_CODE) {
-            String text =
-                    call.id != null
-                            ? RegistryMessages.noSchemaWithId(call.id)
-                            : RegistryMessages.schemaNotUnderSubject(call.subject);
+            String text = call.id != null
+                    ? RegistryMessages.noSchemaWithId(call.id)
+                    : RegistryMessages.schemaNotUnderSubject(call.subject);
             return new SchemaNotFoundException(text + where);
         }
         if (status == IncompatibleSchemaException.HTTP_STATUS && call.subject != null) {
-            return new IncompatibleSchemaException(
-                    RegistryMessages.incompatible(call.subject, null) + because);
+            return new IncompatibleSchemaException(RegistryMessages.incompatible(call.subject, null) + because);
         }
         if (status == InvalidSchemaException.HTTP_STATUS
                 && error.code == InvalidSchemaException.ERROR_CODE
                 && call.subject != null) {
-            return new InvalidSchemaException(
-                    RegistryMessages.invalidSchema(call.subject) + because);
+            return new InvalidSchemaException(RegistryMessages.invalidSchema(call.subject) + because);
         }
         if (status == 401 || status == 403) {
             return new SchemaRegistryException(
@@ -573,8 +507,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             } catch (JsonProcessingException e) {
                 // A proxy's HTML page: keep a short excerpt, it usually says what went wrong.
                 String text = body.strip();
-                return new ErrorBody(
-                        status, text.length() > 200 ? text.substring(0, 200) + "..." : text);
+                return new ErrorBody(status, text.length() > 200 ? text.substring(0, 200) + "..." : text);
             }
         }
     }
@@ -653,9 +586,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             return CompatibilityLevel.valueOf(value.asText().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw unexpectedBody(
-                    call,
-                    "a known compatibility level '" + field + "' (got '" + value.asText() + "')");
+            throw unexpectedBody(call, "a known compatibility level '" + field + "' (got '" + value.asText() + "')");
         }
     }
 
@@ -663,10 +594,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode type = body.get("schemaType");
         if (type != null && type.isTextual() && !type.asText().equalsIgnoreCase("AVRO")) {
             throw new AvroSerdeException(
-                    "Schema registry holds a "
-                            + type.asText()
-                            + " schema, not Avro: cannot "
-                            + call.description);
+                    "Schema registry holds a " + type.asText() + " schema, not Avro: cannot " + call.description);
         }
         JsonNode text = body.get("schema");
         if (text == null || !text.isTextual()) {
@@ -694,19 +622,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     // ---- set-up ---------------------------------------------------------------------------
 
-    private static String authorization(
-            SchemaRegistryClientConfig config, RegistryEndpoint endpoint) {
+    private static String authorization(SchemaRegistryClientConfig config, RegistryEndpoint endpoint) {
         if (config.bearerToken() != null) {
             return "Bearer " + config.bearerToken();
         }
-        String userInfo =
-                config.basicAuthUserInfo() != null
-                        ? config.basicAuthUserInfo()
-                        : endpoint.userInfo();
+        String userInfo = config.basicAuthUserInfo() != null ? config.basicAuthUserInfo() : endpoint.userInfo();
         if (userInfo == null) {
             return null;
         }
-        return "Basic "
-                + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 }

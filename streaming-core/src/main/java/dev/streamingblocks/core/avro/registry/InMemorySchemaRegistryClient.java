@@ -1,17 +1,15 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
-
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
  * A schema registry held in memory, for users' unit tests: the same contract as the HTTP client,
@@ -54,8 +52,7 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     private int nextId = 1;
 
     /** Scoped registries shared across the JVM, as Confluent's {@code mock://} URLs give. */
-    private static final ConcurrentHashMap<String, InMemorySchemaRegistryClient> SCOPES =
-            new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, InMemorySchemaRegistryClient> SCOPES = new ConcurrentHashMap<>();
 
     /** A fresh registry, private to the caller. */
     public InMemorySchemaRegistryClient() {}
@@ -69,8 +66,7 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
      */
     public static InMemorySchemaRegistryClient forScope(String scope) {
         if (scope == null || scope.isBlank()) {
-            throw new IllegalArgumentException(
-                    "scope must be a non-blank string, got '" + scope + "'");
+            throw new IllegalArgumentException("scope must be a non-blank string, got '" + scope + "'");
         }
         return SCOPES.computeIfAbsent(scope, s -> new InMemorySchemaRegistryClient());
     }
@@ -169,12 +165,11 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     public List<String> getSubjects() {
         synchronized (lock) {
             List<String> live = new ArrayList<>();
-            subjects.forEach(
-                    (name, s) -> {
-                        if (!s.live().isEmpty()) {
-                            live.add(name);
-                        }
-                    });
+            subjects.forEach((name, s) -> {
+                if (!s.live().isEmpty()) {
+                    live.add(name);
+                }
+            });
             return List.copyOf(live);
         }
     }
@@ -223,9 +218,7 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
             if (permanent) {
                 if (!s.live().isEmpty()) {
                     throw new SchemaRegistryException(
-                            RegistryMessages.notSoftDeleted(subject),
-                            404,
-                            SUBJECT_NOT_SOFT_DELETED_ERROR_CODE);
+                            RegistryMessages.notSoftDeleted(subject), 404, SUBJECT_NOT_SOFT_DELETED_ERROR_CODE);
                 }
                 for (SchemaVersion v : s.versions) {
                     deleted.add(v.version);
@@ -253,11 +246,7 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public String toString() {
         synchronized (lock) {
-            return "InMemorySchemaRegistryClient{subjects="
-                    + getSubjects()
-                    + ", schemas="
-                    + schemasById.size()
-                    + '}';
+            return "InMemorySchemaRegistryClient{subjects=" + getSubjects() + ", schemas=" + schemasById.size() + '}';
         }
     }
 
@@ -279,22 +268,18 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
         if (live.isEmpty() || level == CompatibilityLevel.NONE) {
             return null;
         }
-        boolean transitive =
-                level == CompatibilityLevel.BACKWARD_TRANSITIVE
-                        || level == CompatibilityLevel.FORWARD_TRANSITIVE
-                        || level == CompatibilityLevel.FULL_TRANSITIVE;
-        boolean backward =
-                level == CompatibilityLevel.BACKWARD
-                        || level == CompatibilityLevel.BACKWARD_TRANSITIVE
-                        || level == CompatibilityLevel.FULL
-                        || level == CompatibilityLevel.FULL_TRANSITIVE;
-        boolean forward =
-                level == CompatibilityLevel.FORWARD
-                        || level == CompatibilityLevel.FORWARD_TRANSITIVE
-                        || level == CompatibilityLevel.FULL
-                        || level == CompatibilityLevel.FULL_TRANSITIVE;
-        List<SchemaVersion> against =
-                transitive ? live : live.subList(live.size() - 1, live.size());
+        boolean transitive = level == CompatibilityLevel.BACKWARD_TRANSITIVE
+                || level == CompatibilityLevel.FORWARD_TRANSITIVE
+                || level == CompatibilityLevel.FULL_TRANSITIVE;
+        boolean backward = level == CompatibilityLevel.BACKWARD
+                || level == CompatibilityLevel.BACKWARD_TRANSITIVE
+                || level == CompatibilityLevel.FULL
+                || level == CompatibilityLevel.FULL_TRANSITIVE;
+        boolean forward = level == CompatibilityLevel.FORWARD
+                || level == CompatibilityLevel.FORWARD_TRANSITIVE
+                || level == CompatibilityLevel.FULL
+                || level == CompatibilityLevel.FULL_TRANSITIVE;
+        List<SchemaVersion> against = transitive ? live : live.subList(live.size() - 1, live.size());
         // Newest first, so the message names the version a user most likely changed from.
         for (int i = against.size() - 1; i >= 0; i--) {
             SchemaVersion existing = against.get(i);
@@ -302,16 +287,15 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
                 return "the new schema cannot read data written with version " + existing.version;
             }
             if (forward && !canRead(existing.schema, candidate)) {
-                return "version "
-                        + existing.version
-                        + " cannot read data written with the new schema";
+                return "version " + existing.version + " cannot read data written with the new schema";
             }
         }
         return null;
     }
 
     private static boolean canRead(Schema reader, Schema writer) {
-        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getType()
+        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                        .getType()
                 == SchemaCompatibilityType.COMPATIBLE;
     }
 

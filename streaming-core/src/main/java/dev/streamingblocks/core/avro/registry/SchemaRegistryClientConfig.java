@@ -1,7 +1,6 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +51,7 @@ public final class SchemaRegistryClientConfig {
     public static final String USER_INFO_CONFIG = "basic.auth.user.info";
     /** Confluent's alias of {@link #USER_INFO_CONFIG}. */
     public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+
     public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG = "bearer.auth.credentials.source";
     public static final String BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN = "STATIC_TOKEN";
     public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
@@ -81,80 +81,153 @@ public final class SchemaRegistryClientConfig {
     static final List<String> OWNED_PREFIXES = List.of("schema.registry.", "basic.auth.", "bearer.auth.");
 
     /** How {@link #fromMap} reads a key's value. */
-    private enum Kind { URLS, STRING, PATH, SECRET, MILLIS, INT }
+    private enum Kind {
+        URLS,
+        STRING,
+        PATH,
+        SECRET,
+        MILLIS,
+        INT
+    }
 
     /**
      * One row of the key table: the key, how it is read, its documentation, the builder setter
      * that takes it and, if {@link #toString()} shows it, the value shown (secrets only as
      * "[hidden]" or "none").
      */
-    private record Key(String name, Kind kind, String doc, BiConsumer<Builder, Object> setter,
+    private record Key(
+            String name,
+            Kind kind,
+            String doc,
+            BiConsumer<Builder, Object> setter,
             Function<SchemaRegistryClientConfig, Object> shown) {}
 
     /** Every key, in the order {@link #fromMap} reads them and {@link #toString()} shows them. */
     private static final List<Key> KEYS = List.of(
-            new Key(URL_CONFIG, Kind.URLS,
+            new Key(
+                    URL_CONFIG,
+                    Kind.URLS,
                     "Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
                             + " a 5xx answer the client moves on to the next URL. A URL may carry"
                             + " 'user:password@' for basic.auth.credentials.source=URL. Required.",
-                    (b, v) -> b.setUrls(urls(v)), null),
-            new Key(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Kind.STRING,
+                    (b, v) -> b.setUrls(urls(v)),
+                    null),
+            new Key(
+                    BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                    Kind.STRING,
                     "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
                             + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
                             + " client, but USER_INFO when only basic.auth.user.info is given.",
-                    (b, v) -> b.setBasicAuthCredentialsSource((String) v), null),
-            new Key(USER_INFO_CONFIG, Kind.SECRET,
+                    (b, v) -> b.setBasicAuthCredentialsSource((String) v),
+                    null),
+            new Key(
+                    USER_INFO_CONFIG,
+                    Kind.SECRET,
                     "'user:password' for HTTP basic authentication with"
                             + " basic.auth.credentials.source=USER_INFO. Secret.",
-                    (b, v) -> b.setBasicAuthUserInfo((String) v), null),
-            new Key(SCHEMA_REGISTRY_USER_INFO_CONFIG, Kind.SECRET, "Alias of basic.auth.user.info. Secret.",
-                    (b, v) -> b.setBasicAuthUserInfo((String) v), null),
-            new Key(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, Kind.STRING,
+                    (b, v) -> b.setBasicAuthUserInfo((String) v),
+                    null),
+            new Key(
+                    SCHEMA_REGISTRY_USER_INFO_CONFIG,
+                    Kind.SECRET,
+                    "Alias of basic.auth.user.info. Secret.",
+                    (b, v) -> b.setBasicAuthUserInfo((String) v),
+                    null),
+            new Key(
+                    BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                    Kind.STRING,
                     "Where the bearer token comes from. Only STATIC_TOKEN (bearer.auth.token) is supported;"
                             + " it is the default when bearer.auth.token is set.",
-                    (b, v) -> b.setBearerAuthCredentialsSource((String) v), null),
-            new Key(BEARER_AUTH_TOKEN_CONFIG, Kind.SECRET,
+                    (b, v) -> b.setBearerAuthCredentialsSource((String) v),
+                    null),
+            new Key(
+                    BEARER_AUTH_TOKEN_CONFIG,
+                    Kind.SECRET,
                     "Token sent as 'Authorization: Bearer <token>'. Excludes basic authentication. Secret.",
-                    (b, v) -> b.setBearerAuthToken((String) v), c -> c.bearerToken),
-            new Key(SSL_TRUSTSTORE_LOCATION_CONFIG, Kind.PATH,
+                    (b, v) -> b.setBearerAuthToken((String) v),
+                    c -> c.bearerToken),
+            new Key(
+                    SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    Kind.PATH,
                     "Trust store file for https URLs. Without it the JDK's default trust store is used.",
-                    (b, v) -> b.setTrustStoreLocation((Path) v), c -> c.trustStoreLocation),
-            new Key(SSL_TRUSTSTORE_PASSWORD_CONFIG, Kind.SECRET, "Password of the trust store. Secret.",
-                    (b, v) -> b.setTrustStorePassword((String) v), c -> c.trustStorePassword),
-            new Key(SSL_TRUSTSTORE_TYPE_CONFIG, Kind.STRING, "Trust store format: JKS or PKCS12. Default JKS.",
-                    (b, v) -> b.setTrustStoreType((String) v), c -> c.trustStoreType),
-            new Key(SSL_KEYSTORE_LOCATION_CONFIG, Kind.PATH,
+                    (b, v) -> b.setTrustStoreLocation((Path) v),
+                    c -> c.trustStoreLocation),
+            new Key(
+                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                    Kind.SECRET,
+                    "Password of the trust store. Secret.",
+                    (b, v) -> b.setTrustStorePassword((String) v),
+                    c -> c.trustStorePassword),
+            new Key(
+                    SSL_TRUSTSTORE_TYPE_CONFIG,
+                    Kind.STRING,
+                    "Trust store format: JKS or PKCS12. Default JKS.",
+                    (b, v) -> b.setTrustStoreType((String) v),
+                    c -> c.trustStoreType),
+            new Key(
+                    SSL_KEYSTORE_LOCATION_CONFIG,
+                    Kind.PATH,
                     "Key store with the client's certificate and key, for registries that require mutual"
                             + " TLS. Without it the client presents no certificate.",
-                    (b, v) -> b.setKeyStoreLocation((Path) v), c -> c.keyStoreLocation),
-            new Key(SSL_KEYSTORE_PASSWORD_CONFIG, Kind.SECRET, "Password of the key store. Secret.",
-                    (b, v) -> b.setKeyStorePassword((String) v), c -> c.keyStorePassword),
-            new Key(SSL_KEY_PASSWORD_CONFIG, Kind.SECRET,
-                    "Password of the private key in the key store; defaults to the key store's password."
-                            + " Secret.",
-                    (b, v) -> b.setKeyPassword((String) v), c -> c.keyPassword),
-            new Key(SSL_KEYSTORE_TYPE_CONFIG, Kind.STRING, "Key store format: JKS or PKCS12. Default JKS.",
-                    (b, v) -> b.setKeyStoreType((String) v), c -> c.keyStoreType),
-            new Key(HTTP_CONNECT_TIMEOUT_MS_CONFIG, Kind.MILLIS,
+                    (b, v) -> b.setKeyStoreLocation((Path) v),
+                    c -> c.keyStoreLocation),
+            new Key(
+                    SSL_KEYSTORE_PASSWORD_CONFIG,
+                    Kind.SECRET,
+                    "Password of the key store. Secret.",
+                    (b, v) -> b.setKeyStorePassword((String) v),
+                    c -> c.keyStorePassword),
+            new Key(
+                    SSL_KEY_PASSWORD_CONFIG,
+                    Kind.SECRET,
+                    "Password of the private key in the key store; defaults to the key store's password." + " Secret.",
+                    (b, v) -> b.setKeyPassword((String) v),
+                    c -> c.keyPassword),
+            new Key(
+                    SSL_KEYSTORE_TYPE_CONFIG,
+                    Kind.STRING,
+                    "Key store format: JKS or PKCS12. Default JKS.",
+                    (b, v) -> b.setKeyStoreType((String) v),
+                    c -> c.keyStoreType),
+            new Key(
+                    HTTP_CONNECT_TIMEOUT_MS_CONFIG,
+                    Kind.MILLIS,
                     "Milliseconds to wait for a TCP/TLS connection to a registry URL. Default 60000.",
-                    (b, v) -> b.setConnectTimeout((Duration) v), c -> c.connectTimeout),
-            new Key(HTTP_READ_TIMEOUT_MS_CONFIG, Kind.MILLIS,
+                    (b, v) -> b.setConnectTimeout((Duration) v),
+                    c -> c.connectTimeout),
+            new Key(
+                    HTTP_READ_TIMEOUT_MS_CONFIG,
+                    Kind.MILLIS,
                     "Milliseconds to wait for the registry's answer to one request. Default 60000.",
-                    (b, v) -> b.setReadTimeout((Duration) v), c -> c.readTimeout),
-            new Key(MAX_RETRIES_CONFIG, Kind.INT,
+                    (b, v) -> b.setReadTimeout((Duration) v),
+                    c -> c.readTimeout),
+            new Key(
+                    MAX_RETRIES_CONFIG,
+                    Kind.INT,
                     "Retries after the first attempt on connection errors, timeouts and 5xx answers (never"
                             + " on 4xx). Default 3, so 4 attempts in all.",
-                    (b, v) -> b.setMaxRetries((Integer) v), c -> c.maxRetries),
-            new Key(RETRIES_WAIT_MS_CONFIG, Kind.MILLIS,
+                    (b, v) -> b.setMaxRetries((Integer) v),
+                    c -> c.maxRetries),
+            new Key(
+                    RETRIES_WAIT_MS_CONFIG,
+                    Kind.MILLIS,
                     "Initial backoff in milliseconds before retrying once every URL has failed; doubles per"
                             + " retry up to retries.max.wait.ms. Default 1000.",
-                    (b, v) -> b.setRetryBackoff((Duration) v), c -> c.retryBackoff),
-            new Key(RETRIES_MAX_WAIT_MS_CONFIG, Kind.MILLIS, "Upper bound of the backoff in milliseconds. Default 20000.",
-                    (b, v) -> b.setMaxRetryBackoff((Duration) v), c -> c.maxRetryBackoff),
-            new Key(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Kind.INT,
+                    (b, v) -> b.setRetryBackoff((Duration) v),
+                    c -> c.retryBackoff),
+            new Key(
+                    RETRIES_MAX_WAIT_MS_CONFIG,
+                    Kind.MILLIS,
+                    "Upper bound of the backoff in milliseconds. Default 20000.",
+                    (b, v) -> b.setMaxRetryBackoff((Duration) v),
+                    c -> c.maxRetryBackoff),
+            new Key(
+                    MAX_SCHEMAS_PER_SUBJECT_CONFIG,
+                    Kind.INT,
                     "Cache bound: the most schemas cached per subject, and the most schemas cached by id."
                             + " Default 1000.",
-                    (b, v) -> b.setMaxSchemasPerSubject((Integer) v), c -> c.maxSchemasPerSubject));
+                    (b, v) -> b.setMaxSchemasPerSubject((Integer) v),
+                    c -> c.maxSchemasPerSubject));
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -181,8 +254,7 @@ public final class SchemaRegistryClientConfig {
     private final Duration maxRetryBackoff;
     private final int maxSchemasPerSubject;
 
-    private SchemaRegistryClientConfig(
-            Builder b, List<RegistryEndpoint> endpoints, String basicAuthUserInfo) {
+    private SchemaRegistryClientConfig(Builder b, List<RegistryEndpoint> endpoints, String basicAuthUserInfo) {
         this.endpoints = endpoints;
         this.basicAuthUserInfo = basicAuthUserInfo;
         this.bearerToken = b.bearerToken;
@@ -229,13 +301,15 @@ public final class SchemaRegistryClientConfig {
         }
         Set<String> unknown = new TreeSet<>();
         for (String key : config.keySet()) {
-            if (key != null && !BY_NAME.containsKey(key) && OWNED_PREFIXES.stream().anyMatch(key::startsWith)) {
+            if (key != null
+                    && !BY_NAME.containsKey(key)
+                    && OWNED_PREFIXES.stream().anyMatch(key::startsWith)) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("Unknown schema registry configuration key(s) " + unknown
-                    + "; supported keys: " + supportedKeys());
+            throw new IllegalArgumentException(
+                    "Unknown schema registry configuration key(s) " + unknown + "; supported keys: " + supportedKeys());
         }
         Object url = config.get(URL_CONFIG);
         if (url == null || url.toString().isBlank()) {
@@ -264,9 +338,7 @@ public final class SchemaRegistryClientConfig {
 
     /** The base URLs in failover order, without credentials. */
     public List<String> urls() {
-        return endpoints.stream()
-                .map(RegistryEndpoint::display)
-                .collect(Collectors.toUnmodifiableList());
+        return endpoints.stream().map(RegistryEndpoint::display).collect(Collectors.toUnmodifiableList());
     }
 
     public boolean hasBasicAuth() {
@@ -348,15 +420,21 @@ public final class SchemaRegistryClientConfig {
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("SchemaRegistryClientConfig{")
-                .append(URL_CONFIG).append('=').append(urls())
+                .append(URL_CONFIG)
+                .append('=')
+                .append(urls())
                 .append(", basic.auth=")
                 .append(basicAuthUserInfo != null ? "USER_INFO [hidden]" : hasBasicAuth() ? "URL [hidden]" : "none");
         for (Key key : KEYS) {
             if (key.shown() != null) {
                 Object value = key.shown().apply(this);
-                out.append(", ").append(key.name()).append('=').append(
-                        key.kind() == Kind.SECRET ? (value != null ? "[hidden]" : "none")
-                                : value instanceof Duration d ? Long.valueOf(d.toMillis()) : value);
+                out.append(", ")
+                        .append(key.name())
+                        .append('=')
+                        .append(
+                                key.kind() == Kind.SECRET
+                                        ? (value != null ? "[hidden]" : "none")
+                                        : value instanceof Duration d ? Long.valueOf(d.toMillis()) : value);
             }
         }
         return out.append('}').toString();
@@ -611,13 +689,23 @@ public final class SchemaRegistryClientConfig {
             boolean urlHasUserInfo = endpoints.stream().anyMatch(e -> e.userInfo() != null);
             String userInfo = checkBasicAuth(urlHasUserInfo);
             checkBearerAuth(userInfo, urlHasUserInfo);
-            trustStoreType = checkStore(SSL_TRUSTSTORE_LOCATION_CONFIG, trustStoreLocation,
-                    SSL_TRUSTSTORE_PASSWORD_CONFIG, trustStorePassword, SSL_TRUSTSTORE_TYPE_CONFIG, trustStoreType);
-            keyStoreType = checkStore(SSL_KEYSTORE_LOCATION_CONFIG, keyStoreLocation,
-                    SSL_KEYSTORE_PASSWORD_CONFIG, keyStorePassword, SSL_KEYSTORE_TYPE_CONFIG, keyStoreType);
+            trustStoreType = checkStore(
+                    SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    trustStoreLocation,
+                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                    trustStorePassword,
+                    SSL_TRUSTSTORE_TYPE_CONFIG,
+                    trustStoreType);
+            keyStoreType = checkStore(
+                    SSL_KEYSTORE_LOCATION_CONFIG,
+                    keyStoreLocation,
+                    SSL_KEYSTORE_PASSWORD_CONFIG,
+                    keyStorePassword,
+                    SSL_KEYSTORE_TYPE_CONFIG,
+                    keyStoreType);
             if (keyStoreLocation == null && keyPassword != null) {
-                throw new IllegalArgumentException("Configuration '" + SSL_KEY_PASSWORD_CONFIG
-                        + "' is set without '" + SSL_KEYSTORE_LOCATION_CONFIG + "'");
+                throw new IllegalArgumentException("Configuration '" + SSL_KEY_PASSWORD_CONFIG + "' is set without '"
+                        + SSL_KEYSTORE_LOCATION_CONFIG + "'");
             }
             requirePositive(HTTP_CONNECT_TIMEOUT_MS_CONFIG, connectTimeout);
             requirePositive(HTTP_READ_TIMEOUT_MS_CONFIG, readTimeout);
@@ -646,8 +734,8 @@ public final class SchemaRegistryClientConfig {
                     : basicAuthCredentialsSource.trim().toUpperCase(Locale.ROOT);
             if (source.equals(BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO)) {
                 if (basicAuthUserInfo == null) {
-                    throw new IllegalArgumentException("Missing required configuration '" + USER_INFO_CONFIG
-                            + "': " + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO");
+                    throw new IllegalArgumentException("Missing required configuration '" + USER_INFO_CONFIG + "': "
+                            + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + " is USER_INFO");
                 }
                 if (urlHasUserInfo) {
                     throw new IllegalArgumentException("Configuration '" + URL_CONFIG + "' carries credentials but "
@@ -673,7 +761,9 @@ public final class SchemaRegistryClientConfig {
         private void checkBearerAuth(String userInfo, boolean urlHasUserInfo) {
             if (bearerAuthCredentialsSource != null) {
                 if (!bearerAuthCredentialsSource.trim().equalsIgnoreCase(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
-                    throw invalid(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, bearerAuthCredentialsSource,
+                    throw invalid(
+                            BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                            bearerAuthCredentialsSource,
                             "STATIC_TOKEN (the only source supported)");
                 }
                 if (bearerToken == null) {
@@ -694,8 +784,8 @@ public final class SchemaRegistryClientConfig {
         }
 
         /** Checks one key/trust store's settings and returns its normalised type. */
-        private static String checkStore(String locationKey, Path location, String passwordKey, String password,
-                String typeKey, String type) {
+        private static String checkStore(
+                String locationKey, Path location, String passwordKey, String password, String typeKey, String type) {
             if (location != null && !Files.isReadable(location)) {
                 throw new IllegalArgumentException("Invalid value for configuration '" + locationKey + "': file '"
                         + location + "' does not exist or is not readable");

@@ -31,9 +31,7 @@ public final class SchemaRegistryClients {
      *     a {@code mock://} URL is mixed with others or names no scope
      */
     public static SchemaRegistryClient create(Map<String, ?> config) {
-        String scope =
-                mockScope(
-                        config == null ? null : config.get(SchemaRegistryClientConfig.URL_CONFIG));
+        String scope = mockScope(config == null ? null : config.get(SchemaRegistryClientConfig.URL_CONFIG));
         if (scope != null) {
             return InMemorySchemaRegistryClient.forScope(scope);
         }
@@ -41,34 +39,28 @@ public final class SchemaRegistryClients {
     }
 
     public static SchemaRegistryClient create(SchemaRegistryClientConfig config) {
-        return new CachingSchemaRegistryClient(
-                new HttpSchemaRegistryClient(config), config.maxSchemasPerSubject());
+        return new CachingSchemaRegistryClient(new HttpSchemaRegistryClient(config), config.maxSchemasPerSubject());
     }
 
     private static String mockScope(Object urls) {
         if (urls == null) {
             return null;
         }
-        String text =
-                urls instanceof Collection<?> c
-                        ? String.join(",", c.stream().map(String::valueOf).toList())
-                        : urls.toString();
+        String text = urls instanceof Collection<?> c
+                ? String.join(",", c.stream().map(String::valueOf).toList())
+                : urls.toString();
         if (!text.contains(MOCK_URL_PREFIX)) {
             return null;
         }
         String trimmed = text.trim();
-        String scope =
-                trimmed.startsWith(MOCK_URL_PREFIX)
-                        ? trimmed.substring(MOCK_URL_PREFIX.length())
-                        : "";
+        String scope = trimmed.startsWith(MOCK_URL_PREFIX) ? trimmed.substring(MOCK_URL_PREFIX.length()) : "";
         if (text.contains(",") || scope.isBlank() || scope.contains("/")) {
-            throw new IllegalArgumentException(
-                    "Invalid value for configuration '"
-                            + SchemaRegistryClientConfig.URL_CONFIG
-                            + "': a mock URL must be the only URL and name a scope, as in"
-                            + " 'mock://my-scope', got '"
-                            + withoutUserInfo(text)
-                            + "'");
+            throw new IllegalArgumentException("Invalid value for configuration '"
+                    + SchemaRegistryClientConfig.URL_CONFIG
+                    + "': a mock URL must be the only URL and name a scope, as in"
+                    + " 'mock://my-scope', got '"
+                    + withoutUserInfo(text)
+                    + "'");
         }
         return scope;
     }

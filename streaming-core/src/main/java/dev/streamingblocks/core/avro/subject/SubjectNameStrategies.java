@@ -16,11 +16,10 @@ public final class SubjectNameStrategies {
 
     private static final String CONFLUENT_PACKAGE = "io.confluent.kafka.serializers.subject.";
 
-    private static final Map<String, Class<? extends SubjectNameStrategy>> BUILT_IN =
-            Map.of(
-                    "TopicNameStrategy", TopicNameStrategy.class,
-                    "RecordNameStrategy", RecordNameStrategy.class,
-                    "TopicRecordNameStrategy", TopicRecordNameStrategy.class);
+    private static final Map<String, Class<? extends SubjectNameStrategy>> BUILT_IN = Map.of(
+            "TopicNameStrategy", TopicNameStrategy.class,
+            "RecordNameStrategy", RecordNameStrategy.class,
+            "TopicRecordNameStrategy", TopicRecordNameStrategy.class);
 
     private SubjectNameStrategies() {}
 
@@ -53,15 +52,14 @@ public final class SubjectNameStrategies {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
             type = Class.forName(name, true, loader != null ? loader : SubjectNameStrategies.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalArgumentException(
-                    "Unknown subject name strategy '"
-                            + name
-                            + "': use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy (with"
-                            + " our package "
-                            + TopicNameStrategy.class.getPackageName()
-                            + " or Confluent's "
-                            + CONFLUENT_PACKAGE.substring(0, CONFLUENT_PACKAGE.length() - 1)
-                            + "), or the class name of a SubjectNameStrategy implementation");
+            throw new IllegalArgumentException("Unknown subject name strategy '"
+                    + name
+                    + "': use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy (with"
+                    + " our package "
+                    + TopicNameStrategy.class.getPackageName()
+                    + " or Confluent's "
+                    + CONFLUENT_PACKAGE.substring(0, CONFLUENT_PACKAGE.length() - 1)
+                    + "), or the class name of a SubjectNameStrategy implementation");
         }
         return instantiate(type, name);
     }
@@ -81,10 +79,7 @@ public final class SubjectNameStrategies {
     private static SubjectNameStrategy instantiate(Class<?> type, String name) {
         if (!SubjectNameStrategy.class.isAssignableFrom(type)) {
             throw new IllegalArgumentException(
-                    "Subject name strategy '"
-                            + name
-                            + "' does not implement "
-                            + SubjectNameStrategy.class.getName());
+                    "Subject name strategy '" + name + "' does not implement " + SubjectNameStrategy.class.getName());
         }
         try {
             return (SubjectNameStrategy) type.getDeclaredConstructor().newInstance();

@@ -18,9 +18,7 @@ public final class TopicNameStrategy implements SubjectNameStrategy {
     public String subjectName(String topic, boolean isKey, Schema schema) {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException(
-                    "TopicNameStrategy needs a topic to name the subject (<topic>-"
-                            + (isKey ? "key" : "value")
-                            + ")");
+                    "TopicNameStrategy needs a topic to name the subject (<topic>-" + (isKey ? "key" : "value") + ")");
         }
         return topic + (isKey ? "-key" : "-value");
     }

@@ -1,14 +1,12 @@
 package dev.streamingblocks.core.time.internal;
 
 import dev.streamingblocks.core.time.InvalidEventTimeException;
-
+import java.time.Instant;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
-
-import java.time.Instant;
 
 /**
  * Reads epoch milliseconds from a named field of an Avro record. Handles a plain {@code long},
@@ -28,10 +26,9 @@ public final class AvroFieldTimestampAssigner<T> implements SerializableTimestam
     @Override
     public long extractTimestamp(T element, long recordTimestamp) {
         if (!(element instanceof IndexedRecord)) {
-            throw new InvalidEventTimeException(
-                    "Cannot read Avro timestamp field '" + fieldName + "' from a "
-                            + (element == null ? "null record" : element.getClass().getName())
-                            + ": it is not an Avro record");
+            throw new InvalidEventTimeException("Cannot read Avro timestamp field '" + fieldName + "' from a "
+                    + (element == null ? "null record" : element.getClass().getName())
+                    + ": it is not an Avro record");
         }
         IndexedRecord record = (IndexedRecord) element;
         Schema schema = record.getSchema();
@@ -52,9 +49,8 @@ public final class AvroFieldTimestampAssigner<T> implements SerializableTimestam
             long raw = (Long) value;
             return isMicros(field.schema()) ? Math.floorDiv(raw, 1000L) : raw;
         }
-        throw new InvalidEventTimeException(
-                "Avro timestamp field '" + fieldName + "' of record " + schema.getFullName()
-                        + " holds a " + value.getClass().getName() + ", expected a long or timestamp-millis");
+        throw new InvalidEventTimeException("Avro timestamp field '" + fieldName + "' of record " + schema.getFullName()
+                + " holds a " + value.getClass().getName() + ", expected a long or timestamp-millis");
     }
 
     private static boolean isMicros(Schema fieldSchema) {

@@ -2,10 +2,8 @@ package dev.streamingblocks.core.time.internal;
 
 import dev.streamingblocks.core.time.EventTimeExtractor;
 import dev.streamingblocks.core.time.InvalidEventTimeException;
-
-import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
-
 import java.time.Instant;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 
 /**
  * Adapts a user {@link EventTimeExtractor} to Flink, refusing a {@code null} event time by name. An
@@ -30,13 +28,16 @@ public final class ExtractorTimestampAssigner<T> implements SerializableTimestam
         } catch (InvalidEventTimeException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new InvalidEventTimeException("The event time extractor failed for a "
-                    + (element == null ? "null record" : element.getClass().getName()) + ": " + e, e);
+            throw new InvalidEventTimeException(
+                    "The event time extractor failed for a "
+                            + (element == null
+                                    ? "null record"
+                                    : element.getClass().getName()) + ": " + e,
+                    e);
         }
         if (eventTime == null) {
-            throw new InvalidEventTimeException(
-                    "The event time extractor returned null for a "
-                            + (element == null ? "null record" : element.getClass().getName()));
+            throw new InvalidEventTimeException("The event time extractor returned null for a "
+                    + (element == null ? "null record" : element.getClass().getName()));
         }
         return eventTime.toEpochMilli();
     }

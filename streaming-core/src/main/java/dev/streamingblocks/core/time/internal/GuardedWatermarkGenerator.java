@@ -1,7 +1,6 @@
 package dev.streamingblocks.core.time.internal;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
-
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.metrics.Counter;

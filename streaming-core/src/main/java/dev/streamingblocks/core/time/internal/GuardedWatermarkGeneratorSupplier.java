@@ -1,7 +1,6 @@
 package dev.streamingblocks.core.time.internal;
 
 import dev.streamingblocks.core.time.EventTimeGuard;
-
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 
@@ -20,7 +19,9 @@ public final class GuardedWatermarkGeneratorSupplier<T> implements WatermarkGene
 
     @Override
     public WatermarkGenerator<T> createWatermarkGenerator(Context context) {
-        return new GuardedWatermarkGenerator<>(inner.createWatermarkGenerator(context), guard,
+        return new GuardedWatermarkGenerator<>(
+                inner.createWatermarkGenerator(context),
+                guard,
                 context.getMetricGroup().counter(EventTimeGuard.REJECTED_METRIC));
     }
 }

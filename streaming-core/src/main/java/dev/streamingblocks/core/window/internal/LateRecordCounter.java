@@ -1,7 +1,6 @@
 package dev.streamingblocks.core.window.internal;
 
 import dev.streamingblocks.core.window.LateData;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

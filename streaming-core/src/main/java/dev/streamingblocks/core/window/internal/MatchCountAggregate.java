@@ -1,7 +1,6 @@
 package dev.streamingblocks.core.window.internal;
 
 import dev.streamingblocks.core.window.RecordPredicate;
-
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /** Counts the records that match a predicate. */

@@ -1,16 +1,13 @@
 package dev.streamingblocks.core.window.internal;
 
 import dev.streamingblocks.core.window.WindowResult;
-
+import java.time.Instant;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-import java.time.Instant;
-
 /** Wraps the pre-aggregated value of a window with its key, start and end. */
-public final class ResultWindowFunction<K, R>
-        extends ProcessWindowFunction<R, WindowResult<K, R>, K, TimeWindow> {
+public final class ResultWindowFunction<K, R> extends ProcessWindowFunction<R, WindowResult<K, R>, K, TimeWindow> {
 
     private static final long serialVersionUID = 1L;
 

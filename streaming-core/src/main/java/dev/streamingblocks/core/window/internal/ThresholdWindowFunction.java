@@ -1,7 +1,7 @@
 package dev.streamingblocks.core.window.internal;
 
 import dev.streamingblocks.core.window.ThresholdBreach;
-
+import java.time.Instant;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -9,14 +9,11 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-import java.time.Instant;
-
 /**
  * Emits a breach the first time a window's match count reaches the threshold. Later firings of the
  * same window (late records within the allowed lateness) see the per-window flag and stay quiet.
  */
-public final class ThresholdWindowFunction<K>
-        extends ProcessWindowFunction<Long, ThresholdBreach<K>, K, TimeWindow> {
+public final class ThresholdWindowFunction<K> extends ProcessWindowFunction<Long, ThresholdBreach<K>, K, TimeWindow> {
 
     private static final long serialVersionUID = 1L;
 

@@ -33,8 +33,7 @@ class WireFormatTest {
                 .hasMessage("Unknown magic byte 0xFF in Avro key: expected 0x00 (Confluent wire format)");
         assertThatThrownBy(() -> WireFormat.readSchemaId(new byte[] {0, 0, 0, 1}, "record"))
                 .isInstanceOf(InvalidWireFormatException.class)
-                .hasMessage(
-                        "Avro record has 4 byte(s), fewer than the 5 bytes of the Confluent wire-format header"
-                                + " (magic byte 0 and a 4-byte schema id)");
+                .hasMessage("Avro record has 4 byte(s), fewer than the 5 bytes of the Confluent wire-format header"
+                        + " (magic byte 0 and a 4-byte schema id)");
     }
 }

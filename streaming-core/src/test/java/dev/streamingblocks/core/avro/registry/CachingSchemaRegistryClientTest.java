@@ -3,12 +3,6 @@ package dev.streamingblocks.core.avro.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class CachingSchemaRegistryClientTest {
 
@@ -38,8 +37,7 @@ class CachingSchemaRegistryClientTest {
 
     @Test
     void steadyStateMakesNoHttpCalls() throws Exception {
-        try (SchemaRegistryClient client =
-                SchemaRegistryClients.create(Map.of("schema.registry.url", server.url()))) {
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(Map.of("schema.registry.url", server.url()))) {
             int id1 = client.register("orders-value", V1);
             int id2 = client.register("orders-value", V2);
             RegisteredSchema found = client.lookup("orders-value", V1);
@@ -52,14 +50,12 @@ class CachingSchemaRegistryClientTest {
             try {
                 List<Callable<Boolean>> tasks = new ArrayList<>();
                 for (int i = 0; i < 400; i++) {
-                    tasks.add(
-                            () ->
-                                    client.register("orders-value", V1) == id1
-                                            && client.register("orders-value", V2) == id2
-                                            && client.getSchemaById(id1).equals(V1)
-                                            && client.getSchemaById(id2).equals(V2)
-                                            && client.lookup("orders-value", V1).equals(found)
-                                            && client.lookup("orders-value", V2).version() == 2);
+                    tasks.add(() -> client.register("orders-value", V1) == id1
+                            && client.register("orders-value", V2) == id2
+                            && client.getSchemaById(id1).equals(V1)
+                            && client.getSchemaById(id2).equals(V2)
+                            && client.lookup("orders-value", V1).equals(found)
+                            && client.lookup("orders-value", V2).version() == 2);
                 }
                 for (Future<Boolean> f : pool.invokeAll(tasks)) {
                     assertThat(f.get()).isTrue();
@@ -75,8 +71,7 @@ class CachingSchemaRegistryClientTest {
     @Test
     void aSchemaFetchedByIdIsCachedAndChangingAnswersAreNot() {
         int id = server.registry().register("orders-value", V1);
-        try (SchemaRegistryClient client =
-                SchemaRegistryClients.create(Map.of("schema.registry.url", server.url()))) {
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(Map.of("schema.registry.url", server.url()))) {
             assertThat(client.getSchemaById(id)).isEqualTo(V1);
             assertThat(client.getSchemaById(id)).isEqualTo(V1);
             assertThat(server.requestCount()).isEqualTo(1);
@@ -91,10 +86,8 @@ class CachingSchemaRegistryClientTest {
 
     @Test
     void missesAreNotCached() {
-        try (SchemaRegistryClient client =
-                SchemaRegistryClients.create(Map.of("schema.registry.url", server.url()))) {
-            assertThatThrownBy(() -> client.getSchemaById(1))
-                    .isInstanceOf(SchemaNotFoundException.class);
+        try (SchemaRegistryClient client = SchemaRegistryClients.create(Map.of("schema.registry.url", server.url()))) {
+            assertThatThrownBy(() -> client.getSchemaById(1)).isInstanceOf(SchemaNotFoundException.class);
             server.registry().register("orders-value", V1);
             assertThat(client.getSchemaById(1)).isEqualTo(V1);
             assertThat(server.requestCount()).isEqualTo(2);
@@ -138,8 +131,7 @@ class CachingSchemaRegistryClientTest {
             client.lookup("orders-value", V1);
             assertThat(counting.calls).isEqualTo(2);
             client.deleteSubject("orders-value", false);
-            assertThatThrownBy(() -> client.lookup("orders-value", V1))
-                    .isInstanceOf(SubjectNotFoundException.class);
+            assertThatThrownBy(() -> client.lookup("orders-value", V1)).isInstanceOf(SubjectNotFoundException.class);
             assertThat(client.register("orders-value", V1)).isEqualTo(id);
             assertThat(client.getVersions("orders-value")).containsExactly(2);
             // Ids stay resolvable after a delete, so the id cache is kept.

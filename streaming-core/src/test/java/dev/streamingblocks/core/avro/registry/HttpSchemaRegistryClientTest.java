@@ -1,17 +1,11 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.testkit.logging.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.RegistryServerFixture.RecordedRequest;
-
-import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import dev.streamingblocks.testkit.logging.LogCapture;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -26,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class HttpSchemaRegistryClientTest {
 
@@ -87,8 +85,7 @@ class HttpSchemaRegistryClientTest {
 
             assertThat(client.getCompatibility(null)).isEqualTo(CompatibilityLevel.BACKWARD);
             client.setCompatibility("orders value/1", CompatibilityLevel.FULL);
-            assertThat(client.getCompatibility("orders value/1"))
-                    .isEqualTo(CompatibilityLevel.FULL);
+            assertThat(client.getCompatibility("orders value/1")).isEqualTo(CompatibilityLevel.FULL);
             assertThat(client.getCompatibility("other")).isEqualTo(CompatibilityLevel.BACKWARD);
             client.setCompatibility(null, CompatibilityLevel.NONE);
             assertThat(client.getCompatibility(null)).isEqualTo(CompatibilityLevel.NONE);
@@ -99,15 +96,14 @@ class HttpSchemaRegistryClientTest {
         }
         List<RecordedRequest> requests = server.requests();
         assertThat(requests.get(0))
-                .isEqualTo(
-                        new RecordedRequest(
-                                "POST",
-                                "/subjects/orders%20value%2F1/versions",
-                                null,
-                                "application/vnd.schemaregistry.v1+json",
-                                "application/vnd.schemaregistry.v1+json,"
-                                        + " application/vnd.schemaregistry+json; qs=0.9,"
-                                        + " application/json; qs=0.5"));
+                .isEqualTo(new RecordedRequest(
+                        "POST",
+                        "/subjects/orders%20value%2F1/versions",
+                        null,
+                        "application/vnd.schemaregistry.v1+json",
+                        "application/vnd.schemaregistry.v1+json,"
+                                + " application/vnd.schemaregistry+json; qs=0.9,"
+                                + " application/json; qs=0.5"));
         assertThat(requests.stream().map(r -> r.method() + " " + r.rawPath()))
                 .containsExactly(
                         "POST /subjects/orders%20value%2F1/versions",
@@ -140,60 +136,49 @@ class HttpSchemaRegistryClientTest {
 
             assertThatThrownBy(() -> client.getSchemaById(42))
                     .isExactlyInstanceOf(SchemaNotFoundException.class)
-                    .hasMessage(
-                            "Schema registry has no schema with id 42 (GET /schemas/ids/42 answered"
-                                    + " 404, error 40403)");
+                    .hasMessage("Schema registry has no schema with id 42 (GET /schemas/ids/42 answered"
+                            + " 404, error 40403)");
             assertThatThrownBy(() -> client.lookup("missing-value", V1))
                     .isExactlyInstanceOf(SubjectNotFoundException.class)
-                    .hasMessage(
-                            "Schema registry has no subject 'missing-value' (POST"
-                                    + " /subjects/missing-value answered 404, error 40401)");
+                    .hasMessage("Schema registry has no subject 'missing-value' (POST"
+                            + " /subjects/missing-value answered 404, error 40401)");
             assertThatThrownBy(() -> client.lookup("orders-value", V2))
                     .isExactlyInstanceOf(SchemaNotFoundException.class)
-                    .hasMessage(
-                            "Schema registry holds no such schema under subject 'orders-value'"
-                                    + " (POST /subjects/orders-value answered 404, error 40403)");
+                    .hasMessage("Schema registry holds no such schema under subject 'orders-value'"
+                            + " (POST /subjects/orders-value answered 404, error 40403)");
             assertThatThrownBy(() -> client.getVersion("orders-value", 9))
                     .isExactlyInstanceOf(VersionNotFoundException.class)
-                    .hasMessage(
-                            "Schema registry has no version 9 of subject 'orders-value' (GET"
-                                + " /subjects/orders-value/versions/9 answered 404, error 40402)");
+                    .hasMessage("Schema registry has no version 9 of subject 'orders-value' (GET"
+                            + " /subjects/orders-value/versions/9 answered 404, error 40402)");
             assertThatThrownBy(() -> client.register("orders-value", V3_REQUIRED))
                     .isExactlyInstanceOf(IncompatibleSchemaException.class)
-                    .hasMessage(
-                            "Schema registry rejected the schema for subject 'orders-value' as"
-                                + " incompatible (POST /subjects/orders-value/versions answered"
-                                + " 409, error 409: Schema registry rejected the schema for subject"
-                                + " 'orders-value' as incompatible under compatibility level"
-                                + " BACKWARD: the new schema cannot read data written with version"
-                                + " 1)")
-                    .satisfies(
-                            e -> {
-                                SchemaRegistryException sre = (SchemaRegistryException) e;
-                                assertThat(sre.httpStatus()).isEqualTo(409);
-                                assertThat(sre.errorCode()).isEqualTo(409);
-                            });
+                    .hasMessage("Schema registry rejected the schema for subject 'orders-value' as"
+                            + " incompatible (POST /subjects/orders-value/versions answered"
+                            + " 409, error 409: Schema registry rejected the schema for subject"
+                            + " 'orders-value' as incompatible under compatibility level"
+                            + " BACKWARD: the new schema cannot read data written with version"
+                            + " 1)")
+                    .satisfies(e -> {
+                        SchemaRegistryException sre = (SchemaRegistryException) e;
+                        assertThat(sre.httpStatus()).isEqualTo(409);
+                        assertThat(sre.errorCode()).isEqualTo(409);
+                    });
 
             server.failNextRequests(1, 422, 42201, "Invalid schema: no type");
             assertThatThrownBy(() -> client.register("orders-value", V2))
                     .isExactlyInstanceOf(InvalidSchemaException.class)
-                    .hasMessage(
-                            "Schema registry rejected the schema for subject 'orders-value' as"
-                                    + " invalid (POST /subjects/orders-value/versions answered 422,"
-                                    + " error 42201: Invalid schema: no type)");
+                    .hasMessage("Schema registry rejected the schema for subject 'orders-value' as"
+                            + " invalid (POST /subjects/orders-value/versions answered 422,"
+                            + " error 42201: Invalid schema: no type)");
 
             server.failNextRequests(1, 422, 42203, "Invalid compatibility level");
-            assertThatThrownBy(
-                            () -> client.setCompatibility("orders-value", CompatibilityLevel.FULL))
+            assertThatThrownBy(() -> client.setCompatibility("orders-value", CompatibilityLevel.FULL))
                     .isExactlyInstanceOf(SchemaRegistryException.class)
-                    .hasMessage(
-                            "Schema registry refused to set the compatibility level of subject"
-                                + " 'orders-value' to FULL (PUT /config/orders-value answered 422,"
-                                + " error 42203: Invalid compatibility level)")
-                    .satisfies(
-                            e ->
-                                    assertThat(((SchemaRegistryException) e).errorCode())
-                                            .isEqualTo(42203));
+                    .hasMessage("Schema registry refused to set the compatibility level of subject"
+                            + " 'orders-value' to FULL (PUT /config/orders-value answered 422,"
+                            + " error 42203: Invalid compatibility level)")
+                    .satisfies(e -> assertThat(((SchemaRegistryException) e).errorCode())
+                            .isEqualTo(42203));
         }
     }
 
@@ -208,36 +193,32 @@ class HttpSchemaRegistryClientTest {
                     "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
             assertThatThrownBy(() -> client.getSchemaById(5))
                     .isExactlyInstanceOf(AvroSerdeException.class)
-                    .hasMessage(
-                            "Schema registry holds a PROTOBUF schema, not Avro: cannot fetch the"
-                                    + " schema with id 5");
+                    .hasMessage("Schema registry holds a PROTOBUF schema, not Avro: cannot fetch the"
+                            + " schema with id 5");
 
             server.answerNextRequests(1, 200, "text/html", "<html>Login</html>");
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryException.class)
-                    .hasMessage(
-                            "Schema registry answered 200 with a body that is not JSON: cannot list"
-                                    + " the subjects (GET /subjects)");
+                    .hasMessage("Schema registry answered 200 with a body that is not JSON: cannot list"
+                            + " the subjects (GET /subjects)");
 
             server.answerNextRequests(1, 200, "application/json", "{\"unexpected\":true}");
             assertThatThrownBy(() -> client.register("orders-value", V1))
                     .isExactlyInstanceOf(SchemaRegistryException.class)
-                    .hasMessage(
-                            "Schema registry's answer lacks an integer 'id': cannot register a"
-                                    + " schema under subject 'orders-value' (POST"
-                                    + " /subjects/orders-value/versions)");
+                    .hasMessage("Schema registry's answer lacks an integer 'id': cannot register a"
+                            + " schema under subject 'orders-value' (POST"
+                            + " /subjects/orders-value/versions)");
 
             long before = server.requestCount();
             server.answerNextRequests(2, 502, "text/html", "<html>Bad Gateway</html>");
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessage(
-                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                    + " after 2 attempts on ["
-                                    + server.url()
-                                    + "]; last failure: "
-                                    + server.url()
-                                    + " answered 502 (error 502: <html>Bad Gateway</html>)");
+                    .hasMessage("Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                            + " after 2 attempts on ["
+                            + server.url()
+                            + "]; last failure: "
+                            + server.url()
+                            + " answered 502 (error 502: <html>Bad Gateway</html>)");
             assertThat(server.requestCount() - before).isEqualTo(2);
         }
     }
@@ -253,8 +234,8 @@ class HttpSchemaRegistryClientTest {
         assertThat(server.requestCount()).isEqualTo(2);
 
         try (RegistryServerFixture failing = RegistryServerFixture.start();
-                HttpSchemaRegistryClient client =
-                        client(config(failing.url(), server.url()).setMaxRetries(0).build())) {
+                HttpSchemaRegistryClient client = client(
+                        config(failing.url(), server.url()).setMaxRetries(0).build())) {
             failing.failNextRequests(1, 503);
             assertThat(client.getSubjects()).containsExactly("orders-value");
             assertThat(client.getSubjects()).containsExactly("orders-value");
@@ -266,12 +247,11 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void retriesA5xxWithBackoffThenSucceeds() {
-        SchemaRegistryClientConfig config =
-                config(server.url())
-                        .setMaxRetries(3)
-                        .setRetryBackoff(Duration.ofMillis(40))
-                        .setMaxRetryBackoff(Duration.ofMillis(60))
-                        .build();
+        SchemaRegistryClientConfig config = config(server.url())
+                .setMaxRetries(3)
+                .setRetryBackoff(Duration.ofMillis(40))
+                .setMaxRetryBackoff(Duration.ofMillis(60))
+                .build();
         try (HttpSchemaRegistryClient client = client(config)) {
             server.failNextRequests(3, 503);
             long start = System.nanoTime();
@@ -290,13 +270,11 @@ class HttpSchemaRegistryClientTest {
             server.failNextRequests(1, 403, 40301, "User is denied operation");
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryException.class)
-                    .hasMessage(
-                            "Schema registry refused the credentials: cannot list the subjects (GET"
-                                    + " /subjects answered 403, error 40301: User is denied"
-                                    + " operation)");
+                    .hasMessage("Schema registry refused the credentials: cannot list the subjects (GET"
+                            + " /subjects answered 403, error 40301: User is denied"
+                            + " operation)");
             assertThat(server.requestCount()).isEqualTo(1);
-            assertThatThrownBy(() -> client.getSchemaById(5))
-                    .isExactlyInstanceOf(SchemaNotFoundException.class);
+            assertThatThrownBy(() -> client.getSchemaById(5)).isExactlyInstanceOf(SchemaNotFoundException.class);
             assertThat(server.requestCount()).isEqualTo(2);
         }
     }
@@ -308,17 +286,14 @@ class HttpSchemaRegistryClientTest {
             server.failNextRequests(10, 503, 50301, "Kafka store unavailable");
             assertThatThrownBy(() -> client.getSchemaById(7))
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessage(
-                            "Schema registry unavailable: cannot fetch the schema with id 7 (GET"
-                                    + " /schemas/ids/7) after 3 attempts on ["
-                                    + server.url()
-                                    + "]; last failure: "
-                                    + server.url()
-                                    + " answered 503 (error 50301: Kafka store unavailable)")
-                    .satisfies(
-                            e ->
-                                    assertThat(((SchemaRegistryException) e).httpStatus())
-                                            .isEqualTo(503));
+                    .hasMessage("Schema registry unavailable: cannot fetch the schema with id 7 (GET"
+                            + " /schemas/ids/7) after 3 attempts on ["
+                            + server.url()
+                            + "]; last failure: "
+                            + server.url()
+                            + " answered 503 (error 50301: Kafka store unavailable)")
+                    .satisfies(e -> assertThat(((SchemaRegistryException) e).httpStatus())
+                            .isEqualTo(503));
             assertThat(server.requestCount()).isEqualTo(3);
         }
 
@@ -328,42 +303,37 @@ class HttpSchemaRegistryClientTest {
                 client(config(down1, down2).setMaxRetries(1).build())) {
             assertThatThrownBy(() -> client.register("orders-value", V1))
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessage(
-                            "Schema registry unavailable: cannot register a schema under subject"
-                                + " 'orders-value' (POST /subjects/orders-value/versions) after 4"
-                                + " attempts on ["
-                                    + down1
-                                    + ", "
-                                    + down2
-                                    + "]; last failure: "
-                                    + down2
-                                    + " failed with ConnectException")
+                    .hasMessage("Schema registry unavailable: cannot register a schema under subject"
+                            + " 'orders-value' (POST /subjects/orders-value/versions) after 4"
+                            + " attempts on ["
+                            + down1
+                            + ", "
+                            + down2
+                            + "]; last failure: "
+                            + down2
+                            + " failed with ConnectException")
                     .hasCauseInstanceOf(ConnectException.class)
-                    .satisfies(
-                            e ->
-                                    assertThat(((SchemaRegistryException) e).httpStatus())
-                                            .isEqualTo(-1));
+                    .satisfies(e -> assertThat(((SchemaRegistryException) e).httpStatus())
+                            .isEqualTo(-1));
         }
     }
 
     @Test
     void readTimeoutCountsAsAFailedAttempt() {
-        SchemaRegistryClientConfig config =
-                config(server.url())
-                        .setMaxRetries(0)
-                        .setReadTimeout(Duration.ofMillis(300))
-                        .build();
+        SchemaRegistryClientConfig config = config(server.url())
+                .setMaxRetries(0)
+                .setReadTimeout(Duration.ofMillis(300))
+                .build();
         try (HttpSchemaRegistryClient client = client(config)) {
             server.stallNextRequests(1);
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessage(
-                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                    + " after 1 attempt on ["
-                                    + server.url()
-                                    + "]; last failure: "
-                                    + server.url()
-                                    + " failed with HttpTimeoutException: request timed out")
+                    .hasMessage("Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                            + " after 1 attempt on ["
+                            + server.url()
+                            + "]; last failure: "
+                            + server.url()
+                            + " failed with HttpTimeoutException: request timed out")
                     .hasCauseInstanceOf(HttpTimeoutException.class);
         }
     }
@@ -383,19 +353,20 @@ class HttpSchemaRegistryClientTest {
                 // expected: the next connection attempt would hang as well
             }
             String url = "http://127.0.0.1:" + full.getLocalPort();
-            SchemaRegistryClientConfig config =
-                    config(url).setMaxRetries(1).setConnectTimeout(Duration.ofMillis(200)).build();
+            SchemaRegistryClientConfig config = config(url)
+                    .setMaxRetries(1)
+                    .setConnectTimeout(Duration.ofMillis(200))
+                    .build();
             try (HttpSchemaRegistryClient client = client(config)) {
                 assertThatThrownBy(client::getSubjects)
                         .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                        .hasMessage(
-                                "Schema registry unavailable: cannot list the subjects (GET"
-                                        + " /subjects) after 2 attempts on ["
-                                        + url
-                                        + "]; last failure: "
-                                        + url
-                                        + " failed with HttpConnectTimeoutException: HTTP connect"
-                                        + " timed out")
+                        .hasMessage("Schema registry unavailable: cannot list the subjects (GET"
+                                + " /subjects) after 2 attempts on ["
+                                + url
+                                + "]; last failure: "
+                                + url
+                                + " failed with HttpConnectTimeoutException: HTTP connect"
+                                + " timed out")
                         .hasCauseInstanceOf(HttpConnectTimeoutException.class);
             } finally {
                 for (Socket socket : queued) {
@@ -408,34 +379,25 @@ class HttpSchemaRegistryClientTest {
     @Test
     void basicAuthFromUserInfo() {
         server.requireBasicAuth("alice", "s3cret-pw");
-        SchemaRegistryClientConfig good =
-                SchemaRegistryClientConfig.fromMap(
-                        Map.of(
-                                "schema.registry.url", server.url(),
-                                "basic.auth.credentials.source", "USER_INFO",
-                                "basic.auth.user.info", "alice:s3cret-pw"));
+        SchemaRegistryClientConfig good = SchemaRegistryClientConfig.fromMap(Map.of(
+                "schema.registry.url", server.url(),
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "alice:s3cret-pw"));
         try (HttpSchemaRegistryClient client = client(good)) {
             assertThat(client.register("orders-value", V1)).isEqualTo(1);
             assertThat(client.toString())
                     .isEqualTo("HttpSchemaRegistryClient{urls=[" + server.url() + "], auth=basic}");
         }
-        assertThat(server.requests().get(0).authorization())
-                .isEqualTo("Basic YWxpY2U6czNjcmV0LXB3");
+        assertThat(server.requests().get(0).authorization()).isEqualTo("Basic YWxpY2U6czNjcmV0LXB3");
 
-        SchemaRegistryClientConfig wrong =
-                SchemaRegistryClientConfig.fromMap(
-                        Map.of(
-                                "schema.registry.url",
-                                server.url(),
-                                "basic.auth.user.info",
-                                "alice:wrong-pw"));
+        SchemaRegistryClientConfig wrong = SchemaRegistryClientConfig.fromMap(
+                Map.of("schema.registry.url", server.url(), "basic.auth.user.info", "alice:wrong-pw"));
         try (HttpSchemaRegistryClient client = client(wrong)) {
             assertThatThrownBy(() -> client.getSchemaById(1))
                     .isExactlyInstanceOf(SchemaRegistryException.class)
-                    .hasMessage(
-                            "Schema registry refused the credentials: cannot fetch the schema with"
-                                    + " id 1 (GET /schemas/ids/1 answered 401, error 401:"
-                                    + " Unauthorized)");
+                    .hasMessage("Schema registry refused the credentials: cannot fetch the schema with"
+                            + " id 1 (GET /schemas/ids/1 answered 401, error 401:"
+                            + " Unauthorized)");
             assertThat(client.toString()).doesNotContain("wrong-pw").doesNotContain("alice");
         }
     }
@@ -446,52 +408,38 @@ class HttpSchemaRegistryClientTest {
         int deadPort = deadPort();
         String withCredentials = "http://bob:hunter2@127.0.0.1:" + server.port();
         String downWithCredentials = "http://bob:hunter2@127.0.0.1:" + deadPort;
-        SchemaRegistryClientConfig config =
-                SchemaRegistryClientConfig.fromMap(
-                        Map.of(
-                                "schema.registry.url",
-                                downWithCredentials + "," + withCredentials,
-                                "max.retries",
-                                "0"));
+        SchemaRegistryClientConfig config = SchemaRegistryClientConfig.fromMap(
+                Map.of("schema.registry.url", downWithCredentials + "," + withCredentials, "max.retries", "0"));
         try (LogCapture logs = LogCapture.of(HttpSchemaRegistryClient.class);
                 HttpSchemaRegistryClient client = client(config)) {
             assertThat(client.register("orders-value", V1)).isEqualTo(1);
             assertThat(client.toString())
-                    .isEqualTo(
-                            "HttpSchemaRegistryClient{urls=[http://127.0.0.1:"
-                                    + deadPort
-                                    + ", "
-                                    + server.url()
-                                    + "], auth=basic}");
+                    .isEqualTo("HttpSchemaRegistryClient{urls=[http://127.0.0.1:"
+                            + deadPort
+                            + ", "
+                            + server.url()
+                            + "], auth=basic}");
             // The failover is logged with the URL stripped of its credentials.
             assertThat(logs.text())
-                    .isEqualTo(
-                            "WARN Schema registry call to http://127.0.0.1:"
-                                    + deadPort
-                                    + " failed: cannot register a schema under subject"
-                                    + " 'orders-value' (POST /subjects/orders-value/versions):"
-                                    + " ConnectException\n");
+                    .isEqualTo("WARN Schema registry call to http://127.0.0.1:"
+                            + deadPort
+                            + " failed: cannot register a schema under subject"
+                            + " 'orders-value' (POST /subjects/orders-value/versions):"
+                            + " ConnectException\n");
         }
         assertThat(server.requests().get(0).authorization()).isEqualTo("Basic Ym9iOmh1bnRlcjI=");
 
         try (LogCapture logs = LogCapture.of(HttpSchemaRegistryClient.class);
-                HttpSchemaRegistryClient client =
-                        client(
-                                SchemaRegistryClientConfig.fromMap(
-                                        Map.of(
-                                                "schema.registry.url",
-                                                downWithCredentials,
-                                                "max.retries",
-                                                1)))) {
+                HttpSchemaRegistryClient client = client(SchemaRegistryClientConfig.fromMap(
+                        Map.of("schema.registry.url", downWithCredentials, "max.retries", 1)))) {
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessage(
-                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                    + " after 2 attempts on [http://127.0.0.1:"
-                                    + deadPort
-                                    + "]; last failure: http://127.0.0.1:"
-                                    + deadPort
-                                    + " failed with ConnectException")
+                    .hasMessage("Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                            + " after 2 attempts on [http://127.0.0.1:"
+                            + deadPort
+                            + "]; last failure: http://127.0.0.1:"
+                            + deadPort
+                            + " failed with ConnectException")
                     .satisfies(e -> assertThat(e.getCause().toString()).doesNotContain("hunter2"));
             assertThat(logs.text()).doesNotContain("hunter2").doesNotContain("bob");
             assertThat(logs.text().lines()).hasSize(2);
@@ -501,17 +449,14 @@ class HttpSchemaRegistryClientTest {
     @Test
     void bearerTokenGoesIntoTheAuthorizationHeaderOnly() {
         server.requireBearer("tok-123-secret");
-        SchemaRegistryClientConfig config =
-                SchemaRegistryClientConfig.fromMap(
-                        Map.of(
-                                "schema.registry.url", server.url(),
-                                "bearer.auth.credentials.source", "STATIC_TOKEN",
-                                "bearer.auth.token", "tok-123-secret"));
+        SchemaRegistryClientConfig config = SchemaRegistryClientConfig.fromMap(Map.of(
+                "schema.registry.url", server.url(),
+                "bearer.auth.credentials.source", "STATIC_TOKEN",
+                "bearer.auth.token", "tok-123-secret"));
         try (HttpSchemaRegistryClient client = client(config)) {
             assertThat(client.register("orders-value", V1)).isEqualTo(1);
             assertThat(client.toString())
-                    .isEqualTo(
-                            "HttpSchemaRegistryClient{urls=[" + server.url() + "], auth=bearer}");
+                    .isEqualTo("HttpSchemaRegistryClient{urls=[" + server.url() + "], auth=bearer}");
             server.failNextRequests(1, 401, 401, "Unauthorized");
             assertThatThrownBy(client::getSubjects).message().doesNotContain("tok-123-secret");
         }
@@ -520,31 +465,27 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void anInterruptDuringBackoffStopsRetryingAndKeepsTheFlag() throws Exception {
-        SchemaRegistryClientConfig config =
-                config(server.url())
-                        .setMaxRetries(5)
-                        .setRetryBackoff(Duration.ofSeconds(30))
-                        .setMaxRetryBackoff(Duration.ofSeconds(30))
-                        .build();
+        SchemaRegistryClientConfig config = config(server.url())
+                .setMaxRetries(5)
+                .setRetryBackoff(Duration.ofSeconds(30))
+                .setMaxRetryBackoff(Duration.ofSeconds(30))
+                .build();
         server.failNextRequests(100, 503);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean interruptFlag = new AtomicBoolean();
         try (HttpSchemaRegistryClient client = client(config)) {
-            Thread caller =
-                    new Thread(
-                            () -> {
-                                try {
-                                    client.getSubjects();
-                                } catch (RuntimeException e) {
-                                    thrown.set(e);
-                                    interruptFlag.set(Thread.currentThread().isInterrupted());
-                                }
-                            });
+            Thread caller = new Thread(() -> {
+                try {
+                    client.getSubjects();
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                    interruptFlag.set(Thread.currentThread().isInterrupted());
+                }
+            });
             caller.start();
             // Only the backoff sleeps with a timeout; a send waits without one.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (caller.getState() != Thread.State.TIMED_WAITING
-                    && System.nanoTime() < deadline) {
+            while (caller.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             assertThat(caller.getState()).isEqualTo(Thread.State.TIMED_WAITING);
@@ -555,9 +496,7 @@ class HttpSchemaRegistryClientTest {
         }
         assertThat(thrown.get())
                 .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                .hasMessage(
-                        "Interrupted while waiting to retry: cannot list the subjects (GET"
-                                + " /subjects)")
+                .hasMessage("Interrupted while waiting to retry: cannot list the subjects (GET" + " /subjects)")
                 .hasCauseInstanceOf(InterruptedException.class);
         assertThat(interruptFlag).isTrue();
         assertThat(server.requestCount()).isEqualTo(1);

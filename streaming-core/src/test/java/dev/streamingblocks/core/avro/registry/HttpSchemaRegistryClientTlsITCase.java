@@ -3,11 +3,6 @@ package dev.streamingblocks.core.avro.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real TLS: self-signed certificates made with the JDK's keytool, served by HttpsServer, one server
@@ -34,7 +32,8 @@ class HttpSchemaRegistryClientTlsITCase {
     private static final String TRUST_STORE_PASSWORD = "trust-store-pw";
     private static final String CLIENT_STORE_PASSWORD = "client-store-pw";
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
 
     private static Path trustJks;
     private static Path trustPkcs12;
@@ -61,15 +60,13 @@ class HttpSchemaRegistryClientTlsITCase {
         exportCertificate("client", clientPkcs12, CLIENT_STORE_PASSWORD, clientCertificate);
         importCertificate(clientCertificate, serverTrust, "PKCS12", SERVER_STORE_PASSWORD);
 
-        KeyManagerFactory kmf =
-                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(load(serverStore, SERVER_STORE_PASSWORD), SERVER_STORE_PASSWORD.toCharArray());
         SSLContext serverOnly = SSLContext.getInstance("TLS");
         serverOnly.init(kmf.getKeyManagers(), null, null);
         server = RegistryServerFixture.startHttps(serverOnly, false);
 
-        TrustManagerFactory tmf =
-                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(load(serverTrust, SERVER_STORE_PASSWORD));
         SSLContext mutual = SSLContext.getInstance("TLS");
         mutual.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
@@ -94,8 +91,7 @@ class HttpSchemaRegistryClientTlsITCase {
         return store;
     }
 
-    private static void generateKeyPair(String alias, String dname, Path store, String password)
-            throws Exception {
+    private static void generateKeyPair(String alias, String dname, Path store, String password) throws Exception {
         keytool(
                 "-genkeypair",
                 "-alias",
@@ -120,8 +116,7 @@ class HttpSchemaRegistryClientTlsITCase {
                 password);
     }
 
-    private static void exportCertificate(String alias, Path store, String password, Path file)
-            throws Exception {
+    private static void exportCertificate(String alias, Path store, String password, Path file) throws Exception {
         keytool(
                 "-exportcert",
                 "-alias",
@@ -134,8 +129,7 @@ class HttpSchemaRegistryClientTlsITCase {
                 file.toString());
     }
 
-    private static void importCertificate(Path file, Path store, String type, String password)
-            throws Exception {
+    private static void importCertificate(Path file, Path store, String type, String password) throws Exception {
         keytool(
                 "-importcert",
                 "-noprompt",
@@ -163,20 +157,19 @@ class HttpSchemaRegistryClientTlsITCase {
 
     @Test
     void presentsAClientCertificateFromTheKeyStoreForMutualTls() {
-        Map<String, Object> config =
-                Map.of(
-                        "schema.registry.url",
-                        mutualTlsServer.url(),
-                        "schema.registry.ssl.truststore.location",
-                        trustJks.toString(),
-                        "schema.registry.ssl.truststore.password",
-                        TRUST_STORE_PASSWORD,
-                        "schema.registry.ssl.keystore.location",
-                        clientPkcs12.toString(),
-                        "schema.registry.ssl.keystore.password",
-                        CLIENT_STORE_PASSWORD,
-                        "schema.registry.ssl.keystore.type",
-                        "PKCS12");
+        Map<String, Object> config = Map.of(
+                "schema.registry.url",
+                mutualTlsServer.url(),
+                "schema.registry.ssl.truststore.location",
+                trustJks.toString(),
+                "schema.registry.ssl.truststore.password",
+                TRUST_STORE_PASSWORD,
+                "schema.registry.ssl.keystore.location",
+                clientPkcs12.toString(),
+                "schema.registry.ssl.keystore.password",
+                CLIENT_STORE_PASSWORD,
+                "schema.registry.ssl.keystore.type",
+                "PKCS12");
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
             int id = client.register("mtls-value", InMemorySchemaRegistryClientTest.V1);
             assertThat(client.getSchemaById(id)).isEqualTo(InMemorySchemaRegistryClientTest.V1);
@@ -187,27 +180,25 @@ class HttpSchemaRegistryClientTlsITCase {
 
     @Test
     void withoutAClientCertificateAMutualTlsRegistryIsUnreachable() {
-        Map<String, Object> config =
-                Map.of(
-                        "schema.registry.url",
-                        mutualTlsServer.url(),
-                        "schema.registry.ssl.truststore.location",
-                        trustJks.toString(),
-                        "schema.registry.ssl.truststore.password",
-                        TRUST_STORE_PASSWORD,
-                        "max.retries",
-                        0);
+        Map<String, Object> config = Map.of(
+                "schema.registry.url",
+                mutualTlsServer.url(),
+                "schema.registry.ssl.truststore.location",
+                trustJks.toString(),
+                "schema.registry.ssl.truststore.password",
+                TRUST_STORE_PASSWORD,
+                "max.retries",
+                0);
         long before = mutualTlsServer.requestCount();
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessageStartingWith(
-                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                    + " after 1 attempt on ["
-                                    + mutualTlsServer.url()
-                                    + "]; last failure: "
-                                    + mutualTlsServer.url()
-                                    + " failed with ")
+                    .hasMessageStartingWith("Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                            + " after 1 attempt on ["
+                            + mutualTlsServer.url()
+                            + "]; last failure: "
+                            + mutualTlsServer.url()
+                            + " failed with ")
                     .hasCauseInstanceOf(IOException.class);
         }
         assertThat(mutualTlsServer.requestCount()).isEqualTo(before);
@@ -215,33 +206,30 @@ class HttpSchemaRegistryClientTlsITCase {
 
     @Test
     void aWrongKeyStorePasswordNamesTheStoreButNotThePassword() {
-        Map<String, Object> config =
-                Map.of(
-                        "schema.registry.url",
-                        mutualTlsServer.url(),
-                        "schema.registry.ssl.keystore.location",
-                        clientPkcs12.toString(),
-                        "schema.registry.ssl.keystore.password",
-                        "bad-client-pw",
-                        "schema.registry.ssl.keystore.type",
-                        "PKCS12");
+        Map<String, Object> config = Map.of(
+                "schema.registry.url",
+                mutualTlsServer.url(),
+                "schema.registry.ssl.keystore.location",
+                clientPkcs12.toString(),
+                "schema.registry.ssl.keystore.password",
+                "bad-client-pw",
+                "schema.registry.ssl.keystore.type",
+                "PKCS12");
         assertThatThrownBy(() -> SchemaRegistryClients.create(config))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Cannot load the key store '"
-                                + clientPkcs12
-                                + "' (schema.registry.ssl.keystore.location, type PKCS12): wrong"
-                                + " password (schema.registry.ssl.keystore.password) or a damaged"
-                                + " file");
+                .hasMessage("Cannot load the key store '"
+                        + clientPkcs12
+                        + "' (schema.registry.ssl.keystore.location, type PKCS12): wrong"
+                        + " password (schema.registry.ssl.keystore.password) or a damaged"
+                        + " file");
     }
 
     @Test
     void trustsTheRegistryThroughAJksTrustStore() {
-        Map<String, Object> config =
-                Map.of(
-                        "schema.registry.url", server.url(),
-                        "schema.registry.ssl.truststore.location", trustJks.toString(),
-                        "schema.registry.ssl.truststore.password", TRUST_STORE_PASSWORD);
+        Map<String, Object> config = Map.of(
+                "schema.registry.url", server.url(),
+                "schema.registry.ssl.truststore.location", trustJks.toString(),
+                "schema.registry.ssl.truststore.password", TRUST_STORE_PASSWORD);
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
             int id = client.register("tls-jks-value", InMemorySchemaRegistryClientTest.V1);
             assertThat(client.getSchemaById(id)).isEqualTo(InMemorySchemaRegistryClientTest.V1);
@@ -250,16 +238,15 @@ class HttpSchemaRegistryClientTlsITCase {
 
     @Test
     void trustsTheRegistryThroughAPkcs12TrustStore() {
-        Map<String, Object> config =
-                Map.of(
-                        "schema.registry.url",
-                        server.url(),
-                        "schema.registry.ssl.truststore.location",
-                        trustPkcs12.toString(),
-                        "schema.registry.ssl.truststore.password",
-                        TRUST_STORE_PASSWORD,
-                        "schema.registry.ssl.truststore.type",
-                        "PKCS12");
+        Map<String, Object> config = Map.of(
+                "schema.registry.url",
+                server.url(),
+                "schema.registry.ssl.truststore.location",
+                trustPkcs12.toString(),
+                "schema.registry.ssl.truststore.password",
+                TRUST_STORE_PASSWORD,
+                "schema.registry.ssl.truststore.type",
+                "PKCS12");
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
             assertThat(client.register("tls-p12-value", InMemorySchemaRegistryClientTest.V2))
                     .isPositive();
@@ -272,51 +259,46 @@ class HttpSchemaRegistryClientTlsITCase {
         try (SchemaRegistryClient client = SchemaRegistryClients.create(config)) {
             assertThatThrownBy(client::getSubjects)
                     .isExactlyInstanceOf(SchemaRegistryUnavailableException.class)
-                    .hasMessageStartingWith(
-                            "Schema registry unavailable: cannot list the subjects (GET /subjects)"
-                                    + " after 1 attempt on ["
-                                    + server.url()
-                                    + "]; last failure: "
-                                    + server.url()
-                                    + " failed with SSLHandshakeException: ")
+                    .hasMessageStartingWith("Schema registry unavailable: cannot list the subjects (GET /subjects)"
+                            + " after 1 attempt on ["
+                            + server.url()
+                            + "]; last failure: "
+                            + server.url()
+                            + " failed with SSLHandshakeException: ")
                     .hasCauseInstanceOf(SSLHandshakeException.class);
         }
     }
 
     @Test
     void aWrongTrustStorePasswordNamesTheStoreButNotThePassword() {
-        Map<String, Object> pkcs12 =
-                Map.of(
-                        "schema.registry.url",
-                        server.url(),
-                        "schema.registry.ssl.truststore.location",
-                        trustPkcs12.toString(),
-                        "schema.registry.ssl.truststore.password",
-                        "not-the-password",
-                        "schema.registry.ssl.truststore.type",
-                        "PKCS12");
+        Map<String, Object> pkcs12 = Map.of(
+                "schema.registry.url",
+                server.url(),
+                "schema.registry.ssl.truststore.location",
+                trustPkcs12.toString(),
+                "schema.registry.ssl.truststore.password",
+                "not-the-password",
+                "schema.registry.ssl.truststore.type",
+                "PKCS12");
         assertThatThrownBy(() -> SchemaRegistryClients.create(pkcs12))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Cannot load the trust store '"
-                                + trustPkcs12
-                                + "' (schema.registry.ssl.truststore.location, type PKCS12): wrong"
-                                + " password (schema.registry.ssl.truststore.password) or a damaged"
-                                + " file");
+                .hasMessage("Cannot load the trust store '"
+                        + trustPkcs12
+                        + "' (schema.registry.ssl.truststore.location, type PKCS12): wrong"
+                        + " password (schema.registry.ssl.truststore.password) or a damaged"
+                        + " file");
 
-        Map<String, Object> config =
-                Map.of(
-                        "schema.registry.url", server.url(),
-                        "schema.registry.ssl.truststore.location", trustJks.toString(),
-                        "schema.registry.ssl.truststore.password", "not-the-password");
+        Map<String, Object> config = Map.of(
+                "schema.registry.url", server.url(),
+                "schema.registry.ssl.truststore.location", trustJks.toString(),
+                "schema.registry.ssl.truststore.password", "not-the-password");
         assertThatThrownBy(() -> SchemaRegistryClients.create(config))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Cannot load the trust store '"
-                                + trustJks
-                                + "' (schema.registry.ssl.truststore.location, type JKS): wrong"
-                                + " password (schema.registry.ssl.truststore.password) or a damaged"
-                                + " file")
+                .hasMessage("Cannot load the trust store '"
+                        + trustJks
+                        + "' (schema.registry.ssl.truststore.location, type JKS): wrong"
+                        + " password (schema.registry.ssl.truststore.password) or a damaged"
+                        + " file")
                 .message()
                 .doesNotContain("not-the-password");
     }

@@ -3,10 +3,6 @@ package dev.streamingblocks.core.avro.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,34 +12,34 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.Test;
 
 class InMemorySchemaRegistryClientTest {
 
-    static final Schema V1 =
-            SchemaBuilder.record("Order")
-                    .namespace("test")
-                    .fields()
-                    .requiredString("id")
-                    .endRecord();
+    static final Schema V1 = SchemaBuilder.record("Order")
+            .namespace("test")
+            .fields()
+            .requiredString("id")
+            .endRecord();
     // Adds a field with a default: backward and forward compatible with V1.
-    static final Schema V2 =
-            SchemaBuilder.record("Order")
-                    .namespace("test")
-                    .fields()
-                    .requiredString("id")
-                    .name("amount")
-                    .type()
-                    .longType()
-                    .longDefault(0L)
-                    .endRecord();
+    static final Schema V2 = SchemaBuilder.record("Order")
+            .namespace("test")
+            .fields()
+            .requiredString("id")
+            .name("amount")
+            .type()
+            .longType()
+            .longDefault(0L)
+            .endRecord();
     // Adds a required field: a V3 reader cannot read V1 data (not backward compatible).
-    static final Schema V3_REQUIRED =
-            SchemaBuilder.record("Order")
-                    .namespace("test")
-                    .fields()
-                    .requiredString("id")
-                    .requiredString("customer")
-                    .endRecord();
+    static final Schema V3_REQUIRED = SchemaBuilder.record("Order")
+            .namespace("test")
+            .fields()
+            .requiredString("id")
+            .requiredString("customer")
+            .endRecord();
 
     private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
 
@@ -64,12 +60,9 @@ class InMemorySchemaRegistryClientTest {
         assertThat(registry.getSubjects()).containsExactly("orders-value", "other-value");
         assertThat(registry.getLatestVersion("orders-value"))
                 .isEqualTo(new RegisteredSchema("orders-value", id2, 2, V2));
-        assertThat(registry.getVersion("orders-value", 1))
-                .isEqualTo(new RegisteredSchema("orders-value", id1, 1, V1));
-        assertThat(registry.lookup("orders-value", V2))
-                .isEqualTo(new RegisteredSchema("orders-value", id2, 2, V2));
-        assertThat(registry.lookup("other-value", V1))
-                .isEqualTo(new RegisteredSchema("other-value", id1, 1, V1));
+        assertThat(registry.getVersion("orders-value", 1)).isEqualTo(new RegisteredSchema("orders-value", id1, 1, V1));
+        assertThat(registry.lookup("orders-value", V2)).isEqualTo(new RegisteredSchema("orders-value", id2, 2, V2));
+        assertThat(registry.lookup("other-value", V1)).isEqualTo(new RegisteredSchema("other-value", id1, 1, V1));
     }
 
     @Test
@@ -79,10 +72,8 @@ class InMemorySchemaRegistryClientTest {
         assertThatThrownBy(() -> registry.getSchemaById(42))
                 .isInstanceOf(SchemaNotFoundException.class)
                 .hasMessage("Schema registry has no schema with id 42")
-                .satisfies(
-                        e ->
-                                assertThat(((SchemaRegistryException) e).errorCode())
-                                        .isEqualTo(40403));
+                .satisfies(e ->
+                        assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(40403));
         assertThatThrownBy(() -> registry.lookup("missing-value", V1))
                 .isInstanceOf(SubjectNotFoundException.class)
                 .hasMessage("Schema registry has no subject 'missing-value'");
@@ -122,18 +113,16 @@ class InMemorySchemaRegistryClientTest {
     void backwardIsTheDefaultAndRejectsANewRequiredField() {
         registry.register("orders-value", V1);
         assertThat(registry.getCompatibility(null)).isEqualTo(CompatibilityLevel.BACKWARD);
-        assertThat(registry.getCompatibility("orders-value"))
-                .isEqualTo(CompatibilityLevel.BACKWARD);
+        assertThat(registry.getCompatibility("orders-value")).isEqualTo(CompatibilityLevel.BACKWARD);
         assertThat(registry.testCompatibility("orders-value", V3_REQUIRED)).isFalse();
         assertThat(registry.testCompatibility("orders-value", V2)).isTrue();
         assertThat(registry.testCompatibility("new-subject", V3_REQUIRED)).isTrue();
 
         assertThatThrownBy(() -> registry.register("orders-value", V3_REQUIRED))
                 .isInstanceOf(IncompatibleSchemaException.class)
-                .hasMessage(
-                        "Schema registry rejected the schema for subject 'orders-value' as"
-                                + " incompatible under compatibility level BACKWARD: the new schema"
-                                + " cannot read data written with version 1");
+                .hasMessage("Schema registry rejected the schema for subject 'orders-value' as"
+                        + " incompatible under compatibility level BACKWARD: the new schema"
+                        + " cannot read data written with version 1");
         assertThat(registry.getVersions("orders-value")).containsExactly(1);
 
         registry.setCompatibility("orders-value", CompatibilityLevel.NONE);
@@ -152,10 +141,9 @@ class InMemorySchemaRegistryClientTest {
         // An old reader of withCustomer needs 'customer', which idOnly data lacks.
         assertThatThrownBy(() -> registry.register("f-value", idOnly))
                 .isInstanceOf(IncompatibleSchemaException.class)
-                .hasMessage(
-                        "Schema registry rejected the schema for subject 'f-value' as incompatible"
-                                + " under compatibility level FORWARD: version 1 cannot read data"
-                                + " written with the new schema");
+                .hasMessage("Schema registry rejected the schema for subject 'f-value' as incompatible"
+                        + " under compatibility level FORWARD: version 1 cannot read data"
+                        + " written with the new schema");
 
         registry.setCompatibility("t-value", CompatibilityLevel.FULL_TRANSITIVE);
         registry.register("t-value", V1);
@@ -163,24 +151,22 @@ class InMemorySchemaRegistryClientTest {
         assertThat(registry.testCompatibility("t-value", V3_REQUIRED)).isFalse();
         assertThatThrownBy(() -> registry.register("t-value", V3_REQUIRED))
                 .isInstanceOf(IncompatibleSchemaException.class)
-                .hasMessage(
-                        "Schema registry rejected the schema for subject 't-value' as incompatible"
-                            + " under compatibility level FULL_TRANSITIVE: the new schema cannot"
-                            + " read data written with version 2");
+                .hasMessage("Schema registry rejected the schema for subject 't-value' as incompatible"
+                        + " under compatibility level FULL_TRANSITIVE: the new schema cannot"
+                        + " read data written with version 2");
     }
 
     @Test
     void transitiveLevelsCheckOlderVersionsThatTheLatestWouldLetThrough() {
         Schema v1 = SchemaBuilder.record("R").fields().requiredString("a").endRecord();
         // Drops 'a', adds 'b' with a default: reads v1 data.
-        Schema v2 =
-                SchemaBuilder.record("R")
-                        .fields()
-                        .name("b")
-                        .type()
-                        .stringType()
-                        .stringDefault("")
-                        .endRecord();
+        Schema v2 = SchemaBuilder.record("R")
+                .fields()
+                .name("b")
+                .type()
+                .stringType()
+                .stringDefault("")
+                .endRecord();
         // 'b' without default: reads v2 data (which has 'b') but not v1 data.
         Schema v3 = SchemaBuilder.record("R").fields().requiredString("b").endRecord();
         registry.setCompatibility("plain", CompatibilityLevel.BACKWARD);
@@ -194,11 +180,11 @@ class InMemorySchemaRegistryClientTest {
         assertThat(registry.testCompatibility("transitive", v3)).isFalse();
         assertThatThrownBy(() -> registry.register("transitive", v3))
                 .isInstanceOf(IncompatibleSchemaException.class)
-                .hasMessage(
-                        "Schema registry rejected the schema for subject 'transitive' as"
-                            + " incompatible under compatibility level BACKWARD_TRANSITIVE: the new"
-                            + " schema cannot read data written with version 1");
-        assertThat(registry.register("plain", v3)).isEqualTo(registry.lookup("plain", v3).id());
+                .hasMessage("Schema registry rejected the schema for subject 'transitive' as"
+                        + " incompatible under compatibility level BACKWARD_TRANSITIVE: the new"
+                        + " schema cannot read data written with version 1");
+        assertThat(registry.register("plain", v3))
+                .isEqualTo(registry.lookup("plain", v3).id());
         assertThat(registry.getVersions("plain")).containsExactly(1, 2, 3);
     }
 
@@ -209,18 +195,14 @@ class InMemorySchemaRegistryClientTest {
 
         assertThatThrownBy(() -> registry.deleteSubject("orders-value", true))
                 .isInstanceOf(SchemaRegistryException.class)
-                .hasMessage(
-                        "Schema registry cannot permanently delete subject 'orders-value' before it"
-                                + " is soft-deleted")
-                .satisfies(
-                        e ->
-                                assertThat(((SchemaRegistryException) e).errorCode())
-                                        .isEqualTo(40405));
+                .hasMessage("Schema registry cannot permanently delete subject 'orders-value' before it"
+                        + " is soft-deleted")
+                .satisfies(e ->
+                        assertThat(((SchemaRegistryException) e).errorCode()).isEqualTo(40405));
 
         assertThat(registry.deleteSubject("orders-value", false)).containsExactly(1, 2);
         assertThat(registry.getSubjects()).isEmpty();
-        assertThatThrownBy(() -> registry.getVersions("orders-value"))
-                .isInstanceOf(SubjectNotFoundException.class);
+        assertThatThrownBy(() -> registry.getVersions("orders-value")).isInstanceOf(SubjectNotFoundException.class);
         // Ids stay resolvable: old records on a topic must still deserialize.
         assertThat(registry.getSchemaById(id)).isEqualTo(V1);
         assertThat(registry.deleteSubject("orders-value", true)).containsExactly(1, 2);

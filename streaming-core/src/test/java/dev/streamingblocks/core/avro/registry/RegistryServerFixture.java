@@ -9,10 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -29,9 +25,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
 
 /**
  * A small Confluent-REST server over the JDK's HttpServer, backed by {@link
@@ -41,12 +38,7 @@ import javax.net.ssl.SSLParameters;
  */
 final class RegistryServerFixture implements AutoCloseable {
 
-    record RecordedRequest(
-            String method,
-            String rawPath,
-            String authorization,
-            String contentType,
-            String accept) {}
+    record RecordedRequest(String method, String rawPath, String authorization, String contentType, String accept) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,19 +71,16 @@ final class RegistryServerFixture implements AutoCloseable {
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
     }
 
-    static RegistryServerFixture startHttps(SSLContext sslContext, boolean needClientAuth)
-            throws IOException {
-        HttpsServer https =
-                HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        https.setHttpsConfigurator(
-                new HttpsConfigurator(sslContext) {
-                    @Override
-                    public void configure(HttpsParameters params) {
-                        SSLParameters parameters = sslContext.getDefaultSSLParameters();
-                        parameters.setNeedClientAuth(needClientAuth);
-                        params.setSSLParameters(parameters);
-                    }
-                });
+    static RegistryServerFixture startHttps(SSLContext sslContext, boolean needClientAuth) throws IOException {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(sslContext) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = sslContext.getDefaultSSLParameters();
+                parameters.setNeedClientAuth(needClientAuth);
+                params.setSSLParameters(parameters);
+            }
+        });
         return new RegistryServerFixture(https);
     }
 
@@ -148,10 +137,7 @@ final class RegistryServerFixture implements AutoCloseable {
 
     void requireBasicAuth(String user, String password) {
         requiredAuthorization =
-                "Basic "
-                        + Base64.getEncoder()
-                                .encodeToString(
-                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     void requireBearer(String token) {
@@ -172,13 +158,12 @@ final class RegistryServerFixture implements AutoCloseable {
             String rawPath = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            requests.add(
-                    new RecordedRequest(
-                            method,
-                            rawPath + (query == null ? "" : "?" + query),
-                            authorization,
-                            exchange.getRequestHeaders().getFirst("Content-Type"),
-                            exchange.getRequestHeaders().getFirst("Accept")));
+            requests.add(new RecordedRequest(
+                    method,
+                    rawPath + (query == null ? "" : "?" + query),
+                    authorization,
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst("Accept")));
             if (stallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 releaseStalled.await(30, TimeUnit.SECONDS);
                 return;
@@ -200,8 +185,7 @@ final class RegistryServerFixture implements AutoCloseable {
                 sendError(exchange, 401, 401, "Unauthorized");
                 return;
             }
-            String body =
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             try {
                 route(exchange, method, segments(rawPath), query, body);
             } catch (SchemaRegistryException e) {
@@ -214,8 +198,7 @@ final class RegistryServerFixture implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange ex, String method, List<String> p, String query, String body)
-            throws IOException {
+    private void route(HttpExchange ex, String method, List<String> p, String query, String body) throws IOException {
         int n = p.size();
         if (method.equals("GET")
                 && n == 3
@@ -246,10 +229,9 @@ final class RegistryServerFixture implements AutoCloseable {
                 && n == 4
                 && p.get(0).equals("subjects")
                 && p.get(2).equals("versions")) {
-            RegisteredSchema r =
-                    p.get(3).equals("latest")
-                            ? registry.getLatestVersion(p.get(1))
-                            : registry.getVersion(p.get(1), Integer.parseInt(p.get(3)));
+            RegisteredSchema r = p.get(3).equals("latest")
+                    ? registry.getLatestVersion(p.get(1))
+                    : registry.getVersion(p.get(1), Integer.parseInt(p.get(3)));
             send(ex, 200, registered(r));
         } else if (method.equals("DELETE") && n == 2 && p.get(0).equals("subjects")) {
             ArrayNode array = JSON.createArrayNode();
@@ -262,8 +244,8 @@ final class RegistryServerFixture implements AutoCloseable {
             CompatibilityLevel level = registry.getCompatibility(n == 2 ? p.get(1) : null);
             send(ex, 200, JSON.createObjectNode().put("compatibilityLevel", level.name()));
         } else if (method.equals("PUT") && p.get(0).equals("config") && n <= 2) {
-            CompatibilityLevel level =
-                    CompatibilityLevel.valueOf(JSON.readTree(body).get("compatibility").asText());
+            CompatibilityLevel level = CompatibilityLevel.valueOf(
+                    JSON.readTree(body).get("compatibility").asText());
             registry.setCompatibility(n == 2 ? p.get(1) : null, level);
             send(ex, 200, JSON.createObjectNode().put("compatibility", level.name()));
         } else {
@@ -294,12 +276,8 @@ final class RegistryServerFixture implements AutoCloseable {
         return segments;
     }
 
-    private static void sendError(HttpExchange ex, int status, int errorCode, String message)
-            throws IOException {
-        send(
-                ex,
-                status,
-                JSON.createObjectNode().put("error_code", errorCode).put("message", message));
+    private static void sendError(HttpExchange ex, int status, int errorCode, String message) throws IOException {
+        send(ex, status, JSON.createObjectNode().put("error_code", errorCode).put("message", message));
     }
 
     private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {

@@ -36,7 +36,9 @@ class AvroStreamsSerdesTest {
             byte[] bytes = serde.serializer().serialize(TOPIC, order(7));
 
             assertThat(bytes[0]).isZero();
-            assertThat(serde.deserializer().deserialize(TOPIC, bytes)).isInstanceOf(Order.class).isEqualTo(order(7));
+            assertThat(serde.deserializer().deserialize(TOPIC, bytes))
+                    .isInstanceOf(Order.class)
+                    .isEqualTo(order(7));
             assertThat(registry.getSubjects()).containsExactly("orders-value");
             assertThat(serde.deserializer().deserialize(TOPIC, null)).isNull();
         }
@@ -44,8 +46,8 @@ class AvroStreamsSerdesTest {
 
     @Test
     void specificSerdeReadsWhatThePlainKafkaSerializerWrote() {
-        KafkaAvroSerializer producerSide = new KafkaAvroSerializer(registry, Map.of(
-                "schema.registry.url", "http://registry.invalid:8081"));
+        KafkaAvroSerializer producerSide =
+                new KafkaAvroSerializer(registry, Map.of("schema.registry.url", "http://registry.invalid:8081"));
         try (SpecificAvroSerde<Order> serde = new SpecificAvroSerde<>(registry)) {
             serde.configure(STREAMS_CONFIG, false);
             assertThat(serde.deserializer().deserialize(TOPIC, producerSide.serialize(TOPIC, order(3))))
@@ -65,10 +67,11 @@ class AvroStreamsSerdesTest {
     @Test
     void genericSerdeReadsInTheWritersSchema() {
         try (GenericAvroSerde serde = new GenericAvroSerde(registry)) {
-            serde.configure(Map.of("schema.registry.url", "http://registry.invalid:8081",
-                    "specific.avro.reader", "true"), false);
-            GenericRecord read = serde.deserializer().deserialize(TOPIC,
-                    serde.serializer().serialize(TOPIC, genericV1(5)));
+            serde.configure(
+                    Map.of("schema.registry.url", "http://registry.invalid:8081", "specific.avro.reader", "true"),
+                    false);
+            GenericRecord read =
+                    serde.deserializer().deserialize(TOPIC, serde.serializer().serialize(TOPIC, genericV1(5)));
 
             assertThat(read).isNotInstanceOf(Order.class).isEqualTo(genericV1(5));
         }

@@ -27,9 +27,9 @@ class SubjectNameStrategiesTest {
 
         assertThat(strategy.subjectName("orders", false, ORDER))
                 .isEqualTo("dev.streamingblocks.core.avro.testing.Order");
-        assertThat(strategy.subjectName(null, true, ORDER))
-                .isEqualTo("dev.streamingblocks.core.avro.testing.Order");
-        assertThat(strategy.subjectName("keys", true, Schema.create(Schema.Type.STRING))).isEqualTo("string");
+        assertThat(strategy.subjectName(null, true, ORDER)).isEqualTo("dev.streamingblocks.core.avro.testing.Order");
+        assertThat(strategy.subjectName("keys", true, Schema.create(Schema.Type.STRING)))
+                .isEqualTo("string");
     }
 
     @Test
@@ -60,7 +60,8 @@ class SubjectNameStrategiesTest {
         "'  TopicRecordNameStrategy ', TopicRecordNameStrategy"
     })
     void confluentOursAndShortClassNamesResolveToOurStrategies(String configured, String expected) {
-        assertThat(SubjectNameStrategies.of(configured).getClass().getSimpleName()).isEqualTo(expected);
+        assertThat(SubjectNameStrategies.of(configured).getClass().getSimpleName())
+                .isEqualTo(expected);
     }
 
     @Test
@@ -69,7 +70,8 @@ class SubjectNameStrategiesTest {
 
         assertThat(SubjectNameStrategies.of(instance)).isSameAs(instance);
         assertThat(SubjectNameStrategies.of(TopicRecordNameStrategy.class)).isInstanceOf(TopicRecordNameStrategy.class);
-        assertThat(SubjectNameStrategies.of(UpperCaseTopicStrategy.class.getName()).subjectName("orders", false, ORDER))
+        assertThat(SubjectNameStrategies.of(UpperCaseTopicStrategy.class.getName())
+                        .subjectName("orders", false, ORDER))
                 .isEqualTo("ORDERS");
     }
 
@@ -77,22 +79,19 @@ class SubjectNameStrategiesTest {
     void unknownOrUnusableStrategiesAreRejectedNamingTheValue() {
         assertThatThrownBy(() -> SubjectNameStrategies.of("io.confluent.kafka.serializers.subject.NoSuchStrategy"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Unknown subject name strategy 'io.confluent.kafka.serializers.subject.NoSuchStrategy':"
-                                + " use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy (with our"
-                                + " package dev.streamingblocks.core.avro.subject or Confluent's"
-                                + " io.confluent.kafka.serializers.subject), or the class name of a"
-                                + " SubjectNameStrategy implementation");
+                .hasMessage("Unknown subject name strategy 'io.confluent.kafka.serializers.subject.NoSuchStrategy':"
+                        + " use TopicNameStrategy, RecordNameStrategy or TopicRecordNameStrategy (with our"
+                        + " package dev.streamingblocks.core.avro.subject or Confluent's"
+                        + " io.confluent.kafka.serializers.subject), or the class name of a"
+                        + " SubjectNameStrategy implementation");
         assertThatThrownBy(() -> SubjectNameStrategies.of("java.lang.String"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "Subject name strategy 'java.lang.String' does not implement"
-                                + " dev.streamingblocks.core.avro.subject.SubjectNameStrategy");
+                .hasMessage("Subject name strategy 'java.lang.String' does not implement"
+                        + " dev.streamingblocks.core.avro.subject.SubjectNameStrategy");
         assertThatThrownBy(() -> SubjectNameStrategies.of(42))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage(
-                        "A subject name strategy must be a class name, a Class or a SubjectNameStrategy, got"
-                                + " java.lang.Integer");
+                .hasMessage("A subject name strategy must be a class name, a Class or a SubjectNameStrategy, got"
+                        + " java.lang.Integer");
     }
 
     /** A custom strategy, named by class in configuration. */

@@ -10,32 +10,33 @@ import org.apache.avro.generic.GenericRecord;
 public final class TestOrders {
 
     /** Order plus a {@code currency} field with default "EUR": a compatible evolution. */
-    public static final Schema ORDER_V2 =
-            SchemaBuilder.record("Order")
-                    .namespace("dev.streamingblocks.core.avro.testing")
-                    .fields()
-                    .requiredString("order_id")
-                    .requiredString("user_id")
-                    .requiredString("product_id")
-                    .requiredInt("quantity")
-                    .requiredDouble("price")
-                    .requiredLong("timestamp")
-                    .name("currency").type().stringType().stringDefault("EUR")
-                    .endRecord();
+    public static final Schema ORDER_V2 = SchemaBuilder.record("Order")
+            .namespace("dev.streamingblocks.core.avro.testing")
+            .fields()
+            .requiredString("order_id")
+            .requiredString("user_id")
+            .requiredString("product_id")
+            .requiredInt("quantity")
+            .requiredDouble("price")
+            .requiredLong("timestamp")
+            .name("currency")
+            .type()
+            .stringType()
+            .stringDefault("EUR")
+            .endRecord();
 
     /** Order plus a {@code channel} field WITHOUT a default: cannot read v1 data. */
-    public static final Schema ORDER_NO_DEFAULT =
-            SchemaBuilder.record("Order")
-                    .namespace("dev.streamingblocks.core.avro.testing")
-                    .fields()
-                    .requiredString("order_id")
-                    .requiredString("user_id")
-                    .requiredString("product_id")
-                    .requiredInt("quantity")
-                    .requiredDouble("price")
-                    .requiredLong("timestamp")
-                    .requiredString("channel")
-                    .endRecord();
+    public static final Schema ORDER_NO_DEFAULT = SchemaBuilder.record("Order")
+            .namespace("dev.streamingblocks.core.avro.testing")
+            .fields()
+            .requiredString("order_id")
+            .requiredString("user_id")
+            .requiredString("product_id")
+            .requiredInt("quantity")
+            .requiredDouble("price")
+            .requiredLong("timestamp")
+            .requiredString("channel")
+            .endRecord();
 
     private TestOrders() {}
 

@@ -19,7 +19,6 @@ class SqlTextTest {
         options.put("connector", "kafka");
         options.put("scan.bounded.mode", null);
         options.put("password", "a'b");
-        assertThat(SqlText.with(options))
-                .isEqualTo("WITH (\n    'connector' = 'kafka',\n    'password' = 'a''b'\n)");
+        assertThat(SqlText.with(options)).isEqualTo("WITH (\n    'connector' = 'kafka',\n    'password' = 'a''b'\n)");
     }
 }

@@ -3,7 +3,6 @@ package dev.streamingblocks.kafka.sink.internal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
-
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
@@ -40,8 +39,12 @@ import org.apache.flink.streaming.api.lineage.LineageVertexProvider;
  * savepoints are the KafkaSink's own.
  */
 public final class CheckpointCheckedKafkaSink<T>
-        implements Sink<T>, SupportsWriterState<T, KafkaWriterState>, SupportsCommitter<KafkaCommittable>,
-        SupportsPostCommitTopology<KafkaCommittable>, SupportsPreWriteTopology<T>, LineageVertexProvider {
+        implements Sink<T>,
+                SupportsWriterState<T, KafkaWriterState>,
+                SupportsCommitter<KafkaCommittable>,
+                SupportsPostCommitTopology<KafkaCommittable>,
+                SupportsPreWriteTopology<T>,
+                LineageVertexProvider {
 
     private static final long serialVersionUID = 1L;
 
@@ -68,8 +71,8 @@ public final class CheckpointCheckedKafkaSink<T>
     }
 
     /** The job-level rules of an exactly-once sink, as the environment stands now. */
-    public static void checkCheckpointing(StreamExecutionEnvironment env, Duration transactionTimeout,
-            Duration restartMargin) {
+    public static void checkCheckpointing(
+            StreamExecutionEnvironment env, Duration transactionTimeout, Duration restartMargin) {
         if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH) {
             return; // batch jobs commit once at the end, without checkpoints
         }
@@ -79,8 +82,10 @@ public final class CheckpointCheckedKafkaSink<T>
                     + " (execution.checkpointing.interval) or use"
                     + " setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)");
         }
-        TransactionTimeoutCheck.checkAgainstCheckpointInterval(transactionTimeout,
-                Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()), restartMargin);
+        TransactionTimeoutCheck.checkAgainstCheckpointInterval(
+                transactionTimeout,
+                Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()),
+                restartMargin);
     }
 
     @Override
@@ -89,8 +94,8 @@ public final class CheckpointCheckedKafkaSink<T>
     }
 
     @Override
-    public StatefulSinkWriter<T, KafkaWriterState> restoreWriter(WriterInitContext context,
-            Collection<KafkaWriterState> recoveredState) throws IOException {
+    public StatefulSinkWriter<T, KafkaWriterState> restoreWriter(
+            WriterInitContext context, Collection<KafkaWriterState> recoveredState) throws IOException {
         return delegate.restoreWriter(context, recoveredState);
     }
 

@@ -2,6 +2,10 @@ package dev.streamingblocks.kafka.sink.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.streamingblocks.kafka.internal.TransientFailures;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -9,11 +13,6 @@ import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
-
-import dev.streamingblocks.kafka.internal.TransientFailures;
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
-import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
-import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.HeaderProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -53,10 +52,12 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     private final HeaderProvider<? super T> headerProvider;
     /** Null when no start-up check is wanted (at-least-once, or setVerifyBrokerOnStart(false)). */
     private final Duration transactionTimeout;
+
     private final Properties producerProperties;
     private final Duration adminTimeout;
     /** Null: failures fail the job. */
     private String deadLetterTopic;
+
     private int maxRecordSize;
     private boolean elementTimestamps = true;
     private transient Counter deadLetterRecords;
@@ -84,8 +85,8 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
      * largest record to hand to the producer, and whether records carry the element's timestamp
      * ({@code false}: the producer's time).
      */
-    public GuardedRecordSerializationSchema<T> withRecordHandling(String deadLetterTopic, int maxRecordSize,
-            boolean elementTimestamps) {
+    public GuardedRecordSerializationSchema<T> withRecordHandling(
+            String deadLetterTopic, int maxRecordSize, boolean elementTimestamps) {
         if (maxRecordSize <= 0) {
             throw new IllegalArgumentException("maxRecordSize must be positive, but is " + maxRecordSize);
         }
@@ -122,13 +123,12 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext)
-            throws Exception {
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
         if (transactionTimeout != null && sinkContext.getParallelInstanceId() == 0) {
             // The job may run against other brokers than the ones seen when it was built. One
             // subtask asks for the job, and a restart in the same JVM does not ask again.
-            TransactionTimeoutCheck.checkOnceAgainstBrokers(producerProperties, transactionTimeout, adminTimeout,
-                    TransactionTimeoutCheck.When.START);
+            TransactionTimeoutCheck.checkOnceAgainstBrokers(
+                    producerProperties, transactionTimeout, adminTimeout, TransactionTimeoutCheck.When.START);
         }
         if (keySchema != null) {
             keySchema.open(context);
@@ -138,8 +138,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context,
-            Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String topic = null;
         byte[] key = null;
         byte[] value = null;
@@ -148,8 +147,8 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             topic = topicSelector.apply(element);
             if (topic == null || topic.isEmpty()) {
                 topic = null;
-                throw new IllegalArgumentException("The topic selector returned no topic for a record of type "
-                        + typeOf(element));
+                throw new IllegalArgumentException(
+                        "The topic selector returned no topic for a record of type " + typeOf(element));
             }
             key = keySchema == null ? null : keySchema.serialize(element);
             value = valueSchema.serialize(element);
@@ -180,18 +179,24 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
         }
     }
 
-    private ProducerRecord<byte[], byte[]> deadLetter(T element, String topic, byte[] key, byte[] value,
-            boolean valueProduced, RuntimeException error) {
+    private ProducerRecord<byte[], byte[]> deadLetter(
+            T element, String topic, byte[] key, byte[] value, boolean valueProduced, RuntimeException error) {
         Headers headers = new RecordHeaders();
         if (topic != null) {
             headers.add(SinkDeadLetterHeaders.SINK_TOPIC, topic.getBytes(UTF_8));
         }
-        headers.add(SinkDeadLetterHeaders.ERROR_CLASS, error.getClass().getName().getBytes(UTF_8));
-        headers.add(SinkDeadLetterHeaders.ERROR_MESSAGE, utf8Prefix(
-                error.getMessage() == null ? "" : error.getMessage(),
-                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES).bytes);
+        headers.add(
+                SinkDeadLetterHeaders.ERROR_CLASS, error.getClass().getName().getBytes(UTF_8));
+        headers.add(
+                SinkDeadLetterHeaders.ERROR_MESSAGE,
+                utf8Prefix(
+                                error.getMessage() == null ? "" : error.getMessage(),
+                                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES)
+                        .bytes);
         if (valueProduced && value != null) {
-            headers.add(SinkDeadLetterHeaders.VALUE_SIZE, Integer.toString(value.length).getBytes(UTF_8));
+            headers.add(
+                    SinkDeadLetterHeaders.VALUE_SIZE,
+                    Integer.toString(value.length).getBytes(UTF_8));
         }
 
         if (valueProduced && estimateSize(key, value, withValueHeaders(headers)) <= maxRecordSize) {
@@ -207,8 +212,8 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             headers.add(SinkDeadLetterHeaders.KEY_OMITTED, "true".getBytes(UTF_8));
             room = maxRecordSize - estimateSize(null, new byte[0], withValueHeaders(headers)) - VARINT_SLACK;
         }
-        Utf8Prefix description = utf8Prefix(describe(element),
-                Math.max(0, Math.min(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
+        Utf8Prefix description = utf8Prefix(
+                describe(element), Math.max(0, Math.min(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
         addValueHeaders(headers, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, description.truncated);
         return new ProducerRecord<>(deadLetterTopic, null, null, key, description.bytes, headers);
     }
@@ -227,7 +232,9 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
 
     private static void addValueHeaders(Headers headers, String kind, boolean truncated) {
         headers.add(SinkDeadLetterHeaders.VALUE_KIND, kind.getBytes(UTF_8));
-        headers.add(SinkDeadLetterHeaders.VALUE_TRUNCATED, Boolean.toString(truncated).getBytes(UTF_8));
+        headers.add(
+                SinkDeadLetterHeaders.VALUE_TRUNCATED,
+                Boolean.toString(truncated).getBytes(UTF_8));
     }
 
     private static int estimateSize(byte[] key, byte[] value, Headers headers) {

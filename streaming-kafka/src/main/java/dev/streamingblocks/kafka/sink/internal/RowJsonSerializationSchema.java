@@ -1,13 +1,12 @@
 package dev.streamingblocks.kafka.sink.internal;
 
+import dev.streamingblocks.kafka.sink.UpsertJsonLayout.Column;
+import dev.streamingblocks.kafka.sink.UpsertJsonLayout.ColumnType;
+import dev.streamingblocks.kafka.sink.UpsertJsonLayout.DeletePredicate;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.streamingblocks.kafka.sink.UpsertJsonLayout.Column;
-import dev.streamingblocks.kafka.sink.UpsertJsonLayout.ColumnType;
-import dev.streamingblocks.kafka.sink.UpsertJsonLayout.DeletePredicate;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.formats.common.TimestampFormat;
 import org.apache.flink.formats.json.JsonFormatOptions;
@@ -39,8 +38,7 @@ public final class RowJsonSerializationSchema<T> implements SerializationSchema<
     private final boolean key;
     private transient JsonRowDataSerializationSchema json;
 
-    public RowJsonSerializationSchema(List<Column<T>> columns, DeletePredicate<? super T> deletedWhen,
-            boolean key) {
+    public RowJsonSerializationSchema(List<Column<T>> columns, DeletePredicate<? super T> deletedWhen, boolean key) {
         this.columns = new ArrayList<>(columns);
         this.deletedWhen = deletedWhen;
         this.key = key;
@@ -63,8 +61,12 @@ public final class RowJsonSerializationSchema<T> implements SerializationSchema<
             // json.map-null-key.mode=FAIL, literal "null", encode.decimal-as-plain-number=false,
             // encode.ignore-null-fields=false.
             JsonRowDataSerializationSchema created = new JsonRowDataSerializationSchema(
-                    new RowType(fields), TimestampFormat.SQL, JsonFormatOptions.MapNullKeyMode.FAIL,
-                    "null", false, false);
+                    new RowType(fields),
+                    TimestampFormat.SQL,
+                    JsonFormatOptions.MapNullKeyMode.FAIL,
+                    "null",
+                    false,
+                    false);
             try {
                 created.open(null); // it only builds its ObjectMapper and ignores the context
             } catch (Exception e) {
@@ -91,8 +93,8 @@ public final class RowJsonSerializationSchema<T> implements SerializationSchema<
     private Object toInternal(Column<T> column, Object value) {
         if (value == null) {
             if (key) {
-                throw new IllegalArgumentException("primary-key column '" + column.name()
-                        + "' is null; an upsert key must not contain nulls");
+                throw new IllegalArgumentException(
+                        "primary-key column '" + column.name() + "' is null; an upsert key must not contain nulls");
             }
             return null;
         }

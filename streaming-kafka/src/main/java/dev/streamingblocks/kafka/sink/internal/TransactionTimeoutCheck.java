@@ -1,5 +1,6 @@
 package dev.streamingblocks.kafka.sink.internal;
 
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -56,8 +55,10 @@ public final class TransactionTimeoutCheck {
                     "transaction.timeout.ms (%d ms) must exceed the checkpoint interval (%d ms) plus the"
                             + " restart margin (%d ms) = %d ms: raise it with setTransactionTimeout(...),"
                             + " or lower execution.checkpointing.interval or setRestartMargin(...)",
-                    transactionTimeout.toMillis(), checkpointInterval.toMillis(),
-                    restartMargin.toMillis(), needed.toMillis()));
+                    transactionTimeout.toMillis(),
+                    checkpointInterval.toMillis(),
+                    restartMargin.toMillis(),
+                    needed.toMillis()));
         }
     }
 
@@ -109,9 +110,9 @@ public final class TransactionTimeoutCheck {
     public static Duration readBrokerMaximum(Admin admin, Duration timeout) throws BrokerMaximumUnreadableException {
         long timeoutMs = timeout.toMillis();
         try {
-            Collection<Node> nodes = admin.describeCluster(
-                            new DescribeClusterOptions().timeoutMs((int) timeoutMs))
-                    .nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMs))
+                    .nodes()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
             if (nodes.isEmpty()) {
                 throw new BrokerMaximumUnreadableException(
                         new IllegalStateException("the Kafka cluster reports no brokers"));
@@ -121,7 +122,8 @@ public final class TransactionTimeoutCheck {
                     .collect(Collectors.toList());
             Map<ConfigResource, Config> configs = admin.describeConfigs(
                             resources, new DescribeConfigsOptions().timeoutMs((int) timeoutMs))
-                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    .all()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
             long smallest = Long.MAX_VALUE;
             for (Map.Entry<ConfigResource, Config> entry : configs.entrySet()) {
                 ConfigEntry value = entry.getValue().get(BROKER_MAX_TIMEOUT_KEY);
@@ -143,8 +145,8 @@ public final class TransactionTimeoutCheck {
     }
 
     /** As {@link #checkAgainstBrokers(Properties, Duration, Duration, When)} when the sink is attached. */
-    public static Outcome checkAgainstBrokers(Properties producerProperties, Duration transactionTimeout,
-            Duration adminTimeout) {
+    public static Outcome checkAgainstBrokers(
+            Properties producerProperties, Duration transactionTimeout, Duration adminTimeout) {
         return checkAgainstBrokers(producerProperties, transactionTimeout, adminTimeout, When.ATTACH);
     }
 
@@ -157,11 +159,15 @@ public final class TransactionTimeoutCheck {
      *
      * @throws IllegalStateException if the timeout exceeds a broker's maximum
      */
-    public static Outcome checkAgainstBrokers(Properties producerProperties, Duration transactionTimeout,
-            Duration adminTimeout, When when) {
+    public static Outcome checkAgainstBrokers(
+            Properties producerProperties, Duration transactionTimeout, Duration adminTimeout, When when) {
         String servers = producerProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-        LOG.info("Reading {} from the Kafka brokers at {} to check transaction.timeout.ms ({} ms) {}",
-                BROKER_MAX_TIMEOUT_KEY, servers, transactionTimeout.toMillis(), when.text);
+        LOG.info(
+                "Reading {} from the Kafka brokers at {} to check transaction.timeout.ms ({} ms) {}",
+                BROKER_MAX_TIMEOUT_KEY,
+                servers,
+                transactionTimeout.toMillis(),
+                when.text);
         Duration maximum;
         try (Admin admin = Admin.create(adminProperties(producerProperties))) {
             maximum = readBrokerMaximum(admin, adminTimeout);
@@ -186,10 +192,10 @@ public final class TransactionTimeoutCheck {
      * makes no further Admin call. A violation is not remembered, so it is found again after a
      * restart (and a raised broker maximum is then seen).
      */
-    public static Outcome checkOnceAgainstBrokers(Properties producerProperties, Duration transactionTimeout,
-            Duration adminTimeout, When when) {
-        String key = key(producerProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG),
-                transactionTimeout);
+    public static Outcome checkOnceAgainstBrokers(
+            Properties producerProperties, Duration transactionTimeout, Duration adminTimeout, When when) {
+        String key =
+                key(producerProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), transactionTimeout);
         synchronized (CHECKED) {
             // Held during the check so concurrent sinks of one JVM make one Admin call, not several.
             if (CHECKED.contains(key)) {
@@ -246,8 +252,7 @@ public final class TransactionTimeoutCheck {
         return failure.getClass().getSimpleName() + message + " (" + meaning + ")";
     }
 
-    private static final Pattern SECRET = Pattern.compile(
-            "(?i)(password|secret|token)(\\s*[=:]\\s*)(\"[^\"]*\"|\\S+)");
+    private static final Pattern SECRET = Pattern.compile("(?i)(password|secret|token)(\\s*[=:]\\s*)(\"[^\"]*\"|\\S+)");
 
     /** Kafka's messages carry no secrets as far as known; this is a second line of defence. */
     static String maskSecrets(String text) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**

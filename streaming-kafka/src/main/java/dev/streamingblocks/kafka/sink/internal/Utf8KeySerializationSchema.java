@@ -1,7 +1,6 @@
 package dev.streamingblocks.kafka.sink.internal;
 
 import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 

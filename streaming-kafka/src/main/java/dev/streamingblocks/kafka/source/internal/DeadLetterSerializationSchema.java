@@ -41,8 +41,8 @@ public final class DeadLetterSerializationSchema implements KafkaRecordSerializa
     public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
         // No explicit timestamp: the broker stamps "now", so an old bad record is not deleted by
         // retention right after it lands; the original timestamp travels in a header.
-        return new ProducerRecord<>(topic, null, null, KEY.serialize(letter), VALUE.serialize(letter),
-                HEADERS.getHeaders(letter));
+        return new ProducerRecord<>(
+                topic, null, null, KEY.serialize(letter), VALUE.serialize(letter), HEADERS.getHeaders(letter));
     }
 
     private static Headers headers(DeadLetter letter) {

@@ -45,12 +45,10 @@ public final class EnvelopeWatermarkStrategy<T> implements WatermarkStrategy<Eit
     }
 
     @Override
-    public TimestampAssigner<Either<DeadLetter, T>> createTimestampAssigner(
-            TimestampAssignerSupplier.Context context) {
+    public TimestampAssigner<Either<DeadLetter, T>> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
         TimestampAssigner<T> assigner = inner.createTimestampAssigner(context);
-        return (event, recordTimestamp) -> event.isRight()
-                ? assigner.extractTimestamp(event.right(), recordTimestamp)
-                : recordTimestamp;
+        return (event, recordTimestamp) ->
+                event.isRight() ? assigner.extractTimestamp(event.right(), recordTimestamp) : recordTimestamp;
     }
 
     @Override

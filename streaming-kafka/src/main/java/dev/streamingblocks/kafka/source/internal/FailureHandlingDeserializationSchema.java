@@ -1,20 +1,19 @@
 package dev.streamingblocks.kafka.source.internal;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
-import dev.streamingblocks.kafka.internal.TransientFailures;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeOutOfBoundsException;
 import dev.streamingblocks.core.time.InvalidEventTimeException;
+import dev.streamingblocks.kafka.internal.TransientFailures;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.InvalidRecordException;
 import dev.streamingblocks.kafka.source.RecordValidator;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -64,6 +63,7 @@ public final class FailureHandlingDeserializationSchema<T>
     private transient Counter eventTimeRejected;
     /** The guard with its last wall-clock reading, so the clock is not read for every record. */
     private transient EventTimeGuard.Checker guardChecker;
+
     private transient long highestSeen;
     private transient List<T> buffer;
     private transient Collector<T> bufferCollector;
@@ -75,8 +75,11 @@ public final class FailureHandlingDeserializationSchema<T>
 
     /** Without a record validator. */
     public FailureHandlingDeserializationSchema(
-            DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName,
-            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard) {
+            DeserializationSchema<T> valueSchema,
+            DeserializationFailurePolicy policy,
+            String errorsMetricName,
+            SerializableTimestampAssigner<T> timestampAssigner,
+            EventTimeGuard guard) {
         this(valueSchema, policy, errorsMetricName, timestampAssigner, guard, null);
     }
 
@@ -87,8 +90,12 @@ public final class FailureHandlingDeserializationSchema<T>
      * @param validator checks each value before its event time is read; {@code null} for none
      */
     public FailureHandlingDeserializationSchema(
-            DeserializationSchema<T> valueSchema, DeserializationFailurePolicy policy, String errorsMetricName,
-            SerializableTimestampAssigner<T> timestampAssigner, EventTimeGuard guard, RecordValidator<T> validator) {
+            DeserializationSchema<T> valueSchema,
+            DeserializationFailurePolicy policy,
+            String errorsMetricName,
+            SerializableTimestampAssigner<T> timestampAssigner,
+            EventTimeGuard guard,
+            RecordValidator<T> validator) {
         if (guard != null && timestampAssigner == null) {
             throw new IllegalArgumentException("an event time guard needs a timestamp assigner");
         }
@@ -163,7 +170,8 @@ public final class FailureHandlingDeserializationSchema<T>
         for (T value : buffer) {
             Optional<String> problem;
             try {
-                problem = value == null ? Optional.of("the value deserializer returned null") : validator.problem(value);
+                problem =
+                        value == null ? Optional.of("the value deserializer returned null") : validator.problem(value);
             } catch (RuntimeException e) {
                 // A validator that throws on odd data (a null field it did not expect) found a problem too.
                 problem = Optional.of("the validator failed: " + e);
@@ -208,8 +216,9 @@ public final class FailureHandlingDeserializationSchema<T>
         return true;
     }
 
-    private void handleFailure(ConsumerRecord<byte[], byte[]> record, Exception e,
-            Collector<Either<DeadLetter, T>> out, Stage stage) throws DeserializationFailureException {
+    private void handleFailure(
+            ConsumerRecord<byte[], byte[]> record, Exception e, Collector<Either<DeadLetter, T>> out, Stage stage)
+            throws DeserializationFailureException {
         switch (policy) {
             case FAIL:
                 switch (stage) {
@@ -244,7 +253,11 @@ public final class FailureHandlingDeserializationSchema<T>
     }
 
     /** Where a record failed, for the message under {@code FAIL}. */
-    private enum Stage { VALUE, VALIDATION, EVENT_TIME }
+    private enum Stage {
+        VALUE,
+        VALIDATION,
+        EVENT_TIME
+    }
 
     @Override
     public TypeInformation<Either<DeadLetter, T>> getProducedType() {

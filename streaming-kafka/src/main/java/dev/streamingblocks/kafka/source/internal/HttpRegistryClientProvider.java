@@ -1,11 +1,10 @@
 package dev.streamingblocks.kafka.source.internal;
 
-import java.util.Map;
-
 import dev.streamingblocks.core.avro.SchemaRegistryClientProvider;
 import dev.streamingblocks.core.avro.registry.HttpSchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
+import java.util.Map;
 
 /** Creates the HTTP registry client from the serde's configuration map, on the task manager. */
 public final class HttpRegistryClientProvider implements SchemaRegistryClientProvider {

@@ -1,5 +1,6 @@
 package dev.streamingblocks.kafka.source.internal;
 
+import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +10,6 @@ import java.util.Properties;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-
-import dev.streamingblocks.kafka.internal.KafkaClientProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -68,12 +67,14 @@ public final class ParallelismCheck {
      *
      * @param partitionsPerTopic partition count per topic, in the order to report them
      */
-    public static Optional<String> warning(String sourceName, int parallelism, Map<String, Integer> partitionsPerTopic) {
+    public static Optional<String> warning(
+            String sourceName, int parallelism, Map<String, Integer> partitionsPerTopic) {
         SortedSet<Integer> empty = emptySubtasks(partitionsPerTopic, parallelism);
         if (empty.isEmpty()) {
             return Optional.empty();
         }
-        int total = partitionsPerTopic.values().stream().mapToInt(Integer::intValue).sum();
+        int total =
+                partitionsPerTopic.values().stream().mapToInt(Integer::intValue).sum();
         return Optional.of("Source '" + sourceName + "' runs with parallelism " + parallelism + " and no idleness"
                 + " is set, but the " + total + " partition(s) of topic(s) " + partitionsPerTopic
                 + " leave " + empty.size() + " subtask(s) without a partition (the Kafka source assigns"
@@ -96,7 +97,8 @@ public final class ParallelismCheck {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DESCRIBE_TIMEOUT.toMillis());
         try (Admin admin = Admin.create(props)) {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+            Map<String, TopicDescription> descriptions = admin.describeTopics(topics)
+                    .allTopicNames()
                     .get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, Integer> partitions = new LinkedHashMap<>();
             for (String topic : topics) {
@@ -111,7 +113,9 @@ public final class ParallelismCheck {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            LOG.warn("Could not count the partitions of {} to check the source parallelism: {}", topics,
+            LOG.warn(
+                    "Could not count the partitions of {} to check the source parallelism: {}",
+                    topics,
                     root.toString());
             return Optional.empty();
         }

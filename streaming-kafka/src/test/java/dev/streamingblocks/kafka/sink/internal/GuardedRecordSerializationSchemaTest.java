@@ -3,16 +3,14 @@ package dev.streamingblocks.kafka.sink.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.sink.UnwritableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-
-import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
-import dev.streamingblocks.kafka.sink.UnwritableRecordException;
-
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.metrics.Counter;
@@ -46,7 +44,9 @@ class GuardedRecordSerializationSchemaTest {
                     }
                 },
                 s -> new RecordHeaders().add("len", Integer.toString(s.length()).getBytes(StandardCharsets.UTF_8)),
-                null, new Properties(), Duration.ofSeconds(1));
+                null,
+                new Properties(),
+                Duration.ofSeconds(1));
     }
 
     @Test
@@ -80,7 +80,8 @@ class GuardedRecordSerializationSchemaTest {
                         + " java.lang.IllegalArgumentException: The topic selector returned no topic for a record of"
                         + " type java.lang.String. Call setDeadLetterTopic(...) on the TypedKafkaSink builder"
                         + " to send such records to a dead-letter topic instead of failing the job")
-                .cause().isInstanceOf(IllegalArgumentException.class);
+                .cause()
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -96,7 +97,9 @@ class GuardedRecordSerializationSchemaTest {
     @Test
     void withoutADeadLetterTopicATooLargeRecordFailsBeforeTheProducer() {
         String big = "b".repeat(300);
-        int size = estimate(("k-" + big).getBytes(StandardCharsets.UTF_8), big.getBytes(StandardCharsets.UTF_8),
+        int size = estimate(
+                ("k-" + big).getBytes(StandardCharsets.UTF_8),
+                big.getBytes(StandardCharsets.UTF_8),
                 new RecordHeaders().add("len", "300".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> schema().withRecordHandling(null, 500, true).serialize(big, null, 1L))
                 .isInstanceOf(UnwritableRecordException.class)
@@ -108,46 +111,55 @@ class GuardedRecordSerializationSchemaTest {
 
     @Test
     void aFailingValueSchemaGivesADeadLetterWithKeyDescriptionAndHeaders() {
-        ProducerRecord<byte[], byte[]> record = schema().withRecordHandling("dlq", 1024 * 1024, true)
-                .serialize("aboom", null, 42L);
+        ProducerRecord<byte[], byte[]> record =
+                schema().withRecordHandling("dlq", 1024 * 1024, true).serialize("aboom", null, 42L);
         assertThat(record.topic()).isEqualTo("dlq");
         assertThat(record.partition()).isNull();
-        assertThat(record.timestamp()).as("the producer's time, so retention keeps it").isNull();
+        assertThat(record.timestamp())
+                .as("the producer's time, so retention keeps it")
+                .isNull();
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("k-aboom");
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("aboom");
-        assertThat(headers(record)).containsExactly(
-                Map.entry("dlq.sink.topic", "topic-a"),
-                Map.entry("dlq.error.class", "java.lang.IllegalStateException"),
-                Map.entry("dlq.error.message", "cannot serialize aboom"),
-                Map.entry("dlq.value.kind", "description"),
-                Map.entry("dlq.value.truncated", "false"));
+        assertThat(headers(record))
+                .containsExactly(
+                        Map.entry("dlq.sink.topic", "topic-a"),
+                        Map.entry("dlq.error.class", "java.lang.IllegalStateException"),
+                        Map.entry("dlq.error.message", "cannot serialize aboom"),
+                        Map.entry("dlq.value.kind", "description"),
+                        Map.entry("dlq.value.truncated", "false"));
     }
 
     @Test
     void aFailingHeaderProviderKeepsTheSerializedValue() {
         GuardedRecordSerializationSchema<String> schema = new GuardedRecordSerializationSchema<String>(
-                s -> "out", null, new SimpleStringSchema(),
-                s -> {
-                    throw new IllegalArgumentException("no headers for " + s);
-                },
-                null, new Properties(), Duration.ofSeconds(1)).withRecordHandling("dlq", 1024 * 1024, true);
+                        s -> "out",
+                        null,
+                        new SimpleStringSchema(),
+                        s -> {
+                            throw new IllegalArgumentException("no headers for " + s);
+                        },
+                        null,
+                        new Properties(),
+                        Duration.ofSeconds(1))
+                .withRecordHandling("dlq", 1024 * 1024, true);
         ProducerRecord<byte[], byte[]> record = schema.serialize("héllo", null, 1L);
         assertThat(record.key()).isNull();
         assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("héllo");
-        assertThat(headers(record)).containsExactly(
-                Map.entry("dlq.sink.topic", "out"),
-                Map.entry("dlq.error.class", "java.lang.IllegalArgumentException"),
-                Map.entry("dlq.error.message", "no headers for héllo"),
-                Map.entry("dlq.value.size", "6"),
-                Map.entry("dlq.value.kind", "serialized"),
-                Map.entry("dlq.value.truncated", "false"));
+        assertThat(headers(record))
+                .containsExactly(
+                        Map.entry("dlq.sink.topic", "out"),
+                        Map.entry("dlq.error.class", "java.lang.IllegalArgumentException"),
+                        Map.entry("dlq.error.message", "no headers for héllo"),
+                        Map.entry("dlq.value.size", "6"),
+                        Map.entry("dlq.value.kind", "serialized"),
+                        Map.entry("dlq.value.truncated", "false"));
     }
 
     @Test
     void aTooLargeValueIsReplacedByItsDescriptionCutToTheRoomLeft() {
         String big = "a".repeat(600);
         GuardedRecordSerializationSchema<String> schema = new GuardedRecordSerializationSchema<String>(
-                s -> "out", null, new SimpleStringSchema(), null, null, new Properties(), Duration.ofSeconds(1))
+                        s -> "out", null, new SimpleStringSchema(), null, null, new Properties(), Duration.ofSeconds(1))
                 .withRecordHandling("dlq", 500, true);
         ProducerRecord<byte[], byte[]> record = schema.serialize(big, null, 1L);
         assertThat(record.key()).isNull();
@@ -156,7 +168,8 @@ class GuardedRecordSerializationSchemaTest {
         assertThat(value).isNotEmpty();
         assertThat(estimate(record.key(), record.value(), record.headers())).isLessThanOrEqualTo(500);
         Map<String, String> headers = headers(record);
-        assertThat(headers).containsEntry("dlq.error.class", "org.apache.kafka.common.errors.RecordTooLargeException")
+        assertThat(headers)
+                .containsEntry("dlq.error.class", "org.apache.kafka.common.errors.RecordTooLargeException")
                 .containsEntry("dlq.value.size", "600")
                 .containsEntry("dlq.value.kind", "description")
                 .containsEntry("dlq.value.truncated", "true");
@@ -166,11 +179,12 @@ class GuardedRecordSerializationSchemaTest {
     @Test
     void aKeyThatAloneDoesNotFitIsOmitted() {
         String big = "a".repeat(5000);
-        ProducerRecord<byte[], byte[]> record = schema().withRecordHandling("dlq", 1000, true)
-                .serialize(big, null, 1L);
+        ProducerRecord<byte[], byte[]> record =
+                schema().withRecordHandling("dlq", 1000, true).serialize(big, null, 1L);
         assertThat(record.key()).isNull();
         assertThat(estimate(record.key(), record.value(), record.headers())).isLessThanOrEqualTo(1000);
-        assertThat(headers(record)).containsEntry("dlq.key.omitted", "true")
+        assertThat(headers(record))
+                .containsEntry("dlq.key.omitted", "true")
                 .containsEntry("dlq.value.size", "5000")
                 .containsEntry("dlq.value.truncated", "true");
     }
@@ -178,23 +192,30 @@ class GuardedRecordSerializationSchemaTest {
     @Test
     void descriptionsAreCutToTheNamedLimitOnACharacterBoundary() {
         String big = "é".repeat(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES); // 2 bytes each
-        ProducerRecord<byte[], byte[]> record = schema().withRecordHandling("dlq", 1024 * 1024, true)
-                .serialize("boom" + big, null, 1L);
+        ProducerRecord<byte[], byte[]> record =
+                schema().withRecordHandling("dlq", 1024 * 1024, true).serialize("boom" + big, null, 1L);
         assertThat(record.value()).hasSize(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
-        assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(
-                "boom" + "é".repeat((TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES - 4) / 2));
+        assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                .isEqualTo("boom" + "é".repeat((TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES - 4) / 2));
         assertThat(headers(record)).containsEntry("dlq.value.truncated", "true");
     }
 
     @Test
     void errorMessagesAreBounded() {
         GuardedRecordSerializationSchema<String> schema = new GuardedRecordSerializationSchema<String>(
-                s -> "out", null, new SimpleStringSchema() {
-                    @Override
-                    public byte[] serialize(String element) {
-                        throw new IllegalStateException("x".repeat(10_000));
-                    }
-                }, null, null, new Properties(), Duration.ofSeconds(1)).withRecordHandling("dlq", 1 << 20, true);
+                        s -> "out",
+                        null,
+                        new SimpleStringSchema() {
+                            @Override
+                            public byte[] serialize(String element) {
+                                throw new IllegalStateException("x".repeat(10_000));
+                            }
+                        },
+                        null,
+                        null,
+                        new Properties(),
+                        Duration.ofSeconds(1))
+                .withRecordHandling("dlq", 1 << 20, true);
         assertThat(headers(schema.serialize("e", null, 1L)).get("dlq.error.message"))
                 .isEqualTo("x".repeat(TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES));
     }
@@ -202,20 +223,27 @@ class GuardedRecordSerializationSchemaTest {
     @Test
     void transientFailuresAreRethrownNotDeadLettered() {
         GuardedRecordSerializationSchema<String> schema = new GuardedRecordSerializationSchema<String>(
-                s -> "out", null, new SimpleStringSchema() {
-                    @Override
-                    public byte[] serialize(String element) {
-                        throw new SchemaRegistryUnavailableException("registry down", 503, null);
-                    }
-                }, null, null, new Properties(), Duration.ofSeconds(1)).withRecordHandling("dlq", 1 << 20, true);
+                        s -> "out",
+                        null,
+                        new SimpleStringSchema() {
+                            @Override
+                            public byte[] serialize(String element) {
+                                throw new SchemaRegistryUnavailableException("registry down", 503, null);
+                            }
+                        },
+                        null,
+                        null,
+                        new Properties(),
+                        Duration.ofSeconds(1))
+                .withRecordHandling("dlq", 1 << 20, true);
         assertThatThrownBy(() -> schema.serialize("e", null, 1L))
                 .isInstanceOf(SchemaRegistryUnavailableException.class);
     }
 
     @Test
     void elementTimestampsCanBeLeftToTheProducer() {
-        ProducerRecord<byte[], byte[]> record = schema().withRecordHandling(null, 1 << 20, false)
-                .serialize("aé", null, 42L);
+        ProducerRecord<byte[], byte[]> record =
+                schema().withRecordHandling(null, 1 << 20, false).serialize("aé", null, 42L);
         assertThat(record.timestamp()).isNull();
     }
 
@@ -234,8 +262,8 @@ class GuardedRecordSerializationSchemaTest {
     }
 
     private static int estimate(byte[] key, byte[] value, Headers headers) {
-        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
-                key, value, headers.toArray());
+        return AbstractRecords.estimateSizeInBytesUpperBound(
+                RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key, value, headers.toArray());
     }
 
     private static Map<String, String> headers(ProducerRecord<byte[], byte[]> record) {
@@ -256,17 +284,19 @@ class GuardedRecordSerializationSchemaTest {
             }
         };
         GuardedRecordSerializationSchema<String> schema = schema().withRecordHandling("dlq", 1 << 20, true);
-        schema.open(new SerializationSchema.InitializationContext() {
-            @Override
-            public MetricGroup getMetricGroup() {
-                return group;
-            }
+        schema.open(
+                new SerializationSchema.InitializationContext() {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return group;
+                    }
 
-            @Override
-            public UserCodeClassLoader getUserCodeClassLoader() {
-                return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
-            }
-        }, null);
+                    @Override
+                    public UserCodeClassLoader getUserCodeClassLoader() {
+                        return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
+                    }
+                },
+                null);
         schema.serialize("aboom", null, 1L);
         schema.serialize("fine", null, 1L);
         schema.serialize("bboom", null, 1L);

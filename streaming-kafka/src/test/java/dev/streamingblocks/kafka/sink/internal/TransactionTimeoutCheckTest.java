@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Properties;
-
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -19,8 +18,8 @@ class TransactionTimeoutCheckTest {
 
     @Test
     void flinksDefaultHourExceedsStockBrokerMaximum() {
-        assertThatThrownBy(() -> TransactionTimeoutCheck.checkAgainstBrokerMaximum(
-                        Duration.ofHours(1), Duration.ofMinutes(15)))
+        assertThatThrownBy(() ->
+                        TransactionTimeoutCheck.checkAgainstBrokerMaximum(Duration.ofHours(1), Duration.ofMinutes(15)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("transaction.timeout.ms (3600000 ms) exceeds the broker's transaction.max.timeout.ms"
                         + " (900000 ms): lower it with setTransactionTimeout(...) or raise transaction.max.timeout.ms"
@@ -30,7 +29,8 @@ class TransactionTimeoutCheckTest {
     @Test
     void equalToBrokerMaximumIsAccepted() {
         assertThatCode(() -> TransactionTimeoutCheck.checkAgainstBrokerMaximum(
-                Duration.ofMinutes(15), Duration.ofMinutes(15))).doesNotThrowAnyException();
+                        Duration.ofMinutes(15), Duration.ofMinutes(15)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -42,7 +42,8 @@ class TransactionTimeoutCheckTest {
                         + " the restart margin (300000 ms) = 360000 ms: raise it with setTransactionTimeout(...), or"
                         + " lower execution.checkpointing.interval or setRestartMargin(...)");
         assertThatCode(() -> TransactionTimeoutCheck.checkAgainstCheckpointInterval(
-                Duration.ofMillis(360_001), Duration.ofMinutes(1), Duration.ofMinutes(5))).doesNotThrowAnyException();
+                        Duration.ofMillis(360_001), Duration.ofMinutes(1), Duration.ofMinutes(5)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -52,16 +53,20 @@ class TransactionTimeoutCheckTest {
         producer.setProperty("security.protocol", "SASL_SSL");
         producer.setProperty("acks", "all");
         producer.setProperty("transaction.timeout.ms", "1000");
-        assertThat(TransactionTimeoutCheck.adminProperties(producer)).containsOnly(
-                org.assertj.core.api.Assertions.entry("bootstrap.servers", "h:1"),
-                org.assertj.core.api.Assertions.entry("security.protocol", "SASL_SSL"),
-                org.assertj.core.api.Assertions.entry("client.id", "streaming-blocks-sink-check"));
+        assertThat(TransactionTimeoutCheck.adminProperties(producer))
+                .containsOnly(
+                        org.assertj.core.api.Assertions.entry("bootstrap.servers", "h:1"),
+                        org.assertj.core.api.Assertions.entry("security.protocol", "SASL_SSL"),
+                        org.assertj.core.api.Assertions.entry("client.id", "streaming-blocks-sink-check"));
     }
 
     @Test
     void aMissingPermissionIsExplainedWithTheSettingToCheckByHandAndHowToOptOut() {
-        assertThat(TransactionTimeoutCheck.notVerifiedWarning(Duration.ofMinutes(15), "broker-1:9092",
-                TransactionTimeoutCheck.When.START, new ClusterAuthorizationException("Cluster authorization failed.")))
+        assertThat(TransactionTimeoutCheck.notVerifiedWarning(
+                        Duration.ofMinutes(15),
+                        "broker-1:9092",
+                        TransactionTimeoutCheck.When.START,
+                        new ClusterAuthorizationException("Cluster authorization failed.")))
                 .isEqualTo("Could not check the Kafka sink's transaction.timeout.ms (900000 ms) against the brokers'"
                         + " transaction.max.timeout.ms at job start (bootstrap servers broker-1:9092):"
                         + " ClusterAuthorizationException: Cluster authorization failed. (the client may not read the"
@@ -70,8 +75,11 @@ class TransactionTimeoutCheckTest {
                         + " (a stock broker allows 900000 ms), or the first transaction fails with"
                         + " InvalidTxnTimeoutException. The job goes on. To skip this check, call"
                         + " setVerifyBrokerOnStart(false) on the TypedKafkaSink builder.");
-        assertThat(TransactionTimeoutCheck.notVerifiedWarning(Duration.ofMinutes(15), "b:1",
-                TransactionTimeoutCheck.When.ATTACH, new ClusterAuthorizationException("x")))
+        assertThat(TransactionTimeoutCheck.notVerifiedWarning(
+                        Duration.ofMinutes(15),
+                        "b:1",
+                        TransactionTimeoutCheck.When.ATTACH,
+                        new ClusterAuthorizationException("x")))
                 .contains(" when the sink was attached (bootstrap servers b:1)")
                 .endsWith("call setVerifyBrokerOnAttach(false) on the TypedKafkaSink builder.");
     }
@@ -88,13 +96,13 @@ class TransactionTimeoutCheckTest {
                 .isEqualTo("UnsupportedVersionException: DESCRIBE_CONFIGS v4 (the brokers do not support this"
                         + " request)");
         assertThat(TransactionTimeoutCheck.reason(new org.apache.kafka.common.errors.TimeoutException(
-                "Timed out waiting for a node assignment. Call: describeCluster")))
+                        "Timed out waiting for a node assignment. Call: describeCluster")))
                 .isEqualTo("TimeoutException: Timed out waiting for a node assignment. Call: describeCluster (no"
                         + " answer in time; the brokers may be unreachable from here)");
         assertThat(TransactionTimeoutCheck.reason(new java.util.concurrent.TimeoutException()))
                 .isEqualTo("TimeoutException (no answer in time; the brokers may be unreachable from here)");
-        assertThat(TransactionTimeoutCheck.reason(new SaslAuthenticationException(
-                "Authentication failed: Invalid username or password")))
+        assertThat(TransactionTimeoutCheck.reason(
+                        new SaslAuthenticationException("Authentication failed: Invalid username or password")))
                 .isEqualTo("SaslAuthenticationException: Authentication failed: Invalid username or password (the"
                         + " client could not authenticate; check the security properties)");
     }
@@ -102,7 +110,7 @@ class TransactionTimeoutCheckTest {
     @Test
     void anythingLikeAPasswordInAMessageIsMasked() {
         assertThat(TransactionTimeoutCheck.reason(new KafkaException(
-                "bad JAAS: PlainLoginModule required username=\"u\" password=\"s3cret\"; token=abc")))
+                        "bad JAAS: PlainLoginModule required username=\"u\" password=\"s3cret\"; token=abc")))
                 .isEqualTo("KafkaException: bad JAAS: PlainLoginModule required username=\"u\""
                         + " password=[hidden]; token=[hidden] (unexpected)");
     }
@@ -111,12 +119,18 @@ class TransactionTimeoutCheckTest {
     void anUnreachableBrokerGivesAWarningNotAFailure() {
         Properties producer = new Properties();
         producer.setProperty("bootstrap.servers", "localhost:1"); // nothing listens on port 1
-        assertThat(TransactionTimeoutCheck.checkAgainstBrokers(producer, Duration.ofMillis(900_001),
-                Duration.ofSeconds(1), TransactionTimeoutCheck.When.START))
+        assertThat(TransactionTimeoutCheck.checkAgainstBrokers(
+                        producer,
+                        Duration.ofMillis(900_001),
+                        Duration.ofSeconds(1),
+                        TransactionTimeoutCheck.When.START))
                 .isEqualTo(TransactionTimeoutCheck.Outcome.NOT_VERIFIED);
         // Remembered: the same servers and timeout are not asked again in this JVM.
-        assertThat(TransactionTimeoutCheck.checkOnceAgainstBrokers(producer, Duration.ofMillis(900_001),
-                Duration.ofSeconds(1), TransactionTimeoutCheck.When.START))
+        assertThat(TransactionTimeoutCheck.checkOnceAgainstBrokers(
+                        producer,
+                        Duration.ofMillis(900_001),
+                        Duration.ofSeconds(1),
+                        TransactionTimeoutCheck.When.START))
                 .isEqualTo(TransactionTimeoutCheck.Outcome.ALREADY_CHECKED);
     }
 }

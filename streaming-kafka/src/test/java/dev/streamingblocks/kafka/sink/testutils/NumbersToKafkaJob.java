@@ -32,8 +32,8 @@ public final class NumbersToKafkaJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
         env.enableCheckpointing(CHECKPOINT_INTERVAL_MS);
-        DataGeneratorSource<String> numbers = new DataGeneratorSource<>(Object::toString, Long.MAX_VALUE,
-                RateLimiterStrategy.perSecond(RECORDS_PER_SECOND), Types.STRING);
+        DataGeneratorSource<String> numbers = new DataGeneratorSource<>(
+                Object::toString, Long.MAX_VALUE, RateLimiterStrategy.perSecond(RECORDS_PER_SECOND), Types.STRING);
         TypedKafkaSink.<String>builder()
                 .setBootstrapServers(args[0])
                 .setTopic(args[1])
@@ -41,7 +41,8 @@ public final class NumbersToKafkaJob {
                 .setValueSerializationSchema(new SimpleStringSchema())
                 .setTransactionalIdPrefix(args[2])
                 .build()
-                .sinkTo(env.fromSource(numbers, WatermarkStrategy.noWatermarks(), "numbers").uid("numbers"));
+                .sinkTo(env.fromSource(numbers, WatermarkStrategy.noWatermarks(), "numbers")
+                        .uid("numbers"));
         env.execute("numbers-to-kafka");
     }
 }

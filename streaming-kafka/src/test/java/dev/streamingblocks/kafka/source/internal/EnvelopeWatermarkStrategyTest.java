@@ -2,11 +2,10 @@ package dev.streamingblocks.kafka.source.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.Payment;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -19,8 +18,8 @@ class EnvelopeWatermarkStrategyTest {
 
     private static final long KAFKA_TIMESTAMP = 5_000L;
 
-    private final EnvelopeWatermarkStrategy<Payment> strategy = new EnvelopeWatermarkStrategy<>(
-            WatermarkStrategy.<Payment>forMonotonousTimestamps()
+    private final EnvelopeWatermarkStrategy<Payment> strategy =
+            new EnvelopeWatermarkStrategy<>(WatermarkStrategy.<Payment>forMonotonousTimestamps()
                     .withTimestampAssigner((payment, kafkaTimestamp) -> payment.eventTime()));
 
     private final List<Long> watermarks = new ArrayList<>();

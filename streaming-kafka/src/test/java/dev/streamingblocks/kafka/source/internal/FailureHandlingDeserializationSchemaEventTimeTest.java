@@ -3,6 +3,13 @@ package dev.streamingblocks.kafka.source.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.time.EventTimeGuard;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
+import dev.streamingblocks.kafka.source.DeadLetter;
+import dev.streamingblocks.kafka.source.DeserializationFailureException;
+import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.Payment;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,14 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import dev.streamingblocks.core.time.EventTimeGuard;
-import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
-import dev.streamingblocks.kafka.source.DeadLetter;
-import dev.streamingblocks.kafka.source.DeserializationFailureException;
-import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
-import dev.streamingblocks.kafka.source.Payment;
-import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.formats.json.JsonDeserializationSchema;
 import org.apache.flink.metrics.Counter;
@@ -70,10 +69,14 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
                 .build();
     }
 
-    private FailureHandlingDeserializationSchema<Payment> open(DeserializationFailurePolicy policy,
-            EventTimeWatermarkStrategy<Payment> strategy) throws Exception {
-        var schema = new FailureHandlingDeserializationSchema<>(new JsonDeserializationSchema<>(Payment.class), policy,
-                ERRORS, strategy.timestampAssigner(), strategy.guard().orElse(null));
+    private FailureHandlingDeserializationSchema<Payment> open(
+            DeserializationFailurePolicy policy, EventTimeWatermarkStrategy<Payment> strategy) throws Exception {
+        var schema = new FailureHandlingDeserializationSchema<>(
+                new JsonDeserializationSchema<>(Payment.class),
+                policy,
+                ERRORS,
+                strategy.timestampAssigner(),
+                strategy.guard().orElse(null));
         schema.open(new DeserializationSchema.InitializationContext() {
             @Override
             public MetricGroup getMetricGroup() {
@@ -101,8 +104,18 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, Payment payment) {
         byte[] value = payment.toJson();
-        return new ConsumerRecord<>("payments", 3, offset, 7_000L, TimestampType.CREATE_TIME,
-                -1, value.length, null, value, new RecordHeaders(), Optional.empty());
+        return new ConsumerRecord<>(
+                "payments",
+                3,
+                offset,
+                7_000L,
+                TimestampType.CREATE_TIME,
+                -1,
+                value.length,
+                null,
+                value,
+                new RecordHeaders(),
+                Optional.empty());
     }
 
     private void deserialize(FailureHandlingDeserializationSchema<Payment> schema, long offset, Payment payment)
@@ -131,32 +144,47 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
         assertThat(out.get(0)).isEqualTo(Either.Right(payment("a", t(1))));
         assertThat(out.get(2)).isEqualTo(Either.Right(payment("b", t(2))));
         DeadLetter letter = out.get(1).left();
-        assertThat(letter).isEqualTo(new DeadLetter(null, future.toJson(), "payments", 3, 1L, 7_000L, REJECTED_CLASS,
-                "Event time 2099-01-01T00:00:00Z is more than PT1H ahead of the wall clock 2026-02-06T12:00:00Z"));
+        assertThat(letter)
+                .isEqualTo(
+                        new DeadLetter(
+                                null,
+                                future.toJson(),
+                                "payments",
+                                3,
+                                1L,
+                                7_000L,
+                                REJECTED_CLASS,
+                                "Event time 2099-01-01T00:00:00Z is more than PT1H ahead of the wall clock 2026-02-06T12:00:00Z"));
         assertThat(counters.get(ERRORS).getCount()).isEqualTo(1L);
         assertThat(counters.get(EventTimeGuard.REJECTED_METRIC).getCount()).isEqualTo(1L);
     }
 
     @Test
     void aRejectedTimeIsNotTheHighestSeenAndTheHorizonIsPerSubtask() throws Exception {
-        var schema = open(DeserializationFailurePolicy.DEAD_LETTER, strategy(EventTimeGuard.builder()
-                .disableMaxAheadOfWallClock()
-                .setMaxAheadOfHighestSeen(Duration.ofDays(1))
-                .setMaxBehindHighestSeen(Duration.ofHours(1))
-                .build()));
+        var schema = open(
+                DeserializationFailurePolicy.DEAD_LETTER,
+                strategy(EventTimeGuard.builder()
+                        .disableMaxAheadOfWallClock()
+                        .setMaxAheadOfHighestSeen(Duration.ofDays(1))
+                        .setMaxBehindHighestSeen(Duration.ofHours(1))
+                        .build()));
         long twoDaysLater = t(0) + Duration.ofDays(2).toMillis();
 
         deserialize(schema, 0, payment("a", t(0)));
-        deserialize(schema, 1, payment("jump", twoDaysLater));     // rejected: more than 1 day ahead
-        deserialize(schema, 2, payment("b", t(60)));               // on time: the jump did not count
-        deserialize(schema, 3, payment("old", 1_000L));            // rejected: 1970, behind the horizon
+        deserialize(schema, 1, payment("jump", twoDaysLater)); // rejected: more than 1 day ahead
+        deserialize(schema, 2, payment("b", t(60))); // on time: the jump did not count
+        deserialize(schema, 3, payment("old", 1_000L)); // rejected: 1970, behind the horizon
 
-        assertThat(out).extracting(e -> e.isRight() ? e.right().id() : "dead:" + e.left().getOffset())
+        assertThat(out)
+                .extracting(
+                        e -> e.isRight() ? e.right().id() : "dead:" + e.left().getOffset())
                 .containsExactly("a", "dead:1", "b", "dead:3");
-        assertThat(out.get(1).left().getErrorMessage()).isEqualTo("Event time " + Instant.ofEpochMilli(twoDaysLater)
-                + " is more than PT24H ahead of the highest event time seen " + Instant.ofEpochMilli(t(0)));
-        assertThat(out.get(3).left().getErrorMessage()).isEqualTo("Event time 1970-01-01T00:00:01Z is more than"
-                + " PT1H behind the highest event time seen " + Instant.ofEpochMilli(t(60)));
+        assertThat(out.get(1).left().getErrorMessage())
+                .isEqualTo("Event time " + Instant.ofEpochMilli(twoDaysLater)
+                        + " is more than PT24H ahead of the highest event time seen " + Instant.ofEpochMilli(t(0)));
+        assertThat(out.get(3).left().getErrorMessage())
+                .isEqualTo("Event time 1970-01-01T00:00:01Z is more than" + " PT1H behind the highest event time seen "
+                        + Instant.ofEpochMilli(t(60)));
         assertThat(counters.get(EventTimeGuard.REJECTED_METRIC).getCount()).isEqualTo(2L);
     }
 
@@ -193,9 +221,16 @@ class FailureHandlingDeserializationSchemaEventTimeTest {
         deserialize(schema, 6, payment("far-future-but-unguarded", YEAR_2099));
 
         assertThat(out).hasSize(2);
-        assertThat(out.get(0).left()).isEqualTo(new DeadLetter(null, noTime.toJson(), "payments", 3, 5L, 7_000L,
-                "dev.streamingblocks.core.time.InvalidEventTimeException",
-                "The event time extractor returned null for a " + Payment.class.getName()));
+        assertThat(out.get(0).left())
+                .isEqualTo(new DeadLetter(
+                        null,
+                        noTime.toJson(),
+                        "payments",
+                        3,
+                        5L,
+                        7_000L,
+                        "dev.streamingblocks.core.time.InvalidEventTimeException",
+                        "The event time extractor returned null for a " + Payment.class.getName()));
         assertThat(out.get(1).isRight()).isTrue();
         assertThat(counters.get(ERRORS).getCount()).isEqualTo(1L);
         assertThat(counters).doesNotContainKey(EventTimeGuard.REJECTED_METRIC);

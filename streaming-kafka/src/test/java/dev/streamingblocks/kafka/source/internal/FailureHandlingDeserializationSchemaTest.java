@@ -4,19 +4,18 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ConnectException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import dev.streamingblocks.core.avro.registry.SchemaNotFoundException;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryUnavailableException;
 import dev.streamingblocks.kafka.source.DeadLetter;
 import dev.streamingblocks.kafka.source.DeserializationFailureException;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.Payment;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.json.JsonDeserializationSchema;
@@ -48,8 +47,8 @@ class FailureHandlingDeserializationSchemaTest {
         return open(policy, new JsonDeserializationSchema<>(Payment.class));
     }
 
-    private FailureHandlingDeserializationSchema<Payment> open(DeserializationFailurePolicy policy,
-            DeserializationSchema<Payment> valueSchema) throws Exception {
+    private FailureHandlingDeserializationSchema<Payment> open(
+            DeserializationFailurePolicy policy, DeserializationSchema<Payment> valueSchema) throws Exception {
         var schema = new FailureHandlingDeserializationSchema<>(valueSchema, policy, METRIC);
         schema.open(new DeserializationSchema.InitializationContext() {
             @Override
@@ -71,9 +70,18 @@ class FailureHandlingDeserializationSchemaTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] key, byte[] value) {
-        return new ConsumerRecord<>("payments", 3, offset, 7_000L, TimestampType.CREATE_TIME,
-                key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
-                new RecordHeaders(), Optional.empty());
+        return new ConsumerRecord<>(
+                "payments",
+                3,
+                offset,
+                7_000L,
+                TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length,
+                key,
+                value,
+                new RecordHeaders(),
+                Optional.empty());
     }
 
     private Collector<Either<DeadLetter, Payment>> collector() {
@@ -101,8 +109,8 @@ class FailureHandlingDeserializationSchemaTest {
         var schema = open(DeserializationFailurePolicy.FAIL);
         assertThatThrownBy(() -> schema.deserialize(record(41, null, BAD), collector()))
                 .isInstanceOf(DeserializationFailureException.class)
-                .hasMessageStartingWith("Cannot deserialize the value of the record at topic 'payments',"
-                        + " partition 3, offset 41: ")
+                .hasMessageStartingWith(
+                        "Cannot deserialize the value of the record at topic 'payments'," + " partition 3, offset 41: ")
                 .hasMessageContaining("JsonEOFException")
                 .satisfies(e -> {
                     DeserializationFailureException f = (DeserializationFailureException) e;
@@ -182,9 +190,12 @@ class FailureHandlingDeserializationSchemaTest {
 
         @Override
         public Payment deserialize(byte[] message) {
-            throw new SchemaRegistryUnavailableException("Schema registry unavailable: cannot fetch the schema with"
-                    + " id 2 (GET /schemas/ids/2) after 2 attempts on [http://127.0.0.1:1]; last failure: connection"
-                    + " refused", -1, new ConnectException("Connection refused"));
+            throw new SchemaRegistryUnavailableException(
+                    "Schema registry unavailable: cannot fetch the schema with"
+                            + " id 2 (GET /schemas/ids/2) after 2 attempts on [http://127.0.0.1:1]; last failure: connection"
+                            + " refused",
+                    -1,
+                    new ConnectException("Connection refused"));
         }
     }
 

@@ -4,14 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeOutOfBoundsException;
 import dev.streamingblocks.kafka.source.DeadLetter;
@@ -20,6 +12,13 @@ import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.InvalidRecordException;
 import dev.streamingblocks.kafka.source.Payment;
 import dev.streamingblocks.kafka.source.RecordValidator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.formats.json.JsonDeserializationSchema;
 import org.apache.flink.metrics.Counter;
@@ -52,10 +51,16 @@ class FailureHandlingDeserializationSchemaValidatorTest {
     private final Map<String, Counter> counters = new HashMap<>();
     private final List<Either<DeadLetter, Payment>> out = new ArrayList<>();
 
-    private FailureHandlingDeserializationSchema<Payment> open(DeserializationFailurePolicy policy,
-            RecordValidator<Payment> validator, EventTimeGuard guard) throws Exception {
-        var schema = new FailureHandlingDeserializationSchema<>(new JsonDeserializationSchema<>(Payment.class),
-                policy, METRIC, guard == null ? null : (p, ts) -> p.eventTime(), guard, validator);
+    private FailureHandlingDeserializationSchema<Payment> open(
+            DeserializationFailurePolicy policy, RecordValidator<Payment> validator, EventTimeGuard guard)
+            throws Exception {
+        var schema = new FailureHandlingDeserializationSchema<>(
+                new JsonDeserializationSchema<>(Payment.class),
+                policy,
+                METRIC,
+                guard == null ? null : (p, ts) -> p.eventTime(),
+                guard,
+                validator);
         // As the job graph ships it.
         schema = InstantiationUtil.clone(schema, getClass().getClassLoader());
         schema.open(new DeserializationSchema.InitializationContext() {
@@ -78,9 +83,18 @@ class FailureHandlingDeserializationSchemaValidatorTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] key, byte[] value) {
-        return new ConsumerRecord<>("payments", 3, offset, 7_000L, TimestampType.CREATE_TIME,
-                key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
-                new RecordHeaders(), Optional.empty());
+        return new ConsumerRecord<>(
+                "payments",
+                3,
+                offset,
+                7_000L,
+                TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length,
+                key,
+                value,
+                new RecordHeaders(),
+                Optional.empty());
     }
 
     private final Collector<Either<DeadLetter, Payment>> collector = new Collector<>() {
@@ -137,14 +151,17 @@ class FailureHandlingDeserializationSchemaValidatorTest {
         var schema = open(DeserializationFailurePolicy.DEAD_LETTER, throwing, null);
         schema.deserialize(record(0, null, GOOD.toJson()), collector);
         assertThat(out.get(0).left().getErrorClass()).isEqualTo(InvalidRecordException.class.getName());
-        assertThat(out.get(0).left().getErrorMessage()).isEqualTo("the validator failed: "
-                + "java.lang.StringIndexOutOfBoundsException: begin 10, end 5, length 5");
+        assertThat(out.get(0).left().getErrorMessage())
+                .isEqualTo("the validator failed: "
+                        + "java.lang.StringIndexOutOfBoundsException: begin 10, end 5, length 5");
     }
 
     /** An invalid record is judged before its event time, so it neither moves the guard's highest time nor counts as rejected. */
     @Test
     void validationRunsBeforeTheEventTimeGuard() throws Exception {
-        EventTimeGuard guard = EventTimeGuard.builder().setMaxAheadOfHighestSeen(Duration.ofHours(1)).build();
+        EventTimeGuard guard = EventTimeGuard.builder()
+                .setMaxAheadOfHighestSeen(Duration.ofHours(1))
+                .build();
         var schema = open(DeserializationFailurePolicy.DEAD_LETTER, NON_NEGATIVE, guard);
         long farFuture = Instant.parse("2099-01-01T00:00:00Z").toEpochMilli();
         schema.deserialize(record(0, null, GOOD.toJson()), collector);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 class ParallelismCheckTest {
@@ -28,11 +27,12 @@ class ParallelismCheckTest {
         Map<String, Integer> partitions = partitions("orders", 2, "payments", 2);
 
         assertThat(ParallelismCheck.emptySubtasks(partitions, 4)).containsExactly(1, 2);
-        assertThat(ParallelismCheck.warning("orders-source", 4, partitions)).contains(
-                "Source 'orders-source' runs with parallelism 4 and no idleness is set, but the 4 partition(s) of"
-                        + " topic(s) {orders=2, payments=2} leave 2 subtask(s) without a partition (the Kafka source"
-                        + " assigns partitions topic by topic): subtask(s) [1, 2] will read nothing and hold back"
-                        + " event time downstream. Set an idleness or lower the source parallelism.");
+        assertThat(ParallelismCheck.warning("orders-source", 4, partitions))
+                .contains(
+                        "Source 'orders-source' runs with parallelism 4 and no idleness is set, but the 4 partition(s) of"
+                                + " topic(s) {orders=2, payments=2} leave 2 subtask(s) without a partition (the Kafka source"
+                                + " assigns partitions topic by topic): subtask(s) [1, 2] will read nothing and hold back"
+                                + " event time downstream. Set an idleness or lower the source parallelism.");
     }
 
     @Test
@@ -47,11 +47,12 @@ class ParallelismCheckTest {
     @Test
     void oneTopicWithFewerPartitionsThanSubtasksLeavesTheRestEmpty() {
         // "payments" starts at subtask 3 of 4: partitions 0..2 go to 3, 0, 1.
-        assertThat(ParallelismCheck.warning("payments-source", 4, Map.of("payments", 3))).contains(
-                "Source 'payments-source' runs with parallelism 4 and no idleness is set, but the 3 partition(s) of"
-                        + " topic(s) {payments=3} leave 1 subtask(s) without a partition (the Kafka source assigns"
-                        + " partitions topic by topic): subtask(s) [2] will read nothing and hold back event time"
-                        + " downstream. Set an idleness or lower the source parallelism.");
+        assertThat(ParallelismCheck.warning("payments-source", 4, Map.of("payments", 3)))
+                .contains(
+                        "Source 'payments-source' runs with parallelism 4 and no idleness is set, but the 3 partition(s) of"
+                                + " topic(s) {payments=3} leave 1 subtask(s) without a partition (the Kafka source assigns"
+                                + " partitions topic by topic): subtask(s) [2] will read nothing and hold back event time"
+                                + " downstream. Set an idleness or lower the source parallelism.");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.streamingblocks.sessions.postgres.internal;
 
+import dev.streamingblocks.sessions.ChangeKind;
+import dev.streamingblocks.sessions.SessionChange;
+import dev.streamingblocks.sessions.UserSession;
+import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
+import dev.streamingblocks.sessions.postgres.PostgresWriteException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,12 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import dev.streamingblocks.sessions.ChangeKind;
-import dev.streamingblocks.sessions.SessionChange;
-import dev.streamingblocks.sessions.UserSession;
-import dev.streamingblocks.sessions.postgres.PostgresSessionSink;
-import dev.streamingblocks.sessions.postgres.PostgresWriteException;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -41,6 +40,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
 
     /** Unique violation and duplicate table: a parallel writer created the table first. */
     private static final String UNIQUE_VIOLATION = "23505";
+
     private static final String DUPLICATE_TABLE = "42P07";
     private static final String DUPLICATE_OBJECT = "42710";
     private static final String CONNECT = "(connect)";
@@ -66,6 +66,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     private final Map<Key, SessionChange> buffer = new LinkedHashMap<>();
     /** Changes without a key, rejected with the next write. */
     private final List<Rejected> incomplete = new ArrayList<>();
+
     private Connection connection;
     private final AtomicInteger retries = new AtomicInteger();
 
@@ -74,8 +75,11 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     /** A change that the table cannot take, and why. */
     private record Rejected(SessionChange change, String sqlState, String message) {}
 
-    public PostgresSessionWriter(PostgresSinkSettings settings, ProcessingTimeService timeService,
-            Counter rejectedChanges, Counter writeRetries) {
+    public PostgresSessionWriter(
+            PostgresSinkSettings settings,
+            ProcessingTimeService timeService,
+            Counter rejectedChanges,
+            Counter writeRetries) {
         this.settings = settings;
         this.rejectedChanges = rejectedChanges;
         this.writeRetries = writeRetries;
@@ -179,9 +183,14 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                 if (attempt > settings.maxRetries()) {
                     throw failure(step.sql, e, attempt);
                 }
-                LOG.warn("Transient failure writing {} session changes to table {} (attempt {} of {},"
+                LOG.warn(
+                        "Transient failure writing {} session changes to table {} (attempt {} of {},"
                                 + " SQLState {}); retrying in {}",
-                        buffered(), settings.table(), attempt, settings.maxRetries() + 1, SqlErrorKind.sqlState(e),
+                        buffered(),
+                        settings.table(),
+                        attempt,
+                        settings.maxRetries() + 1,
+                        SqlErrorKind.sqlState(e),
                         backoff);
                 retries.incrementAndGet();
                 writeRetries.inc();
@@ -203,13 +212,22 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
 
     private void logRejected(Rejected reject) {
         SessionChange change = reject.change();
-        String userId = change == null || change.session() == null ? null : change.session().userId();
-        LOG.warn("Rejected a session change for table {} and recorded it in {}: {} of user_id {} ({}),"
+        String userId = change == null || change.session() == null
+                ? null
+                : change.session().userId();
+        LOG.warn(
+                "Rejected a session change for table {} and recorded it in {}: {} of user_id {} ({}),"
                         + " session_start {}: {} (SQLState {})",
-                settings.table(), settings.rejectsTable(), change == null ? null : change.kind(), abbreviated(userId),
+                settings.table(),
+                settings.rejectsTable(),
+                change == null ? null : change.kind(),
+                abbreviated(userId),
                 userId == null ? "null" : userId.length() + " characters",
-                change == null || change.session() == null ? null : change.session().sessionStart(),
-                bounded(withoutNul(reject.message())), reject.sqlState());
+                change == null || change.session() == null
+                        ? null
+                        : change.session().sessionStart(),
+                bounded(withoutNul(reject.message())),
+                reject.sqlState());
     }
 
     private static String abbreviated(String userId) {
@@ -245,8 +263,12 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                 if (SqlErrorKind.classify(e) != SqlErrorKind.DATA) {
                     throw e;
                 }
-                LOG.debug("Data error writing {} session changes to table {} as one batch (SQLState {});"
-                        + " writing them one by one", buffered(), settings.table(), SqlErrorKind.sqlState(e));
+                LOG.debug(
+                        "Data error writing {} session changes to table {} as one batch (SQLState {});"
+                                + " writing them one by one",
+                        buffered(),
+                        settings.table(),
+                        SqlErrorKind.sqlState(e));
                 step.sql = "ROLLBACK";
                 conn.rollback();
                 rejected.clear();
@@ -347,8 +369,15 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
     }
 
     /** Undoes the change and records it as rejected; any but a data error goes up. */
-    private void rejectAfter(SQLException e, Connection conn, Savepoint savepoint, Step step,
-            PreparedStatement reject, SessionChange change, List<Rejected> rejected) throws SQLException {
+    private void rejectAfter(
+            SQLException e,
+            Connection conn,
+            Savepoint savepoint,
+            Step step,
+            PreparedStatement reject,
+            SessionChange change,
+            List<Rejected> rejected)
+            throws SQLException {
         if (SqlErrorKind.classify(e) != SqlErrorKind.DATA) {
             throw e;
         }
@@ -377,8 +406,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
      * One row in the rejects table. If the session's own values are what the server refuses (a
      * timestamp out of its range, say), the row is written again without them.
      */
-    private void writeReject(Connection conn, Step step, PreparedStatement reject, Rejected entry)
-            throws SQLException {
+    private void writeReject(Connection conn, Step step, PreparedStatement reject, Rejected entry) throws SQLException {
         step.sql = rejectSql;
         Savepoint savepoint = conn.setSavepoint();
         try {
@@ -416,8 +444,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         upsert.setString(6, session.lastPage());
     }
 
-    private static void bindReject(PreparedStatement reject, Rejected entry, boolean withSession)
-            throws SQLException {
+    private static void bindReject(PreparedStatement reject, Rejected entry, boolean withSession) throws SQLException {
         SessionChange change = entry.change();
         ChangeKind kind = change == null ? null : change.kind();
         UserSession session = change == null ? null : change.session();
@@ -449,8 +476,8 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
                 + (userId == null ? "" : "=" + userId);
         try {
             // UTF-16 encodes every Java string, also lone surrogates, without loss.
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                    .digest(identity.getBytes(StandardCharsets.UTF_16BE)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(identity.getBytes(StandardCharsets.UTF_16BE)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every Java runtime has MD5", e);
         }
@@ -513,8 +540,7 @@ public class PostgresSessionWriter implements SinkWriter<SessionChange> {
         } catch (SQLException e) {
             String state = SqlErrorKind.sqlState(e);
             // Parallel writers may race on CREATE TABLE IF NOT EXISTS; the loser sees these.
-            if (!UNIQUE_VIOLATION.equals(state) && !DUPLICATE_TABLE.equals(state)
-                    && !DUPLICATE_OBJECT.equals(state)) {
+            if (!UNIQUE_VIOLATION.equals(state) && !DUPLICATE_TABLE.equals(state) && !DUPLICATE_OBJECT.equals(state)) {
                 throw e;
             }
         }

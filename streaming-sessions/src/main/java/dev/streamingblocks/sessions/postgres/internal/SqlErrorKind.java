@@ -29,7 +29,9 @@ public enum SqlErrorKind {
     public static SqlErrorKind classify(SQLException e) {
         String state = sqlState(e);
         if (state != null) {
-            if (state.startsWith("08") || state.startsWith("53") || SERVER_RESTARTING.contains(state)
+            if (state.startsWith("08")
+                    || state.startsWith("53")
+                    || SERVER_RESTARTING.contains(state)
                     || RETRY_TRANSACTION.contains(state)) {
                 return TRANSIENT;
             }

@@ -26,15 +26,17 @@ class SqlErrorKindTest {
         // (57P01, or 57P02 after a crash) and new ones are refused while it starts (57P03).
         assertThat(classify(new SQLException("FATAL: terminating connection due to administrator command", "57P01")))
                 .isEqualTo(TRANSIENT);
-        assertThat(classify(new SQLException("FATAL: terminating connection because of crash of another server"
-                + " process", "57P02"))).isEqualTo(TRANSIENT);
+        assertThat(classify(new SQLException(
+                        "FATAL: terminating connection because of crash of another server" + " process", "57P02")))
+                .isEqualTo(TRANSIENT);
         assertThat(classify(new SQLException("FATAL: the database system is starting up", "57P03")))
                 .isEqualTo(TRANSIENT);
     }
 
     @Test
     void conflictsBetweenTransactionsAndShortResourcesAreRetried() {
-        assertThat(classify(new SQLException("could not serialize access", "40001"))).isEqualTo(TRANSIENT);
+        assertThat(classify(new SQLException("could not serialize access", "40001")))
+                .isEqualTo(TRANSIENT);
         assertThat(classify(new SQLException("deadlock detected", "40P01"))).isEqualTo(TRANSIENT);
         assertThat(classify(new SQLException("could not extend file: No space left on device", "53100")))
                 .isEqualTo(TRANSIENT);
@@ -54,9 +56,12 @@ class SqlErrorKindTest {
                 .isEqualTo(DATA);
         assertThat(classify(new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021")))
                 .isEqualTo(DATA);
-        assertThat(classify(new SQLException("date/time field value out of range", "22008"))).isEqualTo(DATA);
-        assertThat(classify(new SQLException("null value violates not-null constraint", "23502"))).isEqualTo(DATA);
-        assertThat(classify(new SQLException("violates check constraint", "23514"))).isEqualTo(DATA);
+        assertThat(classify(new SQLException("date/time field value out of range", "22008")))
+                .isEqualTo(DATA);
+        assertThat(classify(new SQLException("null value violates not-null constraint", "23502")))
+                .isEqualTo(DATA);
+        assertThat(classify(new SQLException("violates check constraint", "23514")))
+                .isEqualTo(DATA);
     }
 
     @Test

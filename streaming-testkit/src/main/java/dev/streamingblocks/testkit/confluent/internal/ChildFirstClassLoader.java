@@ -48,7 +48,8 @@ public final class ChildFirstClassLoader extends URLClassLoader {
                 } catch (ClassNotFoundException e) {
                     throw new ClassNotFoundException(
                             name + " is not in " + getURLs()[0] + " and must not come from the parent"
-                                    + " class loader, whose copy links against unshaded Avro", e);
+                                    + " class loader, whose copy links against unshaded Avro",
+                            e);
                 }
             }
             if (resolve) {

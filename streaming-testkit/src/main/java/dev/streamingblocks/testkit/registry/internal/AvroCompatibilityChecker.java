@@ -22,8 +22,7 @@ final class AvroCompatibilityChecker {
      * to the versions the level looks at); empty when compatible. Each reason is one message in
      * the shape Confluent's registry reports.
      */
-    static List<String> incompatibilities(
-            CompatibilityLevel level, Schema candidate, List<Earlier> earlier) {
+    static List<String> incompatibilities(CompatibilityLevel level, Schema candidate, List<Earlier> earlier) {
         List<String> messages = new ArrayList<>();
         if (level == CompatibilityLevel.NONE) {
             return messages;
@@ -56,29 +55,33 @@ final class AvroCompatibilityChecker {
     static String describe(Incompatibility problem, String reader, String writer) {
         String location = problem.getLocation();
         String info = problem.getMessage();
-        String description =
-                switch (problem.getType()) {
-                    case NAME_MISMATCH -> "The name of the schema has changed (path '" + location + "')";
-                    case FIXED_SIZE_MISMATCH -> "The size of FIXED type field at path '" + location
-                            + "' in the " + reader + " schema does not match with the " + writer + " schema";
-                    case TYPE_MISMATCH -> "The type (path '" + location + "') of a field in the " + reader
-                            + " schema does not match with the " + writer + " schema";
-                    case MISSING_ENUM_SYMBOLS -> "The " + reader + " schema is missing enum symbols '" + info
-                            + "' at path '" + location + "' in the " + writer + " schema";
-                    case MISSING_UNION_BRANCH -> "The " + reader
-                            + " schema is missing a type inside a union field at path '" + location
-                            + "' in the " + writer + " schema";
-                    case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + info + "' at path '" + location
-                            + "' in the " + reader + " schema has no default value and is missing in the "
-                            + writer + " schema";
-                };
-        return "{errorType:'" + problem.getType() + "', description:'" + description
-                + "', additionalInfo:'" + info + "'}";
+        String description = switch (problem.getType()) {
+            case NAME_MISMATCH -> "The name of the schema has changed (path '" + location + "')";
+            case FIXED_SIZE_MISMATCH ->
+                "The size of FIXED type field at path '" + location + "' in the " + reader
+                        + " schema does not match with the " + writer + " schema";
+            case TYPE_MISMATCH ->
+                "The type (path '" + location + "') of a field in the " + reader + " schema does not match with the "
+                        + writer + " schema";
+            case MISSING_ENUM_SYMBOLS ->
+                "The " + reader + " schema is missing enum symbols '" + info + "' at path '" + location + "' in the "
+                        + writer + " schema";
+            case MISSING_UNION_BRANCH ->
+                "The " + reader
+                        + " schema is missing a type inside a union field at path '" + location
+                        + "' in the " + writer + " schema";
+            case READER_FIELD_MISSING_DEFAULT_VALUE ->
+                "The field '" + info + "' at path '" + location
+                        + "' in the " + reader + " schema has no default value and is missing in the "
+                        + writer + " schema";
+        };
+        return "{errorType:'" + problem.getType() + "', description:'" + description + "', additionalInfo:'" + info
+                + "'}";
     }
 
     private static List<Incompatibility> problems(Schema reader, Schema writer) {
-        SchemaCompatibilityResult result =
-                SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+        SchemaCompatibilityResult result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
+                .getResult();
         if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
             return List.of();
         }

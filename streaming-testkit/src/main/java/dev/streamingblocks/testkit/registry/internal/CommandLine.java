@@ -10,13 +10,12 @@ public final class CommandLine {
     /** Credentials come from the environment: command lines are visible to every local user. */
     public static final String USER_INFO_ENV = "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO";
 
-    public static final String USAGE =
-            "Usage: java -cp <classpath> " + EmbeddedSchemaRegistry.class.getName()
-                    + " [--port N] [--storage-file PATH] [--default-compatibility LEVEL]\n"
-                    + "  --port N                     loopback port, 0 picks a free one (default 8081)\n"
-                    + "  --storage-file PATH          keep schemas in this append-only file across restarts\n"
-                    + "  --default-compatibility L    NONE, BACKWARD (default), FORWARD, FULL or a *_TRANSITIVE form\n"
-                    + "  environment " + USER_INFO_ENV + "=user:password requires HTTP basic auth";
+    public static final String USAGE = "Usage: java -cp <classpath> " + EmbeddedSchemaRegistry.class.getName()
+            + " [--port N] [--storage-file PATH] [--default-compatibility LEVEL]\n"
+            + "  --port N                     loopback port, 0 picks a free one (default 8081)\n"
+            + "  --storage-file PATH          keep schemas in this append-only file across restarts\n"
+            + "  --default-compatibility L    NONE, BACKWARD (default), FORWARD, FULL or a *_TRANSITIVE form\n"
+            + "  environment " + USER_INFO_ENV + "=user:password requires HTTP basic auth";
 
     /** Confluent's registry listens on 8081; a local stand-in does the same unless told otherwise. */
     public static final int DEFAULT_STANDALONE_PORT = 8081;
@@ -48,8 +47,7 @@ public final class CommandLine {
                     try {
                         builder.setPort(Integer.parseInt(value));
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(
-                                "Option --port needs a number, was '" + value + "'");
+                        throw new IllegalArgumentException("Option --port needs a number, was '" + value + "'");
                     }
                 }
                 case "--storage-file" -> builder.setStorageFile(Path.of(value));
@@ -57,8 +55,7 @@ public final class CommandLine {
                     try {
                         builder.setDefaultCompatibility(SchemaStore.parseLevel(value));
                     } catch (RegistryError e) {
-                        throw new IllegalArgumentException(
-                                "Option --default-compatibility: " + e.getMessage());
+                        throw new IllegalArgumentException("Option --default-compatibility: " + e.getMessage());
                     }
                 }
             }
@@ -68,8 +65,7 @@ public final class CommandLine {
             int colon = userInfo.indexOf(':');
             if (colon <= 0) {
                 // Never echo the value: it is a credential.
-                throw new IllegalArgumentException(
-                        "Environment variable " + USER_INFO_ENV + " must be user:password");
+                throw new IllegalArgumentException("Environment variable " + USER_INFO_ENV + " must be user:password");
             }
             builder.setBasicAuth(userInfo.substring(0, colon), userInfo.substring(colon + 1));
         }

@@ -44,16 +44,12 @@ public final class RegistryError extends RuntimeException {
 
     public static RegistryError subjectSoftDeleted(String subject) {
         return new RegistryError(
-                404,
-                40404,
-                "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+                404, 40404, "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
     }
 
     public static RegistryError subjectNotSoftDeleted(String subject) {
         return new RegistryError(
-                404,
-                40405,
-                "Subject '" + subject + "' was not deleted first before being permanently deleted");
+                404, 40405, "Subject '" + subject + "' was not deleted first before being permanently deleted");
     }
 
     public static RegistryError versionSoftDeleted(String subject, int version) {
@@ -74,17 +70,15 @@ public final class RegistryError extends RuntimeException {
 
     public static RegistryError subjectLevelCompatibilityNotConfigured(String subject) {
         return new RegistryError(
-                404,
-                40408,
-                "Subject '" + subject + "' does not have subject-level compatibility configured");
+                404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
     }
 
     public static RegistryError incompatible(String subject, Object details) {
         return new RegistryError(
                 409,
                 409,
-                "Schema being registered is incompatible with an earlier schema for subject \""
-                        + subject + "\", details: " + details);
+                "Schema being registered is incompatible with an earlier schema for subject \"" + subject
+                        + "\", details: " + details);
     }
 
     public static RegistryError invalidSchema(String reason) {
@@ -109,8 +103,7 @@ public final class RegistryError extends RuntimeException {
     }
 
     public static RegistryError storeFailure(String what, Exception cause) {
-        RegistryError error =
-                new RegistryError(500, 50001, "Error while writing the storage file: " + what);
+        RegistryError error = new RegistryError(500, 50001, "Error while writing the storage file: " + what);
         error.initCause(cause);
         return error;
     }

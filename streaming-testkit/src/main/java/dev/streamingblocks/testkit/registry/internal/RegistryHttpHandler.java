@@ -36,11 +36,7 @@ public final class RegistryHttpHandler implements HttpHandler {
 
     /** Request media types Confluent's registry consumes; anything else is 415. */
     private static final Set<String> ACCEPTED_REQUEST_TYPES =
-            Set.of(
-                    CONTENT_TYPE,
-                    "application/vnd.schemaregistry+json",
-                    "application/json",
-                    "application/octet-stream");
+            Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/json", "application/octet-stream");
 
     private static final String AVRO = "AVRO";
 
@@ -57,15 +53,12 @@ public final class RegistryHttpHandler implements HttpHandler {
     public RegistryHttpHandler(SchemaStore store, ObjectMapper mapper, String user, String password) {
         this.store = store;
         this.mapper = mapper;
-        this.expectedAuthorization =
-                user == null
-                        ? null
-                        : ("Basic "
-                                        + Base64.getEncoder()
-                                                .encodeToString(
-                                                        (user + ":" + password)
-                                                                .getBytes(StandardCharsets.UTF_8)))
-                                .getBytes(StandardCharsets.UTF_8);
+        this.expectedAuthorization = user == null
+                ? null
+                : ("Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                        .getBytes(StandardCharsets.UTF_8);
     }
 
     public long requestCount() {
@@ -95,7 +88,8 @@ public final class RegistryHttpHandler implements HttpHandler {
                         exchange.getRequestMethod(),
                         exchange.getRequestURI().getRawPath(),
                         e);
-                response = error(500, 500, "Internal Server Error: " + e.getClass().getSimpleName());
+                response =
+                        error(500, 500, "Internal Server Error: " + e.getClass().getSimpleName());
             }
             LOG.debug(
                     "{} {} ({}) -> {}",
@@ -142,9 +136,12 @@ public final class RegistryHttpHandler implements HttpHandler {
         switch (p.get(0)) {
             case "subjects":
                 if (n == 1) {
-                    return only(method, "GET", () -> deletedOnly(query)
-                            ? without(store.subjects(true), store.subjects(false))
-                            : store.subjects(flag(query, "deleted")));
+                    return only(
+                            method,
+                            "GET",
+                            () -> deletedOnly(query)
+                                    ? without(store.subjects(true), store.subjects(false))
+                                    : store.subjects(flag(query, "deleted")));
                 }
                 String subject = p.get(1);
                 if (n == 2) {
@@ -159,9 +156,11 @@ public final class RegistryHttpHandler implements HttpHandler {
                 }
                 if (n == 3) {
                     return switch (method) {
-                        case "GET" -> ok(deletedOnly(query)
-                                ? without(store.versions(subject, true), liveVersionsOrNone(subject))
-                                : store.versions(subject, flag(query, "deleted")));
+                        case "GET" ->
+                            ok(
+                                    deletedOnly(query)
+                                            ? without(store.versions(subject, true), liveVersionsOrNone(subject))
+                                            : store.versions(subject, flag(query, "deleted")));
                         case "POST" -> ok(register(subject, body));
                         default -> methodNotAllowed();
                     };
@@ -178,7 +177,8 @@ public final class RegistryHttpHandler implements HttpHandler {
                     return only(
                             method,
                             "GET",
-                            () -> rawSchema(store.version(subject, version, flag(query, "deleted")).schema()));
+                            () -> rawSchema(store.version(subject, version, flag(query, "deleted"))
+                                    .schema()));
                 }
                 if (n == 5 && p.get(4).equals("referencedby")) {
                     // Schema references are not supported, so nothing ever refers to a version.
@@ -191,7 +191,9 @@ public final class RegistryHttpHandler implements HttpHandler {
             case "schemas":
                 return schemas(method, p, query);
             case "compatibility":
-                if ((n == 4 || n == 5) && p.get(1).equals("subjects") && p.get(3).equals("versions")) {
+                if ((n == 4 || n == 5)
+                        && p.get(1).equals("subjects")
+                        && p.get(3).equals("versions")) {
                     String versionSpec = n == 5 ? p.get(4) : null;
                     return only(method, "POST", () -> compatibility(p.get(2), versionSpec, body, query));
                 }
@@ -234,22 +236,24 @@ public final class RegistryHttpHandler implements HttpHandler {
         }
         return switch (p.get(3)) {
             case "schema" -> only(method, "GET", () -> rawSchema(store.schemaById(id)));
-            case "versions" -> only(method, "GET", () -> {
-                ArrayNode result = mapper.createArrayNode();
-                for (SchemaStore.SubjectVersion v : store.versionsById(id, flag(query, "deleted"))) {
-                    result.addObject().put("subject", v.subject()).put("version", v.version());
-                }
-                return result;
-            });
-            case "subjects" -> only(method, "GET", () -> {
-                List<String> result = new ArrayList<>();
-                for (SchemaStore.SubjectVersion v : store.versionsById(id, flag(query, "deleted"))) {
-                    if (!result.contains(v.subject())) {
-                        result.add(v.subject());
+            case "versions" ->
+                only(method, "GET", () -> {
+                    ArrayNode result = mapper.createArrayNode();
+                    for (SchemaStore.SubjectVersion v : store.versionsById(id, flag(query, "deleted"))) {
+                        result.addObject().put("subject", v.subject()).put("version", v.version());
                     }
-                }
-                return result;
-            });
+                    return result;
+                });
+            case "subjects" ->
+                only(method, "GET", () -> {
+                    List<String> result = new ArrayList<>();
+                    for (SchemaStore.SubjectVersion v : store.versionsById(id, flag(query, "deleted"))) {
+                        if (!result.contains(v.subject())) {
+                            result.add(v.subject());
+                        }
+                    }
+                    return result;
+                });
             default -> notFound();
         };
     }
@@ -286,10 +290,8 @@ public final class RegistryHttpHandler implements HttpHandler {
         return versionJson(store.lookup(subject, schemaText(body), includeDeleted));
     }
 
-    private ObjectNode compatibility(
-            String subject, String versionSpec, byte[] body, Map<String, String> query) {
-        SchemaStore.CompatibilityCheck check =
-                store.testCompatibility(subject, versionSpec, schemaText(body));
+    private ObjectNode compatibility(String subject, String versionSpec, byte[] body, Map<String, String> query) {
+        SchemaStore.CompatibilityCheck check = store.testCompatibility(subject, versionSpec, schemaText(body));
         ObjectNode result = mapper.createObjectNode().put("is_compatible", check.compatible());
         if (flag(query, "verbose")) {
             ArrayNode messages = result.putArray("messages");
@@ -301,10 +303,9 @@ public final class RegistryHttpHandler implements HttpHandler {
     private Response config(String method, String subject, byte[] body, Map<String, String> query) {
         switch (method) {
             case "GET": {
-                CompatibilityLevel level =
-                        subject == null
-                                ? store.globalLevel()
-                                : store.subjectLevel(subject, flag(query, "defaultToGlobal"));
+                CompatibilityLevel level = subject == null
+                        ? store.globalLevel()
+                        : store.subjectLevel(subject, flag(query, "defaultToGlobal"));
                 return ok(mapper.createObjectNode().put("compatibilityLevel", level.name()));
             }
             case "PUT": {
@@ -346,10 +347,7 @@ public final class RegistryHttpHandler implements HttpHandler {
         JsonNode type = request.get("schemaType");
         if (type != null && !type.isNull() && !AVRO.equalsIgnoreCase(type.asText())) {
             throw new RegistryError(
-                    422,
-                    42201,
-                    "Invalid schema type '" + type.asText()
-                            + "': this registry holds only AVRO schemas");
+                    422, 42201, "Invalid schema type '" + type.asText() + "': this registry holds only AVRO schemas");
         }
         JsonNode schema = request.get("schema");
         return schema == null || schema.isNull() ? null : schema.asText();
@@ -378,18 +376,14 @@ public final class RegistryHttpHandler implements HttpHandler {
                 return null;
             }
             faultsLeft--;
-            return error(
-                    faultStatus,
-                    faultStatus,
-                    "Injected failure (EmbeddedSchemaRegistry.failNextRequests)");
+            return error(faultStatus, faultStatus, "Injected failure (EmbeddedSchemaRegistry.failNextRequests)");
         }
     }
 
     private boolean authorized(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         return header != null
-                && MessageDigest.isEqual(
-                        expectedAuthorization, header.trim().getBytes(StandardCharsets.UTF_8));
+                && MessageDigest.isEqual(expectedAuthorization, header.trim().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Confluent's type unless the client accepts only plain JSON, as JAX-RS would negotiate. */

@@ -45,6 +45,7 @@ public final class SchemaStore implements Closeable {
     private final Map<Integer, String> schemasById = new HashMap<>();
     /** How many stored versions (live or soft-deleted) use each id; an id resolves while > 0. */
     private final Map<Integer, Integer> idReferences = new HashMap<>();
+
     private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
     private CompatibilityLevel globalLevel;
     private int maxId;
@@ -67,8 +68,8 @@ public final class SchemaStore implements Closeable {
                 } catch (RuntimeException e) {
                     log.close();
                     throw new IllegalStateException(
-                            "Schema registry storage file " + storageFile + ": cannot replay event "
-                                    + line + " (" + event.path("op").asText() + "): " + e.getMessage(),
+                            "Schema registry storage file " + storageFile + ": cannot replay event " + line + " ("
+                                    + event.path("op").asText() + "): " + e.getMessage(),
                             e);
                 }
             }
@@ -89,9 +90,8 @@ public final class SchemaStore implements Closeable {
                 }
             }
         }
-        List<String> problems =
-                AvroCompatibilityChecker.incompatibilities(
-                        effectiveLevel(subject), schema, earlierFor(subject, effectiveLevel(subject)));
+        List<String> problems = AvroCompatibilityChecker.incompatibilities(
+                effectiveLevel(subject), schema, earlierFor(subject, effectiveLevel(subject)));
         if (!problems.isEmpty()) {
             throw RegistryError.incompatible(subject, problems);
         }
@@ -176,8 +176,7 @@ public final class SchemaStore implements Closeable {
     }
 
     /** Versions of the subjects starting with {@code prefix}, by subject then version. */
-    public synchronized List<SubjectVersion> listVersions(
-            String prefix, boolean includeDeleted, boolean latestOnly) {
+    public synchronized List<SubjectVersion> listVersions(String prefix, boolean includeDeleted, boolean latestOnly) {
         List<SubjectVersion> result = new ArrayList<>();
         for (String subject : subjects(includeDeleted)) {
             if (subject.startsWith(prefix)) {
@@ -248,8 +247,7 @@ public final class SchemaStore implements Closeable {
      * Whether {@code schemaText} could join {@code subject}: against one version when {@code
      * versionSpec} names one (or {@code latest}), else against the versions the level looks at.
      */
-    public synchronized CompatibilityCheck testCompatibility(
-            String subject, String versionSpec, String schemaText) {
+    public synchronized CompatibilityCheck testCompatibility(String subject, String versionSpec, String schemaText) {
         Schema schema = parse(schemaText);
         CompatibilityLevel level = effectiveLevel(subject);
         List<AvroCompatibilityChecker.Earlier> earlier;
@@ -392,8 +390,7 @@ public final class SchemaStore implements Closeable {
         NavigableMap<Integer, SubjectVersion> versions = subjects.get(subject);
         SubjectVersion target = versions == null ? null : versions.get(version);
         if (target == null) {
-            throw new IllegalStateException(
-                    "subject '" + subject + "' has no version " + version);
+            throw new IllegalStateException("subject '" + subject + "' has no version " + version);
         }
         deleteOne(versions, target, permanent);
         if (versions.isEmpty()) {
@@ -401,16 +398,14 @@ public final class SchemaStore implements Closeable {
         }
     }
 
-    private void deleteOne(
-            NavigableMap<Integer, SubjectVersion> versions, SubjectVersion target, boolean permanent) {
+    private void deleteOne(NavigableMap<Integer, SubjectVersion> versions, SubjectVersion target, boolean permanent) {
         if (permanent) {
             versions.remove(target.version());
             idReferences.merge(target.id(), -1, Integer::sum);
         } else {
             versions.put(
                     target.version(),
-                    new SubjectVersion(
-                            target.subject(), target.version(), target.id(), target.schema(), true));
+                    new SubjectVersion(target.subject(), target.version(), target.id(), target.schema(), true));
         }
     }
 

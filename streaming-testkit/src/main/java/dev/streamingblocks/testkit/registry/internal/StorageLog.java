@@ -44,12 +44,8 @@ final class StorageLog implements Closeable {
     static StorageLog open(Path file, ObjectMapper mapper, List<JsonNode> eventsOut) {
         FileChannel channel = null;
         try {
-            channel =
-                    FileChannel.open(
-                            file,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE,
-                            StandardOpenOption.READ);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             lockExclusively(file, channel);
             long validLength = 0;
             if (channel.size() > 0) {
@@ -80,14 +76,13 @@ final class StorageLog implements Closeable {
                             break;
                         }
                         throw new IllegalStateException(
-                                "Schema registry storage file " + file + " has an unreadable line "
-                                        + (i + 1) + ": " + e.getOriginalMessage(),
+                                "Schema registry storage file " + file + " has an unreadable line " + (i + 1) + ": "
+                                        + e.getOriginalMessage(),
                                 e);
                     }
                     if (!(event instanceof ObjectNode) || !event.hasNonNull("op")) {
-                        throw new IllegalStateException(
-                                "Schema registry storage file " + file + " line " + (i + 1)
-                                        + " is not an event object with an \"op\" field");
+                        throw new IllegalStateException("Schema registry storage file " + file + " line " + (i + 1)
+                                + " is not an event object with an \"op\" field");
                     }
                     eventsOut.add(event);
                     offset += lineBytes + (last ? 0 : 1);
@@ -102,8 +97,7 @@ final class StorageLog implements Closeable {
             return new StorageLog(file, mapper, channel);
         } catch (IOException e) {
             closeQuietly(file, channel);
-            throw new UncheckedIOException(
-                    "Cannot open schema registry storage file " + file, e);
+            throw new UncheckedIOException("Cannot open schema registry storage file " + file, e);
         } catch (RuntimeException e) {
             closeQuietly(file, channel);
             throw e;
@@ -123,9 +117,8 @@ final class StorageLog implements Closeable {
             lock = null; // held by another registry in this JVM
         }
         if (lock == null) {
-            throw new IllegalStateException(
-                    "Schema registry storage file " + file
-                            + " is in use by another registry (in this or another process)");
+            throw new IllegalStateException("Schema registry storage file " + file
+                    + " is in use by another registry (in this or another process)");
         }
     }
 

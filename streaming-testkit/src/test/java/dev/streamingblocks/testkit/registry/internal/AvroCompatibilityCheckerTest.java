@@ -76,11 +76,13 @@ class AvroCompatibilityCheckerTest {
     @Test
     void nameAndFixedSizeMismatches() {
         Schema oldFixed = parse("{\"type\":\"fixed\",\"name\":\"F\",\"size\":4}");
-        assertThat(check(CompatibilityLevel.BACKWARD, parse("{\"type\":\"fixed\",\"name\":\"F\",\"size\":8}"), oldFixed).get(0))
+        assertThat(check(CompatibilityLevel.BACKWARD, parse("{\"type\":\"fixed\",\"name\":\"F\",\"size\":8}"), oldFixed)
+                        .get(0))
                 .isEqualTo("{errorType:'FIXED_SIZE_MISMATCH', description:'The size of FIXED type field at path"
                         + " '/size' in the new schema does not match with the old schema', additionalInfo:'expected:"
                         + " 4, found: 8'}");
-        assertThat(check(CompatibilityLevel.BACKWARD, parse("{\"type\":\"fixed\",\"name\":\"G\",\"size\":4}"), oldFixed).get(0))
+        assertThat(check(CompatibilityLevel.BACKWARD, parse("{\"type\":\"fixed\",\"name\":\"G\",\"size\":4}"), oldFixed)
+                        .get(0))
                 .isEqualTo("{errorType:'NAME_MISMATCH', description:'The name of the schema has changed (path"
                         + " '/name')', additionalInfo:'expected: F'}");
     }

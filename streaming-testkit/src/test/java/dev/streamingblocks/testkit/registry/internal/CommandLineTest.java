@@ -19,10 +19,9 @@ class CommandLineTest {
     @Test
     void readsEveryOptionAndTheCredentialsFromTheEnvironment() {
         String[] args = {"--port", "0", "--storage-file", "/tmp/r.jsonl", "--default-compatibility", "full_transitive"};
-        assertThat(
-                        CommandLine.parse(args, Map.of(CommandLine.USER_INFO_ENV, "flink:pw:with:colons"))
-                                .build()
-                                .toString())
+        assertThat(CommandLine.parse(args, Map.of(CommandLine.USER_INFO_ENV, "flink:pw:with:colons"))
+                        .build()
+                        .toString())
                 .isEqualTo("EmbeddedSchemaRegistry{url=not serving, storageFile=" + Path.of("/tmp/r.jsonl")
                         + ", defaultCompatibility=FULL_TRANSITIVE, basicAuth=on}");
     }

@@ -43,15 +43,8 @@ public final class RegistryEndpoint {
         }
         URI base;
         try {
-            base =
-                    new URI(
-                            scheme.toLowerCase(java.util.Locale.ROOT),
-                            null,
-                            uri.getHost(),
-                            uri.getPort(),
-                            null,
-                            null,
-                            null);
+            base = new URI(
+                    scheme.toLowerCase(java.util.Locale.ROOT), null, uri.getHost(), uri.getPort(), null, null, null);
         } catch (URISyntaxException e) {
             throw invalid(key, trimmed, "is not a valid URL");
         }
@@ -60,12 +53,7 @@ public final class RegistryEndpoint {
 
     private static IllegalArgumentException invalid(String key, String url, String why) {
         return new IllegalArgumentException(
-                "Invalid value for configuration '"
-                        + key
-                        + "': '"
-                        + stripUserInfo(url)
-                        + "' "
-                        + why);
+                "Invalid value for configuration '" + key + "': '" + stripUserInfo(url) + "' " + why);
     }
 
     /** Cuts {@code user:password@} out of a URL-like string, even one that does not parse. */
@@ -104,9 +92,7 @@ public final class RegistryEndpoint {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RegistryEndpoint e
-                && baseUri.equals(e.baseUri)
-                && Objects.equals(userInfo, e.userInfo);
+        return o instanceof RegistryEndpoint e && baseUri.equals(e.baseUri) && Objects.equals(userInfo, e.userInfo);
     }
 
     @Override

@@ -38,8 +38,6 @@ public final class RegistryMessages {
     }
 
     public static String notSoftDeleted(String subject) {
-        return "Schema registry cannot permanently delete subject '"
-                + subject
-                + "' before it is soft-deleted";
+        return "Schema registry cannot permanently delete subject '" + subject + "' before it is soft-deleted";
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.avro.registry.internal;
 
+import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,14 +8,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
-
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-
-import dev.streamingblocks.core.avro.registry.SchemaRegistryClientConfig;
 
 /**
  * The TLS set-up of {@code HttpSchemaRegistryClient}: loads the configured trust and key stores
@@ -30,22 +28,26 @@ public final class RegistryTls {
      * The TLS context for the given stores; a null location means the JDK's default trust, or no
      * client certificate. {@code keyPassword} null means the key store's password.
      */
-    public static SSLContext sslContext(Path trustStoreLocation, String trustStoreType, String trustStorePassword,
-            Path keyStoreLocation, String keyStoreType, String keyStorePassword, String keyPassword) {
+    public static SSLContext sslContext(
+            Path trustStoreLocation,
+            String trustStoreType,
+            String trustStorePassword,
+            Path keyStoreLocation,
+            String keyStoreType,
+            String keyStorePassword,
+            String keyPassword) {
         TrustManager[] trustManagers = null; // null: the JDK's default trust
         KeyManager[] keyManagers = null; // null: present no client certificate
         if (trustStoreLocation != null) {
-            KeyStore trustStore =
-                    loadStore(
-                            "trust store",
-                            trustStoreLocation,
-                            trustStoreType,
-                            trustStorePassword,
-                            SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
-                            SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG);
+            KeyStore trustStore = loadStore(
+                    "trust store",
+                    trustStoreLocation,
+                    trustStoreType,
+                    trustStorePassword,
+                    SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    SchemaRegistryClientConfig.SSL_TRUSTSTORE_PASSWORD_CONFIG);
             try {
-                TrustManagerFactory tmf =
-                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(trustStore);
                 trustManagers = tmf.getTrustManagers();
             } catch (GeneralSecurityException e) {
@@ -59,26 +61,21 @@ public final class RegistryTls {
             }
         }
         if (keyStoreLocation != null) {
-            KeyStore keyStore =
-                    loadStore(
-                            "key store",
-                            keyStoreLocation,
-                            keyStoreType,
-                            keyStorePassword,
-                            SchemaRegistryClientConfig.SSL_KEYSTORE_LOCATION_CONFIG,
-                            SchemaRegistryClientConfig.SSL_KEYSTORE_PASSWORD_CONFIG);
+            KeyStore keyStore = loadStore(
+                    "key store",
+                    keyStoreLocation,
+                    keyStoreType,
+                    keyStorePassword,
+                    SchemaRegistryClientConfig.SSL_KEYSTORE_LOCATION_CONFIG,
+                    SchemaRegistryClientConfig.SSL_KEYSTORE_PASSWORD_CONFIG);
             try {
-                KeyManagerFactory kmf =
-                        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keyStore, keyPassword == null ? null : keyPassword.toCharArray());
                 keyManagers = kmf.getKeyManagers();
             } catch (GeneralSecurityException e) {
-                String why =
-                        e instanceof UnrecoverableKeyException
-                                ? "wrong key password ("
-                                        + SchemaRegistryClientConfig.SSL_KEY_PASSWORD_CONFIG
-                                        + ")"
-                                : e.getClass().getSimpleName() + ": " + e.getMessage();
+                String why = e instanceof UnrecoverableKeyException
+                        ? "wrong key password (" + SchemaRegistryClientConfig.SSL_KEY_PASSWORD_CONFIG + ")"
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
                 throw storeProblem(
                         "key store",
                         keyStoreLocation,
@@ -93,18 +90,12 @@ public final class RegistryTls {
             context.init(keyManagers, trustManagers, null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(
-                    "Cannot set up TLS for the schema registry: " + e, e);
+            throw new IllegalArgumentException("Cannot set up TLS for the schema registry: " + e, e);
         }
     }
 
     private static KeyStore loadStore(
-            String what,
-            Path location,
-            String type,
-            String password,
-            String locationKey,
-            String passwordKey) {
+            String what, Path location, String type, String password, String locationKey, String passwordKey) {
         try (InputStream in = Files.newInputStream(location)) {
             KeyStore store = KeyStore.getInstance(type);
             store.load(in, password == null ? null : password.toCharArray());
@@ -112,11 +103,9 @@ public final class RegistryTls {
         } catch (IOException | GeneralSecurityException e) {
             // The JDK words a wrong password differently per store type and version; say it
             // plainly.
-            String why =
-                    e instanceof UnrecoverableKeyException
-                                    || e.getCause() instanceof UnrecoverableKeyException
-                            ? "wrong password (" + passwordKey + ") or a damaged file"
-                            : e.getClass().getSimpleName() + ": " + e.getMessage();
+            String why = e instanceof UnrecoverableKeyException || e.getCause() instanceof UnrecoverableKeyException
+                    ? "wrong password (" + passwordKey + ") or a damaged file"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
             throw storeProblem(what, location, locationKey, type, why, e);
         }
     }
@@ -124,16 +113,6 @@ public final class RegistryTls {
     private static IllegalArgumentException storeProblem(
             String what, Path location, String locationKey, String type, String why, Exception e) {
         return new IllegalArgumentException(
-                "Cannot load the "
-                        + what
-                        + " '"
-                        + location
-                        + "' ("
-                        + locationKey
-                        + ", type "
-                        + type
-                        + "): "
-                        + why,
-                e);
+                "Cannot load the " + what + " '" + location + "' (" + locationKey + ", type " + type + "): " + why, e);
     }
 }

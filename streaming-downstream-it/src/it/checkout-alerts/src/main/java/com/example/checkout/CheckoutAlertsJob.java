@@ -1,8 +1,5 @@
 package com.example.checkout;
 
-import java.time.Duration;
-import java.util.Map;
-
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.core.window.KeyedWindowAggregate;
@@ -10,11 +7,13 @@ import dev.streamingblocks.core.window.WindowAggregation;
 import dev.streamingblocks.core.window.WindowResult;
 import dev.streamingblocks.core.window.WindowSpec;
 import dev.streamingblocks.core.window.WindowedOutput;
-import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.JsonValueSerializationSchema;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.KafkaSourceStreams;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Avro payments → payments per user and minute, as JSON, exactly once. Bad records go to payments-dlq. */
@@ -29,11 +28,17 @@ public final class CheckoutAlertsJob {
     public static void define(StreamExecutionEnvironment env, String bootstrap, String registryUrl, boolean bounded) {
         Map<String, Object> registry = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         TypedKafkaSource.Builder<Payment> source = TypedKafkaSource.<Payment>builder()
-                .setName("payments").setBootstrapServers(bootstrap).setTopics(PAYMENTS).setGroupId("checkout-alerts")
+                .setName("payments")
+                .setBootstrapServers(bootstrap)
+                .setTopics(PAYMENTS)
+                .setGroupId("checkout-alerts")
                 .setAvroValue(Payment.class, registry)
-                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Payment>builder().setAvroTimestampField("timestamp")
-                        .setMaxOutOfOrderness(Duration.ofSeconds(5)).build())
-                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER).setDeadLetterTopic(DEAD_LETTERS);
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Payment>builder()
+                        .setAvroTimestampField("timestamp")
+                        .setMaxOutOfOrderness(Duration.ofSeconds(5))
+                        .build())
+                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic(DEAD_LETTERS);
         if (bounded) {
             source.setBoundedToLatest();
         }
@@ -47,10 +52,14 @@ public final class CheckoutAlertsJob {
                 .apply(payments.records().keyBy(Payment::getUserId));
 
         TypedKafkaSink.<WindowResult<String, Long>>builder()
-                .setBootstrapServers(bootstrap).setTopic(COUNTS).setKeyExtractor(WindowResult::key)
-                .setValueSerializationSchema(new JsonValueSerializationSchema<>(perMinute.results().getType()))
+                .setBootstrapServers(bootstrap)
+                .setTopic(COUNTS)
+                .setKeyExtractor(WindowResult::key)
+                .setValueSerializationSchema(
+                        new JsonValueSerializationSchema<>(perMinute.results().getType()))
                 .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix("checkout-alerts", "counts"))
-                .build().sinkTo(perMinute.results());
+                .build()
+                .sinkTo(perMinute.results());
     }
 
     public static void main(String[] args) throws Exception {
