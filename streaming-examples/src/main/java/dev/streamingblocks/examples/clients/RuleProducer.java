@@ -1,5 +1,9 @@
 package dev.streamingblocks.examples.clients;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.rules.FraudRule;
@@ -9,6 +13,8 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -26,6 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * new option here; a deletion needs only the id.
  */
 public final class RuleProducer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RuleProducer() {}
 
@@ -80,7 +88,7 @@ public final class RuleProducer {
         FraudRule rule;
         try {
             rule = new SpecificDatumReader<>(FraudRule.class)
-                    .read(null, DecoderFactory.get().jsonDecoder(FraudRule.getClassSchema(), ruleJson));
+                    .read(null, DecoderFactory.get().jsonDecoder(FraudRule.getClassSchema(), withDefaults(ruleJson)));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(
                     "produce --type rules: --rule is not a FraudRule in Avro's JSON" + " encoding (" + e.getMessage()
@@ -90,5 +98,28 @@ public final class RuleProducer {
             throw new IllegalArgumentException("produce --type rules: " + problem);
         });
         return rule;
+    }
+
+    /**
+     * Avro's JSON decoder wants every field, even one with a default; a user's rule written before a
+     * field was added (the optional {@code model}) would be refused. Absent fields get their schema
+     * default, so the JSON stays as short as the rule.
+     */
+    private static String withDefaults(String ruleJson) throws IOException {
+        JsonNode parsed = JSON.readTree(ruleJson);
+        if (!(parsed instanceof ObjectNode json)) {
+            return ruleJson; // the decoder names what is wrong
+        }
+        for (Schema.Field field : FraudRule.getClassSchema().getFields()) {
+            if (!json.has(field.name()) && field.hasDefaultValue()) {
+                Object defaultValue = field.defaultVal();
+                json.set(
+                        field.name(),
+                        defaultValue == JsonProperties.NULL_VALUE
+                                ? NullNode.getInstance()
+                                : JSON.valueToTree(defaultValue));
+            }
+        }
+        return JSON.writeValueAsString(json);
     }
 }
