@@ -114,10 +114,24 @@ final class FlinkJobHealth {
             lastIn = in;
             lastOut = out;
             lastNanos = now;
-            Long watermark = vertices.size() == 0
-                    ? null
-                    : minInputWatermark(get(jobPath + "/vertices/"
-                            + vertices.get(vertices.size() - 1).path("id").asText() + "/watermarks"));
+            Long watermark = null;
+            if (vertices.size() > 0) {
+                String lastVertex = jobPath + "/vertices/"
+                        + vertices.get(vertices.size() - 1).path("id").asText();
+                // Operator-scoped gauges: their ids carry the operator's name, so look them up first.
+                List<String> perInput = new ArrayList<>();
+                for (JsonNode m : get(lastVertex + "/subtasks/metrics")) {
+                    String id = m.path("id").asText();
+                    if (id.endsWith("." + OPERATOR_INPUT_WATERMARK)) {
+                        perInput.add(URLEncoder.encode(id, StandardCharsets.UTF_8));
+                    }
+                }
+                watermark = watermarkOf(
+                        get(lastVertex + "/watermarks"),
+                        perInput.isEmpty()
+                                ? json.createArrayNode()
+                                : get(lastVertex + "/subtasks/metrics?agg=min&get=" + String.join(",", perInput)));
+            }
             long deadLetters = 0;
             long late = 0;
             Long newest = null;
@@ -194,6 +208,9 @@ final class FlinkJobHealth {
         return ACTIVE.contains(job.path("state").asText()) ? 1 : 0;
     }
 
+    /** The watermark gauge of each operator in a vertex's chain ({@code <operator>.currentInputWatermark}). */
+    static final String OPERATOR_INPUT_WATERMARK = "currentInputWatermark";
+
     /**
      * The smallest {@code currentInputWatermark} over the subtasks of a {@code .../watermarks} answer
      * (values are strings there); {@code null} while there is none yet ({@code Long.MIN_VALUE}).
@@ -207,6 +224,25 @@ final class FlinkJobHealth {
             }
         }
         return min == null || min <= Long.MIN_VALUE + 1 ? null : min;
+    }
+
+    /**
+     * The event time a vertex has reached. Flink's task-level {@code currentInputWatermark} of a
+     * two-input vertex is the minimum of both inputs even when one of them is idle for good, as the
+     * fraud detector's rules input is (it carries no event time), while the operator after it in the
+     * chain sees the watermark the detector really emits. So where the chain's operators report their
+     * own input watermarks ({@code operators}: per operator, the minimum over subtasks), the furthest
+     * of them counts; an operator that has none yet is left out.
+     */
+    static Long watermarkOf(JsonNode watermarks, JsonNode operators) {
+        Long furthest = null;
+        for (JsonNode m : operators) {
+            long value = m.path("min").asLong(Long.MIN_VALUE);
+            if (value > Long.MIN_VALUE + 1) {
+                furthest = furthest == null ? value : Math.max(furthest, value);
+            }
+        }
+        return furthest != null ? furthest : minInputWatermark(watermarks);
     }
 
     /** The latest completed checkpoint of a {@code /jobs/<id>/checkpoints} answer, or {@code null}. */

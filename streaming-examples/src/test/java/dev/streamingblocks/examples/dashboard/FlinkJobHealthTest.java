@@ -44,6 +44,30 @@ class FlinkJobHealthTest {
     }
 
     @Test
+    void aChainCountsTheWatermarkItsOperatorsReallySee() throws Exception {
+        String watermarks = "[{'id':'0.currentInputWatermark','value':'-9223372036854775808'}]";
+        // The fraud detector's chain: the detector's own gauge is the minimum of its inputs, and its rules
+        // input never has a watermark; the sink writer after it sees the detector's 12:01:24.999.
+        assertThat(FlinkJobHealth.watermarkOf(
+                        json(watermarks),
+                        json("[{'id':'fraud-detector.currentInputWatermark',"
+                                + "'min':-9223372036854775808},{'id':'sink: Writer.currentInputWatermark',"
+                                + "'min':1.770379284999E12}]")))
+                .isEqualTo(1770379284999L);
+        assertThat(
+                        FlinkJobHealth.watermarkOf(
+                                json(watermarks),
+                                json(
+                                        "[{'id':'a.currentInputWatermark',"
+                                                + "'min':-9.223372036854776E18},{'id':'b.currentInputWatermark','min':-9.223372036854776E18}]")))
+                .isNull();
+        // Without operator gauges, the task's currentInputWatermark counts.
+        assertThat(FlinkJobHealth.watermarkOf(
+                        json("[{'id':'0.currentInputWatermark','value':'1770379260000'}]"), json("[]")))
+                .isEqualTo(1770379260000L);
+    }
+
+    @Test
     void theLatestCompletedCheckpoint() throws Exception {
         assertThat(FlinkJobHealth.latestCheckpoint(json("{'counts':{'completed':4},'latest':{'completed':"
                         + "{'id':12,'status':'COMPLETED','latest_ack_timestamp':1770379262000,'end_to_end_duration':41},"
