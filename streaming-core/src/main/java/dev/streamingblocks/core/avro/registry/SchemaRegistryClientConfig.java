@@ -415,22 +415,26 @@ public final class SchemaRegistryClientConfig {
     /** The value of {@code key} in {@code config} as the builder stores it, or null when it is not set. */
     private static Object read(Map<String, ?> config, Key key) {
         String name = key.name();
-        switch (key.kind()) {
-            case URLS:
-                return config.get(name) == null ? null : urls(config.get(name));
-            case STRING:
-                return string(config, name);
-            case PATH:
-                String path = string(config, name);
-                return path == null ? null : Path.of(path);
-            case SECRET:
-                return secret(config, name);
-            case MILLIS:
-                return millis(config, name);
-            default:
-                Long number = number(config, name);
-                return number == null ? null : toInt(name, number);
+        Object v = config.get(name);
+        if (v == null) {
+            return null;
         }
+        return switch (key.kind()) {
+            case URLS -> urls(v);
+            case STRING, PATH -> {
+                String s = v.toString().trim();
+                yield s.isEmpty() ? null : key.kind() == Kind.PATH ? Path.of(s) : s;
+            }
+            case SECRET -> secret(name, v);
+            case MILLIS -> v instanceof Duration d ? d : Duration.ofMillis(number(name, v));
+            case INT -> {
+                long n = number(name, v);
+                if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                    throw invalid(name, n, "a number that fits an int");
+                }
+                yield (int) n;
+            }
+        };
     }
 
     private static IllegalArgumentException missing(String key) {
@@ -455,20 +459,7 @@ public final class SchemaRegistryClientConfig {
         return urls;
     }
 
-    private static String string(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null) {
-            return null;
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? null : s;
-    }
-
-    private static String secret(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null) {
-            return null;
-        }
+    private static String secret(String key, Object v) {
         // Kafka's Password prints "[hidden]" from toString(): read the real value.
         if (v instanceof org.apache.kafka.common.config.types.Password p) {
             v = p.value();
@@ -480,11 +471,7 @@ public final class SchemaRegistryClientConfig {
         return s.isEmpty() ? null : s;
     }
 
-    private static Long number(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null) {
-            return null;
-        }
+    private static long number(String key, Object v) {
         if (v instanceof Integer || v instanceof Long || v instanceof Short) {
             return ((Number) v).longValue();
         }
@@ -493,22 +480,6 @@ public final class SchemaRegistryClientConfig {
         } catch (NumberFormatException e) {
             throw invalid(key, v, "a whole number");
         }
-    }
-
-    private static Duration millis(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v instanceof Duration d) {
-            return d;
-        }
-        Long ms = number(config, key);
-        return ms == null ? null : Duration.ofMillis(ms);
-    }
-
-    private static int toInt(String key, long value) {
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw invalid(key, value, "a number that fits an int");
-        }
-        return (int) value;
     }
 
     /**
