@@ -111,20 +111,18 @@ public final class SchemaRegistryClientConfig {
         }
         return type;
     };
-    private static final Check POSITIVE_MILLIS = (key, value) -> {
-        Duration d = (Duration) value;
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw invalid(key, d == null ? null : d.toMillis(), "a positive number of milliseconds");
-        }
-        return d;
-    };
-    private static final Check NON_NEGATIVE_MILLIS = (key, value) -> {
-        Duration d = (Duration) value;
-        if (d == null || d.isNegative()) {
-            throw invalid(key, d == null ? null : d.toMillis(), "a number of milliseconds >= 0");
-        }
-        return d;
-    };
+    private static final Check POSITIVE_MILLIS = millis(false, "a positive number of milliseconds");
+    private static final Check NON_NEGATIVE_MILLIS = millis(true, "a number of milliseconds >= 0");
+
+    private static Check millis(boolean zeroAllowed, String expected) {
+        return (key, value) -> {
+            Duration d = (Duration) value;
+            if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+                throw invalid(key, d == null ? null : d.toMillis(), expected);
+            }
+            return d;
+        };
+    }
 
     private static Check atLeast(int min) {
         return (key, value) -> {
