@@ -3,10 +3,12 @@ package dev.streamingblocks.fraud;
 import static dev.streamingblocks.fraud.FraudDetectorTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.RuleProgress;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +29,6 @@ import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,7 +50,7 @@ class FraudDetectorRestoreTest {
         FraudRule update = FraudRules.tumbling("two-large", "TWO_LARGE", 1000.0, 2, Duration.ofMinutes(1));
 
         OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> before =
                 open(detectorFunction(pipeline), null)) {
             before.processBroadcastElement(update, t(0));
             before.processElement(tx("alice", 50, 2000), t(50));
@@ -60,7 +61,7 @@ class FraudDetectorRestoreTest {
             assertThat(before.extractOutputValues()).isEmpty();
         }
 
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> after =
                 open(detectorFunction(pipeline), snapshot)) {
             after.processWatermark(t(300));
 
@@ -85,7 +86,7 @@ class FraudDetectorRestoreTest {
         FraudDetection pipeline =
                 FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> before =
                 open(detectorFunction(pipeline), null)) {
             before.processElement(tx("alice", 65, 2000), t(65));
             before.processElement(tx("alice", 70, 2000), t(70));
@@ -94,13 +95,12 @@ class FraudDetectorRestoreTest {
         }
 
         FraudDetectorFunction restored = detectorFunction(pipeline);
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
-                open(restored, snapshot)) {
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> after = open(restored, snapshot)) {
             Transaction late = tx("alice", 10, 2000); // 65 s behind the watermark of the failed run
             after.processElement(late, t(10));
             assertThat(after.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
                     .containsExactly(new StreamRecord<>(late, t(10)));
-            assertThat(restored.lateTransactionCount()).isEqualTo(1L);
+            assertThat(after.counter(LateData.LATE_RECORDS_METRIC)).isEqualTo(1L);
 
             after.processElement(tx("alice", 80, 2000), t(80));
             after.processWatermark(t(120) - 2);
@@ -137,7 +137,7 @@ class FraudDetectorRestoreTest {
                 null);
 
         // The same input without a failure, as the reference.
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> reference =
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> reference =
                 open(detectorFunction(pipeline), null)) {
             sendSlidingBeforeTheFailure(reference);
             sendSlidingAfterTheFailure(reference);
@@ -145,20 +145,19 @@ class FraudDetectorRestoreTest {
         }
 
         OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> before =
                 open(detectorFunction(pipeline), null)) {
             sendSlidingBeforeTheFailure(before);
             snapshot = before.snapshot(1L, 1L);
         }
         FraudDetectorFunction restored = detectorFunction(pipeline);
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
-                open(restored, snapshot)) {
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> after = open(restored, snapshot)) {
             sendSlidingAfterTheFailure(after);
 
             assertThat(after.extractOutputValues()).containsExactly(expected);
             assertThat(after.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
                     .containsExactly(new StreamRecord<>(tx("alice", 20, 2000), t(20)));
-            assertThat(restored.lateTransactionCount()).isEqualTo(1L);
+            assertThat(after.counter(LateData.LATE_RECORDS_METRIC)).isEqualTo(1L);
             assertThat(keyedStateEntries(after)).isZero();
             assertThat(after.numEventTimeTimers()).isZero();
         }
@@ -166,7 +165,7 @@ class FraudDetectorRestoreTest {
 
     /** Alice's 50 and 65 are in the span when the watermark passes 66. */
     private static void sendSlidingBeforeTheFailure(
-            KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) throws Exception {
+            MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness) throws Exception {
         harness.processElement(tx("alice", 50, 2000), t(50));
         harness.processElement(tx("alice", 65, 2000), t(65));
         harness.processWatermark(t(66));
@@ -177,7 +176,7 @@ class FraudDetectorRestoreTest {
      * one been accepted, it would sit after 65 in the span and alert on (50, 65, 20).
      */
     private static void sendSlidingAfterTheFailure(
-            KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) throws Exception {
+            MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness) throws Exception {
         harness.processElement(tx("alice", 20, 2000), t(20));
         harness.processElement(tx("alice", 115, 2000), t(115));
         harness.processElement(tx("alice", 120, 2000), t(120));
@@ -189,7 +188,7 @@ class FraudDetectorRestoreTest {
         FraudDetection pipeline =
                 FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         OperatorSubtaskState snapshot;
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> before =
                 open(detectorFunction(pipeline), null)) {
             before.processElement(tx("alice", 10, 2000), t(10));
             before.processElement(tx("alice", 20, 2000), t(20));
@@ -198,12 +197,11 @@ class FraudDetectorRestoreTest {
         }
 
         FraudDetectorFunction restored = detectorFunction(pipeline);
-        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> after =
-                open(restored, snapshot)) {
+        try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> after = open(restored, snapshot)) {
             after.processElement(tx("alice", 25, 2000), t(25)); // no watermark known yet: counts
             after.processWatermark(t(60) - 1);
 
-            assertThat(restored.lateTransactionCount()).isZero();
+            assertThat(after.counter(LateData.LATE_RECORDS_METRIC)).isZero();
             assertThat(after.extractOutputValues())
                     .containsExactly(new Alert(
                             "alice",
@@ -225,7 +223,7 @@ class FraudDetectorRestoreTest {
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         long[] watermarks = {t(100), t(90)}; // can differ with unaligned checkpoints
         for (int subtask = 0; subtask < 2; subtask++) {
-            try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> old =
+            try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> old =
                     open(detectorFunction(pipeline), null, 2, subtask)) {
                 String user = userOf(subtask, 2);
                 old.processElement(tx(user, 5, 2000), t(5));
@@ -239,7 +237,7 @@ class FraudDetectorRestoreTest {
             OperatorSubtaskState share = AbstractStreamOperatorTestHarness.repartitionOperatorState(
                     packed, MAX_PARALLELISM, 2, newParallelism, subtask);
             FraudDetectorFunction restored = detectorFunction(pipeline);
-            try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> rescaled =
+            try (MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> rescaled =
                     open(restored, share, newParallelism, subtask)) {
                 String user = userOf(subtask, newParallelism);
                 Transaction late = tx(user, 90, 2000); // at the lowest watermark: late
@@ -248,7 +246,7 @@ class FraudDetectorRestoreTest {
 
                 assertThat(rescaled.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
                         .containsExactly(new StreamRecord<>(late, t(90)));
-                assertThat(restored.lateTransactionCount()).isEqualTo(1L);
+                assertThat(rescaled.counter(LateData.LATE_RECORDS_METRIC)).isEqualTo(1L);
                 assertThat(rescaled.numEventTimeTimers()).isEqualTo(1);
             }
         }
@@ -262,16 +260,16 @@ class FraudDetectorRestoreTest {
         assertThat(Types.POJO(RuleProgress.class)).isInstanceOf(PojoTypeInfo.class);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> open(
+    private static MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> open(
             FraudDetectorFunction function, OperatorSubtaskState restoreFrom) throws Exception {
         return open(function, restoreFrom, 1, 0);
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> open(
+    private static MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> open(
             FraudDetectorFunction function, OperatorSubtaskState restoreFrom, int parallelism, int subtask)
             throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
-                new KeyedBroadcastOperatorTestHarness<>(
+        MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness =
+                MeteredKeyedBroadcastHarness.create(
                         new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
                         Transaction::getUserId,
                         Types.STRING,
@@ -314,8 +312,7 @@ class FraudDetectorRestoreTest {
         }
     }
 
-    private static int keyedStateEntries(
-            KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) {
+    private static int keyedStateEntries(MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness) {
         return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 

@@ -6,17 +6,18 @@ import static dev.streamingblocks.fraud.rules.FraudRules.HIGH_FREQUENCY_LARGE_TR
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /** Drives the detector operator with explicit watermarks; time is anchored at {@link #BEGINNING}. */
@@ -74,7 +75,7 @@ class FraudDetectorTest {
 
             assertThat(h.harness.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
                     .containsExactly(new StreamRecord<>(late, t(24.999)));
-            assertThat(h.function.lateTransactionCount()).isEqualTo(1L);
+            assertThat(h.lateRecordsMetric()).isEqualTo(1L);
 
             h.watermark(t(60) - 1);
             assertThat(h.alerts()).containsExactly(alert("alice", ARTICLE_RULE_ID, t(0), t(60), 3));
@@ -335,23 +336,30 @@ class FraudDetectorTest {
                 .setAllowedLateness(allowedLateness)
                 .build();
         FraudDetectorFunction function = new FraudDetectorFunction(detection.rules(), detection.allowedLateness());
-        KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function, Transaction::getUserId, Types.STRING, FraudDetectorFunction.RULES);
+        MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness =
+                MeteredKeyedBroadcastHarness.create(
+                        new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
+                        Transaction::getUserId,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        harness.open();
         // as in the pipeline: the rules input never holds event time back
         harness.processBroadcastWatermark(Long.MAX_VALUE);
-        return new Harness(function, harness);
+        return new Harness(harness);
     }
 
     private final class Harness implements AutoCloseable {
-        final FraudDetectorFunction function;
-        final KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness;
+        final MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness;
 
-        Harness(
-                FraudDetectorFunction function,
-                KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness) {
-            this.function = function;
+        Harness(MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness) {
             this.harness = harness;
+        }
+
+        /** The detector's {@value LateData#LATE_RECORDS_METRIC} counter. */
+        long lateRecordsMetric() {
+            return harness.counter(LateData.LATE_RECORDS_METRIC);
         }
 
         Transaction tx(String user, double seconds, double amount) throws Exception {

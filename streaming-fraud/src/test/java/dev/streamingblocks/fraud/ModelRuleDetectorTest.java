@@ -9,6 +9,7 @@ import dev.streamingblocks.fraud.model.FraudModel;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
 import dev.streamingblocks.fraud.testutils.OnnxModels;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,7 +109,7 @@ class ModelRuleDetectorTest {
             assertThat(h.harness.extractOutputValues())
                     .extracting(Alert::getRuleId)
                     .containsExactly("inf");
-            assertThat(function.nonFiniteScoreCount()).isEqualTo(3);
+            assertThat(h.counter(FraudDetection.NON_FINITE_SCORES_METRIC)).isEqualTo(3);
         }
     }
 
@@ -155,7 +155,7 @@ class ModelRuleDetectorTest {
                             + "does not fit the transaction features: it has inputs [features: FLOAT[-1, 3]] and "
                             + "outputs [score: FLOAT[-1, 1]]; expected " + FraudModel.EXPECTED
                             + "; model version 'v1' stays");
-            assertThat(function.rejectedModelRuleCount()).isEqualTo(1);
+            assertThat(h.counter(FraudDetection.REJECTED_MODEL_RULES_METRIC)).isEqualTo(1);
         }
     }
 
@@ -293,11 +293,11 @@ class ModelRuleDetectorTest {
     }
 
     private static final class Harness implements AutoCloseable {
-        final KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness;
+        final MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness;
 
         Harness(FraudDetectorFunction function, OperatorSubtaskState restoreFrom, int parallelism, int subtask)
                 throws Exception {
-            harness = new KeyedBroadcastOperatorTestHarness<>(
+            harness = MeteredKeyedBroadcastHarness.create(
                     new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
                     Transaction::getUserId,
                     Types.STRING,
@@ -322,6 +322,10 @@ class ModelRuleDetectorTest {
             harness.processElement(
                     new Transaction("tx-" + user + "-" + seconds, user, amount, Instant.ofEpochMilli(t(seconds))),
                     t(seconds));
+        }
+
+        long counter(String metric) {
+            return harness.counter(metric);
         }
 
         int stateEntries() {

@@ -3,6 +3,8 @@ package dev.streamingblocks.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.testutils.CapturedOperatorMetrics;
+import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.sessions.internal.SessionizeFunction;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,12 +31,15 @@ class SessionizeFunctionTest {
     private static final int MAX_PARALLELISM = 128;
 
     private KeyedOneInputStreamOperatorTestHarness<String, PageView, SessionChange> harness;
-    private SessionizeFunction function;
+    private CapturedOperatorMetrics metrics;
 
     @AfterEach
     void closeHarness() throws Exception {
         if (harness != null) {
             harness.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 
@@ -139,13 +144,13 @@ class SessionizeFunctionTest {
         view("alice", "/too-late", t(5));
         assertThat(changes()).isEmpty();
         assertThat(lateViews()).containsExactly(new PageView("alice", "/too-late", t(5)));
-        assertThat(function.lateViewCount()).isEqualTo(1L);
+        assertThat(lateRecordsMetric()).isEqualTo(1L);
 
         // One millisecond later is still within the allowed lateness; [0, 36) has closed, so at once.
         view("alice", "/just-in-time", t(6));
         assertThat(changes()).containsExactly(update("alice", 0, 36, 2, "/a", "/just-in-time"));
         assertThat(lateViews()).isEmpty();
-        assertThat(function.lateViewCount()).isEqualTo(1L);
+        assertThat(lateRecordsMetric()).isEqualTo(1L);
     }
 
     @Test
@@ -220,7 +225,7 @@ class SessionizeFunctionTest {
         harness.open();
         view("alice", "/again", t(10)); // its own window [10, 40) closed long before the watermark
         assertThat(lateViews()).containsExactly(new PageView("alice", "/again", t(10)));
-        assertThat(function.lateViewCount()).isEqualTo(1L);
+        assertThat(lateRecordsMetric()).isEqualTo(1L);
 
         watermark(t(200));
         assertThat(changes()).isEmpty();
@@ -295,7 +300,7 @@ class SessionizeFunctionTest {
             view(user, "/on-time", t(60).plus(MS).plus(MS)); // late only for the highest watermark
 
             assertThat(lateViews()).containsExactly(new PageView(user, "/late", t(60).plus(MS)));
-            assertThat(function.lateViewCount()).isEqualTo(1L);
+            assertThat(lateRecordsMetric()).isEqualTo(1L);
             assertThat(changes()).isEmpty(); // [60.002, 90.002) has not closed at the lowest watermark
             assertThat(harness.numEventTimeTimers()).isEqualTo(2);
             harness.close();
@@ -338,16 +343,23 @@ class SessionizeFunctionTest {
                 .setGap(GAP)
                 .setAllowedLateness(allowedLateness)
                 .build();
-        function = new SessionizeFunction(
+        SessionizeFunction function = new SessionizeFunction(
                 sessionizer.gap().toMillis(), sessionizer.allowedLateness().toMillis());
+        if (metrics != null) {
+            metrics.close();
+        }
+        metrics = new CapturedOperatorMetrics();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(function),
                 new Sessionizer.UserIdSelector(),
                 Types.STRING,
-                MAX_PARALLELISM,
-                parallelism,
-                subtask);
+                metrics.environment(MAX_PARALLELISM, parallelism, subtask));
         harness.setup();
+    }
+
+    /** The operator's {@value LateData#LATE_RECORDS_METRIC} counter, as a user's dashboard reads it. */
+    private long lateRecordsMetric() {
+        return metrics.counter(LateData.LATE_RECORDS_METRIC);
     }
 
     /** A user whose key group belongs to the given subtask. */

@@ -7,6 +7,7 @@ import static dev.streamingblocks.core.window.WindowHarness.t;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.core.testutils.CapturedOperatorMetrics;
 import dev.streamingblocks.core.window.WindowHarness.Tx;
 import dev.streamingblocks.core.window.internal.LateRecordCounter;
 import java.time.Duration;
@@ -16,10 +17,10 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
@@ -79,12 +80,14 @@ class ThresholdDetectorTest {
 
     @Test
     void lateRecordCounterCountsEveryRecordItForwards() throws Exception {
-        LateRecordCounter<Tx> counter = new LateRecordCounter<>();
-        try (OneInputStreamOperatorTestHarness<Tx, Tx> h = ProcessFunctionTestHarnesses.forProcessFunction(counter)) {
+        try (CapturedOperatorMetrics metrics = new CapturedOperatorMetrics();
+                OneInputStreamOperatorTestHarness<Tx, Tx> h = new OneInputStreamOperatorTestHarness<>(
+                        new ProcessOperator<>(new LateRecordCounter<Tx>()), metrics.environment(1, 1, 0))) {
+            h.open();
             h.processElement(tx("a", 1, 1), t(1));
             h.processElement(tx("b", 2, 2), t(2));
 
-            assertThat(counter.count()).isEqualTo(2L);
+            assertThat(metrics.counter(LateData.LATE_RECORDS_METRIC)).isEqualTo(2L);
             assertThat(h.extractOutputValues()).containsExactly(tx("a", 1, 1), tx("b", 2, 2));
         }
     }

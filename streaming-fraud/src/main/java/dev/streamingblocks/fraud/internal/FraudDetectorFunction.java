@@ -433,19 +433,4 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
                 .setTransactionCount(count)
                 .build();
     }
-
-    /** NaN or infinite model scores so far, for tests. */
-    public long nonFiniteScoreCount() {
-        return nonFiniteScores.getCount();
-    }
-
-    /** Model rule updates refused so far, for tests. */
-    public long rejectedModelRuleCount() {
-        return rejectedModelRules.getCount();
-    }
-
-    /** Late transactions so far, for tests. */
-    public long lateTransactionCount() {
-        return lateTransactions.getCount();
-    }
 }

@@ -3,6 +3,7 @@ package dev.streamingblocks.lake.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterText;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.lake.LakeSink;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -38,27 +39,14 @@ public class LakeDeadLetter {
     /** The dead letter for {@code record}, which could not be written for {@code error}. */
     public static LakeDeadLetter of(Object record, String path, Exception error) {
         LakeDeadLetter letter = new LakeDeadLetter();
-        Utf8.Prefix description = Utf8.prefix(describe(record), TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
+        SinkDeadLetterText.Utf8Prefix description = SinkDeadLetterText.utf8Prefix(
+                SinkDeadLetterText.describe(record), TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES);
         letter.value = description.bytes();
         letter.truncated = description.truncated();
         letter.path = path;
         letter.errorClass = error.getClass().getName();
-        letter.errorMessage = new String(
-                Utf8.prefix(
-                                error.getMessage() == null ? "" : error.getMessage(),
-                                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES)
-                        .bytes(),
-                UTF_8);
+        letter.errorMessage = new String(SinkDeadLetterText.errorMessage(error), UTF_8);
         return letter;
-    }
-
-    private static String describe(Object record) {
-        try {
-            return String.valueOf(record);
-        } catch (RuntimeException e) {
-            return "<" + record.getClass().getName() + ": toString() threw "
-                    + e.getClass().getName() + ">";
-        }
     }
 
     private static Headers headers(LakeDeadLetter letter) {

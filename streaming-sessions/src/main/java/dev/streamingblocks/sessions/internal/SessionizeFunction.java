@@ -148,11 +148,6 @@ public class SessionizeFunction extends KeyedProcessFunction<String, PageView, S
         }
     }
 
-    /** Late views so far (the {@value LateData#LATE_RECORDS_METRIC} metric), for tests. */
-    public long lateViewCount() {
-        return lateViews.getCount();
-    }
-
     private void emit(String userId, SessionAccumulator session, Collector<SessionChange> out) {
         out.collect(
                 session.emitted

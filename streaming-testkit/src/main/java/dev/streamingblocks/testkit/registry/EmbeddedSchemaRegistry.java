@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.internal.CommandLine;
 import dev.streamingblocks.testkit.registry.internal.RegistryHttpHandler;
 import dev.streamingblocks.testkit.registry.internal.SchemaStore;
@@ -71,49 +72,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} is idempotent.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
-
-    /** Confluent's compatibility levels, with the names used on the wire. */
-    public enum CompatibilityLevel {
-        /** Any schema is accepted. */
-        NONE(false, false, false),
-        /** The new schema can read data written with the latest version (Confluent's default). */
-        BACKWARD(true, false, false),
-        /** The new schema can read data written with every live version. */
-        BACKWARD_TRANSITIVE(true, false, true),
-        /** The latest version can read data written with the new schema. */
-        FORWARD(false, true, false),
-        /** Every live version can read data written with the new schema. */
-        FORWARD_TRANSITIVE(false, true, true),
-        /** BACKWARD and FORWARD against the latest version. */
-        FULL(true, true, false),
-        /** BACKWARD and FORWARD against every live version. */
-        FULL_TRANSITIVE(true, true, true);
-
-        private final boolean backward;
-        private final boolean forward;
-        private final boolean transitive;
-
-        CompatibilityLevel(boolean backward, boolean forward, boolean transitive) {
-            this.backward = backward;
-            this.forward = forward;
-            this.transitive = transitive;
-        }
-
-        /** Whether the new schema must read the older ones' data. */
-        public boolean checksBackward() {
-            return backward;
-        }
-
-        /** Whether the older schemas must read the new one's data. */
-        public boolean checksForward() {
-            return forward;
-        }
-
-        /** Whether every live version counts, not only the latest. */
-        public boolean isTransitive() {
-            return transitive;
-        }
-    }
 
     /** Port 0 lets the operating system pick a free port. */
     public static final int DEFAULT_PORT = 0;

@@ -7,6 +7,7 @@ import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
 import dev.streamingblocks.core.avro.registry.internal.RegistryTls;
+import dev.streamingblocks.registry.protocol.RegistryErrorCodes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -236,7 +237,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return execute(call, body -> level(call, body, "compatibilityLevel"));
         } catch (SchemaRegistryException e) {
             // Registries older than defaultToGlobal answer 40408 when the subject has no own level.
-            if (e.errorCode() == 40408) {
+            if (e.errorCode() == RegistryErrorCodes.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED) {
                 return getCompatibility(null);
             }
             throw e;

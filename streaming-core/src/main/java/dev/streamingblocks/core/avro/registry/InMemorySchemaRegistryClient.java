@@ -1,6 +1,8 @@
 package dev.streamingblocks.core.avro.registry;
 
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
+import dev.streamingblocks.registry.protocol.AvroCompatibility;
+import dev.streamingblocks.registry.protocol.RegistryErrorCodes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
 /**
  * A schema registry held in memory, for users' unit tests: the same contract as the HTTP client,
@@ -38,9 +39,6 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
     /** Confluent's default global level. */
     public static final CompatibilityLevel DEFAULT_COMPATIBILITY = CompatibilityLevel.BACKWARD;
-
-    /** Confluent's error code for a permanent delete of a subject that is not soft-deleted. */
-    static final int SUBJECT_NOT_SOFT_DELETED_ERROR_CODE = 40405;
 
     private final Object lock = new Object();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
@@ -218,7 +216,9 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
             if (permanent) {
                 if (!s.live().isEmpty()) {
                     throw new SchemaRegistryException(
-                            RegistryMessages.notSoftDeleted(subject), 404, SUBJECT_NOT_SOFT_DELETED_ERROR_CODE);
+                            RegistryMessages.notSoftDeleted(subject),
+                            RegistryErrorCodes.httpStatus(RegistryErrorCodes.SUBJECT_NOT_SOFT_DELETED),
+                            RegistryErrorCodes.SUBJECT_NOT_SOFT_DELETED);
                 }
                 for (SchemaVersion v : s.versions) {
                     deleted.add(v.version);
@@ -264,39 +264,16 @@ public class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
     /** Why {@code candidate} breaks {@code level} against the subject's live versions, or null. */
     private static String incompatibility(Schema candidate, Subject s, CompatibilityLevel level) {
-        List<SchemaVersion> live = s.live();
-        if (live.isEmpty() || level == CompatibilityLevel.NONE) {
-            return null;
+        List<AvroCompatibility.Version> newestFirst = new ArrayList<>();
+        for (SchemaVersion v : s.live()) {
+            newestFirst.add(0, new AvroCompatibility.Version(v.version, v.schema));
         }
-        boolean transitive = level == CompatibilityLevel.BACKWARD_TRANSITIVE
-                || level == CompatibilityLevel.FORWARD_TRANSITIVE
-                || level == CompatibilityLevel.FULL_TRANSITIVE;
-        boolean backward = level == CompatibilityLevel.BACKWARD
-                || level == CompatibilityLevel.BACKWARD_TRANSITIVE
-                || level == CompatibilityLevel.FULL
-                || level == CompatibilityLevel.FULL_TRANSITIVE;
-        boolean forward = level == CompatibilityLevel.FORWARD
-                || level == CompatibilityLevel.FORWARD_TRANSITIVE
-                || level == CompatibilityLevel.FULL
-                || level == CompatibilityLevel.FULL_TRANSITIVE;
-        List<SchemaVersion> against = transitive ? live : live.subList(live.size() - 1, live.size());
-        // Newest first, so the message names the version a user most likely changed from.
-        for (int i = against.size() - 1; i >= 0; i--) {
-            SchemaVersion existing = against.get(i);
-            if (backward && !canRead(candidate, existing.schema)) {
-                return "the new schema cannot read data written with version " + existing.version;
-            }
-            if (forward && !canRead(existing.schema, candidate)) {
-                return "version " + existing.version + " cannot read data written with the new schema";
-            }
-        }
-        return null;
-    }
-
-    private static boolean canRead(Schema reader, Schema writer) {
-        return SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
-                        .getType()
-                == SchemaCompatibilityType.COMPATIBLE;
+        return AvroCompatibility.firstViolation(level, candidate, newestFirst)
+                .map(violation -> violation.newCannotReadOld().isEmpty()
+                        ? "version " + violation.version().version() + " cannot read data written with the new schema"
+                        : "the new schema cannot read data written with version "
+                                + violation.version().version())
+                .orElse(null);
     }
 
     /** As the HTTP client words it, so code tested against this double meets the same failure. */

@@ -7,14 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -33,10 +32,11 @@ import java.util.stream.Collectors;
  *         .build();
  * }</pre>
  *
- * <p>Required: {@link #URL_CONFIG}. Every key is a constant below with its default; its
- * documentation, how {@link #fromMap} reads it, which builder setter takes it and how
- * {@link #toString()} shows it are one row of the key table ({@link #documentation(String)},
- * {@link #supportedKeys()}). {@link #fromMap} rejects unknown keys in the registry's namespaces
+ * <p>Required: {@link #URL_CONFIG}. Every key is a constant below with its default, and one row
+ * of the key table: how {@link #fromMap} reads it, its default, its check, the key it needs,
+ * whether {@link #toString()} shows it and its documentation ({@link #documentation(String)},
+ * {@link #supportedKeys()}). The builder and the built config hold their values by key, so a
+ * setter or a getter is one line. {@link #fromMap} rejects unknown keys in the registry's namespaces
  * ({@code schema.registry.}, {@code basic.auth.}, {@code bearer.auth.}) and ignores every other
  * key, so one map can hold serde and Kafka settings too. Secrets (user info, token, trust-store
  * password) never appear in messages or {@link #toString()}.
@@ -80,7 +80,7 @@ public final class SchemaRegistryClientConfig {
     /** Prefixes of keys this class owns: unknown keys with these prefixes are rejected. */
     static final List<String> OWNED_PREFIXES = List.of("schema.registry.", "basic.auth.", "bearer.auth.");
 
-    /** How {@link #fromMap} reads a key's value. */
+    /** How {@link #fromMap} reads a key's value, and the type the builder stores. */
     private enum Kind {
         URLS,
         STRING,
@@ -90,144 +90,131 @@ public final class SchemaRegistryClientConfig {
         INT
     }
 
+    /** Checks one value in {@link Builder#build()} and returns it normalised. */
+    @FunctionalInterface
+    private interface Check {
+        Object apply(String key, Object value);
+    }
+
+    private static final Check ANY = (key, value) -> value;
+    private static final Check READABLE_FILE = (key, value) -> {
+        if (value != null && !Files.isReadable((Path) value)) {
+            throw new IllegalArgumentException("Invalid value for configuration '" + key + "': file '" + value
+                    + "' does not exist or is not readable");
+        }
+        return value;
+    };
+    private static final Check STORE_TYPE = (key, value) -> {
+        String type = value == null ? "" : value.toString().trim().toUpperCase(Locale.ROOT);
+        if (!type.equals("JKS") && !type.equals("PKCS12")) {
+            throw invalid(key, value, "JKS or PKCS12");
+        }
+        return type;
+    };
+    private static final Check POSITIVE_MILLIS = millis(false, "a positive number of milliseconds");
+    private static final Check NON_NEGATIVE_MILLIS = millis(true, "a number of milliseconds >= 0");
+
+    private static Check millis(boolean zeroAllowed, String expected) {
+        return (key, value) -> {
+            Duration d = (Duration) value;
+            if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+                throw invalid(key, d == null ? null : d.toMillis(), expected);
+            }
+            return d;
+        };
+    }
+
+    private static Check atLeast(int min) {
+        return (key, value) -> {
+            if ((Integer) value < min) {
+                throw invalid(key, value, "a number >= " + min);
+            }
+            return value;
+        };
+    }
+
     /**
-     * One row of the key table: the key, how it is read, its documentation, the builder setter
-     * that takes it and, if {@link #toString()} shows it, the value shown (secrets only as
-     * "[hidden]" or "none").
+     * One row of the key table. {@code requires}: a key that must be set when this one is;
+     * {@code shown}: whether {@link #toString()} lists it (secrets only as "[hidden]" or "none").
      */
     private record Key(
-            String name,
-            Kind kind,
-            String doc,
-            BiConsumer<Builder, Object> setter,
-            Function<SchemaRegistryClientConfig, Object> shown) {}
+            String name, Kind kind, Object defaultValue, Check check, String requires, boolean shown, String doc) {
 
-    /** Every key, in the order {@link #fromMap} reads them and {@link #toString()} shows them. */
+        Key requires(String other) {
+            return new Key(name, kind, defaultValue, check, other, shown, doc);
+        }
+
+        Key hidden() {
+            return new Key(name, kind, defaultValue, check, requires, false, doc);
+        }
+
+        Key doc(String text) {
+            return new Key(name, kind, defaultValue, check, requires, shown, text);
+        }
+    }
+
+    private static Key key(String name, Kind kind, Object defaultValue, Check check) {
+        return new Key(name, kind, defaultValue, check, null, true, null);
+    }
+
+    /** Every key, in the order {@link Builder#build()} checks them and {@link #toString()} shows them. */
     private static final List<Key> KEYS = List.of(
-            new Key(
-                    URL_CONFIG,
-                    Kind.URLS,
-                    "Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
+            key(URL_CONFIG, Kind.URLS, null, ANY)
+                    .hidden()
+                    .doc("Comma-separated base URLs of the schema registry. On a connection error, a timeout or"
                             + " a 5xx answer the client moves on to the next URL. A URL may carry"
-                            + " 'user:password@' for basic.auth.credentials.source=URL. Required.",
-                    (b, v) -> b.setUrls(urls(v)),
-                    null),
-            new Key(
-                    BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
-                    Kind.STRING,
-                    "Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
+                            + " 'user:password@' for basic.auth.credentials.source=URL. Required."),
+            key(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Kind.STRING, null, ANY)
+                    .hidden()
+                    .doc("Where HTTP basic credentials come from: URL (the userinfo of schema.registry.url, if"
                             + " any) or USER_INFO (basic.auth.user.info). Default URL, as in Confluent's"
-                            + " client, but USER_INFO when only basic.auth.user.info is given.",
-                    (b, v) -> b.setBasicAuthCredentialsSource((String) v),
-                    null),
-            new Key(
-                    USER_INFO_CONFIG,
-                    Kind.SECRET,
-                    "'user:password' for HTTP basic authentication with"
-                            + " basic.auth.credentials.source=USER_INFO. Secret.",
-                    (b, v) -> b.setBasicAuthUserInfo((String) v),
-                    null),
-            new Key(
-                    SCHEMA_REGISTRY_USER_INFO_CONFIG,
-                    Kind.SECRET,
-                    "Alias of basic.auth.user.info. Secret.",
-                    (b, v) -> b.setBasicAuthUserInfo((String) v),
-                    null),
-            new Key(
-                    BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG,
-                    Kind.STRING,
-                    "Where the bearer token comes from. Only STATIC_TOKEN (bearer.auth.token) is supported;"
-                            + " it is the default when bearer.auth.token is set.",
-                    (b, v) -> b.setBearerAuthCredentialsSource((String) v),
-                    null),
-            new Key(
-                    BEARER_AUTH_TOKEN_CONFIG,
-                    Kind.SECRET,
-                    "Token sent as 'Authorization: Bearer <token>'. Excludes basic authentication. Secret.",
-                    (b, v) -> b.setBearerAuthToken((String) v),
-                    c -> c.bearerToken),
-            new Key(
-                    SSL_TRUSTSTORE_LOCATION_CONFIG,
-                    Kind.PATH,
-                    "Trust store file for https URLs. Without it the JDK's default trust store is used.",
-                    (b, v) -> b.setTrustStoreLocation((Path) v),
-                    c -> c.trustStoreLocation),
-            new Key(
-                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
-                    Kind.SECRET,
-                    "Password of the trust store. Secret.",
-                    (b, v) -> b.setTrustStorePassword((String) v),
-                    c -> c.trustStorePassword),
-            new Key(
-                    SSL_TRUSTSTORE_TYPE_CONFIG,
-                    Kind.STRING,
-                    "Trust store format: JKS or PKCS12. Default JKS.",
-                    (b, v) -> b.setTrustStoreType((String) v),
-                    c -> c.trustStoreType),
-            new Key(
-                    SSL_KEYSTORE_LOCATION_CONFIG,
-                    Kind.PATH,
-                    "Key store with the client's certificate and key, for registries that require mutual"
-                            + " TLS. Without it the client presents no certificate.",
-                    (b, v) -> b.setKeyStoreLocation((Path) v),
-                    c -> c.keyStoreLocation),
-            new Key(
-                    SSL_KEYSTORE_PASSWORD_CONFIG,
-                    Kind.SECRET,
-                    "Password of the key store. Secret.",
-                    (b, v) -> b.setKeyStorePassword((String) v),
-                    c -> c.keyStorePassword),
-            new Key(
-                    SSL_KEY_PASSWORD_CONFIG,
-                    Kind.SECRET,
-                    "Password of the private key in the key store; defaults to the key store's password." + " Secret.",
-                    (b, v) -> b.setKeyPassword((String) v),
-                    c -> c.keyPassword),
-            new Key(
-                    SSL_KEYSTORE_TYPE_CONFIG,
-                    Kind.STRING,
-                    "Key store format: JKS or PKCS12. Default JKS.",
-                    (b, v) -> b.setKeyStoreType((String) v),
-                    c -> c.keyStoreType),
-            new Key(
-                    HTTP_CONNECT_TIMEOUT_MS_CONFIG,
-                    Kind.MILLIS,
-                    "Milliseconds to wait for a TCP/TLS connection to a registry URL. Default 60000.",
-                    (b, v) -> b.setConnectTimeout((Duration) v),
-                    c -> c.connectTimeout),
-            new Key(
-                    HTTP_READ_TIMEOUT_MS_CONFIG,
-                    Kind.MILLIS,
-                    "Milliseconds to wait for the registry's answer to one request. Default 60000.",
-                    (b, v) -> b.setReadTimeout((Duration) v),
-                    c -> c.readTimeout),
-            new Key(
-                    MAX_RETRIES_CONFIG,
-                    Kind.INT,
-                    "Retries after the first attempt on connection errors, timeouts and 5xx answers (never"
-                            + " on 4xx). Default 3, so 4 attempts in all.",
-                    (b, v) -> b.setMaxRetries((Integer) v),
-                    c -> c.maxRetries),
-            new Key(
-                    RETRIES_WAIT_MS_CONFIG,
-                    Kind.MILLIS,
-                    "Initial backoff in milliseconds before retrying once every URL has failed; doubles per"
-                            + " retry up to retries.max.wait.ms. Default 1000.",
-                    (b, v) -> b.setRetryBackoff((Duration) v),
-                    c -> c.retryBackoff),
-            new Key(
-                    RETRIES_MAX_WAIT_MS_CONFIG,
-                    Kind.MILLIS,
-                    "Upper bound of the backoff in milliseconds. Default 20000.",
-                    (b, v) -> b.setMaxRetryBackoff((Duration) v),
-                    c -> c.maxRetryBackoff),
-            new Key(
-                    MAX_SCHEMAS_PER_SUBJECT_CONFIG,
-                    Kind.INT,
-                    "Cache bound: the most schemas cached per subject, and the most schemas cached by id."
-                            + " Default 1000.",
-                    (b, v) -> b.setMaxSchemasPerSubject((Integer) v),
-                    c -> c.maxSchemasPerSubject));
+                            + " client, but USER_INFO when only basic.auth.user.info is given."),
+            key(USER_INFO_CONFIG, Kind.SECRET, null, ANY)
+                    .hidden()
+                    .doc("'user:password' for HTTP basic authentication with"
+                            + " basic.auth.credentials.source=USER_INFO. Secret."),
+            key(SCHEMA_REGISTRY_USER_INFO_CONFIG, Kind.SECRET, null, ANY)
+                    .hidden()
+                    .doc("Alias of basic.auth.user.info. Secret."),
+            key(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, Kind.STRING, null, ANY)
+                    .hidden()
+                    .doc("Where the bearer token comes from. Only STATIC_TOKEN (bearer.auth.token) is supported;"
+                            + " it is the default when bearer.auth.token is set."),
+            key(BEARER_AUTH_TOKEN_CONFIG, Kind.SECRET, null, ANY)
+                    .doc("Token sent as 'Authorization: Bearer <token>'. Excludes basic authentication. Secret."),
+            key(SSL_TRUSTSTORE_LOCATION_CONFIG, Kind.PATH, null, READABLE_FILE)
+                    .doc("Trust store file for https URLs. Without it the JDK's default trust store is used."),
+            key(SSL_TRUSTSTORE_PASSWORD_CONFIG, Kind.SECRET, null, ANY)
+                    .requires(SSL_TRUSTSTORE_LOCATION_CONFIG)
+                    .doc("Password of the trust store. Secret."),
+            key(SSL_TRUSTSTORE_TYPE_CONFIG, Kind.STRING, DEFAULT_SSL_TRUSTSTORE_TYPE, STORE_TYPE)
+                    .doc("Trust store format: JKS or PKCS12. Default JKS."),
+            key(SSL_KEYSTORE_LOCATION_CONFIG, Kind.PATH, null, READABLE_FILE)
+                    .doc("Key store with the client's certificate and key, for registries that require mutual"
+                            + " TLS. Without it the client presents no certificate."),
+            key(SSL_KEYSTORE_PASSWORD_CONFIG, Kind.SECRET, null, ANY)
+                    .requires(SSL_KEYSTORE_LOCATION_CONFIG)
+                    .doc("Password of the key store. Secret."),
+            key(SSL_KEY_PASSWORD_CONFIG, Kind.SECRET, null, ANY)
+                    .requires(SSL_KEYSTORE_LOCATION_CONFIG)
+                    .doc("Password of the private key in the key store; defaults to the key store's password. Secret."),
+            key(SSL_KEYSTORE_TYPE_CONFIG, Kind.STRING, DEFAULT_SSL_KEYSTORE_TYPE, STORE_TYPE)
+                    .doc("Key store format: JKS or PKCS12. Default JKS."),
+            key(HTTP_CONNECT_TIMEOUT_MS_CONFIG, Kind.MILLIS, DEFAULT_HTTP_CONNECT_TIMEOUT, POSITIVE_MILLIS)
+                    .doc("Milliseconds to wait for a TCP/TLS connection to a registry URL. Default 60000."),
+            key(HTTP_READ_TIMEOUT_MS_CONFIG, Kind.MILLIS, DEFAULT_HTTP_READ_TIMEOUT, POSITIVE_MILLIS)
+                    .doc("Milliseconds to wait for the registry's answer to one request. Default 60000."),
+            key(MAX_RETRIES_CONFIG, Kind.INT, DEFAULT_MAX_RETRIES, atLeast(0))
+                    .doc("Retries after the first attempt on connection errors, timeouts and 5xx answers (never"
+                            + " on 4xx). Default 3, so 4 attempts in all."),
+            key(RETRIES_WAIT_MS_CONFIG, Kind.MILLIS, DEFAULT_RETRIES_WAIT, NON_NEGATIVE_MILLIS)
+                    .doc("Initial backoff in milliseconds before retrying once every URL has failed; doubles per"
+                            + " retry up to retries.max.wait.ms. Default 1000."),
+            key(RETRIES_MAX_WAIT_MS_CONFIG, Kind.MILLIS, DEFAULT_RETRIES_MAX_WAIT, NON_NEGATIVE_MILLIS)
+                    .doc("Upper bound of the backoff in milliseconds. Default 20000."),
+            key(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Kind.INT, DEFAULT_MAX_SCHEMAS_PER_SUBJECT, atLeast(1))
+                    .doc("Cache bound: the most schemas cached per subject, and the most schemas cached by id."
+                            + " Default 1000."));
 
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
@@ -237,40 +224,17 @@ public final class SchemaRegistryClientConfig {
         }
     }
 
+    /** The checked values by key; absent keys and null values are unset. */
+    private final Map<String, Object> values;
+
     private final List<RegistryEndpoint> endpoints;
     private final String basicAuthUserInfo;
-    private final String bearerToken;
-    private final Path trustStoreLocation;
-    private final String trustStorePassword;
-    private final String trustStoreType;
-    private final Path keyStoreLocation;
-    private final String keyStorePassword;
-    private final String keyStoreType;
-    private final String keyPassword;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final int maxRetries;
-    private final Duration retryBackoff;
-    private final Duration maxRetryBackoff;
-    private final int maxSchemasPerSubject;
 
-    private SchemaRegistryClientConfig(Builder b, List<RegistryEndpoint> endpoints, String basicAuthUserInfo) {
+    private SchemaRegistryClientConfig(
+            Map<String, Object> values, List<RegistryEndpoint> endpoints, String basicAuthUserInfo) {
+        this.values = values;
         this.endpoints = endpoints;
         this.basicAuthUserInfo = basicAuthUserInfo;
-        this.bearerToken = b.bearerToken;
-        this.trustStoreLocation = b.trustStoreLocation;
-        this.trustStorePassword = b.trustStorePassword;
-        this.trustStoreType = b.trustStoreType;
-        this.keyStoreLocation = b.keyStoreLocation;
-        this.keyStorePassword = b.keyStorePassword;
-        this.keyStoreType = b.keyStoreType;
-        this.keyPassword = b.keyPassword;
-        this.connectTimeout = b.connectTimeout;
-        this.readTimeout = b.readTimeout;
-        this.maxRetries = b.maxRetries;
-        this.retryBackoff = b.retryBackoff;
-        this.maxRetryBackoff = b.maxRetryBackoff;
-        this.maxSchemasPerSubject = b.maxSchemasPerSubject;
     }
 
     public static Builder builder() {
@@ -315,24 +279,22 @@ public final class SchemaRegistryClientConfig {
         if (url == null || url.toString().isBlank()) {
             throw missing(URL_CONFIG);
         }
-        Map<String, Object> values = new LinkedHashMap<>();
+        Builder b = builder();
         for (Key key : KEYS) {
             Object value = read(config, key);
             if (value != null) {
-                values.put(key.name(), value);
+                b.values.put(key.name(), value);
             }
         }
-        Object userInfo = values.get(USER_INFO_CONFIG);
-        Object aliasUserInfo = values.remove(SCHEMA_REGISTRY_USER_INFO_CONFIG);
+        Object userInfo = b.values.get(USER_INFO_CONFIG);
+        Object aliasUserInfo = b.values.remove(SCHEMA_REGISTRY_USER_INFO_CONFIG);
         if (userInfo != null && aliasUserInfo != null && !userInfo.equals(aliasUserInfo)) {
             throw new IllegalArgumentException("Configurations '" + USER_INFO_CONFIG + "' and '"
                     + SCHEMA_REGISTRY_USER_INFO_CONFIG + "' are both set, to different values: set only one");
         }
         if (userInfo == null && aliasUserInfo != null) {
-            values.put(USER_INFO_CONFIG, aliasUserInfo);
+            b.values.put(USER_INFO_CONFIG, aliasUserInfo);
         }
-        Builder b = builder();
-        values.forEach((key, value) -> BY_NAME.get(key).setter().accept(b, value));
         return b.build();
     }
 
@@ -346,49 +308,49 @@ public final class SchemaRegistryClientConfig {
     }
 
     public boolean hasBearerAuth() {
-        return bearerToken != null;
+        return bearerToken() != null;
     }
 
     /** The trust store for https, or null for the JDK default trust. */
     public Path trustStoreLocation() {
-        return trustStoreLocation;
+        return get(SSL_TRUSTSTORE_LOCATION_CONFIG);
     }
 
     public String trustStoreType() {
-        return trustStoreType;
+        return get(SSL_TRUSTSTORE_TYPE_CONFIG);
     }
 
     /** The key store for mutual TLS, or null when the client presents no certificate. */
     public Path keyStoreLocation() {
-        return keyStoreLocation;
+        return get(SSL_KEYSTORE_LOCATION_CONFIG);
     }
 
     public String keyStoreType() {
-        return keyStoreType;
+        return get(SSL_KEYSTORE_TYPE_CONFIG);
     }
 
     public Duration connectTimeout() {
-        return connectTimeout;
+        return get(HTTP_CONNECT_TIMEOUT_MS_CONFIG);
     }
 
     public Duration readTimeout() {
-        return readTimeout;
+        return get(HTTP_READ_TIMEOUT_MS_CONFIG);
     }
 
     public int maxRetries() {
-        return maxRetries;
+        return get(MAX_RETRIES_CONFIG);
     }
 
     public Duration retryBackoff() {
-        return retryBackoff;
+        return get(RETRIES_WAIT_MS_CONFIG);
     }
 
     public Duration maxRetryBackoff() {
-        return maxRetryBackoff;
+        return get(RETRIES_MAX_WAIT_MS_CONFIG);
     }
 
     public int maxSchemasPerSubject() {
-        return maxSchemasPerSubject;
+        return get(MAX_SCHEMAS_PER_SUBJECT_CONFIG);
     }
 
     // Secrets stay package-private: only the client in this package reads them.
@@ -401,20 +363,26 @@ public final class SchemaRegistryClientConfig {
     }
 
     String bearerToken() {
-        return bearerToken;
+        return get(BEARER_AUTH_TOKEN_CONFIG);
     }
 
     String trustStorePassword() {
-        return trustStorePassword;
+        return get(SSL_TRUSTSTORE_PASSWORD_CONFIG);
     }
 
     String keyStorePassword() {
-        return keyStorePassword;
+        return get(SSL_KEYSTORE_PASSWORD_CONFIG);
     }
 
     /** The private key's password, falling back to the key store's as Kafka does. */
     String keyPassword() {
-        return keyPassword != null ? keyPassword : keyStorePassword;
+        String keyPassword = get(SSL_KEY_PASSWORD_CONFIG);
+        return keyPassword != null ? keyPassword : keyStorePassword();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T get(String key) {
+        return (T) values.get(key);
     }
 
     @Override
@@ -426,8 +394,8 @@ public final class SchemaRegistryClientConfig {
                 .append(", basic.auth=")
                 .append(basicAuthUserInfo != null ? "USER_INFO [hidden]" : hasBasicAuth() ? "URL [hidden]" : "none");
         for (Key key : KEYS) {
-            if (key.shown() != null) {
-                Object value = key.shown().apply(this);
+            if (key.shown()) {
+                Object value = values.get(key.name());
                 out.append(", ")
                         .append(key.name())
                         .append('=')
@@ -442,25 +410,29 @@ public final class SchemaRegistryClientConfig {
 
     // ---- parsing helpers -------------------------------------------------------------------
 
-    /** The value of {@code key} in {@code config} as its setter takes it, or null when it is not set. */
+    /** The value of {@code key} in {@code config} as the builder stores it, or null when it is not set. */
     private static Object read(Map<String, ?> config, Key key) {
         String name = key.name();
-        switch (key.kind()) {
-            case URLS:
-                return config.get(name);
-            case STRING:
-                return string(config, name);
-            case PATH:
-                String path = string(config, name);
-                return path == null ? null : Path.of(path);
-            case SECRET:
-                return secret(config, name);
-            case MILLIS:
-                return millis(config, name);
-            default:
-                Long number = number(config, name);
-                return number == null ? null : toInt(name, number);
+        Object v = config.get(name);
+        if (v == null) {
+            return null;
         }
+        return switch (key.kind()) {
+            case URLS -> urls(v);
+            case STRING, PATH -> {
+                String s = v.toString().trim();
+                yield s.isEmpty() ? null : key.kind() == Kind.PATH ? Path.of(s) : s;
+            }
+            case SECRET -> secret(name, v);
+            case MILLIS -> v instanceof Duration d ? d : Duration.ofMillis(number(name, v));
+            case INT -> {
+                long n = number(name, v);
+                if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                    throw invalid(name, n, "a number that fits an int");
+                }
+                yield (int) n;
+            }
+        };
     }
 
     private static IllegalArgumentException missing(String key) {
@@ -485,20 +457,7 @@ public final class SchemaRegistryClientConfig {
         return urls;
     }
 
-    private static String string(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null) {
-            return null;
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? null : s;
-    }
-
-    private static String secret(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null) {
-            return null;
-        }
+    private static String secret(String key, Object v) {
         // Kafka's Password prints "[hidden]" from toString(): read the real value.
         if (v instanceof org.apache.kafka.common.config.types.Password p) {
             v = p.value();
@@ -510,11 +469,7 @@ public final class SchemaRegistryClientConfig {
         return s.isEmpty() ? null : s;
     }
 
-    private static Long number(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null) {
-            return null;
-        }
+    private static long number(String key, Object v) {
         if (v instanceof Integer || v instanceof Long || v instanceof Short) {
             return ((Number) v).longValue();
         }
@@ -525,47 +480,23 @@ public final class SchemaRegistryClientConfig {
         }
     }
 
-    private static Duration millis(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v instanceof Duration d) {
-            return d;
-        }
-        Long ms = number(config, key);
-        return ms == null ? null : Duration.ofMillis(ms);
-    }
-
-    private static int toInt(String key, long value) {
-        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            throw invalid(key, value, "a number that fits an int");
-        }
-        return (int) value;
-    }
-
     /**
      * Builds a {@link SchemaRegistryClientConfig}; setters take typed values, and {@link #build()}
      * checks them together, naming the Confluent key of the offending setting.
      */
     public static final class Builder {
-        private List<String> urls;
-        private String basicAuthCredentialsSource;
-        private String basicAuthUserInfo;
-        private String bearerAuthCredentialsSource;
-        private String bearerToken;
-        private Path trustStoreLocation;
-        private String trustStorePassword;
-        private String trustStoreType = DEFAULT_SSL_TRUSTSTORE_TYPE;
-        private Path keyStoreLocation;
-        private String keyStorePassword;
-        private String keyStoreType = DEFAULT_SSL_KEYSTORE_TYPE;
-        private String keyPassword;
-        private Duration connectTimeout = DEFAULT_HTTP_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_HTTP_READ_TIMEOUT;
-        private int maxRetries = DEFAULT_MAX_RETRIES;
-        private Duration retryBackoff = DEFAULT_RETRIES_WAIT;
-        private Duration maxRetryBackoff = DEFAULT_RETRIES_MAX_WAIT;
-        private int maxSchemasPerSubject = DEFAULT_MAX_SCHEMAS_PER_SUBJECT;
+        private final Map<String, Object> values = new HashMap<>();
 
-        Builder() {}
+        Builder() {
+            for (Key key : KEYS) {
+                values.put(key.name(), key.defaultValue());
+            }
+        }
+
+        private Builder set(String key, Object value) {
+            values.put(key, value);
+            return this;
+        }
 
         /** Base URLs in failover order ({@value #URL_CONFIG}). */
         public Builder setUrls(String... urls) {
@@ -573,110 +504,92 @@ public final class SchemaRegistryClientConfig {
         }
 
         public Builder setUrls(List<String> urls) {
-            this.urls = List.copyOf(urls);
-            return this;
+            return set(URL_CONFIG, List.copyOf(urls));
         }
 
         /** {@code URL} or {@code USER_INFO} ({@value #BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG}). */
         public Builder setBasicAuthCredentialsSource(String source) {
-            this.basicAuthCredentialsSource = source;
-            return this;
+            return set(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, source);
         }
 
         /** {@code user:password} ({@value #USER_INFO_CONFIG}). */
         public Builder setBasicAuthUserInfo(String userInfo) {
-            this.basicAuthUserInfo = userInfo;
-            return this;
+            return set(USER_INFO_CONFIG, userInfo);
         }
 
         /** Only {@code STATIC_TOKEN} ({@value #BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG}). */
         public Builder setBearerAuthCredentialsSource(String source) {
-            this.bearerAuthCredentialsSource = source;
-            return this;
+            return set(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, source);
         }
 
         /** The bearer token ({@value #BEARER_AUTH_TOKEN_CONFIG}). */
         public Builder setBearerAuthToken(String token) {
-            this.bearerToken = token;
-            return this;
+            return set(BEARER_AUTH_TOKEN_CONFIG, token);
         }
 
         public Builder setTrustStoreLocation(Path location) {
-            this.trustStoreLocation = location;
-            return this;
+            return set(SSL_TRUSTSTORE_LOCATION_CONFIG, location);
         }
 
         public Builder setTrustStorePassword(String password) {
-            this.trustStorePassword = password;
-            return this;
+            return set(SSL_TRUSTSTORE_PASSWORD_CONFIG, password);
         }
 
         /** {@code JKS} or {@code PKCS12}. */
         public Builder setTrustStoreType(String type) {
-            this.trustStoreType = type;
-            return this;
+            return set(SSL_TRUSTSTORE_TYPE_CONFIG, type);
         }
 
-        /**
-         * The client's certificate and key for mutual TLS ({@value #SSL_KEYSTORE_LOCATION_CONFIG}).
-         */
+        /** The client's certificate and key for mutual TLS ({@value #SSL_KEYSTORE_LOCATION_CONFIG}). */
         public Builder setKeyStoreLocation(Path location) {
-            this.keyStoreLocation = location;
-            return this;
+            return set(SSL_KEYSTORE_LOCATION_CONFIG, location);
         }
 
         public Builder setKeyStorePassword(String password) {
-            this.keyStorePassword = password;
-            return this;
+            return set(SSL_KEYSTORE_PASSWORD_CONFIG, password);
         }
 
         /** {@code JKS} or {@code PKCS12}. */
         public Builder setKeyStoreType(String type) {
-            this.keyStoreType = type;
-            return this;
+            return set(SSL_KEYSTORE_TYPE_CONFIG, type);
         }
 
         /** The private key's password, when it differs from the key store's. */
         public Builder setKeyPassword(String password) {
-            this.keyPassword = password;
-            return this;
+            return set(SSL_KEY_PASSWORD_CONFIG, password);
         }
 
         public Builder setConnectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
+            return set(HTTP_CONNECT_TIMEOUT_MS_CONFIG, timeout);
         }
 
         public Builder setReadTimeout(Duration timeout) {
-            this.readTimeout = timeout;
-            return this;
+            return set(HTTP_READ_TIMEOUT_MS_CONFIG, timeout);
         }
 
         /** Retries after the first attempt; 0 disables retrying. */
         public Builder setMaxRetries(int maxRetries) {
-            this.maxRetries = maxRetries;
-            return this;
+            return set(MAX_RETRIES_CONFIG, maxRetries);
         }
 
         public Builder setRetryBackoff(Duration initialBackoff) {
-            this.retryBackoff = initialBackoff;
-            return this;
+            return set(RETRIES_WAIT_MS_CONFIG, initialBackoff);
         }
 
         public Builder setMaxRetryBackoff(Duration maxBackoff) {
-            this.maxRetryBackoff = maxBackoff;
-            return this;
+            return set(RETRIES_MAX_WAIT_MS_CONFIG, maxBackoff);
         }
 
         public Builder setMaxSchemasPerSubject(int maxSchemasPerSubject) {
-            this.maxSchemasPerSubject = maxSchemasPerSubject;
-            return this;
+            return set(MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject);
         }
 
         /**
          * @throws IllegalArgumentException naming the Confluent key of the first invalid setting
          */
         public SchemaRegistryClientConfig build() {
+            @SuppressWarnings("unchecked")
+            List<String> urls = (List<String>) values.get(URL_CONFIG);
             if (urls == null || urls.stream().allMatch(u -> u == null || u.isBlank())) {
                 throw missing(URL_CONFIG);
             }
@@ -689,44 +602,30 @@ public final class SchemaRegistryClientConfig {
             boolean urlHasUserInfo = endpoints.stream().anyMatch(e -> e.userInfo() != null);
             String userInfo = checkBasicAuth(urlHasUserInfo);
             checkBearerAuth(userInfo, urlHasUserInfo);
-            trustStoreType = checkStore(
-                    SSL_TRUSTSTORE_LOCATION_CONFIG,
-                    trustStoreLocation,
-                    SSL_TRUSTSTORE_PASSWORD_CONFIG,
-                    trustStorePassword,
-                    SSL_TRUSTSTORE_TYPE_CONFIG,
-                    trustStoreType);
-            keyStoreType = checkStore(
-                    SSL_KEYSTORE_LOCATION_CONFIG,
-                    keyStoreLocation,
-                    SSL_KEYSTORE_PASSWORD_CONFIG,
-                    keyStorePassword,
-                    SSL_KEYSTORE_TYPE_CONFIG,
-                    keyStoreType);
-            if (keyStoreLocation == null && keyPassword != null) {
-                throw new IllegalArgumentException("Configuration '" + SSL_KEY_PASSWORD_CONFIG + "' is set without '"
-                        + SSL_KEYSTORE_LOCATION_CONFIG + "'");
+            Map<String, Object> checked = new HashMap<>();
+            for (Key key : KEYS) {
+                Object value = values.get(key.name());
+                if (key.requires() != null && value != null && values.get(key.requires()) == null) {
+                    throw new IllegalArgumentException(
+                            "Configuration '" + key.name() + "' is set without '" + key.requires() + "'");
+                }
+                checked.put(key.name(), key.check().apply(key.name(), value));
             }
-            requirePositive(HTTP_CONNECT_TIMEOUT_MS_CONFIG, connectTimeout);
-            requirePositive(HTTP_READ_TIMEOUT_MS_CONFIG, readTimeout);
-            if (maxRetries < 0) {
-                throw invalid(MAX_RETRIES_CONFIG, maxRetries, "a number >= 0");
-            }
-            requireNonNegative(RETRIES_WAIT_MS_CONFIG, retryBackoff);
-            requireNonNegative(RETRIES_MAX_WAIT_MS_CONFIG, maxRetryBackoff);
+            Duration retryBackoff = (Duration) checked.get(RETRIES_WAIT_MS_CONFIG);
+            Duration maxRetryBackoff = (Duration) checked.get(RETRIES_MAX_WAIT_MS_CONFIG);
             if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
                 throw new IllegalArgumentException("Configuration '" + RETRIES_MAX_WAIT_MS_CONFIG + "' ("
                         + maxRetryBackoff.toMillis() + ") must not be below '" + RETRIES_WAIT_MS_CONFIG + "' ("
                         + retryBackoff.toMillis() + ")");
             }
-            if (maxSchemasPerSubject < 1) {
-                throw invalid(MAX_SCHEMAS_PER_SUBJECT_CONFIG, maxSchemasPerSubject, "a number >= 1");
-            }
-            return new SchemaRegistryClientConfig(this, List.copyOf(endpoints), userInfo);
+            return new SchemaRegistryClientConfig(
+                    Collections.unmodifiableMap(checked), List.copyOf(endpoints), userInfo);
         }
 
         /** The basic-auth user info to send, or null (none, or in the URLs). */
         private String checkBasicAuth(boolean urlHasUserInfo) {
+            String basicAuthCredentialsSource = (String) values.get(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG);
+            String basicAuthUserInfo = (String) values.get(USER_INFO_CONFIG);
             String source = basicAuthCredentialsSource == null
                     ? (basicAuthUserInfo != null
                             ? BASIC_AUTH_CREDENTIALS_SOURCE_USER_INFO
@@ -759,6 +658,8 @@ public final class SchemaRegistryClientConfig {
         }
 
         private void checkBearerAuth(String userInfo, boolean urlHasUserInfo) {
+            String bearerAuthCredentialsSource = (String) values.get(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG);
+            String bearerToken = (String) values.get(BEARER_AUTH_TOKEN_CONFIG);
             if (bearerAuthCredentialsSource != null) {
                 if (!bearerAuthCredentialsSource.trim().equalsIgnoreCase(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
                     throw invalid(
@@ -780,36 +681,6 @@ public final class SchemaRegistryClientConfig {
                         + "' and basic authentication ("
                         + (userInfo != null ? USER_INFO_CONFIG : "credentials in " + URL_CONFIG)
                         + ") exclude each other: choose one");
-            }
-        }
-
-        /** Checks one key/trust store's settings and returns its normalised type. */
-        private static String checkStore(
-                String locationKey, Path location, String passwordKey, String password, String typeKey, String type) {
-            if (location != null && !Files.isReadable(location)) {
-                throw new IllegalArgumentException("Invalid value for configuration '" + locationKey + "': file '"
-                        + location + "' does not exist or is not readable");
-            }
-            if (location == null && password != null) {
-                throw new IllegalArgumentException(
-                        "Configuration '" + passwordKey + "' is set without '" + locationKey + "'");
-            }
-            String normalised = type == null ? "" : type.trim().toUpperCase(Locale.ROOT);
-            if (!normalised.equals("JKS") && !normalised.equals("PKCS12")) {
-                throw invalid(typeKey, type, "JKS or PKCS12");
-            }
-            return normalised;
-        }
-
-        private static void requirePositive(String key, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw invalid(key, d == null ? null : d.toMillis(), "a positive number of milliseconds");
-            }
-        }
-
-        private static void requireNonNegative(String key, Duration d) {
-            if (d == null || d.isNegative()) {
-                throw invalid(key, d == null ? null : d.toMillis(), "a number of milliseconds >= 0");
             }
         }
     }

@@ -23,9 +23,4 @@ public final class LateRecordCounter<T> extends ProcessFunction<T, T> {
         lateRecords.inc();
         out.collect(value);
     }
-
-    /** The count so far, for tests. */
-    public long count() {
-        return lateRecords.getCount();
-    }
 }

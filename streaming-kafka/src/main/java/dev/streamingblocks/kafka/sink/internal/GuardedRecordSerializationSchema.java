@@ -4,14 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.streamingblocks.kafka.internal.TransientFailures;
 import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterText;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
 import dev.streamingblocks.kafka.sink.UnwritableRecordException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.HeaderProvider;
@@ -187,12 +183,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
         }
         headers.add(
                 SinkDeadLetterHeaders.ERROR_CLASS, error.getClass().getName().getBytes(UTF_8));
-        headers.add(
-                SinkDeadLetterHeaders.ERROR_MESSAGE,
-                utf8Prefix(
-                                error.getMessage() == null ? "" : error.getMessage(),
-                                TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES)
-                        .bytes);
+        headers.add(SinkDeadLetterHeaders.ERROR_MESSAGE, SinkDeadLetterText.errorMessage(error));
         if (valueProduced && value != null) {
             headers.add(
                     SinkDeadLetterHeaders.VALUE_SIZE,
@@ -212,10 +203,11 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
             headers.add(SinkDeadLetterHeaders.KEY_OMITTED, "true".getBytes(UTF_8));
             room = maxRecordSize - estimateSize(null, new byte[0], withValueHeaders(headers)) - VARINT_SLACK;
         }
-        Utf8Prefix description = utf8Prefix(
-                describe(element), Math.max(0, Math.min(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
-        addValueHeaders(headers, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, description.truncated);
-        return new ProducerRecord<>(deadLetterTopic, null, null, key, description.bytes, headers);
+        SinkDeadLetterText.Utf8Prefix description = SinkDeadLetterText.utf8Prefix(
+                SinkDeadLetterText.describe(element),
+                Math.max(0, Math.min(TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES, room)));
+        addValueHeaders(headers, TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION, description.truncated());
+        return new ProducerRecord<>(deadLetterTopic, null, null, key, description.bytes(), headers);
     }
 
     private static final Header[] NO_HEADERS = new Header[0];
@@ -244,40 +236,7 @@ public final class GuardedRecordSerializationSchema<T> implements KafkaRecordSer
                 RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE, key, value, array);
     }
 
-    private static String describe(Object element) {
-        try {
-            return String.valueOf(element);
-        } catch (RuntimeException e) {
-            return "<" + typeOf(element) + ": toString() threw " + e.getClass().getName() + ">";
-        }
-    }
-
     private static String typeOf(Object element) {
         return element == null ? "null" : element.getClass().getName();
-    }
-
-    /** The longest prefix of the text whose UTF-8 encoding fits the limit, never splitting a character. */
-    static Utf8Prefix utf8Prefix(String text, int maxBytes) {
-        CharsetEncoder encoder = UTF_8.newEncoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        ByteBuffer out = ByteBuffer.allocate(Math.min(maxBytes, text.length() * 3));
-        CharBuffer in = CharBuffer.wrap(text);
-        encoder.encode(in, out, true);
-        boolean truncated = in.hasRemaining();
-        if (!truncated) {
-            encoder.flush(out);
-        }
-        return new Utf8Prefix(Arrays.copyOf(out.array(), out.position()), truncated);
-    }
-
-    static final class Utf8Prefix {
-        final byte[] bytes;
-        final boolean truncated;
-
-        Utf8Prefix(byte[] bytes, boolean truncated) {
-            this.bytes = bytes;
-            this.truncated = truncated;
-        }
     }
 }

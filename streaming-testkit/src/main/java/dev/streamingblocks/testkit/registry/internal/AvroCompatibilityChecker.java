@@ -1,15 +1,16 @@
 package dev.streamingblocks.testkit.registry.internal;
 
-import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry.CompatibilityLevel;
+import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.AvroCompatibility;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityResult;
-import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 
-/** Judges a new schema against earlier ones with Avro's own {@link SchemaCompatibility}. */
+/**
+ * Words the shared {@link AvroCompatibility} rule's verdict as Confluent's registry does; which
+ * versions count and in which direction is the rule's, not this class's.
+ */
 final class AvroCompatibilityChecker {
 
     private AvroCompatibilityChecker() {}
@@ -18,36 +19,27 @@ final class AvroCompatibilityChecker {
     record Earlier(int version, Schema schema) {}
 
     /**
-     * The reasons {@code candidate} breaks {@code level} against {@code earlier} (already narrowed
-     * to the versions the level looks at); empty when compatible. Each reason is one message in
-     * the shape Confluent's registry reports.
+     * The reasons {@code candidate} breaks {@code level} against {@code earlier} (live versions,
+     * newest first); empty when compatible. Each reason is one message in the shape Confluent's
+     * registry reports, for the first version that fails.
      */
     static List<String> incompatibilities(CompatibilityLevel level, Schema candidate, List<Earlier> earlier) {
-        List<String> messages = new ArrayList<>();
-        if (level == CompatibilityLevel.NONE) {
-            return messages;
-        }
+        List<AvroCompatibility.Version> versions = new ArrayList<>();
         for (Earlier old : earlier) {
-            List<String> found = new ArrayList<>();
-            if (level.checksBackward()) {
-                for (Incompatibility problem : problems(candidate, old.schema())) {
-                    found.add(describe(problem, "new", "old"));
-                }
-            }
-            if (level.checksForward()) {
-                for (Incompatibility problem : problems(old.schema(), candidate)) {
-                    found.add(describe(problem, "old", "new"));
-                }
-            }
-            if (!found.isEmpty()) {
-                messages.addAll(found);
-                messages.add("{oldSchemaVersion: " + old.version() + "}");
-                messages.add("{oldSchema: '" + old.schema() + "'}");
-                messages.add("{compatibility: '" + level + "'}");
-                // Confluent reports the first version that fails, not every one.
-                return messages;
-            }
+            versions.add(new AvroCompatibility.Version(old.version(), old.schema()));
         }
+        List<String> messages = new ArrayList<>();
+        AvroCompatibility.firstViolation(level, candidate, versions).ifPresent(violation -> {
+            for (Incompatibility problem : violation.newCannotReadOld()) {
+                messages.add(describe(problem, "new", "old"));
+            }
+            for (Incompatibility problem : violation.oldCannotReadNew()) {
+                messages.add(describe(problem, "old", "new"));
+            }
+            messages.add("{oldSchemaVersion: " + violation.version().version() + "}");
+            messages.add("{oldSchema: '" + violation.version().schema() + "'}");
+            messages.add("{compatibility: '" + level + "'}");
+        });
         return messages;
     }
 
@@ -77,14 +69,5 @@ final class AvroCompatibilityChecker {
         };
         return "{errorType:'" + problem.getType() + "', description:'" + description + "', additionalInfo:'" + info
                 + "'}";
-    }
-
-    private static List<Incompatibility> problems(Schema reader, Schema writer) {
-        SchemaCompatibilityResult result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer)
-                .getResult();
-        if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
-            return List.of();
-        }
-        return result.getIncompatibilities();
     }
 }

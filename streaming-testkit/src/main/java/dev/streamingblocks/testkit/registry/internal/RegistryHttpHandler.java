@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry.CompatibilityLevel;
+import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.RegistryErrorCodes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -347,7 +348,9 @@ public final class RegistryHttpHandler implements HttpHandler {
         JsonNode type = request.get("schemaType");
         if (type != null && !type.isNull() && !AVRO.equalsIgnoreCase(type.asText())) {
             throw new RegistryError(
-                    422, 42201, "Invalid schema type '" + type.asText() + "': this registry holds only AVRO schemas");
+                    RegistryErrorCodes.httpStatus(RegistryErrorCodes.INVALID_SCHEMA),
+                    RegistryErrorCodes.INVALID_SCHEMA,
+                    "Invalid schema type '" + type.asText() + "': this registry holds only AVRO schemas");
         }
         JsonNode schema = request.get("schema");
         return schema == null || schema.isNull() ? null : schema.asText();

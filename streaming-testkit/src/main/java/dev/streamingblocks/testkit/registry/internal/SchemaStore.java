@@ -3,7 +3,7 @@ package dev.streamingblocks.testkit.registry.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry.CompatibilityLevel;
+import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,8 +90,8 @@ public final class SchemaStore implements Closeable {
                 }
             }
         }
-        List<String> problems = AvroCompatibilityChecker.incompatibilities(
-                effectiveLevel(subject), schema, earlierFor(subject, effectiveLevel(subject)));
+        List<String> problems =
+                AvroCompatibilityChecker.incompatibilities(effectiveLevel(subject), schema, earlierFor(subject));
         if (!problems.isEmpty()) {
             throw RegistryError.incompatible(subject, problems);
         }
@@ -252,7 +252,7 @@ public final class SchemaStore implements Closeable {
         CompatibilityLevel level = effectiveLevel(subject);
         List<AvroCompatibilityChecker.Earlier> earlier;
         if (versionSpec == null) {
-            earlier = earlierFor(subject, level);
+            earlier = earlierFor(subject);
         } else {
             int requested = parseVersion(versionSpec);
             NavigableMap<Integer, SubjectVersion> live = liveVersions(subject);
@@ -439,15 +439,12 @@ public final class SchemaStore implements Closeable {
         return subjectLevels.getOrDefault(subject, globalLevel);
     }
 
-    /** The live versions {@code level} judges a new schema against, newest first. */
-    private List<AvroCompatibilityChecker.Earlier> earlierFor(String subject, CompatibilityLevel level) {
+    /** The live versions, newest first; the shared rule picks the ones the level looks at. */
+    private List<AvroCompatibilityChecker.Earlier> earlierFor(String subject) {
         NavigableMap<Integer, SubjectVersion> live = liveVersions(subject);
         List<AvroCompatibilityChecker.Earlier> earlier = new ArrayList<>();
         for (SubjectVersion version : live.descendingMap().values()) {
             earlier.add(new AvroCompatibilityChecker.Earlier(version.version(), parse(version.schema())));
-            if (!level.isTransitive()) {
-                break;
-            }
         }
         return earlier;
     }
