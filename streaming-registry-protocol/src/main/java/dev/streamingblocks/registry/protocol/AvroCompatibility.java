@@ -1,6 +1,5 @@
 package dev.streamingblocks.registry.protocol;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.Schema;

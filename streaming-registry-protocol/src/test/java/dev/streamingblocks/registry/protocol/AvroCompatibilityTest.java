@@ -2,7 +2,6 @@ package dev.streamingblocks.registry.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
 import dev.streamingblocks.registry.protocol.AvroCompatibility.Version;
 import dev.streamingblocks.registry.protocol.AvroCompatibility.Violation;
 import java.util.List;

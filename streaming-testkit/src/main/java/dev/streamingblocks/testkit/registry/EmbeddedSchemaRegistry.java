@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.internal.CommandLine;
 import dev.streamingblocks.testkit.registry.internal.RegistryHttpHandler;
 import dev.streamingblocks.testkit.registry.internal.SchemaStore;

@@ -10,7 +10,7 @@ import static dev.streamingblocks.testkit.registry.TestSchemas.NOTE;
 import static dev.streamingblocks.testkit.registry.TestSchemas.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.RegistryHttp.Reply;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -9,7 +9,7 @@ import static dev.streamingblocks.testkit.registry.TestSchemas.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.RegistryHttp.Reply;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.avro.registry;
 
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.core.avro.registry.internal.BoundedCache;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

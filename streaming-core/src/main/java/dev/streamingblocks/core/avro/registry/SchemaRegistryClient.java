@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.avro.registry;
 
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.util.List;
 import org.apache.avro.Schema;
 

@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.avro.registry;
 
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.avro.registry;
 
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,6 +1,6 @@
 package dev.streamingblocks.core.avro.testutils;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.core.avro.registry.RegisteredSchema;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.streamingblocks.testkit.registry.internal;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.registry.protocol.AvroCompatibility;
 import java.util.ArrayList;
 import java.util.List;

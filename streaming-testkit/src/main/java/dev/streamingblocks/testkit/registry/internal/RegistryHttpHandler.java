@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.registry.protocol.RegistryErrorCodes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

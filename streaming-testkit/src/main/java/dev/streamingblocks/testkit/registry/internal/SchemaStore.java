@@ -3,7 +3,7 @@ package dev.streamingblocks.testkit.registry.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.ArrayList;

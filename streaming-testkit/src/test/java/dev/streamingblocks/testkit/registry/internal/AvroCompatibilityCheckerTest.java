@@ -2,7 +2,7 @@ package dev.streamingblocks.testkit.registry.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.internal.AvroCompatibilityChecker.Earlier;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.streamingblocks.core.avro.registry.internal;
 
-import dev.streamingblocks.core.avro.registry.CompatibilityLevel;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 
 /**
  * The wording of registry errors, shared by the HTTP client and the in-memory double so that user

@@ -1,13 +1,12 @@
-package dev.streamingblocks.core.avro.registry;
+package dev.streamingblocks.registry.protocol;
 
 /**
  * Confluent Schema Registry's compatibility levels, with the same names on the wire.
  *
  * <p>The one definition for the client in streaming-core and the embedded registry in
- * streaming-testkit. It lives in the streaming-registry-protocol module (which both depend on, as
- * the testkit cannot depend on core) but keeps its package, so the name users import stays {@code
- * dev.streamingblocks.core.avro.registry.CompatibilityLevel}; streaming-core brings this module
- * with it.
+ * streaming-testkit. It lives in the streaming-registry-protocol module, which both depend on (the
+ * testkit cannot depend on core), in that module's own package, so no package is split across two
+ * jars; streaming-core brings this module with it.
  */
 public enum CompatibilityLevel {
     /** Any schema is accepted. */
