@@ -1,7 +1,7 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.core.avro.registry.internal.BoundedCache;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;

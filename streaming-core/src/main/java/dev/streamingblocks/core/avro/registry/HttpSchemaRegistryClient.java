@@ -1,6 +1,5 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +7,7 @@ import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.internal.RegistryEndpoint;
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
 import dev.streamingblocks.core.avro.registry.internal.RegistryTls;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.registry.protocol.RegistryErrorCodes;
 import java.io.IOException;
 import java.net.URI;

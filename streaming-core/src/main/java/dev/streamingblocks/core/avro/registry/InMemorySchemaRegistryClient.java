@@ -1,8 +1,8 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.core.avro.registry.internal.RegistryMessages;
 import dev.streamingblocks.registry.protocol.AvroCompatibility;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.registry.protocol.RegistryErrorCodes;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
 import java.io.IOException;

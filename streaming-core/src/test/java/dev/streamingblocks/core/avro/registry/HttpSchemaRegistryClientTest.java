@@ -1,11 +1,11 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.core.avro.AvroSerdeException;
 import dev.streamingblocks.core.avro.registry.RegistryServerFixture.RecordedRequest;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.testkit.logging.LogCapture;
 import java.io.IOException;
 import java.net.ConnectException;

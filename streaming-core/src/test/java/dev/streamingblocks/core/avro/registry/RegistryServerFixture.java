@@ -1,6 +1,5 @@
 package dev.streamingblocks.core.avro.registry;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

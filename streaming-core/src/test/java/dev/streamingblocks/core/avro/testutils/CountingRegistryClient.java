@@ -1,8 +1,8 @@
 package dev.streamingblocks.core.avro.testutils;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.core.avro.registry.RegisteredSchema;
 import dev.streamingblocks.core.avro.registry.SchemaRegistryClient;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;

@@ -1,7 +1,7 @@
 package dev.streamingblocks.testkit.registry.internal;
 
-import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import dev.streamingblocks.registry.protocol.AvroCompatibility;
+import dev.streamingblocks.registry.protocol.CompatibilityLevel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
