@@ -4,6 +4,7 @@ import static dev.streamingblocks.fraud.FraudDetectorTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.internal.RuleProgress;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
@@ -24,7 +25,6 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.OperatorStreamStateHandle;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -272,7 +272,7 @@ class FraudDetectorRestoreTest {
             throws Exception {
         KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
+                        new FraudDetectorOperator(function),
                         Transaction::getUserId,
                         Types.STRING,
                         MAX_PARALLELISM,

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /** Drives the detector operator with explicit watermarks; time is anchored at {@link #BEGINNING}. */
@@ -287,6 +287,18 @@ class FraudDetectorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedLateness must not be negative, was PT-1S");
         assertThatThrownBy(() -> FraudDetection.builder()
+                        .setRules(FraudRules.articleRule())
+                        .setModelBatchSize(0)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("modelBatchSize must be at least 1, was 0");
+        assertThat(FraudDetection.builder()
+                        .setRules(FraudRules.articleRule())
+                        .build()
+                        .modelBatchSize())
+                .isEqualTo(FraudDetection.DEFAULT_MODEL_BATCH_SIZE)
+                .isEqualTo(64);
+        assertThatThrownBy(() -> FraudDetection.builder()
                         .setRules(FraudRules.articleRule(), FraudRules.articleRule())
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -336,8 +348,10 @@ class FraudDetectorTest {
                 .build();
         FraudDetectorFunction function = new FraudDetectorFunction(detection.rules(), detection.allowedLateness());
         KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function, Transaction::getUserId, Types.STRING, FraudDetectorFunction.RULES);
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new FraudDetectorOperator(function), Transaction::getUserId, Types.STRING, 128, 1, 0);
+        harness.setup();
+        harness.open();
         // as in the pipeline: the rules input never holds event time back
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         return new Harness(function, harness);
