@@ -19,6 +19,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.OperatorStateHandle;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -133,6 +134,40 @@ class ModelScoreBatchingTest {
         assertThat(output).containsExactlyElementsOf(reference);
         // seven amount alerts, four minute-count alerts (alice at 3 and 5 s, bob at 6 and 7 s), two watermarks
         assertThat(reference).hasSize(7 + 4 + 2);
+    }
+
+    @Test
+    void aSnapshotOfFlinksOwnOperatorRunningTheDetectorRestoresIntoTheBatchingOperator() throws Exception {
+        FraudDetection pipeline =
+                FraudDetection.builder().setRules(FraudRules.articleRule()).build();
+        OperatorSubtaskState snapshot;
+        try (KeyedBroadcastOperatorTestHarness<String, Transaction, FraudRule, Alert> before =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()),
+                                List.of(FraudDetectorFunction.RULES)),
+                        Transaction::getUserId,
+                        Types.STRING,
+                        128,
+                        1,
+                        0)) {
+            before.setup();
+            before.open();
+            before.processBroadcastElement(amountRule("v1"), t(0)); // in broadcast state only
+            for (int i = 1; i <= 3; i++) {
+                before.processElement(
+                        new Transaction("tx-" + i, "alice", 2000.0, Instant.ofEpochMilli(t(10 * i))), t(10 * i));
+            }
+            snapshot = before.snapshot(1L, 1L); // pending transactions and their timers, no watermark yet
+        }
+        try (Harness after = new Harness(64, snapshot, FraudRules.articleRule())) {
+            after.harness.processWatermark(t(60) - 1);
+            assertThat(after.output())
+                    .extracting(e -> e instanceof StreamRecord<?> r ? ((Alert) r.getValue()).getRuleId() : "watermark")
+                    // the count rule alerts in its timer, the batched model alerts come before the watermark
+                    .containsExactly(FraudRules.ARTICLE_RULE_ID, "amount", "amount", "amount", "watermark");
+            assertThat(after.function.modelRunCount()).isEqualTo(1);
+        }
     }
 
     private static void beforeTheCheckpoint(Harness h) throws Exception {

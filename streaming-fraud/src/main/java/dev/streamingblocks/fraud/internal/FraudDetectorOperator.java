@@ -23,8 +23,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * {@link #finish} keep that true should scoring ever happen elsewhere. For the same reason there is
  * no processing-time bound on a batch: nothing waits in it longer than the watermark's replay.
  *
- * <p>Interruptible timers (FLIP-443) are not used: they would let a checkpoint or record in
- * between the timers of one watermark. State (keyed state, timers, the {@link FraudDetectorFunction#RULES}
+ * <p>Interruptible timers ({@code execution.checkpointing.unaligned.interruptible-timers.enabled})
+ * are not used, as by Flink's own operator: they would let a checkpoint or record in between the
+ * timers of one watermark. State (keyed state, timers, the {@link FraudDetectorFunction#RULES}
  * broadcast state) is the same as Flink's operator keeps for the function, so savepoints of the
  * detector from before batching restore unchanged.
  */
