@@ -2,6 +2,7 @@ package dev.streamingblocks.fraud;
 
 import static dev.streamingblocks.fraud.FraudDetectorTest.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
@@ -159,6 +160,12 @@ class ModelScoreBatchingTest {
                         new Transaction("tx-" + i, "alice", 2000.0, Instant.ofEpochMilli(t(10 * i))), t(10 * i));
             }
             snapshot = before.snapshot(1L, 1L); // pending transactions and their timers, no watermark yet
+            // Flink's own operator cannot flush a batch before the watermark goes on: scoring there is refused
+            before.processBroadcastWatermark(Long.MAX_VALUE);
+            assertThatThrownBy(() -> before.processWatermark(t(10)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("FraudDetectorFunction scores models only inside FraudDetectorOperator, which "
+                            + "flushes its batches");
         }
         try (Harness after = new Harness(64, snapshot, FraudRules.articleRule())) {
             after.harness.processWatermark(t(60) - 1);
