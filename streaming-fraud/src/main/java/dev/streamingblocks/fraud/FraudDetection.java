@@ -3,6 +3,7 @@ package dev.streamingblocks.fraud;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.internal.NoRuleUpdates;
 import dev.streamingblocks.fraud.internal.RulesDoNotHoldEventTime;
 import dev.streamingblocks.fraud.rules.FraudRule;
@@ -15,7 +16,6 @@ import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
@@ -47,7 +47,11 @@ import org.apache.flink.util.OutputTag;
  * the model version; it needs {@code com.microsoft.onnxruntime:onnxruntime} on the class path
  * (an optional dependency of this module). A model that does not load at start fails the job; one
  * that does not load or fit when it arrives is refused to {@link #REJECTED_RULES} and counted in
- * {@value #REJECTED_MODEL_RULES_METRIC}, and the rule's previous version keeps scoring. See
+ * {@value #REJECTED_MODEL_RULES_METRIC}, and the rule's previous version keeps scoring. Each
+ * subtask scores the transactions of all its users together, up to {@link Builder#setModelBatchSize
+ * modelBatchSize} (default {@value #DEFAULT_MODEL_BATCH_SIZE}) per ONNX Runtime run, and always
+ * before the watermark that released them goes on, so batching delays no alert in event time. A
+ * transaction a model cannot score goes to {@link #SCORING_FAILURES} with the reason. See
  * docs/fraud-model.md.
  *
  * <p>Transactions must carry event timestamps ({@link #watermarkStrategy()} in the source). One
@@ -82,17 +86,37 @@ public final class FraudDetection {
     /** Detector metric: transactions scored, once per model rule. */
     public static final String MODEL_SCORES_METRIC = "numModelScores";
 
+    /** Detector metric: ONNX Runtime runs; {@value #MODEL_SCORES_METRIC} over it is the mean batch size. */
+    public static final String MODEL_RUNS_METRIC = "numModelRuns";
+
+    /** Detector metric: transactions a model rule could not score (they go to {@link #SCORING_FAILURES}). */
+    public static final String SCORING_FAILURES_METRIC = "numModelScoringFailures";
+
+    /**
+     * Transactions scored per ONNX Runtime run at most, by default: a run of 64 costs about as much
+     * as two single ones (docs/benchmarks.md), and a batch never waits past its watermark.
+     */
+    public static final int DEFAULT_MODEL_BATCH_SIZE = 64;
+
     public static final OutputTag<Transaction> LATE_TRANSACTIONS =
             new OutputTag<>("late-transactions", TypeInformation.of(Transaction.class));
 
     public static final OutputTag<String> REJECTED_RULES = new OutputTag<>("rejected-fraud-rules", Types.STRING);
 
+    /**
+     * Transactions a model rule could not score (ONNX Runtime failed on them even one at a time),
+     * one message each naming the transaction, user, event time, rule, model version and cause.
+     */
+    public static final OutputTag<String> SCORING_FAILURES = new OutputTag<>("fraud-scoring-failures", Types.STRING);
+
     private final List<FraudRule> rules;
     private final Duration allowedLateness;
+    private final int modelBatchSize;
 
-    private FraudDetection(List<FraudRule> rules, Duration allowedLateness) {
+    private FraudDetection(List<FraudRule> rules, Duration allowedLateness, int modelBatchSize) {
         this.rules = rules;
         this.allowedLateness = allowedLateness;
+        this.modelBatchSize = modelBatchSize;
     }
 
     public static Builder builder() {
@@ -128,6 +152,10 @@ public final class FraudDetection {
         return allowedLateness;
     }
 
+    public int modelBatchSize() {
+        return modelBatchSize;
+    }
+
     /** Runs only the rules given to the builder; they cannot change while the job runs. */
     public SingleOutputStreamOperator<Alert> apply(DataStream<Transaction> transactions) {
         DataStream<FraudRule> noUpdates = transactions
@@ -140,16 +168,21 @@ public final class FraudDetection {
     /** Runs the builder's rules, changed while the job runs by the records of {@code ruleUpdates}. */
     public SingleOutputStreamOperator<Alert> apply(
             DataStream<Transaction> transactions, DataStream<FraudRule> ruleUpdates) {
-        BroadcastStream<FraudRule> rulesBroadcast = ruleUpdates
+        // Broadcast partitioning with the broadcast state the operator keeps under FraudDetectorFunction.RULES,
+        // as broadcast(RULES) + process() would give, but with the operator that batches model scores.
+        DataStream<FraudRule> rulesBroadcast = ruleUpdates
                 .assignTimestampsAndWatermarks(
                         WatermarkStrategy.<FraudRule>forGenerator(ctx -> new RulesDoNotHoldEventTime()))
                 .uid(RULE_UPDATES_UID)
                 .name(RULE_UPDATES_UID)
-                .broadcast(FraudDetectorFunction.RULES);
+                .broadcast();
         return transactions
                 .keyBy(Transaction::getUserId)
                 .connect(rulesBroadcast)
-                .process(new FraudDetectorFunction(rules, allowedLateness), TypeInformation.of(Alert.class))
+                .transform(
+                        DETECTOR_UID,
+                        TypeInformation.of(Alert.class),
+                        new FraudDetectorOperator(new FraudDetectorFunction(rules, allowedLateness, modelBatchSize)))
                 .uid(DETECTOR_UID)
                 .name(DETECTOR_UID);
     }
@@ -159,9 +192,11 @@ public final class FraudDetection {
 
         private final List<FraudRule> rules = new ArrayList<>();
         private Duration allowedLateness;
+        private int modelBatchSize;
 
         Builder() {
             this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
+            this.modelBatchSize = DEFAULT_MODEL_BATCH_SIZE;
         }
 
         /** The rules active from the start; replaces any set before. */
@@ -181,9 +216,22 @@ public final class FraudDetection {
             return this;
         }
 
+        /**
+         * Transactions a model rule scores per ONNX Runtime run at most (default
+         * {@value FraudDetection#DEFAULT_MODEL_BATCH_SIZE}); 1 scores each alone. Batches are cut at every
+         * watermark, so a larger size adds no event-time delay, only memory for the vectors.
+         */
+        public Builder setModelBatchSize(int modelBatchSize) {
+            this.modelBatchSize = modelBatchSize;
+            return this;
+        }
+
         public FraudDetection build() {
             if (allowedLateness == null || allowedLateness.isNegative()) {
                 throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
+            }
+            if (modelBatchSize < 1) {
+                throw new IllegalArgumentException("modelBatchSize must be at least 1, was " + modelBatchSize);
             }
             if (rules.isEmpty()) {
                 throw new IllegalArgumentException("rules must contain at least one rule");
@@ -201,7 +249,7 @@ public final class FraudDetection {
                     throw new IllegalArgumentException("rules: rule id '" + rule.getRuleId() + "' is used twice");
                 }
             }
-            return new FraudDetection(List.copyOf(rules), allowedLateness);
+            return new FraudDetection(List.copyOf(rules), allowedLateness, modelBatchSize);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.internal.RuleProgress;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
@@ -26,7 +27,6 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.OperatorStreamStateHandle;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -270,7 +270,7 @@ class FraudDetectorRestoreTest {
             throws Exception {
         MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness =
                 MeteredKeyedBroadcastHarness.create(
-                        new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
+                        new FraudDetectorOperator(function),
                         Transaction::getUserId,
                         Types.STRING,
                         MAX_PARALLELISM,

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.Test;
 
@@ -288,6 +288,18 @@ class FraudDetectorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("allowedLateness must not be negative, was PT-1S");
         assertThatThrownBy(() -> FraudDetection.builder()
+                        .setRules(FraudRules.articleRule())
+                        .setModelBatchSize(0)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("modelBatchSize must be at least 1, was 0");
+        assertThat(FraudDetection.builder()
+                        .setRules(FraudRules.articleRule())
+                        .build()
+                        .modelBatchSize())
+                .isEqualTo(FraudDetection.DEFAULT_MODEL_BATCH_SIZE)
+                .isEqualTo(64);
+        assertThatThrownBy(() -> FraudDetection.builder()
                         .setRules(FraudRules.articleRule(), FraudRules.articleRule())
                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -338,12 +350,7 @@ class FraudDetectorTest {
         FraudDetectorFunction function = new FraudDetectorFunction(detection.rules(), detection.allowedLateness());
         MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness =
                 MeteredKeyedBroadcastHarness.create(
-                        new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
-                        Transaction::getUserId,
-                        Types.STRING,
-                        1,
-                        1,
-                        0);
+                        new FraudDetectorOperator(function), Transaction::getUserId, Types.STRING, 1, 1, 0);
         harness.open();
         // as in the pipeline: the rules input never holds event time back
         harness.processBroadcastWatermark(Long.MAX_VALUE);

@@ -59,6 +59,33 @@ class FraudModelTest {
     }
 
     @Test
+    void batchesOfAnySizeScoreAsSingleVectorsDoAlsoForAModelThatTakesOneRowAtATime() throws Exception {
+        float[] weights = {1, 2, 0, 0, 0, 0, -1};
+        float[][] vectors = new float[70][];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = new float[] {i, i % 7, 1, 2, 3, 4, i % 5};
+        }
+        try (FraudModel batched = FraudModel.load(bytes("b", OnnxModels.linear(weights, 0.5f)));
+                FraudModel oneRow = FraudModel.load(bytes("o", OnnxModels.linearForOneRowAtATime(weights, 0.5f)))) {
+            assertThat(batched.batches()).isTrue();
+            assertThat(oneRow.batches()).isFalse();
+            for (int count : new int[] {64, 3, 70, 1, 5}) { // the reused input buffer grows and shrinks
+                float[] expected = new float[count];
+                for (int i = 0; i < count; i++) {
+                    expected[i] = vectors[i][0] + 2 * vectors[i][1] - vectors[i][6] + 0.5f;
+                    assertThat(batched.score(vectors[i])).isEqualTo(expected[i]);
+                }
+                assertThat(batched.score(vectors, count))
+                        .as("batch of %d", count)
+                        .containsExactly(expected);
+                assertThat(oneRow.score(vectors, count))
+                        .as("one row at a time, %d", count)
+                        .containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
     void aMissingFileFailsNamingThePathAndTheExpectedModel() {
         String path = Path.of("target", "no-such-model.onnx").toString();
         assertThatThrownBy(() -> FraudModel.load(new ModelSpec("v9", path, null, 0.5)))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
+import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.model.FraudModel;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
@@ -21,7 +22,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -298,7 +298,7 @@ class ModelRuleDetectorTest {
         Harness(FraudDetectorFunction function, OperatorSubtaskState restoreFrom, int parallelism, int subtask)
                 throws Exception {
             harness = MeteredKeyedBroadcastHarness.create(
-                    new CoBroadcastWithKeyedOperator<>(function, List.of(FraudDetectorFunction.RULES)),
+                    new FraudDetectorOperator(function),
                     Transaction::getUserId,
                     Types.STRING,
                     MAX_PARALLELISM,

@@ -34,8 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What a model rule costs: ONNX Runtime scoring of one feature vector and of batches (does
- * micro-batching pay?), the feature update, and the fraud job on a MiniCluster with and without
- * the shipped model. Run from the repository root, which holds the shipped model (or pass
+ * micro-batching pay?), the feature update, and the fraud job on a MiniCluster without the model,
+ * with it scored one transaction per run, and with it scored in the detector's batches (the
+ * default). Run from the repository root, which holds the shipped model (or pass
  * {@code -Dfraud.model=<file.onnx>}); docs/benchmarks.md has the command and the figures.
  */
 public class FraudScoringBenchmark {
@@ -133,11 +134,13 @@ public class FraudScoringBenchmark {
         /** 100k transactions of 1000 users, 10 per second of event time. */
         static final int TRANSACTIONS = 100_000;
 
-        @Param({"rules", "rules+model"})
+        /** The two article rules; with the model rule scored one transaction per run; with it batched (default). */
+        @Param({"rules", "rules+model/batch1", "rules+model/batch64"})
         public String rules;
 
         List<Transaction> transactions;
         List<FraudRule> ruleSet;
+        int modelBatchSize;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
@@ -151,6 +154,10 @@ public class FraudScoringBenchmark {
                         Math.round(random.nextDouble(1, 2000) * 100) / 100.0,
                         start.plusMillis(100L * i)));
             }
+            int batch = rules.indexOf("/batch");
+            modelBatchSize = batch < 0
+                    ? FraudDetection.DEFAULT_MODEL_BATCH_SIZE
+                    : Integer.parseInt(rules.substring(batch + "/batch".length()));
             ruleSet = rules.equals("rules")
                     ? List.of(FraudRules.articleRule(), FraudRules.articleSlidingRule())
                     : List.of(
@@ -171,6 +178,7 @@ public class FraudScoringBenchmark {
         env.setParallelism(2);
         FraudDetection.builder()
                 .setRules(job.ruleSet)
+                .setModelBatchSize(job.modelBatchSize)
                 .build()
                 .apply(env.fromData(TypeInformation.of(Transaction.class), job.transactions.toArray(new Transaction[0]))
                         .assignTimestampsAndWatermarks(FraudDetection.watermarkStrategy())

@@ -37,6 +37,8 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.Output;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +69,11 @@ import org.slf4j.LoggerFactory;
  * after the user's last transaction) and alert when the score is strictly over the rule's
  * threshold. Each subtask holds one ONNX Runtime session per model rule, loaded in {@code open()}
  * (a model that does not load fails the job there) or when the rule arrives (a model that does not
- * load or fit is refused: the rule's previous version stays). NaN or infinite scores never alert;
- * they are counted in {@value FraudDetection#NON_FINITE_SCORES_METRIC}.
+ * load or fit is refused: the rule's previous version stays). The replay computes the features per
+ * user and hands the vectors to a {@link ModelScoreBatch}, which scores the vectors of many users
+ * in one ONNX Runtime run; {@link FraudDetectorOperator} flushes it before each watermark goes on,
+ * so this function runs only inside that operator. NaN or infinite scores never alert; they are
+ * counted in {@value FraudDetection#NON_FINITE_SCORES_METRIC}.
  *
  * <p>Lateness survives restores: the highest watermark seen is checkpointed, so a transaction late
  * before a failure is still late after the restore, even before the first new watermark arrives.
@@ -89,14 +94,19 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
 
     private final Map<String, FraudRule> initialRules;
     private final long allowedLateness;
+    private final int modelBatchSize;
 
     private transient MapState<Long, List<Transaction>> pending;
     private transient MapState<String, RuleProgress> progress;
     private transient Counter lateTransactions;
     private transient ValueState<UserFeatures> features;
-    private transient Counter nonFiniteScores;
     private transient Counter rejectedModelRules;
-    private transient Counter modelScores;
+    /** Where batched model alerts go: the operator's output, set before {@code open()}. */
+    private transient Output<StreamRecord<Alert>> scoreOutput;
+
+    private transient ModelScoreBatch batch;
+    /** The active model rules with their models, as the replay scores them; null after a rule update. */
+    private transient List<ModelScoreBatch.ModelRule> modelRules;
     /** The loaded model of each model rule, by rule id; one ONNX session each, for this subtask. */
     private transient Map<String, FraudModel> models;
     /** Model rules from restored broadcast state, loaded in {@code open()}. */
@@ -105,7 +115,13 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
     private final CheckpointedWatermark watermark = new CheckpointedWatermark(WATERMARK_STATE_NAME);
 
     public FraudDetectorFunction(List<FraudRule> initialRules, Duration allowedLateness) {
+        this(initialRules, allowedLateness, FraudDetection.DEFAULT_MODEL_BATCH_SIZE);
+    }
+
+    /** As the pipeline runs it: model scores batched up to {@code modelBatchSize} transactions per run. */
+    public FraudDetectorFunction(List<FraudRule> initialRules, Duration allowedLateness, int modelBatchSize) {
         this.allowedLateness = allowedLateness.toMillis();
+        this.modelBatchSize = modelBatchSize;
         this.initialRules = new LinkedHashMap<>();
         for (FraudRule rule : initialRules) {
             this.initialRules.put(rule.getRuleId(), rule);
@@ -138,9 +154,10 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         lateTransactions = getRuntimeContext().getMetricGroup().counter(LateData.LATE_RECORDS_METRIC);
         features = getRuntimeContext()
                 .getState(new ValueStateDescriptor<>("user-features", Types.POJO(UserFeatures.class)));
-        nonFiniteScores = getRuntimeContext().getMetricGroup().counter(FraudDetection.NON_FINITE_SCORES_METRIC);
         rejectedModelRules = getRuntimeContext().getMetricGroup().counter(FraudDetection.REJECTED_MODEL_RULES_METRIC);
-        modelScores = getRuntimeContext().getMetricGroup().counter(FraudDetection.MODEL_SCORES_METRIC);
+        batch = new ModelScoreBatch(
+                modelBatchSize, scoreOutput, getRuntimeContext().getMetricGroup());
+        modelRules = null;
         models = new HashMap<>();
         Map<String, FraudRule> rules = new LinkedHashMap<>(initialRules);
         if (restoredRuleUpdates != null) {
@@ -157,6 +174,22 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
                 }
             }
         }
+    }
+
+    /** Called by {@link FraudDetectorOperator} before {@code open()}: where batched model alerts go. */
+    void emitScoresTo(Output<StreamRecord<Alert>> output) {
+        this.scoreOutput = output;
+    }
+
+    /** Scores every pending model vector and emits its alerts. */
+    void flushScores() {
+        if (batch != null) {
+            batch.flush();
+        }
+    }
+
+    int pendingScores() {
+        return batch == null ? 0 : batch.size();
     }
 
     @Override
@@ -209,6 +242,11 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
 
     @Override
     public void processBroadcastElement(FraudRule rule, Context ctx, Collector<Alert> out) throws Exception {
+        // Pending vectors are scored with the models they were computed under, before any swap. (The
+        // batch is empty here anyway: it only fills while a watermark's timers fire, and the operator
+        // flushes it before that watermark goes on.)
+        batch.flush();
+        modelRules = null;
         Optional<String> problem = FraudRules.problem(rule);
         if (problem.isPresent()) {
             LOG.warn("Ignoring fraud rule update: {}", problem.get());
@@ -270,22 +308,22 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
         String user = ctx.getCurrentKey();
         List<Transaction> due = pending.get(time);
-        boolean scoring = rules.values().stream().anyMatch(FraudRules::isModelRule);
+        if (modelRules == null) {
+            modelRules = modelRules(rules);
+        }
+        boolean scoring = !modelRules.isEmpty();
         UserFeatures userFeatures = features.value();
         if (due != null) {
             pending.remove(time);
             for (Transaction tx : due) {
-                float[] vector = null;
                 if (scoring) {
                     if (userFeatures == null) {
                         userFeatures = new UserFeatures();
                     }
-                    vector = userFeatures.add(time, tx.getAmount());
+                    batch.add(modelRules, user, tx, time, timer, userFeatures.add(time, tx.getAmount()));
                 }
                 for (FraudRule rule : rules.values()) {
-                    if (FraudRules.isModelRule(rule)) {
-                        score(user, rule, tx, time, vector, out);
-                    } else if (tx.getAmount() > rule.getAmountThreshold()) {
+                    if (!FraudRules.isModelRule(rule) && tx.getAmount() > rule.getAmountThreshold()) {
                         count(user, rule, time, ctx, out);
                     }
                 }
@@ -314,27 +352,15 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         features.clear();
     }
 
-    private void score(String user, FraudRule rule, Transaction tx, long time, float[] vector, Collector<Alert> out)
-            throws Exception {
-        FraudModel model = models.get(rule.getRuleId());
-        float score = model.score(vector);
-        modelScores.inc();
-        if (!Float.isFinite(score)) {
-            nonFiniteScores.inc();
-            return;
+    /** The model rules among {@code rules}, in their order, each with the model this subtask loaded for it. */
+    private List<ModelScoreBatch.ModelRule> modelRules(Map<String, FraudRule> rules) {
+        List<ModelScoreBatch.ModelRule> scoring = new ArrayList<>();
+        for (FraudRule rule : rules.values()) {
+            if (FraudRules.isModelRule(rule)) {
+                scoring.add(new ModelScoreBatch.ModelRule(rule, models.get(rule.getRuleId())));
+            }
         }
-        if (score > rule.getModel().getScoreThreshold()) {
-            out.collect(Alert.newBuilder()
-                    .setUserId(user)
-                    .setAlertType(rule.getAlertType())
-                    .setRuleId(rule.getRuleId())
-                    .setWindowStart(Instant.ofEpochMilli(time + 1 - TransactionFeatures.MINUTE.toMillis()))
-                    .setWindowEnd(Instant.ofEpochMilli(time + 1))
-                    .setTransactionCount((int) vector[1])
-                    .setScore((double) score)
-                    .setModelVersion(model.version())
-                    .build());
-        }
+        return List.copyOf(scoring);
     }
 
     private void count(String user, FraudRule rule, long time, OnTimerContext ctx, Collector<Alert> out)

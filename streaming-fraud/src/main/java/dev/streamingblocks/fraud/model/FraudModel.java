@@ -45,15 +45,22 @@ public final class FraudModel implements AutoCloseable {
     private final OrtSession session;
     private final String inputName;
     private final int scoreColumn;
+    /** Whether the model takes more than one row per run: not if its input has a fixed first dimension of 1. */
+    private final boolean batches;
+
     private FloatBuffer one;
     private OnnxTensor oneTensor;
+    /** The input of batch runs, reused and grown to the largest batch so far. */
+    private FloatBuffer many;
 
-    private FraudModel(String version, String source, OrtSession session, String inputName, int scoreColumn) {
+    private FraudModel(
+            String version, String source, OrtSession session, String inputName, int scoreColumn, boolean batches) {
         this.version = version;
         this.source = source;
         this.session = session;
         this.inputName = inputName;
         this.scoreColumn = scoreColumn;
+        this.batches = batches;
     }
 
     /** Loads and checks the model a rule names. */
@@ -129,7 +136,8 @@ public final class FraudModel implements AutoCloseable {
                         + " columns; expected an ONNX model with " + EXPECTED);
             }
         }
-        return new FraudModel(version, source, session, input.getKey(), column);
+        boolean batches = ((TensorInfo) input.getValue().getInfo()).getShape()[0] != 1;
+        return new FraudModel(version, source, session, input.getKey(), column, batches);
     }
 
     private static boolean isFloatMatrix(NodeInfo node, int columns) {
@@ -174,6 +182,11 @@ public final class FraudModel implements AutoCloseable {
         return version;
     }
 
+    /** Whether {@link #score(float[][], int)} runs the model once per batch rather than once per vector. */
+    public boolean batches() {
+        return batches;
+    }
+
     /** The path or size the model came from, as in messages. */
     public String source() {
         return source;
@@ -197,19 +210,39 @@ public final class FraudModel implements AutoCloseable {
 
     /** The fraud scores of several vectors in one call of the model. */
     public float[] score(float[][] batch) throws OrtException {
-        FloatBuffer input = ByteBuffer.allocateDirect(batch.length * TransactionFeatures.COUNT * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-        for (float[] features : batch) {
-            input.put(checked(features));
+        return score(batch, batch.length);
+    }
+
+    /**
+     * The fraud scores of the first {@code count} vectors, in one run of the model: ONNX Runtime's
+     * cost is mostly per run, so a batch of 64 costs little more than one vector (docs/benchmarks.md).
+     * A model whose input has a fixed batch dimension of 1 is run once per vector instead. The
+     * input buffer is reused across calls.
+     */
+    public float[] score(float[][] batch, int count) throws OrtException {
+        float[] scores = new float[count];
+        if (count == 1 || !batches) {
+            for (int i = 0; i < count; i++) {
+                scores[i] = score(batch[i]);
+            }
+            return scores;
         }
-        input.flip();
+        int floats = count * TransactionFeatures.COUNT;
+        if (many == null || many.capacity() < floats) {
+            many = ByteBuffer.allocateDirect(floats * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        many.clear();
+        for (int i = 0; i < count; i++) {
+            many.put(checked(batch[i]));
+        }
+        many.flip();
         try (OnnxTensor tensor = OnnxTensor.createTensor(
-                        OrtEnvironment.getEnvironment(), input, new long[] {batch.length, TransactionFeatures.COUNT});
+                        OrtEnvironment.getEnvironment(), many, new long[] {count, TransactionFeatures.COUNT});
                 OrtSession.Result result = session.run(Collections.singletonMap(inputName, tensor))) {
             float[][] out = (float[][]) result.get(0).getValue();
-            float[] scores = new float[batch.length];
-            for (int i = 0; i < scores.length; i++) {
+            for (int i = 0; i < count; i++) {
                 scores[i] = out[i][scoreColumn];
             }
             return scores;
