@@ -1,5 +1,6 @@
 package dev.streamingblocks.benchmarks.harness;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public final class ResultTable {
         out.append("|---|---:|---:|---:|---:|---|\n");
         for (Result r : results) {
             out.append("| ")
-                    .append(r.variant())
+                    .append(escape(r.variant()))
                     .append(" | ")
                     .append(r.parallelism())
                     .append(" | ");
@@ -107,6 +108,46 @@ public final class ResultTable {
             }
         }
         return names;
+    }
+
+    /**
+     * Reads back a table written by {@link #markdown()} (e.g. to redraw its chart): variant,
+     * parallelism, records, records/s and status with its note; the time is recomputed from records/s.
+     */
+    public static ResultTable parse(String markdown) {
+        List<Result> results = new ArrayList<>();
+        for (String line : markdown.split("\n")) {
+            if (!line.startsWith("| ") || line.startsWith("| variant |") || line.startsWith("| ratio")) {
+                continue;
+            }
+            String[] cells = line.substring(1, line.length() - 1).split("(?<!\\\\)\\|", -1);
+            if (cells.length < 6) {
+                continue;
+            }
+            String variant = cells[0].trim().replace("\\|", "|");
+            int parallelism;
+            long records;
+            try {
+                parallelism = Integer.parseInt(cells[1].trim());
+                records = Long.parseLong(cells[2].trim().replace(",", ""));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            String result = cells[5].trim();
+            int colon = result.indexOf(": ");
+            String detail = colon < 0 ? "" : result.substring(colon + 2).replace("\\|", "|");
+            if (result.startsWith("OK")) {
+                // from the records/s column, which keeps more digits than the seconds
+                double perSecond = Double.parseDouble(cells[4].trim().replace(",", ""));
+                long nanos = Math.round(records * 1e9 / perSecond);
+                results.add(Result.ok(variant, parallelism, records, Duration.ofNanos(nanos), detail));
+            } else if (result.startsWith("**WRONG**")) {
+                results.add(Result.wrong(variant, parallelism, records, detail));
+            } else {
+                results.add(Result.failed(variant, parallelism, records, detail));
+            }
+        }
+        return new ResultTable(results);
     }
 
     private static String escape(String text) {

@@ -103,7 +103,8 @@ public final class OrderStatsBenchmark {
                 out.resolve("order-stats.png"),
                 "Order stats: " + String.format(Locale.ROOT, "%,d", workload.orders())
                         + " Avro orders, Kafka in → Kafka out",
-                table);
+                table,
+                Set.of(FLOOR));
         String report = Report.write(
                 out.resolve("order-stats.md"),
                 "Order stats throughput",

@@ -38,6 +38,21 @@ class ResultTableTest {
     }
 
     @Test
+    void aWrittenTableReadsBack() {
+        List<Result> results = List.of(
+                Result.ok("lib (a | b)", 1, 1_000_000, Duration.ofMillis(3_200), "250 output records"),
+                Result.wrong("lib (a | b)", 2, 1_000_000, "3 missing | 1 wrong"),
+                Result.failed("sql", 2, 1_000_000, "no output within PT2M"));
+        String markdown = new ResultTable(results).markdown();
+
+        ResultTable read =
+                ResultTable.parse(markdown + "\n| ratio (records/s, same run) | p1 |\n|---|---:|\n| x | 1.00 |\n");
+
+        assertThat(read.results()).isEqualTo(results);
+        assertThat(read.markdown()).isEqualTo(markdown);
+    }
+
+    @Test
     void onlyAnOkResultCarriesATime() {
         assertThat(Result.wrong("lib", 1, 10, "x").elapsed()).isNull();
         assertThat(Result.wrong("lib", 1, 10, "x").recordsPerSecond()).isNaN();
@@ -49,12 +64,14 @@ class ResultTableTest {
     @Test
     void theChartIsAPngWithABandPerVariant(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("charts/order-stats.png");
-        BarChart.write(png, "Order stats", new ResultTable(RESULTS));
+        BarChart.write(png, "Order stats", new ResultTable(RESULTS), java.util.Set.of("sql"));
 
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(960);
         // top 64 + 2 variants x (2 bars x 20 + 14) + bottom 40
         assertThat(image.getHeight()).isEqualTo(64 + 2 * 54 + 40);
+        assertThat(BarChart.shortName("library (TypedKafkaSource → KeyedWindowAggregate)"))
+                .isEqualTo("library");
     }
 
     @Test
