@@ -1,0 +1,124 @@
+package dev.streamingblocks.benchmarks.pipeline;
+
+import dev.streamingblocks.benchmarks.harness.FlinkJob;
+import dev.streamingblocks.benchmarks.harness.LocalFlink;
+import dev.streamingblocks.benchmarks.harness.Running;
+import dev.streamingblocks.core.avro.testing.Order;
+import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
+import dev.streamingblocks.core.window.KeyedWindowAggregate;
+import dev.streamingblocks.core.window.WindowAggregation;
+import dev.streamingblocks.core.window.WindowResult;
+import dev.streamingblocks.core.window.WindowSpec;
+import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
+import dev.streamingblocks.kafka.source.StartingOffsets;
+import dev.streamingblocks.kafka.source.TypedKafkaSource;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * (a) The library's pipeline, written as a user writes it with the public API (the same blocks and
+ * settings as streaming-examples' {@code OrderStatsJob}): {@link TypedKafkaSource} with Avro through
+ * the registry, an event-time watermark strategy and the dead-letter policy, {@link
+ * KeyedWindowAggregate} for count and revenue per product and minute, {@link TypedKafkaSink} in
+ * the upsert layout with a dead-letter topic. Bounded to the input's end offsets, so the job ends
+ * after its last window. The sink writes at-least-once, as the SQL job's {@code upsert-kafka} and
+ * Kafka Streams do by default: no variant pays for transactions.
+ */
+final class LibraryVariant implements Variant {
+
+    static final String NAME = "library (TypedKafkaSource → KeyedWindowAggregate → TypedKafkaSink)";
+    static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    static final String WINDOW_UID = "order-stats-per-product-minute";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Running start(RunContext context, int parallelism, String outputTopic) throws Exception {
+        String id = context.runId() + "-library-p" + parallelism;
+        String ordersDeadLetters = "orders-dlq-" + id;
+        context.stack().createTopic(ordersDeadLetters, 1);
+        context.stack().createTopic(outputTopic + "-dlq", 1);
+
+        StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
+        TypedKafkaSource<Order> source = TypedKafkaSource.<Order>builder()
+                .setName("orders-source")
+                .setBootstrapServers(context.stack().bootstrapServers())
+                .setTopics(context.inputTopic())
+                .setGroupId(id)
+                .setAvroValue(Order.class, context.stack().registryConfig())
+                .setWatermarkStrategy(EventTimeWatermarkStrategy.<Order>builder()
+                        .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
+                        .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+                        .build())
+                .setOnDeserializationError(DeserializationFailurePolicy.DEAD_LETTER)
+                .setDeadLetterTopic(ordersDeadLetters)
+                .setStartingOffsets(StartingOffsets.earliest())
+                .setBoundedToLatest()
+                .build();
+        DataStream<Order> orders = source.attach(env).records();
+
+        DataStream<OrderStatsRow> stats = KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
+                .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                .setAggregation(WindowAggregation.of(
+                        new CountAndRevenue(),
+                        Types.TUPLE(Types.LONG, Types.DOUBLE),
+                        Types.TUPLE(Types.LONG, Types.DOUBLE)))
+                .setUid(WINDOW_UID)
+                .build()
+                .apply(orders.keyBy(Order::getProductId, Types.STRING))
+                .results()
+                .map(LibraryVariant::toRow)
+                .returns(TypeInformation.of(OrderStatsRow.class))
+                .name("to-order-stats");
+
+        TypedKafkaSink.<OrderStatsRow>builder()
+                .setBootstrapServers(context.stack().bootstrapServers())
+                .setTopic(outputTopic)
+                .setUpsertJsonLayout(OrderStatsRow.UPSERT_LAYOUT)
+                .setDeadLetterTopic(outputTopic + "-dlq")
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build()
+                .sinkTo(stats);
+        return new FlinkJob(env.executeAsync("order-stats-library-p" + parallelism));
+    }
+
+    private static OrderStatsRow toRow(WindowResult<String, Tuple2<Long, Double>> r) {
+        return new OrderStatsRow(r.windowStart(), r.windowEnd(), r.key(), r.value().f0, r.value().f1);
+    }
+
+    /** As the example's: count and revenue in one accumulator, O(1) state per key and window. */
+    static final class CountAndRevenue implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Tuple2<Long, Double> createAccumulator() {
+            return Tuple2.of(0L, 0.0);
+        }
+
+        @Override
+        public Tuple2<Long, Double> add(Order order, Tuple2<Long, Double> acc) {
+            return Tuple2.of(acc.f0 + 1, acc.f1 + order.getPrice() * order.getQuantity());
+        }
+
+        @Override
+        public Tuple2<Long, Double> getResult(Tuple2<Long, Double> acc) {
+            return acc;
+        }
+
+        @Override
+        public Tuple2<Long, Double> merge(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
+            return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
+        }
+    }
+}

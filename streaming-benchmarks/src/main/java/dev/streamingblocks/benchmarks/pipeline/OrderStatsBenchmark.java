@@ -1,0 +1,371 @@
+package dev.streamingblocks.benchmarks.pipeline;
+
+import dev.streamingblocks.benchmarks.harness.Args;
+import dev.streamingblocks.benchmarks.harness.BarChart;
+import dev.streamingblocks.benchmarks.harness.BenchmarkStack;
+import dev.streamingblocks.benchmarks.harness.Machine;
+import dev.streamingblocks.benchmarks.harness.Progress;
+import dev.streamingblocks.benchmarks.harness.Report;
+import dev.streamingblocks.benchmarks.harness.Result;
+import dev.streamingblocks.benchmarks.harness.ResultTable;
+import dev.streamingblocks.benchmarks.harness.Running;
+import dev.streamingblocks.benchmarks.harness.TopicTail;
+import dev.streamingblocks.core.avro.KafkaAvroSerializer;
+import dev.streamingblocks.core.avro.testing.Order;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Order stats throughput, Kafka in to Kafka out (issue #10, 1.1): the article's one-minute order
+ * statistics computed by the library's pipeline, the article's Flink SQL, Kafka Streams, a plain
+ * consumer loop (the bound) and an in-memory loop (the floor), from one pre-loaded topic of Avro
+ * orders in one JVM, each checked for exact output and timed from start to its output complete.
+ *
+ * <p>How to run (Java 17 needs Flink's {@code --add-opens} list, the root pom's {@code
+ * flink.jvm.opens}):
+ * <ol>
+ *   <li>{@code mvn -pl streaming-benchmarks -am package -DskipTests}</li>
+ *   <li>{@code java <flink.jvm.opens> -cp streaming-benchmarks/target/benchmarks.jar
+ *       dev.streamingblocks.benchmarks.pipeline.OrderStatsBenchmark --orders 200000} (a smoke run
+ *       of a minute or two; the default is {@value #DEFAULT_ORDERS} orders)</li>
+ * </ol>
+ * Expect progress lines while loading and running, then a Markdown table with records/s per
+ * variant and parallelism and the ratios library / SQL and library / plain consumer; {@code
+ * order-stats.md} and {@code order-stats.png} go to {@code --out} (default {@value #DEFAULT_OUT}).
+ */
+public final class OrderStatsBenchmark {
+
+    public static final long DEFAULT_ORDERS = 5_000_000;
+    public static final String DEFAULT_OUT = "docs/benchmarks";
+    public static final int PARTITIONS = 2;
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(120);
+    /** Orders of the untimed warm-up round, which loads each variant's classes and JIT-compiles its path. */
+    public static final long DEFAULT_WARMUP_ORDERS = 100_000;
+
+    static final String FLOOR = InMemoryVariant.NAME;
+
+    static final Set<String> OPTIONS = new LinkedHashSet<>(List.of(
+            "orders",
+            "products",
+            "orders-per-minute",
+            "parallelism",
+            "variants",
+            "out",
+            "stall-timeout-seconds",
+            "warmup-orders"));
+
+    private OrderStatsBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Args options = Args.parse("order-stats-benchmark", args, OPTIONS);
+        OrderWorkload workload = new OrderWorkload(
+                options.longValue("orders", DEFAULT_ORDERS),
+                options.intValue("products", OrderWorkload.DEFAULT_PRODUCTS),
+                options.intValue("orders-per-minute", OrderWorkload.DEFAULT_ORDERS_PER_MINUTE),
+                OrderWorkload.DEFAULT_SEED,
+                OrderWorkload.DEFAULT_START);
+        List<Integer> parallelisms = Arrays.stream(
+                        options.string("parallelism", "1,2").split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
+        Set<String> only = new LinkedHashSet<>(Arrays.asList(
+                options.string("variants", "library,sql,streams,plain,memory").split(",")));
+        Path out = Path.of(options.string("out", DEFAULT_OUT));
+        Duration stall =
+                Duration.ofSeconds(options.longValue("stall-timeout-seconds", DEFAULT_STALL_TIMEOUT.toSeconds()));
+
+        Instant started = Instant.now();
+        String loadAtStart = Machine.loadAverage();
+        Machine machine = Machine.current();
+        Progress.line("order-stats benchmark: %s; load average %s", machine.describe(), loadAtStart);
+        long warmup = options.longValue("warmup-orders", DEFAULT_WARMUP_ORDERS);
+        ResultTable table = new ResultTable(run(workload, warmup, parallelisms, only, stall));
+        String loadAtEnd = Machine.loadAverage();
+
+        String ratios = table.ratios(ratioDefinitions(), parallelisms);
+        BarChart.write(
+                out.resolve("order-stats.png"),
+                "Order stats: " + String.format(Locale.ROOT, "%,d", workload.orders())
+                        + " Avro orders, Kafka in → Kafka out",
+                table,
+                Set.of(FLOOR));
+        String report = Report.write(
+                out.resolve("order-stats.md"),
+                "Order stats throughput",
+                machine,
+                started,
+                loadAtStart,
+                loadAtEnd,
+                "java <flink.jvm.opens> -cp streaming-benchmarks/target/benchmarks.jar "
+                        + OrderStatsBenchmark.class.getName() + " " + String.join(" ", args),
+                table,
+                ratios,
+                "order-stats.png");
+        System.out.println();
+        System.out.println(report);
+    }
+
+    static List<ResultTable.Ratio> ratioDefinitions() {
+        return List.of(
+                new ResultTable.Ratio("library / Flink SQL", LibraryVariant.NAME, SqlVariant.NAME),
+                new ResultTable.Ratio(
+                        "library / plain consumer (bound)", LibraryVariant.NAME, PlainConsumerVariant.NAME),
+                new ResultTable.Ratio("library / Kafka Streams", LibraryVariant.NAME, StreamsVariant.NAME));
+    }
+
+    /** Starts a stack, loads the workload once, and runs the selected variants at each parallelism. */
+    static List<Result> run(
+            OrderWorkload workload, long warmupOrders, List<Integer> parallelisms, Set<String> only, Duration stall)
+            throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (BenchmarkStack stack = BenchmarkStack.start()) {
+            String runId = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+            String input = "orders-" + runId;
+            List<Variant> variants = new ArrayList<>();
+            if (only.contains("library")) {
+                variants.add(new LibraryVariant());
+            }
+            if (only.contains("sql")) {
+                variants.add(new SqlVariant());
+            }
+            if (only.contains("streams")) {
+                variants.add(new StreamsVariant());
+            }
+            if (only.contains("plain")) {
+                variants.add(new PlainConsumerVariant());
+            }
+            if (warmupOrders > 0) {
+                // Same shape, other seed and topic: the first variant would otherwise pay for loading
+                // Flink's, Kafka Streams' and the clients' classes and for the JIT on its own.
+                OrderWorkload warm = new OrderWorkload(
+                        warmupOrders,
+                        workload.products(),
+                        workload.ordersPerMinute(),
+                        workload.seed() + 1,
+                        workload.start());
+                stack.createTopic(input + "-warmup", PARTITIONS);
+                ExpectedStats warmExpected = load(stack, input + "-warmup", warm);
+                RunContext warmContext = new RunContext(stack, input + "-warmup", PARTITIONS, warm, runId + "-warmup");
+                for (Variant variant : variants) {
+                    Result result = runVariant(warmContext, warmExpected, variant, 1, stall);
+                    Progress.line("warm-up of %s: %s (not counted)", variant.name(), result.status());
+                }
+            }
+            stack.createTopic(input, PARTITIONS);
+            ExpectedStats expected = load(stack, input, workload);
+            RunContext context = new RunContext(stack, input, PARTITIONS, workload, runId);
+            for (int p : parallelisms) {
+                for (Variant variant : variants) {
+                    results.add(runVariant(context, expected, variant, p, stall));
+                }
+            }
+            if (only.contains("memory")) {
+                results.add(runFloor(workload, expected));
+            }
+        }
+        return results;
+    }
+
+    /** Produces the workload into {@code topic} (keyed by product, Avro through the registry). */
+    static ExpectedStats load(BenchmarkStack stack, String topic, OrderWorkload workload) throws Exception {
+        ExpectedStats expected = new ExpectedStats(workload);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        KafkaAvroSerializer values = new KafkaAvroSerializer();
+        values.configure(stack.registryConfig(), false);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong sent = new AtomicLong();
+        long begin = System.nanoTime();
+        Progress.Throttle throttle = new Progress.Throttle(2_000);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+            workload.forEach(order -> {
+                expected.add(order);
+                producer.send(new ProducerRecord<>(topic, order.getProductId(), order), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                long n = sent.incrementAndGet();
+                throttle.maybe(() -> String.format(
+                        Locale.ROOT,
+                        "loading: %,d of %,d orders sent (%,.0f/s)",
+                        n,
+                        workload.orders(),
+                        n / ((System.nanoTime() - begin) / 1e9)));
+            });
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(
+                    "Loading the orders failed: " + failure.get().getMessage(), failure.get());
+        }
+        Progress.line(
+                "loaded %,d orders into '%s' (%d partitions) in %.1f s: %,d (window, product) results expected in %d windows",
+                workload.orders(),
+                topic,
+                PARTITIONS,
+                (System.nanoTime() - begin) / 1e9,
+                expected.nonEmptyCells(),
+                expected.windows());
+        return expected;
+    }
+
+    /** Runs one variant into a fresh output topic and times it to the moment its output is exact. */
+    static Result runVariant(RunContext context, ExpectedStats expected, Variant variant, int p, Duration stall)
+            throws Exception {
+        long records = context.workload().orders();
+        String output = "order-stats-" + context.runId() + "-"
+                + Integer.toHexString(variant.name().hashCode()) + "-p" + p;
+        context.stack().createTopic(output, PARTITIONS);
+        StatsVerifier verifier = new StatsVerifier(expected);
+        Progress.line("%s, parallelism %d: starting", variant.name(), p);
+        try (TopicTail tail = TopicTail.start(context.stack().bootstrapServers(), output, verifier::accept)) {
+            long start = System.nanoTime();
+            Running running = variant.start(context, p, output);
+            Result result;
+            try {
+                result = await(variant.name(), p, records, start, running, tail, verifier, stall);
+            } finally {
+                running.close();
+            }
+            if (result.isOk()) {
+                tail.awaitCaughtUp(Duration.ofSeconds(60));
+                if (!verifier.isComplete()) {
+                    result = Result.wrong(
+                            variant.name(), p, records, "output changed after it was complete: " + verifier.problems());
+                }
+            }
+            Progress.line(
+                    "%s, parallelism %d: %s%s",
+                    variant.name(),
+                    p,
+                    result.status(),
+                    result.isOk()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    " in %.2f s, %,.0f records/s",
+                                    result.elapsed().toNanos() / 1e9,
+                                    result.recordsPerSecond())
+                            : " – " + result.detail());
+            return result;
+        }
+    }
+
+    private static Result await(
+            String name,
+            int p,
+            long records,
+            long start,
+            Running running,
+            TopicTail tail,
+            StatsVerifier verifier,
+            Duration stall)
+            throws InterruptedException {
+        Progress.Throttle throttle = new Progress.Throttle(5_000);
+        long lastSeen = -1;
+        long lastChange = System.nanoTime();
+        while (!verifier.isComplete()) {
+            Throwable failure = running.failure();
+            if (failure != null) {
+                return Result.failed(
+                        name, p, records, failure.getClass().getSimpleName() + ": " + failure.getMessage());
+            }
+            if (tail.failure() != null) {
+                return Result.failed(name, p, records, "its output could not be read: " + tail.failure());
+            }
+            if (verifier.unexpected() > 0) {
+                return Result.wrong(name, p, records, verifier.problems());
+            }
+            if (running.finished()) {
+                try {
+                    tail.awaitCaughtUp(Duration.ofSeconds(60));
+                } catch (IllegalStateException e) {
+                    return Result.failed(name, p, records, e.getMessage());
+                }
+                if (!verifier.isComplete()) {
+                    return Result.wrong(name, p, records, verifier.problems());
+                }
+                break;
+            }
+            long now = System.nanoTime();
+            if (verifier.records() != lastSeen) {
+                lastSeen = verifier.records();
+                lastChange = now;
+            } else if (now - lastChange > stall.toNanos()) {
+                return lastSeen == 0
+                        ? Result.failed(name, p, records, "no output within " + stall)
+                        : Result.wrong(name, p, records, "no more output for " + stall + ": " + verifier.problems());
+            }
+            throttle.maybe(() -> String.format(
+                    Locale.ROOT,
+                    "%s, parallelism %d: %,d of %,d results exact, %,d output records, %.0f s",
+                    name,
+                    p,
+                    verifier.matching(),
+                    verifier.expectedResults(),
+                    verifier.records(),
+                    (System.nanoTime() - start) / 1e9));
+            LockSupport.parkNanos(10_000_000L);
+        }
+        return Result.ok(
+                name,
+                p,
+                records,
+                Duration.ofNanos(verifier.completeAtNanos() - start),
+                String.format(Locale.ROOT, "%,d output records", verifier.records()));
+    }
+
+    /** The in-memory floor: generate and decode first, run once (neither timed), then time the loop, then verify. */
+    static Result runFloor(OrderWorkload workload, ExpectedStats expected) {
+        Progress.line("%s: generating %,d orders into memory", FLOOR, workload.orders());
+        Order[] orders = InMemoryVariant.decodedOrders(workload);
+        // once untimed, so the loop is compiled when timed, as the other variants' paths are by their warm-up
+        InMemoryVariant.run(orders, (windowStart, product, count, revenue) -> {});
+        List<Object[]> emitted = new ArrayList<>(expected.nonEmptyCells());
+        long start = System.nanoTime();
+        long late = InMemoryVariant.run(
+                orders,
+                (windowStart, product, count, revenue) ->
+                        emitted.add(new Object[] {windowStart, product, count, revenue}));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        orders = null;
+        StatsVerifier verifier = new StatsVerifier(expected);
+        for (Object[] row : emitted) {
+            verifier.accept((Long) row[0], (String) row[1], (Long) row[2], (Double) row[3]);
+        }
+        Result result = late == 0 && verifier.isComplete()
+                ? Result.ok(
+                        FLOOR, 1, workload.orders(), elapsed, String.format(Locale.ROOT, "%,d results", emitted.size()))
+                : Result.wrong(FLOOR, 1, workload.orders(), late + " late; " + verifier.problems());
+        Progress.line(
+                "%s: %s%s",
+                FLOOR,
+                result.status(),
+                result.isOk()
+                        ? String.format(
+                                Locale.ROOT,
+                                " in %.2f s, %,.0f records/s",
+                                elapsed.toNanos() / 1e9,
+                                result.recordsPerSecond())
+                        : " – " + result.detail());
+        return result;
+    }
+}
