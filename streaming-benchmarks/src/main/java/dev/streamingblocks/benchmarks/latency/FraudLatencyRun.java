@@ -67,6 +67,7 @@ public final class FraudLatencyRun {
             DeliveryGuarantee guarantee,
             Duration maxOutOfOrderness,
             Duration checkpointInterval,
+            Duration watermarkInterval,
             int burstEvery,
             int users) {
 
@@ -77,7 +78,14 @@ public final class FraudLatencyRun {
         public String describe() {
             return (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once")
                     + ", watermark bound " + bound().toMillis() + " ms"
-                    + (maxOutOfOrderness == null ? " (library default)" : "");
+                    + (maxOutOfOrderness == null ? " (library default)" : "")
+                    + ", watermark every " + watermarkInterval.toMillis() + " ms";
+        }
+
+        /** A chart row's label. */
+        public String label() {
+            return (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " | bound "
+                    + bound().toMillis() + " ms | wm " + watermarkInterval.toMillis() + " ms";
         }
     }
 
@@ -117,6 +125,7 @@ public final class FraudLatencyRun {
 
         StreamExecutionEnvironment env = stack.environment(settings.parallelism());
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        env.getConfig().setAutoWatermarkInterval(settings.watermarkInterval().toMillis());
         WatermarkStrategy<Transaction> watermarks = settings.maxOutOfOrderness() == null
                 ? FraudDetection.watermarkStrategy()
                 : EventTimeWatermarkStrategy.<Transaction>builder()
