@@ -1,5 +1,8 @@
 package dev.streamingblocks.benchmarks.latency;
 
+import dev.streamingblocks.benchmarks.harness.Args;
+import dev.streamingblocks.benchmarks.harness.Machine;
+import dev.streamingblocks.benchmarks.harness.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,20 +57,20 @@ public final class FraudLatencyBenchmark {
     private FraudLatencyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse("FraudLatencyBenchmark", args, OPTIONS);
-        String loadBefore = MachineInfo.loadAverage();
+        Args options = Args.parse("FraudLatencyBenchmark", args, OPTIONS);
+        String loadBefore = Machine.loadAverage();
         long begin = System.currentTimeMillis();
         Report report;
-        try (PipelineStack stack = PipelineStack.start(options.integer("parallelism", 2))) {
+        try (PipelineStack stack = PipelineStack.start(options.intValue("parallelism", 2))) {
             report = run(stack, options);
         }
         System.out.println(report.markdown());
         System.out.printf(
                 Locale.ROOT,
                 "%nMachine: %s; load average %s at the start, %s at the end; %d s in all.%n",
-                MachineInfo.describe(),
+                Machine.current().describe(),
                 loadBefore,
-                MachineInfo.loadAverage(),
+                Machine.loadAverage(),
                 (System.currentTimeMillis() - begin) / 1000);
         System.exit(
                 report.fixedRate().stream().allMatch(FraudLatencyRun.Result::exact)
@@ -76,16 +79,16 @@ public final class FraudLatencyBenchmark {
                         : 1);
     }
 
-    public static Report run(PipelineStack stack, Options options) throws Exception {
-        int rate = options.integer("rate", 2000);
-        Duration warmup = Duration.ofSeconds(options.integer("warmup-s", 10));
-        Duration measure = Duration.ofSeconds(options.integer("measure-s", 20));
-        int parallelism = options.integer("parallelism", 2);
-        Duration checkpoint = Duration.ofMillis(options.integer("checkpoint-ms", 1000));
-        Duration lowBound = Duration.ofMillis(options.integer("low-bound-ms", 0));
-        Duration fastWatermarks = Duration.ofMillis(options.integer("fast-watermark-ms", 20));
-        int burstEvery = options.integer("burst-every", 100);
-        int users = options.integer("users", 10_000);
+    public static Report run(PipelineStack stack, Args options) throws Exception {
+        int rate = options.intValue("rate", 2000);
+        Duration warmup = Duration.ofSeconds(options.intValue("warmup-s", 10));
+        Duration measure = Duration.ofSeconds(options.intValue("measure-s", 20));
+        int parallelism = options.intValue("parallelism", 2);
+        Duration checkpoint = Duration.ofMillis(options.intValue("checkpoint-ms", 1000));
+        Duration lowBound = Duration.ofMillis(options.intValue("low-bound-ms", 0));
+        Duration fastWatermarks = Duration.ofMillis(options.intValue("fast-watermark-ms", 20));
+        int burstEvery = options.intValue("burst-every", 100);
+        int users = options.intValue("users", 10_000);
         Path out = Path.of(options.string("out", "docs/benchmarks"));
 
         List<FraudLatencyRun.Result> fixed = new ArrayList<>();
@@ -114,7 +117,7 @@ public final class FraudLatencyBenchmark {
             }
         }
         List<FraudLatencyRun.Result> steps = new ArrayList<>();
-        for (int stepRate : options.integers("step-rates", "2000,5000,10000,20000,40000")) {
+        for (int stepRate : integers(options.string("step-rates", "5000,10000,20000,40000,80000,160000"))) {
             FraudLatencyRun.Result result = FraudLatencyRun.run(
                     stack,
                     new FraudLatencyRun.Settings(
@@ -137,6 +140,23 @@ public final class FraudLatencyBenchmark {
         String markdown = markdown(fixed, steps, checkpoint);
         charts(out, fixed, steps);
         return new Report(fixed, steps, markdown);
+    }
+
+    /** A comma-separated list of rates; empty for {@code none}. */
+    static List<Integer> integers(String list) {
+        List<Integer> values = new ArrayList<>();
+        if (!list.equals("none")) {
+            for (String part : list.split(",")) {
+                try {
+                    values.add(Integer.parseInt(part.trim().replace("_", "")));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            "option '--step-rates' needs whole numbers separated by commas (or none), but was '" + list
+                                    + "'");
+                }
+            }
+        }
+        return values;
     }
 
     /** The step search's criterion: exact, the rate reached, and p99 under one second. */
@@ -165,7 +185,7 @@ public final class FraudLatencyBenchmark {
                 r.sliding().percentile(99),
                 r.sliding().max(),
                 r.exact() ? "exact (" + r.receivedAlerts() + " alerts)" : "WRONG: " + r.problem(),
-                MachineInfo.mib(r.heap().peakLiveAboveBaseline()));
+                HeapMonitor.mib(r.heap().peakLiveAboveBaseline()));
     }
 
     static String markdown(List<FraudLatencyRun.Result> fixed, List<FraudLatencyRun.Result> steps, Duration ckpt) {
@@ -196,9 +216,9 @@ public final class FraudLatencyBenchmark {
                     r.exact() ? "yes (" + r.receivedAlerts() + ")" : "**NO**: " + r.problem(),
                     target(s).toMillis(),
                     r.exact() && p99 <= target(s).toMillis() ? "yes" : "**no**",
-                    MachineInfo.mib(r.heap().peakAfterGcBytes()),
-                    MachineInfo.mib(r.heap().peakLiveAboveBaseline()),
-                    MachineInfo.mib(r.heap().peakUsedBytes())));
+                    HeapMonitor.mib(r.heap().peakAfterGcBytes()),
+                    HeapMonitor.mib(r.heap().peakLiveAboveBaseline()),
+                    HeapMonitor.mib(r.heap().peakUsedBytes())));
         }
         if (!steps.isEmpty()) {
             md.append("\nStep search (at-least-once, watermark bound ")
@@ -228,8 +248,8 @@ public final class FraudLatencyBenchmark {
                         r.sliding().max(),
                         r.exact() ? "yes (" + r.receivedAlerts() + ")" : "**NO**: " + r.problem(),
                         pass ? "yes" : "**no**",
-                        MachineInfo.mib(r.heap().peakAfterGcBytes()),
-                        MachineInfo.mib(r.heap().peakLiveAboveBaseline())));
+                        HeapMonitor.mib(r.heap().peakAfterGcBytes()),
+                        HeapMonitor.mib(r.heap().peakLiveAboveBaseline())));
             }
             md.append(String.format(
                     Locale.ROOT,

@@ -1,5 +1,6 @@
 package dev.streamingblocks.benchmarks.latency;
 
+import dev.streamingblocks.benchmarks.harness.Progress;
 import dev.streamingblocks.core.time.EventTimeGuard;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
 import dev.streamingblocks.fraud.Alert;
@@ -121,7 +122,7 @@ public final class FraudLatencyRun {
         stack.createTopic(transactions + "-dlq", 1);
         stack.createTopic(alerts, 1);
         stack.createTopic(alerts + "-dlq", 1);
-        Map<String, String> registry = stack.registryConfig();
+        Map<String, Object> registry = stack.registryConfig();
 
         StreamExecutionEnvironment env = stack.environment(settings.parallelism());
         env.enableCheckpointing(settings.checkpointInterval().toMillis());

@@ -103,6 +103,11 @@ public final class HeapMonitor implements NotificationListener, AutoCloseable {
         return new Usage(baseline, peakAfterGc.get(), peakUsed, (int) gcs.get());
     }
 
+    /** Bytes as MiB with one decimal. */
+    public static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / (double) (1L << 20));
+    }
+
     @Override
     public void close() {
         for (NotificationEmitter emitter : emitters) {

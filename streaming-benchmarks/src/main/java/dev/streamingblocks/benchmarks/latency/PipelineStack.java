@@ -1,8 +1,8 @@
 package dev.streamingblocks.benchmarks.latency;
 
-import dev.streamingblocks.core.avro.AvroSerdeConfig;
+import dev.streamingblocks.benchmarks.harness.BenchmarkStack;
+import dev.streamingblocks.benchmarks.harness.Progress;
 import dev.streamingblocks.testkit.kafka.EmbeddedKafkaCluster;
-import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,11 +26,11 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * Everything a whole-pipeline benchmark runs against, in this JVM: the testkit's embedded Kafka
- * broker and schema registry, and one Flink MiniCluster that every job of the run is submitted to
+ * Everything a whole-pipeline benchmark runs against, in this JVM: the harness's
+ * {@link BenchmarkStack} (the testkit's embedded Kafka broker and schema registry), and one Flink
+ * MiniCluster that every job of the run is submitted to
  * (through its REST endpoint, as a client would), so its REST API can be read for checkpoint
  * sizes and record counts, and checkpoints can be triggered at a chosen moment.
  */
@@ -38,22 +38,14 @@ public final class PipelineStack implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final EmbeddedKafkaCluster kafka;
-    private final EmbeddedSchemaRegistry registry;
+    private final BenchmarkStack servers;
     private final MiniCluster flink;
     private final URI rest;
     private final Path checkpoints;
     private final int slots;
 
-    private PipelineStack(
-            EmbeddedKafkaCluster kafka,
-            EmbeddedSchemaRegistry registry,
-            MiniCluster flink,
-            URI rest,
-            Path checkpoints,
-            int slots) {
-        this.kafka = kafka;
-        this.registry = registry;
+    private PipelineStack(BenchmarkStack servers, MiniCluster flink, URI rest, Path checkpoints, int slots) {
+        this.servers = servers;
         this.flink = flink;
         this.rest = rest;
         this.checkpoints = checkpoints;
@@ -63,9 +55,7 @@ public final class PipelineStack implements AutoCloseable {
     /** Starts the broker, the registry and a MiniCluster of one TaskManager with {@code slots} slots. */
     public static PipelineStack start(int slots) throws Exception {
         long begin = System.nanoTime();
-        EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start();
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build();
-        registry.start();
+        BenchmarkStack servers = BenchmarkStack.start();
         Path checkpoints = Files.createTempDirectory("bench-checkpoints");
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
@@ -81,22 +71,22 @@ public final class PipelineStack implements AutoCloseable {
         flink.start();
         URI rest = flink.getRestAddress().get(30, TimeUnit.SECONDS);
         Progress.line(
-                "stack: Kafka %s, schema registry %s, Flink MiniCluster %s with %d slots (started in %d ms)",
-                kafka.bootstrapServers(), registry.url(), rest, slots, (System.nanoTime() - begin) / 1_000_000);
-        return new PipelineStack(kafka, registry, flink, rest, checkpoints, slots);
+                "stack: Flink MiniCluster %s with %d slots (stack started in %d ms)",
+                rest, slots, (System.nanoTime() - begin) / 1_000_000);
+        return new PipelineStack(servers, flink, rest, checkpoints, slots);
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return servers.bootstrapServers();
     }
 
     public EmbeddedKafkaCluster kafka() {
-        return kafka;
+        return servers.kafka();
     }
 
     /** The serdes' registry settings: just the URL. */
-    public Map<String, String> registryConfig() {
-        return Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+    public Map<String, Object> registryConfig() {
+        return servers.registryConfig();
     }
 
     public int slots() {
@@ -105,7 +95,7 @@ public final class PipelineStack implements AutoCloseable {
 
     /** A topic that keeps its records whatever their timestamps (generated data may be old). */
     public void createTopic(String topic, int partitions) {
-        kafka.createTopic(topic, partitions, (short) 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+        servers.createTopic(topic, partitions);
     }
 
     /** A client environment that submits to this stack's MiniCluster. */
@@ -160,9 +150,8 @@ public final class PipelineStack implements AutoCloseable {
             flink.close();
         } finally {
             try {
-                registry.close();
+                servers.close();
             } finally {
-                kafka.close();
                 try (Stream<Path> files = Files.walk(checkpoints)) {
                     files.sorted(Comparator.reverseOrder())
                             .forEach(path -> path.toFile().delete());

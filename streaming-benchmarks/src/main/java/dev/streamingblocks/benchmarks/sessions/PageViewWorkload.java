@@ -1,7 +1,7 @@
 package dev.streamingblocks.benchmarks.sessions;
 
+import dev.streamingblocks.benchmarks.harness.Progress;
 import dev.streamingblocks.benchmarks.latency.PipelineStack;
-import dev.streamingblocks.benchmarks.latency.Progress;
 import dev.streamingblocks.sessions.PageView;
 import dev.streamingblocks.sessions.UserSession;
 import dev.streamingblocks.sessions.json.PageViewJsonSerializationSchema;

@@ -1,11 +1,11 @@
 package dev.streamingblocks.benchmarks.sessions;
 
+import dev.streamingblocks.benchmarks.harness.Args;
+import dev.streamingblocks.benchmarks.harness.Machine;
+import dev.streamingblocks.benchmarks.harness.Progress;
 import dev.streamingblocks.benchmarks.latency.BarChartPng;
 import dev.streamingblocks.benchmarks.latency.HeapMonitor;
-import dev.streamingblocks.benchmarks.latency.MachineInfo;
-import dev.streamingblocks.benchmarks.latency.Options;
 import dev.streamingblocks.benchmarks.latency.PipelineStack;
-import dev.streamingblocks.benchmarks.latency.Progress;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
@@ -65,7 +65,7 @@ import org.apache.flink.util.CloseableIterator;
  */
 public final class SessionsBenchmark {
 
-    static final Set<String> OPTIONS =
+    public static final Set<String> OPTIONS =
             Set.of("users", "views-per-session", "step-s", "gap-min", "parallelism", "repeats", "out");
 
     static final String LIBRARY = "library Sessionizer";
@@ -94,31 +94,31 @@ public final class SessionsBenchmark {
     private SessionsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse("SessionsBenchmark", args, OPTIONS);
-        String loadBefore = MachineInfo.loadAverage();
+        Args options = Args.parse("SessionsBenchmark", args, OPTIONS);
+        String loadBefore = Machine.loadAverage();
         long begin = System.currentTimeMillis();
         Report report;
-        try (PipelineStack stack = PipelineStack.start(options.integer("parallelism", 2))) {
+        try (PipelineStack stack = PipelineStack.start(options.intValue("parallelism", 2))) {
             report = run(stack, options);
         }
         System.out.println(report.markdown());
         System.out.printf(
                 Locale.ROOT,
                 "%nMachine: %s; load average %s at the start, %s at the end; %d s in all.%n",
-                MachineInfo.describe(),
+                Machine.current().describe(),
                 loadBefore,
-                MachineInfo.loadAverage(),
+                Machine.loadAverage(),
                 (System.currentTimeMillis() - begin) / 1000);
         System.exit(report.throughput().stream().allMatch(ThroughputRun::exact) ? 0 : 1);
     }
 
-    public static Report run(PipelineStack stack, Options options) throws Exception {
-        int parallelism = options.integer("parallelism", 2);
-        Duration gap = Duration.ofMinutes(options.integer("gap-min", 30));
+    public static Report run(PipelineStack stack, Args options) throws Exception {
+        int parallelism = options.intValue("parallelism", 2);
+        Duration gap = Duration.ofMinutes(options.intValue("gap-min", 30));
         PageViewWorkload workload = new PageViewWorkload(
-                options.integer("users", 20_000),
-                options.integer("views-per-session", 25),
-                Duration.ofSeconds(options.integer("step-s", 60)),
+                options.intValue("users", 20_000),
+                options.intValue("views-per-session", 25),
+                Duration.ofSeconds(options.intValue("step-s", 60)),
                 gap);
         String id = "sessions-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
         String all = id + "-views";
@@ -131,7 +131,7 @@ public final class SessionsBenchmark {
         Set<UserSession> expected = workload.expectedSessions();
 
         List<ThroughputRun> throughput = new ArrayList<>();
-        for (int round = 0; round < options.integer("repeats", 2); round++) {
+        for (int round = 0; round < options.intValue("repeats", 2); round++) {
             throughput.add(library(stack, parallelism, gap, all, workload, expected));
             throughput.add(sql(stack, parallelism, gap, all, workload, expected));
         }
@@ -317,7 +317,7 @@ public final class SessionsBenchmark {
                     run.openSessions(),
                     bytes,
                     bytes / run.openSessions(),
-                    MachineInfo.mib(live),
+                    HeapMonitor.mib(live),
                     live / run.openSessions());
             return run;
         } finally {
@@ -349,7 +349,7 @@ public final class SessionsBenchmark {
                 run.viewsPerSecond(),
                 run.sessions(),
                 run.exact() ? "exact" : "WRONG: " + run.problem(),
-                MachineInfo.mib(run.heap().peakLiveAboveBaseline()));
+                HeapMonitor.mib(run.heap().peakLiveAboveBaseline()));
     }
 
     private static ThroughputRun best(List<ThroughputRun> runs, String engine) {
@@ -390,9 +390,9 @@ public final class SessionsBenchmark {
                     String.join(", ", all),
                     best.millis(),
                     exact ? "yes (" + best.sessions() + " results)" : "**NO**: " + best.problem(),
-                    MachineInfo.mib(best.heap().peakAfterGcBytes()),
-                    MachineInfo.mib(best.heap().peakLiveAboveBaseline()),
-                    MachineInfo.mib(best.heap().peakUsedBytes())));
+                    HeapMonitor.mib(best.heap().peakAfterGcBytes()),
+                    HeapMonitor.mib(best.heap().peakLiveAboveBaseline()),
+                    HeapMonitor.mib(best.heap().peakUsedBytes())));
         }
         md.append(String.format(
                 Locale.ROOT,
@@ -410,7 +410,7 @@ public final class SessionsBenchmark {
                     s.openSessions(),
                     s.checkpointBytes(),
                     s.checkpointBytes() / s.openSessions(),
-                    MachineInfo.mib(s.liveHeapBytes()),
+                    HeapMonitor.mib(s.liveHeapBytes()),
                     s.liveHeapBytes() / s.openSessions()));
         }
         return md.toString();
