@@ -59,7 +59,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class FraudLatencyRun {
 
-    /** What to run. {@code maxOutOfOrderness} null means the library's {@link FraudDetection#watermarkStrategy()}. */
+    /**
+     * What to run. {@code maxOutOfOrderness} null means the library's {@link FraudDetection#watermarkStrategy()};
+     * {@code bufferTimeout} null means Flink's default (100 ms).
+     */
     public record Settings(
             int rate,
             Duration warmup,
@@ -69,6 +72,7 @@ public final class FraudLatencyRun {
             Duration maxOutOfOrderness,
             Duration checkpointInterval,
             Duration watermarkInterval,
+            Duration bufferTimeout,
             int burstEvery,
             int users) {
 
@@ -80,7 +84,8 @@ public final class FraudLatencyRun {
             return (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once")
                     + ", watermark bound " + bound().toMillis() + " ms"
                     + (maxOutOfOrderness == null ? " (library default)" : "")
-                    + ", watermark every " + watermarkInterval.toMillis() + " ms";
+                    + ", watermark every " + watermarkInterval.toMillis() + " ms"
+                    + (bufferTimeout == null ? "" : ", buffer timeout " + bufferTimeout.toMillis() + " ms");
         }
 
         /** A chart row's label. */
@@ -127,6 +132,9 @@ public final class FraudLatencyRun {
         StreamExecutionEnvironment env = stack.environment(settings.parallelism());
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         env.getConfig().setAutoWatermarkInterval(settings.watermarkInterval().toMillis());
+        if (settings.bufferTimeout() != null) {
+            env.setBufferTimeout(settings.bufferTimeout().toMillis());
+        }
         WatermarkStrategy<Transaction> watermarks = settings.maxOutOfOrderness() == null
                 ? FraudDetection.watermarkStrategy()
                 : EventTimeWatermarkStrategy.<Transaction>builder()

@@ -48,6 +48,7 @@ class WholePipelineBenchmarksITCase {
                 Duration.ZERO,
                 Duration.ofSeconds(1),
                 Duration.ofMillis(20),
+                null,
                 10,
                 50);
 
