@@ -97,7 +97,7 @@ class WholePipelineBenchmarksITCase {
                 .contains("| library Sessionizer |")
                 .contains("| Flink SQL SESSION |")
                 .contains("| yes (80 results) |")
-                .contains("Best runs: library ");
+                .contains("library / SQL throughput (best runs): ");
         assertThat(Files.size(out.resolve("sessions-throughput.png"))).isPositive();
         assertThat(Files.size(out.resolve("sessions-state.png"))).isPositive();
     }
