@@ -17,6 +17,7 @@ import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import dev.streamingblocks.kafka.source.internal.DeadLetterSplitter;
 import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
+import dev.streamingblocks.kafka.source.internal.SourceEnvelopeTypeInfo;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -39,6 +41,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -77,11 +80,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Variants ({@code variant}), each run at parallelism 1 and 2:
  *
  * <ul>
- *   <li>{@code keyed}: {@code apply(orders.keyBy(Order::getProductId, Types.STRING))} (before);
+ *   <li>{@code keyed}: {@code apply(orders.keyBy(Order::getProductId, Types.STRING))}, the source's
+ *       envelope typed as {@code TypedKafkaSource} typed it before (the pipeline before issue #10);
  *   <li>{@code preAggregated}: {@code apply(orders, Order::getProductId, Types.STRING)}: local
- *       pre-aggregation before the shuffle (after);
- *   <li>{@code keyedObjectReuse}, {@code preAggregatedObjectReuse}: the same with the job's object
- *       reuse enabled.
+ *       pre-aggregation before the shuffle;
+ *   <li>{@code +handOver}: the envelope typed with {@link SourceEnvelopeTypeInfo}, as {@code
+ *       TypedKafkaSource.attach} does now: no deep copy between the source and its splitter;
+ *   <li>{@code +objectReuse}: the job's object reuse enabled ({@code pipeline.object-reuse}).
  * </ul>
  *
  * <p>Data: {@value #ORDERS} orders of {@value #PRODUCTS} products; at parallelism p each source
@@ -115,7 +120,14 @@ public class OrderStatsBlocksBenchmark {
     @Param({"1", "2"})
     public int parallelism;
 
-    @Param({"keyed", "preAggregated"})
+    @Param({
+        "keyed",
+        "keyed+handOver",
+        "keyed+handOver+objectReuse",
+        "preAggregated",
+        "preAggregated+handOver",
+        "preAggregated+handOver+objectReuse"
+    })
     public String variant;
 
     EmbeddedSchemaRegistry registry;
@@ -193,10 +205,10 @@ public class OrderStatsBlocksBenchmark {
     public JobExecutionResult orderStats() throws Exception {
         Configuration config = new Configuration();
         config.set(PipelineOptions.GENERIC_TYPES, false);
-        config.set(PipelineOptions.OBJECT_REUSE, variant.endsWith("ObjectReuse"));
+        config.set(PipelineOptions.OBJECT_REUSE, variant.contains("+objectReuse"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
-        attach(env, variant.startsWith("preAggregated"), registryConfig);
+        attach(env, variant.startsWith("preAggregated"), variant.contains("+handOver"), registryConfig);
         JobExecutionResult result =
                 cluster.executeJobBlocking(env.getStreamGraph().getJobGraph());
         check(result);
@@ -222,7 +234,11 @@ public class OrderStatsBlocksBenchmark {
     }
 
     /** The pipeline: the source as TypedKafkaSource builds it, the window block, counting sinks. */
-    static void attach(StreamExecutionEnvironment env, boolean preAggregated, Map<String, Object> registryConfig) {
+    static void attach(
+            StreamExecutionEnvironment env,
+            boolean preAggregated,
+            boolean handOver,
+            Map<String, Object> registryConfig) {
         EventTimeWatermarkStrategy<Order> watermarks = EventTimeWatermarkStrategy.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
                 .setMaxOutOfOrderness(MAX_OUT_OF_ORDERNESS)
@@ -237,13 +253,17 @@ public class OrderStatsBlocksBenchmark {
                 order -> order.getPrice() < 0 ? Optional.of("negative price") : Optional.empty());
         DataGeneratorSource<Either<DeadLetter, Order>> source =
                 new DataGeneratorSource<>(new Decode(deserializer), ORDERS, deserializer.getProducedType());
+        TypeInformation<Order> orderType = new AvroTypeInfo<>(Order.class);
         DataStream<Either<DeadLetter, Order>> envelopes = env.fromSource(
-                        source, new EnvelopeWatermarkStrategy<>(watermarks.withoutGuard()), "orders-source")
+                        source,
+                        new EnvelopeWatermarkStrategy<>(watermarks.withoutGuard()),
+                        "orders-source",
+                        handOver
+                                ? new SourceEnvelopeTypeInfo<>(DeadLetter.TYPE_INFO, orderType)
+                                : deserializer.getProducedType())
                 .uid("orders-source");
         SingleOutputStreamOperator<Order> orders = envelopes
-                .process(
-                        new DeadLetterSplitter<Order>(),
-                        new org.apache.flink.formats.avro.typeutils.AvroTypeInfo<>(Order.class))
+                .process(new DeadLetterSplitter<Order>(), orderType)
                 .uid("orders-source-dead-letter-split")
                 .name("orders-source-dead-letter-split");
         orders.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)

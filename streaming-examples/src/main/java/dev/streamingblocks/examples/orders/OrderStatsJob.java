@@ -240,7 +240,11 @@ public final class OrderStatsJob {
                 .build();
     }
 
-    /** Orders (with timestamps and watermarks assigned) in, one {@link OrderStats} per product and minute out. */
+    /**
+     * Orders (with timestamps and watermarks assigned) in, one {@link OrderStats} per product and minute out.
+     * Pre-aggregated per subtask before the shuffle ({@code KeyedWindowAggregate#apply(DataStream, KeySelector,
+     * TypeInformation)}): the same results, a fraction of the records shuffled (docs/benchmarks.md).
+     */
     public static DataStream<OrderStats> orderStats(DataStream<Order> orders) {
         return KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
                 .setWindow(WindowSpec.tumbling(WINDOW))
@@ -250,7 +254,8 @@ public final class OrderStatsJob {
                         Types.TUPLE(Types.LONG, Types.DOUBLE)))
                 .setUid(WINDOW_UID)
                 .build()
-                .apply(orders.keyBy(Order::getProductId, Types.STRING))
+                // Two-phase: each subtask adds up its orders per product and minute before the shuffle.
+                .apply(orders, Order::getProductId, Types.STRING)
                 .results()
                 .map(OrderStatsJob::toStats)
                 .returns(TypeInformation.of(OrderStats.class))
