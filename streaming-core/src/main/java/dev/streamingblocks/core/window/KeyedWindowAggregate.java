@@ -1,10 +1,20 @@
 package dev.streamingblocks.core.window;
 
+import dev.streamingblocks.core.window.internal.LatePartialCounter;
+import dev.streamingblocks.core.window.internal.LocalWindowPreAggregator;
+import dev.streamingblocks.core.window.internal.PartialKeySelector;
+import dev.streamingblocks.core.window.internal.PartialMergingAggregate;
+import dev.streamingblocks.core.window.internal.PartialWindowAssigner;
 import dev.streamingblocks.core.window.internal.ResultWindowFunction;
+import dev.streamingblocks.core.window.internal.WindowPartial;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -24,6 +34,11 @@ import org.apache.flink.util.OutputTag;
  * perMinute.lateRecords().sinkTo(deadLetterSink);
  * }</pre>
  *
+ * <p>{@link #apply(DataStream, KeySelector, TypeInformation)} does the same in two phases, faster when
+ * a key has many records per window: each subtask first adds its records up per key and window,
+ * before the shuffle, and the window merges those partial aggregates. Results and late records are
+ * exactly those of {@link #apply(KeyedStream)}; the aggregation's {@code merge} must be right.
+ *
  * <p>Required: window, aggregation, uid. A window fires when the watermark passes its end; with an
  * allowed lateness, each late record within it fires the window again with the updated result (an
  * update of the same window start/end). Records later than that go to {@link
@@ -36,6 +51,9 @@ public final class KeyedWindowAggregate<T, R> {
 
     /** Late records are not admitted unless asked for. */
     public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ZERO;
+
+    /** Appended to the uid to form the uid of the pre-aggregation of {@link #apply(DataStream, KeySelector)}. */
+    public static final String PRE_AGGREGATE_UID_SUFFIX = "-pre-aggregate";
 
     private final WindowSpec window;
     private final WindowAggregation<T, ?, R> aggregation;
@@ -58,6 +76,63 @@ public final class KeyedWindowAggregate<T, R> {
     /** Adds the window operator (uid and name as set) and the late-record counter to {@code input}. */
     public <K> WindowedOutput<WindowResult<K, R>, T> apply(KeyedStream<T, K> input) {
         return applyTyped(input, aggregation);
+    }
+
+    /**
+     * As {@link #apply(DataStream, KeySelector, TypeInformation)}, with the key type extracted from
+     * {@code key} as {@code keyBy} does (a lambda's key type can be lost to erasure: then pass it).
+     */
+    public <K> WindowedOutput<WindowResult<K, R>, T> apply(DataStream<T> input, KeySelector<T, K> key) {
+        return apply(input, key, TypeExtractor.getKeySelectorTypes(key, input.getType()));
+    }
+
+    /**
+     * Aggregates in two phases: a pre-aggregation chained to {@code input} (uid {@code uid +}
+     * {@value #PRE_AGGREGATE_UID_SUFFIX}, same parallelism) adds up each subtask's records per key and
+     * window and sends one partial aggregate per key and window (when the watermark passes the
+     * window, before each checkpoint barrier, at the end of input), then the window operator (the
+     * uid) merges them. Same results, same late records and counter as {@link #apply(KeyedStream)}
+     * with {@code input.keyBy(key, keyType)}; much less shuffled and less keyed state touched when a
+     * key has many records per window. Needs a correct {@code merge} in the aggregation (the built-in
+     * ones have it). The pre-aggregation keeps nothing in checkpoints: what it holds is sent before
+     * the barrier.
+     */
+    public <K> WindowedOutput<WindowResult<K, R>, T> apply(
+            DataStream<T> input, KeySelector<T, K> key, TypeInformation<K> keyType) {
+        return applyPreAggregated(input, key, keyType, aggregation);
+    }
+
+    private <K, ACC> WindowedOutput<WindowResult<K, R>, T> applyPreAggregated(
+            DataStream<T> input, KeySelector<T, K> key, TypeInformation<K> keyType, WindowAggregation<T, ACC, R> agg) {
+        TypeInformation<Either<WindowPartial<K, ACC>, T>> envelopeType =
+                WindowPartial.envelopeType(keyType, agg.accumulatorType(), input.getType());
+        SingleOutputStreamOperator<Either<WindowPartial<K, ACC>, T>> partials = input.transform(
+                        name + " pre-aggregate",
+                        envelopeType,
+                        new LocalWindowPreAggregator<>(window, agg.function(), key))
+                .uid(uid + PRE_AGGREGATE_UID_SUFFIX)
+                .setParallelism(input.getParallelism());
+        OutputTag<Either<WindowPartial<K, ACC>, T>> lateTag =
+                new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, envelopeType);
+        TypeInformation<WindowResult<K, R>> resultType = WindowResult.typeInfo(keyType, agg.resultType());
+        SingleOutputStreamOperator<WindowResult<K, R>> results = partials.keyBy(
+                        new PartialKeySelector<T, K, ACC>(key), keyType)
+                .window(new PartialWindowAssigner<T, K, ACC>(window.assigner()))
+                .allowedLateness(allowedLateness)
+                .sideOutputLateData(lateTag)
+                .aggregate(
+                        new PartialMergingAggregate<T, K, ACC, R>(agg.function()),
+                        new ResultWindowFunction<K, R>(),
+                        agg.accumulatorType(),
+                        agg.resultType(),
+                        resultType)
+                .uid(uid)
+                .name(name);
+        DataStream<T> late = results.getSideOutput(lateTag)
+                .process(new LatePartialCounter<T, K, ACC>(), input.getType())
+                .uid(uid + LateData.LATE_UID_SUFFIX)
+                .name(uid + " late records");
+        return new WindowedOutput<>(results, late);
     }
 
     private <K, ACC> WindowedOutput<WindowResult<K, R>, T> applyTyped(

@@ -45,6 +45,13 @@ class WindowBlocksITCase {
                 .setUid("count-per-minute")
                 .build()
                 .apply(transactions.keyBy(Tx::user));
+        // Two-phase, pre-aggregated at the source's parallelism: the same results and late records.
+        WindowedOutput<WindowResult<String, Long>, Tx> twoPhase = KeyedWindowAggregate.<Tx, Long>builder()
+                .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                .setAggregation(WindowAggregation.count())
+                .setUid("count-per-minute-two-phase")
+                .build()
+                .apply(transactions, Tx::user);
         WindowedOutput<ThresholdBreach<String>, Tx> bursts = ThresholdDetector.<Tx>builder()
                 .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
                 .setPredicate(tx -> tx.amount() > 1000.0)
@@ -57,6 +64,9 @@ class WindowBlocksITCase {
                 .map(r -> "count " + r.key() + " " + r.windowStart() + " " + r.windowEnd() + " " + r.value())
                 .union(
                         counts.lateRecords().map(tx -> "late count " + tx.user() + " " + tx.time()),
+                        twoPhase.results()
+                                .map(r -> "two-phase count " + r.key() + " " + r.windowStart() + " " + r.value()),
+                        twoPhase.lateRecords().map(tx -> "late two-phase count " + tx.user() + " " + tx.time()),
                         bursts.results().map(b -> "burst " + b.key() + " " + b.windowStart() + " " + b.matchCount()),
                         bursts.lateRecords().map(tx -> "late burst " + tx.user() + " " + tx.time()));
         List<String> out = new ArrayList<>();
@@ -69,6 +79,11 @@ class WindowBlocksITCase {
                         "count a 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
                         "count b 2026-02-06T12:01:00Z 2026-02-06T12:02:00Z 1",
                         "late count b " + t(30),
+                        "two-phase count a 2026-02-06T12:00:00Z 3",
+                        "two-phase count b 2026-02-06T12:00:00Z 1",
+                        "two-phase count a 2026-02-06T12:01:00Z 1",
+                        "two-phase count b 2026-02-06T12:01:00Z 1",
+                        "late two-phase count b " + t(30),
                         "burst a 2026-02-06T12:00:00Z 3",
                         "late burst b " + t(30));
     }

@@ -92,6 +92,9 @@ final class InjectedFailures {
         private final String id;
         private final int[] recordsBefore;
         private final boolean[] afterCheckpoint;
+        /** The largest failure point. */
+        private final int mostBefore;
+
         private transient AtomicInteger failuresSoFar;
         private transient int subtask;
         private transient int parallelism;
@@ -107,6 +110,7 @@ final class InjectedFailures {
             this.id = id;
             this.recordsBefore = recordsBefore;
             this.afterCheckpoint = afterCheckpoint;
+            this.mostBefore = java.util.Arrays.stream(recordsBefore).max().orElse(0);
         }
 
         @Override
@@ -129,6 +133,13 @@ final class InjectedFailures {
         public T map(T value) {
             seen++;
             int k = failuresSoFar.get();
+            if (k < recordsBefore.length && k == failuresAtOpen && k % parallelism != subtask && seen > mostBefore) {
+                // Hold the other subtasks back once they are past every failure point, so none reads its
+                // bounded input to the end (and finishes for good) before all failures have come: a
+                // faster pipeline (issue #10) once got there with failures still due.
+                LockSupport.parkNanos(THROTTLE_NANOS);
+                return value;
+            }
             if (k >= recordsBefore.length
                     || k != failuresAtOpen
                     || k % parallelism != subtask

@@ -14,6 +14,7 @@ import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
 import dev.streamingblocks.kafka.source.internal.HttpRegistryClientProvider;
 import dev.streamingblocks.kafka.source.internal.ParallelismCheck;
+import dev.streamingblocks.kafka.source.internal.SourceEnvelopeTypeInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -286,8 +287,12 @@ public final class TypedKafkaSource<T> {
             ParallelismCheck.warnIfNeeded(name, subtasks, topics, adminProperties());
         }
 
-        DataStreamSource<Either<DeadLetter, T>> source =
-                env.fromSource(kafkaSource(), envelopeWatermarkStrategy(), name);
+        // The splitter is the envelope's only consumer: handing it over uncopied is safe (see SourceEnvelopeTypeInfo).
+        DataStreamSource<Either<DeadLetter, T>> source = env.fromSource(
+                kafkaSource(),
+                envelopeWatermarkStrategy(),
+                name,
+                new SourceEnvelopeTypeInfo<>(DeadLetter.TYPE_INFO, valueType));
         source.uid(name);
         SingleOutputStreamOperator<T> records = source.process(new DeadLetterSplitter<T>(), valueType)
                 .uid(name + SPLIT_SUFFIX)
