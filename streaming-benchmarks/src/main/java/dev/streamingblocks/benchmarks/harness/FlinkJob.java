@@ -40,10 +40,25 @@ public final class FlinkJob implements Running {
     @Override
     public void close() throws Exception {
         if (!result.isDone()) {
-            client.cancel().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                client.cancel().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // The job may end between the check and the cancel; a local MiniCluster then shuts down
+                // and refuses the cancel. Only a job that is still running makes that an error.
+                awaitEnd();
+                if (!result.isDone()) {
+                    throw e;
+                }
+            }
         }
+        awaitEnd();
+    }
+
+    private void awaitEnd() {
         try {
             result.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             // cancelled or failed: failure() tells which
         }

@@ -84,8 +84,9 @@ public final class OrderStatsBenchmark {
                 .map(String::trim)
                 .map(Integer::parseInt)
                 .toList();
-        Set<String> only = new LinkedHashSet<>(Arrays.asList(
-                options.string("variants", "library,sql,streams,plain,memory").split(",")));
+        Set<String> only = new LinkedHashSet<>(
+                Arrays.asList(options.string("variants", "library,library-1phase,sql,streams,plain,memory")
+                        .split(",")));
         Path out = Path.of(options.string("out", DEFAULT_OUT));
         Duration stall =
                 Duration.ofSeconds(options.longValue("stall-timeout-seconds", DEFAULT_STALL_TIMEOUT.toSeconds()));
@@ -126,7 +127,9 @@ public final class OrderStatsBenchmark {
                 new ResultTable.Ratio("library / Flink SQL", LibraryVariant.NAME, SqlVariant.NAME),
                 new ResultTable.Ratio(
                         "library / plain consumer (bound)", LibraryVariant.NAME, PlainConsumerVariant.NAME),
-                new ResultTable.Ratio("library / Kafka Streams", LibraryVariant.NAME, StreamsVariant.NAME));
+                new ResultTable.Ratio("library / Kafka Streams", LibraryVariant.NAME, StreamsVariant.NAME),
+                new ResultTable.Ratio(
+                        "library / library in one phase", LibraryVariant.NAME, LibraryVariant.ONE_PHASE_NAME));
     }
 
     /** Starts a stack, loads the workload once, and runs the selected variants at each parallelism. */
@@ -140,6 +143,9 @@ public final class OrderStatsBenchmark {
             List<Variant> variants = new ArrayList<>();
             if (only.contains("library")) {
                 variants.add(new LibraryVariant());
+            }
+            if (only.contains("library-1phase")) {
+                variants.add(LibraryVariant.onePhase());
             }
             if (only.contains("sql")) {
                 variants.add(new SqlVariant());
