@@ -40,7 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * flink.jvm.opens}):
  * <ol>
  *   <li>{@code mvn -pl streaming-benchmarks -am package -DskipTests}</li>
- *   <li>{@code java <flink.jvm.opens> -cp streaming-benchmarks/target/benchmarks.jar
+ *   <li>{@code java @streaming-benchmarks/target/flink-opens.args -cp streaming-benchmarks/target/benchmarks.jar
  *       dev.streamingblocks.benchmarks.pipeline.OrderStatsBenchmark --orders 200000} (a smoke run
  *       of a minute or two; the default is {@value #DEFAULT_ORDERS} orders)</li>
  * </ol>
@@ -113,7 +113,7 @@ public final class OrderStatsBenchmark {
                 started,
                 loadAtStart,
                 loadAtEnd,
-                "java <flink.jvm.opens> -cp streaming-benchmarks/target/benchmarks.jar "
+                "java @streaming-benchmarks/target/flink-opens.args -cp streaming-benchmarks/target/benchmarks.jar "
                         + OrderStatsBenchmark.class.getName() + " " + String.join(" ", args),
                 table,
                 ratios,

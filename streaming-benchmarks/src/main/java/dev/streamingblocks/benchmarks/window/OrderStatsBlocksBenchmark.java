@@ -97,7 +97,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <pre>{@code
  * mvn -pl streaming-benchmarks -am package -DskipTests
  * java -jar streaming-benchmarks/target/benchmarks.jar OrderStatsBlocksBenchmark -f 1 -wi 2 -i 5 \
- *     -jvmArgsAppend "-Xmx3g <the root pom's flink.jvm.opens list>"
+ *     -jvmArgsAppend "-Xmx3g $(cat streaming-benchmarks/target/flink-opens.args)"
  * }</pre>
  */
 @BenchmarkMode(Mode.SingleShotTime)

@@ -15,7 +15,7 @@ import java.util.Map;
  * variant and their ratio to {@code keyed}. Each job's output is checked exactly, as in the benchmark.
  *
  * <pre>{@code
- * java -Xmx3g <the root pom's flink.jvm.opens list> -cp streaming-benchmarks/target/benchmarks.jar \
+ * java -Xmx3g @streaming-benchmarks/target/flink-opens.args -cp streaming-benchmarks/target/benchmarks.jar \
  *     dev.streamingblocks.benchmarks.window.OrderStatsBlocksRounds <parallelism> <rounds> [variant...]
  * }</pre>
  */
