@@ -1,45 +1,27 @@
 package dev.streamingblocks.benchmarks.harness;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
 
 /**
- * A horizontal bar chart of records/s as a PNG, drawn with Java2D so the harness needs no charting
- * library: one group of bars per variant, one bar per parallelism, the value written at the end of
- * each bar. A result that is not OK gets no bar but its status ("WRONG", "FAILED"), so a wrong
- * variant can never look fast. A variant far faster than the rest (an in-memory floor) can be
- * drawn off scale, so it does not flatten the bars that are being compared. Runs headless.
+ * The records/s chart of a {@link ResultTable}, drawn by {@link GroupedBarChart}: one group of bars
+ * per variant, one bar per parallelism. A result that is not OK gets no bar but its status
+ * ("WRONG", "FAILED"), so a wrong variant can never look fast. A variant far faster than the rest
+ * (an in-memory floor) can be drawn off scale. Runs headless.
  *
  * <p>{@code java -cp benchmarks.jar dev.streamingblocks.benchmarks.harness.BarChart <results.md> <chart.png>
  * <title> [off-scale variant]...} redraws a chart from a table written by {@link ResultTable#markdown()}.
  */
 public final class BarChart {
-
-    private static final Color[] SERIES = {
-        new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B), new Color(0xB279A2)
-    };
-    private static final int WIDTH = 960;
-    private static final int LABEL_WIDTH = 250;
-    private static final int VALUE_WIDTH = 130;
-    private static final int BAR_HEIGHT = 20;
-    private static final int GROUP_GAP = 14;
-    private static final int TOP = 64;
-    private static final int BOTTOM = 40;
 
     private BarChart() {}
 
@@ -50,109 +32,47 @@ public final class BarChart {
             return;
         }
         ResultTable table = ResultTable.parse(Files.readString(Path.of(args[0])));
-        write(Path.of(args[1]), args[2], table, java.util.Set.of(java.util.Arrays.copyOfRange(args, 3, args.length)));
+        write(Path.of(args[1]), args[2], table, Set.of(Arrays.copyOfRange(args, 3, args.length)));
     }
 
     /** Writes the chart of {@code table}'s results to {@code png} (parent directories created). */
     public static void write(Path png, String title, ResultTable table) {
-        write(png, title, table, java.util.Set.of());
+        write(png, title, table, Set.of());
     }
 
     /**
      * As {@link #write(Path, String, ResultTable)}; the bars of {@code offScale} variants are left out of
      * the scale, drawn to the edge with a break, and labelled "off scale".
      */
-    public static void write(Path png, String title, ResultTable table, java.util.Set<String> offScale) {
-        System.setProperty("java.awt.headless", "true");
+    public static void write(Path png, String title, ResultTable table, Set<String> offScale) {
         List<String> variants = table.variants();
         List<Integer> parallelisms = new ArrayList<>(
                 new TreeSet<>(table.results().stream().map(Result::parallelism).toList()));
-        double max = table.results().stream()
-                .filter(Result::isOk)
-                .filter(r -> !offScale.contains(r.variant()))
-                .mapToDouble(Result::recordsPerSecond)
-                .max()
-                .orElse(1);
-        int groupHeight = parallelisms.size() * BAR_HEIGHT + GROUP_GAP;
-        int height = TOP + variants.size() * groupHeight + BOTTOM;
-        BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-            g.drawString(title, 12, 24);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            int legendX = 12;
-            for (int i = 0; i < parallelisms.size(); i++) {
-                g.setColor(SERIES[i % SERIES.length]);
-                g.fillRect(legendX, 36, 12, 12);
-                g.setColor(Color.BLACK);
-                String label = "parallelism " + parallelisms.get(i);
-                g.drawString(label, legendX + 16, 47);
-                legendX += 16 + g.getFontMetrics().stringWidth(label) + 20;
+        List<String> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Set<Integer> offScaleRows = new HashSet<>();
+        double[][] values = new double[variants.size()][parallelisms.size()];
+        for (int v = 0; v < variants.size(); v++) {
+            String name = variants.get(v);
+            rows.add(shortName(name));
+            if (offScale.contains(name)) {
+                offScaleRows.add(v);
             }
-            int plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-            FontMetrics metrics = g.getFontMetrics();
-            for (int v = 0; v < variants.size(); v++) {
-                int groupTop = TOP + v * groupHeight;
-                g.setColor(Color.BLACK);
-                String name = variants.get(v);
-                int nameY = groupTop + (parallelisms.size() * BAR_HEIGHT) / 2 + metrics.getAscent() / 2;
-                g.drawString(fit(shortName(name), metrics, LABEL_WIDTH - 16), 12, nameY);
-                for (int i = 0; i < parallelisms.size(); i++) {
-                    int y = groupTop + i * BAR_HEIGHT;
-                    Optional<Result> result = table.find(name, parallelisms.get(i));
-                    if (result.isEmpty()) {
-                        continue;
-                    }
-                    Result r = result.get();
-                    int textY = y + BAR_HEIGHT / 2 + metrics.getAscent() / 2 - 1;
-                    if (r.isOk()) {
-                        boolean off = offScale.contains(name) && r.recordsPerSecond() > max;
-                        int w = off ? plotWidth : Math.max(1, (int) Math.round(plotWidth * r.recordsPerSecond() / max));
-                        g.setColor(SERIES[i % SERIES.length]);
-                        g.fillRect(LABEL_WIDTH, y + 2, w, BAR_HEIGHT - 4);
-                        if (off) {
-                            g.setColor(Color.WHITE);
-                            int breakX = LABEL_WIDTH + plotWidth * 3 / 4;
-                            g.fillPolygon(
-                                    new int[] {breakX, breakX + 6, breakX + 12, breakX + 6},
-                                    new int[] {y + BAR_HEIGHT - 2, y + 2, y + 2, y + BAR_HEIGHT - 2},
-                                    4);
-                        }
-                        String value = String.format(Locale.ROOT, "%,.0f /s", r.recordsPerSecond());
-                        if (off) {
-                            // no room after a full-width bar: the value goes inside it
-                            g.setColor(Color.WHITE);
-                            g.drawString(value + " (off scale)", LABEL_WIDTH + 6, textY);
-                        } else {
-                            g.setColor(Color.BLACK);
-                            g.drawString(value, LABEL_WIDTH + w + 6, textY);
-                        }
-                    } else {
-                        g.setColor(new Color(0xC00000));
-                        g.drawString(r.status() + " (p" + r.parallelism() + ")", LABEL_WIDTH + 6, textY);
-                    }
+            String note = null;
+            for (int i = 0; i < parallelisms.size(); i++) {
+                Optional<Result> result = table.find(name, parallelisms.get(i));
+                values[v][i] = result.filter(Result::isOk)
+                        .map(Result::recordsPerSecond)
+                        .orElse(Double.NaN);
+                if (result.isPresent() && !result.get().isOk() && note == null) {
+                    note = result.get().status() + " (p" + parallelisms.get(i) + ")";
                 }
             }
-            g.setColor(Color.GRAY);
-            g.setStroke(new BasicStroke(1));
-            g.drawLine(LABEL_WIDTH, TOP - 4, LABEL_WIDTH, height - BOTTOM + 4);
-            g.drawString("input records per second (higher is better)", LABEL_WIDTH, height - 14);
-        } finally {
-            g.dispose();
+            notes.add(note == null ? "" : note); // a missing result (not run) draws nothing
         }
+        List<String> series = parallelisms.stream().map(p -> "parallelism " + p).toList();
         try {
-            if (png.getParent() != null) {
-                Files.createDirectories(png.getParent());
-            }
-            if (!ImageIO.write(image, "png", png.toFile())) {
-                throw new IOException("no PNG writer in this JDK");
-            }
+            GroupedBarChart.write(png, title, "records/s", rows, series, values, notes, Double.NaN, "", offScaleRows);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the chart " + png + ": " + e.getMessage(), e);
         }
@@ -162,16 +82,5 @@ public final class BarChart {
     static String shortName(String variant) {
         int cut = variant.indexOf(" (");
         return cut > 0 ? variant.substring(0, cut) : variant;
-    }
-
-    private static String fit(String text, FontMetrics metrics, int width) {
-        if (metrics.stringWidth(text) <= width) {
-            return text;
-        }
-        String cut = text;
-        while (cut.length() > 1 && metrics.stringWidth(cut + "…") > width) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut + "…";
     }
 }

@@ -59,4 +59,18 @@ public record Machine(int cores, long memoryBytes, long maxHeapBytes, String jdk
                 jdk,
                 os);
     }
+
+    /**
+     * The closing line of a benchmark command: the machine, the load average at its start ({@code
+     * loadBefore}, from {@link #loadAverage()}) and now, and the seconds since {@code beginMillis}.
+     */
+    public static String footer(String loadBefore, long beginMillis) {
+        return String.format(
+                java.util.Locale.ROOT,
+                "%nMachine: %s; load average %s at the start, %s at the end; %d s in all.%n",
+                current().describe(),
+                loadBefore,
+                loadAverage(),
+                (System.currentTimeMillis() - beginMillis) / 1000);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.streamingblocks.benchmarks.latency;
 
 import dev.streamingblocks.benchmarks.harness.Args;
+import dev.streamingblocks.benchmarks.harness.GroupedBarChart;
 import dev.streamingblocks.benchmarks.harness.Machine;
 import dev.streamingblocks.benchmarks.harness.Progress;
 import java.nio.file.Path;
@@ -70,13 +71,7 @@ public final class FraudLatencyBenchmark {
             report = run(stack, options);
         }
         System.out.println(report.markdown());
-        System.out.printf(
-                Locale.ROOT,
-                "%nMachine: %s; load average %s at the start, %s at the end; %d s in all.%n",
-                Machine.current().describe(),
-                loadBefore,
-                Machine.loadAverage(),
-                (System.currentTimeMillis() - begin) / 1000);
+        System.out.print(Machine.footer(loadBefore, begin));
         System.exit(
                 report.fixedRate().stream().allMatch(FraudLatencyRun.Result::exact)
                                 && report.steps().stream().allMatch(FraudLatencyRun.Result::exact)
@@ -288,7 +283,7 @@ public final class FraudLatencyBenchmark {
                     }
                     : new double[] {Double.NaN, Double.NaN, Double.NaN};
         }
-        BarChartPng.write(
+        GroupedBarChart.write(
                 out.resolve("fraud-latency.png"),
                 String.format(
                         Locale.ROOT,
@@ -316,7 +311,7 @@ public final class FraudLatencyBenchmark {
                     ? new double[] {r.sliding().percentile(50), r.sliding().percentile(99)}
                     : new double[] {Double.NaN, Double.NaN};
         }
-        BarChartPng.write(
+        GroupedBarChart.write(
                 out.resolve("fraud-latency-steps.png"),
                 "Fraud alert latency by input rate (at-least-once, watermark bound "
                         + steps.get(0).settings().bound().toMillis() + " ms, every "

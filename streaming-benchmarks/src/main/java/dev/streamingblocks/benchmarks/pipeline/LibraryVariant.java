@@ -15,7 +15,6 @@ import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -123,30 +122,5 @@ final class LibraryVariant implements Variant {
 
     private static OrderStatsRow toRow(WindowResult<String, Tuple2<Long, Double>> r) {
         return new OrderStatsRow(r.windowStart(), r.windowEnd(), r.key(), r.value().f0, r.value().f1);
-    }
-
-    /** As the example's: count and revenue in one accumulator, O(1) state per key and window. */
-    static final class CountAndRevenue implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Tuple2<Long, Double> createAccumulator() {
-            return Tuple2.of(0L, 0.0);
-        }
-
-        @Override
-        public Tuple2<Long, Double> add(Order order, Tuple2<Long, Double> acc) {
-            return Tuple2.of(acc.f0 + 1, acc.f1 + order.getPrice() * order.getQuantity());
-        }
-
-        @Override
-        public Tuple2<Long, Double> getResult(Tuple2<Long, Double> acc) {
-            return acc;
-        }
-
-        @Override
-        public Tuple2<Long, Double> merge(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
-            return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
-        }
     }
 }

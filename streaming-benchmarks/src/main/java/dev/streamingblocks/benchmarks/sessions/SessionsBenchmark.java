@@ -1,9 +1,9 @@
 package dev.streamingblocks.benchmarks.sessions;
 
 import dev.streamingblocks.benchmarks.harness.Args;
+import dev.streamingblocks.benchmarks.harness.GroupedBarChart;
 import dev.streamingblocks.benchmarks.harness.Machine;
 import dev.streamingblocks.benchmarks.harness.Progress;
-import dev.streamingblocks.benchmarks.latency.BarChartPng;
 import dev.streamingblocks.benchmarks.latency.HeapMonitor;
 import dev.streamingblocks.benchmarks.latency.PipelineStack;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
@@ -103,13 +103,7 @@ public final class SessionsBenchmark {
             report = run(stack, options);
         }
         System.out.println(report.markdown());
-        System.out.printf(
-                Locale.ROOT,
-                "%nMachine: %s; load average %s at the start, %s at the end; %d s in all.%n",
-                Machine.current().describe(),
-                loadBefore,
-                Machine.loadAverage(),
-                (System.currentTimeMillis() - begin) / 1000);
+        System.out.print(Machine.footer(loadBefore, begin));
         System.exit(report.throughput().stream().allMatch(ThroughputRun::exact) ? 0 : 1);
     }
 
@@ -430,7 +424,7 @@ public final class SessionsBenchmark {
             views[i] = new double[] {best.exact() ? best.viewsPerSecond() : Double.NaN};
             notes.add(best.exact() ? null : "WRONG sessions");
         }
-        BarChartPng.write(
+        GroupedBarChart.write(
                 out.resolve("sessions-throughput.png"),
                 "Sessions: page views per second, Kafka in -> sessions out (best run)",
                 "views/s",
@@ -448,7 +442,7 @@ public final class SessionsBenchmark {
             stateRows.add(s.engine());
             bytes[i] = new double[] {(double) s.checkpointBytes() / s.openSessions()};
         }
-        BarChartPng.write(
+        GroupedBarChart.write(
                 out.resolve("sessions-state.png"),
                 "Sessions: checkpoint bytes per open session",
                 "bytes",

@@ -1,5 +1,6 @@
 package dev.streamingblocks.benchmarks.window;
 
+import dev.streamingblocks.benchmarks.pipeline.CountAndRevenue;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
@@ -28,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.DoubleCounter;
 import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -332,31 +332,6 @@ public class OrderStatsBlocksBenchmark {
             last = null;
             deserializer.deserialize(new ConsumerRecord<>(TOPIC, i & 1, i, null, value), slot);
             return last;
-        }
-    }
-
-    /** Count and revenue in one accumulator, as {@code OrderStatsJob}. */
-    static final class CountAndRevenue implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Tuple2<Long, Double> createAccumulator() {
-            return Tuple2.of(0L, 0.0);
-        }
-
-        @Override
-        public Tuple2<Long, Double> add(Order order, Tuple2<Long, Double> acc) {
-            return Tuple2.of(acc.f0 + 1, acc.f1 + order.getPrice() * order.getQuantity());
-        }
-
-        @Override
-        public Tuple2<Long, Double> getResult(Tuple2<Long, Double> acc) {
-            return acc;
-        }
-
-        @Override
-        public Tuple2<Long, Double> merge(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
-            return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
         }
     }
 

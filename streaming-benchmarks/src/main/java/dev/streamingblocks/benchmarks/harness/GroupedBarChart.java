@@ -1,4 +1,4 @@
-package dev.streamingblocks.benchmarks.latency;
+package dev.streamingblocks.benchmarks.harness;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -11,15 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 
 /**
  * A horizontal grouped bar chart as a PNG, drawn with Java2D (no charting dependency): one group
  * per row, one bar per series, each bar labelled with its value. A NaN value draws no bar but the
  * row's note (e.g. "WRONG"), so a wrong result can never look good. An optional vertical line
- * marks a target.
+ * marks a target. Rows far above the rest (an in-memory floor) can be drawn off scale, so they do
+ * not flatten the bars being compared. The one chart of every harness ({@link BarChart} draws a
+ * {@link ResultTable} with it).
  */
-public final class BarChartPng {
+public final class GroupedBarChart {
 
     private static final Color[] SERIES = {
         new Color(0x4C78A8), new Color(0xF58518), new Color(0x54A24B), new Color(0xB279A2), new Color(0x9D755D)
@@ -32,7 +35,7 @@ public final class BarChartPng {
     private static final int TOP = 70;
     private static final int BOTTOM = 30;
 
-    private BarChartPng() {}
+    private GroupedBarChart() {}
 
     /**
      * Writes the chart.
@@ -52,11 +55,31 @@ public final class BarChartPng {
             double target,
             String targetLabel)
             throws IOException {
+        write(png, title, unit, rows, series, values, notes, target, targetLabel, Set.of());
+    }
+
+    /**
+     * As {@link #write(Path, String, String, List, List, double[][], List, double, String)}; the rows
+     * whose indexes are in {@code offScaleRows} are left out of the scale, and a bar of theirs above
+     * it is drawn to the edge with a break and labelled "off scale".
+     */
+    public static void write(
+            Path png,
+            String title,
+            String unit,
+            List<String> rows,
+            List<String> series,
+            double[][] values,
+            List<String> notes,
+            double target,
+            String targetLabel,
+            Set<Integer> offScaleRows)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         double max = Double.isNaN(target) ? 0 : target;
-        for (double[] row : values) {
-            for (double v : row) {
-                if (!Double.isNaN(v)) {
+        for (int r = 0; r < values.length; r++) {
+            for (double v : values[r]) {
+                if (!Double.isNaN(v) && !offScaleRows.contains(r)) {
                     max = Math.max(max, v);
                 }
             }
@@ -105,9 +128,21 @@ public final class BarChartPng {
                         g.drawString(note, LABEL_WIDTH + 4, barY + BAR - 5);
                         continue;
                     }
-                    int w = (int) Math.round(v / max * plotWidth);
+                    boolean off = offScaleRows.contains(r) && v > max;
+                    int w = off ? plotWidth : (int) Math.round(v / max * plotWidth);
                     g.setColor(SERIES[s % SERIES.length]);
                     g.fillRect(LABEL_WIDTH, barY + 1, Math.max(1, w), BAR - 2);
+                    if (off) {
+                        int breakX = LABEL_WIDTH + plotWidth * 3 / 4;
+                        g.setColor(Color.WHITE);
+                        g.fillPolygon(
+                                new int[] {breakX, breakX + 6, breakX + 12, breakX + 6},
+                                new int[] {barY + BAR - 1, barY + 1, barY + 1, barY + BAR - 1},
+                                4);
+                        // no room after a full-width bar: the value goes inside it
+                        g.drawString(format(v) + " (off scale)", LABEL_WIDTH + 4, barY + BAR - 5);
+                        continue;
+                    }
                     g.setColor(Color.BLACK);
                     g.drawString(format(v), LABEL_WIDTH + w + 4, barY + BAR - 5);
                 }
