@@ -158,12 +158,13 @@ class FraudRulesTopicITCase {
                     FraudSerdes.transactionSerializer(FraudJob.TRANSACTIONS_TOPIC, registry);
             KAFKA.cluster()
                     .produce(List.of(
+                            // In event-time order: were v1 read after a watermark past t(75), it would be late.
+                            // vic: 2 over $5000 within 5 minutes: only the rule added at run time.
+                            record(values, TransactionGenerator.transaction("v1", "vic", 6000.0, t(5))),
                             // ann: 3 over $1000 across the minute boundary: only the sliding rule sees them together.
                             record(values, TransactionGenerator.transaction("n1", "ann", 1500.0, t(50))),
                             record(values, TransactionGenerator.transaction("n2", "ann", 1500.0, t(70))),
                             record(values, TransactionGenerator.transaction("n3", "ann", 1500.0, t(80))),
-                            // vic: 2 over $5000 within 5 minutes: only the rule added at run time.
-                            record(values, TransactionGenerator.transaction("v1", "vic", 6000.0, t(5))),
                             record(values, TransactionGenerator.transaction("v2", "vic", 6000.0, t(200))),
                             // Moves event time past every window.
                             record(values, TransactionGenerator.transaction("z1", "zoe", 10.0, t(900)))));
