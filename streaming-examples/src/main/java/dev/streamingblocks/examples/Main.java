@@ -367,6 +367,12 @@ public final class Main {
                                 lake.attach(stream);
                             },
                             fraudRules(args.get("--rules", "tumbling,sliding")));
+                    fraud.withSideOutputs(FraudJob.kafkaSideOutputs(
+                            bootstrap,
+                            rulesTopic.equals("none") ? null : rulesTopic,
+                            command,
+                            kafkaProperties,
+                            registry));
                     double threshold = args.get("--model-threshold")
                             .map(Double::parseDouble)
                             .orElse(FraudJob.DEFAULT_MODEL_THRESHOLD);
@@ -830,6 +836,7 @@ public final class Main {
                         FraudJob.ALERTS_DEAD_LETTER_TOPIC,
                         FraudJob.RULES_TOPIC,
                         FraudJob.RULES_DEAD_LETTER_TOPIC,
+                        FraudJob.LATE_TRANSACTIONS_TOPIC,
                         LakeJobs.FRAUD_ALERTS_DEAD_LETTER_TOPIC);
             case "orders-to-lake" ->
                 List.of(

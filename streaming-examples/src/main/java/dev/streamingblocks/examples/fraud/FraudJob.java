@@ -10,13 +10,17 @@ import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterHeaders;
+import dev.streamingblocks.kafka.sink.SinkDeadLetterText;
 import dev.streamingblocks.kafka.sink.TypedKafkaSink;
+import dev.streamingblocks.kafka.source.DeadLetterHeaders;
 import dev.streamingblocks.kafka.source.DeserializationFailurePolicy;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.kafka.source.TypedKafkaSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,7 +31,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.HeaderProvider;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The article's fraud job: transactions from {@value #TRANSACTIONS_TOPIC} through the article's
@@ -62,6 +70,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link #DEFAULT_RULES} (the sliding rule catches bursts across a minute boundary) and takes rule
  * changes at run time from {@value #RULES_TOPIC} ({@link #kafkaRuleUpdates}); the two-argument
  * constructor keeps the article's single tumbling rule with no updates.
+ *
+ * <p>What the detector sets aside reaches Kafka when {@link #withSideOutputs} is given
+ * {@link #kafkaSideOutputs} (as {@code Main fraud} does), exactly once like the alerts: late transactions
+ * to {@value #LATE_TRANSACTIONS_TOPIC} in the wire format of {@value #TRANSACTIONS_TOPIC}, so they can be
+ * replayed; rule updates the detector refused (a model that does not load or fit) to
+ * {@value #RULES_DEAD_LETTER_TOPIC} next to the rule records the source refused; and transactions a model
+ * could not score to {@value #ALERTS_DEAD_LETTER_TOPIC}, since each is an alert decision that could not be
+ * made. The last two are UTF-8 text records saying what was wrong, told apart from the sinks' and the
+ * source's dead letters by the header {@value #DEAD_LETTER_OPERATOR_HEADER}{@code =}{@value
+ * FraudDetection#DETECTOR_UID}.
  */
 public final class FraudJob {
 
@@ -85,6 +103,47 @@ public final class FraudJob {
     public static final String RULES_DEAD_LETTER_TOPIC = "fraud-rules-dlq";
 
     public static final String RULES_SOURCE_NAME = "fraud-rules-source";
+
+    /**
+     * Transactions the detector found late ({@link FraudDetection#LATE_TRANSACTIONS}), keyed by user id, in
+     * the wire format of {@value #TRANSACTIONS_TOPIC}: a consumer can replay them as they are.
+     */
+    public static final String LATE_TRANSACTIONS_TOPIC = "transactions-late";
+
+    /** Sink name (in its transactional-id prefix and uid) of the late transactions. */
+    public static final String LATE_TRANSACTIONS_SINK_NAME = "late-transactions";
+
+    /** Sink name of the rule updates the detector refused ({@link FraudDetection#REJECTED_RULES}). */
+    public static final String REJECTED_RULES_SINK_NAME = "rejected-rules";
+
+    /** Sink name of the transactions a model rule could not score ({@link FraudDetection#SCORING_FAILURES}). */
+    public static final String SCORING_FAILURES_SINK_NAME = "scoring-failures";
+
+    /**
+     * Header on the detector's text dead letters naming the operator that set the record aside
+     * ({@value FraudDetection#DETECTOR_UID}); their other headers are {@link DeadLetterHeaders#ERROR_MESSAGE}
+     * (the text, cut to {@value TypedKafkaSink#MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES} bytes),
+     * {@link SinkDeadLetterHeaders#VALUE_KIND} {@value TypedKafkaSink#DEAD_LETTER_VALUE_DESCRIPTION} and,
+     * for refused rules read from Kafka, {@link DeadLetterHeaders#SOURCE_TOPIC}. There is no exception
+     * class header: the detector reports a reason, not an exception.
+     */
+    public static final String DEAD_LETTER_OPERATOR_HEADER = "dlq.operator";
+
+    /**
+     * Where the detector's side outputs go ({@link #withSideOutputs}): {@link FraudDetection#LATE_TRANSACTIONS},
+     * {@link FraudDetection#REJECTED_RULES} and {@link FraudDetection#SCORING_FAILURES}.
+     */
+    public record SideOutputs(
+            JobSink<Transaction> lateTransactions, JobSink<String> rejectedRules, JobSink<String> scoringFailures) {
+
+        public SideOutputs {
+            if (lateTransactions == null || rejectedRules == null || scoringFailures == null) {
+                throw new IllegalArgumentException("SideOutputs needs all three sinks, so nothing is dropped unseen;"
+                        + " got lateTransactions=" + lateTransactions + ", rejectedRules=" + rejectedRules
+                        + ", scoringFailures=" + scoringFailures);
+            }
+        }
+    }
     /** The article's rule over tumbling minutes and over any 60-second span. */
     public static final List<FraudRule> DEFAULT_RULES =
             List.of(FraudRules.articleRule(), FraudRules.articleSlidingRule());
@@ -93,6 +152,7 @@ public final class FraudJob {
     private final JobSource<FraudRule> ruleUpdates;
     private final JobSink<Alert> alerts;
     private FraudRule modelRule;
+    private SideOutputs sideOutputs;
     private final List<FraudRule> rules;
 
     /** The article's job: its tumbling rule only, no rule changes at run time. */
@@ -122,10 +182,105 @@ public final class FraudJob {
             all.add(modelRule);
         }
         FraudDetection detection = FraudDetection.builder().setRules(all).build();
-        alerts.attach(
-                ruleUpdates == null
-                        ? detection.apply(transactions.attach(env))
-                        : detection.apply(transactions.attach(env), ruleUpdates.attach(env)));
+        SingleOutputStreamOperator<Alert> detected = ruleUpdates == null
+                ? detection.apply(transactions.attach(env))
+                : detection.apply(transactions.attach(env), ruleUpdates.attach(env));
+        alerts.attach(detected);
+        if (sideOutputs != null) {
+            sideOutputs.lateTransactions().attach(detected.getSideOutput(FraudDetection.LATE_TRANSACTIONS));
+            sideOutputs.rejectedRules().attach(detected.getSideOutput(FraudDetection.REJECTED_RULES));
+            sideOutputs.scoringFailures().attach(detected.getSideOutput(FraudDetection.SCORING_FAILURES));
+        }
+    }
+
+    /**
+     * Writes the detector's side outputs to {@code outputs}; without it they are only logged and counted
+     * in the detector's metrics, as suits tests that look at alerts alone.
+     */
+    public FraudJob withSideOutputs(SideOutputs outputs) {
+        this.sideOutputs = outputs;
+        return this;
+    }
+
+    /**
+     * The side outputs as {@code Main fraud} writes them, each exactly once in Kafka transactions
+     * committed with each checkpoint (see the class Javadoc): late transactions to
+     * {@value #LATE_TRANSACTIONS_TOPIC} (in the Confluent wire format with {@code registryConfig}, plain
+     * Avro when it is {@code null}; one the sink cannot write goes to {@value #DEAD_LETTER_TOPIC}), refused
+     * rule updates to {@value #RULES_DEAD_LETTER_TOPIC} with {@code rulesTopic} ({@code null}: none) in
+     * their {@link DeadLetterHeaders#SOURCE_TOPIC} header, and scoring failures to
+     * {@value #ALERTS_DEAD_LETTER_TOPIC}. Records carry the time they were written, not the event time,
+     * so a retention limit does not drop an old transaction at once.
+     */
+    public static SideOutputs kafkaSideOutputs(
+            String bootstrapServers,
+            String rulesTopic,
+            String jobName,
+            Map<String, String> kafkaProperties,
+            Map<String, ?> registryConfig) {
+        TypedKafkaSink<Transaction> late = ClientProperties.applyTo(
+                        TypedKafkaSink.<Transaction>builder(), kafkaProperties)
+                .setBootstrapServers(bootstrapServers)
+                .setTopic(LATE_TRANSACTIONS_TOPIC)
+                .setKeyExtractor(Transaction::getUserId)
+                .setValueSerializationSchema(
+                        registryConfig == null
+                                ? FraudSerdes.transactionSerializer()
+                                : FraudSerdes.transactionSerializer(LATE_TRANSACTIONS_TOPIC, registryConfig))
+                .setDeadLetterTopic(DEAD_LETTER_TOPIC)
+                .setWriteElementTimestamps(false)
+                .setTransactionalIdPrefix(
+                        TypedKafkaSink.suggestTransactionalIdPrefix(jobName, LATE_TRANSACTIONS_SINK_NAME))
+                .build();
+        TypedKafkaSink<String> rejected = textDeadLetters(
+                bootstrapServers,
+                RULES_DEAD_LETTER_TOPIC,
+                rulesTopic,
+                jobName,
+                REJECTED_RULES_SINK_NAME,
+                kafkaProperties);
+        TypedKafkaSink<String> failures = textDeadLetters(
+                bootstrapServers, ALERTS_DEAD_LETTER_TOPIC, null, jobName, SCORING_FAILURES_SINK_NAME, kafkaProperties);
+        return new SideOutputs(late::sinkTo, rejected::sinkTo, failures::sinkTo);
+    }
+
+    /**
+     * Text dead letters, unkeyed, cut to {@value TypedKafkaSink#MAX_DEAD_LETTER_DESCRIPTION_BYTES} bytes of
+     * UTF-8 so none can be too large to write.
+     */
+    private static TypedKafkaSink<String> textDeadLetters(
+            String bootstrapServers,
+            String topic,
+            String sourceTopic,
+            String jobName,
+            String sinkName,
+            Map<String, String> kafkaProperties) {
+        SerializationSchema<String> text =
+                reason -> SinkDeadLetterText.utf8Prefix(reason, TypedKafkaSink.MAX_DEAD_LETTER_DESCRIPTION_BYTES)
+                        .bytes();
+        HeaderProvider<String> headers = reason -> {
+            RecordHeaders all = new RecordHeaders();
+            all.add(DEAD_LETTER_OPERATOR_HEADER, FraudDetection.DETECTOR_UID.getBytes(StandardCharsets.UTF_8));
+            all.add(
+                    DeadLetterHeaders.ERROR_MESSAGE,
+                    SinkDeadLetterText.utf8Prefix(reason, TypedKafkaSink.MAX_DEAD_LETTER_ERROR_MESSAGE_BYTES)
+                            .bytes());
+            all.add(
+                    SinkDeadLetterHeaders.VALUE_KIND,
+                    TypedKafkaSink.DEAD_LETTER_VALUE_DESCRIPTION.getBytes(StandardCharsets.UTF_8));
+            if (sourceTopic != null) {
+                all.add(DeadLetterHeaders.SOURCE_TOPIC, sourceTopic.getBytes(StandardCharsets.UTF_8));
+            }
+            return all;
+        };
+        return ClientProperties.applyTo(TypedKafkaSink.<String>builder(), kafkaProperties)
+                .setBootstrapServers(bootstrapServers)
+                .setTopic(topic)
+                .setValueSerializationSchema(text)
+                .setHeaderProvider(headers)
+                .setWriteElementTimestamps(false)
+                .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName))
+                .build();
     }
 
     /** Runs {@code rule} (from {@link #shippedModelRule} or {@link #modelRule}) next to the job's other rules. */

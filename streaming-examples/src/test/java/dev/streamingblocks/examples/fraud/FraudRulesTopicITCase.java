@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
 import dev.streamingblocks.examples.clients.RuleProducer;
 import dev.streamingblocks.fraud.Alert;
+import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.fraud.rules.WindowKind;
+import dev.streamingblocks.kafka.source.DeadLetterHeaders;
 import dev.streamingblocks.kafka.source.StartingOffsets;
 import dev.streamingblocks.testkit.kafka.KafkaClusterExtension;
 import dev.streamingblocks.testkit.registry.SchemaRegistryExtension;
@@ -35,7 +37,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The fraud job as {@code Main fraud} wires it by default: transactions and alerts in the Confluent
  * wire format with the registry, the article's tumbling and sliding rules, and rule changes from the
  * {@value FraudJob#RULES_TOPIC} topic sent with {@code produce --type rules}, where a record that is no
- * rule and a rule that could not run are dead-lettered and the job goes on.
+ * rule and a rule that could not run are dead-lettered and the job goes on; with the detector's side
+ * outputs on Kafka ({@link FraudJob#kafkaSideOutputs}): a model rule the detector refuses reaches
+ * {@value FraudJob#RULES_DEAD_LETTER_TOPIC} with its reason, a late transaction
+ * {@value FraudJob#LATE_TRANSACTIONS_TOPIC} as it was written.
  */
 class FraudRulesTopicITCase {
 
@@ -60,7 +65,8 @@ class FraudRulesTopicITCase {
                 FraudJob.DEAD_LETTER_TOPIC,
                 FraudJob.ALERTS_DEAD_LETTER_TOPIC,
                 FraudJob.RULES_TOPIC,
-                FraudJob.RULES_DEAD_LETTER_TOPIC)) {
+                FraudJob.RULES_DEAD_LETTER_TOPIC,
+                FraudJob.LATE_TRANSACTIONS_TOPIC)) {
             KAFKA.cluster().createTopic(topic, 1, (short) 1, Map.of("retention.ms", "-1"));
         }
         Map<String, String> registry = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
@@ -86,6 +92,8 @@ class FraudRulesTopicITCase {
                                 Map.of(),
                                 registry),
                         FraudJob.DEFAULT_RULES)
+                .withSideOutputs(FraudJob.kafkaSideOutputs(
+                        KAFKA.bootstrapServers(), FraudJob.RULES_TOPIC, "fraud-rules-it", Map.of(), registry))
                 .attach(env);
         JobClient job = env.executeAsync("fraud");
         try {
@@ -111,23 +119,52 @@ class FraudRulesTopicITCase {
                                             .setWindowMillis(60_000L)
                                             .setDeleted(false)
                                             .build()))));
+            // Valid as a record, refused by the detector: its model does not load.
+            KAFKA.cluster()
+                    .produce(List.of(new ProducerRecord<>(
+                            FraudJob.RULES_TOPIC,
+                            "broken".getBytes(StandardCharsets.UTF_8),
+                            FraudSerdes.ruleSerializer(FraudJob.RULES_TOPIC, registry)
+                                    .serialize(FraudRules.model(
+                                            "broken",
+                                            FraudRules.MODEL_SCORE,
+                                            "broken@1",
+                                            new byte[] {1, 2, 3, 4},
+                                            0.5)))));
             List<ConsumerRecord<byte[], byte[]>> rejected =
-                    KAFKA.cluster().consume(FraudJob.RULES_DEAD_LETTER_TOPIC, 2, TIMEOUT);
+                    KAFKA.cluster().consume(FraudJob.RULES_DEAD_LETTER_TOPIC, 3, TIMEOUT);
+            // The source's dead letters (keyed as read) and the detector's (its reason as text) come on separate paths.
             assertThat(rejected)
+                    .filteredOn(r -> r.headers().lastHeader(FraudJob.DEAD_LETTER_OPERATOR_HEADER) == null)
                     .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactly("junk", "zero");
+            String refusal = "rule 'broken': Model of 4 bytes (version 'broken@1') does not load (";
+            assertThat(rejected)
+                    .filteredOn(r -> r.headers().lastHeader(FraudJob.DEAD_LETTER_OPERATOR_HEADER) != null)
+                    .singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.key()).isNull();
+                        assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                                .startsWith(refusal);
+                        assertThat(header(r, FraudJob.DEAD_LETTER_OPERATOR_HEADER))
+                                .isEqualTo(FraudDetection.DETECTOR_UID);
+                        assertThat(header(r, DeadLetterHeaders.ERROR_MESSAGE))
+                                .isEqualTo(new String(r.value(), StandardCharsets.UTF_8));
+                        assertThat(header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(FraudJob.RULES_TOPIC);
+                    });
 
             // The rules topic has been read past the vip rule; now the transactions.
             SerializationSchema<Transaction> values =
                     FraudSerdes.transactionSerializer(FraudJob.TRANSACTIONS_TOPIC, registry);
             KAFKA.cluster()
                     .produce(List.of(
+                            // In event-time order: were v1 read after a watermark past t(75), it would be late.
+                            // vic: 2 over $5000 within 5 minutes: only the rule added at run time.
+                            record(values, TransactionGenerator.transaction("v1", "vic", 6000.0, t(5))),
                             // ann: 3 over $1000 across the minute boundary: only the sliding rule sees them together.
                             record(values, TransactionGenerator.transaction("n1", "ann", 1500.0, t(50))),
                             record(values, TransactionGenerator.transaction("n2", "ann", 1500.0, t(70))),
                             record(values, TransactionGenerator.transaction("n3", "ann", 1500.0, t(80))),
-                            // vic: 2 over $5000 within 5 minutes: only the rule added at run time.
-                            record(values, TransactionGenerator.transaction("v1", "vic", 6000.0, t(5))),
                             record(values, TransactionGenerator.transaction("v2", "vic", 6000.0, t(200))),
                             // Moves event time past every window.
                             record(values, TransactionGenerator.transaction("z1", "zoe", 10.0, t(900)))));
@@ -148,6 +185,17 @@ class FraudRulesTopicITCase {
                                     t(110),
                                     3),
                             alert("vic", "VIP_BURST", "vip", t(5), t(305), 2));
+
+            // Event time is past t(305) now: a transaction at t(60) is late and goes to its topic as it was written.
+            Transaction late = TransactionGenerator.transaction("l1", "lou", 20.0, t(60));
+            KAFKA.cluster().produce(List.of(record(values, late)));
+            ConsumerRecord<byte[], byte[]> lateWritten = KAFKA.cluster()
+                    .consume(FraudJob.LATE_TRANSACTIONS_TOPIC, 1, TIMEOUT)
+                    .get(0);
+            assertThat(new String(lateWritten.key(), StandardCharsets.UTF_8)).isEqualTo("lou");
+            assertThat(lateWritten.value()[0]).as("Confluent magic byte").isZero();
+            assertThat(FraudSerdes.transactionDeserializer(registry).deserialize(lateWritten.value()))
+                    .isEqualTo(late);
         } finally {
             job.cancel().get();
         }
@@ -165,6 +213,10 @@ class FraudRulesTopicITCase {
                 Map.of(),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private static ProducerRecord<byte[], byte[]> record(SerializationSchema<Transaction> values, Transaction tx) {
