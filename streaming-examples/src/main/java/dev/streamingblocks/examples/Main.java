@@ -134,8 +134,8 @@ public final class Main {
               --group-id ID                   Kafka consumer group (default: the command name)
               --format confluent|avro         fraud: Confluent wire format with the registry (default) or plain Avro
               --rules tumbling,sliding        fraud: the article's rules to start with (default both)
-              --rules-topic NAME|none         fraud: rule changes at run time (default fraud-rules; bad records go
-                                              to fraud-rules-dlq)
+              --rules-topic NAME|none         fraud: rule changes at run time (default fraud-rules; bad records and
+                                              refused rules go to fraud-rules-dlq)
               --model FILE.onnx|builtin       fraud: also score every transaction with this ONNX model (builtin:
                                               the shipped one) and alert MODEL_SCORE with score and version
               --model-threshold P             fraud: alert when the model's score is over P (default 0.5)
