@@ -67,9 +67,9 @@ class ResultTableTest {
         BarChart.write(png, "Order stats", new ResultTable(RESULTS), java.util.Set.of("sql"));
 
         BufferedImage image = ImageIO.read(png.toFile());
-        assertThat(image.getWidth()).isEqualTo(960);
-        // top 64 + 2 variants x (2 bars x 20 + 14) + bottom 40
-        assertThat(image.getHeight()).isEqualTo(64 + 2 * 54 + 40);
+        assertThat(image.getWidth()).isEqualTo(1000);
+        // GroupedBarChart: top 70 + 2 variants x (2 parallelisms x 18 + 12) + bottom 30
+        assertThat(image.getHeight()).isEqualTo(70 + 2 * 48 + 30);
         assertThat(BarChart.shortName("library (TypedKafkaSource → KeyedWindowAggregate)"))
                 .isEqualTo("library");
     }
