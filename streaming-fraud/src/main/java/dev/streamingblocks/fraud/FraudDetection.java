@@ -59,8 +59,37 @@ import org.apache.flink.util.OutputTag;
  * late: it reaches no rule, goes to {@link #LATE_TRANSACTIONS} and is counted in the detector's
  * {@code numLateRecords} metric. A positive allowed lateness admits later transactions but delays
  * every alert by as much event time, because the detector evaluates transactions in time order.
+ *
+ * <p>When the detector evaluates is {@link Builder#setEvaluation evaluation}:
+ * {@link Evaluation#AT_WATERMARK} (the default) holds each transaction until the watermark passes
+ * it and replays each user's transactions in event-time order, so transactions of one user may
+ * arrive out of order within the watermark's bound; an alert comes the out-of-orderness bound
+ * (5 s) plus the watermark interval after its last transaction. {@link Evaluation#ON_ARRIVAL}
+ * evaluates each transaction as it arrives: sliding-rule and model alerts leave with the
+ * transaction that raises them (model scores within {@link #ON_ARRIVAL_MAX_SCORE_DELAY} of
+ * processing time, batched), a tumbling window closes with the user's first transaction after
+ * it or when the watermark passes its end. It needs each user's transactions in event-time order
+ * (a Kafka topic keyed by user gives that): a transaction older than one already evaluated for
+ * its user is late. For the same input in per-user order both modes raise the same alerts.
  */
 public final class FraudDetection {
+
+    /** When the detector evaluates a transaction against the rules. */
+    public enum Evaluation {
+        /** When the watermark passes it, every user's transactions in event-time order (the default). */
+        AT_WATERMARK,
+        /** As it arrives; each user's transactions must arrive in event-time order. */
+        ON_ARRIVAL
+    }
+
+    /** Transactions are evaluated when the watermark passes them, unless set otherwise. */
+    public static final Evaluation DEFAULT_EVALUATION = Evaluation.AT_WATERMARK;
+
+    /**
+     * With {@link Evaluation#ON_ARRIVAL}, how long in processing time a scored transaction waits
+     * at most for others to share its ONNX Runtime run.
+     */
+    public static final Duration ON_ARRIVAL_MAX_SCORE_DELAY = Duration.ofMillis(10);
 
     /** The article's bound on out-of-order transactions. */
     public static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
@@ -112,11 +141,13 @@ public final class FraudDetection {
     private final List<FraudRule> rules;
     private final Duration allowedLateness;
     private final int modelBatchSize;
+    private final Evaluation evaluation;
 
-    private FraudDetection(List<FraudRule> rules, Duration allowedLateness, int modelBatchSize) {
+    private FraudDetection(List<FraudRule> rules, Duration allowedLateness, int modelBatchSize, Evaluation evaluation) {
         this.rules = rules;
         this.allowedLateness = allowedLateness;
         this.modelBatchSize = modelBatchSize;
+        this.evaluation = evaluation;
     }
 
     public static Builder builder() {
@@ -156,6 +187,10 @@ public final class FraudDetection {
         return modelBatchSize;
     }
 
+    public Evaluation evaluation() {
+        return evaluation;
+    }
+
     /** Runs only the rules given to the builder; they cannot change while the job runs. */
     public SingleOutputStreamOperator<Alert> apply(DataStream<Transaction> transactions) {
         DataStream<FraudRule> noUpdates = transactions
@@ -182,7 +217,8 @@ public final class FraudDetection {
                 .transform(
                         DETECTOR_UID,
                         TypeInformation.of(Alert.class),
-                        new FraudDetectorOperator(new FraudDetectorFunction(rules, allowedLateness, modelBatchSize)))
+                        new FraudDetectorOperator(
+                                new FraudDetectorFunction(rules, allowedLateness, modelBatchSize, evaluation)))
                 .uid(DETECTOR_UID)
                 .name(DETECTOR_UID);
     }
@@ -193,10 +229,12 @@ public final class FraudDetection {
         private final List<FraudRule> rules = new ArrayList<>();
         private Duration allowedLateness;
         private int modelBatchSize;
+        private Evaluation evaluation;
 
         Builder() {
             this.allowedLateness = DEFAULT_ALLOWED_LATENESS;
             this.modelBatchSize = DEFAULT_MODEL_BATCH_SIZE;
+            this.evaluation = DEFAULT_EVALUATION;
         }
 
         /** The rules active from the start; replaces any set before. */
@@ -226,7 +264,20 @@ public final class FraudDetection {
             return this;
         }
 
+        /**
+         * When transactions are evaluated (default {@link Evaluation#AT_WATERMARK}); see the class
+         * documentation. The detector's state is the same in both modes, so a job may switch at a
+         * savepoint.
+         */
+        public Builder setEvaluation(Evaluation evaluation) {
+            this.evaluation = evaluation;
+            return this;
+        }
+
         public FraudDetection build() {
+            if (evaluation == null) {
+                throw new IllegalArgumentException("evaluation must not be null");
+            }
             if (allowedLateness == null || allowedLateness.isNegative()) {
                 throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
             }
@@ -249,7 +300,7 @@ public final class FraudDetection {
                     throw new IllegalArgumentException("rules: rule id '" + rule.getRuleId() + "' is used twice");
                 }
             }
-            return new FraudDetection(List.copyOf(rules), allowedLateness, modelBatchSize);
+            return new FraudDetection(List.copyOf(rules), allowedLateness, modelBatchSize, evaluation);
         }
     }
 }

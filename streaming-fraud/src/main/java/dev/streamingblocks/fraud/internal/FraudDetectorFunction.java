@@ -35,6 +35,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.Output;
@@ -75,6 +76,15 @@ import org.slf4j.LoggerFactory;
  * so this function runs only inside that operator. NaN or infinite scores never alert; they are
  * counted in {@value FraudDetection#NON_FINITE_SCORES_METRIC}.
  *
+ * <p>With {@link FraudDetection.Evaluation#ON_ARRIVAL} a transaction is evaluated as it arrives
+ * whenever none of its user's is waiting: it first closes what ended before it (tumbling windows,
+ * spans, features an hour old), exactly as the watermark's replay would have, then counts and
+ * scores. Its user's transactions must then arrive in event-time order: one older than a
+ * transaction already evaluated for the user is late (side output and counter), as it can no
+ * longer be placed before it. The watermark still closes the windows of users who go quiet. The
+ * user's evaluated event time is kept in keyed state (both modes check it, so a job can switch
+ * modes at a savepoint) until the watermark passes it.
+ *
  * <p>Lateness survives restores: the highest watermark seen is checkpointed, so a transaction late
  * before a failure is still late after the restore, even before the first new watermark arrives.
  */
@@ -95,8 +105,12 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
     private final Map<String, FraudRule> initialRules;
     private final long allowedLateness;
     private final int modelBatchSize;
+    private final FraudDetection.Evaluation evaluation;
 
     private transient MapState<Long, List<Transaction>> pending;
+    /** The event time up to which the user's transactions were evaluated on arrival; null once the watermark passed it. */
+    private transient ValueState<Long> evaluatedUntil;
+
     private transient MapState<String, RuleProgress> progress;
     private transient Counter lateTransactions;
     private transient ValueState<UserFeatures> features;
@@ -120,8 +134,18 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
 
     /** As the pipeline runs it: model scores batched up to {@code modelBatchSize} transactions per run. */
     public FraudDetectorFunction(List<FraudRule> initialRules, Duration allowedLateness, int modelBatchSize) {
+        this(initialRules, allowedLateness, modelBatchSize, FraudDetection.DEFAULT_EVALUATION);
+    }
+
+    /** As the pipeline runs it, with the given evaluation. */
+    public FraudDetectorFunction(
+            List<FraudRule> initialRules,
+            Duration allowedLateness,
+            int modelBatchSize,
+            FraudDetection.Evaluation evaluation) {
         this.allowedLateness = allowedLateness.toMillis();
         this.modelBatchSize = modelBatchSize;
+        this.evaluation = Objects.requireNonNull(evaluation, "evaluation");
         this.initialRules = new LinkedHashMap<>();
         for (FraudRule rule : initialRules) {
             this.initialRules.put(rule.getRuleId(), rule);
@@ -149,6 +173,7 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         pending = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>(
                         "pending-transactions", Types.LONG, Types.LIST(TypeInformation.of(Transaction.class))));
+        evaluatedUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("evaluated-until", Types.LONG));
         progress = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("rule-progress", Types.STRING, Types.POJO(RuleProgress.class)));
         lateTransactions = getRuntimeContext().getMetricGroup().counter(LateData.LATE_RECORDS_METRIC);
@@ -226,9 +251,15 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
             throw new IllegalStateException("Transaction '" + tx.getTransactionId()
                     + "' has no event timestamp: read transactions with FraudDetection.watermarkStrategy()");
         }
-        if (timestamp + allowedLateness <= watermark.current(ctx.timerService())) {
+        Long until = evaluatedUntil.value();
+        if (timestamp + allowedLateness <= watermark.current(ctx.timerService())
+                || (until != null && timestamp < until)) {
             lateTransactions.inc();
             ctx.output(FraudDetection.LATE_TRANSACTIONS, tx);
+            return;
+        }
+        if (evaluation == FraudDetection.Evaluation.ON_ARRIVAL && pending.isEmpty()) {
+            evaluateOnArrival(tx, timestamp, ctx, out);
             return;
         }
         List<Transaction> due = pending.get(timestamp);
@@ -240,11 +271,29 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         ctx.timerService().registerEventTimeTimer(timestamp + allowedLateness);
     }
 
+    /**
+     * Evaluates a transaction none of its user's waits before: closes what ended before it, as the
+     * timers the watermark would fire up to then would, then replays it alone.
+     */
+    private void evaluateOnArrival(Transaction tx, long time, ReadOnlyContext ctx, Collector<Alert> out)
+            throws Exception {
+        Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
+        String user = ctx.getCurrentKey();
+        expire(user, rules, time - 1, out);
+        UserFeatures userFeatures = features.value();
+        if (userFeatures != null && userFeatures.expiresAt() < time) {
+            // its cleanup timer would have fired before this transaction's replay
+            features.clear();
+        }
+        replay(user, time, time, List.of(tx), rules, ctx.timerService(), out);
+        evaluatedUntil.update(time);
+        // the watermark passing it closes the windows and drops the state should the user go quiet
+        ctx.timerService().registerEventTimeTimer(time + allowedLateness);
+    }
+
     @Override
     public void processBroadcastElement(FraudRule rule, Context ctx, Collector<Alert> out) throws Exception {
-        // Pending vectors are scored with the models they were computed under, before any swap. (The
-        // batch is empty here anyway: it only fills while a watermark's timers fire, and the operator
-        // flushes it before that watermark goes on.)
+        // Pending vectors are scored with the models they were computed under, before any swap.
         batch.flush();
         modelRules = null;
         Optional<String> problem = FraudRules.problem(rule);
@@ -308,47 +357,70 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         Map<String, FraudRule> rules = activeRules(ctx.getBroadcastState(RULES));
         String user = ctx.getCurrentKey();
         List<Transaction> due = pending.get(time);
+        if (due != null) {
+            pending.remove(time);
+        }
+        replay(user, time, timer, due, rules, ctx.timerService(), out);
+        expire(user, rules, time, out);
+        Long until = evaluatedUntil.value();
+        if (until != null && until <= time) {
+            // the watermark is past it now, so lateness against the watermark covers it
+            evaluatedUntil.clear();
+        }
+    }
+
+    /**
+     * Counts and scores the user's transactions at event time {@code time} (none: only keeps the
+     * features' cleanup), emitting at record timestamp {@code timestamp}.
+     */
+    private void replay(
+            String user,
+            long time,
+            long timestamp,
+            List<Transaction> due,
+            Map<String, FraudRule> rules,
+            TimerService timers,
+            Collector<Alert> out)
+            throws Exception {
         if (modelRules == null) {
             modelRules = modelRules(rules);
         }
         boolean scoring = !modelRules.isEmpty();
         UserFeatures userFeatures = features.value();
         if (due != null) {
-            pending.remove(time);
             for (Transaction tx : due) {
                 if (scoring) {
                     if (userFeatures == null) {
                         userFeatures = new UserFeatures();
                     }
-                    batch.add(modelRules, user, tx, time, timer, userFeatures.add(time, tx.getAmount()));
+                    batch.add(modelRules, user, tx, time, timestamp, userFeatures.add(time, tx.getAmount()));
                 }
                 for (FraudRule rule : rules.values()) {
                     if (!FraudRules.isModelRule(rule) && tx.getAmount() > rule.getAmountThreshold()) {
-                        count(user, rule, time, ctx, out);
+                        count(user, rule, time, timers, out);
                     }
                 }
             }
         }
         if (userFeatures != null) {
             if (userFeatures.expiresAt() <= time) {
-                cleanUp(ctx);
+                cleanUp();
             } else {
                 if (userFeatures.cleanupAt <= time) {
                     // One cleanup timer per user at a time; it re-arms until the user has been quiet for the hour.
                     userFeatures.cleanupAt = userFeatures.expiresAt();
-                    ctx.timerService().registerEventTimeTimer(userFeatures.cleanupAt + allowedLateness);
+                    timers.registerEventTimeTimer(userFeatures.cleanupAt + allowedLateness);
                 }
                 features.update(userFeatures);
             }
         }
-        expire(user, rules, time, out);
     }
 
     /**
      * Drops the user's features. Only ever called from the user's cleanup timer, which is the one
      * timer the features own, so there is no other timer to delete.
      */
-    private void cleanUp(OnTimerContext ctx) {
+    private void cleanUp() {
         features.clear();
     }
 
@@ -363,7 +435,7 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
         return List.copyOf(scoring);
     }
 
-    private void count(String user, FraudRule rule, long time, OnTimerContext ctx, Collector<Alert> out)
+    private void count(String user, FraudRule rule, long time, TimerService timers, Collector<Alert> out)
             throws Exception {
         long size = rule.getWindowMillis();
         RuleProgress p = progress.get(rule.getRuleId());
@@ -378,7 +450,7 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
                 p.count = 0;
             }
             p.count++;
-            ctx.timerService().registerEventTimeTimer(p.windowEnd - 1 + allowedLateness);
+            timers.registerEventTimeTimer(p.windowEnd - 1 + allowedLateness);
         } else {
             long[] span = inSpan(p.spanTimestamps, time - size);
             if (span.length < rule.getMinCount()) {
@@ -391,7 +463,7 @@ public class FraudDetectorFunction extends KeyedBroadcastProcessFunction<String,
                 p.alerted = true;
                 out.collect(alert(user, rule, span[0], span[0] + size, span.length));
             }
-            ctx.timerService().registerEventTimeTimer(time + size - 1 + allowedLateness);
+            timers.registerEventTimeTimer(time + size - 1 + allowedLateness);
         }
         progress.put(rule.getRuleId(), p);
     }

@@ -1,11 +1,13 @@
 package dev.streamingblocks.fraud.internal;
 
 import dev.streamingblocks.fraud.Alert;
+import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import java.util.List;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * The detector's operator: Flink's keyed broadcast operator running {@link FraudDetectorFunction},
@@ -17,11 +19,12 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  * which scores in one ONNX Runtime run whenever it holds the configured batch size. Once all timers
  * of the watermark have fired, {@link #processWatermark} scores the rest and only then forwards the
  * watermark, so an alert is never behind the watermark that produced it. The batch is therefore
- * empty whenever this operator is between two input elements: a checkpoint barrier, a rule update,
- * the end of input and processing time never find a pending score, and the batch needs no state.
- * The flushes before a rule update, at the barrier ({@link #prepareSnapshotPreBarrier}) and at
- * {@link #finish} keep that true should scoring ever happen elsewhere. For the same reason there is
- * no processing-time bound on a batch: nothing waits in it longer than the watermark's replay.
+ * empty after each watermark. With {@link dev.streamingblocks.fraud.FraudDetection.Evaluation#ON_ARRIVAL}
+ * transactions are also scored as they arrive: a batch that is not full then waits at most
+ * {@link FraudDetection#ON_ARRIVAL_MAX_SCORE_DELAY} of processing time, so busy subtasks still
+ * score many users per run. A rule update, the checkpoint barrier ({@link #prepareSnapshotPreBarrier})
+ * and {@link #finish} flush first, so the batch never needs state and each vector is scored by
+ * the model it was computed for.
  *
  * <p>Interruptible timers ({@code execution.checkpointing.unaligned.interruptible-timers.enabled})
  * are not used, as by Flink's own operator: they would let a checkpoint or record in between the
@@ -33,6 +36,11 @@ public final class FraudDetectorOperator extends CoBroadcastWithKeyedOperator<St
 
     private static final long serialVersionUID = 1L;
 
+    private static final long MAX_SCORE_DELAY_MILLIS = FraudDetection.ON_ARRIVAL_MAX_SCORE_DELAY.toMillis();
+
+    /** Whether a processing-time flush of the batch is due; never checkpointed (the barrier flushes). */
+    private transient boolean flushScheduled;
+
     public FraudDetectorOperator(FraudDetectorFunction function) {
         super(function, List.of(FraudDetectorFunction.RULES));
     }
@@ -41,6 +49,19 @@ public final class FraudDetectorOperator extends CoBroadcastWithKeyedOperator<St
     public void open() throws Exception {
         detector().emitScoresTo(output);
         super.open();
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Transaction> element) throws Exception {
+        super.processElement1(element);
+        if (!flushScheduled && detector().pendingScores() > 0) {
+            flushScheduled = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + MAX_SCORE_DELAY_MILLIS, time -> {
+                flushScheduled = false;
+                detector().flushScores();
+            });
+        }
     }
 
     @Override
