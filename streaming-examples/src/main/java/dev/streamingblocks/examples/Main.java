@@ -22,6 +22,7 @@ import dev.streamingblocks.examples.sql.OrderStatsSql;
 import dev.streamingblocks.examples.sql.SessionsSql;
 import dev.streamingblocks.examples.streams.LargeOrdersApp;
 import dev.streamingblocks.fraud.Alert;
+import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
 import dev.streamingblocks.kafka.admin.KafkaTopics;
@@ -111,7 +112,8 @@ public final class Main {
                     "--model-threshold",
                     "--format",
                     "--rules",
-                    "--rules-topic"),
+                    "--rules-topic",
+                    "--evaluation"),
             PORT_OPTIONS,
             ClientProperties.KAFKA_OPTIONS,
             ClientProperties.REGISTRY_OPTIONS);
@@ -139,6 +141,10 @@ public final class Main {
               --model FILE.onnx|builtin       fraud: also score every transaction with this ONNX model (builtin:
                                               the shipped one) and alert MODEL_SCORE with score and version
               --model-threshold P             fraud: alert when the model's score is over P (default 0.5)
+              --evaluation at-watermark|on-arrival
+                                              fraud: evaluate when the watermark passes a transaction (default;
+                                              a user's may arrive out of order) or as it arrives (alerts about
+                                              5 s sooner; a user's transactions must arrive in order)
             %s
             %s
               --web-ui-port PORT              the local MiniCluster's Flink web UI and REST port
@@ -241,7 +247,7 @@ public final class Main {
         if (!command.equals("fraud") && (args.has("--model") || args.has("--model-threshold"))) {
             throw new IllegalArgumentException(command + ": --model and --model-threshold are options of fraud only");
         }
-        for (String fraudOnly : List.of("--format", "--rules", "--rules-topic")) {
+        for (String fraudOnly : List.of("--format", "--rules", "--rules-topic", "--evaluation")) {
             if (args.has(fraudOnly) && !command.equals("fraud")) {
                 throw new IllegalArgumentException(command + ": " + fraudOnly + " is an option of fraud only");
             }
@@ -250,6 +256,7 @@ public final class Main {
             // Checked before anything starts or is written.
             fraudConfluentFormat(args);
             fraudRules(args.get("--rules", "tumbling,sliding"));
+            fraudEvaluation(args.get("--evaluation", "at-watermark"));
         }
         int parallelism = (int) args.getLong("--parallelism", 2, 1);
         Duration checkpointInterval = args.getDuration("--checkpoint-interval", Duration.ofSeconds(10));
@@ -367,6 +374,7 @@ public final class Main {
                                 lake.attach(stream);
                             },
                             fraudRules(args.get("--rules", "tumbling,sliding")));
+                    fraud.withEvaluation(fraudEvaluation(args.get("--evaluation", "at-watermark")));
                     fraud.withSideOutputs(FraudJob.kafkaSideOutputs(
                             bootstrap,
                             rulesTopic.equals("none") ? null : rulesTopic,
@@ -864,6 +872,16 @@ public final class Main {
                     args.command() + ": --format must be confluent or avro, was '" + format + "'");
         }
         return format.equals("confluent");
+    }
+
+    static FraudDetection.Evaluation fraudEvaluation(String name) {
+        return switch (name.trim()) {
+            case "at-watermark" -> FraudDetection.Evaluation.AT_WATERMARK;
+            case "on-arrival" -> FraudDetection.Evaluation.ON_ARRIVAL;
+            default ->
+                throw new IllegalArgumentException(
+                        "fraud: --evaluation takes at-watermark or on-arrival, was '" + name + "'");
+        };
     }
 
     static List<FraudRule> fraudRules(String names) {

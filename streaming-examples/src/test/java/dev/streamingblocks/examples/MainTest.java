@@ -3,6 +3,7 @@ package dev.streamingblocks.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamingblocks.fraud.FraudDetection;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,13 @@ class MainTest {
                 .containsExactly("article-tumbling-1m", "article-sliding-1m");
         assertThatThrownBy(() -> Main.fraudRules("hopping"))
                 .hasMessage("fraud: --rules takes tumbling and/or sliding (comma-separated), was 'hopping'");
+        assertThat(Main.fraudEvaluation("on-arrival")).isEqualTo(FraudDetection.Evaluation.ON_ARRIVAL);
+        assertThat(Main.fraudEvaluation("at-watermark")).isEqualTo(FraudDetection.Evaluation.AT_WATERMARK);
+        assertThatThrownBy(
+                        () -> Main.job("fraud", new String[] {"--evaluation", "eager", "--bootstrap-servers", "b:1"}))
+                .hasMessage("fraud: --evaluation takes at-watermark or on-arrival, was 'eager'");
+        assertThatThrownBy(() -> Main.job("sessions", new String[] {"--evaluation", "on-arrival"}))
+                .hasMessage("sessions: --evaluation is an option of fraud only");
         assertThatThrownBy(() -> Main.job("fraud", new String[] {"--format", "json", "--bootstrap-servers", "b:1"}))
                 .hasMessage("fraud: --format must be confluent or avro, was 'json'");
         assertThatThrownBy(() -> Main.produce(new String[] {"--bootstrap-servers", "b:1", "--type", "transactions"}))

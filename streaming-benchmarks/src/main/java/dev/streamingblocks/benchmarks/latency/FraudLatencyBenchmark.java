@@ -4,6 +4,7 @@ import dev.streamingblocks.benchmarks.harness.Args;
 import dev.streamingblocks.benchmarks.harness.GroupedBarChart;
 import dev.streamingblocks.benchmarks.harness.Machine;
 import dev.streamingblocks.benchmarks.harness.Progress;
+import dev.streamingblocks.fraud.FraudDetection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,13 +18,15 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * {@code read_committed} consumer, for the library's fraud pipeline ({@link FraudLatencyRun}).
  *
  * <p>One command runs, on one embedded stack, at {@code --rate} (2,000/s): at-least-once and
- * exactly-once (checkpoint every {@code --checkpoint-ms}, 1 s by default), each (a) with the
- * library's watermark strategy (5 s out-of-orderness) at Flink's default watermark interval of
- * 200 ms, (b) with a bound of {@code --low-bound-ms} (0 by default: the producer writes each
- * partition in time order) and (c) with that bound and watermarks every {@code --fast-watermark-ms}
- * (20 ms). Then a step search over {@code --step-rates} for the highest rate at which at-least-once
- * in setting (c) keeps p99 under one second; it stops at the first rate that fails (not exact, rate
- * not reached, or p99 of 1 s or more). {@code --buffer-timeout-ms} sets Flink's network buffer
+ * exactly-once (checkpoint every {@code --checkpoint-ms}, 1 s by default), each (a) evaluated on
+ * arrival ({@link FraudDetection.Evaluation#ON_ARRIVAL}) with the library's watermark strategy
+ * (5 s out-of-orderness) at Flink's default watermark interval of 200 ms, then evaluated at the
+ * watermark (the library's default) (b) with the same strategy, (c) with a bound of {@code
+ * --low-bound-ms} (0 by default: the producer writes each partition in time order) and (d) with
+ * that bound and watermarks every {@code --fast-watermark-ms} (20 ms). Then a step search over
+ * {@code --step-rates} for the highest rate at which at-least-once in setting (a) keeps p99 under
+ * one second; it stops at the first rate that fails (not exact, rate not reached, or p99 of 1 s or
+ * more). {@code --buffer-timeout-ms} sets Flink's network buffer
  * timeout for every run (default: Flink's 100 ms). Prints markdown tables with p50/p99/max,
  * exactness and peak heap, progress lines while running, and writes {@code fraud-latency.png} and
  * {@code fraud-latency-steps.png} to {@code --out}.
@@ -56,6 +59,9 @@ public final class FraudLatencyBenchmark {
 
     /** Flink's {@code pipeline.auto-watermark-interval} default. */
     static final Duration DEFAULT_WATERMARK_INTERVAL = Duration.ofMillis(200);
+
+    /** One fixed-rate setting: when the detector evaluates, the watermark bound (null: the library's), its interval. */
+    private record Variant(FraudDetection.Evaluation evaluation, Duration bound, Duration watermarkInterval) {}
 
     /** Everything one command measured, and its markdown. */
     public record Report(List<FraudLatencyRun.Result> fixedRate, List<FraudLatencyRun.Result> steps, String markdown) {}
@@ -94,11 +100,14 @@ public final class FraudLatencyBenchmark {
         Path out = Path.of(options.string("out", "docs/benchmarks"));
 
         List<FraudLatencyRun.Result> fixed = new ArrayList<>();
-        // the library's bound at Flink's default watermark interval, a low bound, and a low bound with fast watermarks
-        Duration[][] variants = {
-            {null, DEFAULT_WATERMARK_INTERVAL}, {lowBound, DEFAULT_WATERMARK_INTERVAL}, {lowBound, fastWatermarks}
-        };
-        for (Duration[] variant : variants) {
+        // on arrival with the library's defaults; at the watermark with them, with a low bound, and with a low
+        // bound and fast watermarks
+        List<Variant> variants = List.of(
+                new Variant(FraudDetection.Evaluation.ON_ARRIVAL, null, DEFAULT_WATERMARK_INTERVAL),
+                new Variant(FraudDetection.Evaluation.AT_WATERMARK, null, DEFAULT_WATERMARK_INTERVAL),
+                new Variant(FraudDetection.Evaluation.AT_WATERMARK, lowBound, DEFAULT_WATERMARK_INTERVAL),
+                new Variant(FraudDetection.Evaluation.AT_WATERMARK, lowBound, fastWatermarks));
+        for (Variant variant : variants) {
             for (DeliveryGuarantee guarantee :
                     new DeliveryGuarantee[] {DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE}) {
                 FraudLatencyRun.Result result = FraudLatencyRun.run(
@@ -109,12 +118,13 @@ public final class FraudLatencyBenchmark {
                                 measure,
                                 parallelism,
                                 guarantee,
-                                variant[0],
+                                variant.bound(),
                                 checkpoint,
-                                variant[1],
+                                variant.watermarkInterval(),
                                 bufferTimeout,
                                 burstEvery,
-                                users));
+                                users,
+                                variant.evaluation()));
                 Progress.line("result: %s", line(result));
                 fixed.add(result);
             }
@@ -129,12 +139,13 @@ public final class FraudLatencyBenchmark {
                             measure,
                             parallelism,
                             DeliveryGuarantee.AT_LEAST_ONCE,
-                            lowBound,
+                            null,
                             checkpoint,
-                            fastWatermarks,
+                            DEFAULT_WATERMARK_INTERVAL,
                             bufferTimeout,
                             burstEvery,
-                            users));
+                            users,
+                            FraudDetection.Evaluation.ON_ARRIVAL));
             Progress.line("step: %s", line(result));
             steps.add(result);
             if (!passesStep(result)) {
@@ -195,17 +206,18 @@ public final class FraudLatencyBenchmark {
     static String markdown(List<FraudLatencyRun.Result> fixed, List<FraudLatencyRun.Result> steps, Duration ckpt) {
         StringBuilder md = new StringBuilder();
         md.append(
-                "| sink | watermark bound | watermark interval | rate/s (reached) | timed alerts | p50 ms | p99 ms | max ms "
+                "| sink | evaluated | watermark bound | watermark interval | rate/s (reached) | timed alerts | p50 ms | p99 ms | max ms "
                         + "| tumbling p50 / p99 ms (from window end) | alerts exact | target p99 | met "
                         + "| peak live heap MiB (+ over baseline) | peak used heap MiB |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|\n");
         for (FraudLatencyRun.Result r : fixed) {
             FraudLatencyRun.Settings s = r.settings();
             long p99 = r.sliding().percentile(99);
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d ms%s | %d ms%s | %,d (%,.0f) | %d | %d | %d | %d | %d / %d | %s | ≤ %d ms | %s | %s (+%s) | %s |\n",
+                    "| %s | %s | %d ms%s | %d ms%s | %,d (%,.0f) | %d | %d | %d | %d | %d / %d | %s | ≤ %d ms | %s | %s (+%s) | %s |\n",
                     s.guarantee() == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once",
+                    s.evaluationName(),
                     s.bound().toMillis(),
                     s.maxOutOfOrderness() == null ? " (default)" : "",
                     s.watermarkInterval().toMillis(),
@@ -228,7 +240,9 @@ public final class FraudLatencyBenchmark {
                     HeapMonitor.mib(r.heap().peakUsedBytes())));
         }
         if (!steps.isEmpty()) {
-            md.append("\nStep search (at-least-once, watermark bound ")
+            md.append("\nStep search (at-least-once, evaluated ")
+                    .append(steps.get(0).settings().evaluationName())
+                    .append(", watermark bound ")
                     .append(steps.get(0).settings().bound().toMillis())
                     .append(" ms, watermark every ")
                     .append(steps.get(0).settings().watermarkInterval().toMillis())
@@ -313,7 +327,9 @@ public final class FraudLatencyBenchmark {
         }
         GroupedBarChart.write(
                 out.resolve("fraud-latency-steps.png"),
-                "Fraud alert latency by input rate (at-least-once, watermark bound "
+                "Fraud alert latency by input rate (at-least-once, "
+                        + steps.get(0).settings().evaluationName()
+                        + ", watermark bound "
                         + steps.get(0).settings().bound().toMillis() + " ms, every "
                         + steps.get(0).settings().watermarkInterval().toMillis() + " ms)",
                 "ms",

@@ -74,7 +74,8 @@ public final class FraudLatencyRun {
             Duration watermarkInterval,
             Duration bufferTimeout,
             int burstEvery,
-            int users) {
+            int users,
+            FraudDetection.Evaluation evaluation) {
 
         public Duration bound() {
             return maxOutOfOrderness == null ? FraudDetection.MAX_OUT_OF_ORDERNESS : maxOutOfOrderness;
@@ -82,6 +83,7 @@ public final class FraudLatencyRun {
 
         public String describe() {
             return (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once")
+                    + ", evaluated " + evaluationName()
                     + ", watermark bound " + bound().toMillis() + " ms"
                     + (maxOutOfOrderness == null ? " (library default)" : "")
                     + ", watermark every " + watermarkInterval.toMillis() + " ms"
@@ -90,8 +92,14 @@ public final class FraudLatencyRun {
 
         /** A chart row's label. */
         public String label() {
-            return (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " | bound "
-                    + bound().toMillis() + " ms | wm " + watermarkInterval.toMillis() + " ms";
+            return (guarantee == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once") + " | "
+                    + evaluationName() + " | bound " + bound().toMillis() + " ms | wm "
+                    + watermarkInterval.toMillis() + " ms";
+        }
+
+        /** {@code on arrival} or {@code at watermark}. */
+        public String evaluationName() {
+            return evaluation == FraudDetection.Evaluation.ON_ARRIVAL ? "on arrival" : "at watermark";
         }
     }
 
@@ -157,6 +165,7 @@ public final class FraudLatencyRun {
         DataStream<Transaction> input = source.attach(env).records();
         SingleOutputStreamOperator<Alert> output = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), FraudRules.articleSlidingRule())
+                .setEvaluation(settings.evaluation())
                 .build()
                 .apply(input);
         TypedKafkaSink.<Alert>builder()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamingblocks.benchmarks.harness.Args;
 import dev.streamingblocks.benchmarks.sessions.SessionsBenchmark;
+import dev.streamingblocks.fraud.FraudDetection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,19 +39,21 @@ class WholePipelineBenchmarksITCase {
     @Test
     void fraudLatencyRunGetsEveryAlertExactlyAndTimesTheMeasuredBursts(@TempDir Path out) throws Exception {
         // 100 transactions/s, a burst every 10th slot: bursts start at slots 0, 10, ..., 290 (30 in 3 s),
-        // those of slots 100..290 (20) start after the 1 s warm-up and are timed
+        // those of slots 100..290 (20) start after the 1 s warm-up and are timed; evaluated on arrival with
+        // the library's 5 s bound
         FraudLatencyRun.Settings settings = new FraudLatencyRun.Settings(
                 100,
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(2),
                 2,
                 DeliveryGuarantee.EXACTLY_ONCE,
-                Duration.ZERO,
+                null,
                 Duration.ofSeconds(1),
-                Duration.ofMillis(20),
+                Duration.ofMillis(200),
                 null,
                 10,
-                50);
+                50,
+                FraudDetection.Evaluation.ON_ARRIVAL);
 
         FraudLatencyRun.Result result = FraudLatencyRun.run(stack, settings);
 
@@ -59,14 +62,16 @@ class WholePipelineBenchmarksITCase {
         // one sliding alert per burst, a tumbling one unless the burst crosses a minute boundary
         assertThat(result.expectedAlerts()).isBetween(59, 60);
         assertThat(result.sliding().count()).isEqualTo(20);
-        assertThat(result.produced()).isEqualTo(300 + 200); // 3 s of warm-up and measuring, then the 2 s tail
+        // 3 s of warm-up and measuring, then the tail: the bound plus 2 s
+        assertThat(result.produced()).isEqualTo(300 + 700);
         String markdown =
                 FraudLatencyBenchmark.markdown(List.of(result), List.of(result), settings.checkpointInterval());
         assertThat(markdown)
-                .contains("| sink | watermark bound | watermark interval |")
-                .contains("| exactly-once | 0 ms | 20 ms | 100 (")
+                .contains("| sink | evaluated | watermark bound | watermark interval |")
+                .contains("| exactly-once | on arrival | 5000 ms (default) | 200 ms | 100 (")
                 .contains("| yes (" + result.expectedAlerts() + ") | ≤ 1250 ms |")
-                .contains("Step search (at-least-once, watermark bound 0 ms, watermark every 20 ms");
+                .contains(
+                        "Step search (at-least-once, evaluated on arrival, watermark bound 5000 ms, watermark every 200 ms");
         FraudLatencyBenchmark.charts(out, List.of(result), List.of(result));
         assertThat(out.resolve("fraud-latency.png")).isNotEmptyFile();
         assertThat(out.resolve("fraud-latency-steps.png")).isNotEmptyFile();

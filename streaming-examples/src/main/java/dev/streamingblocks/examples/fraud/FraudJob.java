@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -152,6 +153,7 @@ public final class FraudJob {
     private final JobSource<FraudRule> ruleUpdates;
     private final JobSink<Alert> alerts;
     private FraudRule modelRule;
+    private FraudDetection.Evaluation evaluation = FraudDetection.DEFAULT_EVALUATION;
     private SideOutputs sideOutputs;
     private final List<FraudRule> rules;
 
@@ -181,7 +183,8 @@ public final class FraudJob {
         if (modelRule != null) {
             all.add(modelRule);
         }
-        FraudDetection detection = FraudDetection.builder().setRules(all).build();
+        FraudDetection detection =
+                FraudDetection.builder().setRules(all).setEvaluation(evaluation).build();
         SingleOutputStreamOperator<Alert> detected = ruleUpdates == null
                 ? detection.apply(transactions.attach(env))
                 : detection.apply(transactions.attach(env), ruleUpdates.attach(env));
@@ -281,6 +284,12 @@ public final class FraudJob {
                 .setWriteElementTimestamps(false)
                 .setTransactionalIdPrefix(TypedKafkaSink.suggestTransactionalIdPrefix(jobName, sinkName))
                 .build();
+    }
+
+    /** When the detector evaluates transactions (default {@link FraudDetection#DEFAULT_EVALUATION}). */
+    public FraudJob withEvaluation(FraudDetection.Evaluation evaluation) {
+        this.evaluation = Objects.requireNonNull(evaluation, "evaluation");
+        return this;
     }
 
     /** Runs {@code rule} (from {@link #shippedModelRule} or {@link #modelRule}) next to the job's other rules. */

@@ -3,6 +3,7 @@ package dev.streamingblocks.examples.fraud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamingblocks.fraud.Alert;
+import dev.streamingblocks.fraud.FraudDetection;
 import dev.streamingblocks.fraud.FraudSerdes;
 import dev.streamingblocks.fraud.Transaction;
 import dev.streamingblocks.fraud.rules.FraudRules;
@@ -23,8 +24,9 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The fraud job on a real broker: known transactions in, exactly the expected alerts out, once each. */
 class FraudJobITCase {
@@ -38,8 +40,10 @@ class FraudJobITCase {
         return BEGINNING.plusSeconds(seconds);
     }
 
-    @Test
-    void threeLargeTransactionsInOneMinuteRaiseExactlyOneAlertAndPoisonPillsGoToTheDeadLetterTopic() throws Exception {
+    @ParameterizedTest
+    @EnumSource(FraudDetection.Evaluation.class)
+    void threeLargeTransactionsInOneMinuteRaiseExactlyOneAlertAndPoisonPillsGoToTheDeadLetterTopic(
+            FraudDetection.Evaluation evaluation) throws Exception {
         String in = EmbeddedKafkaCluster.uniqueTopicName("transactions");
         String out = EmbeddedKafkaCluster.uniqueTopicName("fraud-alerts");
         String dlq = EmbeddedKafkaCluster.uniqueTopicName("transactions-dlq");
@@ -79,6 +83,7 @@ class FraudJobITCase {
                 .build();
         StreamExecutionEnvironment env = environment();
         new FraudJob(e -> source.attach(e).records(), FraudJob.kafkaAlerts(KAFKA.bootstrapServers(), out, "fraud-it"))
+                .withEvaluation(evaluation)
                 .attach(env);
         env.execute("fraud-it");
 
