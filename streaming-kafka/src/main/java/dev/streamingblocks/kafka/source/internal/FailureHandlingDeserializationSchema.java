@@ -158,16 +158,20 @@ public final class FailureHandlingDeserializationSchema<T>
             buffer.clear();
             return;
         }
-        for (T value : buffer) {
-            out.collect(Either.Right(value));
+        // Indexed loops over the buffer here and below: no iterator per record on the good path.
+        List<T> values = buffer;
+        for (int i = 0, n = values.size(); i < n; i++) {
+            out.collect(Either.Right(values.get(i)));
         }
-        buffer.clear();
+        values.clear();
     }
 
     /** Validates every value of the record; on the first problem, handles the whole record by the policy. */
     private boolean acceptValues(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
             throws DeserializationFailureException {
-        for (T value : buffer) {
+        List<T> values = buffer;
+        for (int i = 0, n = values.size(); i < n; i++) {
+            T value = values.get(i);
             Optional<String> problem;
             try {
                 problem =
@@ -192,7 +196,9 @@ public final class FailureHandlingDeserializationSchema<T>
     private boolean acceptEventTimes(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
             throws DeserializationFailureException {
         long highest = highestSeen;
-        for (T value : buffer) {
+        List<T> values = buffer;
+        for (int i = 0, n = values.size(); i < n; i++) {
+            T value = values.get(i);
             long eventTime;
             try {
                 eventTime = timestampAssigner.extractTimestamp(value, record.timestamp());
