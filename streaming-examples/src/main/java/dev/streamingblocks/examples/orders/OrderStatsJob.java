@@ -199,31 +199,39 @@ public final class OrderStatsJob {
     }
 
     static Optional<String> orderProblem(Order order) {
-        if (order.getOrderId() == null || order.getOrderId().isBlank()) {
-            return Optional.of("Order field 'order_id' must not be blank, but was " + quoted(order.getOrderId()));
+        String orderId = order.getOrderId();
+        if (orderId == null || orderId.isBlank()) {
+            return Optional.of("Order field 'order_id' must not be blank, but was " + quoted(orderId));
         }
-        if (order.getOrderId().length() > MAX_ID_LENGTH) {
-            return Optional.of("Order field 'order_id' is " + order.getOrderId().length()
-                    + " characters long, more than " + MAX_ID_LENGTH);
+        if (orderId.length() > MAX_ID_LENGTH) {
+            return Optional.of(
+                    "Order field 'order_id' is " + orderId.length() + " characters long, more than " + MAX_ID_LENGTH);
         }
-        String where = "Order '" + cut(order.getOrderId()) + "': ";
-        if (order.getProductId() == null || order.getProductId().isBlank()) {
-            return Optional.of(where + "field 'product_id' must not be blank, but was " + quoted(order.getProductId()));
+        // Messages are built only for a bad order: this runs for every order read.
+        String productId = order.getProductId();
+        if (productId == null || productId.isBlank()) {
+            return problem(order, "field 'product_id' must not be blank, but was " + quoted(productId));
         }
-        if (order.getProductId().length() > MAX_ID_LENGTH) {
-            return Optional.of(where + "field 'product_id' is "
-                    + order.getProductId().length() + " characters long, more than " + MAX_ID_LENGTH);
+        if (productId.length() > MAX_ID_LENGTH) {
+            return problem(
+                    order,
+                    "field 'product_id' is " + productId.length() + " characters long, more than " + MAX_ID_LENGTH);
         }
-        if (!Double.isFinite(order.getPrice()) || order.getPrice() < 0) {
-            return Optional.of(where + "field 'price' must be a finite number >= 0, but was " + order.getPrice());
+        double price = order.getPrice();
+        if (!Double.isFinite(price) || price < 0) {
+            return problem(order, "field 'price' must be a finite number >= 0, but was " + price);
         }
         if (order.getQuantity() <= 0) {
-            return Optional.of(where + "field 'quantity' must be positive, but was " + order.getQuantity());
+            return problem(order, "field 'quantity' must be positive, but was " + order.getQuantity());
         }
         if (order.getTimestamp() < 0) {
-            return Optional.of(where + "field 'timestamp' must not be before 1970, but was " + order.getTimestamp());
+            return problem(order, "field 'timestamp' must not be before 1970, but was " + order.getTimestamp());
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> problem(Order order, String detail) {
+        return Optional.of("Order '" + cut(order.getOrderId()) + "': " + detail);
     }
 
     private static String quoted(String s) {
