@@ -158,20 +158,16 @@ public final class FailureHandlingDeserializationSchema<T>
             buffer.clear();
             return;
         }
-        // Indexed loops over the buffer here and below: no iterator per record on the good path.
-        List<T> values = buffer;
-        for (int i = 0, n = values.size(); i < n; i++) {
-            out.collect(Either.Right(values.get(i)));
+        for (T value : buffer) {
+            out.collect(Either.Right(value));
         }
-        values.clear();
+        buffer.clear();
     }
 
     /** Validates every value of the record; on the first problem, handles the whole record by the policy. */
     private boolean acceptValues(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
             throws DeserializationFailureException {
-        List<T> values = buffer;
-        for (int i = 0, n = values.size(); i < n; i++) {
-            T value = values.get(i);
+        for (T value : buffer) {
             Optional<String> problem;
             try {
                 problem =
@@ -196,9 +192,7 @@ public final class FailureHandlingDeserializationSchema<T>
     private boolean acceptEventTimes(ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out)
             throws DeserializationFailureException {
         long highest = highestSeen;
-        List<T> values = buffer;
-        for (int i = 0, n = values.size(); i < n; i++) {
-            T value = values.get(i);
+        for (T value : buffer) {
             long eventTime;
             try {
                 eventTime = timestampAssigner.extractTimestamp(value, record.timestamp());
