@@ -2,35 +2,40 @@ package dev.streamingblocks.benchmarks.pipeline;
 
 import dev.streamingblocks.core.avro.testing.Order;
 import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.api.java.tuple.Tuple2;
 
 /**
  * Count and revenue per product and window in one accumulator, O(1) state per key and window, as
  * streaming-examples' {@code OrderStatsJob} aggregates (the examples module is a shaded application,
- * so the benchmarks keep this copy of it). Used by the whole-pipeline library variant and by the
- * blocks benchmark without Kafka, so both measure the same aggregation.
+ * so the benchmarks keep this copy of it; keep the two in step). The accumulator is mutable: {@code
+ * add} and {@code merge} change it in place, {@code getResult} returns a copy. Used by the
+ * whole-pipeline library variant and by the blocks benchmark without Kafka, so both measure the same
+ * aggregation; {@link TupleCountAndRevenue} is the tuple accumulator it replaced.
  */
-public final class CountAndRevenue implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
+public final class CountAndRevenue implements AggregateFunction<Order, OrderTotals, OrderTotals> {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Tuple2<Long, Double> createAccumulator() {
-        return Tuple2.of(0L, 0.0);
+    public OrderTotals createAccumulator() {
+        return new OrderTotals();
     }
 
     @Override
-    public Tuple2<Long, Double> add(Order order, Tuple2<Long, Double> acc) {
-        return Tuple2.of(acc.f0 + 1, acc.f1 + order.getPrice() * order.getQuantity());
-    }
-
-    @Override
-    public Tuple2<Long, Double> getResult(Tuple2<Long, Double> acc) {
+    public OrderTotals add(Order order, OrderTotals acc) {
+        acc.count++;
+        acc.revenue += order.getPrice() * order.getQuantity();
         return acc;
     }
 
     @Override
-    public Tuple2<Long, Double> merge(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
-        return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
+    public OrderTotals getResult(OrderTotals acc) {
+        return acc.copy();
+    }
+
+    @Override
+    public OrderTotals merge(OrderTotals a, OrderTotals b) {
+        a.count += b.count;
+        a.revenue += b.revenue;
+        return a;
     }
 }

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -92,15 +91,12 @@ final class LibraryVariant implements Variant {
                 .build();
         DataStream<Order> orders = source.attach(env).records();
 
-        KeyedWindowAggregate<Order, Tuple2<Long, Double>> aggregate =
-                KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
-                        .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
-                        .setAggregation(WindowAggregation.of(
-                                new CountAndRevenue(),
-                                Types.TUPLE(Types.LONG, Types.DOUBLE),
-                                Types.TUPLE(Types.LONG, Types.DOUBLE)))
-                        .setUid(WINDOW_UID)
-                        .build();
+        TypeInformation<OrderTotals> totals = TypeInformation.of(OrderTotals.class);
+        KeyedWindowAggregate<Order, OrderTotals> aggregate = KeyedWindowAggregate.<Order, OrderTotals>builder()
+                .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                .setAggregation(WindowAggregation.of(new CountAndRevenue(), totals, totals))
+                .setUid(WINDOW_UID)
+                .build();
         DataStream<OrderStatsRow> stats = (twoPhase
                         ? aggregate.apply(orders, Order::getProductId, Types.STRING)
                         : aggregate.apply(orders.keyBy(Order::getProductId, Types.STRING)))
@@ -120,7 +116,7 @@ final class LibraryVariant implements Variant {
         return new FlinkJob(env.executeAsync(id));
     }
 
-    private static OrderStatsRow toRow(WindowResult<String, Tuple2<Long, Double>> r) {
-        return new OrderStatsRow(r.windowStart(), r.windowEnd(), r.key(), r.value().f0, r.value().f1);
+    private static OrderStatsRow toRow(WindowResult<String, OrderTotals> r) {
+        return new OrderStatsRow(r.windowStart(), r.windowEnd(), r.key(), r.value().count, r.value().revenue);
     }
 }

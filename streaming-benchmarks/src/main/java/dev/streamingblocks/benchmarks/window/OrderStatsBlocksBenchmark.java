@@ -1,6 +1,8 @@
 package dev.streamingblocks.benchmarks.window;
 
 import dev.streamingblocks.benchmarks.pipeline.CountAndRevenue;
+import dev.streamingblocks.benchmarks.pipeline.OrderTotals;
+import dev.streamingblocks.benchmarks.pipeline.TupleCountAndRevenue;
 import dev.streamingblocks.core.avro.AvroRegistryDeserializationSchema;
 import dev.streamingblocks.core.avro.AvroRegistrySerializationSchema;
 import dev.streamingblocks.core.avro.AvroSerdeConfig;
@@ -20,6 +22,7 @@ import dev.streamingblocks.kafka.source.internal.EnvelopeWatermarkStrategy;
 import dev.streamingblocks.kafka.source.internal.FailureHandlingDeserializationSchema;
 import dev.streamingblocks.kafka.source.internal.SourceEnvelopeTypeInfo;
 import dev.streamingblocks.testkit.registry.EmbeddedSchemaRegistry;
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.DoubleCounter;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -86,10 +90,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *       pre-aggregation before the shuffle;
  *   <li>{@code +handOver}: the envelope typed with {@link SourceEnvelopeTypeInfo}, as {@code
  *       TypedKafkaSource.attach} does now: no deep copy between the source and its splitter;
- *   <li>{@code +objectReuse}: the job's object reuse enabled ({@code pipeline.object-reuse}).
+ *   <li>{@code +objectReuse}: the job's object reuse enabled ({@code pipeline.object-reuse});
+ *   <li>{@code +mutableAccumulator}: count and revenue in a mutable {@link OrderTotals} that {@code
+ *       add} changes in place ({@link CountAndRevenue}, as {@code OrderStatsJob} aggregates now);
+ *       without it, a new {@code Tuple2<Long, Double>} per order ({@link TupleCountAndRevenue}, as before).
  * </ul>
  *
- * <p>Data: {@value #ORDERS} orders of {@value #PRODUCTS} products; at parallelism p each source
+ * <p>Data: {@value #DEFAULT_ORDERS} orders (or {@code -DorderStats.orders=N}) of {@value #PRODUCTS} products; at parallelism p each source
  * subtask reads {@code ORDERS/p} of them, spread evenly over the same {@value #EVENT_TIME_SECONDS} s of
  * event time (as p Kafka partitions would be) with up to 1 s out of order; one order in {@value
  * #BAD_EVERY} is not Avro and becomes a dead letter.
@@ -105,7 +112,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class OrderStatsBlocksBenchmark {
 
-    static final int ORDERS = 2_000_000;
+    static final int DEFAULT_ORDERS = 2_000_000;
+    /** Orders per job: {@code -DorderStats.orders=N}, else {@value #DEFAULT_ORDERS}. */
+    static final int ORDERS = Integer.getInteger("orderStats.orders", DEFAULT_ORDERS);
+
     static final int PRODUCTS = 1_000;
     static final int EVENT_TIME_SECONDS = 1_000;
     static final int BAD_EVERY = 10_000;
@@ -126,7 +136,8 @@ public class OrderStatsBlocksBenchmark {
         "keyed+handOver+objectReuse",
         "preAggregated",
         "preAggregated+handOver",
-        "preAggregated+handOver+objectReuse"
+        "preAggregated+handOver+objectReuse",
+        "preAggregated+handOver+objectReuse+mutableAccumulator"
     })
     public String variant;
 
@@ -208,7 +219,12 @@ public class OrderStatsBlocksBenchmark {
         config.set(PipelineOptions.OBJECT_REUSE, variant.contains("+objectReuse"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
-        attach(env, variant.startsWith("preAggregated"), variant.contains("+handOver"), registryConfig);
+        attach(
+                env,
+                variant.startsWith("preAggregated"),
+                variant.contains("+handOver"),
+                variant.contains("+mutableAccumulator"),
+                registryConfig);
         JobExecutionResult result =
                 cluster.executeJobBlocking(env.getStreamGraph().getJobGraph());
         check(result);
@@ -238,6 +254,7 @@ public class OrderStatsBlocksBenchmark {
             StreamExecutionEnvironment env,
             boolean preAggregated,
             boolean handOver,
+            boolean mutableAccumulator,
             Map<String, Object> registryConfig) {
         EventTimeWatermarkStrategy<Order> watermarks = EventTimeWatermarkStrategy.<Order>builder()
                 .setEventTimeExtractor(order -> Instant.ofEpochMilli(order.getTimestamp()))
@@ -270,20 +287,70 @@ public class OrderStatsBlocksBenchmark {
                 .map(new Count<DeadLetter>("deadLetters"))
                 .sinkTo(new DiscardingSink<>());
 
-        KeyedWindowAggregate<Order, Tuple2<Long, Double>> block =
-                KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
-                        .setWindow(WindowSpec.tumbling(WINDOW))
-                        .setAggregation(WindowAggregation.of(
-                                new CountAndRevenue(),
-                                Types.TUPLE(Types.LONG, Types.DOUBLE),
-                                Types.TUPLE(Types.LONG, Types.DOUBLE)))
-                        .setUid("order-stats-per-product-minute")
-                        .build();
-        WindowedOutput<WindowResult<String, Tuple2<Long, Double>>, Order> stats = preAggregated
+        if (mutableAccumulator) {
+            TypeInformation<OrderTotals> totals = TypeInformation.of(OrderTotals.class);
+            window(orders, preAggregated, new CountAndRevenue(), totals, totals, new PojoTotals());
+        } else {
+            TypeInformation<Tuple2<Long, Double>> tuple = Types.TUPLE(Types.LONG, Types.DOUBLE);
+            window(orders, preAggregated, new TupleCountAndRevenue(), tuple, tuple, new TupleTotals());
+        }
+    }
+
+    /** The window block with {@code function}, its results counted, late records counted. */
+    private static <ACC, R> void window(
+            DataStream<Order> orders,
+            boolean preAggregated,
+            AggregateFunction<Order, ACC, R> function,
+            TypeInformation<ACC> accumulatorType,
+            TypeInformation<R> resultType,
+            Totals<R> totals) {
+        KeyedWindowAggregate<Order, R> block = KeyedWindowAggregate.<Order, R>builder()
+                .setWindow(WindowSpec.tumbling(WINDOW))
+                .setAggregation(WindowAggregation.of(function, accumulatorType, resultType))
+                .setUid("order-stats-per-product-minute")
+                .build();
+        WindowedOutput<WindowResult<String, R>, Order> stats = preAggregated
                 ? block.apply(orders, Order::getProductId, Types.STRING)
                 : block.apply(orders.keyBy(Order::getProductId, Types.STRING));
-        stats.results().map(new CountResults()).sinkTo(new DiscardingSink<>());
+        stats.results()
+                .map(new CountResults<>(totals), stats.results().getType())
+                .sinkTo(new DiscardingSink<>());
         stats.lateRecords().map(new Count<Order>("late")).sinkTo(new DiscardingSink<>());
+    }
+
+    /** Reads count and revenue out of a window's result. */
+    interface Totals<R> extends Serializable {
+        long count(R result);
+
+        double revenue(R result);
+    }
+
+    static final class TupleTotals implements Totals<Tuple2<Long, Double>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public long count(Tuple2<Long, Double> result) {
+            return result.f0;
+        }
+
+        @Override
+        public double revenue(Tuple2<Long, Double> result) {
+            return result.f1;
+        }
+    }
+
+    static final class PojoTotals implements Totals<OrderTotals> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public long count(OrderTotals result) {
+            return result.count;
+        }
+
+        @Override
+        public double revenue(OrderTotals result) {
+            return result.revenue;
+        }
     }
 
     /** Index to the pre-encoded order, through the source's deserializer, as the Kafka source would. */
@@ -358,13 +425,16 @@ public class OrderStatsBlocksBenchmark {
     }
 
     /** Results, orders and revenue of the window results, in accumulators the trial checks. */
-    static final class CountResults
-            extends RichMapFunction<
-                    WindowResult<String, Tuple2<Long, Double>>, WindowResult<String, Tuple2<Long, Double>>> {
+    static final class CountResults<R> extends RichMapFunction<WindowResult<String, R>, WindowResult<String, R>> {
         private static final long serialVersionUID = 1L;
+        private final Totals<R> totals;
         private transient LongCounter results;
         private transient LongCounter orders;
         private transient DoubleCounter revenue;
+
+        CountResults(Totals<R> totals) {
+            this.totals = totals;
+        }
 
         @Override
         public void open(OpenContext openContext) {
@@ -374,10 +444,10 @@ public class OrderStatsBlocksBenchmark {
         }
 
         @Override
-        public WindowResult<String, Tuple2<Long, Double>> map(WindowResult<String, Tuple2<Long, Double>> r) {
+        public WindowResult<String, R> map(WindowResult<String, R> r) {
             results.add(1);
-            orders.add(r.value().f0);
-            revenue.add(r.value().f1);
+            orders.add(totals.count(r.value()));
+            revenue.add(totals.revenue(r.value()));
             return r;
         }
     }

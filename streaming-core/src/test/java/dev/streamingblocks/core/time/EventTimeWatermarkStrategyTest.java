@@ -322,6 +322,57 @@ class EventTimeWatermarkStrategyTest {
                 .hasMessage("alignment maxDrift must be positive, was PT0S");
     }
 
+    @Test
+    void oneAssignerFollowsTheFieldWhenTheSchemaChangesBetweenRecords() {
+        Schema micros = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+        Schema first = SchemaBuilder.record("Event")
+                .namespace("test")
+                .fields()
+                .requiredLong("ts")
+                .requiredString("label")
+                .endRecord();
+        // A later version: the field moved to another position and counts microseconds.
+        Schema second = SchemaBuilder.record("Event")
+                .namespace("test")
+                .fields()
+                .requiredString("label")
+                .name("ts")
+                .type(micros)
+                .noDefault()
+                .endRecord();
+        Schema without = SchemaBuilder.record("Other")
+                .namespace("test")
+                .fields()
+                .requiredLong("at")
+                .endRecord();
+        GenericRecord a = new GenericData.Record(first);
+        a.put("ts", t(1));
+        a.put("label", "a");
+        GenericRecord b = new GenericData.Record(second);
+        b.put("label", "b");
+        b.put("ts", t(2) * 1000L + 999L);
+        GenericRecord c = new GenericData.Record(without);
+        c.put("at", t(3));
+        TimestampAssigner<GenericRecord> assigner = assigner(EventTimeWatermarkStrategy.<GenericRecord>builder()
+                .setAvroTimestampField("ts")
+                .setMaxOutOfOrderness(Duration.ZERO)
+                .build());
+
+        assertThat(assigner.extractTimestamp(a, Long.MIN_VALUE)).isEqualTo(t(1));
+        assertThat(assigner.extractTimestamp(a, Long.MIN_VALUE)).isEqualTo(t(1));
+        assertThat(assigner.extractTimestamp(b, Long.MIN_VALUE)).isEqualTo(t(2));
+        assertThat(assigner.extractTimestamp(a, Long.MIN_VALUE)).isEqualTo(t(1));
+        assertThatThrownBy(() -> assigner.extractTimestamp(c, Long.MIN_VALUE))
+                .isInstanceOf(InvalidEventTimeException.class)
+                .hasMessage("Avro record test.Other has no timestamp field 'ts'");
+        assertThat(assigner.extractTimestamp(b, Long.MIN_VALUE)).isEqualTo(t(2));
+        // An equal schema that is another instance (another reader) resolves again, with the same result.
+        GenericRecord copy = new GenericData.Record(new Schema.Parser().parse(second.toString()));
+        copy.put("label", "b");
+        copy.put("ts", t(4) * 1000L);
+        assertThat(assigner.extractTimestamp(copy, Long.MIN_VALUE)).isEqualTo(t(4));
+    }
+
     private static long extract(String field, GenericRecord record) {
         WatermarkStrategy<GenericRecord> strategy = EventTimeWatermarkStrategy.<GenericRecord>builder()
                 .setAvroTimestampField(field)

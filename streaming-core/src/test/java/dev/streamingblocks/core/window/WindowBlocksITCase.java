@@ -3,6 +3,8 @@ package dev.streamingblocks.core.window;
 import static dev.streamingblocks.core.window.WindowHarness.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamingblocks.core.window.MutableAccumulatorWindowTest.MutableTotals;
+import dev.streamingblocks.core.window.MutableAccumulatorWindowTest.Totals;
 import dev.streamingblocks.core.window.WindowHarness.Tx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,6 +55,14 @@ class WindowBlocksITCase {
                 .setUid("count-per-minute-two-phase")
                 .build()
                 .apply(transactions, Tx::user);
+        // Two-phase with a user aggregation whose accumulator add and merge change in place.
+        WindowedOutput<WindowResult<String, Totals>, Tx> totals = KeyedWindowAggregate.<Tx, Totals>builder()
+                .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
+                .setAggregation(WindowAggregation.of(
+                        new MutableTotals(), TypeInformation.of(Totals.class), TypeInformation.of(Totals.class)))
+                .setUid("totals-per-minute-two-phase")
+                .build()
+                .apply(transactions, Tx::user);
         WindowedOutput<ThresholdBreach<String>, Tx> bursts = ThresholdDetector.<Tx>builder()
                 .setWindow(WindowSpec.tumbling(Duration.ofMinutes(1)))
                 .setPredicate(tx -> tx.amount() > 1000.0)
@@ -67,6 +78,10 @@ class WindowBlocksITCase {
                         twoPhase.results()
                                 .map(r -> "two-phase count " + r.key() + " " + r.windowStart() + " " + r.value()),
                         twoPhase.lateRecords().map(tx -> "late two-phase count " + tx.user() + " " + tx.time()),
+                        totals.results()
+                                .map(r -> "totals " + r.key() + " " + r.windowStart() + " " + r.value().count + " "
+                                        + r.value().sum),
+                        totals.lateRecords().map(tx -> "late totals " + tx.user() + " " + tx.time()),
                         bursts.results().map(b -> "burst " + b.key() + " " + b.windowStart() + " " + b.matchCount()),
                         bursts.lateRecords().map(tx -> "late burst " + tx.user() + " " + tx.time()));
         List<String> out = new ArrayList<>();
@@ -84,6 +99,11 @@ class WindowBlocksITCase {
                         "two-phase count a 2026-02-06T12:01:00Z 1",
                         "two-phase count b 2026-02-06T12:01:00Z 1",
                         "late two-phase count b " + t(30),
+                        "totals a 2026-02-06T12:00:00Z 3 9000.0",
+                        "totals b 2026-02-06T12:00:00Z 1 50.0",
+                        "totals a 2026-02-06T12:01:00Z 1 10.0",
+                        "totals b 2026-02-06T12:01:00Z 1 20.0",
+                        "late totals b " + t(30),
                         "burst a 2026-02-06T12:00:00Z 3",
                         "late burst b " + t(30));
     }

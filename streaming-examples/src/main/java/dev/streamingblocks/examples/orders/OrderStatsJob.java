@@ -29,7 +29,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -69,6 +68,9 @@ public final class OrderStatsJob {
     public static final String WINDOW_UID = "order-stats-per-product-minute";
     /** Longest {@code order_id} or {@code product_id} {@link #orderValidator()} accepts, in characters. */
     public static final int MAX_ID_LENGTH = 1024;
+
+    /** The window's accumulator and result type: a POJO, so Flink never falls back to Kryo for it. */
+    static final TypeInformation<OrderTotals> TOTALS_TYPE = TypeInformation.of(OrderTotals.class);
 
     /** The article's {@code order_stats} table: {@code PRIMARY KEY (window_start, product_id)}. */
     public static final UpsertJsonLayout<OrderStats> UPSERT_LAYOUT = UpsertJsonLayout.<OrderStats>builder()
@@ -199,31 +201,39 @@ public final class OrderStatsJob {
     }
 
     static Optional<String> orderProblem(Order order) {
-        if (order.getOrderId() == null || order.getOrderId().isBlank()) {
-            return Optional.of("Order field 'order_id' must not be blank, but was " + quoted(order.getOrderId()));
+        String orderId = order.getOrderId();
+        if (orderId == null || orderId.isBlank()) {
+            return Optional.of("Order field 'order_id' must not be blank, but was " + quoted(orderId));
         }
-        if (order.getOrderId().length() > MAX_ID_LENGTH) {
-            return Optional.of("Order field 'order_id' is " + order.getOrderId().length()
-                    + " characters long, more than " + MAX_ID_LENGTH);
+        if (orderId.length() > MAX_ID_LENGTH) {
+            return Optional.of(
+                    "Order field 'order_id' is " + orderId.length() + " characters long, more than " + MAX_ID_LENGTH);
         }
-        String where = "Order '" + cut(order.getOrderId()) + "': ";
-        if (order.getProductId() == null || order.getProductId().isBlank()) {
-            return Optional.of(where + "field 'product_id' must not be blank, but was " + quoted(order.getProductId()));
+        // Messages are built only for a bad order: this runs for every order read.
+        String productId = order.getProductId();
+        if (productId == null || productId.isBlank()) {
+            return problem(order, "field 'product_id' must not be blank, but was " + quoted(productId));
         }
-        if (order.getProductId().length() > MAX_ID_LENGTH) {
-            return Optional.of(where + "field 'product_id' is "
-                    + order.getProductId().length() + " characters long, more than " + MAX_ID_LENGTH);
+        if (productId.length() > MAX_ID_LENGTH) {
+            return problem(
+                    order,
+                    "field 'product_id' is " + productId.length() + " characters long, more than " + MAX_ID_LENGTH);
         }
-        if (!Double.isFinite(order.getPrice()) || order.getPrice() < 0) {
-            return Optional.of(where + "field 'price' must be a finite number >= 0, but was " + order.getPrice());
+        double price = order.getPrice();
+        if (!Double.isFinite(price) || price < 0) {
+            return problem(order, "field 'price' must be a finite number >= 0, but was " + price);
         }
         if (order.getQuantity() <= 0) {
-            return Optional.of(where + "field 'quantity' must be positive, but was " + order.getQuantity());
+            return problem(order, "field 'quantity' must be positive, but was " + order.getQuantity());
         }
         if (order.getTimestamp() < 0) {
-            return Optional.of(where + "field 'timestamp' must not be before 1970, but was " + order.getTimestamp());
+            return problem(order, "field 'timestamp' must not be before 1970, but was " + order.getTimestamp());
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> problem(Order order, String detail) {
+        return Optional.of("Order '" + cut(order.getOrderId()) + "': " + detail);
     }
 
     private static String quoted(String s) {
@@ -251,12 +261,9 @@ public final class OrderStatsJob {
      * TypeInformation)}): the same results, a fraction of the records shuffled (docs/benchmarks.md).
      */
     public static DataStream<OrderStats> orderStats(DataStream<Order> orders) {
-        return KeyedWindowAggregate.<Order, Tuple2<Long, Double>>builder()
+        return KeyedWindowAggregate.<Order, OrderTotals>builder()
                 .setWindow(WindowSpec.tumbling(WINDOW))
-                .setAggregation(WindowAggregation.of(
-                        new CountAndRevenue(),
-                        Types.TUPLE(Types.LONG, Types.DOUBLE),
-                        Types.TUPLE(Types.LONG, Types.DOUBLE)))
+                .setAggregation(WindowAggregation.of(new CountAndRevenue(), TOTALS_TYPE, TOTALS_TYPE))
                 .setUid(WINDOW_UID)
                 .build()
                 // Two-phase: each subtask adds up its orders per product and minute before the shuffle.
@@ -294,36 +301,46 @@ public final class OrderStatsJob {
         return order.getPrice() * order.getQuantity();
     }
 
-    private static OrderStats toStats(WindowResult<String, Tuple2<Long, Double>> r) {
-        return new OrderStats(r.windowStart(), r.windowEnd(), r.key(), r.value().f0, r.value().f1);
+    private static OrderStats toStats(WindowResult<String, OrderTotals> r) {
+        return new OrderStats(r.windowStart(), r.windowEnd(), r.key(), r.value().count, r.value().revenue);
     }
 
     private static LocalDateTime utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    /** Count and revenue in one accumulator, so each window keeps O(1) state. */
-    static final class CountAndRevenue implements AggregateFunction<Order, Tuple2<Long, Double>, Tuple2<Long, Double>> {
+    /**
+     * Count and revenue in one accumulator, so each window keeps O(1) state. The accumulator is
+     * mutable ({@link OrderTotals}): {@code add} and {@code merge} change it in place and return it,
+     * so no object is allocated per order; {@code getResult} returns a copy, so an emitted result
+     * never changes with the window's state. (Before, a {@code Tuple2<Long, Double>} per order; the
+     * window state's type changed with it, so savepoints taken before cannot be restored.)
+     */
+    static final class CountAndRevenue implements AggregateFunction<Order, OrderTotals, OrderTotals> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Tuple2<Long, Double> createAccumulator() {
-            return Tuple2.of(0L, 0.0);
+        public OrderTotals createAccumulator() {
+            return new OrderTotals();
         }
 
         @Override
-        public Tuple2<Long, Double> add(Order order, Tuple2<Long, Double> acc) {
-            return Tuple2.of(acc.f0 + 1, acc.f1 + revenue(order));
-        }
-
-        @Override
-        public Tuple2<Long, Double> getResult(Tuple2<Long, Double> acc) {
+        public OrderTotals add(Order order, OrderTotals acc) {
+            acc.count++;
+            acc.revenue += revenue(order);
             return acc;
         }
 
         @Override
-        public Tuple2<Long, Double> merge(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
-            return Tuple2.of(a.f0 + b.f0, a.f1 + b.f1);
+        public OrderTotals getResult(OrderTotals acc) {
+            return acc.copy();
+        }
+
+        @Override
+        public OrderTotals merge(OrderTotals a, OrderTotals b) {
+            a.count += b.count;
+            a.revenue += b.revenue;
+            return a;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.streamingblocks.core.avro.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
@@ -22,7 +23,8 @@ public final class BoundedDecoder extends Decoder {
 
     private BinaryDecoder in;
     private int bodyLength;
-    private Utf8 scratch = new Utf8();
+    /** Bytes of the string being read; grows to the longest string seen, never past the body. */
+    private byte[] stringBytes = new byte[64];
 
     /** Reads from {@code decoder}, which must be backed by a byte array of {@code bodyLength} bytes. */
     public BoundedDecoder reset(BinaryDecoder decoder, int bodyLength) {
@@ -92,14 +94,18 @@ public final class BoundedDecoder extends Decoder {
         result.setByteLength(length);
         if (length != 0) {
             in.readFixed(result.getBytes(), 0, length);
-            int bad = firstInvalidUtf8(result.getBytes(), length);
-            if (bad >= 0) {
-                throw new AvroRuntimeException("Malformed data: a string of " + length
-                        + " byte(s) is not valid UTF-8 (byte 0x" + Integer.toHexString(result.getBytes()[bad] & 0xFF)
-                        + " at index " + bad + ")");
-            }
+            requireUtf8(result.getBytes(), length);
         }
         return result;
+    }
+
+    private static void requireUtf8(byte[] bytes, int length) {
+        int bad = firstInvalidUtf8(bytes, length);
+        if (bad >= 0) {
+            throw new AvroRuntimeException("Malformed data: a string of " + length
+                    + " byte(s) is not valid UTF-8 (byte 0x" + Integer.toHexString(bytes[bad] & 0xFF)
+                    + " at index " + bad + ")");
+        }
     }
 
     /**
@@ -150,10 +156,26 @@ public final class BoundedDecoder extends Decoder {
         return -1;
     }
 
+    /**
+     * The string built straight from its bytes, without Avro's {@link Utf8} in between (which
+     * copies them once more and keeps a cached {@code String}). The bytes are checked first, as
+     * in {@link #readString(Utf8)}, so the JDK's replacement of ill-formed input by U+FFFD never
+     * applies: ill-formed UTF-8 fails here instead of passing as data.
+     */
     @Override
     public String readString() throws IOException {
-        scratch = readString(scratch);
-        return scratch.toString();
+        int length = checkedLength(in.readLong(), "string");
+        if (length == 0) {
+            return "";
+        }
+        byte[] bytes = stringBytes;
+        if (bytes.length < length) {
+            bytes = new byte[Math.max(length, Math.min(bodyLength, 2 * bytes.length))];
+            stringBytes = bytes;
+        }
+        in.readFixed(bytes, 0, length);
+        requireUtf8(bytes, length);
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -19,6 +19,13 @@ public final class AvroFieldTimestampAssigner<T> implements SerializableTimestam
 
     private final String fieldName;
 
+    /**
+     * The field's position and unit in the schema of the last record, so a stream of records of one
+     * schema looks the field up by name once. Replaced whole (one reference, final fields), so a
+     * racing reader sees either the old or the new schema's entry, never a mix.
+     */
+    private transient Resolved resolved;
+
     public AvroFieldTimestampAssigner(String fieldName) {
         this.fieldName = fieldName;
     }
@@ -32,12 +39,14 @@ public final class AvroFieldTimestampAssigner<T> implements SerializableTimestam
         }
         IndexedRecord record = (IndexedRecord) element;
         Schema schema = record.getSchema();
-        Schema.Field field = schema.getField(fieldName);
-        if (field == null) {
-            throw new InvalidEventTimeException(
-                    "Avro record " + schema.getFullName() + " has no timestamp field '" + fieldName + "'");
+        Resolved field = resolved;
+        // Identity, not equals(): a record's schema is one shared instance per reader schema, and
+        // comparing whole schemas per record would cost more than the lookup saved.
+        if (field == null || field.schema != schema) {
+            field = resolve(schema);
+            resolved = field;
         }
-        Object value = record.get(field.pos());
+        Object value = record.get(field.position);
         if (value == null) {
             throw new InvalidEventTimeException(
                     "Avro timestamp field '" + fieldName + "' of record " + schema.getFullName() + " is null");
@@ -47,10 +56,32 @@ public final class AvroFieldTimestampAssigner<T> implements SerializableTimestam
         }
         if (value instanceof Long) {
             long raw = (Long) value;
-            return isMicros(field.schema()) ? Math.floorDiv(raw, 1000L) : raw;
+            return field.micros ? Math.floorDiv(raw, 1000L) : raw;
         }
         throw new InvalidEventTimeException("Avro timestamp field '" + fieldName + "' of record " + schema.getFullName()
                 + " holds a " + value.getClass().getName() + ", expected a long or timestamp-millis");
+    }
+
+    private Resolved resolve(Schema schema) {
+        Schema.Field field = schema.getField(fieldName);
+        if (field == null) {
+            throw new InvalidEventTimeException(
+                    "Avro record " + schema.getFullName() + " has no timestamp field '" + fieldName + "'");
+        }
+        return new Resolved(schema, field.pos(), isMicros(field.schema()));
+    }
+
+    /** Where the field is in one schema, and whether it counts microseconds. */
+    private static final class Resolved {
+        final Schema schema;
+        final int position;
+        final boolean micros;
+
+        Resolved(Schema schema, int position, boolean micros) {
+            this.schema = schema;
+            this.position = position;
+            this.micros = micros;
+        }
     }
 
     private static boolean isMicros(Schema fieldSchema) {

@@ -31,6 +31,12 @@ import org.apache.flink.types.Either;
  * window decides about it exactly as it would have without this stage: added, or to the late side
  * output. After its input has been idle, this subtask cannot know how far the other inputs have
  * moved the window's watermark meanwhile, so from then on it sends every record on unchanged.
+ *
+ * <p>Safe with a mutable accumulator (an {@code add} that changes it in place and returns it): a
+ * window's pane is removed from the open panes (and {@code lastPane} cleared) before its partials
+ * are emitted, so an accumulator handed downstream is never added to again; a later record of the
+ * same key and window starts a new pane from {@code createAccumulator()}. The partial is also
+ * serialized at once, as it crosses the shuffle to the keyed window.
  */
 public final class LocalWindowPreAggregator<T, K, ACC> extends AbstractStreamOperator<Either<WindowPartial<K, ACC>, T>>
         implements OneInputStreamOperator<T, Either<WindowPartial<K, ACC>, T>> {
@@ -132,6 +138,7 @@ public final class LocalWindowPreAggregator<T, K, ACC> extends AbstractStreamOpe
             if (maxTimestamp > timestamp) {
                 return;
             }
+            // Removed before its partials go out: their accumulators must never be added to again.
             panes.pollFirstEntry();
             if (pane == lastPane) {
                 lastPane = null;

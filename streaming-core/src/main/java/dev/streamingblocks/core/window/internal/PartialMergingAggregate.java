@@ -6,6 +6,8 @@ import org.apache.flink.types.Either;
 /**
  * The keyed half of a two-phase window aggregation: merges each {@link WindowPartial} into the
  * window's accumulator and adds each record the pre-aggregation passed on, as the one-phase window would.
+ * The window's accumulator is {@code merge}'s first argument, so a mutable {@code merge} that changes
+ * and returns its first argument updates the window's state; the partial is not used afterwards.
  */
 public final class PartialMergingAggregate<T, K, ACC, R>
         implements AggregateFunction<Either<WindowPartial<K, ACC>, T>, ACC, R> {
