@@ -28,6 +28,6 @@ record SinkOrderStats(Instant windowStart, Instant windowEnd, String productId, 
     }
 
     private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
     }
 }
