@@ -11,6 +11,7 @@ import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
 import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
+import dev.streamingblocks.fraud.testutils.DetectorHarness;
 import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Drives the detector operator with explicit watermarks; time is anchored at {@link #BEGINNING}. */
 class FraudDetectorTest {
 
-    static final Instant BEGINNING = Instant.parse("2026-02-06T12:00:00Z");
+    static final Instant BEGINNING = DetectorHarness.BEGINNING;
 
     private static final long BOUND = FraudDetection.MAX_OUT_OF_ORDERNESS.toMillis();
 
@@ -323,7 +324,7 @@ class FraudDetectorTest {
     // ---------------------------------------------------------------------------------------
 
     static long t(double seconds) {
-        return BEGINNING.toEpochMilli() + Math.round(seconds * 1000);
+        return DetectorHarness.t(seconds);
     }
 
     private static Alert alert(String user, String ruleId, long start, long end, int count) {

@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
-import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.model.FraudModel;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
+import dev.streamingblocks.fraud.testutils.DetectorHarness;
 import dev.streamingblocks.fraud.testutils.OnnxModels;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModelRuleDetectorTest {
 
-    private static final int MAX_PARALLELISM = 128;
+    private static final int MAX_PARALLELISM = DetectorHarness.MAX_PARALLELISM;
     private static final long HOUR = TransactionFeatures.HOUR.toMillis();
     private static final String MODEL_RULE = "model";
     private static final double ALWAYS = -1e30;
@@ -47,8 +43,8 @@ class ModelRuleDetectorTest {
     void alertsCarryScoreAndVersionAndTheFeaturesGoAnHourAfterTheUsersLastTransaction() throws Exception {
         FraudDetection pipeline =
                 FraudDetection.builder().setRules(minuteCountRule("v1")).build();
-        try (Harness h =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (DetectorHarness h = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 30);
             h.tx("alice", 30, 40);
@@ -74,8 +70,8 @@ class ModelRuleDetectorTest {
         FraudDetection pipeline = FraudDetection.builder()
                 .setRules(FraudRules.articleRule(), minuteCountRule("v1"))
                 .build();
-        try (Harness h =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (DetectorHarness h = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             h.tx("alice", 59.9, 1500);
             h.tx("alice", 60.0, 1501);
             h.tx("alice", 60.1, 1502);
@@ -101,7 +97,7 @@ class ModelRuleDetectorTest {
                         FraudRules.model("inf", "INF", "i1", OnnxModels.linear(huge, 0f), ALWAYS))
                 .build();
         FraudDetectorFunction function = new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness());
-        try (Harness h = new Harness(function, null, 1, 0)) {
+        try (DetectorHarness h = new DetectorHarness(function, null, 1, 0)) {
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 0.5); // ln(1.5) * MAX_VALUE is finite: only this one alerts
             h.harness.processWatermark(t(100));
@@ -121,8 +117,8 @@ class ModelRuleDetectorTest {
         hourCount[3] = 1f;
         FraudRule v2 =
                 FraudRules.model(MODEL_RULE, FraudRules.MODEL_SCORE, "v2", OnnxModels.linear(hourCount, 10f), 12.5);
-        try (Harness h =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (DetectorHarness h = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 30);
             h.harness.processWatermark(t(25));
@@ -141,7 +137,7 @@ class ModelRuleDetectorTest {
         byte[] threeFeatures = OnnxModels.linear(new float[] {1, 1, 1}, 0f, 3, Map.of());
         FraudRule misfit = FraudRules.model(MODEL_RULE, FraudRules.MODEL_SCORE, "v2", threeFeatures, 0.5);
         FraudDetectorFunction function = new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness());
-        try (Harness h = new Harness(function, null, 1, 0)) {
+        try (DetectorHarness h = new DetectorHarness(function, null, 1, 0)) {
             h.harness.processBroadcastElement(misfit, t(0));
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 30);
@@ -165,7 +161,7 @@ class ModelRuleDetectorTest {
         FraudDetection pipeline = FraudDetection.builder()
                 .setRules(FraudRules.model("m", "M", "v7", Path.of(path), 0.5))
                 .build();
-        assertThatThrownBy(() -> new Harness(
+        assertThatThrownBy(() -> new DetectorHarness(
                         new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("Fraud rule 'm': Model '" + path + "' (version 'v7') does not load (")
@@ -177,8 +173,8 @@ class ModelRuleDetectorTest {
         FraudDetection pipeline =
                 FraudDetection.builder().setRules(FraudRules.articleRule()).build();
         List<Alert> reference;
-        try (Harness h =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (DetectorHarness h = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             sendFeatureRules(h);
             sendBeforeTheFailure(h);
             sendAfterTheFailure(h);
@@ -188,15 +184,15 @@ class ModelRuleDetectorTest {
 
         OperatorSubtaskState snapshot;
         List<Alert> alerts = new ArrayList<>();
-        try (Harness before =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
+        try (DetectorHarness before = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 1, 0)) {
             sendFeatureRules(before);
             sendBeforeTheFailure(before);
             snapshot = before.harness.snapshot(1L, 1L);
             alerts.addAll(before.harness.extractOutputValues());
         }
-        try (Harness after =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), snapshot, 1, 0)) {
+        try (DetectorHarness after = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), snapshot, 1, 0)) {
             sendAfterTheFailure(after);
             alerts.addAll(after.harness.extractOutputValues());
             assertThat(after.stateEntries()).isZero();
@@ -212,7 +208,7 @@ class ModelRuleDetectorTest {
         String[] users = {userOf(0, 2), userOf(1, 2)};
         OperatorSubtaskState[] snapshots = new OperatorSubtaskState[2];
         for (int subtask = 0; subtask < 2; subtask++) {
-            try (Harness old = new Harness(
+            try (DetectorHarness old = new DetectorHarness(
                     new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), null, 2, subtask)) {
                 old.harness.processBroadcastElement(hourCountRule(), t(0));
                 old.tx(users[subtask], 10 + subtask, 100);
@@ -225,8 +221,8 @@ class ModelRuleDetectorTest {
         OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(snapshots);
         OperatorSubtaskState share =
                 AbstractStreamOperatorTestHarness.repartitionOperatorState(packed, MAX_PARALLELISM, 2, 1, 0);
-        try (Harness rescaled =
-                new Harness(new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), share, 1, 0)) {
+        try (DetectorHarness rescaled = new DetectorHarness(
+                new FraudDetectorFunction(pipeline.rules(), pipeline.allowedLateness()), share, 1, 0)) {
             assertThat(rescaled.stateEntries()).isEqualTo(2);
             assertThat(rescaled.harness.numEventTimeTimers()).isEqualTo(2);
             rescaled.tx(users[0], 40, 100);
@@ -249,14 +245,14 @@ class ModelRuleDetectorTest {
     }
 
     /** One rule per feature, each alerting on every transaction with that feature as its score. */
-    private static void sendFeatureRules(Harness h) throws Exception {
+    private static void sendFeatureRules(DetectorHarness h) throws Exception {
         for (int i = 0; i < TransactionFeatures.COUNT; i++) {
             h.harness.processBroadcastElement(
                     FraudRules.model("feature-" + i, "FEATURE", "f" + i, OnnxModels.feature(i), ALWAYS), t(0));
         }
     }
 
-    private static void sendBeforeTheFailure(Harness h) throws Exception {
+    private static void sendBeforeTheFailure(DetectorHarness h) throws Exception {
         h.tx("alice", 10, 120.5);
         h.tx("alice", 50, 30);
         h.tx("bob", 55, 700);
@@ -264,7 +260,7 @@ class ModelRuleDetectorTest {
         h.tx("alice", 58, 9.99); // pending at the snapshot
     }
 
-    private static void sendAfterTheFailure(Harness h) throws Exception {
+    private static void sendAfterTheFailure(DetectorHarness h) throws Exception {
         h.tx("alice", 75, 1800);
         h.tx("bob", 200, 1);
         h.harness.processWatermark(t(200) + HOUR);
@@ -289,52 +285,6 @@ class ModelRuleDetectorTest {
             if (KeyGroupRangeAssignment.assignKeyToParallelOperator(user, MAX_PARALLELISM, parallelism) == subtask) {
                 return user;
             }
-        }
-    }
-
-    private static final class Harness implements AutoCloseable {
-        final MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness;
-
-        Harness(FraudDetectorFunction function, OperatorSubtaskState restoreFrom, int parallelism, int subtask)
-                throws Exception {
-            harness = MeteredKeyedBroadcastHarness.create(
-                    new FraudDetectorOperator(function),
-                    Transaction::getUserId,
-                    Types.STRING,
-                    MAX_PARALLELISM,
-                    parallelism,
-                    subtask);
-            ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
-            harness.setup();
-            if (restoreFrom != null) {
-                harness.initializeState(restoreFrom);
-            }
-            try {
-                harness.open();
-            } catch (Exception e) {
-                harness.close();
-                throw e;
-            }
-            harness.processBroadcastWatermark(Long.MAX_VALUE);
-        }
-
-        void tx(String user, double seconds, double amount) throws Exception {
-            harness.processElement(
-                    new Transaction("tx-" + user + "-" + seconds, user, amount, Instant.ofEpochMilli(t(seconds))),
-                    t(seconds));
-        }
-
-        long counter(String metric) {
-            return harness.counter(metric);
-        }
-
-        int stateEntries() {
-            return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
-        }
-
-        @Override
-        public void close() throws Exception {
-            harness.close();
         }
     }
 }

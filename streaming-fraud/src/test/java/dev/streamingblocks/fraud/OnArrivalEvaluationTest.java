@@ -10,11 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.streamingblocks.core.window.LateData;
 import dev.streamingblocks.fraud.FraudDetection.Evaluation;
 import dev.streamingblocks.fraud.internal.FraudDetectorFunction;
-import dev.streamingblocks.fraud.internal.FraudDetectorOperator;
 import dev.streamingblocks.fraud.model.TransactionFeatures;
 import dev.streamingblocks.fraud.rules.FraudRule;
 import dev.streamingblocks.fraud.rules.FraudRules;
-import dev.streamingblocks.fraud.testutils.MeteredKeyedBroadcastHarness;
+import dev.streamingblocks.fraud.testutils.DetectorHarness;
 import dev.streamingblocks.fraud.testutils.OnnxModels;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,7 +72,7 @@ class OnArrivalEvaluationTest {
 
     @Test
     void aSlidingAlertLeavesWithTheTransactionThatRaisesItWithoutAWatermark() throws Exception {
-        try (Harness h = new Harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleSlidingRule())) {
+        try (DetectorHarness h = harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleSlidingRule())) {
             h.tx("alice", 50, 1200);
             h.tx("alice", 65, 1300);
             assertThat(h.alerts()).isEmpty();
@@ -97,7 +93,7 @@ class OnArrivalEvaluationTest {
 
     @Test
     void aTumblingWindowClosesWithTheUsersNextTransactionOrTheWatermarkAndAlertsOnce() throws Exception {
-        try (Harness h = new Harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleRule())) {
+        try (DetectorHarness h = harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleRule())) {
             h.tx("alice", 10, 2000);
             h.tx("alice", 20, 2000);
             h.tx("alice", 59.999, 2000);
@@ -123,7 +119,7 @@ class OnArrivalEvaluationTest {
 
     @Test
     void aTransactionOlderThanOneAlreadyEvaluatedForItsUserIsLateEvenWithinTheBound() throws Exception {
-        try (Harness h = new Harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleSlidingRule())) {
+        try (DetectorHarness h = harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleSlidingRule())) {
             h.watermark(t(0));
             h.tx("alice", 30, 2000);
             Transaction older = h.tx("alice", 25, 2000); // within the 5 s bound, but after alice's 30
@@ -132,7 +128,7 @@ class OnArrivalEvaluationTest {
 
             assertThat(h.harness.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
                     .containsExactly(new StreamRecord<>(older, t(25)));
-            assertThat(h.harness.counter(LateData.LATE_RECORDS_METRIC)).isEqualTo(1L);
+            assertThat(h.counter(LateData.LATE_RECORDS_METRIC)).isEqualTo(1L);
 
             h.tx("alice", 31, 2000);
             assertThat(h.alerts()).containsExactly(alert("alice", ARTICLE_SLIDING_RULE_ID, t(30), t(90), 3));
@@ -141,7 +137,7 @@ class OnArrivalEvaluationTest {
 
     @Test
     void modelScoresWaitAtMostTheScoreDelayInProcessingTime() throws Exception {
-        try (Harness h = new Harness(Evaluation.ON_ARRIVAL, null, MINUTE_COUNT)) {
+        try (DetectorHarness h = harness(Evaluation.ON_ARRIVAL, null, MINUTE_COUNT)) {
             long start = h.harness.getProcessingTime();
             h.tx("alice", 10, 20);
             h.tx("alice", 20, 30);
@@ -192,7 +188,7 @@ class OnArrivalEvaluationTest {
     @Test
     void aRestoreKeepsWhatWasEvaluatedOnArrival() throws Exception {
         OperatorSubtaskState snapshot;
-        try (Harness before = new Harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleRule(), MINUTE_COUNT)) {
+        try (DetectorHarness before = harness(Evaluation.ON_ARRIVAL, null, FraudRules.articleRule(), MINUTE_COUNT)) {
             before.tx("alice", 10, 2000);
             before.tx("alice", 20, 2000);
             before.tx("alice", 30, 2000);
@@ -201,7 +197,7 @@ class OnArrivalEvaluationTest {
             // the barrier scored the batch: its alert is out before the snapshot, never in it
             assertThat(before.alerts()).extracting(Alert::getRuleId).containsExactly(MINUTE_COUNT_RULE);
         }
-        try (Harness after = new Harness(Evaluation.ON_ARRIVAL, snapshot, FraudRules.articleRule(), MINUTE_COUNT)) {
+        try (DetectorHarness after = harness(Evaluation.ON_ARRIVAL, snapshot, FraudRules.articleRule(), MINUTE_COUNT)) {
             Transaction older = after.tx("alice", 29, 2000);
             assertThat(after.harness.getSideOutput(FraudDetection.LATE_TRANSACTIONS))
                     .containsExactly(new StreamRecord<>(older, t(29)));
@@ -225,12 +221,12 @@ class OnArrivalEvaluationTest {
     @Test
     void aJobSwitchesFromTheWatermarkToOnArrivalAtASavepointWithTransactionsWaiting() throws Exception {
         OperatorSubtaskState snapshot;
-        try (Harness before = new Harness(Evaluation.AT_WATERMARK, null, FraudRules.articleSlidingRule())) {
+        try (DetectorHarness before = harness(Evaluation.AT_WATERMARK, null, FraudRules.articleSlidingRule())) {
             before.tx("alice", 50, 1200);
             before.tx("alice", 65, 1300);
             snapshot = before.harness.snapshot(1L, 1L);
         }
-        try (Harness after = new Harness(Evaluation.ON_ARRIVAL, snapshot, FraudRules.articleSlidingRule())) {
+        try (DetectorHarness after = harness(Evaluation.ON_ARRIVAL, snapshot, FraudRules.articleSlidingRule())) {
             after.tx("alice", 60, 1400); // alice has transactions waiting: this one waits behind them
             assertThat(after.alerts()).isEmpty();
             after.watermark(t(65));
@@ -246,11 +242,11 @@ class OnArrivalEvaluationTest {
     @Test
     void aJobSwitchesBackToTheWatermarkAndAUsersOlderTransactionIsLateNotACrash() throws Exception {
         OperatorSubtaskState snapshot;
-        try (Harness before = new Harness(Evaluation.ON_ARRIVAL, null, MINUTE_COUNT)) {
+        try (DetectorHarness before = harness(Evaluation.ON_ARRIVAL, null, MINUTE_COUNT)) {
             before.tx("alice", 50, 10);
             snapshot = before.harness.snapshot(1L, 1L);
         }
-        try (Harness after = new Harness(Evaluation.AT_WATERMARK, snapshot, MINUTE_COUNT)) {
+        try (DetectorHarness after = harness(Evaluation.AT_WATERMARK, snapshot, MINUTE_COUNT)) {
             Transaction older = after.tx("alice", 49, 10);
             after.tx("alice", 51, 10);
             after.tx("alice", 52, 10);
@@ -301,7 +297,7 @@ class OnArrivalEvaluationTest {
     }
 
     private List<Alert> run(Evaluation evaluation, List<Event> events, FraudRule... rules) throws Exception {
-        try (Harness h = new Harness(evaluation, null, rules)) {
+        try (DetectorHarness h = harness(evaluation, null, rules)) {
             for (Event e : events) {
                 h.harness.processElement(
                         new Transaction("tx-" + nextId++, e.user(), e.amount(), Instant.ofEpochMilli(e.timestamp())),
@@ -311,7 +307,7 @@ class OnArrivalEvaluationTest {
                 }
             }
             h.watermark(Long.MAX_VALUE - 1);
-            assertThat(h.harness.counter(LateData.LATE_RECORDS_METRIC)).isZero();
+            assertThat(h.counter(LateData.LATE_RECORDS_METRIC)).isZero();
             assertThat(h.stateEntries()).isZero();
             assertThat(h.harness.numEventTimeTimers()).isZero();
             return h.alerts();
@@ -350,53 +346,20 @@ class OnArrivalEvaluationTest {
                 "m1");
     }
 
-    private final class Harness implements AutoCloseable {
-        final MeteredKeyedBroadcastHarness<String, Transaction, FraudRule, Alert> harness;
-        final FraudDetectorOperator operator;
-
-        Harness(Evaluation evaluation, OperatorSubtaskState restoreFrom, FraudRule... rules) throws Exception {
-            FraudDetection detection = FraudDetection.builder()
-                    .setRules(rules)
-                    .setEvaluation(evaluation)
-                    .build();
-            operator = new FraudDetectorOperator(new FraudDetectorFunction(
-                    detection.rules(),
-                    detection.allowedLateness(),
-                    detection.modelBatchSize(),
-                    detection.evaluation()));
-            harness = MeteredKeyedBroadcastHarness.create(operator, Transaction::getUserId, Types.STRING, 128, 1, 0);
-            ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
-            harness.setup();
-            if (restoreFrom != null) {
-                harness.initializeState(restoreFrom);
-            }
-            harness.open();
-            harness.processBroadcastWatermark(Long.MAX_VALUE);
-        }
-
-        Transaction tx(String user, double seconds, double amount) throws Exception {
-            Transaction tx = new Transaction("tx-" + nextId++, user, amount, Instant.ofEpochMilli(t(seconds)));
-            harness.processElement(tx, t(seconds));
-            return tx;
-        }
-
-        void watermark(long timestamp) throws Exception {
-            harness.processWatermark(timestamp);
-        }
-
-        List<Alert> alerts() {
-            List<Alert> alerts = harness.extractOutputValues();
-            harness.getOutput().clear();
-            return alerts;
-        }
-
-        int stateEntries() {
-            return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
-        }
-
-        @Override
-        public void close() throws Exception {
-            harness.close();
-        }
+    private static DetectorHarness harness(Evaluation evaluation, OperatorSubtaskState restoreFrom, FraudRule... rules)
+            throws Exception {
+        FraudDetection detection = FraudDetection.builder()
+                .setRules(rules)
+                .setEvaluation(evaluation)
+                .build();
+        return new DetectorHarness(
+                new FraudDetectorFunction(
+                        detection.rules(),
+                        detection.allowedLateness(),
+                        detection.modelBatchSize(),
+                        detection.evaluation()),
+                restoreFrom,
+                1,
+                0);
     }
 }
