@@ -327,7 +327,7 @@ class FraudDetectorTest {
         return DetectorHarness.t(seconds);
     }
 
-    private static Alert alert(String user, String ruleId, long start, long end, int count) {
+    static Alert alert(String user, String ruleId, long start, long end, int count) {
         return new Alert(
                 user,
                 HIGH_FREQUENCY_LARGE_TRANSACTIONS,

@@ -1,9 +1,9 @@
 package dev.streamingblocks.fraud;
 
+import static dev.streamingblocks.fraud.FraudDetectorTest.alert;
 import static dev.streamingblocks.fraud.FraudDetectorTest.t;
 import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_RULE_ID;
 import static dev.streamingblocks.fraud.rules.FraudRules.ARTICLE_SLIDING_RULE_ID;
-import static dev.streamingblocks.fraud.rules.FraudRules.HIGH_FREQUENCY_LARGE_TRANSACTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -319,18 +319,6 @@ class OnArrivalEvaluationTest {
                 .map(Alert::toString)
                 .sorted(Comparator.naturalOrder())
                 .toList();
-    }
-
-    private static Alert alert(String user, String ruleId, long start, long end, int count) {
-        return new Alert(
-                user,
-                HIGH_FREQUENCY_LARGE_TRANSACTIONS,
-                ruleId,
-                Instant.ofEpochMilli(start),
-                Instant.ofEpochMilli(end),
-                count,
-                null,
-                null);
     }
 
     /** A minute-count model alert: its score is the count of the user's transactions in the minute. */
