@@ -43,6 +43,10 @@ public final class RowJsonSerializationSchema<T> implements SerializationSchema<
 
     private static final long serialVersionUID = 1L;
 
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+
     private final List<Column<T>> columns;
     private final DeletePredicate<? super T> deletedWhen;
     private final boolean key;
@@ -101,33 +105,32 @@ public final class RowJsonSerializationSchema<T> implements SerializationSchema<
         if (!key && deletedWhen != null && deletedWhen.isDelete(element)) {
             return null;
         }
-        int size = columns.size();
-        Object[] values = new Object[size];
-        for (int i = 0; i < size; i++) {
+        Object[] values = values(element);
+        byte[] direct = writeDirectly(values);
+        return direct != null ? direct : writeWithFlink(values);
+    }
+
+    /** Flink's serializer on the whole row, as rows the direct writer cannot take go; for tests. */
+    byte[] serializeWithFlink(T element) {
+        return writeWithFlink(values(element));
+    }
+
+    /** The element's column values, each checked against its column. */
+    private Object[] values(T element) {
+        Object[] values = new Object[columns.size()];
+        for (int i = 0; i < values.length; i++) {
             Column<T> column = columns.get(i);
             Object value = column.extract(element);
             check(column, value);
             values[i] = value;
         }
-        byte[] direct = writeDirectly(values);
-        if (direct != null) {
-            return direct;
-        }
-        GenericRowData row = new GenericRowData(size);
-        for (int i = 0; i < size; i++) {
-            row.setField(i, toInternal(columns.get(i), values[i]));
-        }
-        return json().serialize(row);
+        return values;
     }
 
-    /** Flink's serializer on the whole row, as rows the direct writer cannot take go; for tests. */
-    byte[] serializeWithFlink(T element) {
-        GenericRowData row = new GenericRowData(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            Column<T> column = columns.get(i);
-            Object value = column.extract(element);
-            check(column, value);
-            row.setField(i, toInternal(column, value));
+    private byte[] writeWithFlink(Object[] values) {
+        GenericRowData row = new GenericRowData(values.length);
+        for (int i = 0; i < values.length; i++) {
+            row.setField(i, toInternal(columns.get(i), values[i]));
         }
         return json().serialize(row);
     }
@@ -197,10 +200,6 @@ public final class RowJsonSerializationSchema<T> implements SerializationSchema<
         append((byte) '}');
         return Arrays.copyOf(buffer, length);
     }
-
-    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
 
     private void prepareDirectWriting() {
         buffer = new byte[256];
