@@ -246,6 +246,7 @@ public final class OrderStatsBenchmark {
         try (TopicTail tail = TopicTail.start(context.stack().bootstrapServers(), output, verifier::accept)) {
             long start = System.nanoTime();
             Running running = variant.start(context, p, output);
+            long started = System.nanoTime();
             Result result;
             try {
                 result = await(variant.name(), p, records, start, running, tail, verifier, stall);
@@ -267,9 +268,11 @@ public final class OrderStatsBenchmark {
                     result.isOk()
                             ? String.format(
                                     Locale.ROOT,
-                                    " in %.2f s, %,.0f records/s",
+                                    " in %.2f s, %,.0f records/s (start returned after %.2f s, first output read at %.2f s)",
                                     result.elapsed().toNanos() / 1e9,
-                                    result.recordsPerSecond())
+                                    result.recordsPerSecond(),
+                                    (started - start) / 1e9,
+                                    (verifier.firstRecordAtNanos() - start) / 1e9)
                             : " – " + result.detail());
             return result;
         }

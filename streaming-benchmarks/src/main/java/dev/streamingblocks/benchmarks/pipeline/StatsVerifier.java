@@ -31,6 +31,7 @@ public final class StatsVerifier {
     private volatile long unexpected;
     private volatile long records;
     private volatile long completeAtNanos;
+    private volatile long firstRecordAtNanos;
     private final List<String> unexpectedExamples = new ArrayList<>();
 
     public StatsVerifier(ExpectedStats expected) {
@@ -59,7 +60,7 @@ public final class StatsVerifier {
 
     /** One result row: the latest value of its (window, product). */
     public synchronized void accept(long windowStart, String productId, long count, double revenue) {
-        records++;
+        countRecord();
         int cell = expected.cell(windowStart, expected.workload().productIndex(productId));
         if (cell < 0 || expected.count(cell) == 0) {
             unexpected++;
@@ -77,7 +78,7 @@ public final class StatsVerifier {
     }
 
     private synchronized void delete(long windowStart, String productId) {
-        records++;
+        countRecord();
         int cell = expected.cell(windowStart, expected.workload().productIndex(productId));
         if (cell < 0) {
             return;
@@ -85,6 +86,12 @@ public final class StatsVerifier {
         boolean before = matches(cell);
         present[cell] = false;
         update(before, false);
+    }
+
+    private void countRecord() {
+        if (records++ == 0) {
+            firstRecordAtNanos = System.nanoTime();
+        }
     }
 
     private void update(boolean before, boolean after) {
@@ -105,6 +112,11 @@ public final class StatsVerifier {
     /** Every expected cell has its exact value and nothing else was written. */
     public boolean isComplete() {
         return matching == expected.nonEmptyCells() && unexpected == 0;
+    }
+
+    /** {@link System#nanoTime()} when the first output record was read, or 0. */
+    public long firstRecordAtNanos() {
+        return firstRecordAtNanos;
     }
 
     /** {@link System#nanoTime()} when the output first became complete, or 0. */
