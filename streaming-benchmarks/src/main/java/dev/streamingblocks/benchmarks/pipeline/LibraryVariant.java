@@ -1,7 +1,6 @@
 package dev.streamingblocks.benchmarks.pipeline;
 
 import dev.streamingblocks.benchmarks.harness.FlinkJob;
-import dev.streamingblocks.benchmarks.harness.LocalFlink;
 import dev.streamingblocks.benchmarks.harness.Running;
 import dev.streamingblocks.core.avro.testing.Order;
 import dev.streamingblocks.core.time.EventTimeWatermarkStrategy;
@@ -64,13 +63,18 @@ final class LibraryVariant implements Variant {
     }
 
     @Override
+    public boolean runsOnFlink() {
+        return true;
+    }
+
+    @Override
     public Running start(RunContext context, int parallelism, String outputTopic) throws Exception {
         String id = context.runId() + (twoPhase ? "-library-p" : "-library-1phase-p") + parallelism;
         String ordersDeadLetters = "orders-dlq-" + id;
         context.stack().createTopic(ordersDeadLetters, 1);
         context.stack().createTopic(outputTopic + "-dlq", 1);
 
-        StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
+        StreamExecutionEnvironment env = context.flinkEnvironment();
         if (twoPhase) {
             env.getConfig().enableObjectReuse();
         }

@@ -3,6 +3,7 @@ package dev.streamingblocks.benchmarks.pipeline;
 import dev.streamingblocks.benchmarks.harness.Args;
 import dev.streamingblocks.benchmarks.harness.BarChart;
 import dev.streamingblocks.benchmarks.harness.BenchmarkStack;
+import dev.streamingblocks.benchmarks.harness.LocalCluster;
 import dev.streamingblocks.benchmarks.harness.Machine;
 import dev.streamingblocks.benchmarks.harness.Progress;
 import dev.streamingblocks.benchmarks.harness.Report;
@@ -17,9 +18,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -96,10 +100,14 @@ public final class OrderStatsBenchmark {
         Machine machine = Machine.current();
         Progress.line("order-stats benchmark: %s; load average %s", machine.describe(), loadAtStart);
         long warmup = options.longValue("warmup-orders", DEFAULT_WARMUP_ORDERS);
-        ResultTable table = new ResultTable(run(workload, warmup, parallelisms, only, stall));
+        Runs runs = run(workload, warmup, parallelisms, only, stall);
+        ResultTable table = new ResultTable(runs.results());
         String loadAtEnd = Machine.loadAverage();
 
-        String ratios = table.ratios(ratioDefinitions(), parallelisms);
+        String ratios = table.ratios(ratioDefinitions(), parallelisms)
+                + "\n" + runs.clusterStartsMarkdown()
+                + "\nThe same ratios with each Flink variant's cluster start-up added to its time:\n\n"
+                + new ResultTable(runs.withClusterStarts()).ratios(ratioDefinitions(), parallelisms);
         BarChart.write(
                 out.resolve("order-stats.png"),
                 "Order stats: " + String.format(Locale.ROOT, "%,d", workload.orders())
@@ -132,11 +140,55 @@ public final class OrderStatsBenchmark {
                         "library / library in one phase", LibraryVariant.NAME, LibraryVariant.ONE_PHASE_NAME));
     }
 
+    /**
+     * The results of one run, and for each Flink variant (by {@link #key(String, int)}) how long its
+     * local cluster took to start before its clock started.
+     */
+    record Runs(List<Result> results, Map<String, Duration> clusterStarts) {
+
+        /** The results with each Flink variant's cluster start-up added to its time. */
+        List<Result> withClusterStarts() {
+            List<Result> added = new ArrayList<>();
+            for (Result r : results) {
+                Duration start = clusterStarts.get(key(r.variant(), r.parallelism()));
+                added.add(
+                        r.isOk() && start != null
+                                ? Result.ok(
+                                        r.variant(),
+                                        r.parallelism(),
+                                        r.records(),
+                                        r.elapsed().plus(start),
+                                        r.detail())
+                                : r);
+            }
+            return added;
+        }
+
+        /** {@code | Flink variant | parallelism | cluster start-up, s |} for the variants that had one. */
+        String clusterStartsMarkdown() {
+            StringBuilder out = new StringBuilder(
+                    "| local Flink cluster start-up, before the clock | parallelism | seconds |\n|---|---:|---:|\n");
+            for (Result r : results) {
+                Duration start = clusterStarts.get(key(r.variant(), r.parallelism()));
+                if (start != null) {
+                    out.append(String.format(
+                            Locale.ROOT, "| %s | %d | %.2f |%n", r.variant(), r.parallelism(), start.toNanos() / 1e9));
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    static String key(String variant, int parallelism) {
+        return variant + " p" + parallelism;
+    }
+
     /** Starts a stack, loads the workload once, and runs the selected variants at each parallelism. */
-    static List<Result> run(
+    static Runs run(
             OrderWorkload workload, long warmupOrders, List<Integer> parallelisms, Set<String> only, Duration stall)
             throws Exception {
         List<Result> results = new ArrayList<>();
+        Map<String, Duration> clusterStarts = new LinkedHashMap<>();
         try (BenchmarkStack stack = BenchmarkStack.start()) {
             String runId = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
             String input = "orders-" + runId;
@@ -169,7 +221,7 @@ public final class OrderStatsBenchmark {
                 ExpectedStats warmExpected = load(stack, input + "-warmup", warm);
                 RunContext warmContext = new RunContext(stack, input + "-warmup", PARTITIONS, warm, runId + "-warmup");
                 for (Variant variant : variants) {
-                    Result result = runVariant(warmContext, warmExpected, variant, 1, stall);
+                    Result result = runVariant(warmContext, warmExpected, variant, 1, stall, new HashMap<>());
                     Progress.line("warm-up of %s: %s (not counted)", variant.name(), result.status());
                 }
             }
@@ -178,14 +230,14 @@ public final class OrderStatsBenchmark {
             RunContext context = new RunContext(stack, input, PARTITIONS, workload, runId);
             for (int p : parallelisms) {
                 for (Variant variant : variants) {
-                    results.add(runVariant(context, expected, variant, p, stall));
+                    results.add(runVariant(context, expected, variant, p, stall, clusterStarts));
                 }
             }
             if (only.contains("memory")) {
                 results.add(runFloor(workload, expected));
             }
         }
-        return results;
+        return new Runs(results, clusterStarts);
     }
 
     /** Produces the workload into {@code topic} (keyed by product, Avro through the registry). */
@@ -234,8 +286,18 @@ public final class OrderStatsBenchmark {
         return expected;
     }
 
-    /** Runs one variant into a fresh output topic and times it to the moment its output is exact. */
-    static Result runVariant(RunContext context, ExpectedStats expected, Variant variant, int p, Duration stall)
+    /**
+     * Runs one variant into a fresh output topic and times it to the moment its output is exact. A
+     * Flink variant gets a local cluster started first, not timed; its start-up goes to {@code
+     * clusterStarts}.
+     */
+    static Result runVariant(
+            RunContext context,
+            ExpectedStats expected,
+            Variant variant,
+            int p,
+            Duration stall,
+            Map<String, Duration> clusterStarts)
             throws Exception {
         long records = context.workload().orders();
         String output = "order-stats-" + context.runId() + "-"
@@ -243,7 +305,19 @@ public final class OrderStatsBenchmark {
         context.stack().createTopic(output, PARTITIONS);
         StatsVerifier verifier = new StatsVerifier(expected);
         Progress.line("%s, parallelism %d: starting", variant.name(), p);
-        try (TopicTail tail = TopicTail.start(context.stack().bootstrapServers(), output, verifier::accept)) {
+        LocalCluster cluster = null;
+        if (variant.runsOnFlink()) {
+            long clusterBegin = System.nanoTime();
+            cluster = LocalCluster.start(p);
+            Duration clusterStart = Duration.ofNanos(System.nanoTime() - clusterBegin);
+            clusterStarts.put(key(variant.name(), p), clusterStart);
+            context = context.withFlink(cluster);
+            Progress.line(
+                    "%s, parallelism %d: local Flink cluster started in %.2f s (not timed); submitting",
+                    variant.name(), p, clusterStart.toNanos() / 1e9);
+        }
+        try (LocalCluster closedLast = cluster;
+                TopicTail tail = TopicTail.start(context.stack().bootstrapServers(), output, verifier::accept)) {
             long start = System.nanoTime();
             Running running = variant.start(context, p, output);
             long started = System.nanoTime();

@@ -1,7 +1,6 @@
 package dev.streamingblocks.benchmarks.pipeline;
 
 import dev.streamingblocks.benchmarks.harness.FlinkJob;
-import dev.streamingblocks.benchmarks.harness.LocalFlink;
 import dev.streamingblocks.benchmarks.harness.Running;
 import java.time.ZoneOffset;
 import org.apache.flink.table.api.TableResult;
@@ -25,8 +24,13 @@ final class SqlVariant implements Variant {
     }
 
     @Override
+    public boolean runsOnFlink() {
+        return true;
+    }
+
+    @Override
     public Running start(RunContext context, int parallelism, String outputTopic) {
-        StreamTableEnvironment tEnv = StreamTableEnvironment.create(LocalFlink.environment(parallelism));
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(context.flinkEnvironment());
         tEnv.getConfig().setLocalTimeZone(ZoneOffset.UTC);
         tEnv.getConfig().set("pipeline.name", "order-stats-sql-p" + parallelism);
         tEnv.executeSql("CREATE TEMPORARY TABLE orders (\n"

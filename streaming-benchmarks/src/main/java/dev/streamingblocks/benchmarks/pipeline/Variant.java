@@ -17,5 +17,14 @@ interface Variant {
         return true;
     }
 
+    /**
+     * Whether it is a Flink job: the harness then starts a local cluster with {@code parallelism}
+     * slots before the clock ({@link RunContext#flinkEnvironment()}), as a job is submitted to a
+     * running cluster, and reports the cluster's start-up apart.
+     */
+    default boolean runsOnFlink() {
+        return false;
+    }
+
     Running start(RunContext context, int parallelism, String outputTopic) throws Exception;
 }
