@@ -4,8 +4,6 @@ import dev.streamingblocks.core.avro.TombstoneException;
 import dev.streamingblocks.core.avro.internal.BoundedDecoder;
 import dev.streamingblocks.fraud.MalformedFraudRecordException;
 import java.io.IOException;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -25,7 +23,6 @@ public final class PlainAvroDeserializationSchema<T extends SpecificRecordBase> 
     private final Class<T> type;
 
     private transient SpecificDatumReader<T> reader;
-    private transient BinaryDecoder decoder;
     private transient BoundedDecoder bounded;
 
     public PlainAvroDeserializationSchema(Class<T> type) {
@@ -45,12 +42,11 @@ public final class PlainAvroDeserializationSchema<T extends SpecificRecordBase> 
             reader = new SpecificDatumReader<>(type);
             bounded = new BoundedDecoder();
         }
-        decoder = DecoderFactory.get().binaryDecoder(message, decoder);
         T record;
         int left;
         try {
             // Bounded: no allocation beyond the value's size, and strings must be valid UTF-8.
-            record = reader.read(null, bounded.reset(decoder, message.length));
+            record = reader.read(null, bounded.reset(message, 0, message.length));
             left = bounded.remaining();
         } catch (IOException | RuntimeException e) {
             throw new MalformedFraudRecordException(

@@ -11,9 +11,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -105,10 +103,8 @@ public final class AvroRegistryDeserializer<T> {
             state.lastId = id;
             state.lastReader = reader;
         }
-        BinaryDecoder decoder = DecoderFactory.get()
-                .binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, state.decoder);
-        state.decoder = decoder;
-        BoundedDecoder bounded = state.bounded.reset(decoder, bytes.length - WireFormat.HEADER_SIZE);
+        BoundedDecoder bounded =
+                state.bounded.reset(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE);
         T result;
         int left;
         try {
@@ -250,7 +246,6 @@ public final class AvroRegistryDeserializer<T> {
 
     /** One thread's reused decoder and the last writer id it saw. */
     public static final class DecoderState {
-        BinaryDecoder decoder;
         final BoundedDecoder bounded = new BoundedDecoder();
         int lastId;
         DatumReader<?> lastReader;
