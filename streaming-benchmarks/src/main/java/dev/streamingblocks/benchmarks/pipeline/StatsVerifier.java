@@ -7,6 +7,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -33,6 +35,7 @@ public final class StatsVerifier {
     private volatile long completeAtNanos;
     private volatile long firstRecordAtNanos;
     private final List<String> unexpectedExamples = new ArrayList<>();
+    private final Map<String, Long> windowStarts = new ConcurrentHashMap<>();
 
     public StatsVerifier(ExpectedStats expected) {
         this.expected = expected;
@@ -46,13 +49,13 @@ public final class StatsVerifier {
         if (record.value() == null) {
             JsonNode key = JSON.readTree(record.key());
             delete(
-                    windowStart(key.get("window_start").asText()),
+                    cachedWindowStart(key.get("window_start").asText()),
                     key.get("product_id").asText());
             return;
         }
         JsonNode value = JSON.readTree(record.value());
         accept(
-                windowStart(value.get("window_start").asText()),
+                cachedWindowStart(value.get("window_start").asText()),
                 value.get("product_id").asText(),
                 value.get("order_count").asLong(),
                 value.get("total_revenue").asDouble());
@@ -178,6 +181,14 @@ public final class StatsVerifier {
     }
 
     /** {@code "2026-02-06 12:00:00"} (Flink's SQL timestamp format, optional fraction) as UTC epoch millis. */
+    /**
+     * {@link #windowStart(String)}, parsed once per distinct text: a run has a few hundred windows
+     * and hundreds of thousands of rows, and the reader shares the cores with the variant it times.
+     */
+    private long cachedWindowStart(String sqlTimestamp) {
+        return windowStarts.computeIfAbsent(sqlTimestamp, StatsVerifier::windowStart);
+    }
+
     static long windowStart(String sqlTimestamp) {
         return LocalDateTime.parse(sqlTimestamp.replace(' ', 'T'))
                 .toInstant(ZoneOffset.UTC)
