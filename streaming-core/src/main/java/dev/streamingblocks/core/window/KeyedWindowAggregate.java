@@ -3,8 +3,7 @@ package dev.streamingblocks.core.window;
 import dev.streamingblocks.core.window.internal.LatePartialCounter;
 import dev.streamingblocks.core.window.internal.LocalWindowPreAggregator;
 import dev.streamingblocks.core.window.internal.PartialKeySelector;
-import dev.streamingblocks.core.window.internal.PartialMergingAggregate;
-import dev.streamingblocks.core.window.internal.PartialWindowAssigner;
+import dev.streamingblocks.core.window.internal.PartialMergingWindowOperator;
 import dev.streamingblocks.core.window.internal.ResultWindowFunction;
 import dev.streamingblocks.core.window.internal.WindowPartial;
 import java.time.Duration;
@@ -115,17 +114,18 @@ public final class KeyedWindowAggregate<T, R> {
         OutputTag<Either<WindowPartial<K, ACC>, T>> lateTag =
                 new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, envelopeType);
         TypeInformation<WindowResult<K, R>> resultType = WindowResult.typeInfo(keyType, agg.resultType());
+        // Not Flink's WindowOperator: one that does only what this case needs, with the same state.
         SingleOutputStreamOperator<WindowResult<K, R>> results = partials.keyBy(
                         new PartialKeySelector<T, K, ACC>(key), keyType)
-                .window(new PartialWindowAssigner<T, K, ACC>(window.assigner()))
-                .allowedLateness(allowedLateness)
-                .sideOutputLateData(lateTag)
-                .aggregate(
-                        new PartialMergingAggregate<T, K, ACC, R>(agg.function()),
-                        new ResultWindowFunction<K, R>(),
-                        agg.accumulatorType(),
-                        agg.resultType(),
-                        resultType)
+                .transform(
+                        name,
+                        resultType,
+                        new PartialMergingWindowOperator<T, K, ACC, R>(
+                                agg.function(),
+                                agg.accumulatorType(),
+                                window.assigner(),
+                                allowedLateness.toMillis(),
+                                lateTag))
                 .uid(uid)
                 .name(name);
         DataStream<T> late = results.getSideOutput(lateTag)
