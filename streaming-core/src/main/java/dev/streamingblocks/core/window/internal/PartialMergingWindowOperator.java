@@ -25,8 +25,17 @@ import org.apache.flink.util.OutputTag;
  * WindowOperator} with an event-time tumbling or sliding assigner, {@code EventTimeTrigger}, the
  * allowed lateness and a late side output, but without its per-element costs: no window collection
  * for a partial, no trigger and context objects, timers registered only when a window's state is
- * created (an existing state means they are registered already: the watermark only moves forward)
- * and never deleted (each fires once at its time and finds nothing left to do or the state to emit).
+ * created and never deleted (each fires once at its time and finds the state to emit or clear, or
+ * nothing).
+ *
+ * <p>Why registering only on creation is enough: within one run of the operator the watermark only
+ * moves forward, so a window whose state this run created before has its timer at the window's end
+ * still pending if that end is still ahead of the watermark, and any window with state has its
+ * cleanup timer pending (the state goes when it fires). A restored window is different: its end
+ * timer may have fired before the snapshot (the state stays for the allowed lateness), and a
+ * restored operator starts again from no watermark, so a record for it must register that timer
+ * again, as {@code WindowOperator} does. Hence, with a lateness, until the watermark passes the last
+ * restored timer, the end timer is registered for every element as there.
  *
  * <p>It keeps its state as that {@code WindowOperator} does, so savepoints move between the two:
  * the keyed {@value #WINDOW_STATE_NAME} aggregating state of the accumulator type in the {@link
@@ -56,6 +65,8 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
     private transient InternalTimerService<TimeWindow> timers;
     private transient StreamRecord<WindowResult<K, R>> result;
     private transient WindowAssigner.WindowAssignerContext assignerContext;
+    /** Until the watermark reaches this, restored windows may have lost their end timer. */
+    private transient long restoredHorizon;
 
     /**
      * @param function the user's aggregation; its {@code merge} adds a partial to a window's accumulator
@@ -94,6 +105,11 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
         windowState = (InternalAppendingState<K, TimeWindow, Either<WindowPartial<K, ACC>, T>, ACC, R>)
                 getOrCreateKeyedState(new TimeWindow.Serializer(), descriptor);
         result = new StreamRecord<>(null);
+        restoredHorizon = Long.MIN_VALUE;
+        if (allowedLateness > 0) {
+            // Once per restore; a fresh operator has no timers.
+            timers.forEachEventTimeTimer((window, time) -> restoredHorizon = Math.max(restoredHorizon, time));
+        }
         assignerContext = new WindowAssigner.WindowAssignerContext() {
             @Override
             public long getCurrentProcessingTime() {
@@ -144,7 +160,7 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
         if (maxTimestamp <= watermark) {
             // Late but within the allowed lateness: EventTimeTrigger fires at once with the update.
             emit(window, accumulator);
-        } else if (created) {
+        } else if (created || watermark < restoredHorizon) {
             timers.registerEventTimeTimer(window, maxTimestamp);
         }
         // An existing state has its cleanup timer already; MAX_VALUE means never cleared (as Flink).
