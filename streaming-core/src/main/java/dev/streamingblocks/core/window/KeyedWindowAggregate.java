@@ -94,7 +94,8 @@ public final class KeyedWindowAggregate<T, R> {
      * with {@code input.keyBy(key, keyType)}; much less shuffled and less keyed state touched when a
      * key has many records per window. Needs a correct {@code merge} in the aggregation (the built-in
      * ones have it). The pre-aggregation keeps nothing in checkpoints: what it holds is sent before
-     * the barrier.
+     * the barrier. The merging window is not Flink's {@code WindowOperator} but a leaner one with its
+     * semantics and its state names and serializers, so savepoints move between the two.
      */
     public <K> WindowedOutput<WindowResult<K, R>, T> apply(
             DataStream<T> input, KeySelector<T, K> key, TypeInformation<K> keyType) {
