@@ -18,13 +18,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
@@ -65,6 +68,11 @@ class PartialMergingWindowOperatorTest {
         MERGING
     }
 
+    private enum Backend {
+        HEAP,
+        ROCKSDB
+    }
+
     @Test
     void theBlockRunsTheMergingOperatorUnderItsUid() {
         SingleOutputStreamOperator<WindowResult<String, Double>> results =
@@ -78,12 +86,21 @@ class PartialMergingWindowOperatorTest {
 
     /** Fires at the watermark, again for each late record within the lateness, clears at the lateness. */
     @ParameterizedTest(name = "state of {0} restored into {1}")
-    @CsvSource({"MERGING, MERGING", "FLINK, MERGING", "MERGING, FLINK", "FLINK, FLINK"})
-    void firesUpdatesAndClearsAsFlinksWindowAlsoAcrossASavepoint(Kind before, Kind after) throws Exception {
+    @CsvSource({
+        "MERGING, MERGING, HEAP",
+        "FLINK, MERGING, HEAP",
+        "MERGING, FLINK, HEAP",
+        "FLINK, FLINK, HEAP",
+        "MERGING, MERGING, ROCKSDB",
+        "FLINK, MERGING, ROCKSDB",
+        "MERGING, FLINK, ROCKSDB"
+    })
+    void firesUpdatesAndClearsAsFlinksWindowAlsoAcrossASavepoint(Kind before, Kind after, Backend backend)
+            throws Exception {
         WindowSpec minute = WindowSpec.tumbling(Duration.ofMinutes(1));
         Duration lateness = Duration.ofSeconds(10);
         OperatorSubtaskState savepoint;
-        try (Harness h = harness(before, minute, lateness, null)) {
+        try (Harness h = harness(before, minute, lateness, null, backend)) {
             h.processElement(partial("a", 0, 60, 10.0), t(60) - 1);
             h.processElement(record("a", 30, 5.0), t(30));
             h.processElement(partial("b", 60, 120, 7.0), t(120) - 1);
@@ -91,10 +108,10 @@ class PartialMergingWindowOperatorTest {
             assertThat(new ArrayList<>(h.getOutput())).containsExactly(new Watermark(t(30)));
             // Per window: a timer at its end, one at its end plus the lateness.
             assertThat(h.numEventTimeTimers()).isEqualTo(4);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+            assertThat(stateEntries(h)).isEqualTo(2);
             savepoint = h.snapshot(1, 1);
         }
-        try (Harness h = harness(after, minute, lateness, savepoint)) {
+        try (Harness h = harness(after, minute, lateness, savepoint, backend)) {
             assertThat(h.numEventTimeTimers()).isEqualTo(4);
             h.processElement(record("a", 40, 1.0), t(40));
             h.processWatermark(t(60) - 1);
@@ -109,7 +126,7 @@ class PartialMergingWindowOperatorTest {
 
             h.processWatermark(t(70) - 1); // [0, 60) is cleared
             assertThat(output(h)).containsExactly(new Watermark(t(70) - 1));
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(stateEntries(h)).isEqualTo(1);
             Either<WindowPartial<String, Double>, Tx> tooLate = record("a", 20, 9.0);
             Either<WindowPartial<String, Double>, Tx> latePartial = partial("a", 0, 60, 3.0);
             h.processElement(tooLate, t(20));
@@ -123,7 +140,7 @@ class PartialMergingWindowOperatorTest {
                     .containsExactly(
                             new StreamRecord<>(new WindowResult<>("b", at(60), at(120), 7.0), t(120) - 1),
                             new Watermark(t(130) - 1));
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(stateEntries(h)).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }
@@ -366,7 +383,13 @@ class PartialMergingWindowOperatorTest {
 
     private static Harness harness(Kind kind, WindowSpec spec, Duration lateness, OperatorSubtaskState restored)
             throws Exception {
-        return harness(graph(kind, spec, lateness), restored);
+        return harness(kind, spec, lateness, restored, Backend.HEAP);
+    }
+
+    private static Harness harness(
+            Kind kind, WindowSpec spec, Duration lateness, OperatorSubtaskState restored, Backend backend)
+            throws Exception {
+        return harness(graph(kind, spec, lateness), restored, backend);
     }
 
     private static SingleOutputStreamOperator<WindowResult<String, Double>> graph(
@@ -379,6 +402,15 @@ class PartialMergingWindowOperatorTest {
     private static Harness harness(
             SingleOutputStreamOperator<WindowResult<String, Double>> graph, OperatorSubtaskState restored)
             throws Exception {
+        return harness(graph, restored, Backend.HEAP);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Harness harness(
+            SingleOutputStreamOperator<WindowResult<String, Double>> graph,
+            OperatorSubtaskState restored,
+            Backend backend)
+            throws Exception {
         OneInputTransformation<Either<WindowPartial<String, Double>, Tx>, WindowResult<String, Double>> transformation =
                 (OneInputTransformation<Either<WindowPartial<String, Double>, Tx>, WindowResult<String, Double>>)
                         graph.getTransformation();
@@ -387,6 +419,9 @@ class PartialMergingWindowOperatorTest {
                                 Either<WindowPartial<String, Double>, Tx>, WindowResult<String, Double>>)
                         operator(graph)),
                 (KeySelector<Either<WindowPartial<String, Double>, Tx>, String>) transformation.getStateKeySelector());
+        if (backend == Backend.ROCKSDB) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         if (restored != null) {
             h.initializeState(restored);
         }
@@ -404,6 +439,15 @@ class PartialMergingWindowOperatorTest {
                 KeySelector<Either<WindowPartial<String, Double>, Tx>, String> key)
                 throws Exception {
             super(operator, key, Types.STRING, MAX_PARALLELISM, 1, 0);
+        }
+    }
+
+    /** Windows with state, of any key, in either backend. */
+    private static long stateEntries(Harness h) throws Exception {
+        try (Stream<?> windows = ((AbstractStreamOperator<?>) h.getOneInputOperator())
+                .getKeyedStateBackend()
+                .getKeysAndNamespaces(PartialMergingWindowOperator.WINDOW_STATE_NAME)) {
+            return windows.count();
         }
     }
 
