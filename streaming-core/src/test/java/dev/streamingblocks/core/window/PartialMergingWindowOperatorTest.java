@@ -63,7 +63,7 @@ class PartialMergingWindowOperatorTest {
     private static final int SEEDS = 150;
     private static final int STEPS = 250;
 
-    private enum Kind {
+    enum Kind {
         FLINK,
         MERGING
     }
@@ -381,7 +381,7 @@ class PartialMergingWindowOperatorTest {
                 .getOperator();
     }
 
-    private static Harness harness(Kind kind, WindowSpec spec, Duration lateness, OperatorSubtaskState restored)
+    static Harness harness(Kind kind, WindowSpec spec, Duration lateness, OperatorSubtaskState restored)
             throws Exception {
         return harness(kind, spec, lateness, restored, Backend.HEAP);
     }
@@ -430,7 +430,7 @@ class PartialMergingWindowOperatorTest {
     }
 
     /** The keyed window under test, over several key groups so timers of one time come from several queues. */
-    private static final class Harness
+    static final class Harness
             extends KeyedOneInputStreamOperatorTestHarness<
                     String, Either<WindowPartial<String, Double>, Tx>, WindowResult<String, Double>> {
         Harness(

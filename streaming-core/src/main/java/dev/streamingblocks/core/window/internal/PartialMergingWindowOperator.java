@@ -65,6 +65,7 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
     private transient InternalTimerService<TimeWindow> timers;
     private transient StreamRecord<WindowResult<K, R>> result;
     private transient WindowAssigner.WindowAssignerContext assignerContext;
+    private transient CreationNoticingAggregate<T, K, ACC, R> aggregate;
     /** Until the watermark reaches this, restored windows may have lost their end timer. */
     private transient long restoredHorizon;
 
@@ -99,9 +100,9 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
     public void open() throws Exception {
         super.open();
         timers = getInternalTimerService(WINDOW_TIMERS_NAME, new TimeWindow.Serializer(), this);
+        aggregate = new CreationNoticingAggregate<>(new PartialMergingAggregate<T, K, ACC, R>(function));
         AggregatingStateDescriptor<Either<WindowPartial<K, ACC>, T>, ACC, R> descriptor =
-                new AggregatingStateDescriptor<>(
-                        WINDOW_STATE_NAME, new PartialMergingAggregate<T, K, ACC, R>(function), accumulatorType);
+                new AggregatingStateDescriptor<>(WINDOW_STATE_NAME, aggregate, accumulatorType);
         windowState = (InternalAppendingState<K, TimeWindow, Either<WindowPartial<K, ACC>, T>, ACC, R>)
                 getOrCreateKeyedState(new TimeWindow.Serializer(), descriptor);
         result = new StreamRecord<>(null);
@@ -147,19 +148,14 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
             return false;
         }
         windowState.setCurrentNamespace(window);
-        ACC accumulator = windowState.getInternal();
-        boolean created = accumulator == null;
-        if (created) {
-            accumulator = function.createAccumulator();
-        }
-        accumulator = value.isLeft()
-                ? function.merge(accumulator, value.left().accumulator())
-                : function.add(value.right(), accumulator);
-        windowState.updateInternal(accumulator);
+        // One state access: the state calls createAccumulator() exactly when the window has none yet.
+        aggregate.created = false;
+        windowState.add(value);
+        boolean created = aggregate.created;
         long maxTimestamp = window.maxTimestamp();
         if (maxTimestamp <= watermark) {
             // Late but within the allowed lateness: EventTimeTrigger fires at once with the update.
-            emit(window, accumulator);
+            emit(window, windowState.get());
         } else if (created || watermark < restoredHorizon) {
             timers.registerEventTimeTimer(window, maxTimestamp);
         }
@@ -176,9 +172,9 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
         long time = timer.getTimestamp();
         windowState.setCurrentNamespace(window);
         if (time == window.maxTimestamp()) {
-            ACC accumulator = windowState.getInternal();
-            if (accumulator != null) {
-                emit(window, accumulator);
+            R value = windowState.get();
+            if (value != null) {
+                emit(window, value);
             }
         }
         if (time == cleanupTime(window)) {
@@ -192,13 +188,13 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
     }
 
     @SuppressWarnings("unchecked")
-    private void emit(TimeWindow window, ACC accumulator) {
+    private void emit(TimeWindow window, R value) {
         output.collect(result.replace(
                 new WindowResult<>(
                         (K) getCurrentKey(),
                         Instant.ofEpochMilli(window.getStart()),
                         Instant.ofEpochMilli(window.getEnd()),
-                        function.getResult(accumulator)),
+                        value),
                 window.maxTimestamp()));
     }
 
@@ -206,5 +202,44 @@ public final class PartialMergingWindowOperator<T, K, ACC, R> extends AbstractSt
     private long cleanupTime(TimeWindow window) {
         long cleanupTime = window.maxTimestamp() + allowedLateness;
         return cleanupTime >= window.maxTimestamp() ? cleanupTime : Long.MAX_VALUE;
+    }
+
+    /**
+     * The window state's aggregation, which notes when the state creates an accumulator: the window
+     * had no state, so its timers are to be registered. Only the state's name and serializers are
+     * in a savepoint, not this function.
+     */
+    private static final class CreationNoticingAggregate<T, K, ACC, R>
+            implements AggregateFunction<Either<WindowPartial<K, ACC>, T>, ACC, R> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final PartialMergingAggregate<T, K, ACC, R> merging;
+        boolean created;
+
+        CreationNoticingAggregate(PartialMergingAggregate<T, K, ACC, R> merging) {
+            this.merging = merging;
+        }
+
+        @Override
+        public ACC createAccumulator() {
+            created = true;
+            return merging.createAccumulator();
+        }
+
+        @Override
+        public ACC add(Either<WindowPartial<K, ACC>, T> value, ACC accumulator) {
+            return merging.add(value, accumulator);
+        }
+
+        @Override
+        public R getResult(ACC accumulator) {
+            return merging.getResult(accumulator);
+        }
+
+        @Override
+        public ACC merge(ACC a, ACC b) {
+            return merging.merge(a, b);
+        }
     }
 }
