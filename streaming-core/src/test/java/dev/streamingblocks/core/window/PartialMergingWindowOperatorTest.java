@@ -74,14 +74,18 @@ class PartialMergingWindowOperatorTest {
     }
 
     @Test
-    void theBlockRunsTheMergingOperatorUnderItsUid() {
+    void theBlockRunsTheMergingOperatorUnderItsUidChainedAsTheWindowWas() {
         SingleOutputStreamOperator<WindowResult<String, Double>> results =
                 block(WindowSpec.tumbling(Duration.ofMinutes(1)), Duration.ZERO);
+        SingleOutputStreamOperator<WindowResult<String, Double>> before =
+                flinkWindow(WindowSpec.tumbling(Duration.ofMinutes(1)), Duration.ZERO);
         assertThat(operator(results)).isInstanceOf(PartialMergingWindowOperator.class);
         assertThat(results.getTransformation().getUid()).isEqualTo(UID);
         assertThat(results.getName()).isEqualTo(UID);
-        assertThat(operator(flinkWindow(WindowSpec.tumbling(Duration.ofMinutes(1)), Duration.ZERO)))
-                .isInstanceOf(WindowOperator.class);
+        assertThat(operator(before)).isInstanceOf(WindowOperator.class);
+        // A sink after it chains as it did after the WindowOperator.
+        assertThat(factory(results).getChainingStrategy())
+                .isEqualTo(factory(before).getChainingStrategy());
     }
 
     /** Fires at the watermark, again for each late record within the lateness, clears at the lateness. */
@@ -373,6 +377,11 @@ class PartialMergingWindowOperatorTest {
                 .build()
                 .apply(WindowHarness.transactions(WindowHarness.env()), Tx::user)
                 .results();
+    }
+
+    private static SimpleOperatorFactory<?> factory(SingleOutputStreamOperator<?> results) {
+        return (SimpleOperatorFactory<?>)
+                ((OneInputTransformation<?, ?>) results.getTransformation()).getOperatorFactory();
     }
 
     private static Object operator(SingleOutputStreamOperator<?> results) {
