@@ -3,8 +3,7 @@ package dev.streamingblocks.core.window;
 import dev.streamingblocks.core.window.internal.LatePartialCounter;
 import dev.streamingblocks.core.window.internal.LocalWindowPreAggregator;
 import dev.streamingblocks.core.window.internal.PartialKeySelector;
-import dev.streamingblocks.core.window.internal.PartialMergingAggregate;
-import dev.streamingblocks.core.window.internal.PartialWindowAssigner;
+import dev.streamingblocks.core.window.internal.PartialMergingWindowOperator;
 import dev.streamingblocks.core.window.internal.ResultWindowFunction;
 import dev.streamingblocks.core.window.internal.WindowPartial;
 import java.time.Duration;
@@ -95,7 +94,8 @@ public final class KeyedWindowAggregate<T, R> {
      * with {@code input.keyBy(key, keyType)}; much less shuffled and less keyed state touched when a
      * key has many records per window. Needs a correct {@code merge} in the aggregation (the built-in
      * ones have it). The pre-aggregation keeps nothing in checkpoints: what it holds is sent before
-     * the barrier.
+     * the barrier. The merging window is not Flink's {@code WindowOperator} but a leaner one with its
+     * semantics and its state names and serializers, so savepoints move between the two.
      */
     public <K> WindowedOutput<WindowResult<K, R>, T> apply(
             DataStream<T> input, KeySelector<T, K> key, TypeInformation<K> keyType) {
@@ -115,17 +115,18 @@ public final class KeyedWindowAggregate<T, R> {
         OutputTag<Either<WindowPartial<K, ACC>, T>> lateTag =
                 new OutputTag<>(uid + LateData.LATE_UID_SUFFIX, envelopeType);
         TypeInformation<WindowResult<K, R>> resultType = WindowResult.typeInfo(keyType, agg.resultType());
+        // Not Flink's WindowOperator: one that does only what this case needs, with the same state.
         SingleOutputStreamOperator<WindowResult<K, R>> results = partials.keyBy(
                         new PartialKeySelector<T, K, ACC>(key), keyType)
-                .window(new PartialWindowAssigner<T, K, ACC>(window.assigner()))
-                .allowedLateness(allowedLateness)
-                .sideOutputLateData(lateTag)
-                .aggregate(
-                        new PartialMergingAggregate<T, K, ACC, R>(agg.function()),
-                        new ResultWindowFunction<K, R>(),
-                        agg.accumulatorType(),
-                        agg.resultType(),
-                        resultType)
+                .transform(
+                        name,
+                        resultType,
+                        new PartialMergingWindowOperator<T, K, ACC, R>(
+                                agg.function(),
+                                agg.accumulatorType(),
+                                window.assigner(),
+                                allowedLateness.toMillis(),
+                                lateTag))
                 .uid(uid)
                 .name(name);
         DataStream<T> late = results.getSideOutput(lateTag)

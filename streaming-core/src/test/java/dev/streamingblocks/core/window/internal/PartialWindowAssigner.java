@@ -12,7 +12,9 @@ import org.apache.flink.types.Either;
 
 /**
  * A partial belongs to exactly the window it was built for; a record the pre-aggregation passed on
- * gets the windows of the block's own assigner, as without pre-aggregation.
+ * gets the windows of the block's own assigner, as without pre-aggregation. The assigner of the
+ * {@code WindowOperator} that merged partials before {@link PartialMergingWindowOperator}, kept so
+ * tests can build that setup and compare.
  */
 public final class PartialWindowAssigner<T, K, ACC>
         extends WindowAssigner<Either<WindowPartial<K, ACC>, T>, TimeWindow> {
