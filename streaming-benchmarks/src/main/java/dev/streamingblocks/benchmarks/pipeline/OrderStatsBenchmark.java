@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,6 +62,8 @@ public final class OrderStatsBenchmark {
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(120);
     /** Orders of the untimed warm-up round, which loads each variant's classes and JIT-compiles its path. */
     public static final long DEFAULT_WARMUP_ORDERS = 100_000;
+    /** Rounds over all variants; each variant's median is reported, as one run's plain loop can be 1.5x another's. */
+    public static final int DEFAULT_ROUNDS = 3;
 
     static final String FLOOR = InMemoryVariant.NAME;
 
@@ -71,7 +75,8 @@ public final class OrderStatsBenchmark {
             "variants",
             "out",
             "stall-timeout-seconds",
-            "warmup-orders"));
+            "warmup-orders",
+            "rounds"));
 
     private OrderStatsBenchmark() {}
 
@@ -100,7 +105,8 @@ public final class OrderStatsBenchmark {
         Machine machine = Machine.current();
         Progress.line("order-stats benchmark: %s; load average %s", machine.describe(), loadAtStart);
         long warmup = options.longValue("warmup-orders", DEFAULT_WARMUP_ORDERS);
-        Runs runs = run(workload, warmup, parallelisms, only, stall);
+        int rounds = options.intValue("rounds", DEFAULT_ROUNDS);
+        Runs runs = run(workload, warmup, parallelisms, only, stall, rounds);
         ResultTable table = new ResultTable(runs.results());
         String loadAtEnd = Machine.loadAverage();
 
@@ -187,6 +193,25 @@ public final class OrderStatsBenchmark {
     static Runs run(
             OrderWorkload workload, long warmupOrders, List<Integer> parallelisms, Set<String> only, Duration stall)
             throws Exception {
+        return run(workload, warmupOrders, parallelisms, only, stall, 1);
+    }
+
+    /**
+     * As {@link #run(OrderWorkload, long, List, Set, Duration)}, {@code rounds} times over all
+     * variants and parallelisms in turn (so a change of load meets them alike); each variant's
+     * result is the round with its median time, or its first result that is not OK.
+     */
+    static Runs run(
+            OrderWorkload workload,
+            long warmupOrders,
+            List<Integer> parallelisms,
+            Set<String> only,
+            Duration stall,
+            int rounds)
+            throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, was " + rounds);
+        }
         List<Result> results = new ArrayList<>();
         Map<String, Duration> clusterStarts = new LinkedHashMap<>();
         try (BenchmarkStack stack = BenchmarkStack.start()) {
@@ -227,17 +252,65 @@ public final class OrderStatsBenchmark {
             }
             stack.createTopic(input, PARTITIONS);
             ExpectedStats expected = load(stack, input, workload);
-            RunContext context = new RunContext(stack, input, PARTITIONS, workload, runId);
-            for (int p : parallelisms) {
-                for (Variant variant : variants) {
-                    results.add(runVariant(context, expected, variant, p, stall, clusterStarts));
+            Map<String, List<Result>> byVariant = new LinkedHashMap<>();
+            Map<String, List<Duration>> startsByVariant = new HashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    Progress.line("round %d of %d", round, rounds);
+                }
+                RunContext context =
+                        new RunContext(stack, input, PARTITIONS, workload, rounds > 1 ? runId + "r" + round : runId);
+                for (int p : parallelisms) {
+                    for (Variant variant : variants) {
+                        Map<String, Duration> starts = new HashMap<>();
+                        Result result = runVariant(context, expected, variant, p, stall, starts);
+                        byVariant
+                                .computeIfAbsent(key(variant.name(), p), k -> new ArrayList<>())
+                                .add(result);
+                        starts.forEach((k, v) -> startsByVariant
+                                .computeIfAbsent(k, x -> new ArrayList<>())
+                                .add(v));
+                    }
                 }
             }
+            for (List<Result> attempts : byVariant.values()) {
+                results.add(median(attempts));
+            }
+            startsByVariant.forEach(
+                    (k, v) -> clusterStarts.put(k, v.stream().sorted().toList().get(v.size() / 2)));
             if (only.contains("memory")) {
                 results.add(runFloor(workload, expected));
             }
         }
         return new Runs(results, clusterStarts);
+    }
+
+    /**
+     * The result of the round with the median time (the upper one of an even count), its note
+     * saying the spread; the first result that is not OK if there is one. One round is returned as
+     * it is.
+     */
+    static Result median(List<Result> attempts) {
+        if (attempts.size() == 1) {
+            return attempts.get(0);
+        }
+        for (Result r : attempts) {
+            if (!r.isOk()) {
+                return r;
+            }
+        }
+        List<Result> sorted =
+                attempts.stream().sorted(Comparator.comparing(Result::elapsed)).toList();
+        Result median = sorted.get(sorted.size() / 2);
+        String times = attempts.stream()
+                .map(r -> String.format(Locale.ROOT, "%.2f", r.elapsed().toNanos() / 1e9))
+                .collect(Collectors.joining(", "));
+        return Result.ok(
+                median.variant(),
+                median.parallelism(),
+                median.records(),
+                median.elapsed(),
+                median.detail() + "; median of " + attempts.size() + " rounds (" + times + " s)");
     }
 
     /** Produces the workload into {@code topic} (keyed by product, Avro through the registry). */
