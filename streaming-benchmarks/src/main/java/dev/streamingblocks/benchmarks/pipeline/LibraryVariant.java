@@ -67,12 +67,21 @@ final class LibraryVariant implements Variant {
         return true;
     }
 
+    private String id(RunContext context, int parallelism) {
+        return context.runId() + (twoPhase ? "-library-p" : "-library-1phase-p") + parallelism;
+    }
+
+    /** The dead-letter topics, created before the clock as the output topic is. */
+    @Override
+    public void prepare(RunContext context, int parallelism, String outputTopic) throws Exception {
+        context.stack().createTopic("orders-dlq-" + id(context, parallelism), 1);
+        context.stack().createTopic(outputTopic + "-dlq", 1);
+    }
+
     @Override
     public Running start(RunContext context, int parallelism, String outputTopic) throws Exception {
-        String id = context.runId() + (twoPhase ? "-library-p" : "-library-1phase-p") + parallelism;
+        String id = id(context, parallelism);
         String ordersDeadLetters = "orders-dlq-" + id;
-        context.stack().createTopic(ordersDeadLetters, 1);
-        context.stack().createTopic(outputTopic + "-dlq", 1);
 
         StreamExecutionEnvironment env = context.flinkEnvironment();
         if (twoPhase) {

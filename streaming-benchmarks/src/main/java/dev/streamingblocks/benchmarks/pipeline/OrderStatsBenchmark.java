@@ -378,6 +378,7 @@ public final class OrderStatsBenchmark {
         context.stack().createTopic(output, PARTITIONS);
         StatsVerifier verifier = new StatsVerifier(expected);
         Progress.line("%s, parallelism %d: starting", variant.name(), p);
+        variant.prepare(context, p, output);
         LocalCluster cluster = null;
         if (variant.runsOnFlink()) {
             long clusterBegin = System.nanoTime();

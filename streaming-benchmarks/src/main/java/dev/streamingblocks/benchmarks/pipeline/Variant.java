@@ -26,5 +26,11 @@ interface Variant {
         return false;
     }
 
+    /**
+     * What a user sets up before running it, done before the clock: topics of its own beyond the
+     * input and output (the library's dead-letter topics). Nothing by default.
+     */
+    default void prepare(RunContext context, int parallelism, String outputTopic) throws Exception {}
+
     Running start(RunContext context, int parallelism, String outputTopic) throws Exception;
 }
