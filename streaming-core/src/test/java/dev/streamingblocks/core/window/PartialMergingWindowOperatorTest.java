@@ -369,14 +369,7 @@ class PartialMergingWindowOperatorTest {
     }
 
     private static SingleOutputStreamOperator<WindowResult<String, Double>> block(WindowSpec spec, Duration lateness) {
-        return KeyedWindowAggregate.<Tx, Double>builder()
-                .setWindow(spec)
-                .setAggregation(WindowAggregation.sum(Tx::amount))
-                .setAllowedLateness(lateness)
-                .setUid(UID)
-                .build()
-                .apply(WindowHarness.transactions(WindowHarness.env()), Tx::user)
-                .results();
+        return WindowHarness.preAggregatedSum(spec, lateness, UID).results();
     }
 
     private static SimpleOperatorFactory<?> factory(SingleOutputStreamOperator<?> results) {

@@ -292,14 +292,7 @@ class PreAggregatedWindowTest {
     }
 
     private static WindowedOutput<WindowResult<String, Double>, Tx> blocks(WindowSpec spec, Duration lateness) {
-        StreamExecutionEnvironment env = WindowHarness.env();
-        return KeyedWindowAggregate.<Tx, Double>builder()
-                .setWindow(spec)
-                .setAggregation(WindowAggregation.sum(Tx::amount))
-                .setAllowedLateness(lateness)
-                .setUid(UID)
-                .build()
-                .apply(WindowHarness.transactions(env), Tx::user);
+        return WindowHarness.preAggregatedSum(spec, lateness, UID);
     }
 
     private static WindowedOutput<WindowResult<String, Double>, Tx> onePhase(Duration lateness) {

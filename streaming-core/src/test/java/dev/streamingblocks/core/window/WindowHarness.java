@@ -1,5 +1,6 @@
 package dev.streamingblocks.core.window;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,6 +37,18 @@ final class WindowHarness {
     /** A stream of the test event type; never executed, only used to build the graph. */
     static DataStream<Tx> transactions(StreamExecutionEnvironment env) {
         return env.fromData(new Tx("a", 0L, 0.0));
+    }
+
+    /** The two-phase block summing amounts per user, as a user builds it, on a graph that is never executed. */
+    static WindowedOutput<WindowResult<String, Double>, Tx> preAggregatedSum(
+            WindowSpec spec, Duration lateness, String uid) {
+        return KeyedWindowAggregate.<Tx, Double>builder()
+                .setWindow(spec)
+                .setAggregation(WindowAggregation.sum(Tx::amount))
+                .setAllowedLateness(lateness)
+                .setUid(uid)
+                .build()
+                .apply(transactions(env()), Tx::user);
     }
 
     @SuppressWarnings("unchecked")
